@@ -1,0 +1,13 @@
+import type { Resolvers } from '../../../kit/src/index.ts';
+import type { Loaders } from '../data/loaders.ts';
+import type { DisplacementSite as Site, PopulationMovement as Movement } from '../data/repository.ts';
+
+export const DisplacementSite: Resolvers<Loaders>['DisplacementSite'] = {
+  __resolveReference: (reference: { id: string }, { loaders }) => loaders.siteById.load(reference.id),
+  area: (site: Site, _args, { loaders }) => loaders.areaByPcode.load(site.areaPcode),
+  siteManager: (site: Site) => (site.siteManagerOrgId ? { id: site.siteManagerOrgId } : null),
+};
+
+export const PopulationMovement: Resolvers<Loaders>['PopulationMovement'] = {
+  area: (movement: Movement, _args, { loaders }) => loaders.areaByPcode.load(movement.areaPcode),
+};

@@ -1,0 +1,25 @@
+import { notFound, parsePage, toConnection, DEFAULT_PAGE, type Resolvers } from '../../../kit/src/index.ts';
+import type { Loaders } from '../data/loaders.ts';
+import { checkPcode } from './validate.ts';
+
+export const Query: Resolvers<Loaders>['Query'] = {
+  areas: (_root, args: { level?: string | null }, { loaders }) => loaders.repository.areasByLevel(args.level ?? null),
+
+  async area(_root, args: { pcode: string }, { loaders }) {
+    const area = await loaders.areaByPcode.load(checkPcode(args.pcode));
+    if (!area) throw notFound(`No area has the P-code "${args.pcode}"; list them with areas(level: GOVERNORATE)`);
+    return area;
+  },
+
+  async displacementSites(_root, args: { areaPcode?: string | null; type?: string | null; first?: number; after?: string | null }, { loaders }) {
+    const page = parsePage(args, DEFAULT_PAGE, 'opaque');
+    const filter = { areaPcode: args.areaPcode ? checkPcode(args.areaPcode, 'areaPcode') : null, type: args.type ?? null };
+    const [rows, total] = await Promise.all([
+      loaders.sitesByArea({ filter, page }).load(filter.areaPcode ?? ''),
+      loaders.repository.countSites(filter),
+    ]);
+    return toConnection(rows, page, total);
+  },
+
+  displacementSite: (_root, args: { id: string }, { loaders }) => loaders.siteById.load(args.id),
+};

@@ -1,0 +1,20 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SubgraphDefinition } from '../../kit/src/index.ts';
+import { createLoaders, type Loaders } from './data/loaders.ts';
+import { seed } from './data/seed.ts';
+import { Area } from './resolvers/Area.ts';
+import { DisplacementSite, PopulationMovement } from './resolvers/DisplacementSite.ts';
+import { Facility } from './resolvers/Facility.ts';
+import { Municipality } from './resolvers/Municipality.ts';
+import { Query } from './resolvers/Query.ts';
+
+/** The civil-administration working group's subgraph: owner of `Area`. */
+export const civilAdministration: SubgraphDefinition<Loaders> = {
+  name: 'civil-administration',
+  defaultPort: 4001,
+  root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
+  resolvers: { Query, Area, DisplacementSite, PopulationMovement, Facility, Municipality },
+  createLoaders,
+  seed,
+};

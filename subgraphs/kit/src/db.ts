@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+
+/** Anything that can run a parameterised statement: the database itself or an open transaction. */
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+/**
+ * One subgraph's database: its own Postgres schema, on a real server (`pg`) or in embedded PGlite.
+ * Every statement passes through `query`, so tests can count them with `onQuery`.
+ */
+export interface Database extends Queryable {
+  readonly kind: 'postgres' | 'pglite';
+  readonly schema: string;
+  /** Runs `work` in one transaction: all of it is written, or none of it. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /** Calls `listener` with every statement run; returns the function that stops listening. */
+  onQuery(listener: (sql: string, params: readonly unknown[]) => void): () => void;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** The Postgres schema that holds this subgraph's tables (e.g. `civil_administration`). */
+  schema: string;
+  /** Postgres connection string; absent means embedded PGlite. */
+  databaseUrl?: string;
+  /** Folder for PGlite's files; absent (with no `databaseUrl`) means an in-memory database, for tests. */
+  dataDir?: string;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+// Same JavaScript values from both drivers: counts as numbers, calendar dates as 'YYYY-MM-DD' strings.
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+const parsers: Record<number, (value: string) => unknown> = {
+  [INT8]: (value) => Number(value),
+  [NUMERIC]: (value) => Number(value),
+  [DATE]: (value) => value,
+};
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  if (!SCHEMA_NAME.test(options.schema)) {
+    throw new Error(`Database schema name must match ${SCHEMA_NAME}, got "${options.schema}"`);
+  }
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.schema) : openPglite(options.schema, options.dataDir);
+}
+
+class Listeners {
+  private readonly listeners = new Set<(sql: string, params: readonly unknown[]) => void>();
+  add(listener: (sql: string, params: readonly unknown[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  emit(sql: string, params: readonly unknown[]): void {
+    for (const listener of this.listeners) listener(sql, params);
+  }
+}
+
+async function openPostgres(databaseUrl: string, schema: string): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 10,
+    // Each subgraph sees only its own schema; no statement needs to qualify table names.
+    options: `-c search_path=${schema}`,
+    types: { getTypeParser: ((oid: number, format?: string) => parsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
+  });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  const listeners = new Listeners();
+  const run = async <T>(client: pg.Pool | pg.PoolClient, sql: string, params: unknown[] = []): Promise<T[]> => {
+    listeners.emit(sql, params);
+    const result = await client.query(sql, params);
+    return result.rows as T[];
+  };
+  return {
+    kind: 'postgres',
+    schema,
+    query: (sql, params) => run(pool, sql, params),
+    async exec(sql) {
+      listeners.emit(sql, []);
+      await pool.query(sql);
+    },
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work({ query: (sql, params) => run(client, sql, params) });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    onQuery: (listener) => listeners.add(listener),
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(schema: string, dataDir: string | undefined): Promise<Database> {
+  if (dataDir) fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+  const db = new PGlite(dataDir, { parsers });
+  await db.waitReady;
+  // PGlite is a single connection, so the session's search_path holds for every later statement.
+  await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema};`);
+  const listeners = new Listeners();
+  return {
+    kind: 'pglite',
+    schema,
+    async query<T>(sql: string, params: unknown[] = []) {
+      listeners.emit(sql, params);
+      return (await db.query<T>(sql, params)).rows;
+    },
+    async exec(sql) {
+      listeners.emit(sql, []);
+      await db.exec(sql);
+    },
+    transaction: (work) =>
+      db.transaction((tx) =>
+        work({
+          async query<T>(sql: string, params: unknown[] = []) {
+            listeners.emit(sql, params);
+            return (await tx.query<T>(sql, params)).rows;
+          },
+        }),
+      ),
+    onQuery: (listener) => listeners.add(listener),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,139 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { Logger } from './logger.ts';
+
+/** A plain JSON endpoint next to GraphQL, such as `/health`. */
+export type JsonRoute = (request: http.IncomingMessage) => Promise<{ status: number; body: unknown }>;
+
+export interface GraphQLHttpOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  /** Builds the per-request context; receives the request id given to (or generated for) the request. */
+  context: (request: http.IncomingMessage, requestId: string) => Promise<TContext>;
+  /** Extra routes by path, e.g. `{ '/health': ... }`. */
+  routes?: Record<string, JsonRoute>;
+  logger: Logger;
+  /** Largest request body accepted, in bytes; larger bodies get HTTP 413. */
+  maxBodyBytes?: number;
+  graphqlPath?: string;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 1_000_000;
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A small Node `http` integration for Apollo Server: GraphQL at one path, JSON routes beside it, a body size
+ * limit, and a request id (`x-request-id`, taken from the caller when well-formed) on every response.
+ */
+export function createGraphQLHandler<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>): http.RequestListener {
+  const graphqlPath = options.graphqlPath ?? '/graphql';
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  return async (request, response) => {
+    const given = request.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    response.setHeader('x-request-id', requestId);
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    try {
+      const route = options.routes?.[url.pathname];
+      if (route && request.method === 'GET') {
+        const { status, body } = await route(request);
+        return sendJson(response, status, body);
+      }
+      if (url.pathname !== graphqlPath) {
+        throw new HttpError(404, 'NOT_FOUND', `No endpoint at ${url.pathname}; GraphQL is served at ${graphqlPath}`);
+      }
+      const body = request.method === 'POST' ? await readJsonBody(request, maxBodyBytes) : undefined;
+      const headers = new HeaderMap();
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const result = await options.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
+        context: () => options.context(request, requestId),
+      });
+      for (const [name, value] of result.headers) response.setHeader(name, value);
+      response.statusCode = result.status ?? 200;
+      if (result.body.kind === 'complete') {
+        response.end(result.body.string);
+      } else {
+        for await (const chunk of result.body.asyncIterator) response.write(chunk);
+        response.end();
+      }
+    } catch (error) {
+      if (error instanceof HttpError) {
+        return sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+      }
+      options.logger.error({ err: error, requestId }, 'request failed');
+      sendJson(response, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
+    }
+  };
+}
+
+function sendJson(response: http.ServerResponse, status: number, body: unknown): void {
+  if (response.headersSent) return void response.end();
+  response.statusCode = status;
+  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.end(JSON.stringify(body));
+}
+
+async function readJsonBody(request: http.IncomingMessage, maxBodyBytes: number): Promise<unknown> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > maxBodyBytes) throw tooLarge(maxBodyBytes);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBodyBytes) {
+      request.destroy();
+      throw tooLarge(maxBodyBytes);
+    }
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  const contentType = request.headers['content-type'] ?? '';
+  // Non-JSON bodies go to Apollo Server as they are; its CSRF prevention and content-type checks answer them.
+  if (!contentType.includes('json')) return text;
+  if (text.trim() === '') throw new HttpError(400, 'BAD_REQUEST', 'The request body is empty; send a JSON object with "query"');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'BAD_REQUEST', 'The request body is not valid JSON');
+  }
+}
+
+function tooLarge(maxBodyBytes: number): HttpError {
+  return new HttpError(413, 'PAYLOAD_TOO_LARGE', `The request body exceeds the limit of ${maxBodyBytes} bytes`);
+}
+
+/** Listens on `port` (0 picks a free one) and resolves with the server and its base URL. */
+export async function listen(handler: http.RequestListener, port: number, host = '127.0.0.1'): Promise<{ server: http.Server; url: string }> {
+  const server = http.createServer(handler);
+  // Dashboards poll over keep-alive; keep idle sockets a little longer than common proxies do.
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return { server, url: `http://${shownHost}:${address.port}` };
+}
+
+/** Stops taking connections and resolves once open requests have finished. */
+export function close(server: http.Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,176 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type http from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { GraphQLError, parse, type DocumentNode } from 'graphql';
+import { openDatabase, type Database } from './db.ts';
+import { migrate, readMigrations } from './migrate.ts';
+import { createGraphQLHandler, listen, close } from './http.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { loadSubgraphConfig, type SubgraphConfig } from './config.ts';
+import { DEVELOPMENT_PRINCIPAL, type Principal } from './principal.ts';
+import { ErrorCode } from './errors.ts';
+import { DateScalar, DateTimeScalar } from './scalars.ts';
+
+/** What every resolver of every subgraph receives. */
+export interface SubgraphContext<TLoaders> {
+  readonly requestId: string;
+  readonly principal: Principal;
+  /** Per-request DataLoaders: created fresh for each request, so nothing cached leaks between principals. */
+  readonly loaders: TLoaders;
+  readonly logger: Logger;
+}
+
+export type Resolvers<TLoaders> = GraphQLResolverMap<SubgraphContext<TLoaders>>;
+
+/** Everything that makes one working group's subgraph; each group's `src/server.ts` exports one. */
+export interface SubgraphDefinition<TLoaders> {
+  /** Service name as composed into the supergraph, e.g. `civil-administration`. */
+  readonly name: string;
+  readonly defaultPort: number;
+  /** Folder of the subgraph package (holds `schema.graphql` and `src/data/migrations/`). */
+  readonly root: string;
+  readonly resolvers: Resolvers<TLoaders>;
+  createLoaders(db: Database, principal: Principal): TLoaders;
+  /** Writes the seed data; must be idempotent (a second run changes nothing). */
+  seed(db: Database): Promise<void>;
+}
+
+/** The Postgres schema of a subgraph: its name with `-` as `_`. */
+export function schemaNameOf(name: string): string {
+  return name.replace(/-/g, '_');
+}
+
+export function readTypeDefs(root: string): DocumentNode {
+  return parse(fs.readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
+}
+
+/** Creates the tables (migrations) and the seed data. */
+export async function prepareDatabase(definition: SubgraphDefinition<unknown>, db: Database): Promise<string[]> {
+  const applied = await migrate(db, readMigrations(path.join(definition.root, 'src', 'data', 'migrations')));
+  await definition.seed(db);
+  return applied;
+}
+
+export interface BuiltSubgraph {
+  readonly apollo: ApolloServer<SubgraphContext<unknown>>;
+  readonly handler: http.RequestListener;
+}
+
+/** Builds the subgraph's Apollo Server and HTTP handler without listening (tests use it in-process). */
+export async function buildSubgraph<TLoaders>(
+  definition: SubgraphDefinition<TLoaders>,
+  db: Database,
+  logger: Logger,
+): Promise<BuiltSubgraph> {
+  const schema = buildSubgraphSchema({
+    typeDefs: readTypeDefs(definition.root),
+    resolvers: { DateTime: DateTimeScalar, Date: DateScalar, ...definition.resolvers } as GraphQLResolverMap<unknown>,
+  });
+  const apollo = new ApolloServer<SubgraphContext<TLoaders>>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    formatError: maskInternalErrors(logger),
+    // Inline traces serve Apollo's hosted usage reporting, which a closed coalition network does not use.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), logRequestErrors(logger)],
+  });
+  await apollo.start();
+  const handler = createGraphQLHandler({
+    apollo,
+    logger,
+    context: async (_request, requestId) => {
+      const principal = DEVELOPMENT_PRINCIPAL;
+      return { requestId, principal, loaders: definition.createLoaders(db, principal), logger: logger.child({ requestId }) };
+    },
+    routes: {
+      '/health': async () => ({ status: 200, body: { status: 'ok', service: definition.name } }),
+      '/ready': async () => {
+        try {
+          await db.query('SELECT 1');
+          return { status: 200, body: { status: 'ready', service: definition.name, database: db.kind } };
+        } catch {
+          return { status: 503, body: { status: 'unavailable', service: definition.name, database: db.kind } };
+        }
+      },
+    },
+  });
+  return { apollo: apollo as ApolloServer<SubgraphContext<unknown>>, handler };
+}
+
+const KNOWN_CODES = new Set<string>([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
+
+/** Errors the platform did not raise on purpose (SQL, bugs) reach clients only as a code and the request id. */
+function maskInternalErrors(logger: Logger) {
+  return (formatted: ReturnType<GraphQLError['toJSON']>, error: unknown) => {
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+    logger.error({ err: error, path: formatted.path }, 'internal error');
+    return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  };
+}
+
+function logRequestErrors(logger: Logger): ApolloServerPlugin<SubgraphContext<unknown>> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          const codes = errors.map((error) => error.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
+          (contextValue?.logger ?? logger).debug({ codes }, 'operation had errors');
+        },
+      };
+    },
+  };
+}
+
+export interface RunningSubgraph {
+  readonly url: string;
+  readonly db: Database;
+  stop(): Promise<void>;
+}
+
+/** Opens the database, migrates, seeds and listens; the entry point of each subgraph's `src/index.ts`. */
+export async function startSubgraph<TLoaders>(
+  definition: SubgraphDefinition<TLoaders>,
+  config: SubgraphConfig = loadSubgraphConfig(definition.name, definition.defaultPort),
+  logger: Logger = createLogger(definition.name, config.logLevel),
+): Promise<RunningSubgraph> {
+  const db = await openDatabase({
+    schema: schemaNameOf(definition.name),
+    databaseUrl: config.databaseUrl,
+    dataDir: path.join(config.dataDir, definition.name),
+  });
+  const applied = await prepareDatabase(definition as SubgraphDefinition<unknown>, db);
+  logger.info({ database: db.kind, schema: db.schema, migrationsApplied: applied }, 'database ready');
+  const { apollo, handler } = await buildSubgraph(definition, db, logger);
+  const { server, url } = await listen(handler, config.port, config.host);
+  logger.info({ url: `${url}/graphql` }, 'subgraph listening');
+  return {
+    url,
+    db,
+    async stop() {
+      await close(server);
+      await apollo.stop();
+      await db.close();
+    },
+  };
+}
+
+/** Starts the subgraph and stops it cleanly on SIGINT/SIGTERM. */
+export async function runSubgraph<TLoaders>(definition: SubgraphDefinition<TLoaders>): Promise<void> {
+  const config = loadSubgraphConfig(definition.name, definition.defaultPort);
+  const logger = createLogger(definition.name, config.logLevel);
+  const running = await startSubgraph(definition, config, logger);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await running.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -1,0 +1,38 @@
+import pg from 'pg';
+
+/**
+ * Test access to the real services. Without them a test skips and says so; under `REQUIRE_SERVICES=1` (CI) a
+ * missing service fails the run instead.
+ */
+export const REQUIRE_SERVICES = process.env.REQUIRE_SERVICES === '1';
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+
+export async function postgresAvailable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch (error) {
+    if (REQUIRE_SERVICES) throw new Error(`REQUIRE_SERVICES=1 but Postgres at ${TEST_DATABASE_URL} is not answering: ${String(error)}`);
+    console.warn(`Skipping Postgres tests: no Postgres at ${TEST_DATABASE_URL}`);
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** A unique schema name, so parallel test files never share tables. */
+export function uniqueSchema(prefix: string): string {
+  return `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+}
+
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}

@@ -67,8 +67,8 @@ async function openPostgres(databaseUrl: string, schema: string): Promise<Databa
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: 10,
-    // Each subgraph sees only its own schema; no statement needs to qualify table names.
-    options: `-c search_path=${schema}`,
+    // Each subgraph sees only its own schema, so no statement qualifies table names; times are read in UTC.
+    options: `-c search_path=${schema} -c TimeZone=UTC`,
     types: { getTypeParser: ((oid: number, format?: string) => parsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
@@ -112,7 +112,7 @@ async function openPglite(schema: string, dataDir: string | undefined): Promise<
   const db = new PGlite(dataDir, { parsers });
   await db.waitReady;
   // PGlite is a single connection, so the session's search_path holds for every later statement.
-  await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema};`);
+  await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}; SET TIME ZONE 'UTC';`);
   const listeners = new Listeners();
   return {
     kind: 'pglite',

@@ -1,0 +1,86 @@
+import type http from 'node:http';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { Fetcher } from '@apollo/utils.fetcher';
+import { createGraphQLHandler } from '../../subgraphs/kit/src/http.ts';
+import type { Logger } from '../../subgraphs/kit/src/logger.ts';
+import type { GatewayConfig } from './config.ts';
+import { FileSupergraphManager } from './supergraph.ts';
+
+/** What the gateway's plugins and data sources know about a request. */
+export interface GatewayContext extends BaseContext {
+  readonly requestId: string;
+}
+
+/** Forwards the request id to every subgraph, so one id follows a request through every log. */
+class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
+  }
+}
+
+export interface Gateway {
+  readonly apollo: ApolloServer<GatewayContext>;
+  readonly gateway: ApolloGateway;
+  readonly supergraph: FileSupergraphManager;
+  readonly handler: http.RequestListener;
+  stop(): Promise<void>;
+}
+
+/** Builds the gateway (no listening), so tests can run it in-process or on port 0. */
+export async function createGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
+  const supergraph = new FileSupergraphManager(config.supergraphPath, config.supergraphPollMs, logger);
+  const fetcher: Fetcher = (url, init) =>
+    fetch(url, { ...(init as RequestInit), signal: AbortSignal.timeout(config.subgraphTimeoutMs) }) as unknown as ReturnType<Fetcher>;
+  const gateway = new ApolloGateway({
+    supergraphSdl: supergraph,
+    // Validate every supergraph before serving it, also in production: a broken file must be refused, not half-served.
+    validateSupergraph: true,
+    logger,
+    buildService: ({ name, url }) => new SubgraphDataSource({ url: config.subgraphUrls[name] ?? url, fetcher }),
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    includeStacktraceInErrorResponses: false,
+  });
+  await apollo.start();
+  const handler = createGraphQLHandler<GatewayContext>({
+    apollo,
+    logger,
+    maxBodyBytes: config.maxBodyBytes,
+    context: async (_request, requestId) => ({ requestId }),
+    routes: {
+      '/health': async () => ({ status: 200, body: { status: 'ok', service: 'gateway' } }),
+      '/ready': async () => {
+        const state = supergraph.state;
+        if (state.phase !== 'loaded') return { status: 503, body: { status: 'unavailable', supergraph: state } };
+        const subgraphs = await checkSubgraphs(gateway);
+        const ready = subgraphs.every((subgraph) => subgraph.ok);
+        return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'unavailable', supergraph: state, subgraphs } };
+      },
+    },
+  });
+  return {
+    apollo,
+    gateway,
+    supergraph,
+    handler,
+    stop: () => apollo.stop(),
+  };
+}
+
+/** Asks every subgraph for `__typename`, through the same data sources queries use. */
+async function checkSubgraphs(gateway: ApolloGateway): Promise<{ name: string; ok: boolean; error?: string }[]> {
+  // serviceHealthCheck rejects on the first failure; check each subgraph on its own to report all of them.
+  const serviceMap = (gateway as unknown as { serviceMap: Record<string, unknown> }).serviceMap;
+  return Promise.all(
+    Object.entries(serviceMap).map(async ([name, service]) => {
+      try {
+        await gateway.serviceHealthCheck({ [name]: service } as Parameters<ApolloGateway['serviceHealthCheck']>[0]);
+        return { name, ok: true };
+      } catch (error) {
+        return { name, ok: false, error: error instanceof Error ? error.message : String(error) };
+      }
+    }),
+  );
+}

@@ -1,0 +1,143 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../schema/composition.ts';
+import { postGraphQL } from '../../test/support/subgraph.ts';
+import { startStack, writeSupergraph, type TestStack } from '../../test/support/stack.ts';
+
+const SITUATION = fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations', 'SituationByGovernorate.graphql'), 'utf8');
+const SINCE = { since: '2025-10-10T00:00:00Z' };
+
+let stack: TestStack;
+const query = (text: string, variables?: Record<string, unknown>) => postGraphQL(`${stack.gatewayUrl}/graphql`, text, variables);
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack?.close());
+
+async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await probe();
+  while (!accept(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await probe();
+  }
+  return value;
+}
+
+describe('the canonical dashboard query', () => {
+  it('returns population, aid deliveries, incidents and facilities per governorate from all four subgraphs', async () => {
+    const { status, data, errors } = await query(SITUATION, SINCE);
+    expect(errors).toBeUndefined();
+    expect(status).toBe(200);
+    expect(data.areas.map((a: { pcode: string }) => a.pcode)).toEqual(['PS0255', 'PS0260', 'PS0265', 'PS0270', 'PS0275']);
+    const all = data.areas as any[];
+    expect(all.every((area) => area.populationEstimates.length > 0)).toBe(true); // civil-administration
+    expect(all.some((area) => area.aidDeliveries.bySource.length > 0)).toBe(true); // humanitarian
+    expect(all.some((area) => area.incidents.length > 0)).toBe(true); // security
+    expect(all.every((area) => area.facilities.length > 0)).toBe(true); // engineering
+  });
+
+  it('costs each subgraph one SQL statement per relation, not one per governorate', async () => {
+    const counts: Record<string, string[]> = {};
+    const stops = Object.entries(stack.subgraphs).map(([name, subgraph]) => {
+      counts[name] = [];
+      return subgraph.db.onQuery((sql) => counts[name].push(sql));
+    });
+    try {
+      const { errors } = await query(SITUATION, SINCE);
+      expect(errors).toBeUndefined();
+    } finally {
+      stops.forEach((stop) => stop());
+    }
+    // civil-administration: the governorates, then their population; each other subgraph: its one Area relation.
+    expect(counts['civil-administration']).toHaveLength(2);
+    expect(counts.humanitarian).toHaveLength(1);
+    expect(counts.security).toHaveLength(1);
+    expect(counts.engineering).toHaveLength(1);
+  });
+});
+
+describe('input errors through the gateway', () => {
+  it('answers a malformed date with BAD_USER_INPUT', async () => {
+    const { errors } = await query(SITUATION, { since: 'yesterday' });
+    expect(errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errors?.[0].message).toContain('ISO 8601');
+  });
+
+  it('answers an unknown P-code with NOT_FOUND and a negative page size with BAD_USER_INPUT', async () => {
+    const unknown = await query(`{ area(pcode: "PS0299") { name } }`);
+    expect(unknown.data).toEqual({ area: null });
+    expect(unknown.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const negative = await query(`{ area(pcode: "PS0255") { displacementSites(first: -1) { id } } }`);
+    expect(negative.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers malformed JSON with 400, an oversized body with 413 and an unknown path with 404', async () => {
+    const malformed = await fetch(`${stack.gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":' });
+    expect(malformed.status).toBe(400);
+    const huge = await fetch(`${stack.gatewayUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ __typename }`, padding: 'x'.repeat(2_000_000) }),
+    });
+    expect(huge.status).toBe(413);
+    expect((await huge.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await fetch(`${stack.gatewayUrl}/nowhere`)).status).toBe(404);
+  });
+});
+
+describe('health and readiness', () => {
+  it('reports alive on /health and every subgraph answering on /ready', async () => {
+    const health = await fetch(`${stack.gatewayUrl}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok' });
+    const ready = await fetch(`${stack.gatewayUrl}/ready`);
+    const body = await ready.json();
+    expect(ready.status).toBe(200);
+    expect(body.supergraph.phase).toBe('loaded');
+    expect(body.subgraphs.map((s: { name: string }) => s.name).sort()).toEqual(stack.entries.map((e) => e.name).sort());
+    expect(body.subgraphs.every((s: { ok: boolean }) => s.ok)).toBe(true);
+  });
+});
+
+describe('supergraph reload', () => {
+  const fieldsOfArea = async () => {
+    const { data } = await query(`{ __type(name: "Area") { fields { name } } }`);
+    return (data.__type.fields as { name: string }[]).map((f) => f.name);
+  };
+
+  it('serves a changed supergraph file without a restart, and keeps serving the last good one when the file is broken', async () => {
+    expect(await fieldsOfArea()).toContain('facilities');
+    const urls = Object.fromEntries(Object.entries(stack.subgraphs).map(([name, s]) => [name, s.url]));
+    // Publish a supergraph without the engineering subgraph: Area.facilities disappears.
+    writeSupergraph(stack.entries.filter((e) => e.name !== 'engineering'), urls, stack.supergraphPath);
+    expect(await eventually(fieldsOfArea, (fields) => !fields.includes('facilities'))).not.toContain('facilities');
+
+    fs.writeFileSync(stack.supergraphPath, 'this is not a supergraph');
+    await eventually(async () => stack.logs.join('\n'), (logs) => logs.includes('supergraph file rejected'));
+    expect(stack.logs.join('\n')).toContain('the last good supergraph keeps serving');
+    const { data, errors } = await query(`{ areas(level: GOVERNORATE) { pcode incidents(since: "2025-10-10T00:00:00Z") { id } } }`);
+    expect(errors).toBeUndefined();
+    expect(data.areas).toHaveLength(5);
+    const ready = await (await fetch(`${stack.gatewayUrl}/ready`)).json();
+    expect(ready.supergraph.lastRejected.error).toBeTruthy();
+
+    writeSupergraph(stack.entries, urls, stack.supergraphPath);
+    expect(await eventually(fieldsOfArea, (fields) => fields.includes('facilities'))).toContain('facilities');
+  });
+});
+
+describe('a subgraph that stops answering', () => {
+  it('makes /ready answer 503 and name it', async () => {
+    await stack.subgraphs.engineering.close();
+    const ready = await fetch(`${stack.gatewayUrl}/ready`);
+    expect(ready.status).toBe(503);
+    const body = await ready.json();
+    expect(body.subgraphs.find((s: { name: string }) => s.name === 'engineering').ok).toBe(false);
+    expect(body.subgraphs.find((s: { name: string }) => s.name === 'security').ok).toBe(true);
+    // closed twice is harmless for the stack's own teardown
+    stack.subgraphs.engineering.close = async () => undefined;
+  });
+});

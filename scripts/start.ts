@@ -1,0 +1,83 @@
+// `npm start`: runs every subgraph and then the gateway as child processes on embedded defaults, and stops them all on Ctrl-C.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
+
+const children: ChildProcess[] = [];
+let stopping = false;
+
+function run(name: string, entry: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`${name} exited (${signal ?? `code ${code}`}); stopping everything.`);
+    void stopAll(1);
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitForHealth(name: string, url: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (stopping) return;
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${name} did not answer ${url} within ${timeoutMs / 1000} s`);
+}
+
+async function stopAll(exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  const exited = children
+    .filter((child) => child.exitCode === null && child.signalCode === null)
+    .map((child) => new Promise((resolve) => child.once('exit', resolve)));
+  for (const child of children) child.kill('SIGTERM');
+  const timeout = setTimeout(() => children.forEach((child) => child.kill('SIGKILL')), 10_000);
+  await Promise.all(exited);
+  clearTimeout(timeout);
+  process.exit(exitCode);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+const subgraphs = loadSubgraphList();
+for (const subgraph of subgraphs) {
+  run(subgraph.name, path.join('subgraphs', subgraph.name, 'src', 'index.ts'), { PORT: String(subgraph.port) });
+}
+try {
+  await Promise.all(subgraphs.map((s) => waitForHealth(s.name, `http://127.0.0.1:${s.port}/ready`)));
+  const gatewayPort = process.env.GATEWAY_PORT || '4000';
+  run('gateway', path.join('gateway', 'src', 'index.ts'), {});
+  await waitForHealth('gateway', `http://127.0.0.1:${gatewayPort}/ready`);
+  if (stopping) process.exit(1);
+  const operation = fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations', 'SituationByGovernorate.graphql'), 'utf8');
+  console.log(`
+CMCC Supergraph is running.
+  Gateway:   http://localhost:${gatewayPort}/graphql
+  Subgraphs: ${subgraphs.map((s) => `${s.name} :${s.port}`).join(', ')}
+  Health:    http://localhost:${gatewayPort}/health   Ready: http://localhost:${gatewayPort}/ready
+
+Try the dashboard query (schema/operations/SituationByGovernorate.graphql):
+
+  curl -s http://localhost:${gatewayPort}/graphql -H 'content-type: application/json' \\
+    -d '${JSON.stringify({ query: operation.replace(/\s+/g, ' ').trim(), variables: { since: '2025-10-10T00:00:00Z' } }).replace(/'/g, "'\\''")}'
+
+Press Ctrl-C to stop everything.
+`);
+} catch (error) {
+  console.error(String(error));
+  await stopAll(1);
+}

@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
+
+// No Docker engine runs here, so the compose file is checked as data: every subgraph, wired as the code expects.
+const compose = parse(fs.readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
+const subgraphs = loadSubgraphList();
+
+describe('docker-compose.yml', () => {
+  it('runs Postgres and Redis with health checks', () => {
+    expect(compose.services.postgres.healthcheck.test.join(' ')).toContain('pg_isready');
+    expect(compose.services.redis.healthcheck.test.join(' ')).toContain('ping');
+  });
+
+  it.each(subgraphs.map((s) => [s.name, s] as const))('runs the %s subgraph on Postgres with its port and a readiness check', (name, subgraph) => {
+    const service = compose.services[name];
+    expect(service, `service ${name} missing`).toBeDefined();
+    expect(service.command).toEqual([`subgraphs/${name}/src/index.ts`]);
+    expect(fs.existsSync(path.join(PROJECT_ROOT, service.command[0]))).toBe(true);
+    expect(service.environment.PORT).toBe(String(subgraph.port));
+    expect(service.environment.DATABASE_URL).toMatch(/^postgres:\/\/.+@postgres:5432\//);
+    expect(service.healthcheck.test.join(' ')).toContain(`127.0.0.1:${subgraph.port}/ready`);
+    expect(service.depends_on.postgres.condition).toBe('service_healthy');
+  });
+
+  it('points the gateway at every subgraph by service name and waits for them to be healthy', () => {
+    const gateway = compose.services.gateway;
+    expect(gateway.ports).toContain('4000:4000');
+    for (const subgraph of subgraphs) {
+      const variable = `SUBGRAPH_${subgraph.name.toUpperCase().replace(/-/g, '_')}_URL`;
+      expect(gateway.environment[variable]).toBe(`http://${subgraph.name}:${subgraph.port}/graphql`);
+      expect(gateway.depends_on[subgraph.name].condition).toBe('service_healthy');
+    }
+    expect(gateway.healthcheck.test.join(' ')).toContain('/ready');
+  });
+
+  it('builds one non-root Node 24 image that runs any service by command', () => {
+    const dockerfile = fs.readFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile.match(/^FROM node:24/gm)?.length).toBeGreaterThanOrEqual(2);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/ENTRYPOINT \["node", "--import", "tsx"\]/);
+  });
+});

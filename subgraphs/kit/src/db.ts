@@ -109,6 +109,7 @@ async function openPostgres(databaseUrl: string, schema: string): Promise<Databa
 
 async function openPglite(schema: string, dataDir: string | undefined): Promise<Database> {
   if (dataDir) fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+  // The constructor's parsers do not reach every type (dates stay Date objects), so each query passes them too.
   const db = new PGlite(dataDir, { parsers });
   await db.waitReady;
   // PGlite is a single connection, so the session's search_path holds for every later statement.
@@ -119,7 +120,7 @@ async function openPglite(schema: string, dataDir: string | undefined): Promise<
     schema,
     async query<T>(sql: string, params: unknown[] = []) {
       listeners.emit(sql, params);
-      return (await db.query<T>(sql, params)).rows;
+      return (await db.query<T>(sql, params, { parsers })).rows;
     },
     async exec(sql) {
       listeners.emit(sql, []);
@@ -130,7 +131,7 @@ async function openPglite(schema: string, dataDir: string | undefined): Promise<
         work({
           async query<T>(sql: string, params: unknown[] = []) {
             listeners.emit(sql, params);
-            return (await tx.query<T>(sql, params)).rows;
+            return (await tx.query<T>(sql, params, { parsers })).rows;
           },
         }),
       ),

@@ -1,0 +1,21 @@
+import { parsePage, type Resolvers } from '../../../kit/src/index.ts';
+import type { Loaders } from '../data/loaders.ts';
+import type { DamageAssessment as Assessment, Facility as FacilityRecord } from '../data/repository.ts';
+import { ASSESSMENT_PAGE } from './limits.ts';
+
+export const Facility: Resolvers<Loaders>['Facility'] = {
+  __resolveReference: (reference: { id: string }, { loaders }) => loaders.facilityById.load(reference.id),
+  operator: (facility: FacilityRecord) => (facility.operatorOrgId ? { id: facility.operatorOrgId } : null),
+  area: (facility: FacilityRecord) => ({ pcode: facility.areaPcode }),
+
+  async damageAssessments(facility: FacilityRecord, args: { first?: number; after?: string | null }, { loaders }) {
+    const page = parsePage(args, ASSESSMENT_PAGE, 'id');
+    const rows = await loaders.assessmentsByFacility({ page }).load(facility.id);
+    return rows.slice(0, page.limit);
+  },
+};
+
+export const DamageAssessment: Resolvers<Loaders>['DamageAssessment'] = {
+  facility: (assessment: Assessment, _args, { loaders }) => (assessment.facilityId ? loaders.facilityById.load(assessment.facilityId) : null),
+  area: (assessment: Assessment) => ({ pcode: assessment.areaPcode }),
+};

@@ -1,0 +1,7 @@
+import { DEFAULT_PAGE, type PageLimits } from '../../../kit/src/index.ts';
+
+/** Page sizes of the paginated fields: a default and a maximum each. */
+export const FACILITY_PAGE: PageLimits = DEFAULT_PAGE;
+export const TASK_PAGE: PageLimits = DEFAULT_PAGE;
+export const DEBRIS_PAGE: PageLimits = DEFAULT_PAGE;
+export const ASSESSMENT_PAGE: PageLimits = Object.freeze({ defaultFirst: 20, maxFirst: 200 });

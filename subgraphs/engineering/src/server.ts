@@ -1,0 +1,21 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SubgraphDefinition } from '../../kit/src/index.ts';
+import { createLoaders, type Loaders } from './data/loaders.ts';
+import { seed } from './data/seed.ts';
+import { Area } from './resolvers/Area.ts';
+import { Convoy, RouteHazardStatus } from './resolvers/Convoy.ts';
+import { AccessRoadStatus, Crossing } from './resolvers/Crossing.ts';
+import { DebrisEstimate, ExplosiveHazardTask } from './resolvers/ExplosiveHazardTask.ts';
+import { DamageAssessment, Facility } from './resolvers/Facility.ts';
+import { Query } from './resolvers/Query.ts';
+
+/** The engineering & infrastructure working group's subgraph: owner of `Facility`. */
+export const engineering: SubgraphDefinition<Loaders> = {
+  name: 'engineering',
+  defaultPort: 4004,
+  root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
+  resolvers: { Query, Facility, DamageAssessment, ExplosiveHazardTask, DebrisEstimate, Area, Crossing, AccessRoadStatus, Convoy, RouteHazardStatus },
+  createLoaders,
+  seed,
+};

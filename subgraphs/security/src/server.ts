@@ -1,0 +1,23 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SubgraphDefinition } from '../../kit/src/index.ts';
+import { createLoaders, type Loaders } from './data/loaders.ts';
+import { seed } from './data/seed.ts';
+import { Area } from './resolvers/Area.ts';
+import { CeasefireViolationReport } from './resolvers/CeasefireViolationReport.ts';
+import { Convoy } from './resolvers/Convoy.ts';
+import { Crossing } from './resolvers/Crossing.ts';
+import { IsrObservation } from './resolvers/IsrObservation.ts';
+import { Query } from './resolvers/Query.ts';
+import { SecurityIncident } from './resolvers/SecurityIncident.ts';
+import { CrossingClosure, ThreatAssessment } from './resolvers/ThreatAssessment.ts';
+
+/** The security working group's subgraph: owner of `SecurityIncident`. */
+export const security: SubgraphDefinition<Loaders> = {
+  name: 'security',
+  defaultPort: 4003,
+  root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
+  resolvers: { Query, SecurityIncident, CeasefireViolationReport, IsrObservation, ThreatAssessment, CrossingClosure, Area, Crossing, Convoy },
+  createLoaders,
+  seed,
+};

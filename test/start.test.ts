@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
+import { postGraphQL } from './support/subgraph.ts';
+
+const PORTS = [4000, ...loadSubgraphList().map((s) => s.port)];
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
+  });
+}
+
+describe('npm start', () => {
+  it('starts every subgraph and the gateway on embedded data, prints the URL and an example, and stops them all on Ctrl-C', async (context) => {
+    const free = await Promise.all(PORTS.map(portFree));
+    if (!free.every(Boolean)) return context.skip(`ports ${PORTS.join(', ')} are in use (is npm start already running?)`);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-start-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 120_000;
+      while (!output.includes('Press Ctrl-C') && Date.now() < deadline && child.exitCode === null) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(output).toContain('http://localhost:4000/graphql');
+      expect(output).toContain('curl');
+      const operation = fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations', 'SituationByGovernorate.graphql'), 'utf8');
+      const { data, errors } = await postGraphQL('http://127.0.0.1:4000/graphql', operation, { since: '2025-10-10T00:00:00Z' });
+      expect(errors).toBeUndefined();
+      expect(data.areas).toHaveLength(5);
+      for (const name of loadSubgraphList().map((s) => s.name)) expect(fs.existsSync(path.join(dataDir, name))).toBe(true);
+    } finally {
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+    // Every child is gone: all ports are free again.
+    expect(await Promise.all(PORTS.map(portFree))).toEqual(PORTS.map(() => true));
+  });
+});

@@ -30,8 +30,8 @@ export interface Gateway {
 /** Builds the gateway (no listening), so tests can run it in-process or on port 0. */
 export async function createGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
   const supergraph = new FileSupergraphManager(config.supergraphPath, config.supergraphPollMs, logger);
-  const fetcher: Fetcher = (url, init) =>
-    fetch(url, { ...(init as RequestInit), signal: AbortSignal.timeout(config.subgraphTimeoutMs) }) as unknown as ReturnType<Fetcher>;
+  const fetcher: Fetcher = async (url, init) =>
+    passRequestErrorsThrough(await fetch(url, { ...(init as RequestInit), signal: AbortSignal.timeout(config.subgraphTimeoutMs) })) as unknown as ReturnType<Fetcher>;
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
     // Validate every supergraph before serving it, also in production: a broken file must be refused, not half-served.
@@ -42,6 +42,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
+    // index.ts handles SIGINT/SIGTERM itself, so shutdown happens once and in order.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   const handler = createGraphQLHandler<GatewayContext>({
@@ -67,6 +69,23 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     handler,
     stop: () => apollo.stop(),
   };
+}
+
+/**
+ * Apollo Server answers a request error (e.g. a variable that is not a valid DateTime) with HTTP 400 and a GraphQL
+ * body. The gateway's data source would turn any non-2xx into a generic failure and hide the subgraph's
+ * BAD_USER_INPUT; a 400 that carries GraphQL errors is therefore handed on as the GraphQL response it is.
+ */
+async function passRequestErrorsThrough(response: Response): Promise<Response> {
+  if (response.status !== 400 || !(response.headers.get('content-type') ?? '').includes('json')) return response;
+  const text = await response.text();
+  try {
+    const body = JSON.parse(text) as { errors?: unknown };
+    if (Array.isArray(body.errors)) return new Response(text, { status: 200, headers: response.headers });
+  } catch {
+    // not a GraphQL body: fall through to the original status
+  }
+  return new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 /** Asks every subgraph for `__typename`, through the same data sources queries use. */

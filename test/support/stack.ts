@@ -4,18 +4,11 @@ import path from 'node:path';
 import { composeSupergraph, loadSubgraphList, PROJECT_ROOT, type SubgraphEntry } from '../../schema/composition.ts';
 import { loadGatewayConfig } from '../../gateway/src/config.ts';
 import { createGateway, type Gateway } from '../../gateway/src/server.ts';
-import { close, createLogger, listen, type SubgraphDefinition } from '../../subgraphs/kit/src/index.ts';
+import { close, createLogger, listen } from '../../subgraphs/kit/src/index.ts';
 import { startTestSubgraph, type TestSubgraph, type TestSubgraphOptions } from './subgraph.ts';
+import { loadDefinition } from '../../scripts/definitions.ts';
 
-/** Imports a subgraph's definition from `subgraphs/<name>/src/server.ts`, whatever the export is called. */
-export async function loadDefinition(name: string): Promise<SubgraphDefinition<unknown>> {
-  const module = (await import(path.join(PROJECT_ROOT, 'subgraphs', name, 'src', 'server.ts'))) as Record<string, unknown>;
-  const definition = Object.values(module).find(
-    (value): value is SubgraphDefinition<unknown> => typeof value === 'object' && value !== null && (value as { name?: string }).name === name,
-  );
-  if (!definition) throw new Error(`subgraphs/${name}/src/server.ts exports no SubgraphDefinition named "${name}"`);
-  return definition;
-}
+export { loadDefinition };
 
 /** Composes a supergraph whose routing URLs point at the given running subgraphs, written to a temporary file. */
 export function writeSupergraph(entries: SubgraphEntry[], urls: Record<string, string>, file: string): void {

@@ -107,20 +107,58 @@ async function openPostgres(databaseUrl: string, schema: string): Promise<Databa
   };
 }
 
+/**
+ * PGlite on disk must have one process at a time: a second one (an import while the subgraph runs) would corrupt
+ * it. A lock file beside the folder names the holder; a lock left by a process that no longer runs is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockPath = `${path.resolve(dataDir)}.lock`;
+  for (;;) {
+    try {
+      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lockPath, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(fs.readFileSync(lockPath, 'utf8'));
+      if (Number.isInteger(holder) && holder > 0 && isRunning(holder)) {
+        throw new Error(
+          `The embedded database ${dataDir} is in use by process ${holder} (is the subgraph running?). Stop it first, or set DATABASE_URL to share a Postgres server.`,
+        );
+      }
+      fs.rmSync(lockPath, { force: true });
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 async function openPglite(schema: string, dataDir: string | undefined): Promise<Database> {
   if (dataDir) fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
-  // The constructor's parsers do not reach every type (dates stay Date objects), so each query passes them too.
-  const db = new PGlite(dataDir, { parsers });
-  await db.waitReady;
-  // PGlite is a single connection, so the session's search_path holds for every later statement.
-  await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}; SET TIME ZONE 'UTC';`);
+  const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
+  // (The two-argument constructor drops its options when dataDir is undefined, hence the one-object form.)
+  const db = new PGlite({ dataDir, parsers });
+  try {
+    await db.waitReady;
+    // PGlite is a single connection, so the session's search_path holds for every later statement.
+    await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}; SET TIME ZONE 'UTC';`);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const listeners = new Listeners();
   return {
     kind: 'pglite',
     schema,
     async query<T>(sql: string, params: unknown[] = []) {
       listeners.emit(sql, params);
-      return (await db.query<T>(sql, params, { parsers })).rows;
+      return (await db.query<T>(sql, params)).rows;
     },
     async exec(sql) {
       listeners.emit(sql, []);
@@ -131,11 +169,14 @@ async function openPglite(schema: string, dataDir: string | undefined): Promise<
         work({
           async query<T>(sql: string, params: unknown[] = []) {
             listeners.emit(sql, params);
-            return (await tx.query<T>(sql, params, { parsers })).rows;
+            return (await tx.query<T>(sql, params)).rows;
           },
         }),
       ),
     onQuery: (listener) => listeners.add(listener),
-    close: () => db.close(),
+    async close() {
+      await db.close();
+      unlock();
+    },
   };
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -14,6 +15,7 @@ import { loadSubgraphConfig, type SubgraphConfig } from './config.ts';
 import { DEVELOPMENT_PRINCIPAL, type Principal } from './principal.ts';
 import { ErrorCode } from './errors.ts';
 import { DateScalar, DateTimeScalar } from './scalars.ts';
+import type { ImportKind } from './import.ts';
 
 /** What every resolver of every subgraph receives. */
 export interface SubgraphContext<TLoaders> {
@@ -22,6 +24,8 @@ export interface SubgraphContext<TLoaders> {
   /** Per-request DataLoaders: created fresh for each request, so nothing cached leaks between principals. */
   readonly loaders: TLoaders;
   readonly logger: Logger;
+  /** The subgraph's database, for mutations (which run in a transaction); reads go through `loaders`. */
+  readonly db: Database;
 }
 
 export type Resolvers<TLoaders> = GraphQLResolverMap<SubgraphContext<TLoaders>>;
@@ -37,6 +41,8 @@ export interface SubgraphDefinition<TLoaders> {
   createLoaders(db: Database, principal: Principal): TLoaders;
   /** Writes the seed data; must be idempotent (a second run changes nothing). */
   seed(db: Database): Promise<void>;
+  /** The agency files this group imports with `npm run import -- <group> <kind> <file>`. */
+  readonly importers?: readonly ImportKind[];
 }
 
 /** The Postgres schema of a subgraph: its name with `-` as `_`. */
@@ -48,9 +54,12 @@ export function readTypeDefs(root: string): DocumentNode {
   return parse(fs.readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
 }
 
-/** Creates the tables (migrations) and the seed data. */
+const KIT_MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
+
+/** Creates the tables (the kit's migrations, then the subgraph's own) and the seed data. */
 export async function prepareDatabase(definition: SubgraphDefinition<unknown>, db: Database): Promise<string[]> {
-  const applied = await migrate(db, readMigrations(path.join(definition.root, 'src', 'data', 'migrations')));
+  const kit = readMigrations(KIT_MIGRATIONS).map((migration) => ({ ...migration, version: `kit/${migration.version}` }));
+  const applied = await migrate(db, [...kit, ...readMigrations(path.join(definition.root, 'src', 'data', 'migrations'))]);
   await definition.seed(db);
   return applied;
 }
@@ -73,6 +82,8 @@ export async function buildSubgraph<TLoaders>(
   const apollo = new ApolloServer<SubgraphContext<TLoaders>>({
     schema,
     includeStacktraceInErrorResponses: false,
+    // runSubgraph handles SIGINT/SIGTERM itself: stop taking requests, finish them, close the database, exit.
+    stopOnTerminationSignals: false,
     formatError: maskInternalErrors(logger),
     // Inline traces serve Apollo's hosted usage reporting, which a closed coalition network does not use.
     plugins: [ApolloServerPluginInlineTraceDisabled(), logRequestErrors(logger)],
@@ -83,7 +94,7 @@ export async function buildSubgraph<TLoaders>(
     logger,
     context: async (_request, requestId) => {
       const principal = DEVELOPMENT_PRINCIPAL;
-      return { requestId, principal, loaders: definition.createLoaders(db, principal), logger: logger.child({ requestId }) };
+      return { requestId, principal, db, loaders: definition.createLoaders(db, principal), logger: logger.child({ requestId }) };
     },
     routes: {
       '/health': async () => ({ status: 200, body: { status: 'ok', service: definition.name } }),

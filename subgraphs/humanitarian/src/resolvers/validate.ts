@@ -1,0 +1,27 @@
+import { badUserInput } from '../../../kit/src/index.ts';
+
+const PCODE = /^PS\d{0,8}$/;
+
+/** A P-code must look like one (PS followed by digits) before it is looked up. */
+export function checkPcode(pcode: string, argumentName = 'pcode'): string {
+  if (!PCODE.test(pcode)) {
+    throw badUserInput(`"${argumentName}" must be a COD-AB P-code such as "PS0255" (PS followed by digits); got ${JSON.stringify(pcode)}`, argumentName);
+  }
+  return pcode;
+}
+
+/** A period must end after it starts; `until` may be left open. */
+export function checkPeriod(since: Date, until: Date | null): void {
+  if (until !== null && until.getTime() <= since.getTime()) {
+    throw badUserInput(`"until" must be later than "since"; got since ${since.toISOString()} and until ${until.toISOString()}`, 'until');
+  }
+}
+
+/** Page sizes of this subgraph's lists: a default when `first` is omitted, and the largest `first` accepted. */
+export const PAGES = Object.freeze({
+  activities: { defaultFirst: 50, maxFirst: 500 },
+  convoys: { defaultFirst: 50, maxFirst: 500 },
+  consignments: { defaultFirst: 50, maxFirst: 200 },
+  dailyReports: { defaultFirst: 60, maxFirst: 400 },
+  reportedFigures: { defaultFirst: 50, maxFirst: 500 },
+});

@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SubgraphDefinition } from '../../kit/src/index.ts';
+import { createLoaders, type Loaders } from './data/loaders.ts';
+import { seed } from './data/seed.ts';
+import { Activity, ReportedAidFigure } from './resolvers/Activity.ts';
+import { AidDeliverySummary, Area } from './resolvers/Area.ts';
+import { Convoy, TruckConsignment } from './resolvers/Convoy.ts';
+import { Crossing, CrossingDailyReport } from './resolvers/Crossing.ts';
+import { Facility } from './resolvers/Facility.ts';
+import { Organization } from './resolvers/Organization.ts';
+import { Query } from './resolvers/Query.ts';
+
+/** The humanitarian working group's subgraph: owner of `Organization`, `Crossing` and `Convoy`. */
+export const humanitarian: SubgraphDefinition<Loaders> = {
+  name: 'humanitarian',
+  defaultPort: 4002,
+  root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
+  resolvers: {
+    Query,
+    Organization,
+    Crossing,
+    CrossingDailyReport,
+    Convoy,
+    TruckConsignment,
+    Activity,
+    ReportedAidFigure,
+    Area,
+    AidDeliverySummary,
+    Facility,
+  },
+  createLoaders,
+  seed,
+};

@@ -5,7 +5,8 @@ import { createLoaders, type Loaders } from './data/loaders.ts';
 import { seed } from './data/seed.ts';
 import { Area } from './resolvers/Area.ts';
 import { DisplacementSite, PopulationMovement } from './resolvers/DisplacementSite.ts';
-import { Facility } from './resolvers/Facility.ts';
+import { Facility, ServiceStatus } from './resolvers/Facility.ts';
+import { Mutation } from './resolvers/Mutation.ts';
 import { Municipality } from './resolvers/Municipality.ts';
 import { Query } from './resolvers/Query.ts';
 
@@ -14,7 +15,7 @@ export const civilAdministration: SubgraphDefinition<Loaders> = {
   name: 'civil-administration',
   defaultPort: 4001,
   root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
-  resolvers: { Query, Area, DisplacementSite, PopulationMovement, Facility, Municipality },
+  resolvers: { Query, Mutation, Area, DisplacementSite, PopulationMovement, Facility, ServiceStatus, Municipality },
   createLoaders,
   seed,
 };

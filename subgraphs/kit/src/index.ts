@@ -14,3 +14,5 @@ export * from './seed.ts';
 export * from './subgraph.ts';
 export * from './reference.ts';
 export * from './sql.ts';
+export * from './write.ts';
+export * from './import.ts';

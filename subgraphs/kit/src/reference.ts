@@ -87,3 +87,6 @@ export function incidentId(n: number): string {
 export const SYNTHETIC_EPOCH = new Date('2025-10-10T00:00:00Z');
 /** Days of synthetic daily records from the epoch (to 31 Dec 2025). */
 export const SYNTHETIC_DAYS = 83;
+
+/** Every P-code of the CMCC area list, for checking references in imports. */
+export const KNOWN_PCODES: ReadonlySet<string> = new Set([COUNTRY.pcode, GAZA_STRIP.pcode, ...GOVERNORATE_PCODES, ...LOCALITY_PCODES]);

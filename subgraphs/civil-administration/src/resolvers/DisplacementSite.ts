@@ -6,8 +6,10 @@ export const DisplacementSite: Resolvers<Loaders>['DisplacementSite'] = {
   __resolveReference: (reference: { id: string }, { loaders }) => loaders.siteById.load(reference.id),
   area: (site: Site, _args, { loaders }) => loaders.areaByPcode.load(site.areaPcode),
   siteManager: (site: Site) => (site.siteManagerOrgId ? { id: site.siteManagerOrgId } : null),
+  history: (site: Site, _args, { loaders }) => loaders.historyOf('DisplacementSite').load(site.id),
 };
 
 export const PopulationMovement: Resolvers<Loaders>['PopulationMovement'] = {
   area: (movement: Movement, _args, { loaders }) => loaders.areaByPcode.load(movement.areaPcode),
+  history: (movement: Movement, _args, { loaders }) => loaders.historyOf('PopulationMovement').load(movement.id),
 };

@@ -6,3 +6,7 @@ export const Facility: Resolvers<Loaders>['Facility'] = {
   __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
   serviceStatus: (facility: { id: string }, _args, { loaders }) => loaders.serviceStatusByFacility.load(facility.id),
 };
+
+export const ServiceStatus: Resolvers<Loaders>['ServiceStatus'] = {
+  history: (status: { facilityId: string }, _args, { loaders }) => loaders.historyOf('ServiceStatus').load(status.facilityId),
+};

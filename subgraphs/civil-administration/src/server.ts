@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { SubgraphDefinition } from '../../kit/src/index.ts';
 import { createLoaders, type Loaders } from './data/loaders.ts';
 import { seed } from './data/seed.ts';
+import { importers } from './data/importers.ts';
 import { Area } from './resolvers/Area.ts';
 import { DisplacementSite, PopulationMovement } from './resolvers/DisplacementSite.ts';
 import { Facility, ServiceStatus } from './resolvers/Facility.ts';
@@ -18,4 +19,5 @@ export const civilAdministration: SubgraphDefinition<Loaders> = {
   resolvers: { Query, Mutation, Area, DisplacementSite, PopulationMovement, Facility, ServiceStatus, Municipality },
   createLoaders,
   seed,
+  importers,
 };

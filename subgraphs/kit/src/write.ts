@@ -117,11 +117,14 @@ function recordset(types: Map<string, string>, columns: string[], table: string)
     .join(', ');
 }
 
-/** JSON-comparable form of a column value (dates as ISO strings). */
+/** JSON-comparable form of a column value: dates as ISO strings, object keys sorted (jsonb reorders them). */
 function plain(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(plain);
   if (value === undefined) return null;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, plain((value as Record<string, unknown>)[key])]));
+  }
   return value;
 }
 

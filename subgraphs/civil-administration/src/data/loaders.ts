@@ -1,0 +1,29 @@
+import { DataLoader, historyByEntity, loaderFamily, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
+import { createRepository, type MovementFilter, type SiteFilter } from './repository.ts';
+
+/** Per-request loaders, named by their key; each batch is one statement. */
+export function createLoaders(db: Database, _principal: Principal) {
+  const repository = createRepository(db);
+  return {
+    areaByPcode: new DataLoader((pcodes: readonly string[]) => repository.areasByPcode(pcodes)),
+    areasByParent: new DataLoader((pcodes: readonly string[]) => repository.childrenByParent(pcodes)),
+    populationByArea: new DataLoader((pcodes: readonly string[]) => repository.populationByArea(pcodes)),
+    municipalitiesByArea: new DataLoader((pcodes: readonly string[]) => repository.municipalitiesByArea(pcodes)),
+    siteById: new DataLoader((ids: readonly string[]) => repository.sitesById(ids)),
+    sitesByArea: loaderFamily(
+      ({ filter, page }: { filter: SiteFilter; page: Page }) =>
+        new DataLoader((pcodes: readonly string[]) => repository.sitesByArea(pcodes, filter, page)),
+    ),
+    movementsByArea: loaderFamily(
+      ({ filter, page }: { filter: MovementFilter; page: Page }) =>
+        new DataLoader((pcodes: readonly string[]) => repository.movementsByArea(pcodes, filter, page)),
+    ),
+    serviceStatusByFacility: new DataLoader((ids: readonly string[]) => repository.serviceStatusByFacility(ids)),
+    movementById: new DataLoader((ids: readonly string[]) => repository.movementsById(ids)),
+    /** Change history by record id, one loader per entity type. */
+    historyOf: loaderFamily((entityType: string) => new DataLoader((ids: readonly string[]) => historyByEntity(db, entityType, ids))),
+    repository,
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

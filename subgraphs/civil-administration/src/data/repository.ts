@@ -1,0 +1,238 @@
+import {
+  countByParent,
+  manyByKey,
+  markingFromRow,
+  selectByIds,
+  selectPagesByParent,
+  type AccessMarking,
+  type MarkingRow,
+  provenanceFromRow,
+  type Page,
+  type Queryable,
+} from '../../../kit/src/index.ts';
+
+export interface Area {
+  pcode: string;
+  name: string;
+  nameAr: string | null;
+  adminLevel: number;
+  operationalLevel: string;
+  iso3166_2: string | null;
+  parentPcode: string | null;
+  source: string;
+}
+
+export interface PopulationEstimate {
+  areaPcode: string;
+  value: number;
+  source: string;
+  asOf: string;
+  description: string;
+}
+
+export interface Municipality {
+  id: string;
+  name: string;
+  nameAr: string | null;
+  areaPcode: string;
+  source: string;
+}
+
+export interface DisplacementSite {
+  id: string;
+  name: string;
+  type: string;
+  areaPcode: string;
+  households: number;
+  individuals: number;
+  siteManagerOrgId: string | null;
+  risks: string[];
+  latitude: number | null;
+  longitude: number | null;
+  source: string;
+  asOf: string;
+  marking: AccessMarking;
+  provenance: ReturnType<typeof provenanceFromRow>;
+}
+
+export interface PopulationMovement {
+  id: string;
+  monitoringPoint: string;
+  areaPcode: string;
+  date: string;
+  direction: string;
+  count: number;
+  source: string;
+  marking: AccessMarking;
+  provenance: ReturnType<typeof provenanceFromRow>;
+}
+
+export interface ServiceStatus {
+  facilityId: string;
+  functionality: string;
+  buildingCondition: string;
+  accessibility: string;
+  disruptionCauses: string[];
+  asOf: string;
+  source: string;
+  marking: AccessMarking;
+  provenance: ReturnType<typeof provenanceFromRow>;
+}
+
+type Row = Record<string, any>;
+
+const toArea = (r: Row): Area => ({
+  pcode: r.pcode,
+  name: r.name,
+  nameAr: r.name_ar,
+  adminLevel: r.admin_level,
+  operationalLevel: r.operational_level,
+  iso3166_2: r.iso3166_2,
+  parentPcode: r.parent_pcode,
+  source: r.source,
+});
+
+const toSite = (r: Row): DisplacementSite => ({
+  id: r.id,
+  name: r.name,
+  type: r.type,
+  areaPcode: r.area_pcode,
+  households: r.households,
+  individuals: r.individuals,
+  siteManagerOrgId: r.site_manager_org_id,
+  risks: r.risks,
+  latitude: r.latitude,
+  longitude: r.longitude,
+  source: r.source,
+  asOf: r.as_of,
+  marking: markingFromRow(r as MarkingRow),
+  provenance: provenanceFromRow(r),
+});
+
+const toMovement = (r: Row): PopulationMovement => ({
+  id: r.id,
+  monitoringPoint: r.monitoring_point,
+  areaPcode: r.area_pcode,
+  date: r.date,
+  direction: r.direction,
+  count: r.count,
+  source: r.source,
+  marking: markingFromRow(r as MarkingRow),
+  provenance: provenanceFromRow(r),
+});
+
+const toServiceStatus = (r: Row): ServiceStatus => ({
+  facilityId: r.id,
+  functionality: r.functionality,
+  buildingCondition: r.building_condition,
+  accessibility: r.accessibility,
+  disruptionCauses: r.disruption_causes,
+  asOf: r.as_of,
+  source: r.source,
+  marking: markingFromRow(r as MarkingRow),
+  provenance: provenanceFromRow(r),
+});
+
+const map = <R, T>(rows: (R | null)[], to: (row: R) => T): (T | null)[] => rows.map((row) => (row === null ? null : to(row)));
+
+export interface MovementFilter {
+  since: Date | null;
+  until: Date | null;
+}
+
+export interface SiteFilter {
+  areaPcode: string | null;
+  type: string | null;
+}
+
+/** Every statement the civil-administration subgraph runs; each method is one statement for a whole batch. */
+export function createRepository(db: Queryable) {
+  return {
+    async areasByPcode(pcodes: readonly string[]): Promise<(Area | null)[]> {
+      return map(await selectByIds<Row & { id: string }>(db, 'area', pcodes, 'pcode'), toArea);
+    },
+
+    async areasByLevel(level: string | null): Promise<Area[]> {
+      const rows = await db.query<Row>('SELECT * FROM area WHERE ($1::text IS NULL OR operational_level = $1) ORDER BY pcode', [level]);
+      return rows.map(toArea);
+    },
+
+    async childrenByParent(pcodes: readonly string[]): Promise<Area[][]> {
+      const rows = await db.query<Row>('SELECT * FROM area WHERE parent_pcode = ANY($1::text[]) ORDER BY pcode', [pcodes]);
+      return manyByKey(pcodes, rows.map(toArea), (area) => area.parentPcode as string);
+    },
+
+    async populationByArea(pcodes: readonly string[]): Promise<PopulationEstimate[][]> {
+      const rows = await db.query<Row>('SELECT * FROM population_estimate WHERE area_pcode = ANY($1::text[]) ORDER BY as_of, source', [pcodes]);
+      const estimates = rows.map((r) => ({ areaPcode: r.area_pcode, value: r.value, source: r.source, asOf: r.as_of, description: r.description }));
+      return manyByKey(pcodes, estimates, (estimate) => estimate.areaPcode);
+    },
+
+    async municipalitiesByArea(pcodes: readonly string[]): Promise<Municipality[][]> {
+      const rows = await db.query<Row>(
+        `SELECT k.key, m.* FROM unnest($1::text[]) AS k(key) JOIN municipality m ON starts_with(m.area_pcode, k.key) ORDER BY m.name`,
+        [pcodes],
+      );
+      const grouped = manyByKey(pcodes, rows, (row) => row.key as string);
+      return grouped.map((group) => group.map((r) => ({ id: r.id, name: r.name, nameAr: r.name_ar, areaPcode: r.area_pcode, source: r.source })));
+    },
+
+    async sitesById(ids: readonly string[]): Promise<(DisplacementSite | null)[]> {
+      return map(await selectByIds<Row & { id: string }>(db, 'displacement_site', ids), toSite);
+    },
+
+    async sitesByArea(pcodes: readonly string[], filter: SiteFilter, page: Page): Promise<DisplacementSite[][]> {
+      const pages = await selectPagesByParent<Row>(db, {
+        table: 'displacement_site',
+        parentColumn: 'area_pcode',
+        match: 'prefix',
+        keys: pcodes,
+        orderColumn: 'individuals',
+        page,
+        where: (params) => (filter.type ? [`t.type = ${params.add(filter.type)}`] : []),
+      });
+      return pages.map((rows) => rows.map(toSite));
+    },
+
+    async countSites(filter: SiteFilter): Promise<number> {
+      const [total] = await countByParent(db, {
+        table: 'displacement_site',
+        parentColumn: 'area_pcode',
+        match: 'prefix',
+        keys: [filter.areaPcode ?? ''],
+        where: (params) => (filter.type ? [`t.type = ${params.add(filter.type)}`] : []),
+      });
+      return total;
+    },
+
+    async movementsByArea(pcodes: readonly string[], filter: MovementFilter, page: Page): Promise<PopulationMovement[][]> {
+      const pages = await selectPagesByParent<Row>(db, {
+        table: 'population_movement',
+        parentColumn: 'area_pcode',
+        match: 'prefix',
+        keys: pcodes,
+        orderColumn: 'date',
+        page,
+        where: (params) => [
+          ...(filter.since ? [`t.date >= (${params.add(filter.since)}::timestamptz)::date`] : []),
+          ...(filter.until ? [`t.date < (${params.add(filter.until)}::timestamptz)::date`] : []),
+        ],
+      });
+      return pages.map((rows) => rows.map(toMovement));
+    },
+
+    async movementsById(ids: readonly string[]): Promise<(PopulationMovement | null)[]> {
+      return map(await selectByIds<Row & { id: string }>(db, 'population_movement', ids), toMovement);
+    },
+
+    async areaExists(pcode: string): Promise<boolean> {
+      return (await db.query('SELECT 1 FROM area WHERE pcode = $1', [pcode])).length > 0;
+    },
+
+    async serviceStatusByFacility(ids: readonly string[]): Promise<(ServiceStatus | null)[]> {
+      return map(await selectByIds<Row & { id: string }>(db, 'facility_service_status', ids), toServiceStatus);
+    },
+  };
+}
+
+export type Repository = ReturnType<typeof createRepository>;

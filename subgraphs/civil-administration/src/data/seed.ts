@@ -1,0 +1,143 @@
+import {
+  COUNTRY,
+  GAZA_STRIP,
+  GOVERNORATES,
+  HOSPITAL_COUNT,
+  LOCALITIES,
+  SYNTHETIC_DAYS,
+  SYNTHETIC_EPOCH,
+  SeededRandom,
+  addDays,
+  hospitalId,
+  insertRows,
+  markingToRow,
+  publicMarking,
+  seedOnce,
+  syntheticMarking,
+  type AccessMarking,
+  type Database,
+} from '../../../kit/src/index.ts';
+
+const MARKING_COLUMNS = ['classification', 'releasable_to', 'tlp', 'originator', 'recipients', 'caveats'];
+const markingValues = (marking: AccessMarking) => Object.values(markingToRow(marking));
+
+/** Real figures [R] from DOMAIN.md, each with its source and date. */
+const REAL_POPULATION: [pcode: string, value: number, source: string, asOf: string, description: string][] = [
+  ['PS0255', 448_000, 'PCBS', '2023-10-06', 'Pre-war population on the eve of 7 October 2023 (approximate)'],
+  ['PS0260', 754_000, 'PCBS', '2023-10-06', 'Pre-war population on the eve of 7 October 2023 (approximate)'],
+  ['PS0255', 368_721, 'MOI', '2020-12-31', 'Civil registry, end of 2020'],
+  ['PS0260', 847_712, 'MOI', '2020-12-31', 'Civil registry, end of 2020'],
+  ['PS0265', 316_144, 'MOI', '2020-12-31', 'Civil registry, end of 2020'],
+  ['PS0270', 439_729, 'MOI', '2020-12-31', 'Civil registry, end of 2020'],
+  ['PS0275', 281_755, 'MOI', '2020-12-31', 'Civil registry, end of 2020'],
+  ['PS02', 2_100_000, 'PCBS', '2025-01-01', 'Estimated population of the Gaza Strip, 2024-25 (approximate)'],
+];
+
+const SITE_TYPES = [
+  ['COLLECTIVE_CENTRE', 30],
+  ['MAKESHIFT_SITE', 35],
+  ['PLANNED_SITE', 10],
+  ['HOST_COMMUNITY', 15],
+  ['DAMAGED_HOME', 10],
+] as const;
+const SITE_RISKS = ['FLOODING', 'UXO', 'OVERCROWDING', 'FIRE', 'WASH_GAPS', 'EVICTION', 'PROTECTION'];
+const SITE_MANAGERS = ['XM-DAC-47066', 'XM-DAC-41130', 'XM-DAC-41122', 'XI-CMCC-PRCS', null];
+const MONITORING_POINTS = [
+  { name: 'Al-Rashid Road (coastal)', area: 'PS026002' },
+  { name: 'Salah al-Din Road', area: 'PS026501' },
+];
+
+/** Seeds reference areas, real population figures and a deterministic synthetic picture; runs once per database. */
+export async function seed(db: Database): Promise<void> {
+  await seedOnce(db, 'civil-administration-v1', async (tx) => {
+    const random = new SeededRandom(2025_10_10);
+    await insertRows(tx, 'area', ['pcode', 'name', 'name_ar', 'admin_level', 'operational_level', 'iso3166_2', 'parent_pcode', 'source'], [
+      [COUNTRY.pcode, COUNTRY.name, COUNTRY.nameAr, 0, 'COUNTRY', null, null, 'OCHA'],
+      [GAZA_STRIP.pcode, GAZA_STRIP.name, GAZA_STRIP.nameAr, 1, 'TERRITORY', null, COUNTRY.pcode, 'OCHA'],
+      ...GOVERNORATES.map((g) => [g.pcode, g.name, g.nameAr, 2, 'GOVERNORATE', g.iso3166_2, g.parent, 'OCHA']),
+      // Locality names are real; their P-code suffixes are illustrative.
+      ...LOCALITIES.map((l) => [l.pcode, l.name, l.nameAr, 3, 'LOCALITY', null, l.parent, 'SYNTHETIC']),
+    ]);
+
+    const estimates = REAL_POPULATION.map(([pcode, value, source, asOf, description]) => [`POP-${pcode}-${source}-${asOf}`, pcode, value, source, asOf, description]);
+    for (const locality of LOCALITIES) {
+      estimates.push([`POP-${locality.pcode}-SYNTHETIC`, locality.pcode, random.int(20_000, 350_000), 'SYNTHETIC', '2025-11-01', 'Illustrative current population']);
+    }
+    await insertRows(tx, 'population_estimate', ['id', 'area_pcode', 'value', 'source', 'as_of', 'description'], estimates);
+
+    await insertRows(
+      tx,
+      'municipality',
+      ['id', 'name', 'name_ar', 'area_pcode', 'source'],
+      LOCALITIES.map((l) => [`MUN-${l.pcode}`, `${l.name} Municipality`, `بلدية ${l.nameAr}`, l.pcode, 'SYNTHETIC']),
+    );
+
+    const sites = [];
+    for (let n = 1; n <= 60; n++) {
+      const locality = random.pick(LOCALITIES);
+      const type = random.weighted(SITE_TYPES);
+      const households = random.int(20, type === 'COLLECTIVE_CENTRE' ? 900 : 2500);
+      const manager = random.pick(SITE_MANAGERS);
+      const risks = SITE_RISKS.filter(() => random.chance(0.25));
+      sites.push([
+        `SITE-${String(n).padStart(4, '0')}`,
+        `${locality.name} ${type === 'COLLECTIVE_CENTRE' ? 'School Shelter' : 'Site'} ${n}`,
+        type,
+        locality.pcode,
+        households,
+        households * random.int(5, 7),
+        manager,
+        risks,
+        31.22 + random.next() * 0.37,
+        34.22 + random.next() * 0.34,
+        'SYNTHETIC',
+        addDays(SYNTHETIC_EPOCH, random.int(0, SYNTHETIC_DAYS - 1)).toISOString().slice(0, 10),
+        ...markingValues(syntheticMarking(random, manager ?? 'CMCC')),
+      ]);
+    }
+    await insertRows(
+      tx,
+      'displacement_site',
+      ['id', 'name', 'type', 'area_pcode', 'households', 'individuals', 'site_manager_org_id', 'risks', 'latitude', 'longitude', 'source', 'as_of', ...MARKING_COLUMNS],
+      sites,
+    );
+
+    const movements: unknown[][] = [
+      // [R] More than 425,000 people moved south to north in the first ~10 days of the ceasefire.
+      ['MOVE-R-2025-10-19', 'All monitoring points, first ten days of the ceasefire', 'PS0260', '2025-10-19', 'S_TO_N', 425_000, 'OCHA', ...markingValues(publicMarking('XM-DAC-41127'))],
+    ];
+    for (let day = 0; day < SYNTHETIC_DAYS; day++) {
+      const date = addDays(SYNTHETIC_EPOCH, day).toISOString().slice(0, 10);
+      for (const [index, point] of MONITORING_POINTS.entries()) {
+        const surge = day < 10 ? 8 : 1;
+        for (const direction of ['S_TO_N', 'N_TO_S'] as const) {
+          const count = direction === 'S_TO_N' ? random.int(800, 4000) * surge : random.int(100, 1500);
+          movements.push([`MOVE-${date}-${index + 1}-${direction}`, point.name, point.area, date, direction, count, 'SYNTHETIC', ...markingValues(syntheticMarking(random, 'XM-DAC-47066'))]);
+        }
+      }
+    }
+    await insertRows(tx, 'population_movement', ['id', 'monitoring_point', 'area_pcode', 'date', 'direction', 'count', 'source', ...MARKING_COLUMNS], movements);
+
+    // WHO reported 14 of 36 hospitals partially functioning on 8 Oct 2025 [R]; which ones is illustrative.
+    const statuses = [];
+    for (let n = 1; n <= HOSPITAL_COUNT; n++) {
+      const partial = n <= 14;
+      statuses.push([
+        hospitalId(n),
+        partial ? 'PARTIAL' : 'NONE',
+        partial ? 'PARTIALLY_DAMAGED' : random.pick(['PARTIALLY_DAMAGED', 'FULLY_DAMAGED']),
+        partial ? random.pick(['ACCESSIBLE', 'PARTIALLY_ACCESSIBLE']) : random.pick(['PARTIALLY_ACCESSIBLE', 'INACCESSIBLE']),
+        ['INSECURITY', 'LACK_OF_FUEL', 'LACK_OF_STAFF', 'DAMAGE', 'LACK_OF_SUPPLIES'].filter(() => random.chance(0.4)),
+        '2025-10-08',
+        'SYNTHETIC',
+        ...markingValues(syntheticMarking(random, 'XM-DAC-928')),
+      ]);
+    }
+    await insertRows(
+      tx,
+      'facility_service_status',
+      ['id', 'functionality', 'building_condition', 'accessibility', 'disruption_causes', 'as_of', 'source', ...MARKING_COLUMNS],
+      statuses,
+    );
+  });
+}

@@ -1,0 +1,43 @@
+import { DataLoader, loaderFamily, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
+import { createRepository, type ActivityFilter, type ConvoyFilter, type DeliveryPeriod, type ReportFilter } from './repository.ts';
+
+/** Per-request loaders, named by their key; each batch is one statement. */
+export function createLoaders(db: Database, _principal: Principal) {
+  const repository = createRepository(db);
+  return {
+    organizationById: new DataLoader((ids: readonly string[]) => repository.organizationsById(ids)),
+    organizationsByConvoy: new DataLoader((ids: readonly string[]) => repository.organizationsByConvoy(ids)),
+    crossingById: new DataLoader((ids: readonly string[]) => repository.crossingsById(ids)),
+    convoyById: new DataLoader((ids: readonly string[]) => repository.convoysById(ids)),
+    reportsByCrossing: loaderFamily(
+      ({ filter, page }: { filter: ReportFilter; page: Page }) =>
+        new DataLoader((ids: readonly string[]) => repository.reportsByCrossing(ids, filter, page)),
+    ),
+    convoysByDestination: loaderFamily(
+      ({ filter, page }: { filter: ConvoyFilter; page: Page }) =>
+        new DataLoader((pcodes: readonly string[]) => repository.convoysByDestination(pcodes, filter, page)),
+    ),
+    consignmentsByConvoy: loaderFamily(
+      (page: Page) => new DataLoader((ids: readonly string[]) => repository.consignmentsByConvoy(ids, page)),
+    ),
+    deliveriesByArea: loaderFamily(
+      (period: DeliveryPeriod) => new DataLoader((pcodes: readonly string[]) => repository.deliveriesByArea(pcodes, period)),
+    ),
+    activitiesByArea: loaderFamily(
+      (page: Page) => new DataLoader((pcodes: readonly string[]) => repository.activitiesByArea(pcodes, page)),
+    ),
+    activitiesByFacility: loaderFamily(
+      (page: Page) => new DataLoader((ids: readonly string[]) => repository.activitiesByFacility(ids, page)),
+    ),
+    activitiesByOrganization: loaderFamily(
+      (page: Page) => new DataLoader((ids: readonly string[]) => repository.activitiesByOrganization(ids, page)),
+    ),
+    activitiesFiltered: loaderFamily(
+      ({ filter, page }: { filter: ActivityFilter; page: Page }) =>
+        new DataLoader((pcodes: readonly string[]) => repository.activitiesFiltered(pcodes, filter, page)),
+    ),
+    repository,
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,463 @@
+import {
+  countByParent,
+  manyByKey,
+  markingFromRow,
+  selectByIds,
+  selectPagesByParent,
+  type AccessMarking,
+  type MarkingRow,
+  type Page,
+  type Queryable,
+  type SqlParams,
+} from '../../../kit/src/index.ts';
+
+export interface Organization {
+  id: string;
+  name: string;
+  acronym: string;
+  type: string;
+}
+
+export interface Crossing {
+  id: string;
+  name: string;
+  areaPcode: string;
+  status: string;
+  allowedTraffic: string[];
+  statusSince: string | null;
+  statusNote: string;
+  statusSource: string;
+}
+
+export interface CrossingDailyReport {
+  id: string;
+  crossingId: string;
+  date: string;
+  source: string;
+  open: boolean;
+  trucksOffloaded: number;
+  trucksCollected: number;
+  tonnes: number;
+  fuelLitres: number;
+  note: string | null;
+  marking: AccessMarking;
+}
+
+export interface Convoy {
+  id: string;
+  type: string;
+  crossingId: string | null;
+  destinationPcode: string;
+  plannedStart: Date;
+  status: string;
+  un2720Monitored: boolean;
+  route: string | null;
+  departedAt: Date | null;
+  arrivedAt: Date | null;
+  driverNames: string[] | null;
+  source: string;
+  marking: AccessMarking;
+}
+
+export interface TruckConsignment {
+  id: string;
+  convoyId: string;
+  cargoCategory: string;
+  pallets: number;
+  tonnes: number;
+  stage: string;
+  stageAt: Date;
+  source: string;
+}
+
+export interface Activity {
+  id: string;
+  organizationId: string;
+  implementingOrganizationId: string | null;
+  sector: string;
+  areaPcode: string;
+  facilityId: string | null;
+  activity: string;
+  status: string;
+  start: string;
+  end: string | null;
+  targeted: number | null;
+  reached: number | null;
+  source: string;
+  marking: AccessMarking;
+}
+
+export interface ReportedAidFigure {
+  id: string;
+  metric: string;
+  qualifier: string;
+  value: number;
+  valueMax: number | null;
+  periodStart: string | null;
+  periodEnd: string | null;
+  areaPcode: string;
+  source: string;
+  asOf: string;
+  statement: string;
+  marking: AccessMarking;
+}
+
+export interface CargoCategoryFigures {
+  category: string;
+  trucks: number;
+  tonnes: number;
+  pallets: number;
+}
+
+/** Deliveries from one source; never combined with another source's. */
+export interface AidDeliveryFigures {
+  source: string;
+  asOf: Date;
+  trucks: number;
+  tonnes: number;
+  pallets: number;
+  byCategory: CargoCategoryFigures[];
+}
+
+export interface AidDeliverySummary {
+  areaPcode: string;
+  since: Date;
+  until: Date | null;
+  bySource: AidDeliveryFigures[];
+}
+
+export interface DeliveryPeriod {
+  since: Date;
+  until: Date | null;
+}
+
+export interface ReportFilter {
+  since: Date | null;
+  until: Date | null;
+}
+
+export interface ConvoyFilter {
+  status: string | null;
+  type: string | null;
+  crossingId: string | null;
+  destinationPcode: string | null;
+  un2720Monitored: boolean | null;
+}
+
+export interface ActivityFilter {
+  organizationId: string | null;
+  sector: string | null;
+  status: string | null;
+  areaPcode: string | null;
+}
+
+type Row = Record<string, any>;
+
+const toOrganization = (r: Row): Organization => ({ id: r.id, name: r.name, acronym: r.acronym, type: r.type });
+
+const toCrossing = (r: Row): Crossing => ({
+  id: r.id,
+  name: r.name,
+  areaPcode: r.area_pcode,
+  status: r.status,
+  allowedTraffic: r.allowed_traffic,
+  statusSince: dayOrNull(r.status_since),
+  statusNote: r.status_note,
+  statusSource: r.status_source,
+});
+
+const toReport = (r: Row): CrossingDailyReport => ({
+  id: r.id,
+  crossingId: r.crossing_id,
+  date: day(r.date),
+  source: r.source,
+  open: r.open,
+  trucksOffloaded: r.trucks_offloaded,
+  trucksCollected: r.trucks_collected,
+  tonnes: num(r.tonnes),
+  fuelLitres: r.fuel_litres,
+  note: r.note,
+  marking: markingFromRow(r as MarkingRow),
+});
+
+const toConvoy = (r: Row): Convoy => ({
+  id: r.id,
+  type: r.type,
+  crossingId: r.crossing_id,
+  destinationPcode: r.destination_pcode,
+  plannedStart: r.planned_start,
+  status: r.status,
+  un2720Monitored: r.un2720_monitored,
+  route: r.route,
+  departedAt: r.departed_at,
+  arrivedAt: r.arrived_at,
+  driverNames: r.driver_names,
+  source: r.source,
+  marking: markingFromRow(r as MarkingRow),
+});
+
+const toConsignment = (r: Row): TruckConsignment => ({
+  id: r.id,
+  convoyId: r.convoy_id,
+  cargoCategory: r.cargo_category,
+  pallets: r.pallets,
+  tonnes: num(r.tonnes),
+  stage: r.stage,
+  stageAt: r.stage_at,
+  source: r.source,
+});
+
+const toActivity = (r: Row): Activity => ({
+  id: r.id,
+  organizationId: r.organization_id,
+  implementingOrganizationId: r.implementing_organization_id,
+  sector: r.sector,
+  areaPcode: r.area_pcode,
+  facilityId: r.facility_id,
+  activity: r.activity,
+  status: r.status,
+  start: day(r.start_date),
+  end: dayOrNull(r.end_date),
+  targeted: r.targeted,
+  reached: r.reached,
+  source: r.source,
+  marking: markingFromRow(r as MarkingRow),
+});
+
+const toFigure = (r: Row): ReportedAidFigure => ({
+  id: r.id,
+  metric: r.metric,
+  qualifier: r.qualifier,
+  value: num(r.value),
+  valueMax: numOrNull(r.value_max),
+  periodStart: dayOrNull(r.period_start),
+  periodEnd: dayOrNull(r.period_end),
+  areaPcode: r.area_pcode,
+  source: r.source,
+  asOf: day(r.as_of),
+  statement: r.statement,
+  marking: markingFromRow(r as MarkingRow),
+});
+
+// The kit's PGlite parsers are lost for in-memory databases (PGlite drops its options when dataDir is undefined),
+// so numerics may arrive as strings and dates as Date objects; normalise both here rather than trust the driver.
+const num = (value: unknown): number => Number(value);
+const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const day = (value: unknown): string => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value));
+const dayOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : day(value));
+
+const map = <R, T>(rows: (R | null)[], to: (row: R) => T): (T | null)[] => rows.map((row) => (row === null ? null : to(row)));
+const round2 = (value: number): number => Math.round(value * 100) / 100;
+
+const convoyConditions = (filter: ConvoyFilter) => (params: SqlParams): string[] => [
+  ...(filter.status ? [`t.status = ${params.add(filter.status)}`] : []),
+  ...(filter.type ? [`t.type = ${params.add(filter.type)}`] : []),
+  ...(filter.crossingId ? [`t.crossing_id = ${params.add(filter.crossingId)}`] : []),
+  ...(filter.un2720Monitored !== null ? [`t.un2720_monitored = ${params.add(filter.un2720Monitored)}`] : []),
+];
+
+const activityConditions = (filter: ActivityFilter) => (params: SqlParams): string[] => [
+  ...(filter.organizationId ? [`t.organization_id = ${params.add(filter.organizationId)}`] : []),
+  ...(filter.sector ? [`t.sector = ${params.add(filter.sector)}`] : []),
+  ...(filter.status ? [`t.status = ${params.add(filter.status)}`] : []),
+];
+
+/** Every statement the humanitarian subgraph runs; each method is one statement for a whole batch. */
+export function createRepository(db: Queryable) {
+  const activityPages = async (column: string, match: 'equal' | 'prefix', keys: readonly string[], filter: ActivityFilter | null, page: Page) => {
+    const pages = await selectPagesByParent<Row>(db, {
+      table: 'activity',
+      parentColumn: column,
+      match,
+      keys,
+      orderColumn: 'start_date',
+      page,
+      where: filter ? activityConditions(filter) : undefined,
+    });
+    return pages.map((rows) => rows.map(toActivity));
+  };
+
+  return {
+    async organizationsById(ids: readonly string[]): Promise<(Organization | null)[]> {
+      return map(await selectByIds<Row & { id: string }>(db, 'organization', ids), toOrganization);
+    },
+
+    async organizationsByType(type: string | null): Promise<Organization[]> {
+      const rows = await db.query<Row>('SELECT * FROM organization WHERE ($1::text IS NULL OR type = $1) ORDER BY acronym', [type]);
+      return rows.map(toOrganization);
+    },
+
+    /** The requesting organisations of each convoy, lead organisation first. */
+    async organizationsByConvoy(convoyIds: readonly string[]): Promise<Organization[][]> {
+      const rows = await db.query<Row>(
+        `SELECT r.convoy_id, o.* FROM convoy_requesting_organization r JOIN organization o ON o.id = r.organization_id
+         WHERE r.convoy_id = ANY($1::text[]) ORDER BY r.convoy_id, r.position`,
+        [convoyIds],
+      );
+      return manyByKey(convoyIds, rows, (row) => row.convoy_id as string).map((group) => group.map(toOrganization));
+    },
+
+    async crossingsById(ids: readonly string[]): Promise<(Crossing | null)[]> {
+      return map(await selectByIds<Row & { id: string }>(db, 'crossing', ids), toCrossing);
+    },
+
+    async allCrossings(): Promise<Crossing[]> {
+      return (await db.query<Row>('SELECT * FROM crossing ORDER BY position')).map(toCrossing);
+    },
+
+    async reportsByCrossing(crossingIds: readonly string[], filter: ReportFilter, page: Page): Promise<CrossingDailyReport[][]> {
+      const pages = await selectPagesByParent<Row>(db, {
+        table: 'crossing_daily_report',
+        parentColumn: 'crossing_id',
+        match: 'equal',
+        keys: crossingIds,
+        orderColumn: 'date',
+        page,
+        where: (params) => [
+          ...(filter.since ? [`t.date >= (${params.add(filter.since)}::timestamptz AT TIME ZONE 'UTC')::date`] : []),
+          ...(filter.until ? [`t.date < (${params.add(filter.until)}::timestamptz AT TIME ZONE 'UTC')::date`] : []),
+        ],
+      });
+      return pages.map((rows) => rows.map(toReport));
+    },
+
+    async convoysById(ids: readonly string[]): Promise<(Convoy | null)[]> {
+      return map(await selectByIds<Row & { id: string }>(db, 'convoy', ids), toConvoy);
+    },
+
+    /** One page of convoys per destination (prefix match; `''` means every destination). */
+    async convoysByDestination(pcodes: readonly string[], filter: ConvoyFilter, page: Page): Promise<Convoy[][]> {
+      const pages = await selectPagesByParent<Row>(db, {
+        table: 'convoy',
+        parentColumn: 'destination_pcode',
+        match: 'prefix',
+        keys: pcodes,
+        orderColumn: 'planned_start',
+        page,
+        where: convoyConditions(filter),
+      });
+      return pages.map((rows) => rows.map(toConvoy));
+    },
+
+    async countConvoys(filter: ConvoyFilter): Promise<number> {
+      const [total] = await countByParent(db, {
+        table: 'convoy',
+        parentColumn: 'destination_pcode',
+        match: 'prefix',
+        keys: [filter.destinationPcode ?? ''],
+        where: convoyConditions(filter),
+      });
+      return total;
+    },
+
+    async consignmentsByConvoy(convoyIds: readonly string[], page: Page): Promise<TruckConsignment[][]> {
+      const pages = await selectPagesByParent<Row>(db, {
+        table: 'truck_consignment',
+        parentColumn: 'convoy_id',
+        match: 'equal',
+        keys: convoyIds,
+        orderColumn: 'stage_at',
+        page,
+      });
+      return pages.map((rows) => rows.map(toConsignment));
+    },
+
+    /**
+     * Consignments DELIVERED within [since, until) to each area or an area below it, as one statement grouped by
+     * area, source and cargo category. Totals are added up within a source only, never across sources.
+     */
+    async deliveriesByArea(pcodes: readonly string[], period: DeliveryPeriod): Promise<AidDeliverySummary[]> {
+      const rows = await db.query<Row>(
+        `SELECT k.key AS area_key, c.source, c.cargo_category, count(*)::int AS trucks, sum(c.tonnes) AS tonnes,
+                sum(c.pallets)::int AS pallets, max(c.stage_at) AS as_of
+         FROM unnest($1::text[]) AS k(key)
+         JOIN convoy v ON starts_with(v.destination_pcode, k.key)
+         JOIN truck_consignment c ON c.convoy_id = v.id
+         WHERE c.stage = 'DELIVERED' AND c.stage_at >= $2::timestamptz AND ($3::timestamptz IS NULL OR c.stage_at < $3::timestamptz)
+         GROUP BY k.key, c.source, c.cargo_category
+         ORDER BY k.key, c.source, tonnes DESC, c.cargo_category`,
+        [pcodes, period.since, period.until],
+      );
+      return manyByKey(pcodes, rows, (row) => row.area_key as string).map((areaRows, index) => {
+        const bySource = new Map<string, AidDeliveryFigures>();
+        for (const row of areaRows) {
+          let figures = bySource.get(row.source);
+          if (!figures) {
+            figures = { source: row.source, asOf: row.as_of, trucks: 0, tonnes: 0, pallets: 0, byCategory: [] };
+            bySource.set(row.source, figures);
+          }
+          figures.trucks += row.trucks;
+          figures.tonnes = round2(figures.tonnes + num(row.tonnes));
+          figures.pallets += row.pallets;
+          if (row.as_of > figures.asOf) figures.asOf = row.as_of;
+          figures.byCategory.push({ category: row.cargo_category, trucks: row.trucks, tonnes: round2(num(row.tonnes)), pallets: row.pallets });
+        }
+        return { areaPcode: pcodes[index], since: period.since, until: period.until, bySource: [...bySource.values()] };
+      });
+    },
+
+    activitiesByArea: (pcodes: readonly string[], page: Page) => activityPages('area_pcode', 'prefix', pcodes, null, page),
+    activitiesByFacility: (facilityIds: readonly string[], page: Page) => activityPages('facility_id', 'equal', facilityIds, null, page),
+    activitiesByOrganization: (organizationIds: readonly string[], page: Page) => activityPages('organization_id', 'equal', organizationIds, null, page),
+    /** One page of activities per area (prefix match; `''` means everywhere), with the filter's other conditions. */
+    activitiesFiltered: (pcodes: readonly string[], filter: ActivityFilter, page: Page) => activityPages('area_pcode', 'prefix', pcodes, filter, page),
+
+    async countActivities(filter: ActivityFilter): Promise<number> {
+      const [total] = await countByParent(db, {
+        table: 'activity',
+        parentColumn: 'area_pcode',
+        match: 'prefix',
+        keys: [filter.areaPcode ?? ''],
+        where: activityConditions(filter),
+      });
+      return total;
+    },
+
+    async reportedFigures(source: string | null, page: Page): Promise<ReportedAidFigure[]> {
+      const [rows] = await selectPagesByParent<Row>(db, {
+        table: 'reported_aid_figure',
+        parentColumn: 'area_pcode',
+        match: 'prefix',
+        keys: [''],
+        orderColumn: 'as_of',
+        page,
+        where: (params) => (source ? [`t.source = ${params.add(source)}`] : []),
+      });
+      return rows.map(toFigure);
+    },
+
+    async countReportedFigures(source: string | null): Promise<number> {
+      const [total] = await countByParent(db, {
+        table: 'reported_aid_figure',
+        parentColumn: 'area_pcode',
+        match: 'prefix',
+        keys: [''],
+        where: (params) => (source ? [`t.source = ${params.add(source)}`] : []),
+      });
+      return total;
+    },
+  };
+}
+
+export type Repository = ReturnType<typeof createRepository>;
+
+/**
+ * An activity as one row of an HXL-tagged 3W table (the format partners send it in), so it can be exported again
+ * without a mapping table. Governorates are COD level 2 (#adm2); localities are below the COD and tagged #loc.
+ */
+export function activityHxl(activity: Activity): { tag: string; value: string | null }[] {
+  const text = (value: string | number | null) => (value === null ? null : String(value));
+  return [
+    { tag: '#org+code', value: activity.organizationId },
+    { tag: '#org+impl+code', value: activity.implementingOrganizationId },
+    { tag: '#sector+code', value: activity.sector },
+    { tag: activity.areaPcode.length <= 6 ? '#adm2+code' : '#loc+code', value: activity.areaPcode },
+    { tag: '#loc+facility+code', value: activity.facilityId },
+    { tag: '#activity+name', value: activity.activity },
+    { tag: '#status', value: activity.status },
+    { tag: '#date+start', value: activity.start },
+    { tag: '#date+end', value: activity.end },
+    { tag: '#targeted', value: text(activity.targeted) },
+    { tag: '#reached', value: text(activity.reached) },
+  ];
+}

@@ -1,0 +1,36 @@
+import { DataLoader, loaderFamily, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
+import { createRepository, type IncidentFilter, type ObservationFilter, type ViolationReportFilter, type Window } from './repository.ts';
+
+/** Per-request loaders, named by their key; each batch is one statement. */
+export function createLoaders(db: Database, _principal: Principal) {
+  const repository = createRepository(db);
+  return {
+    incidentById: new DataLoader((ids: readonly string[]) => repository.incidentsById(ids)),
+    incidentsByArea: loaderFamily(
+      ({ filter, page }: { filter: Omit<IncidentFilter, 'areaPcode'>; page: Page }) =>
+        new DataLoader((pcodes: readonly string[]) => repository.incidentsByArea(pcodes, filter, page)),
+    ),
+    incidentsByConvoy: loaderFamily(
+      ({ page }: { page: Page }) => new DataLoader((convoyIds: readonly string[]) => repository.incidentsByConvoy(convoyIds, page)),
+    ),
+    violationReportById: new DataLoader((ids: readonly string[]) => repository.violationReportsById(ids)),
+    violationReportsByArea: loaderFamily(
+      ({ filter, page }: { filter: ViolationReportFilter; page: Page }) =>
+        new DataLoader((pcodes: readonly string[]) => repository.violationReportsByArea(pcodes, filter, page)),
+    ),
+    observationById: new DataLoader((ids: readonly string[]) => repository.observationsById(ids)),
+    observationsByArea: loaderFamily(
+      ({ filter, page }: { filter: ObservationFilter; page: Page }) =>
+        new DataLoader((pcodes: readonly string[]) => repository.observationsByArea(pcodes, filter, page)),
+    ),
+    threatAssessmentByArea: new DataLoader((pcodes: readonly string[]) => repository.latestAssessmentByArea(pcodes)),
+    threatAssessmentByCrossing: new DataLoader((crossingIds: readonly string[]) => repository.latestAssessmentByCrossing(crossingIds)),
+    closuresByCrossing: loaderFamily(
+      ({ window, page }: { window: Window; page: Page }) =>
+        new DataLoader((crossingIds: readonly string[]) => repository.closuresByCrossing(crossingIds, window, page)),
+    ),
+    repository,
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

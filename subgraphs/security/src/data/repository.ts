@@ -1,0 +1,368 @@
+import {
+  countByParent,
+  markingFromRow,
+  oneByKey,
+  selectByIds,
+  selectPagesByParent,
+  type AccessMarking,
+  type Conditions,
+  type MarkingRow,
+  type Page,
+  type Queryable,
+  type SqlParams,
+} from '../../../kit/src/index.ts';
+
+export interface SecurityIncident {
+  id: string;
+  eventDate: string;
+  occurredAt: Date | null;
+  eventType: string;
+  subEventType: string | null;
+  actor1: string;
+  actor2: string | null;
+  areaPcode: string;
+  locationName: string;
+  latitude: number | null;
+  longitude: number | null;
+  fatalities: number | null;
+  injured: number | null;
+  affectsAid: boolean;
+  convoyId: string | null;
+  source: string;
+  verification: string;
+  notes: string | null;
+  marking: AccessMarking;
+}
+
+export interface CeasefireViolationReport {
+  id: string;
+  reportedBy: string;
+  allegedParty: string;
+  violationType: string;
+  occurredAt: Date;
+  areaPcode: string;
+  yellowLineSide: string;
+  distanceToLineM: number | null;
+  verification: string;
+  incidentId: string | null;
+  notes: string | null;
+  source: string;
+  marking: AccessMarking;
+}
+
+export interface IsrObservation {
+  id: string;
+  platform: string;
+  observedOn: string;
+  observedAt: Date | null;
+  areaPcode: string;
+  summary: string;
+  incidentId: string | null;
+  source: string;
+  marking: AccessMarking;
+}
+
+export interface ThreatAssessment {
+  id: string;
+  level: string;
+  asOf: string;
+  areaPcode: string | null;
+  crossingId: string | null;
+  basis: string;
+  source: string;
+  marking: AccessMarking;
+}
+
+export interface CrossingClosure {
+  id: string;
+  crossingId: string;
+  from: Date;
+  until: Date | null;
+  category: string;
+  reason: string;
+  source: string;
+  marking: AccessMarking;
+}
+
+type Row = Record<string, any>;
+
+const toIncident = (r: Row): SecurityIncident => ({
+  id: r.id,
+  eventDate: r.event_date,
+  occurredAt: r.occurred_at,
+  eventType: r.event_type,
+  subEventType: r.sub_event_type,
+  actor1: r.actor1,
+  actor2: r.actor2,
+  areaPcode: r.area_pcode,
+  locationName: r.location_name,
+  latitude: r.latitude,
+  longitude: r.longitude,
+  fatalities: r.fatalities,
+  injured: r.injured,
+  affectsAid: r.affects_aid,
+  convoyId: r.convoy_id,
+  source: r.source,
+  verification: r.verification,
+  notes: r.notes,
+  marking: markingFromRow(r as MarkingRow),
+});
+
+const toViolationReport = (r: Row): CeasefireViolationReport => ({
+  id: r.id,
+  reportedBy: r.reported_by,
+  allegedParty: r.alleged_party,
+  violationType: r.violation_type,
+  occurredAt: r.occurred_at,
+  areaPcode: r.area_pcode,
+  yellowLineSide: r.yellow_line_side,
+  distanceToLineM: r.distance_to_line_m,
+  verification: r.verification,
+  incidentId: r.incident_id,
+  notes: r.notes,
+  source: r.source,
+  marking: markingFromRow(r as MarkingRow),
+});
+
+const toObservation = (r: Row): IsrObservation => ({
+  id: r.id,
+  platform: r.platform,
+  observedOn: r.observed_on,
+  observedAt: r.observed_at,
+  areaPcode: r.area_pcode,
+  summary: r.summary,
+  incidentId: r.incident_id,
+  source: r.source,
+  marking: markingFromRow(r as MarkingRow),
+});
+
+const toAssessment = (r: Row): ThreatAssessment => ({
+  id: r.id,
+  level: r.level,
+  asOf: r.as_of,
+  areaPcode: r.area_pcode,
+  crossingId: r.crossing_id,
+  basis: r.basis,
+  source: r.source,
+  marking: markingFromRow(r as MarkingRow),
+});
+
+const toClosure = (r: Row): CrossingClosure => ({
+  id: r.id,
+  crossingId: r.crossing_id,
+  from: r.starts_at,
+  until: r.ends_at,
+  category: r.category,
+  reason: r.reason,
+  source: r.source,
+  marking: markingFromRow(r as MarkingRow),
+});
+
+const map = <R, T>(rows: (R | null)[], to: (row: R) => T): (T | null)[] => rows.map((row) => (row === null ? null : to(row)));
+
+/** A time window; either end may be open. */
+export interface Window {
+  since: Date | null;
+  until: Date | null;
+}
+
+export interface IncidentFilter extends Window {
+  areaPcode: string | null;
+  eventType: string | null;
+  verification: string | null;
+  affectsAid: boolean | null;
+}
+
+export interface ViolationReportFilter extends Window {
+  areaPcode: string | null;
+  verification: string | null;
+  violationType: string | null;
+  yellowLineSide: string | null;
+}
+
+export interface ObservationFilter extends Window {
+  areaPcode: string | null;
+  platform: string | null;
+}
+
+/** Timestamps go to SQL as ISO strings, so both drivers read them the same way. */
+const instant = (params: SqlParams, value: Date) => `${params.add(value.toISOString())}::timestamptz`;
+
+/**
+ * Records kept by calendar day (incidents, ISR observations) belong to a window when their day overlaps it: the UTC day
+ * of `since` counts in full, and so does a day that has begun before `until`.
+ */
+function dayWindow(column: string, window: Window): Conditions {
+  return (params) => [
+    ...(window.since ? [`t.${column} >= (${instant(params, window.since)} AT TIME ZONE 'UTC')::date`] : []),
+    ...(window.until ? [`t.${column} < ((${instant(params, window.until)} - interval '1 microsecond') AT TIME ZONE 'UTC')::date + 1`] : []),
+  ];
+}
+
+function equal(column: string, value: unknown): Conditions {
+  return (params) => (value === null || value === undefined ? [] : [`t.${column} = ${params.add(value)}`]);
+}
+
+function all(...parts: Conditions[]): Conditions {
+  return (params) => parts.flatMap((part) => part(params));
+}
+
+const incidentConditions = (filter: Omit<IncidentFilter, 'areaPcode'>): Conditions =>
+  all(dayWindow('event_date', filter), equal('event_type', filter.eventType), equal('verification', filter.verification), equal('affects_aid', filter.affectsAid));
+
+const reportConditions = (filter: ViolationReportFilter): Conditions =>
+  all(
+    (params) => [
+      ...(filter.since ? [`t.occurred_at >= ${instant(params, filter.since)}`] : []),
+      ...(filter.until ? [`t.occurred_at < ${instant(params, filter.until)}`] : []),
+    ],
+    equal('verification', filter.verification),
+    equal('violation_type', filter.violationType),
+    equal('yellow_line_side', filter.yellowLineSide),
+  );
+
+const observationConditions = (filter: ObservationFilter): Conditions => all(dayWindow('observed_on', filter), equal('platform', filter.platform));
+
+/** Every statement the security subgraph runs; each method is one statement for a whole batch. */
+export function createRepository(db: Queryable) {
+  return {
+    async incidentsById(ids: readonly string[]): Promise<(SecurityIncident | null)[]> {
+      return map(await selectByIds<Row & { id: string }>(db, 'security_incident', ids), toIncident);
+    },
+
+    /** Pages of incidents under each area P-code (prefix match); the key `''` matches every incident. */
+    async incidentsByArea(pcodes: readonly string[], filter: Omit<IncidentFilter, 'areaPcode'>, page: Page): Promise<SecurityIncident[][]> {
+      const pages = await selectPagesByParent<Row>(db, {
+        table: 'security_incident',
+        parentColumn: 'area_pcode',
+        match: 'prefix',
+        keys: pcodes,
+        orderColumn: 'event_date',
+        page,
+        where: incidentConditions(filter),
+      });
+      return pages.map((rows) => rows.map(toIncident));
+    },
+
+    async countIncidents(filter: IncidentFilter): Promise<number> {
+      const [total] = await countByParent(db, {
+        table: 'security_incident',
+        parentColumn: 'area_pcode',
+        match: 'prefix',
+        keys: [filter.areaPcode ?? ''],
+        where: incidentConditions(filter),
+      });
+      return total;
+    },
+
+    async incidentsByConvoy(convoyIds: readonly string[], page: Page): Promise<SecurityIncident[][]> {
+      const pages = await selectPagesByParent<Row>(db, {
+        table: 'security_incident',
+        parentColumn: 'convoy_id',
+        match: 'equal',
+        keys: convoyIds,
+        orderColumn: 'event_date',
+        page,
+      });
+      return pages.map((rows) => rows.map(toIncident));
+    },
+
+    async violationReportsById(ids: readonly string[]): Promise<(CeasefireViolationReport | null)[]> {
+      return map(await selectByIds<Row & { id: string }>(db, 'ceasefire_violation_report', ids), toViolationReport);
+    },
+
+    async violationReportsByArea(pcodes: readonly string[], filter: ViolationReportFilter, page: Page): Promise<CeasefireViolationReport[][]> {
+      const pages = await selectPagesByParent<Row>(db, {
+        table: 'ceasefire_violation_report',
+        parentColumn: 'area_pcode',
+        match: 'prefix',
+        keys: pcodes,
+        orderColumn: 'occurred_at',
+        page,
+        where: reportConditions(filter),
+      });
+      return pages.map((rows) => rows.map(toViolationReport));
+    },
+
+    async countViolationReports(filter: ViolationReportFilter): Promise<number> {
+      const [total] = await countByParent(db, {
+        table: 'ceasefire_violation_report',
+        parentColumn: 'area_pcode',
+        match: 'prefix',
+        keys: [filter.areaPcode ?? ''],
+        where: reportConditions(filter),
+      });
+      return total;
+    },
+
+    async observationsById(ids: readonly string[]): Promise<(IsrObservation | null)[]> {
+      return map(await selectByIds<Row & { id: string }>(db, 'isr_observation', ids), toObservation);
+    },
+
+    async observationsByArea(pcodes: readonly string[], filter: ObservationFilter, page: Page): Promise<IsrObservation[][]> {
+      const pages = await selectPagesByParent<Row>(db, {
+        table: 'isr_observation',
+        parentColumn: 'area_pcode',
+        match: 'prefix',
+        keys: pcodes,
+        orderColumn: 'observed_on',
+        page,
+        where: observationConditions(filter),
+      });
+      return pages.map((rows) => rows.map(toObservation));
+    },
+
+    async countObservations(filter: ObservationFilter): Promise<number> {
+      const [total] = await countByParent(db, {
+        table: 'isr_observation',
+        parentColumn: 'area_pcode',
+        match: 'prefix',
+        keys: [filter.areaPcode ?? ''],
+        where: observationConditions(filter),
+      });
+      return total;
+    },
+
+    /**
+     * The most recent assessment covering each area: its own or one of an area above it (whose P-code is a prefix
+     * of the area's); on the same date the most specific area wins.
+     */
+    async latestAssessmentByArea(pcodes: readonly string[]): Promise<(ThreatAssessment | null)[]> {
+      const rows = await db.query<Row>(
+        `SELECT DISTINCT ON (k.key) k.key, t.*
+           FROM unnest($1::text[]) AS k(key)
+           JOIN threat_assessment t ON t.area_pcode IS NOT NULL AND starts_with(k.key, t.area_pcode)
+          ORDER BY k.key, t.as_of DESC, length(t.area_pcode) DESC, t.id DESC`,
+        [pcodes],
+      );
+      return map(oneByKey(pcodes, rows, (row) => row.key as string), toAssessment);
+    },
+
+    async latestAssessmentByCrossing(crossingIds: readonly string[]): Promise<(ThreatAssessment | null)[]> {
+      const rows = await db.query<Row>(
+        `SELECT DISTINCT ON (crossing_id) * FROM threat_assessment WHERE crossing_id = ANY($1::text[]) ORDER BY crossing_id, as_of DESC, id DESC`,
+        [crossingIds],
+      );
+      return map(oneByKey(crossingIds, rows, (row) => row.crossing_id as string), toAssessment);
+    },
+
+    /** Closures overlapping the window: still in force at `since`, begun before `until`. */
+    async closuresByCrossing(crossingIds: readonly string[], window: Window, page: Page): Promise<CrossingClosure[][]> {
+      const pages = await selectPagesByParent<Row>(db, {
+        table: 'crossing_closure',
+        parentColumn: 'crossing_id',
+        match: 'equal',
+        keys: crossingIds,
+        orderColumn: 'starts_at',
+        page,
+        where: (params) => [
+          ...(window.since ? [`(t.ends_at IS NULL OR t.ends_at > ${instant(params, window.since)})`] : []),
+          ...(window.until ? [`t.starts_at < ${instant(params, window.until)}`] : []),
+        ],
+      });
+      return pages.map((rows) => rows.map(toClosure));
+    },
+  };
+}
+
+export type Repository = ReturnType<typeof createRepository>;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline, Transform, type TransformCallback } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import type { Database, Queryable } from './db.ts';
 import { RecordWriter, validateMarking } from './write.ts';
@@ -158,10 +158,11 @@ async function* readRows(file: string): AsyncGenerator<{ row: number; cells: str
     }
     return;
   }
-  const parser = fs
-    .createReadStream(file)
-    .pipe(new StrictUtf8())
-    .pipe(parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
+  const parser = parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
+  // pipeline (unlike pipe) carries an encoding error on to the parser, so the loop below ends with it instead of waiting.
+  pipeline(fs.createReadStream(file), new StrictUtf8(), parser, (error) => {
+    if (error) parser.destroy(error);
+  });
   for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
     yield { row: info.lines, cells: record };
   }

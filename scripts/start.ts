@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
+import { signDevToken } from '../gateway/src/auth/dev-keys.ts';
+import { loadOrCreateSharedSecret } from '../subgraphs/kit/src/principal-token.ts';
 
 const children: ChildProcess[] = [];
 let stopping = false;
@@ -54,6 +56,9 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 const subgraphs = loadSubgraphList();
+const dataDir = path.resolve(process.env.DATA_DIR || 'data');
+// Create the development secret before the services start, so they all read the same one.
+if (!process.env.SUBGRAPH_SHARED_SECRET) loadOrCreateSharedSecret(undefined, dataDir);
 for (const subgraph of subgraphs) {
   run(subgraph.name, path.join('subgraphs', subgraph.name, 'src', 'index.ts'), { PORT: String(subgraph.port) });
 }
@@ -64,6 +69,7 @@ try {
   await waitForHealth('gateway', `http://127.0.0.1:${gatewayPort}/ready`);
   if (stopping) process.exit(1);
   const operation = fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations', 'SituationByGovernorate.graphql'), 'utf8');
+  const token = await signDevToken(dataDir, { sub: 'operations-dashboard', org: 'CMCC', nation: 'USA', clearance: 'SECRET', roles: ['dashboard'], scope: 'read:*' });
   console.log(`
 CMCC Supergraph is running.
   Gateway:   http://localhost:${gatewayPort}/graphql
@@ -73,7 +79,11 @@ CMCC Supergraph is running.
 Try the dashboard query (schema/operations/SituationByGovernorate.graphql):
 
   curl -s http://localhost:${gatewayPort}/graphql -H 'content-type: application/json' \\
+    -H 'authorization: Bearer ${token}' \\
     -d '${JSON.stringify({ query: operation.replace(/\s+/g, ' ').trim(), variables: { since: '2025-10-10T00:00:00Z' } }).replace(/'/g, "'\\''")}'
+
+The token above is a development token (8 hours) for a dashboard; make others with
+  npm run token -- --role member --nation GBR --org CMCC --clearance RESTRICTED
 
 Press Ctrl-C to stop everything.
 `);

@@ -39,7 +39,9 @@ describe('npm start', () => {
       expect(output).toContain('http://localhost:4000/graphql');
       expect(output).toContain('curl');
       const operation = fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations', 'SituationByGovernorate.graphql'), 'utf8');
-      const { data, errors } = await postGraphQL('http://127.0.0.1:4000/graphql', operation, { since: '2025-10-10T00:00:00Z' });
+      const token = /authorization: Bearer ([\w.-]+)/.exec(output)?.[1];
+      expect(token).toBeTruthy();
+      const { data, errors } = await postGraphQL('http://127.0.0.1:4000/graphql', operation, { since: '2025-10-10T00:00:00Z' }, { authorization: `Bearer ${token}` });
       expect(errors).toBeUndefined();
       expect(data.areas).toHaveLength(5);
       for (const name of loadSubgraphList().map((s) => s.name)) expect(fs.existsSync(path.join(dataDir, name))).toBe(true);

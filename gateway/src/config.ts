@@ -1,5 +1,22 @@
+import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, parseLogLevel, parsePort, type Env } from '../../subgraphs/kit/src/config.ts';
+import { ConfigError, parseLogLevel, parsePort, parseSharedSecret, type Env } from '../../subgraphs/kit/src/config.ts';
+import { DEFAULT_CLAIM_MAPPING, type ClaimMapping } from './auth/claims.ts';
+
+/** How the gateway authenticates callers. */
+export interface AuthConfig {
+  /** The identity provider's JWKS endpoint (e.g. Keycloak's .../protocol/openid-connect/certs). */
+  readonly jwksUrl: string | undefined;
+  /** A PEM public key or a JWKS JSON file, instead of a JWKS URL. */
+  readonly publicKeyFile: string | undefined;
+  readonly issuer: string | undefined;
+  readonly audience: string | undefined;
+  readonly algorithms: string[];
+  readonly clockSkewSeconds: number;
+  readonly claims: ClaimMapping;
+  /** Hashed API keys of service accounts. */
+  readonly apiKeysFile: string;
+}
 
 /** The gateway's settings, parsed once from the environment and frozen. */
 export interface GatewayConfig {
@@ -15,6 +32,50 @@ export interface GatewayConfig {
   readonly subgraphTimeoutMs: number;
   readonly maxBodyBytes: number;
   readonly logLevel: string;
+  /** Embedded data (development signing key, shared secret, API keys) lives under this folder. */
+  readonly dataDir: string;
+  readonly auth: AuthConfig;
+  /** Secret shared with the subgraphs to sign the forwarded principal; unset means a generated development secret. */
+  readonly sharedSecret: string | undefined;
+}
+
+const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+function parseAuth(env: Env, dataDir: string, problems: string[]): AuthConfig {
+  const algorithms = (env.AUTH_ALGORITHMS || 'RS256,ES256,PS256,EdDSA').split(',').map((a) => a.trim());
+  for (const algorithm of algorithms) {
+    if (!ALGORITHMS.includes(algorithm)) problems.push(`AUTH_ALGORITHMS may list only ${ALGORITHMS.join(', ')} (asymmetric algorithms); got "${algorithm}"`);
+  }
+  let claims = DEFAULT_CLAIM_MAPPING;
+  if (env.AUTH_CLAIMS) {
+    try {
+      claims = { ...DEFAULT_CLAIM_MAPPING, ...(JSON.parse(env.AUTH_CLAIMS) as Partial<ClaimMapping>) };
+    } catch {
+      problems.push('AUTH_CLAIMS must be JSON, e.g. {"roles":"realm_access.roles","organization":"org_id"}');
+    }
+  }
+  const external = Boolean(env.AUTH_JWKS_URL || env.AUTH_PUBLIC_KEY_FILE);
+  if (external && (!env.AUTH_ISSUER || !env.AUTH_AUDIENCE)) problems.push('AUTH_ISSUER and AUTH_AUDIENCE are required with AUTH_JWKS_URL or AUTH_PUBLIC_KEY_FILE');
+  if (env.AUTH_JWKS_URL) {
+    try {
+      new URL(env.AUTH_JWKS_URL);
+    } catch {
+      problems.push(`AUTH_JWKS_URL must be a URL, got "${env.AUTH_JWKS_URL}"`);
+    }
+  }
+  if (env.AUTH_PUBLIC_KEY_FILE && !fs.existsSync(env.AUTH_PUBLIC_KEY_FILE)) problems.push(`AUTH_PUBLIC_KEY_FILE ${env.AUTH_PUBLIC_KEY_FILE} does not exist`);
+  const skew = Number(env.AUTH_CLOCK_SKEW_SECONDS ?? 30);
+  if (!Number.isInteger(skew) || skew < 0 || skew > 300) problems.push('AUTH_CLOCK_SKEW_SECONDS must be a whole number of seconds from 0 to 300');
+  return Object.freeze({
+    jwksUrl: env.AUTH_JWKS_URL || undefined,
+    publicKeyFile: env.AUTH_PUBLIC_KEY_FILE || undefined,
+    issuer: env.AUTH_ISSUER || undefined,
+    audience: env.AUTH_AUDIENCE || undefined,
+    algorithms,
+    clockSkewSeconds: skew,
+    claims: Object.freeze(claims),
+    apiKeysFile: path.resolve(env.API_KEYS_FILE || path.join(dataDir, 'auth', 'api-keys.json')),
+  });
 }
 
 function parsePositiveInt(value: string | undefined, fallback: number, variable: string, problems: string[]): number {
@@ -46,6 +107,7 @@ function subgraphUrlOverrides(env: Env, problems: string[]): Record<string, stri
 
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   const problems: string[] = [];
+  const dataDir = path.resolve(env.DATA_DIR || 'data');
   const config: GatewayConfig = {
     host: env.HOST || '0.0.0.0',
     port: parsePort(env.GATEWAY_PORT, 4000, 'GATEWAY_PORT', problems),
@@ -55,6 +117,9 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     subgraphTimeoutMs: parsePositiveInt(env.SUBGRAPH_TIMEOUT_MS, 10_000, 'SUBGRAPH_TIMEOUT_MS', problems),
     maxBodyBytes: parsePositiveInt(env.MAX_BODY_BYTES, 1_000_000, 'MAX_BODY_BYTES', problems),
     logLevel: parseLogLevel(env.LOG_LEVEL, problems),
+    dataDir,
+    auth: parseAuth(env, dataDir, problems),
+    sharedSecret: parseSharedSecret(env.SUBGRAPH_SHARED_SECRET, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -3,6 +3,10 @@ import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { createGraphQLHandler } from '../../subgraphs/kit/src/http.ts';
+import type { Principal } from '../../subgraphs/kit/src/principal.ts';
+import { loadOrCreateSharedSecret, PRINCIPAL_HEADER, signPrincipal } from '../../subgraphs/kit/src/principal-token.ts';
+import { maskInternalErrors } from '../../subgraphs/kit/src/subgraph.ts';
+import { createAuthenticator } from './auth/authenticator.ts';
 import type { Logger } from '../../subgraphs/kit/src/logger.ts';
 import type { GatewayConfig } from './config.ts';
 import { FileSupergraphManager } from './supergraph.ts';
@@ -10,12 +14,37 @@ import { FileSupergraphManager } from './supergraph.ts';
 /** What the gateway's plugins and data sources know about a request. */
 export interface GatewayContext extends BaseContext {
   readonly requestId: string;
+  readonly principal: Principal;
 }
 
-/** Forwards the request id to every subgraph, so one id follows a request through every log. */
+/** The gateway's own identity, for its health checks of the subgraphs. */
+const GATEWAY_PRINCIPAL: Principal = Object.freeze({
+  subject: 'gateway',
+  nation: null,
+  organization: null,
+  workingGroups: [],
+  roles: ['service'],
+  scopes: [],
+  clearance: 'UNCLASSIFIED',
+  participant: false,
+});
+
+/**
+ * Calls one subgraph: forwards the request id (one id follows a request through every log) and the principal,
+ * signed for this subgraph only and good for one request, so a subgraph trusts no caller but the gateway.
+ */
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+  constructor(
+    private readonly name: string,
+    private readonly secret: Uint8Array,
+    options: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+  ) {
+    super(options);
+  }
+
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
+    request.http?.headers.set(PRINCIPAL_HEADER, await signPrincipal(context?.principal ?? GATEWAY_PRINCIPAL, this.secret, this.name));
   }
 }
 
@@ -30,6 +59,8 @@ export interface Gateway {
 /** Builds the gateway (no listening), so tests can run it in-process or on port 0. */
 export async function createGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
   const supergraph = new FileSupergraphManager(config.supergraphPath, config.supergraphPollMs, logger);
+  const secret = loadOrCreateSharedSecret(config.sharedSecret, config.dataDir);
+  const authenticate = await createAuthenticator(config.auth, config.dataDir, logger);
   const fetcher: Fetcher = async (url, init) =>
     passRequestErrorsThrough(await fetch(url, { ...(init as RequestInit), signal: AbortSignal.timeout(config.subgraphTimeoutMs) })) as unknown as ReturnType<Fetcher>;
   const gateway = new ApolloGateway({
@@ -37,20 +68,22 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     // Validate every supergraph before serving it, also in production: a broken file must be refused, not half-served.
     validateSupergraph: true,
     logger,
-    buildService: ({ name, url }) => new SubgraphDataSource({ url: config.subgraphUrls[name] ?? url, fetcher }),
+    buildService: ({ name, url }) => new SubgraphDataSource(name, secret, { url: config.subgraphUrls[name] ?? url, fetcher }),
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
     // index.ts handles SIGINT/SIGTERM itself, so shutdown happens once and in order.
     stopOnTerminationSignals: false,
+    formatError: maskInternalErrors(logger),
   });
   await apollo.start();
-  const handler = createGraphQLHandler<GatewayContext>({
+  const handler = createGraphQLHandler<GatewayContext, Principal>({
     apollo,
     logger,
     maxBodyBytes: config.maxBodyBytes,
-    context: async (_request, requestId) => ({ requestId }),
+    authenticate,
+    context: async (_request, requestId, principal) => ({ requestId, principal }),
     routes: {
       '/health': async () => ({ status: 200, body: { status: 'ok', service: 'gateway' } }),
       '/ready': async () => {

@@ -2,14 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../schema/composition.ts';
-import { postGraphQL } from '../../test/support/subgraph.ts';
 import { startStack, writeSupergraph, type TestStack } from '../../test/support/stack.ts';
 
 const SITUATION = fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations', 'SituationByGovernorate.graphql'), 'utf8');
 const SINCE = { since: '2025-10-10T00:00:00Z' };
 
 let stack: TestStack;
-const query = (text: string, variables?: Record<string, unknown>) => postGraphQL(`${stack.gatewayUrl}/graphql`, text, variables);
+const query = (text: string, variables?: Record<string, unknown>) => stack.query(text, variables);
 
 beforeAll(async () => {
   stack = await startStack();
@@ -75,11 +74,12 @@ describe('input errors through the gateway', () => {
   });
 
   it('answers malformed JSON with 400, an oversized body with 413 and an unknown path with 404', async () => {
-    const malformed = await fetch(`${stack.gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":' });
+    const authorization = `Bearer ${await stack.token({ sub: 'x' })}`;
+    const malformed = await fetch(`${stack.gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: '{"query":' });
     expect(malformed.status).toBe(400);
     const huge = await fetch(`${stack.gatewayUrl}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization },
       body: JSON.stringify({ query: `{ __typename }`, padding: 'x'.repeat(2_000_000) }),
     });
     expect(huge.status).toBe(413);

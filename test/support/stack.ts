@@ -5,7 +5,8 @@ import { composeSupergraph, loadSubgraphList, PROJECT_ROOT, type SubgraphEntry }
 import { loadGatewayConfig } from '../../gateway/src/config.ts';
 import { createGateway, type Gateway } from '../../gateway/src/server.ts';
 import { close, createLogger, listen } from '../../subgraphs/kit/src/index.ts';
-import { startTestSubgraph, type TestSubgraph, type TestSubgraphOptions } from './subgraph.ts';
+import { postGraphQL, startTestSubgraph, TEST_SHARED_SECRET, type GraphQLResponse, type TestSubgraph, type TestSubgraphOptions } from './subgraph.ts';
+import { signDevToken } from '../../gateway/src/auth/dev-keys.ts';
 import { loadDefinition } from '../../scripts/definitions.ts';
 
 export { loadDefinition };
@@ -31,8 +32,15 @@ export interface TestStack {
   readonly supergraphPath: string;
   readonly entries: SubgraphEntry[];
   readonly logs: string[];
+  /** A development token for these claims (signed with the stack's development key). */
+  token(claims: Record<string, unknown>): Promise<string>;
+  /** Sends an operation to the gateway as the principal of `claims` (default: a US analyst cleared SECRET). */
+  query<T = any>(text: string, variables?: Record<string, unknown>, claims?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
 }
+
+/** The claims tests use unless they say otherwise. */
+export const ANALYST_CLAIMS = Object.freeze({ sub: 'us-analyst', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['analyst'], scope: 'read:*' });
 
 /** Every subgraph on a free port with its own throwaway database, and the gateway in front of them. */
 export async function startStack(options: { env?: Record<string, string>; subgraph?: TestSubgraphOptions } = {}): Promise<TestStack> {
@@ -46,7 +54,14 @@ export async function startStack(options: { env?: Record<string, string>; subgra
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-stack-'));
   const supergraphPath = path.join(dir, 'supergraph.graphql');
   writeSupergraph(entries, Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])), supergraphPath);
-  const config = loadGatewayConfig({ SUPERGRAPH_PATH: supergraphPath, SUPERGRAPH_POLL_MS: '100', LOG_LEVEL: 'info', ...options.env });
+  const config = loadGatewayConfig({
+    SUPERGRAPH_PATH: supergraphPath,
+    SUPERGRAPH_POLL_MS: '100',
+    LOG_LEVEL: 'info',
+    DATA_DIR: dir,
+    SUBGRAPH_SHARED_SECRET: new TextDecoder().decode(TEST_SHARED_SECRET),
+    ...options.env,
+  });
   // Keep the gateway's log lines in memory so tests can assert what an operator would read.
   const logs: string[] = [];
   const logger = createLogger('gateway', config.logLevel, { write: (line: string) => void logs.push(line) });
@@ -59,6 +74,10 @@ export async function startStack(options: { env?: Record<string, string>; subgra
     supergraphPath,
     entries,
     logs,
+    token: (claims) => signDevToken(dir, claims),
+    async query(text, variables, claims = ANALYST_CLAIMS) {
+      return postGraphQL(`${url}/graphql`, text, variables, { authorization: `Bearer ${await signDevToken(dir, claims)}` });
+    },
     async close() {
       await close(server);
       await gateway.stop();

@@ -7,9 +7,30 @@ import {
   openDatabase,
   prepareDatabase,
   schemaNameOf,
+  PRINCIPAL_HEADER,
+  signPrincipal,
   type Database,
+  type Principal,
   type SubgraphDefinition,
 } from '../../subgraphs/kit/src/index.ts';
+
+/** The secret test subgraphs share with the test "gateway" (this module, signing each request). */
+export const TEST_SHARED_SECRET = new TextEncoder().encode('test-shared-secret-of-at-least-32-characters');
+
+/**
+ * The principal tests act as unless they say otherwise: a US analyst cleared SECRET, a CMCC participant, editor of
+ * every working group. It sees most seeded records (not those originator-only or TLP:RED for others).
+ */
+export const TEST_PRINCIPAL: Principal = Object.freeze({
+  subject: 'test-editor',
+  nation: 'USA',
+  organization: 'CMCC',
+  workingGroups: ['civil-administration', 'humanitarian', 'security', 'engineering'],
+  roles: ['editor'],
+  scopes: ['write:civil-administration', 'write:humanitarian', 'write:security', 'write:engineering'],
+  clearance: 'SECRET',
+  participant: true,
+});
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -20,8 +41,8 @@ export interface GraphQLResponse<T = any> {
 export interface TestSubgraph {
   readonly url: string;
   readonly db: Database;
-  /** POSTs an operation to the subgraph's real HTTP endpoint. */
-  execute<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** POSTs an operation to the subgraph's real HTTP endpoint, signed as the gateway would for `principal`. */
+  execute<T = any>(query: string, variables?: Record<string, unknown>, principal?: Principal): Promise<GraphQLResponse<T>>;
   /** Runs `work` and returns the SQL statements the subgraph ran meanwhile. */
   statementsDuring<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }>;
   close(): Promise<void>;
@@ -41,12 +62,13 @@ export async function startTestSubgraph<L>(definition: SubgraphDefinition<L>, op
   const db = await openDatabase({ schema: options.schema ?? schemaNameOf(definition.name), databaseUrl: options.databaseUrl, dataDir: options.dataDir });
   await prepareDatabase(definition as SubgraphDefinition<unknown>, db);
   const logger = createLogger(definition.name, 'silent');
-  const { apollo, handler } = await buildSubgraph(definition, db, logger);
+  const { apollo, handler } = await buildSubgraph(definition, db, logger, TEST_SHARED_SECRET);
   const { server, url } = await listen(handler, 0);
   return {
     url,
     db,
-    execute: (query, variables) => postGraphQL(`${url}/graphql`, query, variables),
+    execute: async (query, variables, principal = TEST_PRINCIPAL) =>
+      postGraphQL(`${url}/graphql`, query, variables, { [PRINCIPAL_HEADER]: await signPrincipal(principal, TEST_SHARED_SECRET, definition.name) }),
     async statementsDuring(work) {
       const statements: string[] = [];
       const stop = db.onQuery((sql) => statements.push(sql));

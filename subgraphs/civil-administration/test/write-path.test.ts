@@ -34,9 +34,9 @@ describe('upsertDisplacementSite', () => {
     expect(errors).toBeUndefined();
     const { displacementSite, userErrors } = data.upsertDisplacementSite;
     expect(userErrors).toEqual([]);
-    expect(displacementSite.provenance).toEqual({ version: 1, recordedBy: 'development', recordedVia: 'MUTATION:upsertDisplacementSite', updatedBy: null });
+    expect(displacementSite.provenance).toEqual({ version: 1, recordedBy: 'test-editor', recordedVia: 'MUTATION:upsertDisplacementSite', updatedBy: null });
     expect(displacementSite.history).toHaveLength(1);
-    expect(displacementSite.history[0]).toMatchObject({ version: 1, operation: 'CREATE', changedBy: 'development' });
+    expect(displacementSite.history[0]).toMatchObject({ version: 1, operation: 'CREATE', changedBy: 'test-editor' });
   });
 
   it('returns field-level user errors for invalid input and writes nothing', async () => {
@@ -67,11 +67,11 @@ describe('upsertDisplacementSite', () => {
     const created = (await subgraph.execute(UPSERT_SITE, { input: SITE })).data.upsertDisplacementSite.displacementSite;
     const update = await subgraph.execute(UPSERT_SITE, { input: { ...SITE, id: created.id, version: 1, individuals: 900 } });
     const updated = update.data.upsertDisplacementSite.displacementSite;
-    expect(updated.provenance).toMatchObject({ version: 2, updatedBy: 'development' });
+    expect(updated.provenance).toMatchObject({ version: 2, updatedBy: 'test-editor' });
     expect(updated.history[1]).toEqual({
       version: 2,
       operation: 'UPDATE',
-      changedBy: 'development',
+      changedBy: 'test-editor',
       fields: [{ field: 'individuals', previousValue: '700', newValue: '900' }],
     });
 

@@ -10,6 +10,8 @@ export interface SubgraphConfig {
   /** Root folder for embedded data; each subgraph keeps its database in `<dataDir>/<name>/`. */
   readonly dataDir: string;
   readonly logLevel: string;
+  /** Secret shared with the gateway to verify the principal it forwards; unset means a generated development secret. */
+  readonly sharedSecret: string | undefined;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -40,6 +42,13 @@ export function parseLogLevel(value: string | undefined, problems: string[]): st
   return level;
 }
 
+/** `SUBGRAPH_SHARED_SECRET`: at least 32 characters when set. */
+export function parseSharedSecret(value: string | undefined, problems: string[]): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 32) problems.push('SUBGRAPH_SHARED_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)');
+  return value;
+}
+
 export function parseDatabaseUrl(value: string | undefined, problems: string[]): string | undefined {
   if (value === undefined || value === '') return undefined;
   try {
@@ -66,6 +75,7 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env =
     databaseUrl: parseDatabaseUrl(env.DATABASE_URL, problems),
     dataDir: path.resolve(env.DATA_DIR || 'data'),
     logLevel: parseLogLevel(env.LOG_LEVEL, problems),
+    sharedSecret: parseSharedSecret(env.SUBGRAPH_SHARED_SECRET, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

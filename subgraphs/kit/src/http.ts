@@ -7,10 +7,15 @@ import type { Logger } from './logger.ts';
 /** A plain JSON endpoint next to GraphQL, such as `/health`. */
 export type JsonRoute = (request: http.IncomingMessage) => Promise<{ status: number; body: unknown }>;
 
-export interface GraphQLHttpOptions<TContext extends BaseContext> {
+export interface GraphQLHttpOptions<TContext extends BaseContext, TAuth = undefined> {
   apollo: ApolloServer<TContext>;
+  /**
+   * Decides who is calling before any GraphQL work; throws `HttpError` (401) to refuse. Its result reaches `context`.
+   * JSON routes (health, readiness) are not authenticated.
+   */
+  authenticate?: (request: http.IncomingMessage) => Promise<TAuth>;
   /** Builds the per-request context; receives the request id given to (or generated for) the request. */
-  context: (request: http.IncomingMessage, requestId: string) => Promise<TContext>;
+  context: (request: http.IncomingMessage, requestId: string, auth: TAuth) => Promise<TContext>;
   /** Extra routes by path, e.g. `{ '/health': ... }`. */
   routes?: Record<string, JsonRoute>;
   logger: Logger;
@@ -22,7 +27,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
 const DEFAULT_MAX_BODY_BYTES = 1_000_000;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-class HttpError extends Error {
+/** An HTTP failure with a status and an error code, answered as a GraphQL-shaped JSON error. */
+export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
@@ -36,7 +42,7 @@ class HttpError extends Error {
  * A small Node `http` integration for Apollo Server: GraphQL at one path, JSON routes beside it, a body size
  * limit, and a request id (`x-request-id`, taken from the caller when well-formed) on every response.
  */
-export function createGraphQLHandler<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>): http.RequestListener {
+export function createGraphQLHandler<TContext extends BaseContext, TAuth = undefined>(options: GraphQLHttpOptions<TContext, TAuth>): http.RequestListener {
   const graphqlPath = options.graphqlPath ?? '/graphql';
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return async (request, response) => {
@@ -53,6 +59,7 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
       if (url.pathname !== graphqlPath) {
         throw new HttpError(404, 'NOT_FOUND', `No endpoint at ${url.pathname}; GraphQL is served at ${graphqlPath}`);
       }
+      const auth = (options.authenticate ? await options.authenticate(request) : undefined) as TAuth;
       const body = request.method === 'POST' ? await readJsonBody(request, maxBodyBytes) : undefined;
       const headers = new HeaderMap();
       for (const [name, value] of Object.entries(request.headers)) {
@@ -60,7 +67,7 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
       }
       const result = await options.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-        context: () => options.context(request, requestId),
+        context: () => options.context(request, requestId, auth),
       });
       for (const [name, value] of result.headers) response.setHeader(name, value);
       response.statusCode = result.status ?? 200;
@@ -72,6 +79,7 @@ export function createGraphQLHandler<TContext extends BaseContext>(options: Grap
       }
     } catch (error) {
       if (error instanceof HttpError) {
+        if (error.status === 401) response.setHeader('www-authenticate', 'Bearer');
         return sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
       }
       options.logger.error({ err: error, requestId }, 'request failed');

@@ -16,3 +16,5 @@ export * from './reference.ts';
 export * from './sql.ts';
 export * from './write.ts';
 export * from './import.ts';
+export * from './releasability.ts';
+export * from './principal-token.ts';

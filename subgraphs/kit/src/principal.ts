@@ -14,6 +14,8 @@ export interface Principal {
   readonly roles: readonly string[];
   readonly scopes: readonly string[];
   readonly clearance: Classification;
+  /** Whether the principal is a CMCC participant (member of the `CMCC` group code, may read TLP:GREEN). */
+  readonly participant: boolean;
 }
 
 /**
@@ -29,4 +31,5 @@ export const DEVELOPMENT_PRINCIPAL: Principal = Object.freeze({
   // Until authentication exists, development may edit every group's records.
   scopes: Object.freeze(['write:civil-administration', 'write:humanitarian', 'write:security', 'write:engineering']),
   clearance: 'UNCLASSIFIED',
+  participant: true,
 });

@@ -9,10 +9,11 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { GraphQLError, parse, type DocumentNode } from 'graphql';
 import { openDatabase, type Database } from './db.ts';
 import { migrate, readMigrations } from './migrate.ts';
-import { createGraphQLHandler, listen, close } from './http.ts';
+import { createGraphQLHandler, HttpError, listen, close } from './http.ts';
+import { loadOrCreateSharedSecret, PRINCIPAL_HEADER, PrincipalTokenError, PrincipalVerifier } from './principal-token.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { loadSubgraphConfig, type SubgraphConfig } from './config.ts';
-import { DEVELOPMENT_PRINCIPAL, type Principal } from './principal.ts';
+import type { Principal } from './principal.ts';
 import { ErrorCode } from './errors.ts';
 import { DateScalar, DateTimeScalar } from './scalars.ts';
 import type { ImportKind } from './import.ts';
@@ -74,7 +75,9 @@ export async function buildSubgraph<TLoaders>(
   definition: SubgraphDefinition<TLoaders>,
   db: Database,
   logger: Logger,
+  sharedSecret: Uint8Array,
 ): Promise<BuiltSubgraph> {
+  const verifier = new PrincipalVerifier(sharedSecret, definition.name);
   const schema = buildSubgraphSchema({
     typeDefs: readTypeDefs(definition.root),
     resolvers: { DateTime: DateTimeScalar, Date: DateScalar, ...definition.resolvers } as GraphQLResolverMap<unknown>,
@@ -89,13 +92,26 @@ export async function buildSubgraph<TLoaders>(
     plugins: [ApolloServerPluginInlineTraceDisabled(), logRequestErrors(logger)],
   });
   await apollo.start();
-  const handler = createGraphQLHandler({
+  const handler = createGraphQLHandler<SubgraphContext<TLoaders>, Principal>({
     apollo,
     logger,
-    context: async (_request, requestId) => {
-      const principal = DEVELOPMENT_PRINCIPAL;
-      return { requestId, principal, db, loaders: definition.createLoaders(db, principal), logger: logger.child({ requestId }) };
+    async authenticate(request) {
+      const header = request.headers[PRINCIPAL_HEADER];
+      try {
+        return await verifier.verify(typeof header === 'string' ? header : undefined);
+      } catch (error) {
+        if (!(error instanceof PrincipalTokenError)) throw error;
+        logger.warn({ reason: error.message, remote: request.socket.remoteAddress }, 'refused a request not signed by the gateway');
+        throw new HttpError(401, 'UNAUTHENTICATED', error.message);
+      }
     },
+    context: async (_request, requestId, principal) => ({
+      requestId,
+      principal,
+      db,
+      loaders: definition.createLoaders(db, principal),
+      logger: logger.child({ requestId, subject: principal.subject }),
+    }),
     routes: {
       '/health': async () => ({ status: 200, body: { status: 'ok', service: definition.name } }),
       '/ready': async () => {
@@ -111,10 +127,10 @@ export async function buildSubgraph<TLoaders>(
   return { apollo: apollo as ApolloServer<SubgraphContext<unknown>>, handler };
 }
 
-const KNOWN_CODES = new Set<string>([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
+const KNOWN_CODES = new Set<string>([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'UNAUTHORIZED_FIELD_OR_TYPE']);
 
-/** Errors the platform did not raise on purpose (SQL, bugs) reach clients only as a code and the request id. */
-function maskInternalErrors(logger: Logger) {
+/** Errors the platform did not raise on purpose (SQL, bugs) reach clients only as a code; the full error is logged. */
+export function maskInternalErrors(logger: Logger) {
   return (formatted: ReturnType<GraphQLError['toJSON']>, error: unknown) => {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
@@ -155,7 +171,7 @@ export async function startSubgraph<TLoaders>(
   });
   const applied = await prepareDatabase(definition as SubgraphDefinition<unknown>, db);
   logger.info({ database: db.kind, schema: db.schema, migrationsApplied: applied }, 'database ready');
-  const { apollo, handler } = await buildSubgraph(definition, db, logger);
+  const { apollo, handler } = await buildSubgraph(definition, db, logger, loadOrCreateSharedSecret(config.sharedSecret, config.dataDir));
   const { server, url } = await listen(handler, config.port, config.host);
   logger.info({ url: `${url}/graphql` }, 'subgraph listening');
   return {

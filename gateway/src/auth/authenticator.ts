@@ -1,0 +1,64 @@
+import type http from 'node:http';
+import fs from 'node:fs';
+import { createLocalJWKSet, createRemoteJWKSet, importSPKI, jwtVerify, type CryptoKey, type JWTVerifyGetKey } from 'jose';
+import { HttpError } from '../../../subgraphs/kit/src/http.ts';
+import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
+import type { Principal } from '../../../subgraphs/kit/src/principal.ts';
+import type { AuthConfig } from '../config.ts';
+import { ApiKeyStore } from './api-keys.ts';
+import { principalFromClaims } from './claims.ts';
+import { DEV_AUDIENCE, DEV_ISSUER, loadOrCreateDevKey } from './dev-keys.ts';
+
+export type Authenticate = (request: http.IncomingMessage) => Promise<Principal>;
+
+/**
+ * Who is calling: a bearer JWT verified against the identity provider's keys (issuer, audience, expiry, not-before,
+ * allowed algorithms, small clock skew), or an API key of a service account. Anything else is HTTP 401.
+ */
+export async function createAuthenticator(config: AuthConfig, dataDir: string, logger: Logger): Promise<Authenticate> {
+  let key: JWTVerifyGetKey | CryptoKey;
+  let issuer = config.issuer;
+  let audience = config.audience;
+  let algorithms = config.algorithms;
+  if (config.jwksUrl) {
+    key = createRemoteJWKSet(new URL(config.jwksUrl));
+  } else if (config.publicKeyFile) {
+    const text = fs.readFileSync(config.publicKeyFile, 'utf8');
+    key = text.trim().startsWith('{') ? createLocalJWKSet(JSON.parse(text)) : await importSPKI(text, algorithms[0]);
+  } else {
+    // No identity provider configured: trust the development key (and say so), for `npm start` and tests.
+    const dev = await loadOrCreateDevKey(dataDir);
+    key = createLocalJWKSet({ keys: [dev.publicJwk] });
+    issuer ??= DEV_ISSUER;
+    audience ??= DEV_AUDIENCE;
+    algorithms = [dev.alg];
+    logger.warn({ issuer, keyFile: 'auth/dev-signing-key.json' }, 'no identity provider configured: accepting development tokens (npm run token)');
+  }
+  const apiKeys = new ApiKeyStore(config.apiKeysFile);
+
+  return async (request) => {
+    const apiKey = request.headers['x-api-key'];
+    if (typeof apiKey === 'string') {
+      const principal = apiKeys.verify(apiKey);
+      if (!principal) throw new HttpError(401, 'UNAUTHENTICATED', 'The API key is unknown or revoked');
+      return principal;
+    }
+    const authorization = request.headers.authorization;
+    const token = typeof authorization === 'string' && /^Bearer /i.test(authorization) ? authorization.slice(7).trim() : null;
+    if (!token) throw new HttpError(401, 'UNAUTHENTICATED', 'Authentication required: send "Authorization: Bearer <token>" or an "x-api-key" header');
+    try {
+      const { payload } = await jwtVerify(token, key as JWTVerifyGetKey, {
+        issuer,
+        audience,
+        algorithms,
+        clockTolerance: config.clockSkewSeconds,
+        requiredClaims: ['exp'],
+      });
+      return principalFromClaims(payload, config.claims);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      logger.info({ reason }, 'refused a token');
+      throw new HttpError(401, 'UNAUTHENTICATED', `The bearer token was refused: ${reason}`);
+    }
+  };
+}

@@ -1,0 +1,42 @@
+// `npm run token -- --role <role> --nation <ISO3> --org <id> --clearance <level> [--scope <scope> ...] [--wg <group> ...]`
+// Prints a development bearer token signed with the development key under DATA_DIR/auth (the key the gateway trusts
+// when no identity provider is configured).
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { signDevToken } from '../gateway/src/auth/dev-keys.ts';
+import { CLASSIFICATIONS } from '../subgraphs/kit/src/marking.ts';
+
+const { values } = parseArgs({
+  options: {
+    sub: { type: 'string' },
+    role: { type: 'string', multiple: true },
+    nation: { type: 'string' },
+    org: { type: 'string' },
+    clearance: { type: 'string', default: 'UNCLASSIFIED' },
+    scope: { type: 'string', multiple: true },
+    wg: { type: 'string', multiple: true },
+    'not-participant': { type: 'boolean' },
+    expires: { type: 'string', default: '8h' },
+  },
+});
+const clearance = values.clearance!.toUpperCase();
+if (!CLASSIFICATIONS.includes(clearance as never)) {
+  console.error(`--clearance must be one of ${CLASSIFICATIONS.join(', ')}`);
+  process.exit(2);
+}
+if (values.nation && !/^[A-Z]{3}$/.test(values.nation.toUpperCase())) {
+  console.error('--nation must be an ISO 3166 alpha-3 code such as GBR');
+  process.exit(2);
+}
+const roles = values.role ?? ['member'];
+const claims = {
+  sub: values.sub ?? `dev-${roles[0]}-${(values.nation ?? values.org ?? 'cmcc').toLowerCase()}`,
+  roles,
+  nation: values.nation?.toUpperCase(),
+  org: values.org,
+  clearance,
+  scope: (values.scope ?? []).join(' '),
+  wg: values.wg ?? [],
+  cmcc: !values['not-participant'],
+};
+console.log(await signDevToken(path.resolve(process.env.DATA_DIR || 'data'), claims, values.expires));

@@ -1,0 +1,97 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { CLASSIFICATIONS } from './marking.ts';
+import type { Principal } from './principal.ts';
+
+/**
+ * Subgraphs trust only the gateway: it forwards the principal of each request in this header, as a short-lived
+ * HS256 JWS signed with a secret the gateway and the subgraphs share. Each token is used once.
+ */
+export const PRINCIPAL_HEADER = 'x-cmcc-principal';
+const ISSUER = 'cmcc-gateway';
+const TOKEN_TTL_SECONDS = 30;
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+/** The shared secret: `SUBGRAPH_SHARED_SECRET`, or on a development machine a random one kept in `<dataDir>/auth/`. */
+export function loadOrCreateSharedSecret(configured: string | undefined, dataDir: string): Uint8Array {
+  if (configured) return new TextEncoder().encode(configured);
+  const file = path.join(dataDir, 'auth', 'subgraph-secret');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    // Several services start at once; the first creates the secret, the others read it.
+    fs.writeFileSync(file, randomBytes(32).toString('base64url'), { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  for (let attempt = 0; ; attempt++) {
+    const secret = fs.readFileSync(file, 'utf8').trim();
+    if (secret.length >= 32 || attempt > 50) return new TextEncoder().encode(secret);
+  }
+}
+
+/** Signs the principal for one subgraph request. */
+export async function signPrincipal(principal: Principal, secret: Uint8Array, audience: string): Promise<string> {
+  return new SignJWT({ principal: { ...principal } })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer(ISSUER)
+    .setAudience(audience)
+    .setJti(randomUUID())
+    .setIssuedAt()
+    .setExpirationTime(`${TOKEN_TTL_SECONDS}s`)
+    .sign(secret);
+}
+
+export class PrincipalTokenError extends Error {}
+
+/** Verifies gateway tokens for one subgraph: signature, issuer, audience, freshness, and that none is used twice. */
+export class PrincipalVerifier {
+  private readonly seen = new Map<string, number>();
+
+  constructor(
+    private readonly secret: Uint8Array,
+    private readonly audience: string,
+  ) {}
+
+  async verify(token: string | undefined): Promise<Principal> {
+    if (!token) throw new PrincipalTokenError(`Missing ${PRINCIPAL_HEADER}: subgraphs answer only requests that come through the gateway`);
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(token, this.secret, {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        audience: this.audience,
+        maxTokenAge: `${TOKEN_TTL_SECONDS + CLOCK_TOLERANCE_SECONDS}s`,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ['jti', 'exp', 'iat'],
+      }));
+    } catch (error) {
+      const reason = error instanceof joseErrors.JWTExpired ? 'expired' : error instanceof joseErrors.JOSEError ? error.code : 'malformed';
+      throw new PrincipalTokenError(`Invalid ${PRINCIPAL_HEADER} (${reason})`);
+    }
+    const now = Date.now() / 1000;
+    for (const [jti, expiry] of this.seen) if (expiry + CLOCK_TOLERANCE_SECONDS < now) this.seen.delete(jti);
+    if (this.seen.has(payload.jti!)) throw new PrincipalTokenError(`Replayed ${PRINCIPAL_HEADER}: each token is good for one request`);
+    this.seen.set(payload.jti!, payload.exp!);
+    return toPrincipal(payload.principal);
+  }
+}
+
+function toPrincipal(value: unknown): Principal {
+  const p = value as Record<string, unknown>;
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  if (!p || typeof p.subject !== 'string' || !CLASSIFICATIONS.includes(p.clearance as never)) {
+    throw new PrincipalTokenError(`Invalid ${PRINCIPAL_HEADER} (no subject or clearance)`);
+  }
+  return Object.freeze({
+    subject: p.subject,
+    nation: typeof p.nation === 'string' ? p.nation : null,
+    organization: typeof p.organization === 'string' ? p.organization : null,
+    workingGroups: strings(p.workingGroups),
+    roles: strings(p.roles),
+    scopes: strings(p.scopes),
+    clearance: p.clearance as Principal['clearance'],
+    participant: p.participant === true,
+  });
+}

@@ -32,6 +32,8 @@ export interface TestStack {
   readonly supergraphPath: string;
   readonly entries: SubgraphEntry[];
   readonly logs: string[];
+  /** The gateway's data folder (development key, API keys). */
+  readonly dataDir: string;
   /** A development token for these claims (signed with the stack's development key). */
   token(claims: Record<string, unknown>): Promise<string>;
   /** Sends an operation to the gateway as the principal of `claims` (default: a US analyst cleared SECRET). */
@@ -74,6 +76,7 @@ export async function startStack(options: { env?: Record<string, string>; subgra
     supergraphPath,
     entries,
     logs,
+    dataDir: dir,
     token: (claims) => signDevToken(dir, claims),
     async query(text, variables, claims = ANALYST_CLAIMS) {
       return postGraphQL(`${url}/graphql`, text, variables, { authorization: `Bearer ${await signDevToken(dir, claims)}` });

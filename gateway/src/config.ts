@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, parseLogLevel, parsePort, parseSharedSecret, type Env } from '../../subgraphs/kit/src/config.ts';
 import { DEFAULT_CLAIM_MAPPING, type ClaimMapping } from './auth/claims.ts';
+import type { PolicyRule } from './authorization.ts';
 
 /** How the gateway authenticates callers. */
 export interface AuthConfig {
@@ -37,7 +38,19 @@ export interface GatewayConfig {
   readonly auth: AuthConfig;
   /** Secret shared with the subgraphs to sign the forwarded principal; unset means a generated development secret. */
   readonly sharedSecret: string | undefined;
+  /** `filter` (default): unauthorized fields come back null with an error; `reject`: the whole operation is refused. */
+  readonly authorizationMode: 'filter' | 'reject';
+  /** Named policies for `@policy`, from AUTH_POLICIES (JSON), merged over the defaults. */
+  readonly policies: Readonly<Record<string, PolicyRule>>;
 }
+
+/**
+ * Default policies. `sensitive-location`: exact coordinates of incidents, sites and hazards go only to principals
+ * acting for a nation and cleared RESTRICTED or higher (not to partner organisations without a nation clearance).
+ */
+export const DEFAULT_POLICIES: Readonly<Record<string, PolicyRule>> = Object.freeze({
+  'sensitive-location': { minClearance: 'RESTRICTED', requireNation: true },
+});
 
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
@@ -105,6 +118,22 @@ function subgraphUrlOverrides(env: Env, problems: string[]): Record<string, stri
   return urls;
 }
 
+function parseMode(value: string | undefined, problems: string[]): 'filter' | 'reject' {
+  const mode = value || 'filter';
+  if (mode !== 'filter' && mode !== 'reject') problems.push(`AUTHORIZATION_MODE must be filter or reject, got "${mode}"`);
+  return mode === 'reject' ? 'reject' : 'filter';
+}
+
+function parsePolicies(value: string | undefined, problems: string[]): Readonly<Record<string, PolicyRule>> {
+  if (!value) return DEFAULT_POLICIES;
+  try {
+    return Object.freeze({ ...DEFAULT_POLICIES, ...(JSON.parse(value) as Record<string, PolicyRule>) });
+  } catch {
+    problems.push('AUTH_POLICIES must be JSON, e.g. {"isr-analyst":{"minClearance":"SECRET","anyRole":["analyst"]}}');
+    return DEFAULT_POLICIES;
+  }
+}
+
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   const problems: string[] = [];
   const dataDir = path.resolve(env.DATA_DIR || 'data');
@@ -120,6 +149,8 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     dataDir,
     auth: parseAuth(env, dataDir, problems),
     sharedSecret: parseSharedSecret(env.SUBGRAPH_SHARED_SECRET, problems),
+    authorizationMode: parseMode(env.AUTHORIZATION_MODE, problems),
+    policies: parsePolicies(env.AUTH_POLICIES, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

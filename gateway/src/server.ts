@@ -7,6 +7,7 @@ import type { Principal } from '../../subgraphs/kit/src/principal.ts';
 import { loadOrCreateSharedSecret, PRINCIPAL_HEADER, signPrincipal } from '../../subgraphs/kit/src/principal-token.ts';
 import { maskInternalErrors } from '../../subgraphs/kit/src/subgraph.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
+import { ApolloServerPluginAuthorization } from './authorization.ts';
 import type { Logger } from '../../subgraphs/kit/src/logger.ts';
 import type { GatewayConfig } from './config.ts';
 import { FileSupergraphManager } from './supergraph.ts';
@@ -76,6 +77,9 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     // index.ts handles SIGINT/SIGTERM itself, so shutdown happens once and in order.
     stopOnTerminationSignals: false,
     formatError: maskInternalErrors(logger),
+    plugins: [
+      ApolloServerPluginAuthorization({ mode: config.authorizationMode, policies: config.policies, requirements: () => supergraph.requirements }),
+    ],
   });
   await apollo.start();
   const handler = createGraphQLHandler<GatewayContext, Principal>({

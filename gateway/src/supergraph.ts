@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { SupergraphManager, SupergraphSdlHook } from '@apollo/gateway';
 import type { Logger } from '../../subgraphs/kit/src/logger.ts';
+import { extractRequirements, gatewayCompatibleSdl, type Requirements } from './authorization.ts';
 
 /** What the gateway knows about its supergraph, for `/ready` and logs. */
 export type SupergraphState =
@@ -14,6 +15,8 @@ export type SupergraphState =
  */
 export class FileSupergraphManager implements SupergraphManager {
   state: SupergraphState = { phase: 'not loaded' };
+  /** The authorization directives of the supergraph being served. */
+  requirements: Requirements = new Map();
   private timer: NodeJS.Timeout | undefined;
   private lastSeenHash: string | undefined;
 
@@ -27,13 +30,14 @@ export class FileSupergraphManager implements SupergraphManager {
     const supergraphSdl = this.read();
     const hash = sha256(supergraphSdl);
     this.lastSeenHash = hash;
+    this.requirements = extractRequirements(supergraphSdl);
     this.state = { phase: 'loaded', hash, loadedAt: new Date(), lastRejected: null };
     this.logger.info({ path: this.path, hash }, 'supergraph loaded');
     this.timer = setInterval(() => this.check(update), this.pollMs);
     // The poll must not keep a stopping process alive.
     this.timer.unref();
     return {
-      supergraphSdl,
+      supergraphSdl: gatewayCompatibleSdl(supergraphSdl),
       cleanup: async () => {
         clearInterval(this.timer);
       },
@@ -58,7 +62,9 @@ export class FileSupergraphManager implements SupergraphManager {
     this.lastSeenHash = hash;
     const previous = this.state;
     try {
-      update(sdl);
+      const requirements = extractRequirements(sdl);
+      update(gatewayCompatibleSdl(sdl));
+      this.requirements = requirements;
       this.state = { phase: 'loaded', hash, loadedAt: new Date(), lastRejected: null };
       this.logger.info({ path: this.path, hash }, 'supergraph reloaded');
     } catch (error) {

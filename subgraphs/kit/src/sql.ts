@@ -1,5 +1,7 @@
 import type { Queryable } from './db.ts';
+import { forbidden } from './errors.ts';
 import type { Page } from './pagination.ts';
+import { visibleSql, type Viewer } from './releasability.ts';
 
 /** Collects statement parameters and hands out their `$n` placeholders. */
 export class SqlParams {
@@ -21,6 +23,14 @@ export interface ByParentQuery {
   match: 'equal' | 'prefix';
   keys: readonly string[];
   where?: Conditions;
+  /** For tables of marked records: only rows released to this viewer are read, counted or paged. */
+  visibleTo?: Viewer;
+}
+
+function conditionsOf(query: ByParentQuery, params: SqlParams): string[] {
+  const conditions = query.where?.(params) ?? [];
+  if (query.visibleTo) conditions.push(visibleSql(query.visibleTo, params, 't'));
+  return conditions;
 }
 
 export interface PagedByParentQuery extends ByParentQuery {
@@ -47,7 +57,7 @@ function whereClause(conditions: string[]): string {
 export async function selectPagesByParent<R>(db: Queryable, query: PagedByParentQuery): Promise<R[][]> {
   const params = new SqlParams();
   const from = joinParents(query, params);
-  const conditions = query.where?.(params) ?? [];
+  const conditions = conditionsOf(query, params);
   if (query.page.afterId !== null) {
     const after = params.add(query.page.afterId);
     conditions.push(`(t.${query.orderColumn}, t.id) < (SELECT a.${query.orderColumn}, a.id FROM ${query.table} a WHERE a.id = ${after})`);
@@ -73,7 +83,7 @@ export async function countByParent(db: Queryable, query: ByParentQuery): Promis
   const params = new SqlParams();
   const from = joinParents(query, params);
   const rows = await db.query<{ key: string; total: number }>(
-    `SELECT k.key, count(*)::int AS total ${from} ${whereClause(query.where?.(params) ?? [])} GROUP BY k.key`,
+    `SELECT k.key, count(*)::int AS total ${from} ${whereClause(conditionsOf(query, params))} GROUP BY k.key`,
     params.values,
   );
   const totals = new Map(rows.map((row) => [row.key, row.total]));
@@ -85,4 +95,31 @@ export async function selectByIds<R extends { id: string }>(db: Queryable, table
   const rows = await db.query<R>(`SELECT * FROM ${table} WHERE ${idColumn} = ANY($1::text[])`, [ids]);
   const byId = new Map(rows.map((row) => [(row as Record<string, unknown>)[idColumn] as string, row]));
   return ids.map((id) => byId.get(id) ?? null);
+}
+
+/**
+ * Rows of marked records by id, in key order: `null` for an id with no row, and a FORBIDDEN error (which the
+ * DataLoader hands to that key's caller) for a row the viewer may not see, so asking by key never leaks it.
+ */
+export async function selectVisibleByIds<R extends { id: string }>(
+  db: Queryable,
+  table: string,
+  entityType: string,
+  ids: readonly string[],
+  viewer: Viewer,
+): Promise<(R | null | Error)[]> {
+  const params = new SqlParams();
+  const idList = params.add(ids);
+  const rows = await db.query<R & { released__: boolean }>(
+    `SELECT t.*, ${visibleSql(viewer, params, 't')} AS released__ FROM ${table} t WHERE t.id = ANY(${idList}::text[])`,
+    params.values,
+  );
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => {
+    const row = byId.get(id);
+    if (!row) return null;
+    if (!row.released__) return forbidden(`${entityType} ${id} is not released to you`);
+    const { released__: _released, ...record } = row;
+    return record as unknown as R;
+  });
 }

@@ -1,9 +1,9 @@
-import { DataLoader, historyByEntity, loaderFamily, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
+import { DataLoader, historyByEntity, loaderFamily, viewerOf, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
 import { createRepository, type MovementFilter, type SiteFilter } from './repository.ts';
 
 /** Per-request loaders, named by their key; each batch is one statement. */
-export function createLoaders(db: Database, _principal: Principal) {
-  const repository = createRepository(db);
+export function createLoaders(db: Database, principal: Principal) {
+  const repository = createRepository(db, viewerOf(principal));
   return {
     areaByPcode: new DataLoader((pcodes: readonly string[]) => repository.areasByPcode(pcodes)),
     areasByParent: new DataLoader((pcodes: readonly string[]) => repository.childrenByParent(pcodes)),

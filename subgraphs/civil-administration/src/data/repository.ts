@@ -1,9 +1,14 @@
 import {
   countByParent,
   manyByKey,
+  oneByKey,
   markingFromRow,
   selectByIds,
   selectPagesByParent,
+  selectVisibleByIds,
+  SqlParams,
+  visibleSql,
+  type Viewer,
   type AccessMarking,
   type MarkingRow,
   provenanceFromRow,
@@ -133,7 +138,11 @@ const toServiceStatus = (r: Row): ServiceStatus => ({
   provenance: provenanceFromRow(r),
 });
 
-const map = <R, T>(rows: (R | null)[], to: (row: R) => T): (T | null)[] => rows.map((row) => (row === null ? null : to(row)));
+function map<R, T>(rows: (R | null)[], to: (row: R) => T): (T | null)[];
+function map<R, T>(rows: (R | null | Error)[], to: (row: R) => T): (T | null | Error)[];
+function map<R, T>(rows: (R | null | Error)[], to: (row: R) => T): (T | null | Error)[] {
+  return rows.map((row) => (row === null || row instanceof Error ? row : to(row as R))) as (T | null | Error)[];
+}
 
 export interface MovementFilter {
   since: Date | null;
@@ -145,8 +154,12 @@ export interface SiteFilter {
   type: string | null;
 }
 
-/** Every statement the civil-administration subgraph runs; each method is one statement for a whole batch. */
-export function createRepository(db: Queryable) {
+/**
+ * Every statement the civil-administration subgraph runs; each method is one statement for a whole batch. Marked
+ * records (sites, movements, service statuses) are read only as far as they are released to `viewer`: the rule is
+ * part of the SQL, so pages and totals count only what the caller may see.
+ */
+export function createRepository(db: Queryable, viewer: Viewer) {
   return {
     async areasByPcode(pcodes: readonly string[]): Promise<(Area | null)[]> {
       return map(await selectByIds<Row & { id: string }>(db, 'area', pcodes, 'pcode'), toArea);
@@ -177,8 +190,8 @@ export function createRepository(db: Queryable) {
       return grouped.map((group) => group.map((r) => ({ id: r.id, name: r.name, nameAr: r.name_ar, areaPcode: r.area_pcode, source: r.source })));
     },
 
-    async sitesById(ids: readonly string[]): Promise<(DisplacementSite | null)[]> {
-      return map(await selectByIds<Row & { id: string }>(db, 'displacement_site', ids), toSite);
+    async sitesById(ids: readonly string[]): Promise<(DisplacementSite | null | Error)[]> {
+      return map(await selectVisibleByIds<Row & { id: string }>(db, 'displacement_site', 'DisplacementSite', ids, viewer), toSite);
     },
 
     async sitesByArea(pcodes: readonly string[], filter: SiteFilter, page: Page): Promise<DisplacementSite[][]> {
@@ -189,6 +202,7 @@ export function createRepository(db: Queryable) {
         keys: pcodes,
         orderColumn: 'individuals',
         page,
+        visibleTo: viewer,
         where: (params) => (filter.type ? [`t.type = ${params.add(filter.type)}`] : []),
       });
       return pages.map((rows) => rows.map(toSite));
@@ -200,6 +214,7 @@ export function createRepository(db: Queryable) {
         parentColumn: 'area_pcode',
         match: 'prefix',
         keys: [filter.areaPcode ?? ''],
+        visibleTo: viewer,
         where: (params) => (filter.type ? [`t.type = ${params.add(filter.type)}`] : []),
       });
       return total;
@@ -213,6 +228,7 @@ export function createRepository(db: Queryable) {
         keys: pcodes,
         orderColumn: 'date',
         page,
+        visibleTo: viewer,
         where: (params) => [
           ...(filter.since ? [`t.date >= (${params.add(filter.since)}::timestamptz)::date`] : []),
           ...(filter.until ? [`t.date < (${params.add(filter.until)}::timestamptz)::date`] : []),
@@ -221,16 +237,22 @@ export function createRepository(db: Queryable) {
       return pages.map((rows) => rows.map(toMovement));
     },
 
-    async movementsById(ids: readonly string[]): Promise<(PopulationMovement | null)[]> {
-      return map(await selectByIds<Row & { id: string }>(db, 'population_movement', ids), toMovement);
+    async movementsById(ids: readonly string[]): Promise<(PopulationMovement | null | Error)[]> {
+      return map(await selectVisibleByIds<Row & { id: string }>(db, 'population_movement', 'PopulationMovement', ids, viewer), toMovement);
     },
 
     async areaExists(pcode: string): Promise<boolean> {
       return (await db.query('SELECT 1 FROM area WHERE pcode = $1', [pcode])).length > 0;
     },
 
+    /** A status not released to the viewer is absent (null), like a record missing from a list. */
     async serviceStatusByFacility(ids: readonly string[]): Promise<(ServiceStatus | null)[]> {
-      return map(await selectByIds<Row & { id: string }>(db, 'facility_service_status', ids), toServiceStatus);
+      const params = new SqlParams();
+      const rows = await db.query<Row>(
+        `SELECT t.* FROM facility_service_status t WHERE t.id = ANY(${params.add(ids)}::text[]) AND ${visibleSql(viewer, params)}`,
+        params.values,
+      );
+      return oneByKey(ids, rows.map(toServiceStatus), (status) => status.facilityId);
     },
   };
 }

@@ -5,7 +5,7 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import { createGraphQLHandler } from '../../subgraphs/kit/src/http.ts';
 import type { Principal } from '../../subgraphs/kit/src/principal.ts';
 import { loadOrCreateSharedSecret, PRINCIPAL_HEADER, signPrincipal } from '../../subgraphs/kit/src/principal-token.ts';
-import { maskInternalErrors } from '../../subgraphs/kit/src/subgraph.ts';
+import { logErrors, maskInternalErrors } from '../../subgraphs/kit/src/subgraph.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { ApolloServerPluginAuthorization } from './authorization.ts';
 import type { Logger } from '../../subgraphs/kit/src/logger.ts';
@@ -76,8 +76,9 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     includeStacktraceInErrorResponses: false,
     // index.ts handles SIGINT/SIGTERM itself, so shutdown happens once and in order.
     stopOnTerminationSignals: false,
-    formatError: maskInternalErrors(logger),
+    formatError: maskInternalErrors(),
     plugins: [
+      logErrors(logger),
       ApolloServerPluginAuthorization({ mode: config.authorizationMode, policies: config.policies, requirements: () => supergraph.requirements }),
     ],
   });

@@ -88,6 +88,39 @@ describe('input errors through the gateway', () => {
   });
 });
 
+describe('hardening', () => {
+  it('refuses requests a browser could send cross-site without a preflight (CSRF prevention)', async () => {
+    const authorization = `Bearer ${await stack.token({ sub: 'x' })}`;
+    const response = await fetch(`${stack.gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'text/plain', authorization }, body: '{"query":"{ __typename }"}' });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/CSRF|preflight/i);
+  });
+
+  it('answers introspection only to authenticated principals', async () => {
+    const anonymous = await fetch(`${stack.gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }) });
+    expect(anonymous.status).toBe(401);
+    const { data } = await query('{ __schema { queryType { name } } }');
+    expect(data.__schema.queryType.name).toBe('Query');
+  });
+
+  it('masks an internal failure: no SQL, stack or path in the response, only a code and the request id in the logs', async () => {
+    const stop = stack.subgraphs['civil-administration'].db.onQuery(() => {
+      throw new Error('relation "secret_table" does not exist at /srv/cmcc/db.ts:42');
+    });
+    let body = '';
+    try {
+      const response = await query('{ areas(level: GOVERNORATE) { pcode } }');
+      body = JSON.stringify(response);
+      expect(response.errors?.[0].extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    } finally {
+      stop();
+    }
+    expect(body).not.toMatch(/secret_table|\/srv\/|db\.ts|at .*:\d+/);
+    const logged = stack.logs.filter((line) => line.includes('internal error') || line.includes('INTERNAL_SERVER_ERROR'));
+    expect(logged.some((line) => /"requestId":"[\w-]+"/.test(line))).toBe(true);
+  });
+});
+
 describe('health and readiness', () => {
   it('reports alive on /health and every subgraph answering on /ready', async () => {
     const health = await fetch(`${stack.gatewayUrl}/health`);

@@ -89,7 +89,7 @@ export async function buildSubgraph<TLoaders>(
     stopOnTerminationSignals: false,
     formatError: maskInternalErrors(logger),
     // Inline traces serve Apollo's hosted usage reporting, which a closed coalition network does not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), logRequestErrors(logger)],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), logErrors(logger)],
   });
   await apollo.start();
   const handler = createGraphQLHandler<SubgraphContext<TLoaders>, Principal>({
@@ -129,23 +129,29 @@ export async function buildSubgraph<TLoaders>(
 
 const KNOWN_CODES = new Set<string>([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'UNAUTHORIZED_FIELD_OR_TYPE']);
 
-/** Errors the platform did not raise on purpose (SQL, bugs) reach clients only as a code; the full error is logged. */
-export function maskInternalErrors(logger: Logger) {
-  return (formatted: ReturnType<GraphQLError['toJSON']>, error: unknown) => {
-    const code = formatted.extensions?.code;
-    if (typeof code === 'string' && KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
-    logger.error({ err: error, path: formatted.path }, 'internal error');
+function isKnown(code: unknown): boolean {
+  return typeof code === 'string' && KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR;
+}
+
+/** Errors the platform did not raise on purpose (SQL, bugs, paths) reach clients only as a code; `logErrors` logs them in full. */
+export function maskInternalErrors(_logger?: Logger) {
+  return (formatted: ReturnType<GraphQLError['toJSON']>) => {
+    if (isKnown(formatted.extensions?.code)) return formatted;
     return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   };
 }
 
-function logRequestErrors(logger: Logger): ApolloServerPlugin<SubgraphContext<unknown>> {
+/** Logs every internal error of an operation in full, with the request id, so the masked response can be traced. */
+export function logErrors(logger: Logger): ApolloServerPlugin<{ requestId?: string }> {
   return {
     async requestDidStart() {
       return {
         async didEncounterErrors({ errors, contextValue }) {
-          const codes = errors.map((error) => error.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
-          (contextValue?.logger ?? logger).debug({ codes }, 'operation had errors');
+          for (const error of errors) {
+            const code = error.extensions?.code;
+            if (isKnown(code)) logger.debug({ requestId: contextValue?.requestId, code, path: error.path }, 'operation error');
+            else logger.error({ requestId: contextValue?.requestId, err: error.originalError ?? error, path: error.path }, 'internal error');
+          }
         },
       };
     },

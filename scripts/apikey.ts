@@ -1,0 +1,58 @@
+// `npm run apikey -- create --name <service> [--nation ISO3] [--org id] [--clearance LEVEL] [--scope s ...] [--role r ...]`
+// `npm run apikey -- list` · `npm run apikey -- revoke <id>`
+// Manages the API keys of dashboard service accounts (hashed in API_KEYS_FILE, default DATA_DIR/auth/api-keys.json).
+import { parseArgs } from 'node:util';
+import { ApiKeyStore } from '../gateway/src/auth/api-keys.ts';
+import { loadGatewayConfig } from '../gateway/src/config.ts';
+import { CLASSIFICATIONS, type Classification } from '../subgraphs/kit/src/marking.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    name: { type: 'string' },
+    nation: { type: 'string' },
+    org: { type: 'string', default: 'CMCC' },
+    clearance: { type: 'string', default: 'UNCLASSIFIED' },
+    scope: { type: 'string', multiple: true },
+    role: { type: 'string', multiple: true },
+  },
+});
+const store = new ApiKeyStore(loadGatewayConfig().auth.apiKeysFile);
+const [command, id] = positionals;
+
+switch (command) {
+  case 'create': {
+    const clearance = values.clearance!.toUpperCase() as Classification;
+    if (!values.name || !CLASSIFICATIONS.includes(clearance)) {
+      console.error(`create needs --name and a --clearance of ${CLASSIFICATIONS.join(', ')}`);
+      process.exit(2);
+    }
+    const created = store.create(values.name, {
+      subject: `svc:${values.name}`,
+      nation: values.nation?.toUpperCase() ?? null,
+      organization: values.org ?? null,
+      workingGroups: [],
+      roles: values.role ?? ['dashboard'],
+      scopes: values.scope ?? ['read:*'],
+      clearance,
+      participant: true,
+    });
+    console.log(`API key ${created.id} for ${values.name} (shown once, store it now; send it as the x-api-key header):\n${created.key}`);
+    break;
+  }
+  case 'list':
+    for (const key of store.list()) {
+      console.log(`${key.id}  ${key.name.padEnd(24)} ${key.principal.clearance.padEnd(12)} created ${key.createdAt}${key.revokedAt ? `  REVOKED ${key.revokedAt}` : ''}`);
+    }
+    break;
+  case 'revoke':
+    if (!id || !store.revoke(id)) {
+      console.error(`No active key with id ${id ?? '(none given)'}`);
+      process.exit(1);
+    }
+    console.log(`Revoked ${id}; it is refused from the next request on.`);
+    break;
+  default:
+    console.error('Usage: npm run apikey -- create --name <service> [...] | list | revoke <id>');
+    process.exit(2);
+}

@@ -23,6 +23,7 @@ describe('docker-compose.yml', () => {
     expect(service.environment.DATABASE_URL).toMatch(/^postgres:\/\/.+@postgres:5432\//);
     expect(service.healthcheck.test.join(' ')).toContain(`127.0.0.1:${subgraph.port}/ready`);
     expect(service.depends_on.postgres.condition).toBe('service_healthy');
+    expect(service.environment.SUBGRAPH_SHARED_SECRET).toBe(compose.services.gateway.environment.SUBGRAPH_SHARED_SECRET);
   });
 
   it('points the gateway at every subgraph by service name and waits for them to be healthy', () => {
@@ -34,6 +35,7 @@ describe('docker-compose.yml', () => {
       expect(gateway.depends_on[subgraph.name].condition).toBe('service_healthy');
     }
     expect(gateway.healthcheck.test.join(' ')).toContain('/ready');
+    expect(gateway.environment.SUBGRAPH_SHARED_SECRET).toMatch(/^\$\{SUBGRAPH_SHARED_SECRET:\?/);
   });
 
   it('builds one non-root Node 24 image that runs any service by command', () => {

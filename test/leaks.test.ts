@@ -5,35 +5,18 @@ import { startStack, type TestStack } from './support/stack.ts';
 /**
  * Zero leaks through the gateway: for a spread of principals, every marked collection lists exactly the records
  * released to them (no more, and totals agree), and asking for a withheld record by key gives null with FORBIDDEN.
- * Each working group adds its marked collections to COLLECTIONS.
  */
-interface Collection {
-  subgraph: string;
-  table: string;
-  /** A query listing the whole collection: returns ids and the total. */
-  list: string;
-  ids: (data: any) => string[];
-  total?: (data: any) => number;
-  /** A query asking for one record by `$id`, and where its value is in the data. */
-  byKey?: { query: string; pick: (data: any) => unknown; path: string[] };
-}
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
+import type { LeakCollection } from './support/leaks.ts';
 
-export const COLLECTIONS: Collection[] = [
-  {
-    subgraph: 'civil-administration',
-    table: 'displacement_site',
-    list: '{ displacementSites(first: 500) { totalCount edges { node { id } } } }',
-    ids: (d) => d.displacementSites.edges.map((e: { node: { id: string } }) => e.node.id),
-    total: (d) => d.displacementSites.totalCount,
-    byKey: { query: 'query($id: ID!) { displacementSite(id: $id) { id name } }', pick: (d) => d?.displacementSite, path: ['displacementSite'] },
-  },
-  {
-    subgraph: 'civil-administration',
-    table: 'population_movement',
-    list: '{ areas(level: TERRITORY) { populationMovements(first: 1000) { id } } }',
-    ids: (d) => d.areas.flatMap((a: { populationMovements: { id: string }[] }) => a.populationMovements.map((m) => m.id)),
-  },
-];
+// Each working group lists its marked collections in subgraphs/<group>/test/leak-collections.ts.
+const COLLECTIONS: LeakCollection[] = [];
+for (const { name } of loadSubgraphList()) {
+  const file = path.join(PROJECT_ROOT, 'subgraphs', name, 'test', 'leak-collections.ts');
+  if (fs.existsSync(file)) COLLECTIONS.push(...((await import(file)) as { collections: LeakCollection[] }).collections);
+}
 
 const PRINCIPALS: Record<string, unknown>[] = [
   { sub: 'us-secret', nation: 'USA', org: 'CMCC', clearance: 'SECRET' },

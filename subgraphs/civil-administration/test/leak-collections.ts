@@ -1,0 +1,19 @@
+import type { LeakCollection } from '../../../test/support/leaks.ts';
+
+/** civil-administration's marked collections, checked by test/leaks.test.ts for every principal of its matrix. */
+export const collections: LeakCollection[] = [
+  {
+    subgraph: 'civil-administration',
+    table: 'displacement_site',
+    list: '{ displacementSites(first: 500) { totalCount edges { node { id } } } }',
+    ids: (d) => d.displacementSites.edges.map((e: { node: { id: string } }) => e.node.id),
+    total: (d) => d.displacementSites.totalCount,
+    byKey: { query: 'query($id: ID!) { displacementSite(id: $id) { id name } }', pick: (d) => d?.displacementSite, path: ['displacementSite'] },
+  },
+  {
+    subgraph: 'civil-administration',
+    table: 'population_movement',
+    list: '{ areas(level: TERRITORY) { populationMovements(first: 1000) { id } } }',
+    ids: (d) => d.areas.flatMap((a: { populationMovements: { id: string }[] }) => a.populationMovements.map((m) => m.id)),
+  },
+];

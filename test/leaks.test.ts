@@ -2,14 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canSee, markingFromRow, viewerOf, type MarkingRow, type Principal } from '../subgraphs/kit/src/index.ts';
 import { startStack, type TestStack } from './support/stack.ts';
 
-/**
- * Zero leaks through the gateway: for a spread of principals, every marked collection lists exactly the records
- * released to them (no more, and totals agree), and asking for a withheld record by key gives null with FORBIDDEN.
- */
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
 import type { LeakCollection } from './support/leaks.ts';
+
+/**
+ * Zero leaks through the gateway: for a spread of principals, every marked collection lists exactly the records
+ * released to them (no more, and totals agree), and asking for a withheld record by key gives null with FORBIDDEN.
+ */
 
 // Each working group lists its marked collections in subgraphs/<group>/test/leak-collections.ts.
 const COLLECTIONS: LeakCollection[] = [];

@@ -207,6 +207,11 @@ export interface AuthorizationOptions {
 
 const removedByRequest = new WeakMap<object, Removal[]>();
 
+/** The fields removed from a request's operation by authorization (for the audit trail); empty when none. */
+export function removalsOf(request: object): readonly { path: string[]; coordinate: string }[] {
+  return removedByRequest.get(request) ?? [];
+}
+
 export function ApolloServerPluginAuthorization(options: AuthorizationOptions): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {

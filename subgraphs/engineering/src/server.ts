@@ -2,12 +2,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SubgraphDefinition } from '../../kit/src/index.ts';
 import { createLoaders, type Loaders } from './data/loaders.ts';
+import { importers } from './data/importers.ts';
 import { seed } from './data/seed.ts';
 import { Area } from './resolvers/Area.ts';
 import { Convoy, RouteHazardStatus } from './resolvers/Convoy.ts';
 import { AccessRoadStatus, Crossing } from './resolvers/Crossing.ts';
 import { DebrisEstimate, ExplosiveHazardTask } from './resolvers/ExplosiveHazardTask.ts';
 import { DamageAssessment, Facility } from './resolvers/Facility.ts';
+import { Mutation } from './resolvers/Mutation.ts';
 import { Query } from './resolvers/Query.ts';
 
 /** The engineering & infrastructure working group's subgraph: owner of `Facility`. */
@@ -15,7 +17,8 @@ export const engineering: SubgraphDefinition<Loaders> = {
   name: 'engineering',
   defaultPort: 4004,
   root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
-  resolvers: { Query, Facility, DamageAssessment, ExplosiveHazardTask, DebrisEstimate, Area, Crossing, AccessRoadStatus, Convoy, RouteHazardStatus },
+  resolvers: { Query, Mutation, Facility, DamageAssessment, ExplosiveHazardTask, DebrisEstimate, Area, Crossing, AccessRoadStatus, Convoy, RouteHazardStatus },
   createLoaders,
   seed,
+  importers,
 };

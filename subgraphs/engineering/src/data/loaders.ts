@@ -1,4 +1,4 @@
-import { DataLoader, loaderFamily, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
+import { DataLoader, historyByEntity, loaderFamily, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
 import { createRepository, type DebrisFilter, type FacilityFilter, type TaskFilter } from './repository.ts';
 
 /** Per-request loaders, named by their key; each batch is one statement. */
@@ -19,6 +19,7 @@ export function createLoaders(db: Database, _principal: Principal) {
     assessmentsByFacility: loaderFamily(
       ({ page }: { page: Page }) => new DataLoader((ids: readonly string[]) => repository.assessmentsByFacility(ids, page)),
     ),
+    assessmentById: new DataLoader((ids: readonly string[]) => repository.assessmentsById(ids)),
     taskById: new DataLoader((ids: readonly string[]) => repository.tasksById(ids)),
     tasksByArea: loaderFamily(
       ({ filter, page }: { filter: TaskFilter; page: Page }) =>
@@ -32,6 +33,8 @@ export function createLoaders(db: Database, _principal: Principal) {
     structureDamageByArea: new DataLoader((pcodes: readonly string[]) => repository.structureDamageByArea(pcodes)),
     accessRoadByCrossing: new DataLoader((ids: readonly string[]) => repository.accessRoadsByCrossing(ids)),
     routeHazardByConvoy: new DataLoader((ids: readonly string[]) => repository.routeHazardsByConvoy(ids)),
+    /** Change history by record id, one loader per entity type (`Facility`, `DamageAssessment`, `ExplosiveHazardTask`). */
+    historyOf: loaderFamily((entityType: string) => new DataLoader((ids: readonly string[]) => historyByEntity(db, entityType, ids))),
     repository,
   };
 }

@@ -9,7 +9,11 @@ import {
   type MarkingRow,
   type Page,
   type Queryable,
+  provenanceFromRow,
 } from '../../../kit/src/index.ts';
+
+/** How a record entered the graph and who last changed it (the GraphQL `Provenance`). */
+export type Provenance = ReturnType<typeof provenanceFromRow>;
 
 export interface Facility {
   id: string;
@@ -19,12 +23,15 @@ export interface Facility {
   capacity: { value: number; maxValue: number | null; unit: string } | null;
   status: string;
   statusAsOf: string;
+  /** Where the current status came from: the status's own source once one is recorded, else the record's. */
+  statusSource: string;
   areaPcode: string;
   latitude: number | null;
   longitude: number | null;
   description: string | null;
   source: string;
   marking: AccessMarking;
+  provenance: Provenance;
 }
 
 export interface DamageAssessment {
@@ -34,8 +41,11 @@ export interface DamageAssessment {
   method: string;
   damageClass: string;
   imageryDate: string;
+  latitude: number | null;
+  longitude: number | null;
   source: string;
   marking: AccessMarking;
+  provenance: Provenance;
 }
 
 export interface ExplosiveHazardTask {
@@ -44,6 +54,7 @@ export interface ExplosiveHazardTask {
   facilityId: string | null;
   requestedByOrgId: string | null;
   requestedAt: Date;
+  /** When the status last changed (not provenance: a change of items or marking alone does not move it). */
   updatedAt: Date;
   status: string;
   itemsFound: { type: string; count: number }[];
@@ -51,6 +62,7 @@ export interface ExplosiveHazardTask {
   longitude: number | null;
   source: string;
   marking: AccessMarking;
+  provenance: Provenance;
 }
 
 export interface DebrisEstimate {
@@ -102,12 +114,14 @@ const toFacility = (r: Row): Facility => ({
   capacity: r.capacity_value === null ? null : { value: r.capacity_value, maxValue: r.capacity_max_value, unit: r.capacity_unit },
   status: r.status,
   statusAsOf: r.status_as_of,
+  statusSource: r.status_source ?? r.source,
   areaPcode: r.area_pcode,
   latitude: r.latitude,
   longitude: r.longitude,
   description: r.description,
   source: r.source,
   marking: markingFromRow(r as MarkingRow),
+  provenance: provenanceFromRow(r),
 });
 
 const toAssessment = (r: Row): DamageAssessment => ({
@@ -117,8 +131,11 @@ const toAssessment = (r: Row): DamageAssessment => ({
   method: r.method,
   damageClass: r.damage_class,
   imageryDate: r.imagery_date,
+  latitude: r.latitude,
+  longitude: r.longitude,
   source: r.source,
   marking: markingFromRow(r as MarkingRow),
+  provenance: provenanceFromRow(r),
 });
 
 const toTask = (r: Row): ExplosiveHazardTask => ({
@@ -127,13 +144,14 @@ const toTask = (r: Row): ExplosiveHazardTask => ({
   facilityId: r.facility_id,
   requestedByOrgId: r.requested_by_org_id,
   requestedAt: r.requested_at,
-  updatedAt: r.updated_at,
+  updatedAt: r.status_changed_at,
   status: r.status,
   itemsFound: (r.item_types as string[]).map((type, index) => ({ type, count: r.item_counts[index] as number })),
   latitude: r.latitude,
   longitude: r.longitude,
   source: r.source,
   marking: markingFromRow(r as MarkingRow),
+  provenance: provenanceFromRow(r),
 });
 
 const toDebris = (r: Row): DebrisEstimate => ({
@@ -253,6 +271,10 @@ export function createRepository(db: Queryable) {
         page,
       });
       return pages.map((rows) => rows.map(toAssessment));
+    },
+
+    async assessmentsById(ids: readonly string[]): Promise<(DamageAssessment | null)[]> {
+      return map(await selectByIds<Row & { id: string }>(db, 'damage_assessment', ids), toAssessment);
     },
 
     async tasksById(ids: readonly string[]): Promise<(ExplosiveHazardTask | null)[]> {

@@ -229,7 +229,7 @@ export async function seed(db: Database): Promise<void> {
     await insertRows(
       tx,
       'explosive_hazard_task',
-      ['id', 'area_pcode', 'facility_id', 'requested_by_org_id', 'requested_at', 'updated_at', 'status', 'item_types', 'item_counts',
+      ['id', 'area_pcode', 'facility_id', 'requested_by_org_id', 'requested_at', 'status_changed_at', 'status', 'item_types', 'item_counts',
         'latitude', 'longitude', 'source', ...MARKING_COLUMNS],
       taskRows,
     );

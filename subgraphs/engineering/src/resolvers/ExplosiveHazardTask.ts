@@ -6,6 +6,7 @@ export const ExplosiveHazardTask: Resolvers<Loaders>['ExplosiveHazardTask'] = {
   area: (task: Task) => ({ pcode: task.areaPcode }),
   facility: (task: Task, _args, { loaders }) => (task.facilityId ? loaders.facilityById.load(task.facilityId) : null),
   requestedBy: (task: Task) => (task.requestedByOrgId ? { id: task.requestedByOrgId } : null),
+  history: (task: Task, _args, { loaders }) => loaders.historyOf('ExplosiveHazardTask').load(task.id),
 };
 
 export const DebrisEstimate: Resolvers<Loaders>['DebrisEstimate'] = {

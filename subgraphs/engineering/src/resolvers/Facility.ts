@@ -13,9 +13,12 @@ export const Facility: Resolvers<Loaders>['Facility'] = {
     const rows = await loaders.assessmentsByFacility({ page }).load(facility.id);
     return rows.slice(0, page.limit);
   },
+
+  history: (facility: FacilityRecord, _args, { loaders }) => loaders.historyOf('Facility').load(facility.id),
 };
 
 export const DamageAssessment: Resolvers<Loaders>['DamageAssessment'] = {
   facility: (assessment: Assessment, _args, { loaders }) => (assessment.facilityId ? loaders.facilityById.load(assessment.facilityId) : null),
   area: (assessment: Assessment) => ({ pcode: assessment.areaPcode }),
+  history: (assessment: Assessment, _args, { loaders }) => loaders.historyOf('DamageAssessment').load(assessment.id),
 };

@@ -1,0 +1,241 @@
+import {
+  markingColumns,
+  performMutation,
+  UserErrors,
+  validateMarking,
+  type AccessMarking,
+  type Queryable,
+  type Resolvers,
+  type UserError,
+} from '../../../kit/src/index.ts';
+import type { Loaders } from '../data/loaders.ts';
+import { assessmentId, itemColumns, latestPossibleDate, LATITUDE, LONGITUDE, TASK_STATUS_ORDER, withinGaza } from '../data/rules.ts';
+
+const GROUP = 'engineering';
+
+interface Args<I> {
+  input: I;
+  idempotencyKey?: string | null;
+}
+
+interface FacilityStatusInput {
+  facilityId: string;
+  version: number;
+  status: string;
+  statusAsOf: string;
+  source: string;
+  marking: AccessMarking;
+}
+
+interface DamageAssessmentInput {
+  facilityId: string;
+  version?: number | null;
+  method: string;
+  damageClass: string;
+  imageryDate: string;
+  latitude?: number | null;
+  longitude?: number | null;
+  source: string;
+  marking: AccessMarking;
+}
+
+interface TaskInput {
+  id: string;
+  version: number;
+  status?: string | null;
+  itemsFound?: { type: string; count: number }[] | null;
+  marking: AccessMarking;
+}
+
+function checkNotFuture(date: string, field: string[], errors: UserError[]): void {
+  if (date > latestPossibleDate()) errors.push({ field, code: 'INVALID', message: `${date} is in the future; give the date it refers to` });
+}
+
+function checkCoordinate(value: number | null | undefined, range: readonly [number, number], field: string[], errors: UserError[]): void {
+  if (value != null && !withinGaza(value, range)) errors.push({ field, code: 'INVALID', message: `Must lie within the Gaza Strip (${range[0]} to ${range[1]})` });
+}
+
+function checkVersion(version: number, errors: UserError[]): void {
+  if (version < 1) errors.push({ field: ['input', 'version'], code: 'INVALID', message: 'A version is 1 or more: give the version you last read' });
+}
+
+/** Locks the facility's row for the rest of the transaction; an unknown id is the caller's `code` at `field`. */
+async function lockFacility(tx: Queryable, id: string, field: string[], code: 'NOT_FOUND' | 'UNKNOWN_REFERENCE') {
+  const [row] = await tx.query<{ version: number; status_as_of: string; area_pcode: string }>(
+    'SELECT version, status_as_of::text AS status_as_of, area_pcode FROM facility WHERE id = $1 FOR UPDATE',
+    [id],
+  );
+  if (!row) throw new UserErrors([{ field, code, message: `No facility has the id "${id}"` }]);
+  return row;
+}
+
+export const Mutation: Resolvers<Loaders>['Mutation'] = {
+  async recordFacilityStatus(_root, { input, idempotencyKey }: Args<FacilityStatusInput>, { db, principal, requestId, loaders }) {
+    const outcome = await performMutation(db, { principal, requestId }, {
+      group: GROUP,
+      mutation: 'recordFacilityStatus',
+      input,
+      idempotencyKey,
+      validate() {
+        const errors = validateMarking(input.marking, ['input', 'marking']);
+        checkVersion(input.version, errors);
+        checkNotFuture(input.statusAsOf, ['input', 'statusAsOf'], errors);
+        return errors;
+      },
+      async write(writer, tx) {
+        const current = await lockFacility(tx, input.facilityId, ['input', 'facilityId'], 'NOT_FOUND');
+        // A stale version is a CONFLICT (below, from the writer) before anything else: the caller's view is out of date.
+        if (current.version === input.version && input.statusAsOf < current.status_as_of) {
+          throw new UserErrors([
+            {
+              field: ['input', 'statusAsOf'],
+              code: 'INVALID',
+              message: `The facility's status is recorded as of ${current.status_as_of}; a status as of ${input.statusAsOf} is older and does not replace it`,
+            },
+          ]);
+        }
+        const row = await writer.update(
+          'facility',
+          'Facility',
+          input.facilityId,
+          input.version,
+          { status: input.status, status_as_of: input.statusAsOf, status_source: input.source, ...markingColumns(input.marking) },
+        );
+        return { id: String(row.id) };
+      },
+    });
+    return {
+      facility: outcome.ref ? await loaders.facilityById.clear(outcome.ref.id).load(outcome.ref.id) : null,
+      userErrors: outcome.userErrors,
+    };
+  },
+
+  async recordDamageAssessment(_root, { input, idempotencyKey }: Args<DamageAssessmentInput>, { db, principal, requestId, loaders }) {
+    const outcome = await performMutation(db, { principal, requestId }, {
+      group: GROUP,
+      mutation: 'recordDamageAssessment',
+      input,
+      idempotencyKey,
+      validate() {
+        const errors = validateMarking(input.marking, ['input', 'marking']);
+        if (input.version != null) checkVersion(input.version, errors);
+        checkNotFuture(input.imageryDate, ['input', 'imageryDate'], errors);
+        checkCoordinate(input.latitude, LATITUDE, ['input', 'latitude'], errors);
+        checkCoordinate(input.longitude, LONGITUDE, ['input', 'longitude'], errors);
+        if ((input.latitude == null) !== (input.longitude == null)) {
+          errors.push({ field: ['input', input.latitude == null ? 'latitude' : 'longitude'], code: 'REQUIRED', message: 'Give both latitude and longitude, or neither' });
+        }
+        return errors;
+      },
+      async write(writer, tx) {
+        const facility = await lockFacility(tx, input.facilityId, ['input', 'facilityId'], 'UNKNOWN_REFERENCE');
+        // The id follows from the natural key (facility, date, method), as in imports: the same assessment is one record.
+        const id = assessmentId(input.facilityId, input.imageryDate, input.method);
+        const [existing] = await tx.query('SELECT id FROM damage_assessment WHERE facility_id = $1 AND imagery_date = $2 AND method = $3', [
+          input.facilityId,
+          input.imageryDate,
+          input.method,
+        ]);
+        if (existing && input.version == null) {
+          throw new UserErrors([
+            {
+              field: ['input', 'imageryDate'],
+              code: 'DUPLICATE',
+              message: `Facility ${input.facilityId} already has a ${input.method} assessment for ${input.imageryDate} (${existing.id}); give its version to correct it`,
+            },
+          ]);
+        }
+        if (!existing && input.version != null) {
+          throw new UserErrors([
+            {
+              field: ['input', 'version'],
+              code: 'NOT_FOUND',
+              message: `Facility ${input.facilityId} has no ${input.method} assessment for ${input.imageryDate} to correct; leave out the version to record a new one`,
+            },
+          ]);
+        }
+        const values = {
+          // An assessment of a facility lies where the facility lies.
+          area_pcode: facility.area_pcode,
+          damage_class: input.damageClass,
+          latitude: input.latitude ?? null,
+          longitude: input.longitude ?? null,
+          source: input.source,
+          ...markingColumns(input.marking),
+        };
+        const row = existing
+          ? await writer.update('damage_assessment', 'DamageAssessment', String(existing.id), input.version ?? null, values)
+          : await writer.create('damage_assessment', 'DamageAssessment', {
+              id,
+              facility_id: input.facilityId,
+              method: input.method,
+              imagery_date: input.imageryDate,
+              ...values,
+            });
+        return { id: String(row.id) };
+      },
+    });
+    return {
+      damageAssessment: outcome.ref ? await loaders.assessmentById.clear(outcome.ref.id).load(outcome.ref.id) : null,
+      userErrors: outcome.userErrors,
+    };
+  },
+
+  async updateExplosiveHazardTask(_root, { input, idempotencyKey }: Args<TaskInput>, { db, principal, requestId, loaders }) {
+    const outcome = await performMutation(db, { principal, requestId }, {
+      group: GROUP,
+      mutation: 'updateExplosiveHazardTask',
+      input,
+      idempotencyKey,
+      validate() {
+        const errors = validateMarking(input.marking, ['input', 'marking']);
+        checkVersion(input.version, errors);
+        const seen = new Set<string>();
+        (input.itemsFound ?? []).forEach((item, index) => {
+          if (item.count < 1 || item.count > 10_000) {
+            errors.push({ field: ['input', 'itemsFound', String(index), 'count'], code: 'INVALID', message: 'Must be from 1 to 10000; leave out kinds not found' });
+          }
+          if (seen.has(item.type)) {
+            errors.push({ field: ['input', 'itemsFound', String(index), 'type'], code: 'INVALID', message: `${item.type} is listed twice; give one count per kind` });
+          }
+          seen.add(item.type);
+        });
+        return errors;
+      },
+      async write(writer, tx) {
+        const [current] = await tx.query<{ version: number; status: string; item_types: string[]; item_counts: number[] }>(
+          'SELECT version, status, item_types, item_counts FROM explosive_hazard_task WHERE id = $1 FOR UPDATE',
+          [input.id],
+        );
+        if (!current) throw new UserErrors([{ field: ['input', 'id'], code: 'NOT_FOUND', message: `No explosive hazard task has the id "${input.id}"` }]);
+        const status = input.status ?? current.status;
+        const items = input.itemsFound ?? current.item_types.map((type, index) => ({ type, count: current.item_counts[index] }));
+        // Checked only against the version the caller read; a stale version is a CONFLICT from the writer instead.
+        if (current.version === input.version) {
+          const errors: UserError[] = [];
+          if (TASK_STATUS_ORDER.indexOf(status as never) < TASK_STATUS_ORDER.indexOf(current.status as never)) {
+            errors.push({
+              field: ['input', 'status'],
+              code: 'INVALID',
+              message: `Task ${input.id} is ${current.status}; a task only moves forward (${TASK_STATUS_ORDER.join(' → ')}), it cannot go back to ${status}`,
+            });
+          } else if (status === 'REQUESTED' && items.length > 0) {
+            errors.push({ field: ['input', 'itemsFound'], code: 'INVALID', message: 'Items are found by assessing the site: set the status to ASSESSED (or later) with them' });
+          }
+          if (errors.length > 0) throw new UserErrors(errors);
+        }
+        const row = await writer.update('explosive_hazard_task', 'ExplosiveHazardTask', input.id, input.version, {
+          status,
+          ...itemColumns(items),
+          ...markingColumns(input.marking),
+          ...(status !== current.status ? { status_changed_at: new Date() } : {}),
+        });
+        return { id: String(row.id) };
+      },
+    });
+    return {
+      explosiveHazardTask: outcome.ref ? await loaders.taskById.clear(outcome.ref.id).load(outcome.ref.id) : null,
+      userErrors: outcome.userErrors,
+    };
+  },
+};

@@ -129,6 +129,17 @@ describe('bad import files', () => {
     expect({ moves: await count('population_movement'), history: await count('record_change') }).toEqual(before);
   });
 
+  it('keeps what a re-imported file does not carry: a file without marking columns does not reset stored markings', async () => {
+    const marked = write('marked.csv', `${HEADER},classification,tlp,releasable_to,originator\nPoint K,PS026002,2026-04-01,S_TO_N,10,CONFIDENTIAL,AMBER,FVEY,USA`);
+    expect(await importFile(subgraph.db, populationMovements, marked, options)).toMatchObject({ created: 1 });
+    const plain = write('plain-update.csv', `${HEADER}\nPoint K,PS026002,2026-04-01,S_TO_N,12`);
+    expect(await importFile(subgraph.db, populationMovements, plain, options)).toMatchObject({ updated: 1 });
+    const [row] = await subgraph.db.query<{ count: number; classification: string; tlp: string; releasable_to: string[] }>(
+      `SELECT count, classification, tlp, releasable_to FROM population_movement WHERE monitoring_point = 'Point K'`,
+    );
+    expect(row).toEqual({ count: 12, classification: 'CONFIDENTIAL', tlp: 'AMBER', releasable_to: ['FVEY'] });
+  });
+
   it('imports JSON files with the same fields', async () => {
     const file = write('moves.json', JSON.stringify([{ monitoring_point: 'Point J', pcode: 'PS026501', date: '2026-03-01', direction: 'N_TO_S', count: 77 }]));
     expect(await importFile(subgraph.db, populationMovements, file, options)).toMatchObject({ format: 'json', created: 1, committed: true });

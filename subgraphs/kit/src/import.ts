@@ -253,7 +253,9 @@ export async function importFile(db: Database, kind: ImportKind, file: string, o
         const good = rows.filter((_, index) => !refused.has(index));
         // All-or-nothing: once a row is bad nothing will be committed, so later batches are checked but not written.
         if (options.skipInvalid || report.problemCount === 0) {
-          const result = await writer.upsertMany(kind.table, kind.entityType, kind.naturalKey, good);
+          // A column the file does not have must not overwrite what is stored (a file without markings must not reset them).
+          const absent = kind.fields.filter((field) => !columns!.index.has(field.column)).map((field) => field.column);
+          const result = await writer.upsertMany(kind.table, kind.entityType, kind.naturalKey, good, absent);
           report.created += result.created;
           report.updated += result.updated;
           report.unchanged += result.unchanged;

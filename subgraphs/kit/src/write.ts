@@ -183,7 +183,14 @@ export class RecordWriter {
    * Creates or updates records by a natural key (imports): new keys are inserted, rows that differ are updated
    * (version + 1, history), identical rows are left alone. Three or four statements for the whole batch.
    */
-  async upsertMany(table: string, entityType: string, keyColumns: string[], rows: Row[]): Promise<{ created: number; updated: number; unchanged: number; ids: string[] }> {
+  async upsertMany(
+    table: string,
+    entityType: string,
+    keyColumns: string[],
+    rows: Row[],
+    /** Columns an update must leave as they are (e.g. absent from the imported file); new rows still get them. */
+    preserve: readonly string[] = [],
+  ): Promise<{ created: number; updated: number; unchanged: number; ids: string[] }> {
     if (rows.length === 0) return { created: 0, updated: 0, unchanged: 0, ids: [] };
     const types = await columnTypes(this.tx, this.schema, table);
     const keyOf = (row: Row) => JSON.stringify(keyColumns.map((column) => plain(row[column])));
@@ -205,7 +212,9 @@ export class RecordWriter {
         continue;
       }
       ids.push(String(current.id));
-      const changed = Object.fromEntries(Object.entries(row).filter(([column, value]) => column !== 'id' && !sameValue(current[column], value)));
+      const changed = Object.fromEntries(
+        Object.entries(row).filter(([column, value]) => column !== 'id' && !preserve.includes(column) && !sameValue(current[column], value)),
+      );
       if (Object.keys(changed).length === 0) unchanged++;
       else updates.push({ current, changed });
     }

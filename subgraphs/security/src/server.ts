@@ -2,12 +2,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SubgraphDefinition } from '../../kit/src/index.ts';
 import { createLoaders, type Loaders } from './data/loaders.ts';
+import { importers } from './data/importers.ts';
 import { seed } from './data/seed.ts';
 import { Area } from './resolvers/Area.ts';
 import { CeasefireViolationReport } from './resolvers/CeasefireViolationReport.ts';
 import { Convoy } from './resolvers/Convoy.ts';
 import { Crossing } from './resolvers/Crossing.ts';
 import { IsrObservation } from './resolvers/IsrObservation.ts';
+import { Mutation } from './resolvers/Mutation.ts';
 import { Query } from './resolvers/Query.ts';
 import { SecurityIncident } from './resolvers/SecurityIncident.ts';
 import { CrossingClosure, ThreatAssessment } from './resolvers/ThreatAssessment.ts';
@@ -17,7 +19,8 @@ export const security: SubgraphDefinition<Loaders> = {
   name: 'security',
   defaultPort: 4003,
   root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
-  resolvers: { Query, SecurityIncident, CeasefireViolationReport, IsrObservation, ThreatAssessment, CrossingClosure, Area, Crossing, Convoy },
+  resolvers: { Query, Mutation, SecurityIncident, CeasefireViolationReport, IsrObservation, ThreatAssessment, CrossingClosure, Area, Crossing, Convoy },
   createLoaders,
   seed,
+  importers,
 };

@@ -1,4 +1,4 @@
-import { DataLoader, loaderFamily, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
+import { DataLoader, historyByEntity, loaderFamily, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
 import { createRepository, type IncidentFilter, type ObservationFilter, type ViolationReportFilter, type Window } from './repository.ts';
 
 /** Per-request loaders, named by their key; each batch is one statement. */
@@ -29,6 +29,8 @@ export function createLoaders(db: Database, _principal: Principal) {
       ({ window, page }: { window: Window; page: Page }) =>
         new DataLoader((crossingIds: readonly string[]) => repository.closuresByCrossing(crossingIds, window, page)),
     ),
+    /** Change history by record id, one loader per entity type (SecurityIncident, CeasefireViolationReport). */
+    historyOf: loaderFamily((entityType: string) => new DataLoader((ids: readonly string[]) => historyByEntity(db, entityType, ids))),
     repository,
   };
 }

@@ -2,6 +2,7 @@ import {
   countByParent,
   markingFromRow,
   oneByKey,
+  provenanceFromRow,
   selectByIds,
   selectPagesByParent,
   type AccessMarking,
@@ -30,8 +31,13 @@ export interface SecurityIncident {
   convoyId: string | null;
   source: string;
   verification: string;
+  verificationNote: string | null;
+  sourceEventId: string | null;
+  citedSources: string | null;
   notes: string | null;
+  hxlTags: Record<string, string> | null;
   marking: AccessMarking;
+  provenance: Provenance;
 }
 
 export interface CeasefireViolationReport {
@@ -48,6 +54,7 @@ export interface CeasefireViolationReport {
   notes: string | null;
   source: string;
   marking: AccessMarking;
+  provenance: Provenance;
 }
 
 export interface IsrObservation {
@@ -86,6 +93,9 @@ export interface CrossingClosure {
 
 type Row = Record<string, any>;
 
+/** Who recorded a written record, when and how, and its version (see the kit's `provenanceFromRow`). */
+export type Provenance = ReturnType<typeof provenanceFromRow>;
+
 const toIncident = (r: Row): SecurityIncident => ({
   id: r.id,
   eventDate: r.event_date,
@@ -104,8 +114,13 @@ const toIncident = (r: Row): SecurityIncident => ({
   convoyId: r.convoy_id,
   source: r.source,
   verification: r.verification,
+  verificationNote: r.verification_note,
+  sourceEventId: r.source_event_id,
+  citedSources: r.cited_sources,
   notes: r.notes,
+  hxlTags: r.hxl_tags,
   marking: markingFromRow(r as MarkingRow),
+  provenance: provenanceFromRow(r),
 });
 
 const toViolationReport = (r: Row): CeasefireViolationReport => ({
@@ -122,6 +137,7 @@ const toViolationReport = (r: Row): CeasefireViolationReport => ({
   notes: r.notes,
   source: r.source,
   marking: markingFromRow(r as MarkingRow),
+  provenance: provenanceFromRow(r),
 });
 
 const toObservation = (r: Row): IsrObservation => ({

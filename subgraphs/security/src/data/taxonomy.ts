@@ -22,3 +22,33 @@ export type SubEventType = (typeof SUB_EVENT_TYPES)[EventType][number];
 
 export const THREAT_LEVELS = ['LOW', 'MODERATE', 'SUBSTANTIAL', 'SEVERE', 'CRITICAL'] as const;
 export type ThreatLevel = (typeof THREAT_LEVELS)[number];
+
+export const EVENT_TYPES = Object.keys(SUB_EVENT_TYPES) as EventType[];
+export const ALL_SUB_EVENT_TYPES = EVENT_TYPES.flatMap((type) => [...SUB_EVENT_TYPES[type]]) as SubEventType[];
+
+/** The event type a sub-event type belongs to. */
+export function eventTypeOf(subEventType: string): EventType | null {
+  return EVENT_TYPES.find((type) => (SUB_EVENT_TYPES[type] as readonly string[]).includes(subEventType)) ?? null;
+}
+
+/**
+ * ACLED writes its types as words ("Explosions/Remote violence", "Looting/property destruction"); the enum names are
+ * the same words upper-cased with every run of other characters made one underscore, so either form is accepted.
+ */
+export function taxonomyName(text: string): string {
+  return text
+    .trim()
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
+}
+
+/** ACLED's own wording of each event type, as its exports write it (used in messages about an import file). */
+export const ACLED_EVENT_TYPE_LABELS: Record<EventType, string> = {
+  BATTLES: 'Battles',
+  EXPLOSIONS_REMOTE_VIOLENCE: 'Explosions/Remote violence',
+  VIOLENCE_AGAINST_CIVILIANS: 'Violence against civilians',
+  PROTESTS: 'Protests',
+  RIOTS: 'Riots',
+  STRATEGIC_DEVELOPMENTS: 'Strategic developments',
+};

@@ -7,4 +7,6 @@ export const SecurityIncident: Resolvers<Loaders>['SecurityIncident'] = {
   // Areas and convoys belong to other subgraphs: a reference by key is all this subgraph returns.
   area: (incident: Incident) => ({ pcode: incident.areaPcode }),
   convoy: (incident: Incident) => (incident.convoyId ? { id: incident.convoyId } : null),
+  hxlTags: (incident: Incident) => Object.entries(incident.hxlTags ?? {}).map(([field, hashtag]) => ({ field, hashtag })),
+  history: (incident: Incident, _args, { loaders }) => loaders.historyOf('SecurityIncident').load(incident.id),
 };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pipeline, Transform, type TransformCallback } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import type { Database, Queryable } from './db.ts';
-import { RecordWriter, validateMarking } from './write.ts';
+import { RecordWriter, UserErrors, validateMarking } from './write.ts';
 import { CLASSIFICATIONS, TLPS, type AccessMarking } from './marking.ts';
 
 /** One problem with one cell (or one row) of an import file, as a person fixing the file needs it. */
@@ -255,7 +255,15 @@ export async function importFile(db: Database, kind: ImportKind, file: string, o
         if (options.skipInvalid || report.problemCount === 0) {
           // A column the file does not have must not overwrite what is stored (a file without markings must not reset them).
           const absent = kind.fields.filter((field) => !columns!.index.has(field.column)).map((field) => field.column);
-          const result = await writer.upsertMany(kind.table, kind.entityType, kind.naturalKey, good, absent);
+          let result;
+          try {
+            result = await writer.upsertMany(kind.table, kind.entityType, kind.naturalKey, good, absent);
+          } catch (error) {
+            if (!(error instanceof UserErrors)) throw error;
+            throw new ImportFileError(
+              `Rows ${batch[0].row} to ${batch[batch.length - 1].row} clash with records already stored (${error.message}); nothing was imported`,
+            );
+          }
           report.created += result.created;
           report.updated += result.updated;
           report.unchanged += result.unchanged;
@@ -337,6 +345,7 @@ export async function importFile(db: Database, kind: ImportKind, file: string, o
     if (!(error instanceof Abandon)) throw error;
     report.created = report.updated = report.unchanged = 0;
   }
+  report.problems.sort((a, b) => a.row - b.row);
   return report;
 }
 

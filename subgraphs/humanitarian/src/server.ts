@@ -3,11 +3,13 @@ import { fileURLToPath } from 'node:url';
 import type { SubgraphDefinition } from '../../kit/src/index.ts';
 import { createLoaders, type Loaders } from './data/loaders.ts';
 import { seed } from './data/seed.ts';
+import { importers } from './data/importers.ts';
 import { Activity, ReportedAidFigure } from './resolvers/Activity.ts';
 import { AidDeliverySummary, Area } from './resolvers/Area.ts';
 import { Convoy, TruckConsignment } from './resolvers/Convoy.ts';
 import { Crossing, CrossingDailyReport } from './resolvers/Crossing.ts';
 import { Facility } from './resolvers/Facility.ts';
+import { Mutation } from './resolvers/Mutation.ts';
 import { Organization } from './resolvers/Organization.ts';
 import { Query } from './resolvers/Query.ts';
 
@@ -18,6 +20,7 @@ export const humanitarian: SubgraphDefinition<Loaders> = {
   root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
   resolvers: {
     Query,
+    Mutation,
     Organization,
     Crossing,
     CrossingDailyReport,
@@ -31,4 +34,5 @@ export const humanitarian: SubgraphDefinition<Loaders> = {
   },
   createLoaders,
   seed,
+  importers,
 };

@@ -1,4 +1,4 @@
-import { DataLoader, loaderFamily, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
+import { DataLoader, historyByEntity, loaderFamily, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
 import { createRepository, type ActivityFilter, type ConvoyFilter, type DeliveryPeriod, type ReportFilter } from './repository.ts';
 
 /** Per-request loaders, named by their key; each batch is one statement. */
@@ -9,6 +9,8 @@ export function createLoaders(db: Database, _principal: Principal) {
     organizationsByConvoy: new DataLoader((ids: readonly string[]) => repository.organizationsByConvoy(ids)),
     crossingById: new DataLoader((ids: readonly string[]) => repository.crossingsById(ids)),
     convoyById: new DataLoader((ids: readonly string[]) => repository.convoysById(ids)),
+    reportById: new DataLoader((ids: readonly string[]) => repository.reportsById(ids)),
+    consignmentById: new DataLoader((ids: readonly string[]) => repository.consignmentsById(ids)),
     reportsByCrossing: loaderFamily(
       ({ filter, page }: { filter: ReportFilter; page: Page }) =>
         new DataLoader((ids: readonly string[]) => repository.reportsByCrossing(ids, filter, page)),
@@ -36,6 +38,8 @@ export function createLoaders(db: Database, _principal: Principal) {
       ({ filter, page }: { filter: ActivityFilter; page: Page }) =>
         new DataLoader((pcodes: readonly string[]) => repository.activitiesFiltered(pcodes, filter, page)),
     ),
+    /** Change history by record id, one loader per entity type (CrossingDailyReport, Convoy, TruckConsignment, Activity). */
+    historyOf: loaderFamily((entityType: string) => new DataLoader((ids: readonly string[]) => historyByEntity(db, entityType, ids))),
     repository,
   };
 }

@@ -6,10 +6,20 @@ import {
   selectPagesByParent,
   type AccessMarking,
   type MarkingRow,
+  provenanceFromRow,
   type Page,
   type Queryable,
   type SqlParams,
 } from '../../../kit/src/index.ts';
+
+/** How a record entered the graph and who last changed it (the GraphQL `Provenance` type). */
+export type Provenance = ReturnType<typeof provenanceFromRow>;
+
+/** One HXL hashtag a record was imported under: the stored field and the hashtag of its column in the file. */
+export interface HxlFieldTag {
+  field: string;
+  tag: string;
+}
 
 export interface Organization {
   id: string;
@@ -41,6 +51,8 @@ export interface CrossingDailyReport {
   fuelLitres: number;
   note: string | null;
   marking: AccessMarking;
+  hxlTags: HxlFieldTag[];
+  provenance: Provenance;
 }
 
 export interface Convoy {
@@ -50,6 +62,7 @@ export interface Convoy {
   destinationPcode: string;
   plannedStart: Date;
   status: string;
+  statusReason: string | null;
   un2720Monitored: boolean;
   route: string | null;
   departedAt: Date | null;
@@ -57,6 +70,7 @@ export interface Convoy {
   driverNames: string[] | null;
   source: string;
   marking: AccessMarking;
+  provenance: Provenance;
 }
 
 export interface TruckConsignment {
@@ -68,6 +82,7 @@ export interface TruckConsignment {
   stage: string;
   stageAt: Date;
   source: string;
+  provenance: Provenance;
 }
 
 export interface Activity {
@@ -85,6 +100,8 @@ export interface Activity {
   reached: number | null;
   source: string;
   marking: AccessMarking;
+  hxlTags: HxlFieldTag[];
+  provenance: Provenance;
 }
 
 export interface ReportedAidFigure {
@@ -153,6 +170,9 @@ export interface ActivityFilter {
 
 type Row = Record<string, any>;
 
+/** The id of the daily report of a crossing, day and source, the same whether seeded, recorded by an editor or imported. */
+export const crossingReportId = (crossingId: string, date: string, source: string) => `CDR-${crossingId}-${date}-${source}`;
+
 const toOrganization = (r: Row): Organization => ({ id: r.id, name: r.name, acronym: r.acronym, type: r.type });
 
 const toCrossing = (r: Row): Crossing => ({
@@ -178,6 +198,8 @@ const toReport = (r: Row): CrossingDailyReport => ({
   fuelLitres: r.fuel_litres,
   note: r.note,
   marking: markingFromRow(r as MarkingRow),
+  hxlTags: hxlTagsOf(r.hxl_tags),
+  provenance: provenanceFromRow(r),
 });
 
 const toConvoy = (r: Row): Convoy => ({
@@ -187,6 +209,7 @@ const toConvoy = (r: Row): Convoy => ({
   destinationPcode: r.destination_pcode,
   plannedStart: r.planned_start,
   status: r.status,
+  statusReason: r.status_reason ?? null,
   un2720Monitored: r.un2720_monitored,
   route: r.route,
   departedAt: r.departed_at,
@@ -194,6 +217,7 @@ const toConvoy = (r: Row): Convoy => ({
   driverNames: r.driver_names,
   source: r.source,
   marking: markingFromRow(r as MarkingRow),
+  provenance: provenanceFromRow(r),
 });
 
 const toConsignment = (r: Row): TruckConsignment => ({
@@ -205,6 +229,7 @@ const toConsignment = (r: Row): TruckConsignment => ({
   stage: r.stage,
   stageAt: r.stage_at,
   source: r.source,
+  provenance: provenanceFromRow(r),
 });
 
 const toActivity = (r: Row): Activity => ({
@@ -222,6 +247,8 @@ const toActivity = (r: Row): Activity => ({
   reached: r.reached,
   source: r.source,
   marking: markingFromRow(r as MarkingRow),
+  hxlTags: hxlTagsOf(r.hxl_tags),
+  provenance: provenanceFromRow(r),
 });
 
 const toFigure = (r: Row): ReportedAidFigure => ({
@@ -245,6 +272,14 @@ const num = (value: unknown): number => Number(value);
 const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 const day = (value: unknown): string => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value));
 const dayOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : day(value));
+
+/** The `hxl_tags` column (stored field → hashtag) as a list sorted by field (jsonb keeps no column order). */
+const hxlTagsOf = (value: unknown): HxlFieldTag[] =>
+  value && typeof value === 'object'
+    ? Object.entries(value as Record<string, string>)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([field, tag]) => ({ field, tag }))
+    : [];
 
 const map = <R, T>(rows: (R | null)[], to: (row: R) => T): (T | null)[] => rows.map((row) => (row === null ? null : to(row)));
 const round2 = (value: number): number => Math.round(value * 100) / 100;
@@ -321,6 +356,10 @@ export function createRepository(db: Queryable) {
       return pages.map((rows) => rows.map(toReport));
     },
 
+    async reportsById(ids: readonly string[]): Promise<(CrossingDailyReport | null)[]> {
+      return map(await selectByIds<Row & { id: string }>(db, 'crossing_daily_report', ids), toReport);
+    },
+
     async convoysById(ids: readonly string[]): Promise<(Convoy | null)[]> {
       return map(await selectByIds<Row & { id: string }>(db, 'convoy', ids), toConvoy);
     },
@@ -348,6 +387,10 @@ export function createRepository(db: Queryable) {
         where: convoyConditions(filter),
       });
       return total;
+    },
+
+    async consignmentsById(ids: readonly string[]): Promise<(TruckConsignment | null)[]> {
+      return map(await selectByIds<Row & { id: string }>(db, 'truck_consignment', ids), toConsignment);
     },
 
     async consignmentsByConvoy(convoyIds: readonly string[], page: Page): Promise<TruckConsignment[][]> {

@@ -9,6 +9,7 @@ export const Activity: Resolvers<Loaders>['Activity'] = {
   area: (activity: ActivityRecord) => ({ pcode: activity.areaPcode }),
   facility: (activity: ActivityRecord) => (activity.facilityId ? { id: activity.facilityId } : null),
   hxl: (activity: ActivityRecord) => activityHxl(activity),
+  history: (activity: ActivityRecord, _args, { loaders }) => loaders.historyOf('Activity').load(activity.id),
 };
 
 export const ReportedAidFigure: Resolvers<Loaders>['ReportedAidFigure'] = {

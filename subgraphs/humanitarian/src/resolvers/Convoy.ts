@@ -8,6 +8,7 @@ export const Convoy: Resolvers<Loaders>['Convoy'] = {
   requestingOrganizations: (convoy: ConvoyRecord, _args, { loaders }) => loaders.organizationsByConvoy.load(convoy.id),
   crossing: (convoy: ConvoyRecord, _args, { loaders }) => (convoy.crossingId ? loaders.crossingById.load(convoy.crossingId) : null),
   destination: (convoy: ConvoyRecord) => ({ pcode: convoy.destinationPcode }),
+  history: (convoy: ConvoyRecord, _args, { loaders }) => loaders.historyOf('Convoy').load(convoy.id),
 
   async consignments(convoy: ConvoyRecord, args: PageArgs, { loaders }) {
     const page = parsePage(args, PAGES.consignments, 'id');
@@ -17,4 +18,5 @@ export const Convoy: Resolvers<Loaders>['Convoy'] = {
 
 export const TruckConsignment: Resolvers<Loaders>['TruckConsignment'] = {
   convoy: (consignment: ConsignmentRecord, _args, { loaders }) => loaders.convoyById.load(consignment.convoyId),
+  history: (consignment: ConsignmentRecord, _args, { loaders }) => loaders.historyOf('TruckConsignment').load(consignment.id),
 };

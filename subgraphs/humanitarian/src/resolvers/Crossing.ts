@@ -17,4 +17,5 @@ export const Crossing: Resolvers<Loaders>['Crossing'] = {
 
 export const CrossingDailyReport: Resolvers<Loaders>['CrossingDailyReport'] = {
   crossing: (report: ReportRecord, _args, { loaders }) => loaders.crossingById.load(report.crossingId),
+  history: (report: ReportRecord, _args, { loaders }) => loaders.historyOf('CrossingDailyReport').load(report.id),
 };

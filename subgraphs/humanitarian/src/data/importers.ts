@@ -1,0 +1,257 @@
+import { createHash } from 'node:crypto';
+import {
+  CellProblem,
+  cells,
+  checkMarkings,
+  CROSSING_IDS,
+  KNOWN_PCODES,
+  markingFields,
+  ORGANIZATIONS,
+  type FieldSpec,
+  type ImportKind,
+  type Queryable,
+} from '../../../kit/src/index.ts';
+import { crossingReportId } from './repository.ts';
+
+type Row = Record<string, unknown>;
+type Problem = { index: number; column: string; value: string; problem: string };
+
+const SOURCES = ['UN2720', 'COGAT', 'OCHA', 'CMCC', 'CENTCOM', 'PCBS', 'MOI', 'UNOSAT', 'UNMAS', 'PARTNER', 'SYNTHETIC', 'WHO', 'UNEP'] as const;
+const SECTORS = ['FOOD_SECURITY', 'HEALTH', 'NUTRITION', 'WASH', 'SHELTER_NFI', 'PROTECTION', 'EDUCATION', 'LOGISTICS', 'CCCM', 'EMERGENCY_TELECOMMUNICATIONS', 'EARLY_RECOVERY'] as const;
+const ACTIVITY_STATUSES = ['PLANNED', 'ONGOING', 'COMPLETED', 'SUSPENDED'] as const;
+
+/** Upper case, everything but letters and digits as `_`: "Shelter & NFI" → SHELTER_NFI, "On-going" → ON_GOING. */
+const token = (text: string) =>
+  text
+    .trim()
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
+
+/** A parser accepting the stored values and the spellings agencies use for them. */
+function vocabulary<T extends string>(values: readonly T[], aliases: Record<string, T>, what: string) {
+  return (text: string): T => {
+    const key = token(text);
+    const value = (values as readonly string[]).includes(key) ? (key as T) : aliases[key];
+    if (!value) throw new CellProblem(`Unknown ${what}; must be one of ${values.join(', ')}`);
+    return value;
+  };
+}
+
+const CROSSING_ALIASES: Record<string, (typeof CROSSING_IDS)[number]> = {
+  KAREM_ABU_SALEM: 'KEREM_SHALOM',
+  KEREM_SHALOM_KAREM_ABU_SALEM: 'KEREM_SHALOM',
+  KS: 'KEREM_SHALOM',
+  KISUFIM: 'KISSUFIM',
+  BEIT_HANOUN: 'EREZ',
+  EREZ_BEIT_HANOUN: 'EREZ',
+  EREZ_WEST_ZIKIM: 'EREZ_WEST',
+};
+
+const SECTOR_ALIASES: Record<string, (typeof SECTORS)[number]> = {
+  FOOD: 'FOOD_SECURITY',
+  FSS: 'FOOD_SECURITY',
+  FSL: 'FOOD_SECURITY',
+  FOOD_SECURITY_AND_LIVELIHOODS: 'FOOD_SECURITY',
+  NUT: 'NUTRITION',
+  WATER_SANITATION_AND_HYGIENE: 'WASH',
+  WATER_SANITATION_HYGIENE: 'WASH',
+  SHELTER: 'SHELTER_NFI',
+  NFI: 'SHELTER_NFI',
+  SHELTER_AND_NFI: 'SHELTER_NFI',
+  SHELTER_NFIS: 'SHELTER_NFI',
+  CHILD_PROTECTION: 'PROTECTION',
+  GBV: 'PROTECTION',
+  GENDER_BASED_VIOLENCE: 'PROTECTION',
+  MINE_ACTION: 'PROTECTION',
+  EDU: 'EDUCATION',
+  LOG: 'LOGISTICS',
+  SITE_MANAGEMENT: 'CCCM',
+  CAMP_COORDINATION_AND_CAMP_MANAGEMENT: 'CCCM',
+  ETC: 'EMERGENCY_TELECOMMUNICATIONS',
+  TELECOMMUNICATIONS: 'EMERGENCY_TELECOMMUNICATIONS',
+  ER: 'EARLY_RECOVERY',
+  EARLY_RECOVERY_AND_LIVELIHOODS: 'EARLY_RECOVERY',
+};
+
+const STATUS_ALIASES: Record<string, (typeof ACTIVITY_STATUSES)[number]> = {
+  PIPELINE: 'PLANNED',
+  ON_GOING: 'ONGOING',
+  IN_PROGRESS: 'ONGOING',
+  ACTIVE: 'ONGOING',
+  COMPLETE: 'COMPLETED',
+  FINISHED: 'COMPLETED',
+  DONE: 'COMPLETED',
+  CLOSED: 'COMPLETED',
+  ON_HOLD: 'SUSPENDED',
+  PAUSED: 'SUSPENDED',
+  HALTED: 'SUSPENDED',
+};
+
+/** `open` may be written yes/no, true/false or OPEN/CLOSED. */
+function openOrClosed(text: string): boolean {
+  const value = token(text);
+  if (value === 'OPEN') return true;
+  if (value === 'CLOSED') return false;
+  try {
+    return cells.boolean(text);
+  } catch {
+    throw new CellProblem('Must be OPEN or CLOSED (or yes/no)');
+  }
+}
+
+/** Tonnes are stored to two decimals; rounding on the way in keeps a re-import from counting as a change. */
+const tonnes = (text: string) => Math.round(cells.number(0, 1_000_000)(text) * 100) / 100;
+
+/** Who originated a report when the file does not say: the publisher behind each source, as in the seed. */
+const ORIGINATOR_BY_SOURCE: Record<string, string> = { COGAT: 'ISR', CENTCOM: 'USA', UN2720: 'UN2720' };
+
+/** The marking columns, with no default originator: each kind's `toRow` supplies it. */
+const markings = (): FieldSpec[] => markingFields('CMCC').map((spec) => (spec.column === 'originator' ? { ...spec, default: null } : spec));
+
+/**
+ * UN 2720 / COGAT daily crossing reports (plain or HXL-tagged CSV, or JSON): one row per crossing, day and source,
+ * the natural key. Crossings may be given by id or by the names agencies use (Kerem Shalom / Karem Abu Salem).
+ */
+export const crossingReports: ImportKind = {
+  kind: 'crossing-reports',
+  description: 'UN 2720 / COGAT daily crossing reports: one row per crossing, day and source',
+  table: 'crossing_daily_report',
+  entityType: 'CrossingDailyReport',
+  naturalKey: ['crossing_id', 'date', 'source'],
+  hxl: 'optional',
+  hxlTagsColumn: 'hxl_tags',
+  fields: [
+    { column: 'crossing_id', headers: ['crossing', 'crossing_id', 'crossing name', 'crossing point'], hxl: '#loc+crossing', required: true, parse: vocabulary(CROSSING_IDS, CROSSING_ALIASES, 'crossing') },
+    { column: 'date', headers: ['date', 'report_date', 'day'], hxl: '#date', required: true, parse: cells.date },
+    { column: 'source', headers: ['source', 'reported_by'], hxl: '#meta+source', required: true, parse: cells.oneOf(SOURCES) },
+    { column: 'open', headers: ['open', 'crossing_open', 'crossing status'], hxl: '#status+crossing', parse: openOrClosed, default: true },
+    { column: 'trucks_offloaded', headers: ['trucks_offloaded', 'trucks offloaded', 'offloaded'], hxl: '#indicator+trucks+offloaded', required: true, parse: cells.integer(0, 10_000) },
+    { column: 'trucks_collected', headers: ['trucks_collected', 'trucks collected', 'collected'], hxl: '#indicator+trucks+collected', required: true, parse: cells.integer(0, 10_000) },
+    { column: 'tonnes', headers: ['tonnes', 'tons', 'tonnage', 'metric tonnes'], hxl: '#indicator+tonnes', required: true, parse: tonnes },
+    { column: 'fuel_litres', headers: ['fuel_litres', 'fuel_liters', 'fuel litres', 'fuel'], hxl: '#indicator+fuel', parse: cells.integer(0, 100_000_000), default: 0 },
+    { column: 'note', headers: ['note', 'notes', 'remarks', 'comment'], hxl: ['#description', '#meta+note'] },
+    ...markings(),
+  ],
+  toRow: (values) => ({
+    id: crossingReportId(String(values.crossing_id), String(values.date), String(values.source)),
+    ...values,
+    originator: values.originator ?? ORIGINATOR_BY_SOURCE[String(values.source)] ?? 'CMCC',
+  }),
+  async checkBatch(_tx, rows) {
+    const problems = checkMarkings(rows);
+    const today = new Date().toISOString().slice(0, 10);
+    rows.forEach((row, index) => {
+      if (String(row.date) > today) problems.push({ index, column: 'date', value: String(row.date), problem: 'A daily report is for a day that has begun; this day is in the future' });
+      if (row.open === false) {
+        for (const column of ['trucks_offloaded', 'trucks_collected', 'tonnes', 'fuel_litres']) {
+          if (Number(row[column]) > 0) problems.push({ index, column, value: String(row[column]), problem: 'The crossing is reported closed that day, so this must be 0' });
+        }
+      }
+    });
+    return problems;
+  },
+};
+
+const ORGANIZATION_BY_NAME = new Map<string, string>(ORGANIZATIONS.flatMap((o) => [[token(o.id), o.id], [token(o.acronym), o.id], [token(o.name), o.id]]));
+const IATI_ID = /^[A-Z]{2}(-[A-Z0-9]+)+$/;
+
+/** An organisation by IATI id, acronym or full name; other ids that look like IATI ids are checked against the database. */
+function organization(text: string): string {
+  const known = ORGANIZATION_BY_NAME.get(token(text));
+  if (known) return known;
+  const id = text.trim().toUpperCase();
+  if (IATI_ID.test(id)) return id;
+  throw new CellProblem(`Unknown organisation; give its IATI id (e.g. XM-DAC-41140) or one of ${ORGANIZATIONS.map((o) => o.acronym).join(', ')}`);
+}
+
+/** HXL attributes that mark a column as some other organisation than the one reporting the activity. */
+const OTHER_ORGANIZATION = ['impl', 'funder', 'donor', 'prog', 'partner'];
+
+// The kit gives `checkBatch` only the rows as stored, so a locality outside the governorate given beside it is
+// carried to the check in `area_pcode` under this prefix, and the check refuses the row before it can be written.
+const AREA_MISMATCH = 'MISMATCH:';
+
+async function unknownOrganizations(tx: Queryable, rows: Row[]): Promise<Problem[]> {
+  const ids = [...new Set(rows.flatMap((row) => [row.organization_id, row.implementing_organization_id]).filter((id): id is string => typeof id === 'string'))];
+  const found = new Set((await tx.query<{ id: string }>('SELECT id FROM organization WHERE id = ANY($1::text[])', [ids])).map((row) => row.id));
+  return rows.flatMap((row, index) =>
+    ['organization_id', 'implementing_organization_id'].flatMap((column) =>
+      typeof row[column] === 'string' && !found.has(row[column] as string)
+        ? [{ index, column, value: row[column] as string, problem: 'Unknown organisation id; list the known ones with the organizations query' }]
+        : [],
+    ),
+  );
+}
+
+/**
+ * 3W/4W activity sheets (who does what where when), HXL-tagged as OCHA publishes them: a title row or two, the
+ * header, the hashtag row, then the data. The hashtags of the columns used are kept on each record (`hxl_tags`).
+ * Natural key: reporting organisation + area + activity + start day.
+ */
+export const activities: ImportKind = {
+  kind: 'activities',
+  description: '3W/4W activity sheets (HXL-tagged): one row per organisation, area, activity and start day',
+  table: 'activity',
+  entityType: 'Activity',
+  naturalKey: ['organization_id', 'area_pcode', 'activity', 'start_date'],
+  hxl: 'required',
+  hxlTagsColumn: 'hxl_tags',
+  fields: [
+    // `#org+code` also matches `#org+impl+code` (the kit has no HXL exclusions), so checkBatch refuses a row whose
+    // reporting organisation came from an implementer's or funder's column.
+    { column: 'organization_id', headers: ['organization', 'organisation', 'reporting organization', 'org'], hxl: ['#org+code', '#org+name'], required: true, parse: organization },
+    { column: 'implementing_organization_id', headers: ['implementing organization', 'implementing partner', 'implementer'], hxl: ['#org+impl+code', '#org+impl+name'], parse: organization },
+    { column: 'sector', headers: ['sector', 'cluster'], hxl: ['#sector+cluster', '#sector+code', '#sector'], required: true, parse: vocabulary(SECTORS, SECTOR_ALIASES, 'sector (cluster)') },
+    { column: 'area_adm3', headers: ['adm3_pcode', 'locality pcode', 'admin3pcode'], hxl: ['#adm3+code', '#loc+code'], parse: cells.pcode(KNOWN_PCODES) },
+    { column: 'area_adm2', headers: ['adm2_pcode', 'governorate pcode', 'admin2pcode', 'pcode'], hxl: '#adm2+code', parse: cells.pcode(KNOWN_PCODES) },
+    { column: 'facility_id', headers: ['facility_id', 'facility'], hxl: '#loc+facility+code' },
+    { column: 'activity', headers: ['activity', 'activity name'], hxl: ['#activity+name', '#activity'], required: true },
+    { column: 'status', headers: ['status', 'activity status'], hxl: '#status', required: true, parse: vocabulary(ACTIVITY_STATUSES, STATUS_ALIASES, 'status') },
+    { column: 'start_date', headers: ['start', 'start date', 'start_date'], hxl: '#date+start', required: true, parse: cells.date },
+    { column: 'end_date', headers: ['end', 'end date', 'end_date'], hxl: '#date+end', parse: cells.date },
+    { column: 'targeted', headers: ['targeted', 'people targeted'], hxl: ['#targeted+ind', '#targeted'], parse: cells.integer(0, 10_000_000) },
+    { column: 'reached', headers: ['reached', 'people reached'], hxl: ['#reached+ind', '#reached'], parse: cells.integer(0, 10_000_000) },
+    { column: 'source', headers: ['source'], hxl: '#meta+source', parse: cells.oneOf(SOURCES), default: 'PARTNER' },
+    ...markings(),
+  ],
+  toRow(values) {
+    const { area_adm3: adm3, area_adm2: adm2, ...rest } = values as Record<string, string | null>;
+    const area = adm3 && adm2 && !adm3.startsWith(adm2) ? `${AREA_MISMATCH}${adm3} ${adm2}` : (adm3 ?? adm2 ?? null);
+    const key = [rest.organization_id, area, rest.activity, rest.start_date].join('|');
+    return {
+      // Deterministic id from the natural key, so the same activity imported twice is the same record.
+      id: `ACT-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`,
+      ...rest,
+      area_pcode: area,
+      originator: rest.originator ?? rest.organization_id,
+    };
+  },
+  async checkBatch(tx, rows) {
+    const problems: Problem[] = [...checkMarkings(rows), ...(await unknownOrganizations(tx, rows))];
+    rows.forEach((row, index) => {
+      const area = row.area_pcode as string | null;
+      if (area === null) {
+        problems.push({ index, column: 'area_adm3', value: '', problem: 'No area: give the locality (#adm3+code) or the governorate (#adm2+code)' });
+      } else if (area.startsWith(AREA_MISMATCH)) {
+        const [adm3, adm2] = area.slice(AREA_MISMATCH.length).split(' ');
+        problems.push({ index, column: 'area_adm3', value: adm3, problem: `This locality is not in the governorate given beside it (${adm2})` });
+      }
+      if (row.end_date && row.start_date && String(row.end_date) < String(row.start_date)) {
+        problems.push({ index, column: 'end_date', value: String(row.end_date), problem: `Ends before it starts (${row.start_date})` });
+      }
+      const tag = (row.hxl_tags as Record<string, string> | undefined)?.organization_id;
+      if (tag && OTHER_ORGANIZATION.some((attribute) => tag.toLowerCase().includes(`+${attribute}`))) {
+        problems.push({
+          index,
+          column: 'organization_id',
+          value: String(row.organization_id),
+          problem: `The reporting organisation was read from the column tagged ${tag}; tag the reporting organisation #org+code or #org+name, in a column before the implementing partner's`,
+        });
+      }
+    });
+    return problems;
+  },
+};
+
+export const importers = [crossingReports, activities];

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConfigError, parseLogLevel, parsePort, parseSharedSecret, type Env } from '../../subgraphs/kit/src/config.ts';
 import { DEFAULT_CLAIM_MAPPING, type ClaimMapping } from './auth/claims.ts';
 import type { PolicyRule } from './authorization.ts';
+import { parseAuditConfig, type AuditConfig } from './audit/config.ts';
 
 /** How the gateway authenticates callers. */
 export interface AuthConfig {
@@ -42,7 +43,17 @@ export interface GatewayConfig {
   readonly authorizationMode: 'filter' | 'reject';
   /** Named policies for `@policy`, from AUTH_POLICIES (JSON), merged over the defaults. */
   readonly policies: Readonly<Record<string, PolicyRule>>;
+  /** The audit trail: sink (JSONL file, or Redis stream with REDIS_URL), signing key, buffer, redaction (AUDIT_*). */
+  readonly audit: AuditConfig;
+  /**
+   * What `GET /` serves: `graphiql` (default), the IDE bundled into the gateway that loads nothing from elsewhere;
+   * `sandbox`, Apollo's embedded Sandbox, loaded from Apollo's CDN (networks with internet access only); `off`, nothing.
+   */
+  readonly explorer: ExplorerMode;
 }
+
+export const EXPLORER_MODES = ['graphiql', 'sandbox', 'off'] as const;
+export type ExplorerMode = (typeof EXPLORER_MODES)[number];
 
 /**
  * Default policies. `sensitive-location`: exact coordinates of incidents, sites and hazards go only to principals
@@ -134,6 +145,13 @@ function parsePolicies(value: string | undefined, problems: string[]): Readonly<
   }
 }
 
+function parseExplorer(value: string | undefined, problems: string[]): ExplorerMode {
+  const mode = value || 'graphiql';
+  if ((EXPLORER_MODES as readonly string[]).includes(mode)) return mode as ExplorerMode;
+  problems.push(`EXPLORER must be ${EXPLORER_MODES.join(', ')}, got "${mode}"`);
+  return 'graphiql';
+}
+
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   const problems: string[] = [];
   const dataDir = path.resolve(env.DATA_DIR || 'data');
@@ -151,6 +169,8 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     sharedSecret: parseSharedSecret(env.SUBGRAPH_SHARED_SECRET, problems),
     authorizationMode: parseMode(env.AUTHORIZATION_MODE, problems),
     policies: parsePolicies(env.AUTH_POLICIES, problems),
+    audit: parseAuditConfig(env, dataDir, problems),
+    explorer: parseExplorer(env.EXPLORER, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -8,9 +8,11 @@ import { loadOrCreateSharedSecret, PRINCIPAL_HEADER, signPrincipal } from '../..
 import { logErrors, maskInternalErrors } from '../../subgraphs/kit/src/subgraph.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { ApolloServerPluginAuthorization } from './authorization.ts';
+import { ApolloServerPluginAudit, createAuditTrail, recordSubgraphCall, type AuditTrail } from './audit/index.ts';
 import type { Logger } from '../../subgraphs/kit/src/logger.ts';
 import type { GatewayConfig } from './config.ts';
 import { FileSupergraphManager } from './supergraph.ts';
+import { createExplorerRoutes } from './explorer/index.ts';
 
 /** What the gateway's plugins and data sources know about a request. */
 export interface GatewayContext extends BaseContext {
@@ -45,6 +47,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
+    recordSubgraphCall(context, this.name);
     request.http?.headers.set(PRINCIPAL_HEADER, await signPrincipal(context?.principal ?? GATEWAY_PRINCIPAL, this.secret, this.name));
   }
 }
@@ -54,6 +57,8 @@ export interface Gateway {
   readonly gateway: ApolloGateway;
   readonly supergraph: FileSupergraphManager;
   readonly handler: http.RequestListener;
+  /** The audit trail (`audit.depth` is the buffer depth, `audit.stats` the counters). */
+  readonly audit: AuditTrail;
   stop(): Promise<void>;
 }
 
@@ -71,6 +76,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     logger,
     buildService: ({ name, url }) => new SubgraphDataSource(name, secret, { url: config.subgraphUrls[name] ?? url, fetcher }),
   });
+  const audit = createAuditTrail(config.audit, logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
@@ -80,6 +86,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     plugins: [
       logErrors(logger),
       ApolloServerPluginAuthorization({ mode: config.authorizationMode, policies: config.policies, requirements: () => supergraph.requirements }),
+      // After authorization, so the audit event sees the errors it adds.
+      ApolloServerPluginAudit({ trail: audit, redact: config.audit.redact, logger }),
     ],
   });
   await apollo.start();
@@ -99,13 +107,20 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
         return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'unavailable', supergraph: state, subgraphs } };
       },
     },
+    // The explorer at GET / (GraphiQL bundled into the gateway, or Apollo Sandbox by configuration): gateway/src/explorer/.
+    rawRoutes: createExplorerRoutes({ mode: config.explorer, dataDir: config.dataDir, logger }),
   });
   return {
     apollo,
     gateway,
     supergraph,
     handler,
-    stop: () => apollo.stop(),
+    audit,
+    // Operations in flight finish first; then the audit buffer is flushed with a final signed checkpoint.
+    stop: async () => {
+      await apollo.stop();
+      await audit.close();
+    },
   };
 }
 

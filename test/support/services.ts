@@ -36,3 +36,23 @@ export async function dropSchema(schema: string): Promise<void> {
     await client.end();
   }
 }
+
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
+
+/** Whether Redis answers at TEST_REDIS_URL; like postgresAvailable, it skips with a message or fails under REQUIRE_SERVICES=1. */
+export async function redisAvailable(): Promise<boolean> {
+  const { Redis } = await import('ioredis');
+  const client = new Redis(TEST_REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+    return true;
+  } catch (error) {
+    if (REQUIRE_SERVICES) throw new Error(`REQUIRE_SERVICES=1 but Redis at ${TEST_REDIS_URL} is not answering: ${String(error)}`);
+    console.warn(`Skipping Redis tests: no Redis at ${TEST_REDIS_URL}`);
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}

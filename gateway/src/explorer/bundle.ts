@@ -1,0 +1,216 @@
+/**
+ * The explorer's bundle: GraphiQL, React and the client in `client/`, bundled with esbuild from the packages in
+ * node_modules.
+ *
+ * Why it is built by the gateway and not committed: `npm start` and `npm test` are the only commands, so the bundle must
+ * exist after `npm install` on a fresh clone. Building it on the first request for the explorer takes about 2-3 s
+ * (esbuild, 2 cores), the result is kept in memory for the process and in `<DATA_DIR>/explorer/<key>/`, so later starts
+ * read it back in a few milliseconds. The key hashes everything the bundle is made of (the client's sources, the
+ * installed package versions from node_modules/.package-lock.json, esbuild's version and options), so a changed client or
+ * an upgraded GraphiQL gets a new bundle and a stale one is never served; nothing needs a "rebuild" step, and the
+ * repository carries no ~2 MB of minified third-party code that would go stale with every dependency update. The
+ * packages are `dependencies`, so the production image (npm ci --omit=dev) can build it too.
+ *
+ * Every file is same-origin: the fonts and images GraphiQL's stylesheet inlines as data: URLs are written out as files
+ * of their own, so the page's Content-Security-Policy needs no `data:` source.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
+import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
+
+export const CLIENT_DIR = fileURLToPath(new URL('./client/', import.meta.url));
+const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** Bumped when the way the bundle is made changes in a way the key does not see. */
+const BUILD_FORMAT = 1;
+
+export interface Asset {
+  readonly name: string;
+  readonly contentType: string;
+  readonly body: Buffer;
+  /** gzip of `body`, for clients that accept it (scripts and styles). */
+  readonly gzip?: Buffer;
+}
+
+export interface ExplorerBundle {
+  /** Asset names (under the assets path) of the entry script and stylesheet; names carry a content hash. */
+  readonly script: string;
+  readonly stylesheet: string;
+  readonly assets: ReadonlyMap<string, Asset>;
+  /** How the bundle was obtained and how long it took. */
+  readonly source: 'built' | 'disk';
+  readonly ms: number;
+}
+
+interface Manifest {
+  readonly key: string;
+  readonly script: string;
+  readonly stylesheet: string;
+  readonly files: { name: string; contentType: string }[];
+}
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.png': 'image/png',
+  '.gif': 'image/gif',
+  '.jpg': 'image/jpeg',
+  '.svg': 'image/svg+xml',
+};
+const EXTENSIONS: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(CONTENT_TYPES).map(([ext, type]) => [type.split(';')[0], ext]));
+
+/** One build per key and process, shared by every gateway in it (tests start many). */
+const inProcess = new Map<string, Promise<ExplorerBundle>>();
+
+/**
+ * The bundle for the current sources and packages: from memory, else from `cacheDir`, else built (and written there).
+ * A failed build is not remembered, so the next request tries again.
+ */
+export function explorerBundle(options: { cacheDir: string; assetsPath: string; logger: Logger }): Promise<ExplorerBundle> {
+  const key = bundleKey(options.assetsPath);
+  let bundle = inProcess.get(key);
+  if (!bundle) {
+    bundle = loadOrBuild(key, options);
+    inProcess.set(key, bundle);
+    bundle.then(
+      (result) => options.logger.info({ source: result.source, ms: result.ms, bytes: bundleBytes(result) }, 'explorer bundle ready'),
+      (error: unknown) => {
+        inProcess.delete(key);
+        options.logger.error({ err: error }, 'explorer bundle failed to build');
+      },
+    );
+  }
+  return bundle;
+}
+
+function bundleBytes(bundle: ExplorerBundle): Record<string, number> {
+  const script = bundle.assets.get(bundle.script)!;
+  const stylesheet = bundle.assets.get(bundle.stylesheet)!;
+  return { script: script.body.length, scriptGzip: script.gzip?.length ?? 0, stylesheet: stylesheet.body.length, files: bundle.assets.size };
+}
+
+async function loadOrBuild(key: string, options: { cacheDir: string; assetsPath: string; logger: Logger }): Promise<ExplorerBundle> {
+  const started = performance.now();
+  const dir = path.join(options.cacheDir, key);
+  const cached = readCache(dir, key);
+  if (cached) return { ...cached, source: 'disk', ms: Math.round(performance.now() - started) };
+  const built = await build(options.assetsPath);
+  const bundle: ExplorerBundle = { ...built, source: 'built', ms: Math.round(performance.now() - started) };
+  try {
+    writeCache(options.cacheDir, dir, key, bundle);
+  } catch (error) {
+    // A read-only data folder only costs the next start a rebuild.
+    options.logger.warn({ err: error, dir }, 'explorer bundle not cached on disk');
+  }
+  return bundle;
+}
+
+/** What the bundle is made of, hashed: the client's files, the installed packages (esbuild among them) and the options. */
+function bundleKey(assetsPath: string): string {
+  const hash = crypto.createHash('sha256');
+  hash.update(JSON.stringify({ BUILD_FORMAT, assetsPath }));
+  for (const file of fs.readdirSync(CLIENT_DIR).sort()) {
+    hash.update(`\0${file}\0`);
+    hash.update(fs.readFileSync(path.join(CLIENT_DIR, file)));
+  }
+  // npm's record of what is installed (every package and version); the root lockfile when it is missing.
+  for (const lock of [path.join(PROJECT_ROOT, 'node_modules', '.package-lock.json'), path.join(PROJECT_ROOT, 'package-lock.json')]) {
+    if (fs.existsSync(lock)) {
+      hash.update(fs.readFileSync(lock));
+      break;
+    }
+  }
+  return hash.digest('hex').slice(0, 20);
+}
+
+async function build(assetsPath: string): Promise<Omit<ExplorerBundle, 'source' | 'ms'>> {
+  const esbuild = await import('esbuild');
+  const result = await esbuild.build({
+    absWorkingDir: PROJECT_ROOT,
+    entryPoints: { explorer: path.join(CLIENT_DIR, 'main.ts') },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['chrome109', 'edge109', 'firefox115', 'safari16'],
+    define: { 'process.env.NODE_ENV': '"production"' },
+    // Licences of the bundled packages stay with the code, at the end of each file.
+    legalComments: 'eof',
+    charset: 'utf8',
+    outdir: path.join(PROJECT_ROOT, '.explorer-build'),
+    write: false,
+    logLevel: 'silent',
+  });
+  const assets = new Map<string, Asset>();
+  const add = (extension: string, body: Buffer, prefix: string): string => {
+    const name = `${prefix}-${crypto.createHash('sha256').update(body).digest('hex').slice(0, 12)}${extension}`;
+    const compress = extension === '.js' || extension === '.css' || extension === '.svg';
+    assets.set(name, { name, contentType: CONTENT_TYPES[extension], body, gzip: compress ? zlib.gzipSync(body, { level: 9 }) : undefined });
+    return name;
+  };
+  let script = '';
+  let stylesheet = '';
+  for (const file of result.outputFiles) {
+    if (file.path.endsWith('.js')) {
+      script = add('.js', Buffer.from(file.contents), 'explorer');
+    } else if (file.path.endsWith('.css')) {
+      const css = extractDataUrls(file.text, (type, body) => `${assetsPath}${add(EXTENSIONS[type] ?? '.bin', body, 'asset')}`);
+      stylesheet = add('.css', Buffer.from(css), 'explorer');
+    }
+  }
+  if (!script || !stylesheet) throw new Error(`esbuild produced ${result.outputFiles.map((f) => path.basename(f.path)).join(', ')}, expected a script and a stylesheet`);
+  return { script, stylesheet, assets };
+}
+
+/** Replaces every `url(data:...)` of a stylesheet by the URL `write` gives the decoded file. */
+export function extractDataUrls(css: string, write: (contentType: string, body: Buffer) => string): string {
+  return css.replace(/url\(\s*(["']?)data:([^,;"')]*)((?:;[^,"')]*)*),(.*?)\1\s*\)/g, (whole, _quote: string, type: string, params: string, data: string) => {
+    if (!EXTENSIONS[type.toLowerCase()]) return whole;
+    const body = /;base64$/i.test(params) ? Buffer.from(data, 'base64') : Buffer.from(decodeURIComponent(data), 'utf8');
+    return `url(${write(type.toLowerCase(), body)})`;
+  });
+}
+
+function readCache(dir: string, key: string): Omit<ExplorerBundle, 'source' | 'ms'> | undefined {
+  try {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    if (manifest.key !== key) return undefined;
+    const assets = new Map<string, Asset>();
+    for (const { name, contentType } of manifest.files) {
+      const body = fs.readFileSync(path.join(dir, name));
+      const gzipFile = path.join(dir, `${name}.gz`);
+      assets.set(name, { name, contentType, body, gzip: fs.existsSync(gzipFile) ? fs.readFileSync(gzipFile) : undefined });
+    }
+    if (!assets.has(manifest.script) || !assets.has(manifest.stylesheet)) return undefined;
+    return { script: manifest.script, stylesheet: manifest.stylesheet, assets };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the bundle to `dir` (through a temporary folder, so a reader never sees half of it) and drops older bundles. */
+function writeCache(cacheDir: string, dir: string, key: string, bundle: ExplorerBundle): void {
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const temporary = fs.mkdtempSync(path.join(cacheDir, '.tmp-'));
+  for (const asset of bundle.assets.values()) {
+    fs.writeFileSync(path.join(temporary, asset.name), asset.body);
+    if (asset.gzip) fs.writeFileSync(path.join(temporary, `${asset.name}.gz`), asset.gzip);
+  }
+  const manifest: Manifest = {
+    key,
+    script: bundle.script,
+    stylesheet: bundle.stylesheet,
+    files: [...bundle.assets.values()].map(({ name, contentType }) => ({ name, contentType })),
+  };
+  fs.writeFileSync(path.join(temporary, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.renameSync(temporary, dir);
+  for (const entry of fs.readdirSync(cacheDir)) {
+    if (entry !== key && !entry.startsWith('.tmp-')) fs.rmSync(path.join(cacheDir, entry), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The explorer at `GET /` (issue 5, point 5): GraphiQL bundled into the gateway, which loads nothing from outside the
+ * gateway's origin, or, by configuration (`EXPLORER=sandbox`), Apollo's embedded Sandbox for networks with internet
+ * access. The pages need no credential; introspection and operations do, like any request to /graphql.
+ */
+import crypto from 'node:crypto';
+import type http from 'node:http';
+import path from 'node:path';
+import { HttpError, type RawRoute } from '../../../subgraphs/kit/src/http.ts';
+import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
+import type { ExplorerMode } from '../config.ts';
+import { explorerBundle, type Asset } from './bundle.ts';
+import { loadSavedOperations, OPERATIONS_DIR } from './operations.ts';
+import {
+  FAVICON_SVG,
+  graphiqlCsp,
+  graphiqlPage,
+  SANDBOX_SCRIPT_BODY,
+  SANDBOX_STYLE_BODY,
+  sandboxCsp,
+  sandboxPage,
+  type ExplorerPaths,
+} from './pages.ts';
+
+export const EXPLORER_PATHS: ExplorerPaths = Object.freeze({
+  graphql: '/graphql',
+  operations: '/explorer/operations.json',
+  assets: '/explorer/assets/',
+  favicon: '/explorer/favicon.svg',
+  sandboxScript: '/explorer/sandbox.js',
+  sandboxStyle: '/explorer/sandbox.css',
+});
+
+export interface ExplorerOptions {
+  readonly mode: ExplorerMode;
+  /** The gateway's data folder; the built bundle is cached in `<dataDir>/explorer/`. */
+  readonly dataDir: string;
+  readonly logger: Logger;
+  /** Saved operations to offer (default `schema/operations/`). */
+  readonly operationsDir?: string;
+  readonly graphqlPath?: string;
+}
+
+/** Pages change with the gateway (and carry a per-request nonce); hashed assets never change under their name. */
+const NO_STORE = 'no-store';
+const REVALIDATE = 'no-cache';
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** The explorer's routes for the kit's `rawRoutes`; none when the explorer is off. */
+export function createExplorerRoutes(options: ExplorerOptions): Record<string, RawRoute> {
+  if (options.mode === 'off') return {};
+  const paths: ExplorerPaths = { ...EXPLORER_PATHS, graphql: options.graphqlPath ?? EXPLORER_PATHS.graphql };
+  const operationsDir = options.operationsDir ?? OPERATIONS_DIR;
+  // Files other than the GraphiQL page carry the same policy, without a nonce (they are not documents that style).
+  const fileCsp = options.mode === 'sandbox' ? sandboxCsp() : graphiqlCsp();
+
+  const routes: Record<string, RawRoute> = {
+    [paths.operations]: async (request, response) => {
+      const { operations, problems } = loadSavedOperations(operationsDir);
+      if (problems.length > 0) options.logger.warn({ problems }, 'saved operations that do not parse are left out of the explorer');
+      send(request, response, { status: 200, type: 'application/json; charset=utf-8', body: JSON.stringify({ operations, problems }), cache: REVALIDATE, csp: fileCsp });
+    },
+    [paths.favicon]: async (request, response) => {
+      send(request, response, { status: 200, type: 'image/svg+xml', body: FAVICON_SVG, cache: 'public, max-age=86400', csp: fileCsp });
+    },
+  };
+
+  if (options.mode === 'sandbox') {
+    options.logger.warn({ explorer: 'sandbox' }, 'the explorer at / is Apollo Sandbox, which loads from Apollo\'s CDN (EXPLORER=sandbox)');
+    routes['/'] = async (request, response) =>
+      send(request, response, { status: 200, type: 'text/html; charset=utf-8', body: sandboxPage(paths), cache: NO_STORE, csp: sandboxCsp() });
+    routes[paths.sandboxScript] = async (request, response) =>
+      send(request, response, { status: 200, type: 'text/javascript; charset=utf-8', body: SANDBOX_SCRIPT_BODY, cache: REVALIDATE, csp: fileCsp });
+    routes[paths.sandboxStyle] = async (request, response) =>
+      send(request, response, { status: 200, type: 'text/css; charset=utf-8', body: SANDBOX_STYLE_BODY, cache: REVALIDATE, csp: fileCsp });
+    return routes;
+  }
+
+  const bundle = () => explorerBundle({ cacheDir: path.join(options.dataDir, 'explorer'), assetsPath: paths.assets, logger: options.logger });
+  routes['/'] = async (request, response) => {
+    const built = await bundle().catch((error: unknown) => {
+      throw new HttpError(503, 'SERVICE_UNAVAILABLE', `The explorer could not be built (${error instanceof Error ? error.message : String(error)}); the gateway log has the details`);
+    });
+    const pageNonce = nonce();
+    const body = graphiqlPage({ nonce: pageNonce, script: built.script, stylesheet: built.stylesheet, paths });
+    send(request, response, { status: 200, type: 'text/html; charset=utf-8', body, cache: NO_STORE, csp: graphiqlCsp(pageNonce) });
+  };
+  routes[`${paths.assets}*`] = async (request, response, url) => {
+    const asset: Asset | undefined = (await bundle()).assets.get(url.pathname.slice(paths.assets.length));
+    if (!asset) throw new HttpError(404, 'NOT_FOUND', `No explorer file at ${url.pathname}`);
+    send(request, response, { status: 200, type: asset.contentType, body: asset.body, gzip: asset.gzip, cache: IMMUTABLE, csp: fileCsp });
+  };
+  return routes;
+}
+
+function nonce(): string {
+  return crypto.randomBytes(18).toString('base64');
+}
+
+interface Reply {
+  status: number;
+  type: string;
+  body: string | Buffer;
+  gzip?: Buffer;
+  cache: string;
+  csp: string;
+}
+
+function send(request: http.IncomingMessage, response: http.ServerResponse, reply: Reply): void {
+  response.statusCode = reply.status;
+  response.setHeader('content-type', reply.type);
+  response.setHeader('cache-control', reply.cache);
+  response.setHeader('content-security-policy', reply.csp);
+  response.setHeader('x-content-type-options', 'nosniff');
+  response.setHeader('x-frame-options', 'DENY');
+  response.setHeader('referrer-policy', 'no-referrer');
+  response.setHeader('cross-origin-opener-policy', 'same-origin');
+  response.setHeader('cross-origin-resource-policy', 'same-origin');
+  let body = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
+  if (reply.gzip) {
+    response.setHeader('vary', 'accept-encoding');
+    if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
+      response.setHeader('content-encoding', 'gzip');
+      body = reply.gzip;
+    }
+  }
+  response.setHeader('content-length', body.length);
+  response.end(request.method === 'HEAD' ? undefined : body);
+}

@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type TestStack } from '../../test/support/stack.ts';
+import { FileAuditStore } from '../src/audit/store.ts';
+import { hmacAuditKey } from '../src/audit/signing.ts';
+
+/**
+ * The gateway when its audit sink cannot keep up: fail-closed (default) refuses new operations with
+ * SERVICE_UNAVAILABLE (HTTP 503) and serves nothing unaudited, and recovers by itself when the sink returns;
+ * AUDIT_FAIL_OPEN=true serves them and logs each event it could not keep as an error.
+ * The sink is made unavailable by putting a file where the audit folder's parent should be.
+ */
+
+const QUERY = `query Governorates { areas(level: GOVERNORATE) { pcode } }`;
+const SIGNING_KEY = 'a-test-audit-signing-key-of-32-characters-or-more';
+
+async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await probe();
+  while (!accept(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await probe();
+  }
+  return value;
+}
+
+function blockedAuditDir(): { blocker: string; dir: string } {
+  const blocker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-audit-blocked-')), 'blocked');
+  fs.writeFileSync(blocker, 'a file where the audit folder should be');
+  return { blocker, dir: path.join(blocker, 'audit') };
+}
+
+describe('fail-closed (default)', () => {
+  let stack: TestStack;
+  const { blocker, dir } = blockedAuditDir();
+  beforeAll(async () => {
+    stack = await startStack({ env: { AUDIT_DIR: dir, AUDIT_BUFFER_SIZE: '2', AUDIT_SIGNING_KEY: SIGNING_KEY } });
+  });
+  afterAll(async () => {
+    if (fs.existsSync(blocker) && fs.statSync(blocker).isFile()) fs.rmSync(blocker);
+    await stack?.close();
+    fs.rmSync(path.dirname(blocker), { recursive: true, force: true });
+  });
+
+  it('refuses operations with SERVICE_UNAVAILABLE (503) once the buffer is full, serving nothing unaudited, and recovers', async () => {
+    // Two places in the buffer: two operations are served, their events held in memory.
+    for (let i = 0; i < 2; i++) {
+      const served = await stack.query(QUERY);
+      expect(served.errors).toBeUndefined();
+      expect(served.data.areas).toHaveLength(5);
+    }
+    expect(stack.gateway.audit.depth).toBe(2);
+
+    const statementsBefore = await stack.subgraphs['civil-administration'].statementsDuring(async () => {
+      const refused = await stack.query(QUERY);
+      expect(refused.status).toBe(503);
+      expect(refused.data).toBeUndefined();
+      expect(refused.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE' }) })]);
+    });
+    expect(statementsBefore.statements).toEqual([]); // nothing was executed for the refused operation
+    const refusedLog = stack.logs.map((line) => JSON.parse(line)).find((line) => line.msg?.startsWith('operation refused: the audit buffer is full'));
+    expect(refusedLog).toBeDefined();
+    expect(stack.gateway.audit.stats).toMatchObject({ depth: 2, refused: 1, dropped: 0, sinkHealthy: false });
+
+    // The sink comes back: the buffered events are written and operations are served again.
+    fs.rmSync(blocker);
+    const after = await eventually(() => stack.query(QUERY), (response) => response.status === 200);
+    expect(after.errors).toBeUndefined();
+    expect(await stack.gateway.audit.flush()).toBe(true);
+
+    const store = new FileAuditStore(dir, hmacAuditKey(SIGNING_KEY));
+    const { events } = await store.listEvents({ operationName: 'Governorates' }, { first: 100 });
+    // Every operation served is in the trail; the refused one is not (it was not served).
+    const served = events.filter((e) => e.outcome.status === 'OK');
+    expect(served.length).toBeGreaterThanOrEqual(3);
+    expect(events.every((e) => e.outcome.httpStatus === 200)).toBe(true);
+    expect(events.map((e) => e.seq)).toEqual([...events.map((e) => e.seq)].sort((a, b) => b - a));
+    const status = await store.chainStatus();
+    expect(status).toMatchObject({ ok: true, brokenAtSeq: null });
+  });
+});
+
+describe('fail-open (AUDIT_FAIL_OPEN=true)', () => {
+  let stack: TestStack;
+  const { blocker, dir } = blockedAuditDir();
+  beforeAll(async () => {
+    stack = await startStack({ env: { AUDIT_DIR: dir, AUDIT_BUFFER_SIZE: '1', AUDIT_FAIL_OPEN: 'true' } });
+  });
+  afterAll(async () => {
+    if (fs.existsSync(blocker) && fs.statSync(blocker).isFile()) fs.rmSync(blocker);
+    await stack?.close();
+    fs.rmSync(path.dirname(blocker), { recursive: true, force: true });
+  });
+
+  it('serves operations when the buffer is full and logs each dropped event as an error', async () => {
+    const logged = () => stack.logs.map((line) => JSON.parse(line));
+    expect(logged().some((line) => line.level === 40 && String(line.msg).includes('AUDIT_FAIL_OPEN=true'))).toBe(true);
+    for (let i = 0; i < 3; i++) {
+      const served = await stack.query(QUERY);
+      expect(served.status).toBe(200);
+      expect(served.data.areas).toHaveLength(5);
+    }
+    const dropped = logged().filter((line) => String(line.msg).startsWith('AUDIT EVENT DROPPED'));
+    expect(dropped).toHaveLength(2);
+    expect(dropped[0]).toMatchObject({ level: 50, auditEvent: { operation: { name: 'Governorates' }, principal: { subject: 'us-analyst' } } });
+    expect(stack.gateway.audit.stats).toMatchObject({ dropped: 2, refused: 0 });
+    fs.rmSync(blocker);
+    expect(await stack.gateway.audit.flush()).toBe(true);
+  });
+});

@@ -1,0 +1,152 @@
+/**
+ * The explorer in headless Chromium (Debian's `chromium`, driven by playwright-core): every request the page makes is
+ * routed, and one to anywhere but the gateway's own origin is blocked and fails the test, as does any breach of the
+ * page's Content-Security-Policy. The page opens, takes a token, runs the canonical dashboard query from the saved
+ * operations and shows its data. Without Chromium the test skips, saying so; under REQUIRE_SERVICES=1 (CI) it fails.
+ */
+import fs from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REQUIRE_SERVICES } from '../../test/support/services.ts';
+import { startStack, type TestStack } from '../../test/support/stack.ts';
+
+/** Debian's package; CHROMIUM_PATH points elsewhere (another distribution's Chromium). */
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** The page works in the browser while other test files load the machine: wait generously for what it shows. */
+const POLL = { timeout: 20_000 };
+const DASHBOARD_CLAIMS = { sub: 'ops-dashboard', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['dashboard'], scope: 'read:*' };
+
+function chromiumAvailable(): boolean {
+  if (fs.existsSync(CHROMIUM)) return true;
+  if (REQUIRE_SERVICES) throw new Error(`REQUIRE_SERVICES=1 but Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`);
+  console.warn(`Skipping the explorer browser test: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+  return false;
+}
+
+describe('the explorer in headless Chromium', () => {
+  let available = false;
+  let stack: TestStack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  /** Requests to anywhere but the gateway, blocked; CSP violations; errors the page threw. */
+  const foreign: string[] = [];
+  const violations: string[] = [];
+  const pageErrors: string[] = [];
+  const requested: string[] = [];
+
+  beforeAll(async () => {
+    available = chromiumAvailable();
+    if (!available) return;
+    [stack, browser] = await Promise.all([startStack(), chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })]);
+    const origin = new URL(stack.gatewayUrl).origin;
+    context = await browser.newContext({ serviceWorkers: 'block' });
+    await context.route('**/*', async (route) => {
+      const url = route.request().url();
+      requested.push(url);
+      if (new URL(url).origin === origin) return route.continue();
+      foreign.push(url);
+      return route.abort('blockedbyclient');
+    });
+    await context.routeWebSocket(/.*/, (socket) => {
+      foreign.push(socket.url());
+      return socket.close();
+    });
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        const record = `${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`;
+        ((window as unknown as { __violations: string[] }).__violations ??= []).push(record);
+      });
+    });
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content.Security.Policy/i.test(message.text())) violations.push(message.text());
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('runs the canonical dashboard query with a pasted token, loading nothing from outside the gateway', { timeout: 120_000 }, async (test) => {
+    if (!available) return test.skip('Chromium is not installed');
+    const started = Date.now();
+    const response = await page.goto(`${stack.gatewayUrl}/`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toContain("default-src 'self'");
+    const loaded = Date.now() - started;
+
+    // The token: pasted, stored in localStorage, sent as a bearer token; the schema is introspected with it.
+    const token = await stack.token(DASHBOARD_CLAIMS);
+    const introspection = page.waitForRequest(
+      (request) => request.url().endsWith('/graphql') && (request.postData() ?? '').includes('IntrospectionQuery') && request.headers().authorization === `Bearer ${token}`,
+    );
+    await page.locator('#cmcc-token').fill(token);
+    await page.locator('#cmcc-token').press('Enter');
+    const introspected = await (await introspection).response();
+    expect(introspected?.status()).toBe(200);
+    expect(await page.evaluate(() => localStorage.getItem('cmcc.explorer.token'))).toBe(token);
+    await expect.poll(() => page.getByTestId('token-status').textContent(), POLL).toContain('ops-dashboard');
+
+    // On a first visit the saved operations are the tabs; the Saved operations panel opens one in a new tab, with its
+    // example variables.
+    await expect.poll(() => page.locator('.graphiql-tab').first().innerText(), POLL).toContain('SituationByGovernorate');
+    await page.locator('button[aria-label="Show Saved operations"]').click();
+    await page.locator('[data-operation="SituationByGovernorate"]').click();
+    await expect.poll(() => page.locator('.graphiql-tab').count(), POLL).toBe(2);
+    await expect.poll(() => page.locator('.graphiql-query-editor').innerText(), POLL).toContain('query SituationByGovernorate($since: DateTime!)');
+    await expect.poll(() => page.locator('.graphiql-editor-tool .graphiql-editor').first().innerText(), POLL).toContain('2025-10-10T00:00:00Z');
+
+    // Run it: the response pane shows the governorates from all four subgraphs.
+    const run = page.waitForResponse((candidate) => candidate.url().endsWith('/graphql') && (candidate.request().postData() ?? '').includes('"operationName":"SituationByGovernorate"'));
+    await page.locator('.graphiql-execute-button').click();
+    const result = await (await run).json();
+    expect(result.errors).toBeUndefined();
+    expect(result.data.areas.map((area: { pcode: string }) => area.pcode)).toEqual(['PS0255', 'PS0260', 'PS0265', 'PS0270', 'PS0275']);
+    const first = result.data.areas[0];
+    await expect.poll(() => page.locator('.graphiql-response').innerText(), POLL).toContain(`"pcode": "${first.pcode}"`);
+    expect(await page.locator('.graphiql-response').innerText()).toContain(`"name": "${first.name}"`);
+
+    // History remembers the run; the docs know the schema from introspection.
+    await page.locator('button[aria-label="Show History"]').click();
+    await expect.poll(() => page.locator('.graphiql-history').innerText(), POLL).toContain('SituationByGovernorate');
+    await page.locator('button[aria-label="Show Documentation Explorer"]').click();
+    await expect.poll(() => page.locator('.graphiql-doc-explorer').innerText(), POLL).toContain('Query');
+
+    // The editor completes and validates against the introspected schema.
+    await page.locator('button[aria-label="New tab"]').click();
+    await page.locator('.graphiql-query-editor .CodeMirror').click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('{ are');
+    await expect.poll(() => page.locator('.CodeMirror-hints').innerText(), POLL).toContain('areas');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('{ noSuchField }');
+    await expect.poll(() => page.locator('.graphiql-query-editor .CodeMirror-lint-mark-error').count(), POLL).toBeGreaterThan(0);
+
+    // Dialogs (which add a style at run time, under the page's nonce) open without a policy violation.
+    await page.locator('button[aria-label="Open settings dialog"]').click();
+    await expect.poll(() => page.locator('.graphiql-dialog').count(), POLL).toBeGreaterThan(0);
+    await page.keyboard.press('Escape');
+
+    violations.push(...(await page.evaluate(() => (window as unknown as { __violations?: string[] }).__violations ?? [])));
+    expect(foreign, 'requests outside the gateway').toEqual([]);
+    expect(violations, 'Content-Security-Policy violations').toEqual([]);
+    expect(pageErrors, 'errors thrown in the page').toEqual([]);
+    expect(requested.length).toBeGreaterThan(3);
+    console.info(`explorer: page loaded in ${loaded} ms (first request builds or reads the bundle), ${requested.length} requests, all to ${stack.gatewayUrl}`);
+  });
+});

@@ -1,0 +1,242 @@
+/**
+ * The explorer without a browser: what `GET /` serves, its headers, that everything the page and its stylesheet refer
+ * to is same-origin, the saved operations, and the Sandbox and off settings. The gateway runs alone on the committed
+ * supergraph (no subgraph is called). The browser test is explorer.browser.test.ts.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../subgraphs/kit/src/config.ts';
+import { close, listen } from '../../subgraphs/kit/src/http.ts';
+import { createLogger } from '../../subgraphs/kit/src/logger.ts';
+import { loadGatewayConfig } from '../src/config.ts';
+import { extractDataUrls } from '../src/explorer/bundle.ts';
+import { OPERATIONS_DIR } from '../src/explorer/operations.ts';
+import { SANDBOX_FRAME_ORIGIN, SANDBOX_SCRIPT_ORIGIN } from '../src/explorer/pages.ts';
+import { createGateway } from '../src/server.ts';
+
+interface RunningGateway {
+  url: string;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+async function startGateway(env: Record<string, string> = {}): Promise<RunningGateway> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-explorer-'));
+  const config = loadGatewayConfig({ DATA_DIR: dir, SUBGRAPH_SHARED_SECRET: 'explorer-test-secret-of-at-least-32-characters', ...env });
+  const logs: string[] = [];
+  const gateway = await createGateway(config, createLogger('gateway', 'info', { write: (line: string) => void logs.push(line) }));
+  const { server, url } = await listen(gateway.handler, 0);
+  return {
+    url,
+    logs,
+    async stop() {
+      await close(server);
+      await gateway.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Every URL an HTML page refers to (src, href), and whether it has inline scripts, styles or style attributes. */
+function references(html: string): { urls: string[]; inlineScripts: number; styleElements: number; styleAttributes: number } {
+  const urls = [...html.matchAll(/\s(?:src|href)="([^"]*)"/g)].map((match) => match[1].replace(/&amp;/g, '&'));
+  const inlineScripts = [...html.matchAll(/<script\b([^>]*)>/g)].filter((match) => !/\ssrc=/.test(match[1])).length;
+  return { urls, inlineScripts, styleElements: (html.match(/<style\b/g) ?? []).length, styleAttributes: (html.match(/\sstyle=/g) ?? []).length };
+}
+
+function directives(csp: string): Map<string, string[]> {
+  return new Map(
+    csp
+      .split(';')
+      .map((part) => part.trim().split(/\s+/))
+      .filter((part) => part[0])
+      .map(([name, ...sources]) => [name, sources]),
+  );
+}
+
+describe('the explorer (GraphiQL, the default)', () => {
+  let gateway: RunningGateway;
+  beforeAll(async () => {
+    gateway = await startGateway();
+  });
+  afterAll(() => gateway?.stop());
+
+  it('serves the page at GET / without a credential, with a CSP that forbids every remote load', async () => {
+    const response = await fetch(`${gateway.url}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('x-request-id')).toBeTruthy();
+    const csp = directives(response.headers.get('content-security-policy') ?? '');
+    expect(csp.get('default-src')).toEqual(["'self'"]);
+    expect(csp.get('script-src')).toEqual(["'self'"]);
+    expect(csp.get('connect-src')).toEqual(["'self'"]);
+    expect(csp.get('img-src')).toEqual(["'self'"]);
+    expect(csp.get('font-src')).toEqual(["'self'"]);
+    expect(csp.get('worker-src')).toEqual(["'none'"]);
+    expect(csp.get('frame-src')).toEqual(["'none'"]);
+    expect(csp.get('object-src')).toEqual(["'none'"]);
+    expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
+    // Styles: the gateway and this response's nonce only (for styles a library adds at run time); never unsafe-inline.
+    const style = csp.get('style-src') ?? [];
+    expect(style[0]).toBe("'self'");
+    expect(style.slice(1)).toEqual([expect.stringMatching(/^'nonce-[A-Za-z0-9+/=]{16,}'$/)]);
+    const all = [...csp.values()].flat();
+    expect(all.filter((source) => /unsafe|https?:|data:|blob:|\*/.test(source))).toEqual([]);
+
+    const html = await response.text();
+    const { urls, inlineScripts, styleElements, styleAttributes } = references(html);
+    expect({ inlineScripts, styleElements, styleAttributes }).toEqual({ inlineScripts: 0, styleElements: 0, styleAttributes: 0 });
+    expect(urls.length).toBeGreaterThanOrEqual(3); // icon, stylesheet, script
+    for (const reference of urls) expect(new URL(reference, gateway.url).origin, reference).toBe(gateway.url);
+    // A new nonce for every page.
+    const again = await fetch(`${gateway.url}/`);
+    expect(again.headers.get('content-security-policy')).not.toBe(response.headers.get('content-security-policy'));
+  });
+
+  it('serves every file the page and its stylesheet refer to from the gateway, hashed and cached for good', async () => {
+    const html = await (await fetch(`${gateway.url}/`)).text();
+    const urls = references(html).urls.map((reference) => new URL(reference, gateway.url));
+    const script = urls.find((url) => url.pathname.endsWith('.js'))!;
+    const stylesheet = urls.find((url) => url.pathname.endsWith('.css'))!;
+    expect(script.pathname).toMatch(/^\/explorer\/assets\/explorer-[0-9a-f]{12}\.js$/);
+
+    const js = await fetch(script);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(js.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(js.headers.get('content-encoding')).toBe('gzip'); // fetch asks for gzip and unpacks it
+    expect((await js.text()).length).toBeGreaterThan(100_000);
+
+    const css = await fetch(stylesheet);
+    expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    const text = await css.text();
+    expect(text).toContain('.graphiql-container');
+    expect(text).not.toMatch(/@import/);
+    const cssUrls = [...text.matchAll(/url\(\s*["']?([^"')]+)["']?\s*\)/g)].map((match) => match[1]);
+    expect(cssUrls.length).toBeGreaterThan(0); // GraphiQL's fonts, written out of its data: URLs
+    for (const reference of new Set(cssUrls)) {
+      const url = new URL(reference, stylesheet);
+      expect(url.origin, reference).toBe(gateway.url);
+      const file = await fetch(url);
+      expect(file.status, reference).toBe(200);
+      expect(file.headers.get('content-type'), reference).toMatch(/^(font|image)\//);
+      await file.arrayBuffer();
+    }
+
+    const missing = await fetch(`${gateway.url}/explorer/assets/explorer-000000000000.js`);
+    expect(missing.status).toBe(404);
+  });
+
+  it('lists the saved operations of schema/operations/ with example variables', async () => {
+    const response = await fetch(`${gateway.url}/explorer/operations.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    const { operations, problems } = (await response.json()) as { operations: any[]; problems: string[] };
+    expect(problems).toEqual([]);
+    const files = fs.readdirSync(OPERATIONS_DIR).filter((file) => file.endsWith('.graphql')).sort();
+    expect(operations.map((operation) => operation.file)).toEqual(files.map((file) => `schema/operations/${file}`));
+    const situation = operations.find((operation) => operation.name === 'SituationByGovernorate');
+    expect(situation).toMatchObject({
+      type: 'query',
+      variableDefinitions: [{ name: 'since', type: 'DateTime!' }],
+      variables: { since: '2025-10-10T00:00:00Z' },
+    });
+    expect(situation.document).toBe(fs.readFileSync(path.join(OPERATIONS_DIR, 'SituationByGovernorate.graphql'), 'utf8'));
+    expect(situation.description).toContain('canonical dashboard query');
+  });
+
+  it('leaves GraphQL as it was: credentials required, other paths and methods not found', async () => {
+    const graphql = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    expect(graphql.status).toBe(401);
+    expect((await fetch(`${gateway.url}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(404);
+    expect((await fetch(`${gateway.url}/explorer/nothing`)).status).toBe(404);
+    expect((await fetch(`${gateway.url}/health`)).status).toBe(200);
+    const head = await fetch(`${gateway.url}/`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-security-policy')).toContain("default-src 'self'");
+  });
+
+  it('builds the bundle once and keeps it in the data folder for the next start', () => {
+    const ready = gateway.logs.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'explorer bundle ready');
+    expect(ready).toHaveLength(1);
+    expect(ready[0].bytes.script).toBeGreaterThan(100_000);
+  });
+});
+
+describe('EXPLORER=sandbox', () => {
+  let gateway: RunningGateway;
+  beforeAll(async () => {
+    gateway = await startGateway({ EXPLORER: 'sandbox' });
+  });
+  afterAll(() => gateway?.stop());
+
+  it("serves Apollo's embedded Sandbox with a CSP that allows Apollo's CDN and frame and nothing else remote", async () => {
+    const response = await fetch(`${gateway.url}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    const csp = directives(response.headers.get('content-security-policy') ?? '');
+    expect(csp.get('default-src')).toEqual(["'self'"]);
+    expect(csp.get('script-src')).toEqual(["'self'", SANDBOX_SCRIPT_ORIGIN]);
+    expect(csp.get('frame-src')).toEqual([SANDBOX_FRAME_ORIGIN]);
+    expect(csp.get('connect-src')).toEqual(["'self'"]);
+    const remote = [...csp.entries()].filter(([name]) => name !== 'script-src' && name !== 'frame-src').flatMap(([, sources]) => sources);
+    expect(remote.filter((source) => /unsafe|https?:|data:|\*/.test(source))).toEqual([]);
+    const html = await response.text();
+    const { urls, inlineScripts, styleElements } = references(html);
+    expect({ inlineScripts, styleElements }).toEqual({ inlineScripts: 0, styleElements: 0 });
+    for (const reference of urls) expect([gateway.url, SANDBOX_SCRIPT_ORIGIN]).toContain(new URL(reference, gateway.url).origin);
+    expect(urls.some((reference) => reference.startsWith(`${SANDBOX_SCRIPT_ORIGIN}/`))).toBe(true);
+    const script = await fetch(`${gateway.url}/explorer/sandbox.js`);
+    expect(await script.text()).toContain('EmbeddedSandbox');
+    expect((await fetch(`${gateway.url}/explorer/operations.json`)).status).toBe(200);
+    expect(gateway.logs.some((line) => line.includes('Apollo Sandbox'))).toBe(true);
+  });
+});
+
+describe('EXPLORER=off', () => {
+  it('serves nothing at /', async () => {
+    const gateway = await startGateway({ EXPLORER: 'off' });
+    try {
+      expect((await fetch(`${gateway.url}/`)).status).toBe(404);
+      expect((await fetch(`${gateway.url}/explorer/operations.json`)).status).toBe(404);
+    } finally {
+      await gateway.stop();
+    }
+  });
+});
+
+describe('explorer configuration and bundle helpers', () => {
+  it('defaults to graphiql and reports a bad EXPLORER with the other problems', () => {
+    expect(loadGatewayConfig({}).explorer).toBe('graphiql');
+    expect(loadGatewayConfig({ EXPLORER: 'sandbox' }).explorer).toBe('sandbox');
+    let error: unknown;
+    try {
+      loadGatewayConfig({ EXPLORER: 'playground', GATEWAY_PORT: 'eighty' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toHaveLength(2);
+    expect((error as ConfigError).message).toContain('EXPLORER must be graphiql, sandbox, off, got "playground"');
+  });
+
+  it('writes data: URLs of a stylesheet out as files', () => {
+    const written: [string, string][] = [];
+    const css = extractDataUrls(
+      `a{background:url("data:image/png;base64,iVBORw0KGgo=")} @font-face{src:url(data:font/woff2;base64,d09GMgAB) format("woff2")} b{background:url(data:image/svg+xml,%3Csvg%3E%3C/svg%3E)} c{background:url(/x.png)}`,
+      (type, body) => {
+        written.push([type, body.toString('latin1')]);
+        return `/assets/${written.length}`;
+      },
+    );
+    expect(css).toBe(`a{background:url(/assets/1)} @font-face{src:url(/assets/2) format("woff2")} b{background:url(/assets/3)} c{background:url(/x.png)}`);
+    expect(written.map(([type]) => type)).toEqual(['image/png', 'font/woff2', 'image/svg+xml']);
+    expect(written[2][1]).toBe('<svg></svg>');
+  });
+});

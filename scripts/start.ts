@@ -73,6 +73,7 @@ try {
   console.log(`
 CMCC Supergraph is running.
   Gateway:   http://localhost:${gatewayPort}/graphql
+  Explorer:  http://localhost:${gatewayPort}/   (paste the token below into its token field)
   Subgraphs: ${subgraphs.map((s) => `${s.name} :${s.port}`).join(', ')}
   Health:    http://localhost:${gatewayPort}/health   Ready: http://localhost:${gatewayPort}/ready
 

@@ -7,6 +7,9 @@ import type { Logger } from './logger.ts';
 /** A plain JSON endpoint next to GraphQL, such as `/health`. */
 export type JsonRoute = (request: http.IncomingMessage) => Promise<{ status: number; body: unknown }>;
 
+/** An endpoint that writes its own response (status, headers, body), e.g. an HTML page or a script. */
+export type RawRoute = (request: http.IncomingMessage, response: http.ServerResponse, url: URL) => Promise<void>;
+
 export interface GraphQLHttpOptions<TContext extends BaseContext, TAuth = undefined> {
   apollo: ApolloServer<TContext>;
   /**
@@ -18,6 +21,11 @@ export interface GraphQLHttpOptions<TContext extends BaseContext, TAuth = undefi
   context: (request: http.IncomingMessage, requestId: string, auth: TAuth) => Promise<TContext>;
   /** Extra routes by path, e.g. `{ '/health': ... }`. */
   routes?: Record<string, JsonRoute>;
+  /**
+   * Routes that answer GET and HEAD with a response of their own making (HTML, scripts, styles), by exact path, or by
+   * prefix when the key ends in `/*` (`'/assets/*'` answers `/assets/app.js`). Not authenticated, like `routes`.
+   */
+  rawRoutes?: Record<string, RawRoute>;
   logger: Logger;
   /** Largest request body accepted, in bytes; larger bodies get HTTP 413. */
   maxBodyBytes?: number;
@@ -56,6 +64,8 @@ export function createGraphQLHandler<TContext extends BaseContext, TAuth = undef
         const { status, body } = await route(request);
         return sendJson(response, status, body);
       }
+      const rawRoute = request.method === 'GET' || request.method === 'HEAD' ? findRawRoute(options.rawRoutes, url.pathname) : undefined;
+      if (rawRoute) return await rawRoute(request, response, url);
       if (url.pathname !== graphqlPath) {
         throw new HttpError(404, 'NOT_FOUND', `No endpoint at ${url.pathname}; GraphQL is served at ${graphqlPath}`);
       }
@@ -86,6 +96,18 @@ export function createGraphQLHandler<TContext extends BaseContext, TAuth = undef
       sendJson(response, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
     }
   };
+}
+
+function findRawRoute(routes: Record<string, RawRoute> | undefined, pathname: string): RawRoute | undefined {
+  if (!routes) return undefined;
+  if (Object.hasOwn(routes, pathname)) return routes[pathname];
+  let found: { prefix: string; route: RawRoute } | undefined;
+  for (const [key, route] of Object.entries(routes)) {
+    if (!key.endsWith('/*')) continue;
+    const prefix = key.slice(0, -1);
+    if (pathname.startsWith(prefix) && pathname.length > prefix.length && (!found || prefix.length > found.prefix.length)) found = { prefix, route };
+  }
+  return found?.route;
 }
 
 function sendJson(response: http.ServerResponse, status: number, body: unknown): void {

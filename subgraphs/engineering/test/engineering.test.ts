@@ -1,13 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineering } from '../src/server.ts';
-import { CONVOY_COUNT, GOVERNORATE_PCODES, HOSPITAL_COUNT, convoyId, hospitalId } from '../../kit/src/index.ts';
-import { startTestSubgraph, type TestSubgraph } from '../../../test/support/subgraph.ts';
+import {
+  CONVOY_COUNT,
+  GOVERNORATE_PCODES,
+  HOSPITAL_COUNT,
+  canSee,
+  convoyId,
+  hospitalId,
+  markingFromRow,
+  viewerOf,
+  type MarkingRow,
+} from '../../kit/src/index.ts';
+import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
 
 let subgraph: TestSubgraph;
 beforeAll(async () => {
   subgraph = await startTestSubgraph(engineering);
 });
 afterAll(() => subgraph?.close());
+
+/** Ids of the rows of `table` (matching `where`) whose marking releases them to the test principal. */
+async function releasedIds(table: string, where = 'true', params: unknown[] = [], idColumn = 'id'): Promise<string[]> {
+  const rows = await subgraph.db.query<MarkingRow & Record<string, string>>(`SELECT * FROM ${table} WHERE ${where}`, params);
+  const viewer = viewerOf(TEST_PRINCIPAL);
+  return rows.filter((row) => canSee(viewer, markingFromRow(row))).map((row) => row[idColumn]);
+}
 
 const FACILITY_TYPES = [
   'WATER_WELL', 'DESALINATION_PLANT', 'WASTEWATER_PLANT', 'PUMPING_STATION', 'POWER_FEEDER', 'POWER_PLANT',
@@ -57,17 +74,26 @@ describe('engineering entities', () => {
   });
 
   it('keeps a convoy route hazard level consistent with the tasks along the route', async () => {
+    // Over every task along the route (in SQL): a principal sees only the tasks released to them.
+    const routes = await subgraph.db.query<{ level: string; statuses: string[] }>(
+      `SELECT r.level, array(SELECT t.status FROM explosive_hazard_task t WHERE t.id = ANY(r.hazard_task_ids)) AS statuses FROM convoy_route_hazard r`,
+    );
+    expect(routes.length).toBeGreaterThan(CONVOY_COUNT / 2);
+    for (const { level, statuses } of routes) {
+      const open = statuses.some((status) => status === 'REQUESTED' || status === 'ASSESSED');
+      expect(level).toBe(open ? 'UNMARKED_HAZARDS' : statuses.includes('MARKED') ? 'MARKED_HAZARDS' : 'NO_KNOWN_HAZARD');
+    }
+
     const representations = Array.from({ length: CONVOY_COUNT }, (_, i) => ({ __typename: 'Convoy', id: convoyId(i + 1) }));
-    const { data } = await subgraph.execute(
-      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Convoy { routeHazardStatus { level hazardTasks { status } } } } }`,
+    const { data, errors } = await subgraph.execute(
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Convoy { id routeHazardStatus { level hazardTasks { id } } } } }`,
       { r: representations },
     );
-    const statuses = data._entities.map((c: any) => c.routeHazardStatus).filter(Boolean);
-    expect(statuses.length).toBeGreaterThan(CONVOY_COUNT / 2);
-    for (const { level, hazardTasks } of statuses) {
-      const open = hazardTasks.some((t: { status: string }) => t.status === 'REQUESTED' || t.status === 'ASSESSED');
-      expect(level).toBe(open ? 'UNMARKED_HAZARDS' : hazardTasks.some((t: { status: string }) => t.status === 'MARKED') ? 'MARKED_HAZARDS' : 'NO_KNOWN_HAZARD');
-    }
+    expect(errors).toBeUndefined();
+    const listed = data._entities.filter((c: any) => c.routeHazardStatus);
+    expect(listed.map((c: any) => c.id).sort()).toEqual((await releasedIds('convoy_route_hazard', 'true', [], 'convoy_id')).sort());
+    const released = new Set(await releasedIds('explosive_hazard_task'));
+    for (const convoy of listed) for (const task of convoy.routeHazardStatus.hazardTasks) expect(released.has(task.id)).toBe(true);
   });
 });
 
@@ -110,16 +136,22 @@ describe('engineering real figures', () => {
 
 describe('engineering seed', () => {
   it('seeds 300+ facilities of every type in every governorate, and the 36 hospitals with 1-14 partially working', async () => {
-    const { data } = await subgraph.execute(`{ all: facilities { totalCount } hospitals: facilities(filter: { type: HOSPITAL }, first: 100) { totalCount edges { node { id status } } } }`);
-    expect(data.all.totalCount).toBeGreaterThanOrEqual(300);
-    expect(data.hospitals.totalCount).toBe(HOSPITAL_COUNT);
-    const status = new Map(data.hospitals.edges.map((e: any) => [e.node.id, e.node.status]));
+    // What is seeded is counted in SQL; through GraphQL the test principal sees only what is released to it.
+    const seeded = await subgraph.db.query<{ id: string; type: string; status: string }>('SELECT id, type, status FROM facility');
+    expect(seeded.length).toBeGreaterThanOrEqual(300);
+    const hospitals = seeded.filter((f) => f.type === 'HOSPITAL');
+    expect(hospitals).toHaveLength(HOSPITAL_COUNT);
+    const status = new Map(hospitals.map((f) => [f.id, f.status]));
     for (let n = 1; n <= HOSPITAL_COUNT; n++) expect(status.get(hospitalId(n))).toMatch(n <= 14 ? /^PARTIAL$/ : /^(DAMAGED|DESTROYED)$/);
+    for (const type of FACILITY_TYPES) expect(seeded.filter((f) => f.type === type).length, type).toBeGreaterThan(0);
 
-    const byType = await subgraph.execute(
-      `{ ${FACILITY_TYPES.map((type) => `${type}: facilities(filter: { type: ${type} }, first: 0) { totalCount }`).join(' ')} }`,
-    );
-    for (const type of FACILITY_TYPES) expect(byType.data[type].totalCount, type).toBeGreaterThan(0);
+    const { data } = await subgraph.execute(`{ all: facilities { totalCount } hospitals: facilities(filter: { type: HOSPITAL }, first: 100) { totalCount edges { node { id status } } } }`);
+    expect(data.all.totalCount).toBe((await releasedIds('facility')).length);
+    expect(data.all.totalCount).toBeGreaterThan(seeded.length / 2);
+    const releasedHospitals = await releasedIds('facility', "type = 'HOSPITAL'");
+    expect(data.hospitals.totalCount).toBe(releasedHospitals.length);
+    expect(data.hospitals.edges.map((e: any) => e.node.id).sort()).toEqual(releasedHospitals.sort());
+    for (const { node } of data.hospitals.edges) expect(node.status).toBe(status.get(node.id));
 
     const byArea = await subgraph.execute(
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on Area { pcode facilities(first: 500) { id } } } }`,
@@ -172,15 +204,19 @@ describe('engineering batching', () => {
 
   it('resolves 25 facility references with their assessments in two statements', async () => {
     const representations = Array.from({ length: 25 }, (_, i) => ({ __typename: 'Facility', id: hospitalId(i + 1) }));
+    const released = new Set(await releasedIds('facility', "type = 'HOSPITAL'"));
     const { result, statements } = await subgraph.statementsDuring(() =>
       subgraph.execute(
         `query($r: [_Any!]!) { _entities(representations: $r) { ... on Facility { id area { pcode } damageAssessments(first: 5) { id } } } }`,
         { r: representations },
       ),
     );
-    expect(result.errors).toBeUndefined();
-    expect(result.data._entities.map((f: { id: string }) => f.id)).toEqual(representations.map((r) => r.id));
-    expect(statements.filter((sql) => /FROM facility WHERE id = ANY/.test(sql))).toHaveLength(1);
+    // Hospitals not released to the test principal are null with FORBIDDEN; the others resolve.
+    expect(result.data._entities.map((f: { id: string } | null) => f?.id ?? null)).toEqual(representations.map((r) => (released.has(r.id) ? r.id : null)));
+    expect((result.errors ?? []).map((e) => [e.path, e.extensions?.code])).toEqual(
+      representations.flatMap((r, i) => (released.has(r.id) ? [] : [[['_entities', i], 'FORBIDDEN']])),
+    );
+    expect(statements.filter((sql) => /FROM facility t WHERE t.id = ANY/.test(sql))).toHaveLength(1);
     expect(statements.filter((sql) => /damage_assessment/.test(sql))).toHaveLength(1);
     expect(statements).toHaveLength(2);
   });
@@ -201,8 +237,8 @@ describe('engineering batching', () => {
     expect(result.errors).toBeUndefined();
     expect(statements.filter((sql) => /convoy_route_hazard/.test(sql))).toHaveLength(1);
     expect(statements.filter((sql) => /crossing_access_road/.test(sql))).toHaveLength(1);
-    expect(statements.filter((sql) => /FROM explosive_hazard_task WHERE id = ANY/.test(sql))).toHaveLength(1);
-    expect(statements.filter((sql) => /FROM facility WHERE id = ANY/.test(sql))).toHaveLength(1);
+    expect(statements.filter((sql) => /FROM explosive_hazard_task t WHERE t.id = ANY/.test(sql))).toHaveLength(1);
+    expect(statements.filter((sql) => /FROM facility t WHERE t.id = ANY/.test(sql))).toHaveLength(1);
     expect(statements).toHaveLength(4);
   });
 });
@@ -279,6 +315,34 @@ describe('engineering input errors', () => {
     const second = await subgraph.execute(query, { after: page1.at(-1).id });
     const page2 = second.data._entities[0].explosiveHazardTasks;
     expect([...page1, ...page2].map((t: { id: string }) => t.id)).toEqual(all.slice(0, page1.length + page2.length).map((t: { id: string }) => t.id));
+  });
+
+  it('lists damage assessments by area, method and damage class, latest first, paging without repeating one', async () => {
+    const query = `query($after: String) { damageAssessments(filter: { areaPcode: "PS0270", method: UNOSAT_SATELLITE }, first: 25, after: $after) {
+      totalCount edges { node { id method imageryDate area { pcode } } } pageInfo { hasNextPage endCursor } } }`;
+    const seen: { id: string; method: string; imageryDate: string; area: { pcode: string } }[] = [];
+    let after: string | null = null;
+    let total = 0;
+    do {
+      const { data, errors }: { data?: any; errors?: unknown } = await subgraph.execute(query, { after });
+      expect(errors).toBeUndefined();
+      total = data.damageAssessments.totalCount;
+      seen.push(...data.damageAssessments.edges.map((e: any) => e.node));
+      after = data.damageAssessments.pageInfo.hasNextPage ? data.damageAssessments.pageInfo.endCursor : null;
+    } while (after);
+    expect(total).toBeGreaterThan(25);
+    expect(seen).toHaveLength(total);
+    expect(new Set(seen.map((a) => a.id)).size).toBe(total);
+    for (const assessment of seen) {
+      expect(assessment.method).toBe('UNOSAT_SATELLITE');
+      expect(assessment.area.pcode.startsWith('PS0270')).toBe(true);
+    }
+    const dates = seen.map((a) => a.imageryDate);
+    expect([...dates].sort().reverse()).toEqual(dates);
+    expect(total).toBe((await releasedIds('damage_assessment', "starts_with(area_pcode, 'PS0270') AND method = 'UNOSAT_SATELLITE'")).length);
+    const destroyed = await subgraph.execute(`{ damageAssessments(filter: { damageClass: DESTROYED }, first: 500) { edges { node { damageClass } } } }`);
+    expect(destroyed.data.damageAssessments.edges.length).toBeGreaterThan(0);
+    for (const { node } of destroyed.data.damageAssessments.edges) expect(node.damageClass).toBe('DESTROYED');
   });
 
   it('rejects a cursor it did not issue', async () => {

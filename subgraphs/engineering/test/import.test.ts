@@ -139,7 +139,9 @@ describe('bad damage assessment files', () => {
     );
     const report = await importFile(subgraph.db, damageAssessments, file, options);
     expect(report.committed).toBe(false);
+    // In row order, though the unknown facility is found only once the batch is checked against the database.
     expect(report.problems).toEqual([
+      { row: 3, column: 'SiteID', value: 'FAC-NO-SUCH-SITE', problem: expect.stringContaining('Unknown facility') },
       { row: 4, column: 'Pcode', value: 'PS0299', problem: expect.stringContaining('Unknown P-code') },
       { row: 5, column: 'SensorDate', value: '20/10/2025', problem: expect.stringContaining('YYYY-MM-DD') },
       { row: 6, column: null, value: null, problem: 'Duplicate of row 2: same facility_id + imagery_date + method' },
@@ -147,8 +149,6 @@ describe('bad damage assessment files', () => {
       { row: 7, column: 'SensorDate', value: '2099-01-01', problem: 'The date is in the future' },
       { row: 8, column: 'Latitude', value: '48.85', problem: expect.stringContaining('within the Gaza Strip') },
       { row: 8, column: 'Longitude', value: '2.35', problem: expect.stringContaining('within the Gaza Strip') },
-      // Checked against the database once the batch is complete, hence after the cell problems.
-      { row: 3, column: 'SiteID', value: 'FAC-NO-SUCH-SITE', problem: expect.stringContaining('Unknown facility') },
       { row: 9, column: 'Pcode', value: 'PS0275', problem: 'Facility FAC-HOSPITAL-001 lies in PS026502, not in PS0275' },
     ]);
     expect(report).toMatchObject({ rowsRead: 8, rejected: 7, created: 0 });
@@ -223,8 +223,8 @@ describe('importing facility lists', () => {
     const report = await importFile(subgraph.db, facilities, bad, options);
     expect(report.committed).toBe(false);
     expect(report.problems).toEqual([
-      { row: 3, column: 'type', value: 'VOLCANO', problem: expect.stringContaining('WATER_WELL') },
       { row: 2, column: 'capacity_unit', value: '', problem: 'A capacity needs both a value and a unit' },
+      { row: 3, column: 'type', value: 'VOLCANO', problem: expect.stringContaining('WATER_WELL') },
     ]);
   });
 });

@@ -1,23 +1,64 @@
-import { DataLoader, historyByEntity, loaderFamily, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
-import { createRepository, type DebrisFilter, type FacilityFilter, type TaskFilter } from './repository.ts';
+import {
+  CLASSIFICATIONS,
+  DataLoader,
+  ErrorCode,
+  historyByEntity,
+  loaderFamily,
+  viewerOf,
+  type Database,
+  type Page,
+  type Principal,
+} from '../../../kit/src/index.ts';
+import { GraphQLError } from 'graphql';
+import { createRepository, type AssessmentFilter, type DebrisFilter, type FacilityFilter, type TaskFilter } from './repository.ts';
 
-/** Per-request loaders, named by their key; each batch is one statement. */
-export function createLoaders(db: Database, _principal: Principal) {
-  const repository = createRepository(db);
+/**
+ * Loads one record by key as a reference from another, visible record (a task's facility, an access road's road
+ * segment...): a record not released to the viewer is absent (`null`), as it is from lists, rather than an error.
+ * Asking for a record by key at the top level or through `_entities` gives FORBIDDEN instead.
+ */
+export async function releasedOrNull<V>(loader: DataLoader<string, V | null>, id: string): Promise<V | null> {
+  const [value] = await loader.loadMany([id]);
+  if (value instanceof GraphQLError && value.extensions.code === ErrorCode.FORBIDDEN) return null;
+  if (value instanceof Error) throw value;
+  return value;
+}
+
+/** Columns holding exact coordinates, which the schema protects with the policy `sensitive-location`. */
+const COORDINATE_FIELDS: ReadonlySet<string> = new Set(['latitude', 'longitude']);
+
+/**
+ * Whether the principal may read exact coordinates in a record's history: the gateway's default `sensitive-location`
+ * policy (a nation and at least RESTRICTED clearance), applied here because a history entry carries the values the
+ * coordinate fields had, and those fields' policy cannot reach inside `RecordChange`. Keep it in step with
+ * AUTH_POLICIES if that policy is made stricter.
+ */
+export function mayReadExactLocations(principal: Principal): boolean {
+  return Boolean(principal.nation) && CLASSIFICATIONS.indexOf(principal.clearance) >= CLASSIFICATIONS.indexOf('RESTRICTED');
+}
+
+/** Per-request loaders, named by their key; each batch is one statement, read as far as the principal may see. */
+export function createLoaders(db: Database, principal: Principal) {
+  const repository = createRepository(db, viewerOf(principal));
   const facilityById = new DataLoader((ids: readonly string[]) => repository.facilitiesById(ids));
+  const exactLocations = mayReadExactLocations(principal);
   return {
     facilityById,
     facilitiesByArea: loaderFamily(
       ({ filter, page }: { filter: FacilityFilter; page: Page }) =>
         new DataLoader(async (pcodes: readonly string[]) => {
           const pages = await repository.facilitiesByArea(pcodes, filter, page);
-          // A facility listed under an area need not be read again when something refers to it by id.
+          // A facility listed under an area (so released to the viewer) need not be read again when something refers to it by id.
           for (const facility of pages.flat()) facilityById.prime(facility.id, facility);
           return pages;
         }),
     ),
     assessmentsByFacility: loaderFamily(
       ({ page }: { page: Page }) => new DataLoader((ids: readonly string[]) => repository.assessmentsByFacility(ids, page)),
+    ),
+    assessmentsByArea: loaderFamily(
+      ({ filter, page }: { filter: AssessmentFilter; page: Page }) =>
+        new DataLoader((pcodes: readonly string[]) => repository.assessmentsByArea(pcodes, filter, page)),
     ),
     assessmentById: new DataLoader((ids: readonly string[]) => repository.assessmentsById(ids)),
     taskById: new DataLoader((ids: readonly string[]) => repository.tasksById(ids)),
@@ -33,8 +74,21 @@ export function createLoaders(db: Database, _principal: Principal) {
     structureDamageByArea: new DataLoader((pcodes: readonly string[]) => repository.structureDamageByArea(pcodes)),
     accessRoadByCrossing: new DataLoader((ids: readonly string[]) => repository.accessRoadsByCrossing(ids)),
     routeHazardByConvoy: new DataLoader((ids: readonly string[]) => repository.routeHazardsByConvoy(ids)),
-    /** Change history by record id, one loader per entity type (`Facility`, `DamageAssessment`, `ExplosiveHazardTask`). */
-    historyOf: loaderFamily((entityType: string) => new DataLoader((ids: readonly string[]) => historyByEntity(db, entityType, ids))),
+    /**
+     * Change history by record id, one loader per entity type (`Facility`, `DamageAssessment`, `ExplosiveHazardTask`);
+     * only reached through a record released to the viewer. Changes of coordinates are left out for principals the
+     * `sensitive-location` policy does not admit.
+     */
+    historyOf: loaderFamily(
+      (entityType: string) =>
+        new DataLoader(async (ids: readonly string[]) => {
+          const histories = await historyByEntity(db, entityType, ids);
+          if (exactLocations) return histories;
+          return histories.map((changes) =>
+            changes.map((change) => ({ ...change, fields: change.fields.filter((field) => !COORDINATE_FIELDS.has(field.field)) })),
+          );
+        }),
+    ),
     repository,
   };
 }

@@ -2,13 +2,17 @@ import {
   countByParent,
   manyByKey,
   markingFromRow,
-  selectByIds,
+  oneByKey,
   selectPagesByParent,
+  selectVisibleByIds,
+  SqlParams,
+  visibleSql,
   type AccessMarking,
   type Conditions,
   type MarkingRow,
   type Page,
   type Queryable,
+  type Viewer,
   provenanceFromRow,
 } from '../../../kit/src/index.ts';
 
@@ -193,7 +197,9 @@ const toRouteHazard = (r: Row): RouteHazardStatus => ({
   marking: markingFromRow(r as MarkingRow),
 });
 
-const map = <R, T>(rows: (R | null)[], to: (row: R) => T): (T | null)[] => rows.map((row) => (row === null ? null : to(row)));
+/** Maps found rows, keeping `null` (no such record) and errors (FORBIDDEN: not released to the viewer) in place. */
+const map = <R, T>(rows: (R | null | Error)[], to: (row: R) => T): (T | null | Error)[] =>
+  rows.map((row) => (row === null ? null : row instanceof Error ? row : to(row as R)));
 
 export interface FacilityFilter {
   type: string | null;
@@ -208,6 +214,11 @@ export interface TaskFilter {
 
 export interface DebrisFilter {
   source: string | null;
+}
+
+export interface AssessmentFilter {
+  method: string | null;
+  damageClass: string | null;
 }
 
 const facilityConditions =
@@ -225,18 +236,41 @@ const taskConditions =
     ...(filter.until ? [`t.requested_at < ${params.add(filter.until)}::timestamptz`] : []),
   ];
 
+const assessmentConditions =
+  (filter: AssessmentFilter): Conditions =>
+  (params) => [
+    ...(filter.method ? [`t.method = ${params.add(filter.method)}`] : []),
+    ...(filter.damageClass ? [`t.damage_class = ${params.add(filter.damageClass)}`] : []),
+  ];
+
 const debrisConditions =
   (filter: DebrisFilter): Conditions =>
   (params) => (filter.source ? [`t.source = ${params.add(filter.source)}`] : []);
 
-/** Every statement the engineering subgraph runs; each method is one statement for a whole batch. */
-export function createRepository(db: Queryable) {
+/**
+ * Every statement the engineering subgraph runs; each method is one statement for a whole batch. Marked records
+ * (facilities, damage assessments, explosive hazard tasks, debris estimates, access roads, route hazards) are read
+ * only as far as they are released to `viewer`: the rule is part of the SQL, so pages and totals count only what the
+ * caller may see, and a record asked for by key that is withheld comes back as a FORBIDDEN error in its place.
+ * Structure damage summaries are published aggregates without a marking: every authenticated principal reads them.
+ */
+export function createRepository(db: Queryable, viewer: Viewer) {
+  /** Marked rows of `table` whose `keyColumn` is one of `keys` and that are released to the viewer (others absent). */
+  const releasedByKey = (table: string, keyColumn: string, keys: readonly string[]) => {
+    const params = new SqlParams();
+    return db.query<Row>(
+      `SELECT t.* FROM ${table} t WHERE t.${keyColumn} = ANY(${params.add(keys)}::text[]) AND ${visibleSql(viewer, params)}`,
+      params.values,
+    );
+  };
+
   return {
-    async facilitiesById(ids: readonly string[]): Promise<(Facility | null)[]> {
-      return map(await selectByIds<Row & { id: string }>(db, 'facility', ids), toFacility);
+    /** By key: `null` for an unknown id, a FORBIDDEN error for a facility not released to the viewer. */
+    async facilitiesById(ids: readonly string[]): Promise<(Facility | null | Error)[]> {
+      return map(await selectVisibleByIds<Row & { id: string }>(db, 'facility', 'Facility', ids, viewer), toFacility);
     },
 
-    /** One page of facilities under each area (prefix match); the key `''` means every facility. */
+    /** One page of released facilities under each area (prefix match); the key `''` means every facility. */
     async facilitiesByArea(pcodes: readonly string[], filter: FacilityFilter, page: Page): Promise<Facility[][]> {
       const pages = await selectPagesByParent<Row>(db, {
         table: 'facility',
@@ -245,22 +279,26 @@ export function createRepository(db: Queryable) {
         keys: pcodes,
         orderColumn: 'status_as_of',
         page,
+        visibleTo: viewer,
         where: facilityConditions(filter),
       });
       return pages.map((rows) => rows.map(toFacility));
     },
 
+    /** How many released facilities match: withheld ones are not counted. */
     async countFacilities(areaPcode: string | null, filter: FacilityFilter): Promise<number> {
       const [total] = await countByParent(db, {
         table: 'facility',
         parentColumn: 'area_pcode',
         match: 'prefix',
         keys: [areaPcode ?? ''],
+        visibleTo: viewer,
         where: facilityConditions(filter),
       });
       return total;
     },
 
+    /** A page of each facility's released assessments (an assessment carries its own marking). */
     async assessmentsByFacility(ids: readonly string[], page: Page): Promise<DamageAssessment[][]> {
       const pages = await selectPagesByParent<Row>(db, {
         table: 'damage_assessment',
@@ -269,19 +307,47 @@ export function createRepository(db: Queryable) {
         keys: ids,
         orderColumn: 'imagery_date',
         page,
+        visibleTo: viewer,
       });
       return pages.map((rows) => rows.map(toAssessment));
     },
 
-    async assessmentsById(ids: readonly string[]): Promise<(DamageAssessment | null)[]> {
-      return map(await selectByIds<Row & { id: string }>(db, 'damage_assessment', ids), toAssessment);
+    /** One page of released assessments under each area (prefix match); the key `''` means every assessment. */
+    async assessmentsByArea(pcodes: readonly string[], filter: AssessmentFilter, page: Page): Promise<DamageAssessment[][]> {
+      const pages = await selectPagesByParent<Row>(db, {
+        table: 'damage_assessment',
+        parentColumn: 'area_pcode',
+        match: 'prefix',
+        keys: pcodes,
+        orderColumn: 'imagery_date',
+        page,
+        visibleTo: viewer,
+        where: assessmentConditions(filter),
+      });
+      return pages.map((rows) => rows.map(toAssessment));
     },
 
-    async tasksById(ids: readonly string[]): Promise<(ExplosiveHazardTask | null)[]> {
-      return map(await selectByIds<Row & { id: string }>(db, 'explosive_hazard_task', ids), toTask);
+    async countAssessments(areaPcode: string | null, filter: AssessmentFilter): Promise<number> {
+      const [total] = await countByParent(db, {
+        table: 'damage_assessment',
+        parentColumn: 'area_pcode',
+        match: 'prefix',
+        keys: [areaPcode ?? ''],
+        visibleTo: viewer,
+        where: assessmentConditions(filter),
+      });
+      return total;
     },
 
-    /** One page of tasks under each area (prefix match); the key `''` means every task. */
+    async assessmentsById(ids: readonly string[]): Promise<(DamageAssessment | null | Error)[]> {
+      return map(await selectVisibleByIds<Row & { id: string }>(db, 'damage_assessment', 'DamageAssessment', ids, viewer), toAssessment);
+    },
+
+    async tasksById(ids: readonly string[]): Promise<(ExplosiveHazardTask | null | Error)[]> {
+      return map(await selectVisibleByIds<Row & { id: string }>(db, 'explosive_hazard_task', 'ExplosiveHazardTask', ids, viewer), toTask);
+    },
+
+    /** One page of released tasks under each area (prefix match); the key `''` means every task. */
     async tasksByArea(pcodes: readonly string[], filter: TaskFilter, page: Page): Promise<ExplosiveHazardTask[][]> {
       const pages = await selectPagesByParent<Row>(db, {
         table: 'explosive_hazard_task',
@@ -290,6 +356,7 @@ export function createRepository(db: Queryable) {
         keys: pcodes,
         orderColumn: 'requested_at',
         page,
+        visibleTo: viewer,
         where: taskConditions(filter),
       });
       return pages.map((rows) => rows.map(toTask));
@@ -301,23 +368,26 @@ export function createRepository(db: Queryable) {
         parentColumn: 'area_pcode',
         match: 'prefix',
         keys: [areaPcode ?? ''],
+        visibleTo: viewer,
         where: taskConditions(filter),
       });
       return total;
     },
 
     /**
-     * The estimate for exactly each area: a published figure before an illustrative one, then the newest. Areas below
-     * are not added up, because their estimates may come from other sources.
+     * The estimate for exactly each area among those released to the viewer: a published figure before an
+     * illustrative one, then the newest. Areas below are not added up, because their estimates may come from other
+     * sources.
      */
     async debrisEstimateByArea(pcodes: readonly string[]): Promise<(DebrisEstimate | null)[]> {
+      const params = new SqlParams();
       const rows = await db.query<Row>(
-        `SELECT DISTINCT ON (area_pcode) * FROM debris_estimate WHERE area_pcode = ANY($1::text[])
-         ORDER BY area_pcode, (source = 'SYNTHETIC'), as_of DESC, id`,
-        [pcodes],
+        `SELECT DISTINCT ON (t.area_pcode) t.* FROM debris_estimate t
+          WHERE t.area_pcode = ANY(${params.add(pcodes)}::text[]) AND ${visibleSql(viewer, params)}
+          ORDER BY t.area_pcode, (t.source = 'SYNTHETIC'), t.as_of DESC, t.id`,
+        params.values,
       );
-      const byArea = new Map(rows.map((row) => [row.area_pcode as string, toDebris(row)]));
-      return pcodes.map((pcode) => byArea.get(pcode) ?? null);
+      return oneByKey(pcodes, rows.map(toDebris), (estimate) => estimate.areaPcode);
     },
 
     async debrisByArea(pcodes: readonly string[], filter: DebrisFilter, page: Page): Promise<DebrisEstimate[][]> {
@@ -328,6 +398,7 @@ export function createRepository(db: Queryable) {
         keys: pcodes,
         orderColumn: 'as_of',
         page,
+        visibleTo: viewer,
         where: debrisConditions(filter),
       });
       return pages.map((rows) => rows.map(toDebris));
@@ -339,11 +410,13 @@ export function createRepository(db: Queryable) {
         parentColumn: 'area_pcode',
         match: 'prefix',
         keys: [areaPcode ?? ''],
+        visibleTo: viewer,
         where: debrisConditions(filter),
       });
       return total;
     },
 
+    /** Published UNOSAT aggregates, not marked: the same for every authenticated principal. */
     async structureDamageByArea(pcodes: readonly string[]): Promise<StructureDamageSummary[][]> {
       const rows = await db.query<Row>(
         `SELECT * FROM structure_damage_summary WHERE area_pcode = ANY($1::text[])
@@ -353,12 +426,16 @@ export function createRepository(db: Queryable) {
       return manyByKey(pcodes, rows.map(toStructureDamage), (summary) => summary.areaPcode);
     },
 
+    /** A crossing's access road status when it is released to the viewer; absent (null) otherwise. */
     async accessRoadsByCrossing(ids: readonly string[]): Promise<(AccessRoadStatus | null)[]> {
-      return map(await selectByIds<Row & { id: string }>(db, 'crossing_access_road', ids, 'crossing_id'), toAccessRoad);
+      const rows = await releasedByKey('crossing_access_road', 'crossing_id', ids);
+      return oneByKey(ids, rows.map(toAccessRoad), (road) => road.crossingId);
     },
 
+    /** A convoy's route hazard status when it is released to the viewer; absent (null) otherwise. */
     async routeHazardsByConvoy(ids: readonly string[]): Promise<(RouteHazardStatus | null)[]> {
-      return map(await selectByIds<Row & { id: string }>(db, 'convoy_route_hazard', ids, 'convoy_id'), toRouteHazard);
+      const rows = await releasedByKey('convoy_route_hazard', 'convoy_id', ids);
+      return oneByKey(ids, rows.map(toRouteHazard), (route) => route.convoyId);
     },
   };
 }

@@ -1,14 +1,19 @@
 import {
+  forbidden,
   markingColumns,
   performMutation,
+  SqlParams,
   UserErrors,
   validateMarking,
+  viewerOf,
+  visibleSql,
   type AccessMarking,
   type Queryable,
   type Resolvers,
   type UserError,
+  type Viewer,
 } from '../../../kit/src/index.ts';
-import type { Loaders } from '../data/loaders.ts';
+import { releasedOrNull, type Loaders } from '../data/loaders.ts';
 import { assessmentId, itemColumns, latestPossibleDate, LATITUDE, LONGITUDE, TASK_STATUS_ORDER, withinGaza } from '../data/rules.ts';
 
 const GROUP = 'engineering';
@@ -59,14 +64,33 @@ function checkVersion(version: number, errors: UserError[]): void {
   if (version < 1) errors.push({ field: ['input', 'version'], code: 'INVALID', message: 'A version is 1 or more: give the version you last read' });
 }
 
-/** Locks the facility's row for the rest of the transaction; an unknown id is the caller's `code` at `field`. */
-async function lockFacility(tx: Queryable, id: string, field: string[], code: 'NOT_FOUND' | 'UNKNOWN_REFERENCE') {
-  const [row] = await tx.query<{ version: number; status_as_of: string; area_pcode: string }>(
-    'SELECT version, status_as_of::text AS status_as_of, area_pcode FROM facility WHERE id = $1 FOR UPDATE',
-    [id],
+/**
+ * Locks a marked record's row for the rest of the transaction, reading whether it is released to the editor (the
+ * rule in SQL). An unknown id is the caller's user error; a record not released to the editor is FORBIDDEN, as when
+ * asked for by key: an editor changes only what they may see, and learns nothing (version, who changed it) of the rest.
+ */
+async function lockReleased<R>(tx: Queryable, viewer: Viewer, table: string, entityType: string, columns: string, id: string, notFound: UserError): Promise<R> {
+  const params = new SqlParams();
+  const [row] = await tx.query<R & { released__: boolean }>(
+    `SELECT ${columns}, ${visibleSql(viewer, params)} AS released__ FROM ${table} t WHERE t.id = ${params.add(id)} FOR UPDATE`,
+    params.values,
   );
-  if (!row) throw new UserErrors([{ field, code, message: `No facility has the id "${id}"` }]);
+  if (!row) throw new UserErrors([notFound]);
+  if (!row.released__) throw forbidden(`${entityType} ${id} is not released to you`);
   return row;
+}
+
+/** Locks the facility's row for the rest of the transaction; an unknown id is the caller's `code` at `field`. */
+function lockFacility(tx: Queryable, viewer: Viewer, id: string, field: string[], code: 'NOT_FOUND' | 'UNKNOWN_REFERENCE') {
+  return lockReleased<{ version: number; status_as_of: string; area_pcode: string }>(
+    tx,
+    viewer,
+    'facility',
+    'Facility',
+    't.version, t.status_as_of::text AS status_as_of, t.area_pcode',
+    id,
+    { field, code, message: `No facility has the id "${id}"` },
+  );
 }
 
 export const Mutation: Resolvers<Loaders>['Mutation'] = {
@@ -83,7 +107,7 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         return errors;
       },
       async write(writer, tx) {
-        const current = await lockFacility(tx, input.facilityId, ['input', 'facilityId'], 'NOT_FOUND');
+        const current = await lockFacility(tx, viewerOf(principal), input.facilityId, ['input', 'facilityId'], 'NOT_FOUND');
         // A stale version is a CONFLICT (below, from the writer) before anything else: the caller's view is out of date.
         if (current.version === input.version && input.statusAsOf < current.status_as_of) {
           throw new UserErrors([
@@ -105,7 +129,8 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
       },
     });
     return {
-      facility: outcome.ref ? await loaders.facilityById.clear(outcome.ref.id).load(outcome.ref.id) : null,
+      // Null too when the marking the editor gave does not release the record to the editor.
+      facility: outcome.ref ? await releasedOrNull(loaders.facilityById.clear(outcome.ref.id), outcome.ref.id) : null,
       userErrors: outcome.userErrors,
     };
   },
@@ -128,14 +153,21 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         return errors;
       },
       async write(writer, tx) {
-        const facility = await lockFacility(tx, input.facilityId, ['input', 'facilityId'], 'UNKNOWN_REFERENCE');
+        const viewer = viewerOf(principal);
+        const facility = await lockFacility(tx, viewer, input.facilityId, ['input', 'facilityId'], 'UNKNOWN_REFERENCE');
         // The id follows from the natural key (facility, date, method), as in imports: the same assessment is one record.
         const id = assessmentId(input.facilityId, input.imageryDate, input.method);
-        const [existing] = await tx.query('SELECT id FROM damage_assessment WHERE facility_id = $1 AND imagery_date = $2 AND method = $3', [
-          input.facilityId,
-          input.imageryDate,
-          input.method,
-        ]);
+        const params = new SqlParams();
+        const [existing] = await tx.query<{ id: string; released__: boolean }>(
+          `SELECT t.id, ${visibleSql(viewer, params)} AS released__ FROM damage_assessment t
+            WHERE t.facility_id = ${params.add(input.facilityId)} AND t.imagery_date = ${params.add(input.imageryDate)} AND t.method = ${params.add(input.method)}`,
+          params.values,
+        );
+        // The one assessment per facility, date and method exists but is not released to the editor: neither its id
+        // nor its version is told, and it is not overwritten.
+        if (existing && !existing.released__) {
+          throw forbidden(`The ${input.method} assessment of facility ${input.facilityId} for ${input.imageryDate} is not released to you`);
+        }
         if (existing && input.version == null) {
           throw new UserErrors([
             {
@@ -176,7 +208,7 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
       },
     });
     return {
-      damageAssessment: outcome.ref ? await loaders.assessmentById.clear(outcome.ref.id).load(outcome.ref.id) : null,
+      damageAssessment: outcome.ref ? await releasedOrNull(loaders.assessmentById.clear(outcome.ref.id), outcome.ref.id) : null,
       userErrors: outcome.userErrors,
     };
   },
@@ -203,11 +235,15 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         return errors;
       },
       async write(writer, tx) {
-        const [current] = await tx.query<{ version: number; status: string; item_types: string[]; item_counts: number[] }>(
-          'SELECT version, status, item_types, item_counts FROM explosive_hazard_task WHERE id = $1 FOR UPDATE',
-          [input.id],
+        const current = await lockReleased<{ version: number; status: string; item_types: string[]; item_counts: number[] }>(
+          tx,
+          viewerOf(principal),
+          'explosive_hazard_task',
+          'ExplosiveHazardTask',
+          't.version, t.status, t.item_types, t.item_counts',
+          input.id,
+          { field: ['input', 'id'], code: 'NOT_FOUND', message: `No explosive hazard task has the id "${input.id}"` },
         );
-        if (!current) throw new UserErrors([{ field: ['input', 'id'], code: 'NOT_FOUND', message: `No explosive hazard task has the id "${input.id}"` }]);
         const status = input.status ?? current.status;
         const items = input.itemsFound ?? current.item_types.map((type, index) => ({ type, count: current.item_counts[index] }));
         // Checked only against the version the caller read; a stale version is a CONFLICT from the writer instead.
@@ -234,7 +270,7 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
       },
     });
     return {
-      explosiveHazardTask: outcome.ref ? await loaders.taskById.clear(outcome.ref.id).load(outcome.ref.id) : null,
+      explosiveHazardTask: outcome.ref ? await releasedOrNull(loaders.taskById.clear(outcome.ref.id), outcome.ref.id) : null,
       userErrors: outcome.userErrors,
     };
   },

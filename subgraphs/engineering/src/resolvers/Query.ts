@@ -1,6 +1,6 @@
 import { notFound, parsePage, toConnection, type Resolvers } from '../../../kit/src/index.ts';
 import type { Loaders } from '../data/loaders.ts';
-import { DEBRIS_PAGE, FACILITY_PAGE, TASK_PAGE } from './limits.ts';
+import { ASSESSMENT_LIST_PAGE, DEBRIS_PAGE, FACILITY_PAGE, TASK_PAGE } from './limits.ts';
 import { checkPcode } from './validate.ts';
 
 type ConnectionArgs<F> = { filter?: F | null; first?: number; after?: string | null };
@@ -25,6 +25,21 @@ export const Query: Resolvers<Loaders>['Query'] = {
     const facility = await loaders.facilityById.load(args.id);
     if (!facility) throw notFound(`No facility has the id "${args.id}"; list them with facilities(filter: { type: HOSPITAL })`);
     return facility;
+  },
+
+  async damageAssessments(
+    _root,
+    args: ConnectionArgs<{ areaPcode?: string | null; method?: string | null; damageClass?: string | null }>,
+    { loaders },
+  ) {
+    const page = parsePage(args, ASSESSMENT_LIST_PAGE, 'opaque');
+    const areaPcode = areaOf(args.filter);
+    const filter = { method: args.filter?.method ?? null, damageClass: args.filter?.damageClass ?? null };
+    const [rows, total] = await Promise.all([
+      loaders.assessmentsByArea({ filter, page }).load(areaPcode ?? ''),
+      loaders.repository.countAssessments(areaPcode, filter),
+    ]);
+    return toConnection(rows, page, total);
   },
 
   async explosiveHazardTasks(

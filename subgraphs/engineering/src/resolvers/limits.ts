@@ -4,4 +4,5 @@ import { DEFAULT_PAGE, type PageLimits } from '../../../kit/src/index.ts';
 export const FACILITY_PAGE: PageLimits = DEFAULT_PAGE;
 export const TASK_PAGE: PageLimits = DEFAULT_PAGE;
 export const DEBRIS_PAGE: PageLimits = DEFAULT_PAGE;
+export const ASSESSMENT_LIST_PAGE: PageLimits = DEFAULT_PAGE;
 export const ASSESSMENT_PAGE: PageLimits = Object.freeze({ defaultFirst: 20, maxFirst: 200 });

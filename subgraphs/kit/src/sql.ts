@@ -60,7 +60,9 @@ export async function selectPagesByParent<R>(db: Queryable, query: PagedByParent
   const conditions = conditionsOf(query, params);
   if (query.page.afterId !== null) {
     const after = params.add(query.page.afterId);
-    conditions.push(`(t.${query.orderColumn}, t.id) < (SELECT a.${query.orderColumn}, a.id FROM ${query.table} a WHERE a.id = ${after})`);
+    // The cursor's record must itself be released: its position must not tell anything about a withheld record.
+    const released = query.visibleTo ? ` AND ${visibleSql(query.visibleTo, params, 'a')}` : '';
+    conditions.push(`(t.${query.orderColumn}, t.id) < (SELECT a.${query.orderColumn}, a.id FROM ${query.table} a WHERE a.id = ${after}${released})`);
   }
   const limit = params.add(query.page.limit + 1);
   const rows = await db.query<R & { parent_key: string }>(

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CROSSING_IDS, GOVERNORATE_PCODES, LOCALITY_PCODES, convoyId, incidentId } from '../../kit/src/index.ts';
+import { CROSSING_IDS, GOVERNORATE_PCODES, LOCALITY_PCODES, canSee, convoyId, incidentId, markingFromRow, viewerOf, type MarkingRow, type Principal } from '../../kit/src/index.ts';
 import { security } from '../src/server.ts';
 import { REAL_INCIDENT_ID, REAL_ISR_OBSERVATION_ID } from '../src/data/seed.ts';
-import { startTestSubgraph, type TestSubgraph } from '../../../test/support/subgraph.ts';
+import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
 
 let subgraph: TestSubgraph;
 beforeAll(async () => {
@@ -11,6 +11,13 @@ beforeAll(async () => {
 afterAll(() => subgraph?.close());
 
 const SINCE = '2025-10-10T00:00:00Z';
+
+/** The ids among `ids` (in `table`) that the releasability rule, in code, withholds from `principal`. */
+async function withheldFrom(principal: Principal, table: string, ids: string[]): Promise<Set<string>> {
+  const rows = await subgraph.db.query<MarkingRow & { id: string }>(`SELECT * FROM ${table} WHERE id = ANY($1::text[])`, [ids]);
+  const viewer = viewerOf(principal);
+  return new Set(rows.filter((row) => !canSee(viewer, markingFromRow(row))).map((row) => row.id));
+}
 
 describe('security entities', () => {
   it('resolves SecurityIncident references, and null for an unknown incident id', async () => {
@@ -106,11 +113,15 @@ describe('security seed', () => {
       _entities(representations: [${CROSSING_IDS.map((id) => `{ __typename: "Crossing", id: "${id}" }`).join(', ')}]) { ... on Crossing { id closures(first: 200) { id } } }
     }`);
     expect(errors).toBeUndefined();
-    const nodes = data.all.edges.map((e: { node: any }) => e.node);
-    const synthetic = nodes.filter((n: any) => n.source === 'SYNTHETIC');
+    // What is seeded is counted in SQL; through GraphQL the test principal sees what is released to it.
+    const seeded = await subgraph.db.query<{ id: string; source: string }>('SELECT id, source FROM security_incident');
+    const synthetic = seeded.filter((row) => row.source === 'SYNTHETIC');
     expect(synthetic.length).toBeGreaterThanOrEqual(200);
-    expect(synthetic.map((n: any) => n.id)).toContain(incidentId(200));
+    expect(synthetic.map((row) => row.id)).toContain(incidentId(200));
+    const nodes = data.all.edges.map((e: { node: any }) => e.node);
+    const withheld = await withheldFrom(TEST_PRINCIPAL, 'security_incident', seeded.map((row) => row.id));
     expect(data.all.totalCount).toBe(nodes.length);
+    expect(nodes.length).toBe(seeded.length - withheld.size);
     for (const pcode of GOVERNORATE_PCODES) expect(nodes.some((n: any) => n.area.pcode.startsWith(pcode))).toBe(true);
     expect(new Set(nodes.map((n: any) => n.area.pcode)).size).toBeGreaterThan(LOCALITY_PCODES.length / 2);
     expect(new Set(nodes.map((n: any) => n.marking.classification))).toEqual(new Set(['UNCLASSIFIED', 'RESTRICTED', 'CONFIDENTIAL', 'SECRET']));
@@ -118,8 +129,11 @@ describe('security seed', () => {
     const onConvoys = nodes.filter((n: any) => n.convoy);
     expect(onConvoys.length).toBeGreaterThanOrEqual(20);
     for (const n of onConvoys) expect(n.affectsAid).toBe(true);
-    expect(data.reports.totalCount).toBeGreaterThanOrEqual(50);
-    expect(data.isr.totalCount).toBeGreaterThanOrEqual(6);
+    const count = async (table: string) => (await subgraph.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
+    expect(await count('ceasefire_violation_report')).toBeGreaterThanOrEqual(50);
+    expect(data.reports.totalCount).toBeGreaterThan(0);
+    expect(await count('isr_observation')).toBeGreaterThanOrEqual(6);
+    expect(data.isr.totalCount).toBeGreaterThan(0);
     for (const edge of data.isr.edges) expect(edge.node.marking.classification).toBe('SECRET');
     for (const crossing of data._entities) expect(crossing.closures.length, crossing.id).toBeGreaterThan(0);
   });
@@ -170,10 +184,15 @@ describe('security batching', () => {
         r: incidents,
       }),
     );
-    expect(result.errors).toBeUndefined();
-    expect(result.data._entities.map((i: { id: string }) => i.id)).toEqual(incidents.map((i) => i.id));
+    // The test principal (USA, SECRET) is not a recipient of every seeded incident: those come back null with FORBIDDEN.
+    const withheld = await withheldFrom(TEST_PRINCIPAL, 'security_incident', incidents.map((i) => i.id));
+    expect(withheld.size).toBeGreaterThan(0);
+    expect(result.data._entities.map((i: { id: string } | null) => i?.id ?? null)).toEqual(incidents.map((i) => (withheld.has(i.id) ? null : i.id)));
+    expect(result.errors?.map((e) => [e.path, e.extensions?.code])).toEqual(
+      incidents.flatMap((i, index) => (withheld.has(i.id) ? [[['_entities', index], 'FORBIDDEN']] : [])),
+    );
     expect(statements).toHaveLength(1);
-    expect(statements[0]).toMatch(/FROM security_incident WHERE id = ANY/);
+    expect(statements[0]).toMatch(/FROM security_incident t WHERE t\.id = ANY/);
   });
 
   it('resolves the six crossings (and 20 references in all) with closures and threat level in one statement per relation', async () => {
@@ -198,7 +217,7 @@ describe('security batching', () => {
     expect(result.data.ceasefireViolationReports.edges.some((e: any) => e.node.incident)).toBe(true);
     // One page, one count, one batch of linked incidents.
     expect(statements.filter((sql) => /ceasefire_violation_report/.test(sql))).toHaveLength(2);
-    expect(statements.filter((sql) => /FROM security_incident WHERE id = ANY/.test(sql))).toHaveLength(1);
+    expect(statements.filter((sql) => /FROM security_incident t WHERE t\.id = ANY/.test(sql))).toHaveLength(1);
     expect(statements).toHaveLength(3);
   });
 });

@@ -1,9 +1,14 @@
-import { DataLoader, historyByEntity, loaderFamily, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
+import { GraphQLError } from 'graphql';
+import { DataLoader, ErrorCode, historyByEntity, loaderFamily, viewerOf, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
 import { createRepository, type IncidentFilter, type ObservationFilter, type ViolationReportFilter, type Window } from './repository.ts';
 
-/** Per-request loaders, named by their key; each batch is one statement. */
-export function createLoaders(db: Database, _principal: Principal) {
-  const repository = createRepository(db);
+/**
+ * Per-request loaders, named by their key; each batch is one statement. The repository reads every marked table
+ * through the releasability rule for this request's principal, so nothing cached here outlives what it may see.
+ */
+export function createLoaders(db: Database, principal: Principal) {
+  const viewer = viewerOf(principal);
+  const repository = createRepository(db, viewer);
   return {
     incidentById: new DataLoader((ids: readonly string[]) => repository.incidentsById(ids)),
     incidentsByArea: loaderFamily(
@@ -36,3 +41,17 @@ export function createLoaders(db: Database, _principal: Principal) {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+/**
+ * A record reached through a link of a record the viewer sees (a report's or an observation's incident, a mutation's
+ * result) that is not released to the viewer reads as `null`, without saying that it exists. Asking for a record
+ * by key (`incident(id:)`, `_entities`) keeps the FORBIDDEN error of the kit's `selectVisibleByIds`.
+ */
+export async function unlessWithheld<T>(load: Promise<T>): Promise<T | null> {
+  try {
+    return await load;
+  } catch (error) {
+    if (error instanceof GraphQLError && error.extensions.code === ErrorCode.FORBIDDEN) return null;
+    throw error;
+  }
+}

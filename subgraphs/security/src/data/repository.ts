@@ -3,14 +3,16 @@ import {
   markingFromRow,
   oneByKey,
   provenanceFromRow,
-  selectByIds,
   selectPagesByParent,
+  selectVisibleByIds,
+  SqlParams,
+  visibleSql,
   type AccessMarking,
   type Conditions,
   type MarkingRow,
   type Page,
   type Queryable,
-  type SqlParams,
+  type Viewer,
 } from '../../../kit/src/index.ts';
 
 export interface SecurityIncident {
@@ -174,7 +176,11 @@ const toClosure = (r: Row): CrossingClosure => ({
   marking: markingFromRow(r as MarkingRow),
 });
 
-const map = <R, T>(rows: (R | null)[], to: (row: R) => T): (T | null)[] => rows.map((row) => (row === null ? null : to(row)));
+function map<R, T>(rows: (R | null)[], to: (row: R) => T): (T | null)[];
+function map<R, T>(rows: (R | null | Error)[], to: (row: R) => T): (T | null | Error)[];
+function map<R, T>(rows: (R | null | Error)[], to: (row: R) => T): (T | null | Error)[] {
+  return rows.map((row) => (row === null || row instanceof Error ? row : to(row as R))) as (T | null | Error)[];
+}
 
 /** A time window; either end may be open. */
 export interface Window {
@@ -239,11 +245,41 @@ const reportConditions = (filter: ViolationReportFilter): Conditions =>
 
 const observationConditions = (filter: ObservationFilter): Conditions => all(dayWindow('observed_on', filter), equal('platform', filter.platform));
 
-/** Every statement the security subgraph runs; each method is one statement for a whole batch. */
-export function createRepository(db: Queryable) {
+/**
+ * Every statement the security subgraph runs; each method is one statement for a whole batch. Every table here holds
+ * marked records (incidents, ceasefire violation reports, ISR observations, threat assessments, closures), and each is
+ * read only as far as it is released to `viewer`: the rule is part of the SQL, so pages, totals and the choice of the
+ * latest assessment only ever see what the caller may see.
+ */
+export function createRepository(db: Queryable, viewer: Viewer) {
+  /**
+   * Keyset pages continue after the record named by `after`; one not released to the viewer must not serve as a
+   * position (that would tell that it exists and roughly when it happened), so it is treated like an unknown id.
+   */
+  const afterReleased = (table: string, page: Page): Conditions => (params) =>
+    page.afterId === null ? [] : [`EXISTS (SELECT 1 FROM ${table} a WHERE a.id = ${params.add(page.afterId)} AND ${visibleSql(viewer, params, 'a')})`];
+
   return {
-    async incidentsById(ids: readonly string[]): Promise<(SecurityIncident | null)[]> {
-      return map(await selectByIds<Row & { id: string }>(db, 'security_incident', ids), toIncident);
+    /** By key: `null` for an unknown id, a FORBIDDEN error for an incident not released to the viewer. */
+    async incidentsById(ids: readonly string[]): Promise<(SecurityIncident | null | Error)[]> {
+      return map(await selectVisibleByIds<Row & { id: string }>(db, 'security_incident', 'SecurityIncident', ids, viewer), toIncident);
+    },
+
+    /** Whether an incident with this id exists and is released to the viewer (a withheld one is as good as unknown). */
+    async incidentReleased(tx: Queryable, id: string): Promise<boolean> {
+      const params = new SqlParams();
+      const rows = await tx.query(`SELECT 1 FROM security_incident t WHERE t.id = ${params.add(id)} AND ${visibleSql(viewer, params)}`, params.values);
+      return rows.length > 0;
+    },
+
+    /** The incident already recording a source's event id, and whether it is released to the viewer. */
+    async incidentBySourceEventId(tx: Queryable, sourceEventId: string): Promise<{ id: string; released: boolean } | null> {
+      const params = new SqlParams();
+      const [row] = await tx.query<{ id: string; released: boolean }>(
+        `SELECT t.id, ${visibleSql(viewer, params)} AS released FROM security_incident t WHERE t.source_event_id = ${params.add(sourceEventId)}`,
+        params.values,
+      );
+      return row ?? null;
     },
 
     /** Pages of incidents under each area P-code (prefix match); the key `''` matches every incident. */
@@ -255,7 +291,8 @@ export function createRepository(db: Queryable) {
         keys: pcodes,
         orderColumn: 'event_date',
         page,
-        where: incidentConditions(filter),
+        visibleTo: viewer,
+        where: all(incidentConditions(filter), afterReleased('security_incident', page)),
       });
       return pages.map((rows) => rows.map(toIncident));
     },
@@ -266,6 +303,7 @@ export function createRepository(db: Queryable) {
         parentColumn: 'area_pcode',
         match: 'prefix',
         keys: [filter.areaPcode ?? ''],
+        visibleTo: viewer,
         where: incidentConditions(filter),
       });
       return total;
@@ -279,12 +317,15 @@ export function createRepository(db: Queryable) {
         keys: convoyIds,
         orderColumn: 'event_date',
         page,
+        visibleTo: viewer,
+        where: afterReleased('security_incident', page),
       });
       return pages.map((rows) => rows.map(toIncident));
     },
 
-    async violationReportsById(ids: readonly string[]): Promise<(CeasefireViolationReport | null)[]> {
-      return map(await selectByIds<Row & { id: string }>(db, 'ceasefire_violation_report', ids), toViolationReport);
+    /** By key: `null` for an unknown id, a FORBIDDEN error for a report not released to the viewer. */
+    async violationReportsById(ids: readonly string[]): Promise<(CeasefireViolationReport | null | Error)[]> {
+      return map(await selectVisibleByIds<Row & { id: string }>(db, 'ceasefire_violation_report', 'CeasefireViolationReport', ids, viewer), toViolationReport);
     },
 
     async violationReportsByArea(pcodes: readonly string[], filter: ViolationReportFilter, page: Page): Promise<CeasefireViolationReport[][]> {
@@ -295,7 +336,8 @@ export function createRepository(db: Queryable) {
         keys: pcodes,
         orderColumn: 'occurred_at',
         page,
-        where: reportConditions(filter),
+        visibleTo: viewer,
+        where: all(reportConditions(filter), afterReleased('ceasefire_violation_report', page)),
       });
       return pages.map((rows) => rows.map(toViolationReport));
     },
@@ -306,13 +348,15 @@ export function createRepository(db: Queryable) {
         parentColumn: 'area_pcode',
         match: 'prefix',
         keys: [filter.areaPcode ?? ''],
+        visibleTo: viewer,
         where: reportConditions(filter),
       });
       return total;
     },
 
-    async observationsById(ids: readonly string[]): Promise<(IsrObservation | null)[]> {
-      return map(await selectByIds<Row & { id: string }>(db, 'isr_observation', ids), toObservation);
+    /** By key: `null` for an unknown id, a FORBIDDEN error for an observation not released to the viewer (SECRET, so never for one cleared lower). */
+    async observationsById(ids: readonly string[]): Promise<(IsrObservation | null | Error)[]> {
+      return map(await selectVisibleByIds<Row & { id: string }>(db, 'isr_observation', 'IsrObservation', ids, viewer), toObservation);
     },
 
     async observationsByArea(pcodes: readonly string[], filter: ObservationFilter, page: Page): Promise<IsrObservation[][]> {
@@ -323,7 +367,8 @@ export function createRepository(db: Queryable) {
         keys: pcodes,
         orderColumn: 'observed_on',
         page,
-        where: observationConditions(filter),
+        visibleTo: viewer,
+        where: all(observationConditions(filter), afterReleased('isr_observation', page)),
       });
       return pages.map((rows) => rows.map(toObservation));
     },
@@ -334,30 +379,40 @@ export function createRepository(db: Queryable) {
         parentColumn: 'area_pcode',
         match: 'prefix',
         keys: [filter.areaPcode ?? ''],
+        visibleTo: viewer,
         where: observationConditions(filter),
       });
       return total;
     },
 
     /**
-     * The most recent assessment covering each area: its own or one of an area above it (whose P-code is a prefix
-     * of the area's); on the same date the most specific area wins.
+     * The most recent assessment released to the viewer covering each area: its own or one of an area above it
+     * (whose P-code is a prefix of the area's); on the same date the most specific area wins. Assessments the viewer
+     * may not see are skipped in SQL, so a withheld newer assessment neither shows nor shifts the choice.
      */
     async latestAssessmentByArea(pcodes: readonly string[]): Promise<(ThreatAssessment | null)[]> {
+      const params = new SqlParams();
+      const keys = params.add(pcodes);
       const rows = await db.query<Row>(
         `SELECT DISTINCT ON (k.key) k.key, t.*
-           FROM unnest($1::text[]) AS k(key)
+           FROM unnest(${keys}::text[]) AS k(key)
            JOIN threat_assessment t ON t.area_pcode IS NOT NULL AND starts_with(k.key, t.area_pcode)
+          WHERE ${visibleSql(viewer, params)}
           ORDER BY k.key, t.as_of DESC, length(t.area_pcode) DESC, t.id DESC`,
-        [pcodes],
+        params.values,
       );
       return map(oneByKey(pcodes, rows, (row) => row.key as string), toAssessment);
     },
 
+    /** The most recent assessment of each crossing released to the viewer. */
     async latestAssessmentByCrossing(crossingIds: readonly string[]): Promise<(ThreatAssessment | null)[]> {
+      const params = new SqlParams();
+      const keys = params.add(crossingIds);
       const rows = await db.query<Row>(
-        `SELECT DISTINCT ON (crossing_id) * FROM threat_assessment WHERE crossing_id = ANY($1::text[]) ORDER BY crossing_id, as_of DESC, id DESC`,
-        [crossingIds],
+        `SELECT DISTINCT ON (t.crossing_id) t.* FROM threat_assessment t
+          WHERE t.crossing_id = ANY(${keys}::text[]) AND ${visibleSql(viewer, params)}
+          ORDER BY t.crossing_id, t.as_of DESC, t.id DESC`,
+        params.values,
       );
       return map(oneByKey(crossingIds, rows, (row) => row.crossing_id as string), toAssessment);
     },
@@ -371,10 +426,14 @@ export function createRepository(db: Queryable) {
         keys: crossingIds,
         orderColumn: 'starts_at',
         page,
-        where: (params) => [
-          ...(window.since ? [`(t.ends_at IS NULL OR t.ends_at > ${instant(params, window.since)})`] : []),
-          ...(window.until ? [`t.starts_at < ${instant(params, window.until)}`] : []),
-        ],
+        visibleTo: viewer,
+        where: all(
+          (params) => [
+            ...(window.since ? [`(t.ends_at IS NULL OR t.ends_at > ${instant(params, window.since)})`] : []),
+            ...(window.until ? [`t.starts_at < ${instant(params, window.until)}`] : []),
+          ],
+          afterReleased('crossing_closure', page),
+        ),
       });
       return pages.map((rows) => rows.map(toClosure));
     },

@@ -5,11 +5,10 @@ import {
   UserErrors,
   validateMarking,
   type AccessMarking,
-  type Queryable,
   type Resolvers,
   type UserError,
 } from '../../../kit/src/index.ts';
-import type { Loaders } from '../data/loaders.ts';
+import { unlessWithheld, type Loaders } from '../data/loaders.ts';
 import { GAZA_PCODES } from '../data/geography.ts';
 import { CEASEFIRE_DATE, coordinatesProblem, eventDateProblem, occurredAtProblem, subEventTypeProblem } from '../data/rules.ts';
 
@@ -145,10 +144,6 @@ function validateViolation(input: ReportViolationInput): UserError[] {
   return errors;
 }
 
-async function incidentExists(tx: Queryable, id: string): Promise<boolean> {
-  return (await tx.query('SELECT 1 FROM security_incident WHERE id = $1', [id])).length > 0;
-}
-
 export const Mutation: Resolvers<Loaders>['Mutation'] = {
   async reportIncident(_root, { input, idempotencyKey }: Args<ReportIncidentInput>, { db, principal, requestId, loaders }) {
     const outcome = await performMutation(db, { principal, requestId }, {
@@ -160,11 +155,11 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
       async write(writer, tx) {
         const sourceEventId = trimmed(input.sourceEventId);
         if (sourceEventId) {
-          const [taken] = await tx.query<{ id: string }>('SELECT id FROM security_incident WHERE source_event_id = $1', [sourceEventId]);
+          // The event id is unique across all incidents, released to the writer or not; a withheld one is not named.
+          const taken = await loaders.repository.incidentBySourceEventId(tx, sourceEventId);
           if (taken) {
-            throw new UserErrors([
-              { field: ['input', 'sourceEventId'], code: 'DUPLICATE', message: `Incident ${taken.id} already records the source's event ${sourceEventId}` },
-            ]);
+            const which = taken.released ? `Incident ${taken.id}` : 'Another incident';
+            throw new UserErrors([{ field: ['input', 'sourceEventId'], code: 'DUPLICATE', message: `${which} already records the source's event ${sourceEventId}` }]);
           }
         }
         const row = await writer.create('security_incident', 'SecurityIncident', {
@@ -195,7 +190,8 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
       },
     });
     return {
-      incident: outcome.ref ? await loaders.incidentById.clear(outcome.ref.id).load(outcome.ref.id) : null,
+      // Null as well when the marking given does not release the incident to its writer.
+      incident: outcome.ref ? await unlessWithheld(loaders.incidentById.clear(outcome.ref.id).load(outcome.ref.id)) : null,
       userErrors: outcome.userErrors,
     };
   },
@@ -212,7 +208,11 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         if (input.version < 1) errors.push({ field: ['input', 'version'], code: 'INVALID', message: 'A version is 1 or more: give the version you last read' });
         return errors;
       },
-      async write(writer) {
+      async write(writer, tx) {
+        // An incident not released to the editor cannot be changed by them, and is refused exactly like an unknown id.
+        if (!(await loaders.repository.incidentReleased(tx, input.id))) {
+          throw new UserErrors([{ field: ['input', 'id'], code: 'NOT_FOUND', message: `No SecurityIncident has the id "${input.id}"` }]);
+        }
         const row = await writer.update('security_incident', 'SecurityIncident', input.id, input.version, {
           verification: input.verification,
           verification_note: input.note.trim(),
@@ -221,7 +221,8 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
       },
     });
     return {
-      incident: outcome.ref ? await loaders.incidentById.clear(outcome.ref.id).load(outcome.ref.id) : null,
+      // Null as well when the marking given does not release the incident to its writer.
+      incident: outcome.ref ? await unlessWithheld(loaders.incidentById.clear(outcome.ref.id).load(outcome.ref.id)) : null,
       userErrors: outcome.userErrors,
     };
   },
@@ -235,7 +236,8 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
       validate: () => validateViolation(input),
       async write(writer, tx) {
         const incidentId = trimmed(input.incidentId);
-        if (incidentId && !(await incidentExists(tx, incidentId))) {
+        // Only an incident released to the writer may be linked; a withheld one is refused like an unknown id.
+        if (incidentId && !(await loaders.repository.incidentReleased(tx, incidentId))) {
           throw new UserErrors([{ field: ['input', 'incidentId'], code: 'UNKNOWN_REFERENCE', message: `No security incident has the id "${incidentId}"` }]);
         }
         const row = await writer.create('ceasefire_violation_report', 'CeasefireViolationReport', {
@@ -257,7 +259,7 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
       },
     });
     return {
-      ceasefireViolationReport: outcome.ref ? await loaders.violationReportById.clear(outcome.ref.id).load(outcome.ref.id) : null,
+      ceasefireViolationReport: outcome.ref ? await unlessWithheld(loaders.violationReportById.clear(outcome.ref.id).load(outcome.ref.id)) : null,
       userErrors: outcome.userErrors,
     };
   },

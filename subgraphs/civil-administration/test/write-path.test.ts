@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { civilAdministration } from '../src/server.ts';
-import { startTestSubgraph, type TestSubgraph } from '../../../test/support/subgraph.ts';
-import { authorizeWrite, DEVELOPMENT_PRINCIPAL, type Principal } from '../../kit/src/index.ts';
+import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
+import { authorizeWrite, canSee, markingFromRow, viewerOf, type MarkingRow, type Principal } from '../../kit/src/index.ts';
 
 let subgraph: TestSubgraph;
 beforeAll(async () => {
@@ -151,9 +151,24 @@ describe('recordPopulationMovement and recordServiceStatus', () => {
   });
 });
 
+describe('editing withheld records', () => {
+  it('answers an edit of a site not released to the editor exactly like an unknown id, and changes nothing', async () => {
+    const gbrEditor: Principal = { ...TEST_PRINCIPAL, subject: 'gbr-ca-editor', nation: 'GBR', clearance: 'RESTRICTED', scopes: ['write:civil-administration'] };
+    const rows = await subgraph.db.query<MarkingRow & { id: string; version: number; individuals: number }>('SELECT * FROM displacement_site ORDER BY id');
+    const hidden = rows.find((row) => !canSee(viewerOf(gbrEditor), markingFromRow(row)))!;
+    expect(hidden).toBeDefined();
+    const { data } = await subgraph.execute(UPSERT_SITE, { input: { ...SITE, id: hidden.id, version: hidden.version } }, gbrEditor);
+    expect(data.upsertDisplacementSite.userErrors).toEqual([
+      { field: ['input', 'id'], code: 'NOT_FOUND', message: `No DisplacementSite has the id "${hidden.id}"` },
+    ]);
+    const [after] = await subgraph.db.query<{ individuals: number }>('SELECT individuals FROM displacement_site WHERE id = $1', [hidden.id]);
+    expect(after.individuals).toBe(hidden.individuals);
+  });
+});
+
 describe('write authorization', () => {
   it('lets only principals with write:<group> write that group’s records', () => {
-    const securityEditor: Principal = { ...DEVELOPMENT_PRINCIPAL, subject: 'gbr-security-editor', scopes: ['write:security'] };
+    const securityEditor: Principal = { ...TEST_PRINCIPAL, subject: 'gbr-security-editor', scopes: ['write:security'] };
     expect(() => authorizeWrite(securityEditor, 'security')).not.toThrow();
     expect(() => authorizeWrite(securityEditor, 'civil-administration')).toThrow(/write:civil-administration/);
     try {

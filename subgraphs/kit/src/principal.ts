@@ -1,8 +1,8 @@
 import type { Classification } from './marking.ts';
 
 /**
- * Who is asking. Every resolver and repository receives the principal through the request context, so access
- * decisions can be added in one place without reshaping resolvers.
+ * Who is asking: authenticated at the gateway, forwarded to subgraphs in a signed header (principal-token.ts), and
+ * handed to every resolver and repository through the request context.
  */
 export interface Principal {
   readonly subject: string;
@@ -17,19 +17,3 @@ export interface Principal {
   /** Whether the principal is a CMCC participant (member of the `CMCC` group code, may read TLP:GREEN). */
   readonly participant: boolean;
 }
-
-/**
- * The principal of a request before authentication exists: a named development identity, so that provenance of
- * writes already says "development" rather than nothing.
- */
-export const DEVELOPMENT_PRINCIPAL: Principal = Object.freeze({
-  subject: 'development',
-  nation: null,
-  organization: 'CMCC',
-  workingGroups: Object.freeze([]),
-  roles: Object.freeze(['development']),
-  // Until authentication exists, development may edit every group's records.
-  scopes: Object.freeze(['write:civil-administration', 'write:humanitarian', 'write:security', 'write:engineering']),
-  clearance: 'UNCLASSIFIED',
-  participant: true,
-});

@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import {
   markingColumns,
   performMutation,
+  SqlParams,
+  viewerOf,
+  visibleSql,
+  type Viewer,
   UserErrors,
   validateMarking,
   type AccessMarking,
@@ -19,6 +23,16 @@ const LONGITUDE = [34.2, 34.6] as const;
 interface Args<I> {
   input: I;
   idempotencyKey?: string | null;
+}
+
+/**
+ * An editor changes only records released to them: a withheld record is answered exactly like a missing one, so the
+ * refusal reveals nothing about it.
+ */
+async function requireReleased(tx: Queryable, table: string, entityType: string, id: string, viewer: Viewer): Promise<void> {
+  const params = new SqlParams();
+  const found = await tx.query(`SELECT 1 FROM ${table} t WHERE t.id = ${params.add(id)} AND ${visibleSql(viewer, params)}`, params.values);
+  if (found.length === 0) throw new UserErrors([{ field: ['input', 'id'], code: 'NOT_FOUND', message: `No ${entityType} has the id "${id}"` }]);
 }
 
 async function requireArea(tx: Queryable, pcode: string): Promise<void> {
@@ -146,6 +160,7 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
           as_of: input.asOf,
           ...markingColumns(input.marking),
         };
+        if (input.id) await requireReleased(tx, 'displacement_site', 'DisplacementSite', input.id, viewerOf(principal));
         const row = input.id
           ? await writer.update('displacement_site', 'DisplacementSite', input.id, input.version ?? null, values)
           : await writer.create('displacement_site', 'DisplacementSite', { id: `SITE-${randomUUID()}`, ...values });
@@ -176,6 +191,7 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
           ...markingColumns(input.marking),
         };
         const exists = (await tx.query('SELECT 1 FROM facility_service_status WHERE id = $1', [input.facilityId])).length > 0;
+        if (exists) await requireReleased(tx, 'facility_service_status', 'ServiceStatus', input.facilityId, viewerOf(principal));
         if (exists && input.version == null) {
           throw new UserErrors([{ field: ['input', 'version'], code: 'REQUIRED', message: 'This facility has a status already: give the version you last read' }]);
         }

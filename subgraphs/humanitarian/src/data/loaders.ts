@@ -1,9 +1,13 @@
-import { DataLoader, historyByEntity, loaderFamily, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
+import { DataLoader, historyByEntity, loaderFamily, viewerOf, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
 import { createRepository, type ActivityFilter, type ConvoyFilter, type DeliveryPeriod, type ReportFilter } from './repository.ts';
 
-/** Per-request loaders, named by their key; each batch is one statement. */
-export function createLoaders(db: Database, _principal: Principal) {
-  const repository = createRepository(db);
+/**
+ * Per-request loaders, named by their key; each batch is one statement. Every statement on a marked table applies
+ * the releasability rule for this request's principal (`viewerOf(principal)`).
+ */
+export function createLoaders(db: Database, principal: Principal) {
+  const viewer = viewerOf(principal);
+  const repository = createRepository(db, viewer);
   return {
     organizationById: new DataLoader((ids: readonly string[]) => repository.organizationsById(ids)),
     organizationsByConvoy: new DataLoader((ids: readonly string[]) => repository.organizationsByConvoy(ids)),
@@ -41,6 +45,7 @@ export function createLoaders(db: Database, _principal: Principal) {
     /** Change history by record id, one loader per entity type (CrossingDailyReport, Convoy, TruckConsignment, Activity). */
     historyOf: loaderFamily((entityType: string) => new DataLoader((ids: readonly string[]) => historyByEntity(db, entityType, ids))),
     repository,
+    viewer,
   };
 }
 

@@ -1,15 +1,19 @@
 import {
   countByParent,
+  forbidden,
   manyByKey,
   markingFromRow,
   selectByIds,
   selectPagesByParent,
+  selectVisibleByIds,
+  SqlParams,
+  visibleSql,
   type AccessMarking,
   type MarkingRow,
   provenanceFromRow,
   type Page,
   type Queryable,
-  type SqlParams,
+  type Viewer,
 } from '../../../kit/src/index.ts';
 
 /** How a record entered the graph and who last changed it (the GraphQL `Provenance` type). */
@@ -281,7 +285,11 @@ const hxlTagsOf = (value: unknown): HxlFieldTag[] =>
         .map(([field, tag]) => ({ field, tag }))
     : [];
 
-const map = <R, T>(rows: (R | null)[], to: (row: R) => T): (T | null)[] => rows.map((row) => (row === null ? null : to(row)));
+function map<R, T>(rows: (R | null)[], to: (row: R) => T): (T | null)[];
+function map<R, T>(rows: (R | null | Error)[], to: (row: R) => T): (T | null | Error)[];
+function map<R, T>(rows: (R | null | Error)[], to: (row: R) => T): (T | null | Error)[] {
+  return rows.map((row) => (row === null || row instanceof Error ? row : to(row as R))) as (T | null | Error)[];
+}
 const round2 = (value: number): number => Math.round(value * 100) / 100;
 
 const convoyConditions = (filter: ConvoyFilter) => (params: SqlParams): string[] => [
@@ -297,8 +305,14 @@ const activityConditions = (filter: ActivityFilter) => (params: SqlParams): stri
   ...(filter.status ? [`t.status = ${params.add(filter.status)}`] : []),
 ];
 
-/** Every statement the humanitarian subgraph runs; each method is one statement for a whole batch. */
-export function createRepository(db: Queryable) {
+/**
+ * Every statement the humanitarian subgraph runs; each method is one statement for a whole batch. Marked records
+ * (crossing daily reports, convoys, activities, reported aid figures) are read only as far as they are released to
+ * `viewer`, and truck consignments only as far as their convoy is: the rule is part of the SQL, so pages, totals and
+ * the sums of `Area.aidDeliveries` count only what the caller may see. Organisations and crossings are unmarked
+ * reference data, visible to every authenticated principal.
+ */
+export function createRepository(db: Queryable, viewer: Viewer) {
   const activityPages = async (column: string, match: 'equal' | 'prefix', keys: readonly string[], filter: ActivityFilter | null, page: Page) => {
     const pages = await selectPagesByParent<Row>(db, {
       table: 'activity',
@@ -307,6 +321,7 @@ export function createRepository(db: Queryable) {
       keys,
       orderColumn: 'start_date',
       page,
+      visibleTo: viewer,
       where: filter ? activityConditions(filter) : undefined,
     });
     return pages.map((rows) => rows.map(toActivity));
@@ -348,6 +363,7 @@ export function createRepository(db: Queryable) {
         keys: crossingIds,
         orderColumn: 'date',
         page,
+        visibleTo: viewer,
         where: (params) => [
           ...(filter.since ? [`t.date >= (${params.add(filter.since)}::timestamptz AT TIME ZONE 'UTC')::date`] : []),
           ...(filter.until ? [`t.date < (${params.add(filter.until)}::timestamptz AT TIME ZONE 'UTC')::date`] : []),
@@ -356,12 +372,14 @@ export function createRepository(db: Queryable) {
       return pages.map((rows) => rows.map(toReport));
     },
 
-    async reportsById(ids: readonly string[]): Promise<(CrossingDailyReport | null)[]> {
-      return map(await selectByIds<Row & { id: string }>(db, 'crossing_daily_report', ids), toReport);
+    /** Reports by id: null for an unknown id, a FORBIDDEN error for one not released to the viewer. */
+    async reportsById(ids: readonly string[]): Promise<(CrossingDailyReport | null | Error)[]> {
+      return map(await selectVisibleByIds<Row & { id: string }>(db, 'crossing_daily_report', 'CrossingDailyReport', ids, viewer), toReport);
     },
 
-    async convoysById(ids: readonly string[]): Promise<(Convoy | null)[]> {
-      return map(await selectByIds<Row & { id: string }>(db, 'convoy', ids), toConvoy);
+    /** Convoys by id (`convoy`, `__resolveReference`): null for an unknown id, a FORBIDDEN error for one withheld. */
+    async convoysById(ids: readonly string[]): Promise<(Convoy | null | Error)[]> {
+      return map(await selectVisibleByIds<Row & { id: string }>(db, 'convoy', 'Convoy', ids, viewer), toConvoy);
     },
 
     /** One page of convoys per destination (prefix match; `''` means every destination). */
@@ -373,6 +391,7 @@ export function createRepository(db: Queryable) {
         keys: pcodes,
         orderColumn: 'planned_start',
         page,
+        visibleTo: viewer,
         where: convoyConditions(filter),
       });
       return pages.map((rows) => rows.map(toConvoy));
@@ -384,15 +403,34 @@ export function createRepository(db: Queryable) {
         parentColumn: 'destination_pcode',
         match: 'prefix',
         keys: [filter.destinationPcode ?? ''],
+        visibleTo: viewer,
         where: convoyConditions(filter),
       });
       return total;
     },
 
-    async consignmentsById(ids: readonly string[]): Promise<(TruckConsignment | null)[]> {
-      return map(await selectByIds<Row & { id: string }>(db, 'truck_consignment', ids), toConsignment);
+    /**
+     * Consignments by id: null for an unknown id, a FORBIDDEN error for one whose convoy is not released to the
+     * viewer (a consignment is covered by its convoy's marking).
+     */
+    async consignmentsById(ids: readonly string[]): Promise<(TruckConsignment | null | Error)[]> {
+      const params = new SqlParams();
+      const idList = params.add(ids);
+      const rows = await db.query<Row>(
+        `SELECT c.*, ${visibleSql(viewer, params, 'v')} AS released__
+         FROM truck_consignment c JOIN convoy v ON v.id = c.convoy_id WHERE c.id = ANY(${idList}::text[])`,
+        params.values,
+      );
+      const byId = new Map(rows.map((row) => [row.id as string, row]));
+      return ids.map((id) => {
+        const row = byId.get(id);
+        if (!row) return null;
+        if (!row.released__) return forbidden(`TruckConsignment ${id} is not released to you (it is covered by its convoy's marking)`);
+        return toConsignment(row);
+      });
     },
 
+    /** The consignments of convoys the caller can already see (the convoy was read through the rule). */
     async consignmentsByConvoy(convoyIds: readonly string[], page: Page): Promise<TruckConsignment[][]> {
       const pages = await selectPagesByParent<Row>(db, {
         table: 'truck_consignment',
@@ -407,9 +445,14 @@ export function createRepository(db: Queryable) {
 
     /**
      * Consignments DELIVERED within [since, until) to each area or an area below it, as one statement grouped by
-     * area, source and cargo category. Totals are added up within a source only, never across sources.
+     * area, source and cargo category. Totals are added up within a source only, never across sources. Only
+     * consignments of convoys released to the viewer are summed (the convoy's marking covers its consignments).
      */
     async deliveriesByArea(pcodes: readonly string[], period: DeliveryPeriod): Promise<AidDeliverySummary[]> {
+      const params = new SqlParams();
+      params.add(pcodes);
+      params.add(period.since);
+      params.add(period.until);
       const rows = await db.query<Row>(
         `SELECT k.key AS area_key, c.source, c.cargo_category, count(*)::int AS trucks, sum(c.tonnes) AS tonnes,
                 sum(c.pallets)::int AS pallets, max(c.stage_at) AS as_of
@@ -417,9 +460,10 @@ export function createRepository(db: Queryable) {
          JOIN convoy v ON starts_with(v.destination_pcode, k.key)
          JOIN truck_consignment c ON c.convoy_id = v.id
          WHERE c.stage = 'DELIVERED' AND c.stage_at >= $2::timestamptz AND ($3::timestamptz IS NULL OR c.stage_at < $3::timestamptz)
+           AND ${visibleSql(viewer, params, 'v')}
          GROUP BY k.key, c.source, c.cargo_category
          ORDER BY k.key, c.source, tonnes DESC, c.cargo_category`,
-        [pcodes, period.since, period.until],
+        params.values,
       );
       return manyByKey(pcodes, rows, (row) => row.area_key as string).map((areaRows, index) => {
         const bySource = new Map<string, AidDeliveryFigures>();
@@ -451,6 +495,7 @@ export function createRepository(db: Queryable) {
         parentColumn: 'area_pcode',
         match: 'prefix',
         keys: [filter.areaPcode ?? ''],
+        visibleTo: viewer,
         where: activityConditions(filter),
       });
       return total;
@@ -464,6 +509,7 @@ export function createRepository(db: Queryable) {
         keys: [''],
         orderColumn: 'as_of',
         page,
+        visibleTo: viewer,
         where: (params) => (source ? [`t.source = ${params.add(source)}`] : []),
       });
       return rows.map(toFigure);
@@ -475,6 +521,7 @@ export function createRepository(db: Queryable) {
         parentColumn: 'area_pcode',
         match: 'prefix',
         keys: [''],
+        visibleTo: viewer,
         where: (params) => (source ? [`t.source = ${params.add(source)}`] : []),
       });
       return total;
@@ -483,6 +530,34 @@ export function createRepository(db: Queryable) {
 }
 
 export type Repository = ReturnType<typeof createRepository>;
+
+/**
+ * Reads one record a write is about to change, through the releasability rule, and locks it until the transaction
+ * ends: `missing` when no row matches, `withheld` when the viewer may not see it (for `truck_consignment`: may not see
+ * its convoy, whose marking covers it), else the row. Writes refuse a withheld record with FORBIDDEN before looking at
+ * its state, so a write never tells what a read would not (its status, version or who last changed it).
+ */
+export async function lockVisible(
+  tx: Queryable,
+  viewer: Viewer,
+  table: 'convoy' | 'truck_consignment' | 'crossing_daily_report',
+  where: Record<string, unknown>,
+): Promise<Row | 'missing' | 'withheld'> {
+  const params = new SqlParams();
+  const conditions = Object.entries(where).map(([column, value]) => `t.${column} = ${params.add(value)}`);
+  const consignment = table === 'truck_consignment';
+  const [row] = await tx.query<Row>(
+    `SELECT t.*, ${visibleSql(viewer, params, consignment ? 'v' : 't')} AS released__
+     FROM ${table} t ${consignment ? 'JOIN convoy v ON v.id = t.convoy_id' : ''}
+     WHERE ${conditions.join(' AND ')} FOR UPDATE OF t`,
+    params.values,
+  );
+  if (!row) return 'missing';
+  if (!row.released__) return 'withheld';
+  const { released__: _released, ...record } = row;
+  return record;
+}
+
 
 /**
  * An activity as one row of an HXL-tagged 3W table (the format partners send it in), so it can be exported again

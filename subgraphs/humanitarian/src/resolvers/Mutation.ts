@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  forbidden,
   KNOWN_PCODES,
   markingColumns,
   performMutation,
@@ -9,9 +10,10 @@ import {
   type Queryable,
   type Resolvers,
   type UserError,
+  type Viewer,
 } from '../../../kit/src/index.ts';
 import type { Loaders } from '../data/loaders.ts';
-import { crossingReportId } from '../data/repository.ts';
+import { crossingReportId, lockVisible } from '../data/repository.ts';
 import { consignmentTransitionProblem, convoyTransitionProblem, type ConsignmentStage, type ConvoyStatus } from './transitions.ts';
 
 const GROUP = 'humanitarian';
@@ -89,12 +91,24 @@ function checkNotFuture(value: Date, path: string[], errors: UserError[], what: 
   if (value.getTime() > Date.now() + CLOCK_SKEW_MS) errors.push({ field: path, code: 'INVALID', message: `${what} is recorded once it has happened; ${value.toISOString()} is in the future` });
 }
 
-/** Reads a record and locks it for the rest of the transaction, so its checks hold until the write. */
-async function lockRecord(tx: Queryable, table: string, id: string, path: string[], what: string): Promise<Row> {
-  const [row] = await tx.query<Row>(`SELECT * FROM ${table} WHERE id = $1 FOR UPDATE`, [id]);
-  if (!row) throw new UserErrors([{ field: path, code: 'NOT_FOUND', message: `No ${what} has the id "${id}"` }]);
+/**
+ * Reads a record through the releasability rule and locks it for the rest of the transaction, so its checks hold
+ * until the write. A record not released to the editor (for a consignment: whose convoy is not) is refused with
+ * FORBIDDEN, as reading it by key would be, before anything about its state is told or changed.
+ */
+async function lockRecord(tx: Queryable, viewer: Viewer, table: 'convoy' | 'truck_consignment', id: string, path: string[], what: string): Promise<Row> {
+  const row = await lockVisible(tx, viewer, table, { id });
+  if (row === 'missing') throw new UserErrors([{ field: path, code: 'NOT_FOUND', message: `No ${what} has the id "${id}"` }]);
+  if (row === 'withheld') throw forbidden(`The ${what} ${id} is not released to you, so you cannot change it`);
   return row;
 }
+
+/**
+ * The record a mutation wrote, read back through the releasability rule: a record the editor marked so that they
+ * may not see it themselves comes back as a FORBIDDEN error on the payload's record field (null, with the write done
+ * and `userErrors` empty) rather than failing the whole mutation.
+ */
+const readBack = <T>(load: Promise<T>): Promise<T | Error> => load.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
 
 async function requireCrossing(tx: Queryable, id: string): Promise<Row> {
   const [crossing] = await tx.query<Row>('SELECT id, name, status, allowed_traffic FROM crossing WHERE id = $1', [id]);
@@ -139,12 +153,13 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
           note: input.note?.trim() || null,
           ...markingColumns(input.marking),
         };
-        // Found by its natural key (crossing, day, source), whatever id an older import gave it.
-        const [existing] = await tx.query<Row>('SELECT id, version FROM crossing_daily_report WHERE crossing_id = $1 AND date = $2 AND source = $3', [
-          input.crossingId,
-          input.date,
-          input.source,
-        ]);
+        // Found by its natural key (crossing, day, source), whatever id an older import gave it; a report not released
+        // to the editor is neither corrected nor described.
+        const found = await lockVisible(tx, loaders.viewer, 'crossing_daily_report', { crossing_id: input.crossingId, date: input.date, source: input.source });
+        if (found === 'withheld') {
+          throw forbidden(`A ${input.source} report for ${input.crossingId} on ${input.date} exists and is not released to you, so you cannot correct it`);
+        }
+        const existing = found === 'missing' ? null : found;
         if (!existing) {
           if (input.version != null) {
             throw new UserErrors([{ field: field('version'), code: 'NOT_FOUND', message: `There is no ${input.source} report for ${input.crossingId} on ${input.date} to correct; omit the version to record it` }]);
@@ -172,7 +187,7 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
       },
     });
     return {
-      crossingDailyReport: outcome.ref ? await loaders.reportById.clear(outcome.ref.id).load(outcome.ref.id) : null,
+      crossingDailyReport: outcome.ref ? await readBack(loaders.reportById.clear(outcome.ref.id).load(outcome.ref.id)) : null,
       userErrors: outcome.userErrors,
     };
   },
@@ -257,7 +272,7 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
       },
     });
     return {
-      convoy: outcome.ref ? await loaders.convoyById.clear(outcome.ref.id).load(outcome.ref.id) : null,
+      convoy: outcome.ref ? await readBack(loaders.convoyById.clear(outcome.ref.id).load(outcome.ref.id)) : null,
       userErrors: outcome.userErrors,
     };
   },
@@ -285,7 +300,7 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         return errors;
       },
       async write(writer, tx) {
-        const current = await lockRecord(tx, 'convoy', input.convoyId, field('convoyId'), 'convoy');
+        const current = await lockRecord(tx, loaders.viewer, 'convoy', input.convoyId, field('convoyId'), 'convoy');
         // A stale version is refused with CONFLICT by the writer below, before the transition is judged on a state
         // the caller has not seen.
         if (current.version === input.version) {
@@ -312,7 +327,7 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
       },
     });
     return {
-      convoy: outcome.ref ? await loaders.convoyById.clear(outcome.ref.id).load(outcome.ref.id) : null,
+      convoy: outcome.ref ? await readBack(loaders.convoyById.clear(outcome.ref.id).load(outcome.ref.id)) : null,
       userErrors: outcome.userErrors,
     };
   },
@@ -332,7 +347,7 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
       },
       async write(writer, tx) {
         // Locking the convoy numbers its consignments one at a time: CONVOY-0001-T01, -T02, ...
-        const convoy = await lockRecord(tx, 'convoy', input.convoyId, field('convoyId'), 'convoy');
+        const convoy = await lockRecord(tx, loaders.viewer, 'convoy', input.convoyId, field('convoyId'), 'convoy');
         if (!CARGO_CONVOYS.has(convoy.type)) {
           throw new UserErrors([{ field: field('convoyId'), code: 'INVALID', message: `${convoy.id} is an ${convoy.type} convoy, which carries no cargo` }]);
         }
@@ -354,7 +369,7 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
       },
     });
     return {
-      consignment: outcome.ref ? await loaders.consignmentById.clear(outcome.ref.id).load(outcome.ref.id) : null,
+      consignment: outcome.ref ? await readBack(loaders.consignmentById.clear(outcome.ref.id).load(outcome.ref.id)) : null,
       userErrors: outcome.userErrors,
     };
   },
@@ -371,7 +386,7 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         return errors;
       },
       async write(writer, tx) {
-        const current = await lockRecord(tx, 'truck_consignment', input.consignmentId, field('consignmentId'), 'truck consignment');
+        const current = await lockRecord(tx, loaders.viewer, 'truck_consignment', input.consignmentId, field('consignmentId'), 'truck consignment');
         if (current.version === input.version) {
           const problem = consignmentTransitionProblem(current.stage, input.stage);
           if (problem) throw new UserErrors([{ field: field('stage'), code: 'INVALID', message: problem }]);
@@ -399,7 +414,7 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
       },
     });
     return {
-      consignment: outcome.ref ? await loaders.consignmentById.clear(outcome.ref.id).load(outcome.ref.id) : null,
+      consignment: outcome.ref ? await readBack(loaders.consignmentById.clear(outcome.ref.id).load(outcome.ref.id)) : null,
       userErrors: outcome.userErrors,
     };
   },

@@ -19,6 +19,6 @@ COPY scripts ./scripts
 # Embedded data (PGlite) lives under /app/data when no DATABASE_URL is set; the image runs as the unprivileged user.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
-EXPOSE 4000 4001 4002 4003 4004
+EXPOSE 4000 4001 4002 4003 4004 4005
 ENTRYPOINT ["node", "--import", "tsx"]
 CMD ["gateway/src/index.ts"]

@@ -5,8 +5,10 @@
  * operations and shows its data. Without Chromium the test skips, saying so; under REQUIRE_SERVICES=1 (CI) it fails.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../schema/composition.ts';
 import { REQUIRE_SERVICES } from '../../test/support/services.ts';
 import { startStack, type TestStack } from '../../test/support/stack.ts';
 
@@ -102,15 +104,18 @@ describe('the explorer in headless Chromium', () => {
 
     // On a first visit the saved operations are the tabs; the Saved operations panel opens one in a new tab, with its
     // example variables.
-    await expect.poll(() => page.locator('.graphiql-tab').first().innerText(), POLL).toContain('SituationByGovernorate');
+    // (Every saved operation is a tab, in file-name order: the dashboard query and the audit queries.)
+    const saved = fs.readdirSync(path.join(PROJECT_ROOT, 'schema', 'operations')).filter((file) => file.endsWith('.graphql')).length;
+    await expect.poll(() => page.locator('.graphiql-tab').count(), POLL).toBe(saved);
+    await expect.poll(async () => (await page.locator('.graphiql-tab').allInnerTexts()).join(' '), POLL).toContain('SituationByGovernorate');
     await page.locator('button[aria-label="Show Saved operations"]').click();
     await page.locator('[data-operation="SituationByGovernorate"]').click();
-    await expect.poll(() => page.locator('.graphiql-tab').count(), POLL).toBe(2);
+    await expect.poll(() => page.locator('.graphiql-tab').count(), POLL).toBe(saved + 1);
     await expect.poll(() => page.locator('.graphiql-query-editor').innerText(), POLL).toContain('query SituationByGovernorate($since: DateTime!)');
     await expect.poll(() => page.locator('.graphiql-editor-tool .graphiql-editor').first().innerText(), POLL).toContain('2025-10-10T00:00:00Z');
 
     // Run it: the response pane shows the governorates from all four subgraphs.
-    const run = page.waitForResponse((candidate) => candidate.url().endsWith('/graphql') && (candidate.request().postData() ?? '').includes('"operationName":"SituationByGovernorate"'));
+    const run = page.waitForResponse((candidate) => candidate.url().endsWith('/graphql') && (candidate.request().postData() ?? '').includes('query SituationByGovernorate('));
     await page.locator('.graphiql-execute-button').click();
     const result = await (await run).json();
     expect(result.errors).toBeUndefined();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { composeSupergraph, loadSubgraphList, PROJECT_ROOT, type SubgraphEntry } from '../../schema/composition.ts';
 import { loadGatewayConfig } from '../../gateway/src/config.ts';
 import { createGateway, type Gateway } from '../../gateway/src/server.ts';
-import { close, createLogger, listen } from '../../subgraphs/kit/src/index.ts';
+import { close, createLogger, listen, type SubgraphDefinition } from '../../subgraphs/kit/src/index.ts';
 import { postGraphQL, startTestSubgraph, TEST_SHARED_SECRET, type GraphQLResponse, type TestSubgraph, type TestSubgraphOptions } from './subgraph.ts';
 import { signDevToken } from '../../gateway/src/auth/dev-keys.ts';
 import { loadDefinition } from '../../scripts/definitions.ts';
@@ -41,29 +41,39 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
+/**
+ * A subgraph that reads what the gateway writes (the `audit` subgraph reads its audit trail) exports a definition with
+ * `withEnv(env)`: it is given the gateway's environment (DATA_DIR, AUDIT_*, REDIS_URL). Other definitions are unchanged.
+ */
+function forGateway(definition: SubgraphDefinition<unknown>, env: Record<string, string>): SubgraphDefinition<unknown> {
+  const configurable = definition as SubgraphDefinition<unknown> & { withEnv?: (env: Record<string, string>) => SubgraphDefinition<unknown> };
+  return typeof configurable.withEnv === 'function' ? configurable.withEnv(env) : definition;
+}
+
 /** The claims tests use unless they say otherwise. */
 export const ANALYST_CLAIMS = Object.freeze({ sub: 'us-analyst', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['analyst'], scope: 'read:*' });
 
 /** Every subgraph on a free port with its own throwaway database, and the gateway in front of them. */
 export async function startStack(options: { env?: Record<string, string>; subgraph?: TestSubgraphOptions } = {}): Promise<TestStack> {
   const entries = loadSubgraphList();
-  const subgraphs: Record<string, TestSubgraph> = {};
-  await Promise.all(
-    entries.map(async (entry) => {
-      subgraphs[entry.name] = await startTestSubgraph(await loadDefinition(entry.name), options.subgraph);
-    }),
-  );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-stack-'));
   const supergraphPath = path.join(dir, 'supergraph.graphql');
-  writeSupergraph(entries, Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])), supergraphPath);
-  const config = loadGatewayConfig({
+  const gatewayEnv: Record<string, string> = {
     SUPERGRAPH_PATH: supergraphPath,
     SUPERGRAPH_POLL_MS: '100',
     LOG_LEVEL: 'info',
     DATA_DIR: dir,
     SUBGRAPH_SHARED_SECRET: new TextDecoder().decode(TEST_SHARED_SECRET),
     ...options.env,
-  });
+  };
+  const subgraphs: Record<string, TestSubgraph> = {};
+  await Promise.all(
+    entries.map(async (entry) => {
+      subgraphs[entry.name] = await startTestSubgraph(forGateway(await loadDefinition(entry.name), gatewayEnv), options.subgraph);
+    }),
+  );
+  writeSupergraph(entries, Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])), supergraphPath);
+  const config = loadGatewayConfig(gatewayEnv);
   // Keep the gateway's log lines in memory so tests can assert what an operator would read.
   const logs: string[] = [];
   const logger = createLogger('gateway', config.logLevel, { write: (line: string) => void logs.push(line) });

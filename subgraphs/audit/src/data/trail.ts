@@ -1,0 +1,53 @@
+import { loadAuditConfig, type AuditConfig } from '../../../../gateway/src/audit/config.ts';
+import { openAuditStore, type AuditStore } from '../../../../gateway/src/audit/store.ts';
+import { auditKeyFromConfig } from '../../../../gateway/src/audit/signing.ts';
+import type { Env } from '../../../kit/src/index.ts';
+
+/**
+ * The gateway's audit trail, read through its read API (gateway/src/audit/store.ts) with the gateway's own settings:
+ * `REDIS_URL` / `AUDIT_SINK` / `AUDIT_REDIS_STREAM` for the Redis stream, `DATA_DIR` / `AUDIT_DIR` for the JSONL file,
+ * `AUDIT_SIGNING_KEY` / `AUDIT_SIGNING_KEY_FILE` to verify checkpoints. Opened on first use; reopened while the
+ * verification key is missing (the gateway creates its Ed25519 key on its first start, possibly after this subgraph's).
+ */
+export class AuditTrail {
+  private config: AuditConfig | null = null;
+  private store: AuditStore | null = null;
+  private keyed = false;
+
+  constructor(private readonly env: Env) {}
+
+  /** The audit settings; throws a ConfigError naming every bad AUDIT_* variable. */
+  settings(): AuditConfig {
+    this.config ??= loadAuditConfig(this.env);
+    return this.config;
+  }
+
+  /** Where the trail is, without revealing file paths. */
+  describe(): string {
+    const config = this.settings();
+    return config.sink === 'redis' ? `redis stream ${config.redisStream}` : 'file audit.jsonl';
+  }
+
+  async open(): Promise<AuditStore> {
+    const config = this.settings();
+    if (this.store && this.keyed) return this.store;
+    let keyed = false;
+    try {
+      keyed = auditKeyFromConfig(config, { create: false }) !== null;
+    } catch {
+      keyed = false;
+    }
+    if (!this.store || keyed) {
+      const previous = this.store;
+      this.store = openAuditStore(config);
+      this.keyed = keyed;
+      await previous?.close();
+    }
+    return this.store;
+  }
+
+  async close(): Promise<void> {
+    await this.store?.close();
+    this.store = null;
+  }
+}

@@ -1,0 +1,14 @@
+import type { AuditChange as AuditChangeRecord, AuditEventRecord } from '../../../../gateway/src/audit/records.ts';
+
+/** The parts of a stored event the schema shows differently: JSON as text, optional parts as empty values. */
+export const AuditEvent = {
+  variables: (event: AuditEventRecord) => (event.variables === null || event.variables === undefined ? null : JSON.stringify(event.variables)),
+  entitiesTruncated: (event: AuditEventRecord) => event.entitiesTruncated === true,
+  changes: (event: AuditEventRecord) => event.changes ?? [],
+  client: (event: AuditEventRecord) => event.client ?? { name: null, version: null },
+};
+
+export const AuditChange = {
+  arguments: (change: AuditChangeRecord) => JSON.stringify(change.arguments ?? {}),
+  userErrors: (change: AuditChangeRecord) => change.userErrors ?? [],
+};

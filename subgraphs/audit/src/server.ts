@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Env, SubgraphContext, SubgraphDefinition } from '../../kit/src/index.ts';
+import { AuditTrail } from './data/trail.ts';
+import { AuditChange, AuditEvent } from './resolvers/AuditEvent.ts';
+import { Query } from './resolvers/Query.ts';
+
+/** What the audit resolvers share: the trail (one per subgraph, not per request: it holds no principal's data). */
+export interface AuditLoaders {
+  readonly trail: AuditTrail;
+}
+
+export type AuditContext = SubgraphContext<AuditLoaders>;
+
+export interface AuditSubgraphDefinition extends SubgraphDefinition<AuditLoaders> {
+  /** The same subgraph reading the trail of the gateway whose environment is `env` (DATA_DIR, AUDIT_*, REDIS_URL). */
+  withEnv(env: Env): AuditSubgraphDefinition;
+  readonly trail: AuditTrail;
+}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The platform team's audit subgraph: the gateway's audit trail, read only, for principals with `audit:read`. */
+export function createAuditSubgraph(env: Env = process.env): AuditSubgraphDefinition {
+  const trail = new AuditTrail(env);
+  return {
+    name: 'audit',
+    defaultPort: 4005,
+    root,
+    resolvers: { Query, AuditEvent, AuditChange },
+    createLoaders: () => ({ trail }),
+    // No tables of its own: the trail is the gateway's.
+    seed: async () => {},
+    withEnv: (other) => createAuditSubgraph(other),
+    trail,
+  };
+}
+
+export const audit: AuditSubgraphDefinition = createAuditSubgraph();

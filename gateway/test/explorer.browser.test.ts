@@ -118,11 +118,27 @@ describe('the explorer in headless Chromium', () => {
     const run = page.waitForResponse((candidate) => candidate.url().endsWith('/graphql') && (candidate.request().postData() ?? '').includes('query SituationByGovernorate('));
     await page.locator('.graphiql-execute-button').click();
     const result = await (await run).json();
-    expect(result.errors).toBeUndefined();
+    expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
     expect(result.data.areas.map((area: { pcode: string }) => area.pcode)).toEqual(['PS0255', 'PS0260', 'PS0265', 'PS0270', 'PS0275']);
     const first = result.data.areas[0];
     await expect.poll(() => page.locator('.graphiql-response').innerText(), POLL).toContain(`"pcode": "${first.pcode}"`);
     expect(await page.locator('.graphiql-response').innerText()).toContain(`"name": "${first.name}"`);
+
+    // An auditor then finds that run in the audit trail: who ran it, and that it read the governorates.
+    const AUDITOR = { sub: 'auditor-1', nation: 'GBR', org: 'CMCC', clearance: 'SECRET', roles: ['auditor'], scope: 'audit:read' };
+    const audited = async () =>
+      (
+        await stack.query(
+          `{ auditEvents(filter: { operationName: "SituationByGovernorate", principal: "${DASHBOARD_CLAIMS.sub}" }) { edges { node { principal { subject } operation { name type } fields } } } }`,
+          undefined,
+          AUDITOR,
+        )
+      ).data?.auditEvents?.edges ?? [];
+    await expect.poll(async () => (await audited()).length, POLL).toBeGreaterThan(0);
+    const [event] = await audited();
+    expect(event.node.principal.subject).toBe(DASHBOARD_CLAIMS.sub);
+    expect(event.node.operation).toEqual({ name: 'SituationByGovernorate', type: 'query' });
+    expect(event.node.fields).toContain('Query.areas');
 
     // History remembers the run; the docs know the schema from introspection.
     await page.locator('button[aria-label="Show History"]').click();

@@ -101,10 +101,12 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
       '/health': async () => ({ status: 200, body: { status: 'ok', service: 'gateway' } }),
       '/ready': async () => {
         const state = supergraph.state;
-        if (state.phase !== 'loaded') return { status: 503, body: { status: 'unavailable', supergraph: state } };
+        // The audit buffer's depth and counters: operators watch it fill when the audit sink is slow or down.
+        const auditBuffer = audit.stats;
+        if (state.phase !== 'loaded') return { status: 503, body: { status: 'unavailable', supergraph: state, auditBuffer } };
         const subgraphs = await checkSubgraphs(gateway);
         const ready = subgraphs.every((subgraph) => subgraph.ok);
-        return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'unavailable', supergraph: state, subgraphs } };
+        return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'unavailable', supergraph: state, subgraphs, auditBuffer } };
       },
     },
     // The explorer at GET / (GraphiQL bundled into the gateway, or Apollo Sandbox by configuration): gateway/src/explorer/.

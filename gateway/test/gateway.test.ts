@@ -132,6 +132,7 @@ describe('health and readiness', () => {
     expect(body.supergraph.phase).toBe('loaded');
     expect(body.subgraphs.map((s: { name: string }) => s.name).sort()).toEqual(stack.entries.map((e) => e.name).sort());
     expect(body.subgraphs.every((s: { ok: boolean }) => s.ok)).toBe(true);
+    expect(body.auditBuffer).toMatchObject({ depth: expect.any(Number), capacity: expect.any(Number) });
   });
 });
 

@@ -25,6 +25,8 @@ export interface CompositionProblem {
   subgraph: string | null;
   code: string | null;
   message: string;
+  /** Where in the subgraph's SDL, when known. */
+  locations?: { line: number; column: number }[];
 }
 
 export type CompositionResult = { ok: true; supergraphSdl: string } | { ok: false; problems: CompositionProblem[] };
@@ -37,7 +39,8 @@ export function composeSupergraph(subgraphs: { name: string; routingUrl: string;
     try {
       services.push({ name: subgraph.name, url: subgraph.routingUrl, typeDefs: parse(new Source(subgraph.sdl, subgraph.name)) });
     } catch (error) {
-      problems.push({ subgraph: subgraph.name, code: 'INVALID_GRAPHQL', message: (error as Error).message });
+      const locations = (error as GraphQLError).locations?.map(({ line, column }) => ({ line, column }));
+      problems.push({ subgraph: subgraph.name, code: 'INVALID_GRAPHQL', message: (error as Error).message, ...(locations?.length ? { locations } : {}) });
     }
   }
   if (problems.length > 0) return { ok: false, problems };
@@ -52,7 +55,13 @@ function toProblem(error: GraphQLError, names: string[]): CompositionProblem {
   const fromSource = error.source?.name ?? error.nodes?.find((node) => node.loc)?.loc?.source.name;
   const fromMessage = names.find((name) => error.message.includes(`"${name}"`) || error.message.includes(`[${name}]`));
   const code = typeof error.extensions?.code === 'string' ? error.extensions.code : null;
-  return { subgraph: fromSource && names.includes(fromSource) ? fromSource : (fromMessage ?? null), code, message: error.message };
+  const locations = error.locations?.map(({ line, column }) => ({ line, column }));
+  return {
+    subgraph: fromSource && names.includes(fromSource) ? fromSource : (fromMessage ?? null),
+    code,
+    message: error.message,
+    ...(locations?.length ? { locations } : {}),
+  };
 }
 
 /** Reads every subgraph's SDL from the files listed in `schema/subgraphs.json` and composes them. */

@@ -86,11 +86,16 @@ export function checkProposal(input: CheckInput): CheckResult {
   if (!composed.ok) {
     return { ...base, ok: false, reasons: [`The proposal does not compose (${composed.problems.length} problem(s)).`], composition: { ok: false, problems: composed.problems } };
   }
-  const currentApi = apiSchemaOf(input.current.supergraphSdl);
-  const proposedApi = apiSchemaOf(composed.supergraphSdl);
-  const operations = checkOperations(currentApi, proposedApi, input.operations);
-  const changes = classifyBreaking(diffSchemas(currentApi, proposedApi), currentApi, input.operations, approvals);
-  const loosenings = findLoosenings({ supergraphSdl: input.current.supergraphSdl, api: currentApi }, { supergraphSdl: composed.supergraphSdl, api: proposedApi }).map(
+  return judgeProposal(input.subgraph, input.current, { subgraphs, supergraphSdl: composed.supergraphSdl }, input.operations, approvals);
+}
+
+/** Judges a composed proposal (a publish, or a rollback to an older graph) against the current graph. */
+export function judgeProposal(subgraph: string, current: GraphState, proposed: GraphState, operations: readonly KnownOperation[], approvals: Approvals = {}): CheckResult {
+  const currentApi = apiSchemaOf(current.supergraphSdl);
+  const proposedApi = apiSchemaOf(proposed.supergraphSdl);
+  const checked = checkOperations(currentApi, proposedApi, operations);
+  const changes = classifyBreaking(diffSchemas(currentApi, proposedApi), currentApi, operations, approvals);
+  const loosenings = findLoosenings({ supergraphSdl: current.supergraphSdl, api: currentApi }, { supergraphSdl: proposed.supergraphSdl, api: proposedApi }).map(
     (loosening) => ({ ...loosening, approved: Boolean(approvals.loosening) }),
   );
   const reasons: string[] = [];
@@ -98,20 +103,21 @@ export function checkProposal(input: CheckInput): CheckResult {
   if (blocking.length > 0) {
     reasons.push(`${blocking.length} breaking change(s) without --allow-breaking (and not deprecated-and-unused first): ${blocking.map((c) => c.coordinate).join(', ')}.`);
   }
-  if (operations.failures.length > 0) {
-    reasons.push(`${operations.failures.length} known operation(s) would no longer validate: ${operations.failures.map((f) => f.operation.name ?? f.operation.hash.slice(0, 12)).join(', ')}.`);
+  if (checked.failures.length > 0) {
+    reasons.push(`${checked.failures.length} known operation(s) would no longer validate: ${checked.failures.map((f) => f.operation.name ?? f.operation.hash.slice(0, 12)).join(', ')}.`);
   }
   const unapproved = loosenings.filter((l) => !l.approved);
   if (unapproved.length > 0) reasons.push(`${unapproved.length} loosening(s) of protection without --approve-loosening: ${unapproved.map((l) => l.coordinate).join(', ')}.`);
   return {
-    ...base,
+    subgraph,
+    approvals,
     ok: reasons.length === 0,
     reasons,
     composition: { ok: true, problems: [] },
-    proposed: { subgraphs, supergraphSdl: composed.supergraphSdl },
+    proposed,
     changes,
     summary: summarize(changes),
-    operations: { ...base.operations, ...operations },
+    operations: { saved: count(operations, 'saved'), traffic: count(operations, 'traffic'), ...checked },
     loosenings,
   };
 }

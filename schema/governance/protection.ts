@@ -1,4 +1,4 @@
-import { getNamedType, isEnumType, isInputObjectType, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
+import { getNamedType, isEnumType, isInputObjectType, isInterfaceType, isObjectType, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import { extractRequirements, type Requirement } from '../../gateway/src/authorization.ts';
 
 /**
@@ -94,13 +94,13 @@ function loweredDefaults(current: GraphQLSchema, proposed: GraphQLSchema): Loose
     const found = new Map<string, { vocabulary: string; value: unknown }>();
     for (const type of Object.values(schema.getTypeMap())) {
       if (type.name.startsWith('__')) continue;
-      const members: [string, { type: unknown; defaultValue?: unknown }][] = [];
+      const members: [string, { type: GraphQLInputType; defaultValue?: unknown }][] = [];
       if (isInputObjectType(type)) for (const field of Object.values(type.getFields())) members.push([`${type.name}.${field.name}`, field]);
       if (isObjectType(type) || isInterfaceType(type)) {
         for (const field of Object.values(type.getFields())) for (const arg of field.args) members.push([`${type.name}.${field.name}(${arg.name}:)`, arg]);
       }
       for (const [coordinate, member] of members) {
-        const vocabulary = getNamedType(member.type as Parameters<typeof getNamedType>[0]).name;
+        const vocabulary = getNamedType(member.type).name;
         if (ORDERED_VOCABULARIES.includes(vocabulary) && member.defaultValue !== undefined) found.set(coordinate, { vocabulary, value: member.defaultValue });
       }
     }

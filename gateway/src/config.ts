@@ -4,6 +4,7 @@ import { ConfigError, parseLogLevel, parsePort, parseSharedSecret, type Env } fr
 import { DEFAULT_CLAIM_MAPPING, type ClaimMapping } from './auth/claims.ts';
 import type { PolicyRule } from './authorization.ts';
 import { parseAuditConfig, type AuditConfig } from './audit/config.ts';
+import { parseSupergraphSource, type SupergraphSourceConfig } from './registry-config.ts';
 
 /** How the gateway authenticates callers. */
 export interface AuthConfig {
@@ -28,6 +29,8 @@ export interface GatewayConfig {
   readonly supergraphPath: string;
   /** How often the supergraph file is checked for changes, in milliseconds. */
   readonly supergraphPollMs: number;
+  /** Registry or file (SUPERGRAPH_SOURCE), the schema registry, its poll interval and the gateway's disk cache. */
+  readonly supergraphSource: SupergraphSourceConfig;
   /** Routing URLs that replace the ones in the supergraph, by subgraph name (from `SUBGRAPH_<NAME>_URL`). */
   readonly subgraphUrls: Readonly<Record<string, string>>;
   /** Per-subgraph request timeout, in milliseconds. */
@@ -160,6 +163,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     port: parsePort(env.GATEWAY_PORT, 4000, 'GATEWAY_PORT', problems),
     supergraphPath: path.resolve(env.SUPERGRAPH_PATH || 'schema/supergraph.graphql'),
     supergraphPollMs: parsePositiveInt(env.SUPERGRAPH_POLL_MS, 1000, 'SUPERGRAPH_POLL_MS', problems),
+    supergraphSource: parseSupergraphSource(env, dataDir, problems),
     subgraphUrls: Object.freeze(subgraphUrlOverrides(env, problems)),
     subgraphTimeoutMs: parsePositiveInt(env.SUBGRAPH_TIMEOUT_MS, 10_000, 'SUBGRAPH_TIMEOUT_MS', problems),
     maxBodyBytes: parsePositiveInt(env.MAX_BODY_BYTES, 1_000_000, 'MAX_BODY_BYTES', problems),

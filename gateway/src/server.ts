@@ -12,6 +12,8 @@ import { ApolloServerPluginAudit, createAuditTrail, recordSubgraphCall, type Aud
 import type { Logger } from '../../subgraphs/kit/src/logger.ts';
 import type { GatewayConfig } from './config.ts';
 import { FileSupergraphManager } from './supergraph.ts';
+import { RegistrySupergraphManager } from './registry-supergraph.ts';
+import { openRegistry } from '../../schema/governance/registry/index.ts';
 import { createExplorerRoutes } from './explorer/index.ts';
 
 /** What the gateway's plugins and data sources know about a request. */
@@ -55,7 +57,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 export interface Gateway {
   readonly apollo: ApolloServer<GatewayContext>;
   readonly gateway: ApolloGateway;
-  readonly supergraph: FileSupergraphManager;
+  readonly supergraph: FileSupergraphManager | RegistrySupergraphManager;
   readonly handler: http.RequestListener;
   /** The audit trail (`audit.depth` is the buffer depth, `audit.stats` the counters). */
   readonly audit: AuditTrail;
@@ -64,7 +66,12 @@ export interface Gateway {
 
 /** Builds the gateway (no listening), so tests can run it in-process or on port 0. */
 export async function createGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
-  const supergraph = new FileSupergraphManager(config.supergraphPath, config.supergraphPollMs, logger);
+  const { source, registry, pollMs, cacheDir } = config.supergraphSource;
+  // The registry's head, followed as versions are published (gateway/src/registry-supergraph.ts); or the file alone.
+  const supergraph =
+    source === 'registry'
+      ? new RegistrySupergraphManager(openRegistry(registry), { pollMs, cacheDir, fallbackPath: config.supergraphPath, logger })
+      : new FileSupergraphManager(config.supergraphPath, config.supergraphPollMs, logger);
   const secret = loadOrCreateSharedSecret(config.sharedSecret, config.dataDir);
   const authenticate = await createAuthenticator(config.auth, config.dataDir, logger);
   const fetcher: Fetcher = async (url, init) =>

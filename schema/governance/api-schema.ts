@@ -1,5 +1,5 @@
-import { Supergraph } from '@apollo/federation-internals';
-import type { GraphQLSchema } from 'graphql';
+import { printSchema, Supergraph } from '@apollo/federation-internals';
+import { buildSchema, type GraphQLSchema } from 'graphql';
 
 /**
  * The API schema of a supergraph: what clients see (no join__/link__ machinery, no inaccessible elements). Changes and
@@ -7,5 +7,8 @@ import type { GraphQLSchema } from 'graphql';
  */
 export function apiSchemaOf(supergraphSdl: string): GraphQLSchema {
   // Every feature is accepted here: the gateway decides what it can serve; the check only reads the schema.
-  return Supergraph.build(supergraphSdl, { supportedFeatures: null }).apiSchema().toGraphQLJSSchema();
+  const api = Supergraph.build(supergraphSdl, { supportedFeatures: null }).apiSchema();
+  // Printed and rebuilt rather than converted: federation's graphql-js copy may be another module instance than
+  // this one (CommonJS beside ESM), and graphql-js refuses schemas from another instance.
+  return buildSchema(printSchema(api));
 }

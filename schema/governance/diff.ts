@@ -42,9 +42,9 @@ export function diffSchemas(current: GraphQLSchema, proposed: GraphQLSchema): Sc
 /** graphql-js describes a change in prose only; the coordinate is read back from its fixed wording. */
 function coordinateOf(type: string, description: string): string {
   const patterns: [RegExp, (m: RegExpExecArray) => string][] = [
-    [/^A (?:required|optional) arg (\w+) on directive (\w+)/, (m) => `@${m[2]}(${m[1]}:)`],
-    [/^A (?:required|optional) field (\w+) on input type (\w+)/, (m) => `${m[2]}.${m[1]}`],
-    [/^A (?:required|optional) arg (\w+) on (\w+\.\w+)/, (m) => `${m[2]}(${m[1]}:)`],
+    [/^An? (?:required|optional) arg (\w+) on directive (\w+)/, (m) => `@${m[2]}(${m[1]}:)`],
+    [/^An? (?:required|optional) field (\w+) on input type (\w+)/, (m) => `${m[2]}.${m[1]}`],
+    [/^An? (?:required|optional) arg (\w+) on (\w+\.\w+)/, (m) => `${m[2]}(${m[1]}:)`],
     [/^(\w+) was (?:removed from|added to) enum type (\w+)/, (m) => `${m[2]}.${m[1]}`],
     [/^(\w+) was (?:removed from|added to) union type (\w+)/, (m) => m[2]],
     [/^(\w+) added to interfaces implemented by (\w+)/, (m) => m[2]],

@@ -1,0 +1,210 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileAuditStore } from '../../gateway/src/audit/store.ts';
+import { PROJECT_ROOT } from '../composition.ts';
+import { checkProposal, type CheckResult, type GraphState } from '../governance/check.ts';
+import { loadSavedOperations, loadTrafficOperations, type KnownOperation } from '../governance/operations.ts';
+import { atLeastAsStrict } from '../governance/protection.ts';
+import { repositoryState } from '../governance/publish.ts';
+import { formatCheck } from '../governance/report.ts';
+
+let current: GraphState;
+let saved: KnownOperation[];
+let security: string;
+
+beforeAll(() => {
+  current = repositoryState();
+  saved = loadSavedOperations(path.join(PROJECT_ROOT, 'schema', 'operations'), PROJECT_ROOT);
+  security = current.subgraphs.find((s) => s.name === 'security')!.sdl;
+});
+
+/** The security SDL with each `[from, to]` replaced; fails loudly when `from` is not in it (the test would prove nothing). */
+function edited(...edits: [string, string][]): string {
+  let sdl = security;
+  for (const [from, to] of edits) {
+    expect(sdl, `the security SDL contains ${from}`).toContain(from);
+    sdl = sdl.replace(from, to);
+  }
+  return sdl;
+}
+
+function check(sdl: string, options: { operations?: KnownOperation[]; approvals?: { loosening?: string; breaking?: string } } = {}): CheckResult {
+  return checkProposal({ subgraph: 'security', sdl, current, operations: options.operations ?? saved, approvals: options.approvals });
+}
+
+const FATALITIES = '  "Reported deaths; null when the source gave no figure (not the same as zero)."\n  fatalities: Int\n';
+/** SecurityIncident.citedSources (the input types have a field of that name too). */
+const CITED_SOURCES = '  citedSources: String\n  "Who may see this record."';
+const NOTES = '  "Free-text account of the incident; sensitive, released only with the record\'s marking."\n  notes: String\n';
+
+describe('change classes', () => {
+  it('passes an unchanged subgraph with no change at all', () => {
+    const result = check(security);
+    expect(result.ok).toBe(true);
+    expect(result.changes).toEqual([]);
+  });
+
+  it('classifies additions, descriptions, deprecations and a field made non-null as safe, and passes', () => {
+    const result = check(
+      edited(
+        ['  "Reported injured; null', '  "A probe field for the test."\n  probe: String\n  "Reported injured; null'],
+        ['"Place name as reported (e.g. Northern Khan Younis)."', '"Place name as reported."'],
+        [CITED_SOURCES, CITED_SOURCES.replace('citedSources: String', 'citedSources: String @deprecated(reason: "Use sources.")')],
+        ['  "ACLED sub-event type, always one that belongs to the event type; null when not yet coded."\n  subEventType: IncidentSubEventType\n', '  "ACLED sub-event type, always one that belongs to the event type; null when not yet coded."\n  subEventType: IncidentSubEventType!\n'],
+      ),
+    );
+    const byType = Object.fromEntries(result.changes.map((c) => [`${c.type} ${c.coordinate}`, c.class]));
+    expect(byType).toMatchObject({
+      'FIELD_ADDED SecurityIncident.probe': 'safe',
+      'DESCRIPTION_CHANGED SecurityIncident.locationName': 'safe',
+      'FIELD_DEPRECATED SecurityIncident.citedSources': 'safe',
+      'FIELD_TYPE_CHANGED SecurityIncident.subEventType': 'safe',
+    });
+    expect(result.summary.breaking).toBe(0);
+    expect(result.ok).toBe(true);
+  });
+
+  it('classifies an enum value added and an optional argument added as dangerous, reported without failing', () => {
+    const result = check(
+      edited(
+        ['  "Shown not to have happened as reported."\n  REFUTED\n', '  "Shown not to have happened as reported."\n  REFUTED\n  "Withdrawn by the source."\n  RETRACTED\n'],
+        ['incident("The incident\'s id, e.g. INC-0001." id: ID!)', 'incident("The incident\'s id, e.g. INC-0001." id: ID!, "Include withdrawn incidents." withdrawn: Boolean = false)'],
+      ),
+    );
+    const dangerous = result.changes.filter((c) => c.class === 'dangerous').map((c) => `${c.type} ${c.coordinate}`);
+    expect(dangerous).toEqual(expect.arrayContaining(['VALUE_ADDED_TO_ENUM Verification.RETRACTED', 'OPTIONAL_ARG_ADDED Query.incident(withdrawn:)']));
+    expect(result.ok).toBe(true);
+  });
+
+  it('classifies a removed field and a changed argument type as breaking and fails without --allow-breaking', () => {
+    const result = check(edited([NOTES, ''], ['incident("The incident\'s id, e.g. INC-0001." id: ID!)', 'incident("The incident\'s id, e.g. INC-0001." id: String!)']));
+    const breaking = result.changes.filter((c) => c.class === 'breaking');
+    expect(breaking.map((c) => `${c.type} ${c.coordinate} ${c.verdict}`)).toEqual(
+      expect.arrayContaining(['FIELD_REMOVED SecurityIncident.notes blocking', 'ARG_CHANGED_KIND Query.incident(id:) blocking']),
+    );
+    expect(result.ok).toBe(false);
+    expect(result.reasons.join(' ')).toContain('SecurityIncident.notes');
+  });
+
+  it('lets a breaking change through with --allow-breaking and records the reason', () => {
+    const result = check(edited([NOTES, '']), { approvals: { breaking: 'CMCC-42: notes move to a report' } });
+    expect(result.ok).toBe(true);
+    expect(result.changes.find((c) => c.coordinate === 'SecurityIncident.notes')?.verdict).toBe('approved');
+  });
+
+  it('reports a composition error with its subgraph and location, and stops there', () => {
+    const result = check(edited(['type SecurityIncident @key(fields: "id") {', 'type SecurityIncident @key(fields: "nope") {']));
+    expect(result.ok).toBe(false);
+    expect(result.composition.ok).toBe(false);
+    expect(result.composition.problems[0]).toMatchObject({ subgraph: 'security' });
+    expect(result.composition.problems[0].locations?.[0].line).toBeGreaterThan(0);
+    expect(formatCheck(result, { against: 'the repository' })).toContain('Composition errors');
+  });
+});
+
+describe('the deprecation path', () => {
+  it('passes the removal of a field deprecated in the current graph that no known operation uses', () => {
+    const deprecated = edited([CITED_SOURCES, CITED_SOURCES.replace('citedSources: String', 'citedSources: String @deprecated(reason: "Unused.")')]);
+    current = checkProposal({ subgraph: 'security', sdl: deprecated, current, operations: saved }).proposed!;
+    try {
+      const result = check(deprecated.replace(/ {2}"The sources the record cites[^\n]*\n {2}citedSources: String @deprecated\(reason: "Unused\."\)\n/, ''));
+      const removal = result.changes.find((c) => c.coordinate === 'SecurityIncident.citedSources');
+      expect(removal).toMatchObject({ class: 'breaking', verdict: 'deprecation path' });
+      expect(result.ok).toBe(true);
+
+      const stillUsed: KnownOperation = { origin: 'traffic', name: 'Sources', hash: 'h1', document: '{ incident(id: "INC-0001") { citedSources } }', clients: ['dashboard'], lastSeen: '2026-01-01T00:00:00Z', count: 3 };
+      const used = check(deprecated.replace(/ {2}"The sources the record cites[^\n]*\n {2}citedSources: String @deprecated\(reason: "Unused\."\)\n/, ''), { operations: [...saved, stillUsed] });
+      expect(used.changes.find((c) => c.coordinate === 'SecurityIncident.citedSources')?.verdict).toBe('blocking');
+      expect(used.ok).toBe(false);
+    } finally {
+      current = repositoryState();
+    }
+  });
+});
+
+describe('known operations', () => {
+  it('fails the removal of a field the dashboard operation SituationByGovernorate uses, naming the operation, even with --allow-breaking', () => {
+    const result = check(edited([FATALITIES, '']), { approvals: { breaking: 'we think nobody uses it' } });
+    expect(result.ok).toBe(false);
+    expect(result.operations.failures.map((f) => f.operation.name)).toEqual(['SituationByGovernorate']);
+    expect(result.operations.failures[0].operation.file).toBe(path.join('schema', 'operations', 'SituationByGovernorate.graphql'));
+    expect(result.operations.failures[0].errors.join(' ')).toContain('fatalities');
+    expect(formatCheck(result, { against: 'x' })).toContain('SituationByGovernorate');
+  });
+
+  describe('seen in traffic (the audit trail)', () => {
+    let dir: string;
+    let traffic: KnownOperation[];
+    const event = (time: string, document: string, client: string, codes: string[] = []) =>
+      JSON.stringify({ kind: 'event', seq: 1, time, client: { name: client, version: '1.2' }, operation: { name: 'Op', document }, outcome: { status: 'OK', errorCodes: codes } });
+
+    beforeAll(async () => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-traffic-'));
+      const recent = new Date(Date.now() - 86_400_000).toISOString();
+      const lines = [
+        event(recent, '{ incidents(first: 1) { edges { node { id injured } } } }', 'ops-dashboard'),
+        event(new Date().toISOString(), '{ incidents(first: 1) { edges { node { id injured } } } }', 'liaison-app'),
+        event('2020-01-01T00:00:00.000Z', '{ incidents(first: 1) { edges { node { id actor2 } } } }', 'old-client'),
+        event(recent, '{ incidents(first: 1) { edges { node { id nope } } } }', 'broken', ['GRAPHQL_VALIDATION_FAILED']),
+      ];
+      fs.writeFileSync(path.join(dir, 'audit.jsonl'), `${lines.join('\n')}\n`);
+      traffic = await loadTrafficOperations(new FileAuditStore(dir, null), new Date(Date.now() - 14 * 86_400_000));
+    });
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('reads the window once per distinct document, with its clients, count and last use, and leaves out refused ones', () => {
+      expect(traffic).toHaveLength(1);
+      expect(traffic[0]).toMatchObject({ origin: 'traffic', count: 2, clients: ['liaison-app@1.2', 'ops-dashboard@1.2'] });
+    });
+
+    it('fails a proposal that breaks an operation seen in traffic, and not one that breaks only an operation older than the window', () => {
+      const breaksRecent = check(edited(['  "Reported injured; null when the source gave no figure (not the same as zero)."\n  injured: Int\n', '']), { operations: traffic, approvals: { breaking: 'test' } });
+      expect(breaksRecent.ok).toBe(false);
+      expect(breaksRecent.operations.failures[0].operation.clients).toEqual(['liaison-app@1.2', 'ops-dashboard@1.2']);
+      const breaksOld = check(edited(['  "The other actor or the target, if any (ACLED actor2). Sensitive: attribution may be contested."\n  actor2: String\n', '']), {
+        operations: traffic,
+        approvals: { breaking: 'test' },
+      });
+      expect(breaksOld.ok).toBe(true);
+    });
+  });
+});
+
+describe('loosening of protection', () => {
+  it('refuses a field losing @policy, and accepts it only with --approve-loosening', () => {
+    const sdl = edited(['latitude: Float @policy(policies: [["sensitive-location"]])', 'latitude: Float']);
+    const refused = check(sdl);
+    expect(refused.ok).toBe(false);
+    expect(refused.loosenings).toEqual([expect.objectContaining({ coordinate: 'SecurityIncident.latitude', kind: 'POLICIES_LOOSENED', approved: false })]);
+    expect(formatCheck(refused, { against: 'x' })).toContain('REFUSED');
+    const approved = check(sdl, { approvals: { loosening: 'SEC-7: coordinates are public now' } });
+    expect(approved.ok).toBe(true);
+    expect(approved.loosenings[0].approved).toBe(true);
+  });
+
+  it('refuses a type whose @requiresScopes gains an alternative scope, and accepts one that requires more', () => {
+    const looser = check(edited(['type IsrObservation @requiresScopes(scopes: [["isr:read"]])', 'type IsrObservation @requiresScopes(scopes: [["isr:read"], ["isr:summary"]])']));
+    expect(looser.loosenings.map((l) => `${l.kind} ${l.coordinate}`)).toEqual(['SCOPES_LOOSENED IsrObservation']);
+    expect(looser.ok).toBe(false);
+    const stricter = check(edited(['type IsrObservation @requiresScopes(scopes: [["isr:read"]])', 'type IsrObservation @requiresScopes(scopes: [["isr:read", "isr:secret"]])']));
+    expect(stricter.loosenings).toEqual([]);
+    expect(stricter.ok).toBe(true);
+  });
+
+  it('compares scope requirements as OR-of-AND groups', () => {
+    expect(atLeastAsStrict([['a']], [['a', 'b']])).toBe(true);
+    expect(atLeastAsStrict([['a', 'b']], [['a']])).toBe(false);
+    expect(atLeastAsStrict([['a'], ['b']], [['b']])).toBe(true);
+    expect(atLeastAsStrict([['a']], [['a'], ['c']])).toBe(false);
+    expect(atLeastAsStrict([['a']], null)).toBe(false);
+    expect(atLeastAsStrict(null, [['a']])).toBe(true);
+  });
+
+  it('refuses a type losing its marking field', () => {
+    const result = check(edited(['  "Who may see this record; always SECRET."\n  marking: AccessMarking!\n', '']), { approvals: { breaking: 'test' } });
+    expect(result.loosenings.map((l) => `${l.kind} ${l.coordinate}`)).toEqual(['MARKING_REMOVED IsrObservation.marking']);
+    expect(result.ok).toBe(false);
+  });
+});

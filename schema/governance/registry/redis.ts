@@ -90,8 +90,8 @@ export class RedisSchemaRegistry implements SchemaRegistry {
     subscriber.on('message', () => onChange());
     // After a reconnection, announcements may have been missed: look again.
     subscriber.on('ready', () => onChange());
-    // ioredis resubscribes by itself after a reconnection; a failure now is retried the same way.
-    void subscriber.subscribe(this.key('events')).catch(() => undefined);
+    // ioredis resubscribes by itself after a reconnection; with Redis down now, the poll covers until it is back.
+    await subscriber.subscribe(this.key('events')).catch(() => undefined);
     return async () => {
       this.subscribers.delete(subscriber);
       await subscriber.quit().catch(() => subscriber.disconnect());

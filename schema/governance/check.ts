@@ -135,7 +135,10 @@ function classifyBreaking(changes: SchemaChange[], currentApi: GraphQLSchema, op
   const usedCoordinates = () => (used ??= new Set(operations.flatMap((o) => [...coordinatesUsed(currentApi, o.document)])));
   return changes.map((change) => {
     if (change.class !== 'breaking') return change;
-    if (isDeprecated(currentApi, change.coordinate) && !usedCoordinates().has(change.coordinate)) return { ...change, verdict: 'deprecation path' };
+    // An enum value cannot be seen in a document when it is only returned: an operation reading the enum counts as a use.
+    const enumType = change.type === 'VALUE_REMOVED_FROM_ENUM' ? change.coordinate.split('.')[0] : null;
+    const inUse = usedCoordinates().has(change.coordinate) || (enumType !== null && usedCoordinates().has(enumType));
+    if (isDeprecated(currentApi, change.coordinate) && !inUse) return { ...change, verdict: 'deprecation path' };
     return { ...change, verdict: approvals.breaking ? 'approved' : 'blocking' };
   });
 }

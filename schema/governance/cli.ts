@@ -138,7 +138,9 @@ async function knownOperations(config: SchemaCliConfig, values: Values): Promise
 }
 
 function against(head: { id: string } | null, registry: SchemaRegistry): string {
-  return head ? `version ${head.id} (${registry.description})` : `the repository's subgraphs (the registry, ${registry.description}, is empty)`;
+  return head
+    ? `version ${head.id} (${registry.description})`
+    : `the committed schema/supergraph.graphql, which gateways serve while the registry (${registry.description}) is empty`;
 }
 
 async function check(registry: SchemaRegistry, config: SchemaCliConfig, args: string[], values: Values, io: CliIo): Promise<number> {

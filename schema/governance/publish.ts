@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { composeSupergraph, loadSubgraphList, PROJECT_ROOT } from '../composition.ts';
+import { composeSupergraph, loadSubgraphList, PROJECT_ROOT, SUPERGRAPH_PATH } from '../composition.ts';
 import { checkProposal, judgeProposal, type Approvals, type CheckResult, type GraphState } from './check.ts';
 import type { KnownOperation } from './operations.ts';
 import { RegistryUnavailableError, type SchemaRegistry, type SchemaVersion } from './registry/types.ts';
@@ -13,9 +13,13 @@ import { RegistryUnavailableError, type SchemaRegistry, type SchemaVersion } fro
  */
 const MAX_ATTEMPTS = 5;
 
-/** The repository's subgraphs (schema/subgraphs.json) composed: the current state of an empty registry. */
+/**
+ * The current state of an empty registry: the repository's subgraphs (schema/subgraphs.json, SDLs and routing URLs),
+ * judged against the committed schema/supergraph.graphql, which is what gateways serve until the first publish.
+ */
 export function repositoryState(): GraphState {
   const subgraphs = loadSubgraphList().map((entry) => ({ name: entry.name, url: entry.routingUrl, sdl: fs.readFileSync(path.resolve(PROJECT_ROOT, entry.schema), 'utf8') }));
+  if (fs.existsSync(SUPERGRAPH_PATH)) return { subgraphs, supergraphSdl: fs.readFileSync(SUPERGRAPH_PATH, 'utf8') };
   const composed = composeSupergraph(subgraphs.map((s) => ({ name: s.name, routingUrl: s.url, sdl: s.sdl })));
   if (!composed.ok) throw new Error(`the repository's subgraphs do not compose: ${composed.problems.map((p) => `[${p.subgraph ?? 'supergraph'}] ${p.message}`).join('; ')}`);
   return { subgraphs, supergraphSdl: composed.supergraphSdl };

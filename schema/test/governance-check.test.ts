@@ -124,6 +124,26 @@ describe('the deprecation path', () => {
   });
 });
 
+describe('the deprecation path for enum values', () => {
+  it('blocks the removal of a deprecated enum value while an operation reads fields of that enum (values are only returned)', () => {
+    const value = '  "Shown not to have happened as reported."\n  REFUTED\n';
+    const deprecated = edited([value, '  "Shown not to have happened as reported."\n  REFUTED @deprecated(reason: "Use UNVERIFIED.")\n']);
+    current = checkProposal({ subgraph: 'security', sdl: deprecated, current, operations: saved }).proposed!;
+    try {
+      const removed = deprecated.replace('  "Shown not to have happened as reported."\n  REFUTED @deprecated(reason: "Use UNVERIFIED.")\n', '');
+      expect(removed).not.toBe(deprecated);
+      // SituationByGovernorate selects SecurityIncident.verification: it still validates, but could receive REFUTED.
+      const used = check(removed);
+      expect(used.operations.failures).toEqual([]);
+      expect(used.changes.find((c) => c.coordinate === 'Verification.REFUTED')).toMatchObject({ class: 'breaking', verdict: 'blocking' });
+      const unused = check(removed, { operations: [] });
+      expect(unused.changes.find((c) => c.coordinate === 'Verification.REFUTED')?.verdict).toBe('deprecation path');
+    } finally {
+      current = repositoryState();
+    }
+  });
+});
+
 describe('known operations', () => {
   it('fails the removal of a field the dashboard operation SituationByGovernorate uses, naming the operation, even with --allow-breaking', () => {
     const result = check(edited([FATALITIES, '']), { approvals: { breaking: 'we think nobody uses it' } });

@@ -147,6 +147,7 @@ export class RegistrySupergraphManager implements SupergraphManager {
     if (!id) return null;
     const version = await this.registry.get(id);
     if (!version) throw new Error(`the registry head names version ${id}, which is missing`);
+    if (sha256(version.supergraphSdl) !== version.hash) throw new Error(`the registry version ${id} does not match its hash: it was altered`);
     return version;
   }
 
@@ -183,6 +184,13 @@ export class RegistrySupergraphManager implements SupergraphManager {
       return;
     }
     if (!version) return;
+    if (sha256(version.supergraphSdl) !== version.hash) {
+      // Versions are immutable and named by their hash: one whose content changed was altered in the registry.
+      this.rejectedVersion = version.id;
+      this.state = { ...this.state, lastRejected: { hash: sha256(version.supergraphSdl).slice(0, 16), version: version.id, error: 'content does not match the version hash' } } as RegistrySupergraphState;
+      this.options.logger.error({ version: version.id }, 'supergraph rejected: the registry version does not match its hash; the last good supergraph keeps serving');
+      return;
+    }
     this.apply(version.supergraphSdl, 'registry', version.id);
   }
 

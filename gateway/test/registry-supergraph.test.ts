@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,6 +54,16 @@ async function publishProbe(subgraph: string, field: string): Promise<SchemaVers
   const outcome = await publishSubgraph(registry, { subgraph, sdl: withProbe(state, subgraph, field), author: 'hot-swap-test', operations, baseline: () => baseline });
   expect(outcome.status).toBe('published');
   return (outcome as { version: SchemaVersion }).version;
+}
+
+/** Writes a version straight into the registry, as someone bypassing `npm run schema` could. */
+async function writeBypassingChecks(parent: string | null, version: SchemaVersion): Promise<void> {
+  const release = await registry.lock('test writing around the checks');
+  try {
+    expect(await registry.publish(parent, version)).toBe(true);
+  } finally {
+    await release();
+  }
 }
 
 async function queryFields(url: string, token: string): Promise<string[]> {
@@ -152,19 +163,25 @@ describe('a gateway following the schema registry', () => {
   it('rejects a registry version that does not validate and keeps serving the last good one', async () => {
     const served = manager().state as { version: string };
     const head = (await registry.get(served.version))!;
-    const broken: SchemaVersion = { ...head, id: `${head.seq + 1}-${'f'.repeat(12)}`, seq: head.seq + 1, parent: head.id, supergraphSdl: `${head.supergraphSdl}\ntype Broken { field: Missing }\n` };
-    const release = await registry.lock('test writing a broken version');
-    try {
-      expect(await registry.publish(head.id, broken)).toBe(true);
-    } finally {
-      await release();
-    }
+    const supergraphSdl = `${head.supergraphSdl}\ntype Broken { field: Missing }\n`;
+    const hash = createHash('sha256').update(supergraphSdl).digest('hex');
+    const broken: SchemaVersion = { ...head, id: `${head.seq + 1}-${hash.slice(0, 12)}`, seq: head.seq + 1, hash, parent: head.id, supergraphSdl };
+    await writeBypassingChecks(head.id, broken);
     await manager().refresh();
-    const state = manager().state;
-    expect(state).toMatchObject({ version: served.version, lastRejected: { version: broken.id } });
-    expect(stack.logs.some((line) => line.includes('supergraph rejected'))).toBe(true);
+    expect(manager().state).toMatchObject({ version: served.version, lastRejected: { version: broken.id } });
+    expect(stack.logs.some((line) => line.includes('supergraph rejected: it does not parse or validate'))).toBe(true);
     const { errors } = await stack.query(SITUATION, SINCE);
     expect(errors).toBeUndefined();
+  });
+
+  it('rejects a registry version whose content does not match its hash (altered in the registry)', async () => {
+    const served = manager().state as { version: string };
+    const good = (await registry.get(served.version))!;
+    const altered: SchemaVersion = { ...good, id: `${good.seq + 2}-${good.hash.slice(0, 12)}`, seq: good.seq + 2, parent: await registry.head(), supergraphSdl: good.supergraphSdl.replace(/@policy\(policies: \[\["sensitive-location"\]\]\)/g, '') };
+    expect(altered.supergraphSdl).not.toBe(good.supergraphSdl);
+    await writeBypassingChecks(altered.parent, altered);
+    await manager().refresh();
+    expect(manager().state).toMatchObject({ version: served.version, lastRejected: { version: altered.id, error: 'content does not match the version hash' } });
   });
 
   it('starts from the disk cache when the registry is unreachable, says so in /ready and the log, and serves', async () => {

@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
+import { PROJECT_ROOT } from '../../schema/composition.ts';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../subgraphs/kit/src/config.ts';
 import { loadGatewayConfig } from '../src/config.ts';
@@ -35,5 +38,13 @@ describe('where the gateway gets its supergraph', () => {
       expect(problems).toContain('SCHEMA_REGISTRY_POLL_MS');
       expect(problems).toContain('SCHEMA_REGISTRY_PREFIX');
     }
+  });
+
+  it('has the compose file\'s gateway follow the registry in Redis, the committed file serving until the first publish', () => {
+    const compose = parse(fs.readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'));
+    const env = Object.fromEntries(Object.entries(compose.services.gateway.environment as Record<string, string>).filter(([, v]) => !v.startsWith('${')));
+    const { supergraphSource, supergraphPath } = loadGatewayConfig({ ...env, SUBGRAPH_SHARED_SECRET: 'x'.repeat(32), AUDIT_SIGNING_KEY: 'y'.repeat(32) });
+    expect(supergraphSource).toMatchObject({ source: 'registry', registry: { kind: 'redis', redisUrl: 'redis://redis:6379' } });
+    expect(supergraphPath).toBe(path.resolve('schema/supergraph.graphql'));
   });
 });

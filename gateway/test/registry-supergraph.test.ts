@@ -219,8 +219,34 @@ describe('a gateway following the schema registry', () => {
   });
 });
 
-describe('Redis notifications', () => {
-  it('reach a gateway that polls only every ten minutes', async (context) => {
+describe('notifications', () => {
+  it('from the file registry (a watch on its folder) reach a gateway that polls only every ten minutes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-gw-watch-'));
+    const config = loadGatewayConfig({
+      SUPERGRAPH_SOURCE: 'registry',
+      SUPERGRAPH_PATH: stack.supergraphPath,
+      SCHEMA_REGISTRY_DIR: path.join(dir, 'registry'),
+      SCHEMA_REGISTRY_POLL_MS: '600000',
+      DATA_DIR: dir,
+      SUBGRAPH_SHARED_SECRET: new TextDecoder().decode(TEST_SHARED_SECRET),
+    });
+    const gateway = await createGateway(config, createLogger('gateway', 'silent'));
+    const watched = new FileSchemaRegistry(path.join(dir, 'registry'));
+    try {
+      const following = gateway.supergraph as RegistrySupergraphManager;
+      expect(following.state).toMatchObject({ source: 'file' });
+      const outcome = await publishSubgraph(watched, { subgraph: 'security', sdl: withProbe(baseline, 'security', 'probe_watch'), author: 'watch-test', operations, baseline: () => baseline });
+      expect(outcome.status).toBe('published');
+      const state = await eventually(() => following.state, (s) => s.phase === 'loaded' && s.source === 'registry');
+      expect(state).toMatchObject({ source: 'registry', version: (outcome as { version: SchemaVersion }).version.id });
+    } finally {
+      await gateway.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+
+  it('from the Redis registry (pub/sub) reach a gateway that polls only every ten minutes', async (context) => {
     if (!(await redisAvailable())) return context.skip();
     const prefix = `test:schema:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-gw-redis-'));

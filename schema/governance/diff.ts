@@ -49,8 +49,8 @@ function coordinateOf(type: string, description: string): string {
     [/^(\w+) was (?:removed from|added to) union type (\w+)/, (m) => m[2]],
     [/^(\w+) added to interfaces implemented by (\w+)/, (m) => m[2]],
     [/^(\w+\.\w+) arg (\w+)/, (m) => `${m[1]}(${m[2]}:)`],
-    [/^(\w+) was removed from (\w+)\.$/, (m) => `@${m[2]}(${m[1]}:)`],
-    [/^(?:Repeatable flag was removed from |\w+ was removed from )(\w+)/, (m) => `@${m[1]}`],
+    [/^(\w+) was removed from (\w+)\.$/, (m) => (type === 'DIRECTIVE_ARG_REMOVED' ? `@${m[2]}(${m[1]}:)` : `@${m[2]}`)],
+    [/^Repeatable flag was removed from (\w+)/, (m) => `@${m[1]}`],
     [/^(\w+(?:\.\w+)?)/, (m) => (type.startsWith('DIRECTIVE_') ? `@${m[1]}` : m[1])],
   ];
   for (const [pattern, build] of patterns) {

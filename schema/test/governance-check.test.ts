@@ -7,6 +7,8 @@ import { PROJECT_ROOT } from '../composition.ts';
 import { checkProposal, type CheckResult, type GraphState } from '../governance/check.ts';
 import { loadSavedOperations, loadTrafficOperations, type KnownOperation } from '../governance/operations.ts';
 import { atLeastAsStrict } from '../governance/protection.ts';
+import { diffSchemas } from '../governance/diff.ts';
+import { buildSchema } from 'graphql';
 import { repositoryState } from '../governance/publish.ts';
 import { formatCheck } from '../governance/report.ts';
 
@@ -101,6 +103,56 @@ describe('change classes', () => {
     expect(result.composition.problems[0]).toMatchObject({ subgraph: 'security' });
     expect(result.composition.problems[0].locations?.[0].line).toBeGreaterThan(0);
     expect(formatCheck(result, { against: 'the repository' })).toContain('Composition errors');
+  });
+});
+
+describe('change coordinates', () => {
+  it('names the element of every kind of change graphql-js reports, and of the safe ones', () => {
+    const before = buildSchema(`
+      directive @audited(level: Int, note: String) repeatable on FIELD_DEFINITION | OBJECT
+      interface Node { id: ID! }
+      type A implements Node { id: ID! gone: String kept(x: Int, y: Int = 1): String }
+      type B { id: ID! }
+      type Old { id: ID! }
+      union U = A | B
+      enum E { ONE TWO }
+      input I { a: Int }
+      type Query { a: A u: U e: E old: Old f(i: I): Int }
+    `);
+    const after = buildSchema(`
+      directive @audited(level: Int) on FIELD_DEFINITION
+      interface Node { id: ID! }
+      type A { id: ID! kept(y: Int = 2, z: Int!): String added: Int }
+      type B { id: ID! }
+      type C { id: ID! }
+      union U = B | C
+      enum E { ONE THREE }
+      input I { a: Int b: Int! }
+      type Query { a: A u: U e: E f(i: I): Int }
+    `);
+    const found = diffSchemas(before, after).map((c) => `${c.class} ${c.type} ${c.coordinate}`);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'breaking TYPE_REMOVED Old',
+        'breaking FIELD_REMOVED A.gone',
+        'breaking FIELD_REMOVED Query.old',
+        'breaking ARG_REMOVED A.kept(x:)',
+        'breaking REQUIRED_ARG_ADDED A.kept(z:)',
+        'breaking VALUE_REMOVED_FROM_ENUM E.TWO',
+        'breaking TYPE_REMOVED_FROM_UNION U',
+        'breaking IMPLEMENTED_INTERFACE_REMOVED A',
+        'breaking REQUIRED_INPUT_FIELD_ADDED I.b',
+        'breaking DIRECTIVE_ARG_REMOVED @audited(note:)',
+        'breaking DIRECTIVE_REPEATABLE_REMOVED @audited',
+        'breaking DIRECTIVE_LOCATION_REMOVED @audited',
+        'dangerous VALUE_ADDED_TO_ENUM E.THREE',
+        'dangerous TYPE_ADDED_TO_UNION U',
+        'dangerous ARG_DEFAULT_VALUE_CHANGE A.kept(y:)',
+        'safe TYPE_ADDED C',
+        'safe FIELD_ADDED A.added',
+      ]),
+    );
+    expect(found.every((line) => !line.endsWith(' '))).toBe(true);
   });
 });
 

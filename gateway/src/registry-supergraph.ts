@@ -199,9 +199,13 @@ export class RegistrySupergraphManager implements SupergraphManager {
     if (sdl === null || previous.phase !== 'loaded') return;
     const hash = sha256(sdl).slice(0, 16);
     if (hash === previous.hash) {
+      // The same supergraph under another version id (a rollback to what is served): nothing to swap.
       if (version !== previous.version || source !== previous.source) this.state = { ...previous, version, source };
+      if (source === 'registry' && version && version !== previous.version) this.writeCache(version, sdl);
       return;
     }
+    // Rejected already: say it once, not at every poll.
+    if (previous.lastRejected?.hash === hash) return;
     try {
       const requirements = extractRequirements(sdl);
       this.update!(gatewayCompatibleSdl(sdl));

@@ -7,13 +7,14 @@ import { Area } from './resolvers/Area.ts';
 import { Mutation } from './resolvers/Mutation.ts';
 import { Query } from './resolvers/Query.ts';
 import { IntelligenceReport } from './resolvers/IntelligenceReport.ts';
+import { SecurityIncident } from './resolvers/SecurityIncident.ts';
 
 /** The intelligence working group's subgraph: owner of `IntelligenceReport`. */
 export const intelligence: SubgraphDefinition<Loaders> = {
   name: 'intelligence',
   defaultPort: 4006,
   root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
-  resolvers: { Query, Mutation, IntelligenceReport, Area },
+  resolvers: { Query, Mutation, IntelligenceReport, SecurityIncident, Area },
   createLoaders,
   seed,
 };

@@ -1,5 +1,5 @@
 import { DataLoader, historyByEntity, loaderFamily, viewerOf, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
-import { createRepository } from './repository.ts';
+import { createRepository, type ContributionFilter } from './repository.ts';
 
 /** Per-request loaders, named by their key; each batch is one statement, read as far as the principal may see. */
 export function createLoaders(db: Database, principal: Principal) {
@@ -8,15 +8,15 @@ export function createLoaders(db: Database, principal: Principal) {
   return {
     forceContributionById,
     forceContributionsByArea: loaderFamily(
-      ({ page }: { page: Page }) =>
+      ({ filter, page }: { filter: ContributionFilter; page: Page }) =>
         new DataLoader(async (pcodes: readonly string[]) => {
-          const pages = await repository.forceContributionsByArea(pcodes, page);
-          // A record listed (so released to the viewer) need not be read again when something refers to it by id.
-          for (const record of pages.flat()) forceContributionById.prime(record.id, record);
+          const pages = await repository.forceContributionsByArea(pcodes, filter, page);
+          // A contribution listed (so released to the viewer) need not be read again when something refers to it by id.
+          for (const contribution of pages.flat()) forceContributionById.prime(contribution.id, contribution);
           return pages;
         }),
     ),
-    /** Change history by record id; only reached through a record released to the viewer. */
+    /** Change history by contribution id; only reached through a contribution released to the viewer. */
     historyOf: new DataLoader((ids: readonly string[]) => historyByEntity(db, 'ForceContribution', ids)),
     repository,
   };

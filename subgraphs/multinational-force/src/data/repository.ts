@@ -5,6 +5,7 @@ import {
   selectPagesByParent,
   selectVisibleByIds,
   type AccessMarking,
+  type Conditions,
   type MarkingRow,
   type Page,
   type Queryable,
@@ -13,21 +14,36 @@ import {
 
 export interface ForceContribution {
   id: string;
-  title: string;
+  nation: string;
+  unit: string;
+  role: string;
+  personnel: number;
+  readiness: string;
+  readinessAsOf: Date;
   areaPcode: string;
-  reportedAt: Date;
   source: string;
   marking: AccessMarking;
   provenance: ReturnType<typeof provenanceFromRow>;
+}
+
+/** Filters every list of contributions takes (`null`: no condition). */
+export interface ContributionFilter {
+  nation: string | null;
+  role: string | null;
+  readiness: string | null;
 }
 
 type Row = Record<string, any>;
 
 export const toForceContribution = (r: Row): ForceContribution => ({
   id: r.id,
-  title: r.title,
+  nation: r.nation,
+  unit: r.unit,
+  role: r.role,
+  personnel: r.personnel,
+  readiness: r.readiness,
+  readinessAsOf: r.readiness_as_of,
   areaPcode: r.area_pcode,
-  reportedAt: r.reported_at,
   source: r.source,
   marking: markingFromRow(r as MarkingRow),
   provenance: provenanceFromRow(r),
@@ -35,32 +51,45 @@ export const toForceContribution = (r: Row): ForceContribution => ({
 
 export const TABLE = 'force_contribution';
 
+const filterConditions =
+  (filter: ContributionFilter): Conditions =>
+  (params) =>
+    (['nation', 'role', 'readiness'] as const).flatMap((column) => (filter[column] === null ? [] : [`t.${column} = ${params.add(filter[column])}`]));
+
 /** Every read of the subgraph, for one viewer: marked rows are filtered in SQL, so pages and totals hold only released ones. */
 export function createRepository(db: Queryable, viewer: Viewer) {
   return {
-    /** Records by id in key order: `null` for an unknown id, a FORBIDDEN error for a withheld one. */
+    /** Contributions by id in key order: `null` for an unknown id, a FORBIDDEN error for a withheld one. */
     async forceContributionsById(ids: readonly string[]): Promise<(ForceContribution | null | Error)[]> {
       const rows = await selectVisibleByIds<Row & { id: string }>(db, TABLE, 'ForceContribution', ids, viewer);
       return rows.map((row) => (row === null || row instanceof Error ? row : toForceContribution(row)));
     },
 
-    /** One page of released records under each area P-code (a prefix match; `''` is every area). */
-    async forceContributionsByArea(pcodes: readonly string[], page: Page): Promise<ForceContribution[][]> {
+    /** One page of released contributions under each area P-code (a prefix match; `''` is every area). */
+    async forceContributionsByArea(pcodes: readonly string[], filter: ContributionFilter, page: Page): Promise<ForceContribution[][]> {
       const pages = await selectPagesByParent<Row>(db, {
         table: TABLE,
         parentColumn: 'area_pcode',
         match: 'prefix',
         keys: pcodes,
-        orderColumn: 'reported_at',
+        where: filterConditions(filter),
+        orderColumn: 'readiness_as_of',
         page,
         visibleTo: viewer,
       });
       return pages.map((rows) => rows.map(toForceContribution));
     },
 
-    /** How many released records lie under the area (every area when `null`). */
-    async countForceContributions(areaPcode: string | null): Promise<number> {
-      const [total] = await countByParent(db, { table: TABLE, parentColumn: 'area_pcode', match: 'prefix', keys: [areaPcode ?? ''], visibleTo: viewer });
+    /** How many released contributions lie under the area (every area when `null`) and match the filter. */
+    async countForceContributions(areaPcode: string | null, filter: ContributionFilter): Promise<number> {
+      const [total] = await countByParent(db, {
+        table: TABLE,
+        parentColumn: 'area_pcode',
+        match: 'prefix',
+        keys: [areaPcode ?? ''],
+        where: filterConditions(filter),
+        visibleTo: viewer,
+      });
       return total;
     },
   };

@@ -10,9 +10,10 @@ export const Area: Resolvers<Loaders>['Area'] = {
   // Any P-code is a valid reference: civil administration owns the area, this subgraph only adds to it.
   __resolveReference: (reference: AreaRef) => ({ pcode: reference.pcode }),
 
-  async forceContributions(area: AreaRef, args: { first?: number; after?: string | null }, { loaders }) {
+  async forceContributions(area: AreaRef, args: { readiness?: string | null; first?: number; after?: string | null }, { loaders }) {
     const page = parsePage(args, RECORD_PAGE, 'id');
-    const rows = await loaders.forceContributionsByArea({ page }).load(area.pcode);
+    const filter = { nation: null, role: null, readiness: args.readiness ?? null };
+    const rows = await loaders.forceContributionsByArea({ filter, page }).load(area.pcode);
     return rows.slice(0, page.limit);
   },
 };

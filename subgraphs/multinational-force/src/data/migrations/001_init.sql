@@ -1,11 +1,16 @@
--- Force contributions. Area P-codes belong to civil-administration, so they are plain text here (no foreign keys
--- across services). The six marking columns are spelled as in every subgraph, so the kit's releasability SQL applies.
+-- Force contributions to the stabilization force in preparation. Area P-codes belong to civil-administration, so they
+-- are plain text here (no foreign keys across services). The six marking columns are spelled as in every subgraph, so
+-- the kit's releasability SQL applies: each nation's contribution carries the marking the nation gave it.
 
 CREATE TABLE force_contribution (
   id text PRIMARY KEY,
-  title text NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+  nation text NOT NULL CHECK (nation ~ '^[A-Z]{3}$'),
+  unit text NOT NULL CHECK (length(unit) BETWEEN 1 AND 200),
+  role text NOT NULL CHECK (role IN ('ENGINEERING', 'MEDICAL', 'SECURITY', 'LOGISTICS', 'EOD')),
+  personnel integer NOT NULL CHECK (personnel BETWEEN 1 AND 20000),
+  readiness text NOT NULL CHECK (readiness IN ('NOT_READY', 'PREPARING', 'READY', 'DEPLOYED')),
+  readiness_as_of timestamptz NOT NULL,
   area_pcode text NOT NULL,
-  reported_at timestamptz NOT NULL,
   source text NOT NULL,
   classification text NOT NULL CHECK (classification IN ('UNCLASSIFIED', 'RESTRICTED', 'CONFIDENTIAL', 'SECRET')),
   releasable_to text[] NOT NULL DEFAULT '{}',
@@ -21,4 +26,5 @@ CREATE TABLE force_contribution (
   updated_at timestamptz
 );
 CREATE INDEX force_contribution_area_idx ON force_contribution (area_pcode text_pattern_ops);
-CREATE INDEX force_contribution_order_idx ON force_contribution (reported_at DESC, id DESC);
+CREATE INDEX force_contribution_order_idx ON force_contribution (readiness_as_of DESC, id DESC);
+CREATE INDEX force_contribution_nation_idx ON force_contribution (nation);

@@ -8,6 +8,6 @@ export const collections: LeakCollection[] = [
     list: '{ forceContributions(first: 500) { totalCount edges { node { id } } } }',
     ids: (d) => d.forceContributions.edges.map((e: { node: { id: string } }) => e.node.id),
     total: (d) => d.forceContributions.totalCount,
-    byKey: { query: 'query($id: ID!) { forceContribution(id: $id) { id title } }', pick: (d) => d?.forceContribution, path: ['forceContribution'] },
+    byKey: { query: 'query($id: ID!) { forceContribution(id: $id) { id unit nation } }', pick: (d) => d?.forceContribution, path: ['forceContribution'] },
   },
 ];

@@ -60,8 +60,11 @@ console.log(`Created subgraphs/${name}/ (${created.length} files): ${plan.entity
 Updated ${edited.join(', ')}; the supergraph composes with it.
 
 Next steps:
-  1. npx vitest run subgraphs/${name}          the generated tests (batching, releasability, writes) pass as they are
-  2. npm start                                  starts ${name} on :${plan.port} with the others (seeded with SYNTHETIC records)
-  3. Grow the schema: subgraphs/${name}/schema.graphql, src/resolvers/, src/data/ (a new migration per change);
-     the README's "Changing your schema" section says how to check and publish each change.
-  4. Add ${name} to the subgraph table in README.md, then commit subgraphs/${name}/ and the updated files.`);
+  1. npx vitest run subgraphs/${name}
+     runs the generated tests (batching, releasability, seed, writes); they pass as generated.
+  2. npm start
+     starts ${name} on :${plan.port} with the others, seeded with SYNTHETIC records.
+  3. Grow subgraphs/${name}/schema.graphql, src/resolvers/ and src/data/ (a new migration per change); keep
+     test/leak-collections.ts listing every marked collection. The README's "Changing your schema" section says how to
+     check and publish each change.
+  4. Add ${name} to the subgraph table of README.md, then commit subgraphs/${name}/ and the updated files.`);

@@ -135,6 +135,35 @@ describe('multinational-force filters', () => {
   });
 });
 
+describe('multinational-force strength by area', () => {
+  const strength = async (who: Principal) => {
+    const { data, errors } = await subgraph.execute(`{ _entities(representations: [{ __typename: "Area", pcode: "${AREA}" }]) { ... on Area { forceStrength { readiness source contributions personnel } } } }`, undefined, who);
+    expect(errors).toBeUndefined();
+    return data._entities[0].forceStrength;
+  };
+
+  it('adds up only released contributions: a TUR officer’s figures hold nothing of the EGY offer', async () => {
+    expect(await strength(TUR_OFFICER)).toEqual([{ readiness: 'READY', source: 'SYNTHETIC', contributions: 2, personnel: 101 + 102 }]);
+    expect(await strength(PARTNER_NGO)).toEqual([]);
+  });
+
+  it('gives the US planners every contribution released to them, by readiness, and never the JOR originator-only one', async () => {
+    expect(await strength(US_SECRET)).toEqual([
+      { readiness: 'PREPARING', source: 'SYNTHETIC', contributions: 1, personnel: 100 },
+      { readiness: 'READY', source: 'SYNTHETIC', contributions: 2, personnel: 101 + 102 },
+    ]);
+  });
+
+  it('reads the strength of many areas in one statement', async () => {
+    const pcodes = ['PS0255', 'PS0260', 'PS0265', 'PS0270', 'PS0275'];
+    const { result, statements } = await subgraph.statementsDuring(() =>
+      subgraph.execute('query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Area { forceStrength { readiness personnel } } } }', { reps: pcodes.map((pcode) => ({ __typename: 'Area', pcode })) }, US_SECRET),
+    );
+    expect(result.errors).toBeUndefined();
+    expect(statements.filter((sql) => sql.includes('force_contribution'))).toHaveLength(1);
+  });
+});
+
 describe('multinational-force batching', () => {
   it('resolves many contribution references in one statement, in key order', async () => {
     const keys = ['FC-0004', 'FC-T-EGY', 'FC-0001', 'FC-T-CMCC'];

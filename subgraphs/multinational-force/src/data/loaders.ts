@@ -16,6 +16,7 @@ export function createLoaders(db: Database, principal: Principal) {
           return pages;
         }),
     ),
+    forceStrengthByArea: new DataLoader((pcodes: readonly string[]) => repository.forceStrengthByArea(pcodes)),
     /** Change history by contribution id; only reached through a contribution released to the viewer. */
     historyOf: new DataLoader((ids: readonly string[]) => historyByEntity(db, 'ForceContribution', ids)),
     repository,

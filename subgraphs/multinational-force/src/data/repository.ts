@@ -1,5 +1,6 @@
 import {
   countByParent,
+  manyByKey,
   markingFromRow,
   provenanceFromRow,
   selectPagesByParent,
@@ -10,6 +11,8 @@ import {
   type Page,
   type Queryable,
   type Viewer,
+  SqlParams,
+  visibleSql,
 } from '../../../kit/src/index.ts';
 
 export interface ForceContribution {
@@ -24,6 +27,14 @@ export interface ForceContribution {
   source: string;
   marking: AccessMarking;
   provenance: ReturnType<typeof provenanceFromRow>;
+}
+
+/** Units and personnel at one readiness from one source, among released contributions. */
+export interface ForceStrength {
+  readiness: string;
+  source: string;
+  contributions: number;
+  personnel: number;
 }
 
 /** Filters every list of contributions takes (`null`: no condition). */
@@ -78,6 +89,21 @@ export function createRepository(db: Queryable, viewer: Viewer) {
         visibleTo: viewer,
       });
       return pages.map((rows) => rows.map(toForceContribution));
+    },
+
+    /** Strength by readiness and source under each area P-code, in key order: one statement, released contributions only. */
+    async forceStrengthByArea(pcodes: readonly string[]): Promise<ForceStrength[][]> {
+      const params = new SqlParams();
+      const keys = params.add(pcodes);
+      const rows = await db.query<ForceStrength & { key: string }>(
+        `SELECT k.key, t.readiness, t.source, count(*)::int AS contributions, sum(t.personnel)::int AS personnel
+           FROM unnest(${keys}::text[]) AS k(key) JOIN ${TABLE} t ON starts_with(t.area_pcode, k.key)
+          WHERE ${visibleSql(viewer, params, 't')}
+          GROUP BY k.key, t.readiness, t.source
+          ORDER BY k.key, array_position(ARRAY['NOT_READY','PREPARING','READY','DEPLOYED']::text[], t.readiness), t.source`,
+        params.values,
+      );
+      return manyByKey(pcodes, rows, (row) => row.key).map((list) => list.map(({ key: _key, ...strength }) => strength));
     },
 
     /** How many released contributions lie under the area (every area when `null`) and match the filter. */

@@ -16,4 +16,6 @@ export const Area: Resolvers<Loaders>['Area'] = {
     const rows = await loaders.forceContributionsByArea({ filter, page }).load(area.pcode);
     return rows.slice(0, page.limit);
   },
+
+  forceStrength: (area: AreaRef, _args, { loaders }) => loaders.forceStrengthByArea.load(area.pcode),
 };

@@ -131,7 +131,7 @@ describe('new-subgraph creates a working subgraph', () => {
     const run = spawnSync(
       process.execPath,
       [path.join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', `subgraphs/${NAME}/`, '--reporter=json', `--outputFile=${report}`, '--testTimeout=60000', '--hookTimeout=120000'],
-      { cwd: root, encoding: 'utf8', env: { ...process.env, REQUIRE_SERVICES: '' } },
+      { cwd: root, encoding: 'utf8' },
     );
     expect(run.status, run.stderr + run.stdout).toBe(0);
     const results = JSON.parse(fs.readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; testResults: { name: string }[] };

@@ -38,11 +38,10 @@ if (positionals.length !== 1) {
   console.error(`${positionals.length === 0 ? 'Give the name of the new subgraph.' : `One name only; got ${positionals.join(' ')}.`}\n\n${USAGE}`);
   process.exit(2);
 }
-const port = values.port === undefined ? undefined : /^\d+$/.test(values.port) ? Number(values.port) : Number.NaN;
 
 let plan;
 try {
-  plan = planSubgraph({ name: positionals[0], entity: values.entity, port, owner: values.owner, root: values.root });
+  plan = planSubgraph({ name: positionals[0], entity: values.entity, port: values.port, owner: values.owner, root: values.root });
 } catch (error) {
   if (!(error instanceof ScaffoldError)) throw error;
   console.error(`Cannot create the subgraph:\n  - ${error.problems.join('\n  - ')}`);

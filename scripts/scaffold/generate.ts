@@ -15,7 +15,8 @@ export interface ScaffoldOptions {
   name: string;
   /** The owned entity type, e.g. `ForceContribution`; default `<Name>Record`. */
   entity?: string;
-  port?: number;
+  /** A number, or the text given on the command line; default the next free port. */
+  port?: number | string;
   /** The CODEOWNERS owner, e.g. `@cmcc/intelligence-wg`; default `@cmcc/<name>-wg`. */
   owner?: string;
   /** The project to add the subgraph to (tests use a temporary copy); default this repository. */
@@ -54,8 +55,8 @@ export function planSubgraph(options: ScaffoldOptions): ScaffoldPlan {
     problems.push(`A subgraph named "${name}" exists already (schema/subgraphs.json or subgraphs/${name}/)`);
   }
   const taken = new Map(entries.map((entry) => [entry.port, entry.name]));
-  const port = options.port ?? Math.max(GATEWAY_PORT, ...entries.map((entry) => entry.port)) + 1;
-  if (!Number.isInteger(port) || port < 1024 || port > 65535) problems.push(`--port must be a whole number from 1024 to 65535; got ${options.port}`);
+  const port = options.port === undefined ? Math.max(GATEWAY_PORT, ...entries.map((entry) => entry.port)) + 1 : /^\d+$/.test(String(options.port)) ? Number(options.port) : Number.NaN;
+  if (!Number.isInteger(port) || port < 1024 || port > 65535) problems.push(`--port must be a whole number from 1024 to 65535; got ${JSON.stringify(String(options.port))}`);
   else if (port === GATEWAY_PORT) problems.push(`Port ${port} is the gateway's`);
   else if (taken.has(port)) problems.push(`Port ${port} is taken by the ${taken.get(port)} subgraph; omit --port to take the next free one`);
   const owner = options.owner ?? `@cmcc/${name}-wg`;

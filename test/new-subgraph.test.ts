@@ -51,6 +51,8 @@ describe('new-subgraph refuses what it cannot create, and writes nothing then', 
     ['a platform folder', { name: 'kit' }, /reserved/],
     ['a port another subgraph uses', { name: NAME, port: 4003 }, /Port 4003 is taken by the security subgraph/],
     ['the gateway port', { name: NAME, port: 4000 }, /gateway's/],
+    ['a port that is not a number', { name: NAME, port: '40x6' }, /whole number from 1024 to 65535; got "40x6"/],
+    ['an owner that is not a GitHub team or user', { name: NAME, owner: 'logistics' }, /--owner must be a GitHub team/],
     ['an entity that is not a type name', { name: NAME, entity: 'force-contribution' }, /PascalCase/],
     ['an entity type another subgraph owns', { name: NAME, entity: 'Facility' }, /does not compose/],
   ])('%s', (_case, options, problem) => {

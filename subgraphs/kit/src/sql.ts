@@ -19,8 +19,11 @@ export interface ByParentQuery {
   table: string;
   /** Column of `t` that holds the parent's key. */
   parentColumn: string;
-  /** `prefix`: parents are P-codes and include every record in the areas below them. */
-  match: 'equal' | 'prefix';
+  /**
+   * `prefix`: parents are P-codes and include every record in the areas below them; `contains`: the column is an
+   * array of parent keys (a record linked to several parents).
+   */
+  match: 'equal' | 'prefix' | 'contains';
   keys: readonly string[];
   where?: Conditions;
   /** For tables of marked records: only rows released to this viewer are read, counted or paged. */
@@ -41,7 +44,8 @@ export interface PagedByParentQuery extends ByParentQuery {
 
 function joinParents(query: ByParentQuery, params: SqlParams): string {
   const keys = params.add(query.keys);
-  const match = query.match === 'prefix' ? `starts_with(t.${query.parentColumn}, k.key)` : `t.${query.parentColumn} = k.key`;
+  const match =
+    query.match === 'prefix' ? `starts_with(t.${query.parentColumn}, k.key)` : query.match === 'contains' ? `k.key = ANY(t.${query.parentColumn})` : `t.${query.parentColumn} = k.key`;
   return `FROM unnest(${keys}::text[]) AS k(key) JOIN ${query.table} t ON ${match}`;
 }
 

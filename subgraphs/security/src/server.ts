@@ -8,6 +8,7 @@ import { Area } from './resolvers/Area.ts';
 import { CeasefireViolationReport } from './resolvers/CeasefireViolationReport.ts';
 import { Convoy } from './resolvers/Convoy.ts';
 import { Crossing } from './resolvers/Crossing.ts';
+import { IntelligenceReport } from './resolvers/IntelligenceReport.ts';
 import { IsrObservation } from './resolvers/IsrObservation.ts';
 import { Mutation } from './resolvers/Mutation.ts';
 import { Query } from './resolvers/Query.ts';
@@ -19,7 +20,7 @@ export const security: SubgraphDefinition<Loaders> = {
   name: 'security',
   defaultPort: 4003,
   root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
-  resolvers: { Query, Mutation, SecurityIncident, CeasefireViolationReport, IsrObservation, ThreatAssessment, CrossingClosure, Area, Crossing, Convoy },
+  resolvers: { Query, Mutation, SecurityIncident, CeasefireViolationReport, IsrObservation, ThreatAssessment, CrossingClosure, Area, Crossing, Convoy, IntelligenceReport },
   createLoaders,
   seed,
   importers,

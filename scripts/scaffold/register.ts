@@ -1,0 +1,69 @@
+import { parse } from 'yaml';
+import type { SubgraphEntry } from '../../schema/composition.ts';
+import type { NameForms } from './names.ts';
+
+/** Edits of the files that list the subgraphs; each returns the new text, or throws saying what to do by hand. */
+
+export function addToSubgraphList(json: string, entry: SubgraphEntry): string {
+  const list = JSON.parse(json) as Record<string, unknown> & { subgraphs: SubgraphEntry[] };
+  const entries = [...list.subgraphs, entry];
+  // One entry per line, as the file is written by hand, so a diff shows the new subgraph as one added line.
+  const line = (e: SubgraphEntry) => `    { ${Object.entries(e).map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`).join(', ')} }`;
+  const others = Object.entries(list)
+    .filter(([key]) => key !== 'subgraphs')
+    .map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)},\n`)
+    .join('');
+  return `{\n${others}  "subgraphs": [\n${entries.map(line).join(',\n')}\n  ]\n}\n`;
+}
+
+export function addCodeOwner(codeowners: string, name: string, owner: string): string {
+  const pattern = `/subgraphs/${name}/`;
+  const lines = codeowners.replace(/\n$/, '').split('\n');
+  if (lines.some((line) => line.split(/\s+/)[0] === pattern)) throw new Error(`.github/CODEOWNERS already has a line for ${pattern}`);
+  const lastSubgraph = lines.reduce((last, line, index) => (line.startsWith('/subgraphs/') ? index : last), lines.length - 1);
+  lines.splice(lastSubgraph + 1, 0, `${pattern.padEnd(35)} ${owner}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Adds the subgraph's service (on Postgres, with a readiness check) before the gateway, its URL to the gateway's
+ * environment and its health to the gateway's `depends_on`. The file is edited as text so its comments stay.
+ */
+export function addComposeService(compose: string, name: NameForms, port: number): string {
+  const service = [
+    `  ${name.kebab}:`,
+    '    <<: *subgraph',
+    `    command: ["subgraphs/${name.kebab}/src/index.ts"]`,
+    '    environment:',
+    `      PORT: "${port}"`,
+    '      DATABASE_URL: postgres://cmcc:cmcc@postgres:5432/cmcc',
+    '      LOG_LEVEL: info',
+    '      SUBGRAPH_SHARED_SECRET: ${SUBGRAPH_SHARED_SECRET:?set SUBGRAPH_SHARED_SECRET (32+ characters) in .env}',
+    '    healthcheck:',
+    `      test: ["CMD", "node", "-e", "fetch('http://127.0.0.1:${port}/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]`,
+    '      interval: 5s',
+    '      timeout: 3s',
+    '      retries: 30',
+    '',
+  ];
+  const lines = compose.split('\n');
+  const gateway = lines.indexOf('  gateway:');
+  if (gateway < 0) throw new Error('docker-compose.yml has no "  gateway:" service; add the subgraph service by hand');
+  const lastUrl = lines.reduce((last, line, index) => (index > gateway && /^ {6}SUBGRAPH_[A-Z0-9_]+_URL: /.test(line) ? index : last), -1);
+  const dependsOn = lines.findIndex((line, index) => index > gateway && line === '    depends_on:');
+  if (lastUrl < 0 || dependsOn < 0) throw new Error('docker-compose.yml: the gateway has no SUBGRAPH_*_URL variables or no depends_on; wire the subgraph by hand');
+  let endOfDepends = dependsOn + 1;
+  while (endOfDepends < lines.length && lines[endOfDepends].startsWith('      ')) endOfDepends++;
+  // Later positions first, so the earlier indexes stay valid.
+  lines.splice(endOfDepends, 0, `      ${name.kebab}:`, '        condition: service_healthy');
+  lines.splice(lastUrl + 1, 0, `      SUBGRAPH_${name.screaming}_URL: http://${name.kebab}:${port}/graphql`);
+  lines.splice(gateway, 0, ...service);
+  const result = lines.join('\n');
+  const parsed = parse(result, { merge: true });
+  const wired =
+    parsed?.services?.[name.kebab]?.environment?.PORT === String(port) &&
+    parsed.services.gateway?.environment?.[`SUBGRAPH_${name.screaming}_URL`] === `http://${name.kebab}:${port}/graphql` &&
+    parsed.services.gateway?.depends_on?.[name.kebab]?.condition === 'service_healthy';
+  if (!wired) throw new Error('docker-compose.yml has a layout the scaffold does not know; add the subgraph service by hand');
+  return result;
+}

@@ -1,0 +1,24 @@
+import { parsePage, type Resolvers } from '../../../kit/src/index.ts';
+import type { Reliability } from '../data/grading.ts';
+import type { Loaders } from '../data/loaders.ts';
+import { RECORD_PAGE } from './limits.ts';
+import { reportFilter } from './Query.ts';
+
+interface AreaRef {
+  pcode: string;
+}
+
+export const Area: Resolvers<Loaders>['Area'] = {
+  // Any P-code is a valid reference: civil administration owns the area, this subgraph only adds to it.
+  __resolveReference: (reference: AreaRef) => ({ pcode: reference.pcode }),
+
+  async intelligenceReports(
+    area: AreaRef,
+    args: { minimumReliability?: Reliability | null; since?: Date | null; first?: number; after?: string | null },
+    { loaders },
+  ) {
+    const page = parsePage(args, RECORD_PAGE, 'id');
+    const rows = await loaders.intelligenceReportsByArea({ filter: reportFilter(args), page }).load(area.pcode);
+    return rows.slice(0, page.limit);
+  },
+};

@@ -1,0 +1,5 @@
+import type { PageLimits } from '../../../kit/src/index.ts';
+
+/** Page sizes of this subgraph's lists: the schema's descriptions state the same numbers. */
+export const RECORD_PAGE: PageLimits = Object.freeze({ defaultFirst: 50, maxFirst: 500 });
+export const INCIDENT_REPORT_PAGE: PageLimits = Object.freeze({ defaultFirst: 20, maxFirst: 100 });

@@ -1,0 +1,20 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SubgraphDefinition } from '../../kit/src/index.ts';
+import { createLoaders, type Loaders } from './data/loaders.ts';
+import { seed } from './data/seed.ts';
+import { Area } from './resolvers/Area.ts';
+import { Mutation } from './resolvers/Mutation.ts';
+import { Query } from './resolvers/Query.ts';
+import { IntelligenceReport } from './resolvers/IntelligenceReport.ts';
+import { SecurityIncident } from './resolvers/SecurityIncident.ts';
+
+/** The intelligence working group's subgraph: owner of `IntelligenceReport`. */
+export const intelligence: SubgraphDefinition<Loaders> = {
+  name: 'intelligence',
+  defaultPort: 4006,
+  root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
+  resolvers: { Query, Mutation, IntelligenceReport, SecurityIncident, Area },
+  createLoaders,
+  seed,
+};

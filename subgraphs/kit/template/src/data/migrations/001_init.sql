@@ -1,0 +1,24 @@
+-- Sample group records. Area P-codes belong to civil-administration, so they are plain text here (no foreign keys
+-- across services). The six marking columns are spelled as in every subgraph, so the kit's releasability SQL applies.
+
+CREATE TABLE sample_group_record (
+  id text PRIMARY KEY,
+  title text NOT NULL CHECK (length(title) BETWEEN 1 AND 200),
+  area_pcode text NOT NULL,
+  reported_at timestamptz NOT NULL,
+  source text NOT NULL,
+  classification text NOT NULL CHECK (classification IN ('UNCLASSIFIED', 'RESTRICTED', 'CONFIDENTIAL', 'SECRET')),
+  releasable_to text[] NOT NULL DEFAULT '{}',
+  tlp text NOT NULL CHECK (tlp IN ('CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED')),
+  originator text NOT NULL,
+  recipients text[] NOT NULL DEFAULT '{}',
+  caveats text[] NOT NULL DEFAULT '{}',
+  version integer NOT NULL DEFAULT 1,
+  recorded_by text NOT NULL DEFAULT 'seed',
+  recorded_at timestamptz NOT NULL DEFAULT now(),
+  recorded_via text NOT NULL DEFAULT 'SEED',
+  updated_by text,
+  updated_at timestamptz
+);
+CREATE INDEX sample_group_record_area_idx ON sample_group_record (area_pcode text_pattern_ops);
+CREATE INDEX sample_group_record_order_idx ON sample_group_record (reported_at DESC, id DESC);

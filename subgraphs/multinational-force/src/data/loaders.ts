@@ -1,0 +1,26 @@
+import { DataLoader, historyByEntity, loaderFamily, viewerOf, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
+import { createRepository, type ContributionFilter } from './repository.ts';
+
+/** Per-request loaders, named by their key; each batch is one statement, read as far as the principal may see. */
+export function createLoaders(db: Database, principal: Principal) {
+  const repository = createRepository(db, viewerOf(principal));
+  const forceContributionById = new DataLoader((ids: readonly string[]) => repository.forceContributionsById(ids));
+  return {
+    forceContributionById,
+    forceContributionsByArea: loaderFamily(
+      ({ filter, page }: { filter: ContributionFilter; page: Page }) =>
+        new DataLoader(async (pcodes: readonly string[]) => {
+          const pages = await repository.forceContributionsByArea(pcodes, filter, page);
+          // A contribution listed (so released to the viewer) need not be read again when something refers to it by id.
+          for (const contribution of pages.flat()) forceContributionById.prime(contribution.id, contribution);
+          return pages;
+        }),
+    ),
+    forceStrengthByArea: new DataLoader((pcodes: readonly string[]) => repository.forceStrengthByArea(pcodes)),
+    /** Change history by contribution id; only reached through a contribution released to the viewer. */
+    historyOf: new DataLoader((ids: readonly string[]) => historyByEntity(db, 'ForceContribution', ids)),
+    repository,
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,19 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SubgraphDefinition } from '../../kit/src/index.ts';
+import { createLoaders, type Loaders } from './data/loaders.ts';
+import { seed } from './data/seed.ts';
+import { Area } from './resolvers/Area.ts';
+import { Mutation } from './resolvers/Mutation.ts';
+import { Query } from './resolvers/Query.ts';
+import { ForceContribution } from './resolvers/ForceContribution.ts';
+
+/** The multinational force working group's subgraph: owner of `ForceContribution`. */
+export const multinationalForce: SubgraphDefinition<Loaders> = {
+  name: 'multinational-force',
+  defaultPort: 4007,
+  root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
+  resolvers: { Query, Mutation, ForceContribution, Area },
+  createLoaders,
+  seed,
+};

@@ -35,6 +35,13 @@ export interface GraphQLHttpOptions<TContext extends BaseContext, TAuth = undefi
 const DEFAULT_MAX_BODY_BYTES = 1_000_000;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+const requestIds = new WeakMap<http.IncomingMessage, string>();
+
+/** The request id given to (or generated for) a request, for log lines written outside its GraphQL context. */
+export function requestIdOf(request: http.IncomingMessage): string | undefined {
+  return requestIds.get(request);
+}
+
 /** An HTTP failure with a status and an error code, answered as a GraphQL-shaped JSON error. */
 export class HttpError extends Error {
   constructor(
@@ -56,6 +63,7 @@ export function createGraphQLHandler<TContext extends BaseContext, TAuth = undef
   return async (request, response) => {
     const given = request.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    requestIds.set(request, requestId);
     response.setHeader('x-request-id', requestId);
     const url = new URL(request.url ?? '/', 'http://localhost');
     try {

@@ -16,10 +16,12 @@ async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   const graceMs = config.observability.shutdownGraceMs;
+  // Whatever hangs (a sink that never answers), the process is gone soon after the grace period.
+  setTimeout(() => process.exit(1), graceMs + 15_000).unref();
   logger.info({ signal, inFlight: drain.requestsInFlight, graceMs }, 'stopping: refusing new requests, finishing those in flight');
   const finished = await drain.drain(server, graceMs);
   logger.info({ finished }, finished ? 'drained: every request in flight finished' : 'grace period over: remaining requests cut off');
-  // Audit buffer flushed with a final signed checkpoint, bounded by the same grace period.
+  // Then the audit buffer is flushed with a final signed checkpoint.
   await gateway.stop();
   process.exit(0);
 }

@@ -1,9 +1,10 @@
 import type http from 'node:http';
 
 /**
- * Graceful shutdown for an HTTP service. While draining, requests already running finish; a new request (on a
- * connection that was already open) is answered 503 with `connection: close`, and /ready answers 503, so a load
- * balancer stops sending. New connections are refused once the server stops listening.
+ * Graceful shutdown for an HTTP service. While draining, requests already running finish; every new request is
+ * answered 503 with `connection: close` (a clear refusal a client or proxy can retry elsewhere) and /ready answers 503,
+ * so a load balancer stops sending. Once the last request finished (or the grace period is over) the server stops
+ * listening and closes every connection.
  */
 export class RequestDrain {
   private inFlight = 0;
@@ -39,13 +40,11 @@ export class RequestDrain {
   }
 
   /**
-   * Stops listening and waits for the requests in flight, at most `graceMs`; then closes every connection.
-   * Resolves true when every request finished in time.
+   * Refuses new requests and waits for those in flight, at most `graceMs`; then stops listening and closes every
+   * connection. Resolves true when every request finished in time.
    */
   async drain(server: http.Server, graceMs: number): Promise<boolean> {
     this.draining = true;
-    server.close();
-    server.closeIdleConnections();
     const finished = await new Promise<boolean>((resolve) => {
       if (this.inFlight === 0) return resolve(true);
       const timer = setTimeout(() => resolve(false), graceMs);
@@ -54,6 +53,7 @@ export class RequestDrain {
         resolve(true);
       };
     });
+    server.close();
     server.closeAllConnections();
     return finished;
   }

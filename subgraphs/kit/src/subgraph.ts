@@ -229,7 +229,8 @@ export async function runSubgraph<TLoaders>(definition: SubgraphDefinition<TLoad
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping');
+    logger.info({ signal }, 'stopping: refusing new requests, finishing those in flight');
+    setTimeout(() => process.exit(1), config.observability.shutdownGraceMs + 15_000).unref();
     await running.stop();
     process.exit(0);
   };

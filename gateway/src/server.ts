@@ -17,6 +17,7 @@ import { Resilience } from './resilience/index.ts';
 import { registerGatewayMetrics } from './observability/metrics.ts';
 import { createMetrics, savedOperationNames, type ServiceMetrics } from '../../subgraphs/kit/src/metrics.ts';
 import { observeRequests } from '../../subgraphs/kit/src/observe-http.ts';
+import { MAX_TOKENS } from '../../subgraphs/kit/src/request-limits.ts';
 import { injectTraceContext, startTracing } from '../../subgraphs/kit/src/tracing.ts';
 
 /** What the gateway's plugins and data sources know about a request. */
@@ -94,6 +95,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens: MAX_TOKENS },
     // index.ts handles SIGINT/SIGTERM itself, so shutdown happens once and in order.
     stopOnTerminationSignals: false,
     formatError: maskInternalErrors(),

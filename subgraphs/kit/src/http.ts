@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { Logger } from './logger.ts';
+import { assertNesting, decodeUtf8 } from './request-limits.ts';
 
 /** A plain JSON endpoint next to GraphQL, such as `/health`. */
 export type JsonRoute = (request: http.IncomingMessage) => Promise<{ status: number; body: unknown }>;
@@ -79,6 +80,8 @@ export function createGraphQLHandler<TContext extends BaseContext, TAuth = undef
       }
       const auth = (options.authenticate ? await options.authenticate(request) : undefined) as TAuth;
       const body = request.method === 'POST' ? await readJsonBody(request, maxBodyBytes) : undefined;
+      const query = request.method === 'POST' ? (body as { query?: unknown } | undefined)?.query : url.searchParams.get('query');
+      if (typeof query === 'string') assertNesting(query, 'query');
       const headers = new HeaderMap();
       for (const [name, value] of Object.entries(request.headers)) {
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -138,11 +141,12 @@ async function readJsonBody(request: http.IncomingMessage, maxBodyBytes: number)
     }
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = decodeUtf8(Buffer.concat(chunks));
   const contentType = request.headers['content-type'] ?? '';
   // Non-JSON bodies go to Apollo Server as they are; its CSRF prevention and content-type checks answer them.
   if (!contentType.includes('json')) return text;
   if (text.trim() === '') throw new HttpError(400, 'BAD_REQUEST', 'The request body is empty; send a JSON object with "query"');
+  assertNesting(text, 'body');
   try {
     return JSON.parse(text);
   } catch {

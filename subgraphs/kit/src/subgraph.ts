@@ -13,6 +13,7 @@ import { createGraphQLHandler, HttpError, listen, requestIdOf } from './http.ts'
 import { createMetrics, savedOperationNames, type ServiceMetrics } from './metrics.ts';
 import { observeRequests } from './observe-http.ts';
 import { RequestDrain } from './shutdown.ts';
+import { MAX_TOKENS } from './request-limits.ts';
 import { startTracing, type Tracing } from './tracing.ts';
 import { databaseUnavailable, isDatabaseUnavailable } from './unavailable.ts';
 import { loadOrCreateSharedSecret, PRINCIPAL_HEADER, PrincipalTokenError, PrincipalVerifier } from './principal-token.ts';
@@ -99,6 +100,7 @@ export async function buildSubgraph<TLoaders>(
   const apollo = new ApolloServer<SubgraphContext<TLoaders>>({
     schema,
     includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens: MAX_TOKENS },
     // runSubgraph handles SIGINT/SIGTERM itself: stop taking requests, finish them, close the database, exit.
     stopOnTerminationSignals: false,
     formatError: maskInternalErrors(logger, definition.name),

@@ -18,11 +18,13 @@ let security: FaultyProxy;
 let humanitarianProxy: FaultyProxy;
 const subgraphLogs: string[] = [];
 let stopHumanitarian: () => Promise<void>;
+let humanitarianDb: Awaited<ReturnType<typeof openDatabase>>;
 
 beforeAll(async () => {
   security = await startFaultyProxy();
   humanitarianProxy = await startFaultyProxy();
   const db = await openDatabase({ schema: schemaNameOf('humanitarian') });
+  humanitarianDb = db;
   await prepareDatabase(humanitarian as never, db);
   const logger = createLogger('humanitarian', 'debug', { write: (line: string) => void subgraphLogs.push(line) });
   const built = await buildSubgraph(humanitarian, db, logger, TEST_SHARED_SECRET);
@@ -140,6 +142,24 @@ describe('a failing subgraph', () => {
       expect(response.errors![0].extensions?.serviceName).toBe('humanitarian');
     } finally {
       humanitarianProxy.mode = { kind: 'pass' };
+    }
+  });
+});
+
+describe('a subgraph whose database is down', () => {
+  it('reaches the client as SERVICE_UNAVAILABLE naming the subgraph (not a masked internal error), beside the other subgraphs\' data', async () => {
+    const stop = humanitarianDb.onQuery(() => {
+      throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
+    });
+    try {
+      const response = await stack.query('{ areas(level: GOVERNORATE) { pcode } organization(id: "XM-DAC-41140") { id } }');
+      expect(response.data.areas).toHaveLength(5);
+      expect(response.data.organization).toBeNull();
+      expect(response.errors![0].extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', serviceName: 'humanitarian' });
+      expect(response.errors![0].message).toMatch(/humanitarian database is unavailable/);
+      expect(JSON.stringify(response)).not.toMatch(/ECONNREFUSED|10\.0\.0\.5|5432/);
+    } finally {
+      stop();
     }
   });
 });

@@ -23,7 +23,11 @@ export interface ResilientFetcherOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** The error a client sees for a subgraph that failed: its fields are null, the rest of the response is served. */
+/**
+ * The error a client sees for a subgraph that failed: its fields are null, the rest of the response is served.
+ * @apollo/gateway names the subgraph (`serviceName`) only for errors a subgraph returned; an error thrown by the
+ * Fetcher reaches the response as a plain error, which the gateway's masking would turn into INTERNAL_SERVER_ERROR.
+ */
 export function downstreamError(subgraph: string, message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.DOWNSTREAM_SERVICE_ERROR, serviceName: subgraph, ...extra } });
 }

@@ -67,6 +67,8 @@ async function openPostgres(databaseUrl: string, schema: string): Promise<Databa
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: 10,
+    // A database that does not answer (not even with a refusal) must fail a request, not hold it until the gateway gives up.
+    connectionTimeoutMillis: 5000,
     // Each subgraph sees only its own schema, so no statement qualifies table names; times are read in UTC.
     options: `-c search_path=${schema} -c TimeZone=UTC`,
     types: { getTypeParser: ((oid: number, format?: string) => parsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },

@@ -5,6 +5,8 @@ import { DEFAULT_CLAIM_MAPPING, type ClaimMapping } from './auth/claims.ts';
 import type { PolicyRule } from './authorization.ts';
 import { parseAuditConfig, type AuditConfig } from './audit/config.ts';
 import { parseSupergraphSource, type SupergraphSourceConfig } from './registry-config.ts';
+import { parseResilienceConfig, type ResilienceConfig } from './resilience/config.ts';
+import { parseObservabilityConfig, type ObservabilityConfig } from '../../subgraphs/kit/src/observability-config.ts';
 
 /** How the gateway authenticates callers. */
 export interface AuthConfig {
@@ -53,6 +55,10 @@ export interface GatewayConfig {
    * `sandbox`, Apollo's embedded Sandbox, loaded from Apollo's CDN (networks with internet access only); `off`, nothing.
    */
   readonly explorer: ExplorerMode;
+  /** Per-subgraph timeouts, query retries within a budget, circuit breakers (SUBGRAPH_*_TIMEOUT_MS, SUBGRAPH_RETRY_*, CIRCUIT_*). */
+  readonly resilience: ResilienceConfig;
+  /** /metrics, tracing and shutdown (METRICS_TOKEN, OTEL_*, SHUTDOWN_GRACE_MS). */
+  readonly observability: ObservabilityConfig;
 }
 
 export const EXPLORER_MODES = ['graphiql', 'sandbox', 'off'] as const;
@@ -158,6 +164,7 @@ function parseExplorer(value: string | undefined, problems: string[]): ExplorerM
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   const problems: string[] = [];
   const dataDir = path.resolve(env.DATA_DIR || 'data');
+  const resilience = parseResilienceConfig(env, problems);
   const config: GatewayConfig = {
     host: env.HOST || '0.0.0.0',
     port: parsePort(env.GATEWAY_PORT, 4000, 'GATEWAY_PORT', problems),
@@ -165,7 +172,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     supergraphPollMs: parsePositiveInt(env.SUPERGRAPH_POLL_MS, 1000, 'SUPERGRAPH_POLL_MS', problems),
     supergraphSource: parseSupergraphSource(env, dataDir, problems),
     subgraphUrls: Object.freeze(subgraphUrlOverrides(env, problems)),
-    subgraphTimeoutMs: parsePositiveInt(env.SUBGRAPH_TIMEOUT_MS, 10_000, 'SUBGRAPH_TIMEOUT_MS', problems),
+    subgraphTimeoutMs: resilience.defaultTimeoutMs,
     maxBodyBytes: parsePositiveInt(env.MAX_BODY_BYTES, 1_000_000, 'MAX_BODY_BYTES', problems),
     logLevel: parseLogLevel(env.LOG_LEVEL, problems),
     dataDir,
@@ -175,6 +182,8 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     policies: parsePolicies(env.AUTH_POLICIES, problems),
     audit: parseAuditConfig(env, dataDir, problems),
     explorer: parseExplorer(env.EXPLORER, problems),
+    resilience,
+    observability: parseObservabilityConfig(env, problems, 'gateway'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -1,20 +1,27 @@
 import { createLogger } from '../../subgraphs/kit/src/logger.ts';
-import { close, listen } from '../../subgraphs/kit/src/http.ts';
+import { listen } from '../../subgraphs/kit/src/http.ts';
+import { RequestDrain } from '../../subgraphs/kit/src/shutdown.ts';
 import { loadGatewayConfig } from './config.ts';
 import { createGateway } from './server.ts';
 
 const config = loadGatewayConfig();
 const logger = createLogger('gateway', config.logLevel);
 const gateway = await createGateway(config, logger);
-const { server, url } = await listen(gateway.handler, config.port, config.host);
+const drain = new RequestDrain();
+const { server, url } = await listen(drain.wrap(gateway.handler), config.port, config.host);
 logger.info({ url: `${url}/graphql`, supergraph: config.supergraphPath }, 'gateway listening');
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, 'stopping: finishing requests in flight');
-  await close(server);
+  const graceMs = config.observability.shutdownGraceMs;
+  // Whatever hangs (a sink that never answers), the process is gone soon after the grace period.
+  setTimeout(() => process.exit(1), graceMs + 15_000).unref();
+  logger.info({ signal, inFlight: drain.requestsInFlight, graceMs }, 'stopping: refusing new requests, finishing those in flight');
+  const finished = await drain.drain(server, graceMs);
+  logger.info({ finished }, finished ? 'drained: every request in flight finished' : 'grace period over: remaining requests cut off');
+  // Then the audit buffer is flushed with a final signed checkpoint.
   await gateway.stop();
   process.exit(0);
 }

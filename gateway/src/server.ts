@@ -15,6 +15,12 @@ import { FileSupergraphManager } from './supergraph.ts';
 import { RegistrySupergraphManager } from './registry-supergraph.ts';
 import { openRegistry } from '../../schema/governance/registry/index.ts';
 import { createExplorerRoutes } from './explorer/index.ts';
+import { Resilience } from './resilience/index.ts';
+import { registerGatewayMetrics } from './observability/metrics.ts';
+import { createMetrics, savedOperationNames, type ServiceMetrics } from '../../subgraphs/kit/src/metrics.ts';
+import { observeRequests } from '../../subgraphs/kit/src/observe-http.ts';
+import { MAX_TOKENS } from '../../subgraphs/kit/src/request-limits.ts';
+import { injectTraceContext, startTracing } from '../../subgraphs/kit/src/tracing.ts';
 
 /** What the gateway's plugins and data sources know about a request. */
 export interface GatewayContext extends BaseContext {
@@ -49,6 +55,7 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
+    if (request.http) injectTraceContext(request.http.headers);
     recordSubgraphCall(context, this.name);
     request.http?.headers.set(PRINCIPAL_HEADER, await signPrincipal(context?.principal ?? GATEWAY_PRINCIPAL, this.secret, this.name));
   }
@@ -61,6 +68,10 @@ export interface Gateway {
   readonly handler: http.RequestListener;
   /** The audit trail (`audit.depth` is the buffer depth, `audit.stats` the counters). */
   readonly audit: AuditTrail;
+  /** The gateway's Prometheus registry and the hook (`registerGauge`) other modules add their gauges with. */
+  readonly metrics: ServiceMetrics;
+  /** Timeouts, retries and circuit breakers of the subgraph calls. */
+  readonly resilience: Resilience;
   stop(): Promise<void>;
 }
 
@@ -74,19 +85,24 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
       : new FileSupergraphManager(config.supergraphPath, config.supergraphPollMs, logger);
   const secret = loadOrCreateSharedSecret(config.sharedSecret, config.dataDir);
   const authenticate = await createAuthenticator(config.auth, config.dataDir, logger);
-  const fetcher: Fetcher = async (url, init) =>
-    passRequestErrorsThrough(await fetch(url, { ...(init as RequestInit), signal: AbortSignal.timeout(config.subgraphTimeoutMs) })) as unknown as ReturnType<Fetcher>;
+  // Timeouts, retries and circuit breakers wrap this Fetcher per subgraph (gateway/src/resilience/).
+  const fetcher: Fetcher = async (url, init) => passRequestErrorsThrough(await fetch(url, init as RequestInit)) as unknown as ReturnType<Fetcher>;
+  const resilience = new Resilience(config.resilience, logger);
+  const tracing = startTracing(config.observability.tracing, { global: true });
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
     // Validate every supergraph before serving it, also in production: a broken file must be refused, not half-served.
     validateSupergraph: true,
     logger,
-    buildService: ({ name, url }) => new SubgraphDataSource(name, secret, { url: config.subgraphUrls[name] ?? url, fetcher }),
+    buildService: ({ name, url }) => new SubgraphDataSource(name, secret, { url: config.subgraphUrls[name] ?? url, fetcher: resilience.wrap(name, fetcher) }),
   });
   const audit = createAuditTrail(config.audit, logger);
+  const metrics = createMetrics({ service: 'gateway', knownOperations: savedOperationNames(), token: config.observability.metricsToken });
+  registerGatewayMetrics(metrics, { resilience, audit });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens: MAX_TOKENS },
     // index.ts handles SIGINT/SIGTERM itself, so shutdown happens once and in order.
     stopOnTerminationSignals: false,
     formatError: maskInternalErrors(),
@@ -95,10 +111,11 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
       ApolloServerPluginAuthorization({ mode: config.authorizationMode, policies: config.policies, requirements: () => supergraph.requirements }),
       // After authorization, so the audit event sees the errors it adds.
       ApolloServerPluginAudit({ trail: audit, redact: config.audit.redact, logger }),
+      metrics.plugin,
     ],
   });
   await apollo.start();
-  const handler = createGraphQLHandler<GatewayContext, Principal>({
+  const graphqlHandler = createGraphQLHandler<GatewayContext, Principal>({
     apollo,
     logger,
     maxBodyBytes: config.maxBodyBytes,
@@ -110,25 +127,30 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
         const state = supergraph.state;
         // The audit buffer's depth and counters: operators watch it fill when the audit sink is slow or down.
         const auditBuffer = audit.stats;
-        if (state.phase !== 'loaded') return { status: 503, body: { status: 'unavailable', supergraph: state, auditBuffer } };
+        const circuits = resilience.circuits;
+        if (state.phase !== 'loaded') return { status: 503, body: { status: 'unavailable', supergraph: state, auditBuffer, circuits } };
         const subgraphs = await checkSubgraphs(gateway);
         const ready = subgraphs.every((subgraph) => subgraph.ok);
-        return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'unavailable', supergraph: state, subgraphs, auditBuffer } };
+        return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'unavailable', supergraph: state, subgraphs, auditBuffer, circuits: resilience.circuits } };
       },
     },
     // The explorer at GET / (GraphiQL bundled into the gateway, or Apollo Sandbox by configuration): gateway/src/explorer/.
-    rawRoutes: createExplorerRoutes({ mode: config.explorer, dataDir: config.dataDir, logger }),
+    rawRoutes: { ...createExplorerRoutes({ mode: config.explorer, dataDir: config.dataDir, logger }), '/metrics': metrics.route },
   });
+  const handler = observeRequests(graphqlHandler, { logger, metrics, tracing, routes: ['/graphql', '/health', '/ready', '/metrics', '/'] });
   return {
     apollo,
     gateway,
     supergraph,
     handler,
     audit,
+    metrics,
+    resilience,
     // Operations in flight finish first; then the audit buffer is flushed with a final signed checkpoint.
     stop: async () => {
       await apollo.stop();
       await audit.close();
+      await tracing?.shutdown().catch(() => undefined);
     },
   };
 }

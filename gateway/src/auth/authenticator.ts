@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import fs from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, importSPKI, jwtVerify, type CryptoKey, type JWTVerifyGetKey } from 'jose';
-import { HttpError } from '../../../subgraphs/kit/src/http.ts';
+import { HttpError, requestIdOf } from '../../../subgraphs/kit/src/http.ts';
 import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
 import type { Principal } from '../../../subgraphs/kit/src/principal.ts';
 import type { AuthConfig } from '../config.ts';
@@ -57,7 +57,7 @@ export async function createAuthenticator(config: AuthConfig, dataDir: string, l
       return principalFromClaims(payload, config.claims);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      logger.info({ reason }, 'refused a token');
+      logger.info({ requestId: requestIdOf(request), reason }, 'refused a token');
       throw new HttpError(401, 'UNAUTHENTICATED', `The bearer token was refused: ${reason}`);
     }
   };

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseObservabilityConfig, type ObservabilityConfig } from './observability-config.ts';
 
 /** Configuration shared by every subgraph service, parsed once from the environment and frozen. */
 export interface SubgraphConfig {
@@ -12,6 +13,8 @@ export interface SubgraphConfig {
   readonly logLevel: string;
   /** Secret shared with the gateway to verify the principal it forwards; unset means a generated development secret. */
   readonly sharedSecret: string | undefined;
+  /** /metrics token, OpenTelemetry export, shutdown grace period (METRICS_TOKEN, OTEL_*, SHUTDOWN_GRACE_MS). */
+  readonly observability: ObservabilityConfig;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -76,6 +79,7 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env =
     dataDir: path.resolve(env.DATA_DIR || 'data'),
     logLevel: parseLogLevel(env.LOG_LEVEL, problems),
     sharedSecret: parseSharedSecret(env.SUBGRAPH_SHARED_SECRET, problems),
+    observability: parseObservabilityConfig(env, problems, name),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

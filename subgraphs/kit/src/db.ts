@@ -67,6 +67,8 @@ async function openPostgres(databaseUrl: string, schema: string): Promise<Databa
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: 10,
+    // A database that does not answer (not even with a refusal) must fail a request, not hold it until the gateway gives up.
+    connectionTimeoutMillis: 5000,
     // Each subgraph sees only its own schema, so no statement qualifies table names; times are read in UTC.
     options: `-c search_path=${schema} -c TimeZone=UTC`,
     types: { getTypeParser: ((oid: number, format?: string) => parsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
@@ -90,6 +92,11 @@ async function openPostgres(databaseUrl: string, schema: string): Promise<Databa
     },
     async transaction(work) {
       const client = await pool.connect();
+      // A connection lost while checked out emits 'error' on the client, which would crash the process unheard; the
+      // statement in flight fails anyway, Postgres rolls the transaction back, and the broken client is discarded.
+      let broken: Error | undefined;
+      const onError = (error: Error) => void (broken = error);
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await work({ query: (sql, params) => run(client, sql, params) });
@@ -97,9 +104,11 @@ async function openPostgres(databaseUrl: string, schema: string): Promise<Databa
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
+        broken ??= error instanceof Error && /Connection terminated|ECONNRESET/.test(error.message) ? error : undefined;
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken);
       }
     },
     onQuery: (listener) => listeners.add(listener),

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { Logger } from './logger.ts';
+import { assertNesting, decodeUtf8 } from './request-limits.ts';
 
 /** A plain JSON endpoint next to GraphQL, such as `/health`. */
 export type JsonRoute = (request: http.IncomingMessage) => Promise<{ status: number; body: unknown }>;
@@ -35,6 +36,13 @@ export interface GraphQLHttpOptions<TContext extends BaseContext, TAuth = undefi
 const DEFAULT_MAX_BODY_BYTES = 1_000_000;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+const requestIds = new WeakMap<http.IncomingMessage, string>();
+
+/** The request id given to (or generated for) a request, for log lines written outside its GraphQL context. */
+export function requestIdOf(request: http.IncomingMessage): string | undefined {
+  return requestIds.get(request);
+}
+
 /** An HTTP failure with a status and an error code, answered as a GraphQL-shaped JSON error. */
 export class HttpError extends Error {
   constructor(
@@ -56,6 +64,7 @@ export function createGraphQLHandler<TContext extends BaseContext, TAuth = undef
   return async (request, response) => {
     const given = request.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    requestIds.set(request, requestId);
     response.setHeader('x-request-id', requestId);
     const url = new URL(request.url ?? '/', 'http://localhost');
     try {
@@ -71,6 +80,8 @@ export function createGraphQLHandler<TContext extends BaseContext, TAuth = undef
       }
       const auth = (options.authenticate ? await options.authenticate(request) : undefined) as TAuth;
       const body = request.method === 'POST' ? await readJsonBody(request, maxBodyBytes) : undefined;
+      const query = request.method === 'POST' ? (body as { query?: unknown } | undefined)?.query : url.searchParams.get('query');
+      if (typeof query === 'string') assertNesting(query, 'query');
       const headers = new HeaderMap();
       for (const [name, value] of Object.entries(request.headers)) {
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
@@ -130,11 +141,12 @@ async function readJsonBody(request: http.IncomingMessage, maxBodyBytes: number)
     }
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = decodeUtf8(Buffer.concat(chunks));
   const contentType = request.headers['content-type'] ?? '';
   // Non-JSON bodies go to Apollo Server as they are; its CSRF prevention and content-type checks answer them.
   if (!contentType.includes('json')) return text;
   if (text.trim() === '') throw new HttpError(400, 'BAD_REQUEST', 'The request body is empty; send a JSON object with "query"');
+  assertNesting(text, 'body');
   try {
     return JSON.parse(text);
   } catch {

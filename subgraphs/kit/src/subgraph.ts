@@ -9,7 +9,13 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { GraphQLError, parse, type DocumentNode } from 'graphql';
 import { openDatabase, type Database } from './db.ts';
 import { migrate, readMigrations } from './migrate.ts';
-import { createGraphQLHandler, HttpError, listen, close } from './http.ts';
+import { createGraphQLHandler, HttpError, listen, requestIdOf } from './http.ts';
+import { createMetrics, savedOperationNames, type ServiceMetrics } from './metrics.ts';
+import { observeRequests } from './observe-http.ts';
+import { RequestDrain } from './shutdown.ts';
+import { MAX_TOKENS } from './request-limits.ts';
+import { startTracing, type Tracing } from './tracing.ts';
+import { databaseUnavailable, isDatabaseUnavailable } from './unavailable.ts';
 import { loadOrCreateSharedSecret, PRINCIPAL_HEADER, PrincipalTokenError, PrincipalVerifier } from './principal-token.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { loadSubgraphConfig, type SubgraphConfig } from './config.ts';
@@ -68,6 +74,13 @@ export async function prepareDatabase(definition: SubgraphDefinition<unknown>, d
 export interface BuiltSubgraph {
   readonly apollo: ApolloServer<SubgraphContext<unknown>>;
   readonly handler: http.RequestListener;
+  readonly metrics: ServiceMetrics;
+}
+
+/** Metrics and tracing of a subgraph (from its config's `observability`). */
+export interface SubgraphObservability {
+  metricsToken?: string;
+  tracing?: Tracing | null;
 }
 
 /** Builds the subgraph's Apollo Server and HTTP handler without listening (tests use it in-process). */
@@ -76,7 +89,9 @@ export async function buildSubgraph<TLoaders>(
   db: Database,
   logger: Logger,
   sharedSecret: Uint8Array,
+  observability: SubgraphObservability = {},
 ): Promise<BuiltSubgraph> {
+  const metrics = createMetrics({ service: definition.name, knownOperations: savedOperationNames(), token: observability.metricsToken });
   const verifier = new PrincipalVerifier(sharedSecret, definition.name);
   const schema = buildSubgraphSchema({
     typeDefs: readTypeDefs(definition.root),
@@ -85,14 +100,15 @@ export async function buildSubgraph<TLoaders>(
   const apollo = new ApolloServer<SubgraphContext<TLoaders>>({
     schema,
     includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens: MAX_TOKENS },
     // runSubgraph handles SIGINT/SIGTERM itself: stop taking requests, finish them, close the database, exit.
     stopOnTerminationSignals: false,
-    formatError: maskInternalErrors(logger),
+    formatError: maskInternalErrors(logger, definition.name),
     // Inline traces serve Apollo's hosted usage reporting, which a closed coalition network does not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), logErrors(logger)],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), logErrors(logger), metrics.plugin],
   });
   await apollo.start();
-  const handler = createGraphQLHandler<SubgraphContext<TLoaders>, Principal>({
+  const graphqlHandler = createGraphQLHandler<SubgraphContext<TLoaders>, Principal>({
     apollo,
     logger,
     async authenticate(request) {
@@ -101,7 +117,7 @@ export async function buildSubgraph<TLoaders>(
         return await verifier.verify(typeof header === 'string' ? header : undefined);
       } catch (error) {
         if (!(error instanceof PrincipalTokenError)) throw error;
-        logger.warn({ reason: error.message, remote: request.socket.remoteAddress }, 'refused a request not signed by the gateway');
+        logger.warn({ requestId: requestIdOf(request), reason: error.message, remote: request.socket.remoteAddress }, 'refused a request not signed by the gateway');
         throw new HttpError(401, 'UNAUTHENTICATED', error.message);
       }
     },
@@ -123,8 +139,10 @@ export async function buildSubgraph<TLoaders>(
         }
       },
     },
+    rawRoutes: { '/metrics': metrics.route },
   });
-  return { apollo: apollo as ApolloServer<SubgraphContext<unknown>>, handler };
+  const handler = observeRequests(graphqlHandler, { logger, metrics, tracing: observability.tracing, routes: ['/graphql', '/health', '/ready', '/metrics'] });
+  return { apollo: apollo as ApolloServer<SubgraphContext<unknown>>, handler, metrics };
 }
 
 const KNOWN_CODES = new Set<string>([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'UNAUTHORIZED_FIELD_OR_TYPE']);
@@ -133,10 +151,14 @@ function isKnown(code: unknown): boolean {
   return typeof code === 'string' && KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR;
 }
 
-/** Errors the platform did not raise on purpose (SQL, bugs, paths) reach clients only as a code; `logErrors` logs them in full. */
-export function maskInternalErrors(_logger?: Logger) {
-  return (formatted: ReturnType<GraphQLError['toJSON']>) => {
+/**
+ * Errors the platform did not raise on purpose (SQL, bugs, paths) reach clients only as a code; `logErrors` logs them
+ * in full. A database that cannot be reached is not a bug: it is answered SERVICE_UNAVAILABLE, saying what to do.
+ */
+export function maskInternalErrors(_logger?: Logger, service?: string) {
+  return (formatted: ReturnType<GraphQLError['toJSON']>, error?: unknown) => {
     if (isKnown(formatted.extensions?.code)) return formatted;
+    if (service && isDatabaseUnavailable(error)) return { ...databaseUnavailable(service).toJSON(), path: formatted.path, locations: formatted.locations };
     return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   };
 }
@@ -161,6 +183,7 @@ export function logErrors(logger: Logger): ApolloServerPlugin<{ requestId?: stri
 export interface RunningSubgraph {
   readonly url: string;
   readonly db: Database;
+  /** Stops taking requests, lets those in flight finish (at most SHUTDOWN_GRACE_MS), closes the database. */
   stop(): Promise<void>;
 }
 
@@ -177,15 +200,23 @@ export async function startSubgraph<TLoaders>(
   });
   const applied = await prepareDatabase(definition as SubgraphDefinition<unknown>, db);
   logger.info({ database: db.kind, schema: db.schema, migrationsApplied: applied }, 'database ready');
-  const { apollo, handler } = await buildSubgraph(definition, db, logger, loadOrCreateSharedSecret(config.sharedSecret, config.dataDir));
-  const { server, url } = await listen(handler, config.port, config.host);
+  const tracing = startTracing(config.observability.tracing);
+  const { apollo, handler } = await buildSubgraph(definition, db, logger, loadOrCreateSharedSecret(config.sharedSecret, config.dataDir), {
+    metricsToken: config.observability.metricsToken,
+    tracing,
+  });
+  const drain = new RequestDrain();
+  const { server, url } = await listen(drain.wrap(handler), config.port, config.host);
   logger.info({ url: `${url}/graphql` }, 'subgraph listening');
   return {
     url,
     db,
     async stop() {
-      await close(server);
+      const inFlight = drain.requestsInFlight;
+      const finished = await drain.drain(server, config.observability.shutdownGraceMs);
+      logger.info({ inFlight, finished, graceMs: config.observability.shutdownGraceMs }, finished ? 'drained: every request in flight finished' : 'grace period over: remaining requests cut off');
       await apollo.stop();
+      await tracing?.shutdown().catch(() => undefined);
       await db.close();
     },
   };
@@ -200,7 +231,8 @@ export async function runSubgraph<TLoaders>(definition: SubgraphDefinition<TLoad
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping');
+    logger.info({ signal }, 'stopping: refusing new requests, finishing those in flight');
+    setTimeout(() => process.exit(1), config.observability.shutdownGraceMs + 15_000).unref();
     await running.stop();
     process.exit(0);
   };

@@ -1,0 +1,33 @@
+import { getOperationAST, parse } from 'graphql';
+
+const MAX_REMEMBERED = 2000;
+const kinds = new Map<string, boolean>();
+
+/**
+ * Whether a subgraph request body (the JSON the gateway sends) is a query. The gateway sends a bounded set of
+ * operations (one per query-plan fetch), so the answer is remembered by operation text. Anything that cannot be read
+ * as a query counts as not a query, so it is never retried.
+ */
+export function isQueryRequest(body: string | Buffer | undefined): boolean {
+  if (body === undefined) return false;
+  let query: unknown;
+  let operationName: unknown;
+  try {
+    ({ query, operationName } = JSON.parse(body.toString()) as { query?: unknown; operationName?: unknown });
+  } catch {
+    return false;
+  }
+  if (typeof query !== 'string') return false;
+  const key = `${typeof operationName === 'string' ? operationName : ''}\n${query}`;
+  const known = kinds.get(key);
+  if (known !== undefined) return known;
+  let isQuery = false;
+  try {
+    isQuery = getOperationAST(parse(query), typeof operationName === 'string' ? operationName : undefined)?.operation === 'query';
+  } catch {
+    isQuery = false;
+  }
+  if (kinds.size >= MAX_REMEMBERED) kinds.clear();
+  kinds.set(key, isQuery);
+  return isQuery;
+}

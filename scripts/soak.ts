@@ -1,0 +1,291 @@
+// `npm run soak [-- --duration 180 --workers 4]`: the stack as child processes on free loopback ports with its own data
+// (a temporary folder) and its own redis-server when the binary exists, under sustained mixed load while a subgraph is
+// killed and restarted, Redis is stopped and restarted, and a changed schema is published. Reports what was served,
+// what failed and why, acknowledged writes versus writes found in the database, and the gateway's memory over time.
+// Exits 1 when an acknowledged write is missing.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { composeSupergraph, loadSubgraphList, PROJECT_ROOT, type SubgraphEntry } from '../schema/composition.ts';
+import { signDevToken } from '../gateway/src/auth/dev-keys.ts';
+import { loadSavedOperations } from '../gateway/src/explorer/operations.ts';
+import { openDatabase } from '../subgraphs/kit/src/db.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '180' },
+    workers: { type: 'string', default: '4' },
+    'max-requests': { type: 'string', default: '200000' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const durationMs = Number(args.duration) * 1000;
+const workers = Number(args.workers);
+const maxRequests = Number(args['max-requests']);
+if (!(durationMs >= 10_000 && durationMs <= 3_600_000) || !(workers >= 1 && workers <= 32) || !(maxRequests >= 1)) {
+  console.error('usage: npm run soak -- [--duration <seconds, 10..3600>] [--workers <1..32>] [--max-requests <n>] [--keep]');
+  process.exit(2);
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-soak-'));
+const secret = randomBytes(32).toString('base64');
+const auditKey = randomBytes(32).toString('base64');
+const entries = loadSubgraphList();
+const log = (message: string) => console.log(`[soak ${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)} s] ${message}`);
+let startedAt = Date.now();
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const children = new Map<string, ChildProcess>();
+// Whatever ends this script, it takes its services with it.
+process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
+function run(name: string, command: string, argv: string[], env: Record<string, string>): ChildProcess {
+  const out = fs.openSync(path.join(dir, `${name}.log`), 'a');
+  const child = spawn(command, argv, { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  children.set(name, child);
+  return child;
+}
+
+function stopChild(name: string, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  const child = children.get(name);
+  children.delete(name);
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.once('exit', () => (clearTimeout(force), resolve()));
+    child.kill(signal);
+  });
+}
+
+async function waitFor(url: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(2000) })).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s; logs are in ${dir}`);
+}
+
+// --- Redis (its own, never the machine's) -------------------------------------------------------------------------
+const redisBinary = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+const redisPort = redisBinary ? await freePort() : 0;
+const redisEnv: Record<string, string> = redisBinary ? { REDIS_URL: `redis://127.0.0.1:${redisPort}`, AUDIT_REDIS_STREAM: 'cmcc:audit:soak' } : { REDIS_URL: '' };
+function startRedis(): void {
+  run('redis', 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir], {});
+}
+
+// --- Services ------------------------------------------------------------------------------------------------------
+const ports: Record<string, number> = {};
+for (const entry of entries) ports[entry.name] = await freePort();
+const gatewayPort = await freePort();
+const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+const common = { DATA_DIR: dir, HOST: '127.0.0.1', SUBGRAPH_SHARED_SECRET: secret, AUDIT_SIGNING_KEY: auditKey, LOG_LEVEL: 'warn', DATABASE_URL: '', ...redisEnv };
+
+function startSubgraph(entry: SubgraphEntry): void {
+  run(entry.name, process.execPath, ['--import', 'tsx', path.join('subgraphs', entry.name, 'src', 'index.ts')], { ...common, PORT: String(ports[entry.name]) });
+}
+
+const supergraphPath = path.join(dir, 'supergraph.graphql');
+let revision = 0;
+/**
+ * The schema change of the run: recomposes the supergraph with a changed description and replaces the gateway's watched
+ * file atomically. When the schema registry lands (`npm run schema -- publish`), this is the one function to switch.
+ */
+function publishSupergraph(): void {
+  const result = composeSupergraph(
+    entries.map((entry) => {
+      let sdl = fs.readFileSync(path.join(PROJECT_ROOT, entry.schema), 'utf8');
+      // The first one-line description (a line that is only a string), not a directive argument such as @link's url.
+      if (revision > 0 && entry.name === 'humanitarian') sdl = sdl.replace(/^(\s*)"([^"\n]+)"$/m, `$1"$2 (soak revision ${revision})"`);
+      return { name: entry.name, routingUrl: `http://127.0.0.1:${ports[entry.name]}/graphql`, sdl };
+    }),
+  );
+  if (!result.ok) throw new Error(result.problems.map((p) => `[${p.subgraph}] ${p.message}`).join('\n'));
+  fs.writeFileSync(`${supergraphPath}.tmp`, result.supergraphSdl);
+  fs.renameSync(`${supergraphPath}.tmp`, supergraphPath);
+  revision++;
+}
+
+// --- Load ----------------------------------------------------------------------------------------------------------
+const served = new Map<string, number>();
+const failed = new Map<string, number>();
+const acknowledged = new Set<string>();
+const rss: { atS: number; mb: number }[] = [];
+let sent = 0;
+let mutationSeq = 0;
+const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+
+async function post(token: string, query: string, variables: Record<string, unknown> = {}): Promise<{ cause: string | null; body: any }> {
+  sent++;
+  try {
+    const response = await fetch(`${gatewayUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const body = await response.json().catch(() => null);
+    if (response.status !== 200) return { cause: `http ${response.status}${body?.errors?.[0]?.extensions?.code ? ` ${body.errors[0].extensions.code}` : ''}`, body };
+    const error = body?.errors?.[0];
+    if (error) return { cause: `${error.extensions?.code ?? 'error'}${error.extensions?.serviceName ? ` (${error.extensions.serviceName})` : ''}`, body };
+    return { cause: null, body };
+  } catch (error) {
+    return { cause: `network ${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name}`, body: null };
+  }
+}
+
+const RECORD = `mutation SoakRecord($input: RecordCrossingReportInput!, $key: String) {
+  recordCrossingReport(input: $input, idempotencyKey: $key) { crossingDailyReport { id } userErrors { code message } }
+}`;
+const CROSSINGS = ['KEREM_SHALOM', 'ZIKIM', 'RAFAH', 'KISSUFIM'];
+
+/** One write, resent with the same idempotency key until it is acknowledged (at most 5 attempts), as a client would. */
+async function write(token: string): Promise<void> {
+  const n = mutationSeq++;
+  const day = new Date(Date.UTC(2024, 0, 1) + Math.floor(n / CROSSINGS.length) * 86_400_000).toISOString().slice(0, 10);
+  const input = {
+    crossingId: CROSSINGS[n % CROSSINGS.length], date: day, source: 'UN2720', open: true, trucksOffloaded: n % 300, trucksCollected: n % 200, tonnes: n % 1000,
+    fuelLitres: 0, note: 'soak', marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'UN2720' },
+  };
+  const key = randomUUID();
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const { cause, body } = await post(token, RECORD, { input, key });
+    const id = body?.data?.recordCrossingReport?.crossingDailyReport?.id;
+    if (!cause && id) {
+      acknowledged.add(id);
+      count(served, 'mutation');
+      return;
+    }
+    count(failed, `mutation: ${cause ?? `userErrors ${JSON.stringify(body?.data?.recordCrossingReport?.userErrors ?? [])}`}`);
+    if (!cause) return;
+    await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+  }
+}
+
+async function worker(reader: string, editor: string, dashboard: { document: string; variables: Record<string, unknown> }, deadline: number): Promise<void> {
+  while (Date.now() < deadline && sent < maxRequests) {
+    const pick = Math.random();
+    if (pick < 0.2) {
+      await write(editor);
+    } else {
+      const [kind, query, variables] = pick < 0.8 ? ['dashboard', dashboard.document, dashboard.variables] : ['incidents', '{ incidents(first: 20) { totalCount edges { node { id } } } crossings { id } }', {}];
+      const { cause } = await post(reader, query as string, variables as Record<string, unknown>);
+      if (cause) count(failed, `${kind}: ${cause}`);
+      else count(served, kind as string);
+    }
+  }
+}
+
+async function sampleMemory(): Promise<void> {
+  try {
+    const text = await (await fetch(`${gatewayUrl}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
+    const line = text.split('\n').find((l) => l.startsWith('process_resident_memory_bytes'));
+    if (line) rss.push({ atS: Math.round((Date.now() - startedAt) / 1000), mb: Math.round(Number(line.split(' ').pop()) / 1048576) });
+  } catch {
+    // a sample missed while the gateway is busy is not an error of the run
+  }
+}
+
+// --- The run -------------------------------------------------------------------------------------------------------
+let exitCode = 0;
+try {
+  startedAt = Date.now();
+  if (redisBinary) {
+    startRedis();
+    log(`own redis-server on 127.0.0.1:${redisPort} (the audit trail's sink)`);
+  } else {
+    log('REDIS STEP SKIPPED: no redis-server binary on PATH; the audit trail uses its file sink and Redis is not stopped');
+  }
+  for (const entry of entries) startSubgraph(entry);
+  await Promise.all(entries.map((entry) => waitFor(`http://127.0.0.1:${ports[entry.name]}/ready`)));
+  publishSupergraph();
+  run('gateway', process.execPath, ['--import', 'tsx', 'gateway/src/index.ts'], { ...common, GATEWAY_PORT: String(gatewayPort), SUPERGRAPH_PATH: supergraphPath, SUPERGRAPH_POLL_MS: '500' });
+  await waitFor(`${gatewayUrl}/ready`);
+  log(`stack up in ${dir}; load for ${durationMs / 1000} s with ${workers} workers`);
+
+  const reader = await signDevToken(dir, { sub: 'soak-dashboard', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['dashboard'], scope: 'read:*' });
+  const editor = await signDevToken(dir, { sub: 'soak-editor', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['editor'], wg: ['humanitarian'], scope: 'read:* write:humanitarian' });
+  const saved = loadSavedOperations().operations.find((operation) => operation.name === 'SituationByGovernorate');
+  if (!saved) throw new Error('schema/operations/SituationByGovernorate.graphql is missing');
+  const dashboard = { document: saved.document, variables: { ...saved.variables } };
+
+  const loadStart = Date.now();
+  const deadline = loadStart + durationMs;
+  const memory = setInterval(() => void sampleMemory(), Math.max(2000, durationMs / 40));
+  const humanitarian = entries.find((entry) => entry.name === 'humanitarian')!;
+  const at = (share: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, loadStart + durationMs * share - Date.now())));
+  const faults: Promise<unknown> = (async () => {
+    await at(0.2);
+    log('fault: SIGKILL humanitarian');
+    await stopChild('humanitarian', 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    startSubgraph(humanitarian);
+    await waitFor(`http://127.0.0.1:${ports.humanitarian}/ready`);
+    log('fault over: humanitarian restarted and ready');
+    if (redisBinary) {
+      await at(0.45);
+      log('fault: stopping Redis');
+      await stopChild('redis');
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      startRedis();
+      log('fault over: Redis restarted');
+    }
+    await at(0.7);
+    publishSupergraph();
+    log(`schema change: published supergraph revision ${revision - 1} (a changed description)`);
+  })().catch((error: unknown) => {
+    count(failed, `fault step failed: ${error instanceof Error ? error.message : String(error)}`);
+    exitCode = 1;
+  });
+  await Promise.all(Array.from({ length: workers }, () => worker(reader, editor, dashboard, deadline)));
+  await faults;
+  clearInterval(memory);
+  await sampleMemory();
+  const ready = await fetch(`${gatewayUrl}/ready`).then((r) => r.json()).catch(() => null);
+
+  // Stop everything (graceful), then read the humanitarian database itself for the acknowledged writes.
+  await stopChild('gateway');
+  await Promise.all(entries.map((entry) => stopChild(entry.name)));
+  const db = await openDatabase({ schema: 'humanitarian', dataDir: path.join(dir, 'humanitarian') });
+  const ids = [...acknowledged];
+  const found = ids.length === 0 ? 0 : (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM crossing_daily_report WHERE id = ANY($1::text[])', [ids]))[0].n;
+  await db.close();
+  const lost = ids.length - found;
+
+  const total = (map: Map<string, number>) => [...map.values()].reduce((a, b) => a + b, 0);
+  console.log('\n=== soak report ===');
+  console.log(`duration ${(Date.now() - loadStart) / 1000} s, ${workers} workers, Redis step ${redisBinary ? 'run' : 'SKIPPED (no redis-server)'}, schema revisions published ${revision - 1}`);
+  console.log(`requests sent ${sent}; served ${total(served)} (${[...served].map(([k, v]) => `${k} ${v}`).join(', ')}); failed ${total(failed)}`);
+  for (const [cause, n] of [...failed].sort((a, b) => b[1] - a[1])) console.log(`  failed ${String(n).padStart(6)}  ${cause}`);
+  console.log(`mutations acknowledged ${ids.length}, found in the database ${found}, LOST ${lost}`);
+  console.log(`gateway RSS (MB) over time: ${rss.map((s) => `${s.atS}s:${s.mb}`).join(' ')}`);
+  console.log(`gateway /ready at the end: ${ready ? `${ready.status}; circuits ${JSON.stringify(ready.circuits?.map((c: { subgraph: string; state: string }) => `${c.subgraph}:${c.state}`))}; audit ${JSON.stringify(ready.auditBuffer)}` : 'no answer'}`);
+  if (lost > 0) {
+    console.error(`FAIL: ${lost} acknowledged writes are not in the database`);
+    exitCode = 1;
+  }
+} catch (error) {
+  console.error(`soak failed: ${error instanceof Error ? error.message : String(error)}`);
+  exitCode = 1;
+} finally {
+  await Promise.all([...children.keys()].map((name) => stopChild(name)));
+  if (args.keep || exitCode !== 0) console.log(`logs and data kept in ${dir}`);
+  else fs.rmSync(dir, { recursive: true, force: true });
+}
+process.exit(exitCode);

@@ -1,6 +1,7 @@
 // `npm run soak [-- --duration 180 --workers 4]`: the stack as child processes on free loopback ports with its own data
 // (a temporary folder) and its own redis-server when the binary exists, under sustained mixed load while a subgraph is
-// killed and restarted, Redis is stopped and restarted, and a changed schema is published. Reports what was served,
+// killed and restarted, Redis is stopped and restarted, and a changed schema is published through the schema registry
+// (`npm run schema -- publish`, which the gateway follows). Reports what was served,
 // what failed and why, acknowledged writes versus writes found in the database, and the gateway's memory over time.
 // Exits 1 when an acknowledged write is missing.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -10,7 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { composeSupergraph, loadSubgraphList, PROJECT_ROOT, type SubgraphEntry } from '../schema/composition.ts';
+import { loadSubgraphList, PROJECT_ROOT, type SubgraphEntry } from '../schema/composition.ts';
 import { signDevToken } from '../gateway/src/auth/dev-keys.ts';
 import { loadSavedOperations } from '../gateway/src/explorer/operations.ts';
 import { openDatabase } from '../subgraphs/kit/src/db.ts';
@@ -101,25 +102,38 @@ function startSubgraph(entry: SubgraphEntry): void {
   run(entry.name, process.execPath, ['--import', 'tsx', path.join('subgraphs', entry.name, 'src', 'index.ts')], { ...common, PORT: String(ports[entry.name]) });
 }
 
-const supergraphPath = path.join(dir, 'supergraph.graphql');
 let revision = 0;
 /**
- * The schema change of the run: recomposes the supergraph with a changed description and replaces the gateway's watched
- * file atomically. When the schema registry lands (`npm run schema -- publish`), this is the one function to switch.
+ * The schema change of the run, through the schema registry as a working group would make it: `npm run schema -- publish`
+ * of humanitarian's SDL with a changed description (a safe change), into the registry the gateway follows (the soak's own
+ * Redis when it runs one, else files under the soak's folder). Returns the published version id.
  */
-function publishSupergraph(): void {
-  const result = composeSupergraph(
-    entries.map((entry) => {
-      let sdl = fs.readFileSync(path.join(PROJECT_ROOT, entry.schema), 'utf8');
-      // The first one-line description (a line that is only a string), not a directive argument such as @link's url.
-      if (revision > 0 && entry.name === 'humanitarian') sdl = sdl.replace(/^(\s*)"([^"\n]+)"$/m, `$1"$2 (soak revision ${revision})"`);
-      return { name: entry.name, routingUrl: `http://127.0.0.1:${ports[entry.name]}/graphql`, sdl };
-    }),
-  );
-  if (!result.ok) throw new Error(result.problems.map((p) => `[${p.subgraph}] ${p.message}`).join('\n'));
-  fs.writeFileSync(`${supergraphPath}.tmp`, result.supergraphSdl);
-  fs.renameSync(`${supergraphPath}.tmp`, supergraphPath);
+async function publishSchemaChange(): Promise<string> {
   revision++;
+  const humanitarian = entries.find((entry) => entry.name === 'humanitarian')!;
+  const original = fs.readFileSync(path.join(PROJECT_ROOT, humanitarian.schema), 'utf8');
+  // The first one-line description (a line that is only a string), not a directive argument such as @link's url.
+  const sdlPath = path.join(dir, `humanitarian-revision-${revision}.graphql`);
+  fs.writeFileSync(sdlPath, original.replace(/^(\s*)"([^"\n]+)"$/m, `$1"$2 (soak revision ${revision})"`));
+  const argv = ['--import', 'tsx', 'scripts/schema.ts', 'publish', 'humanitarian', '--sdl', sdlPath, '--author', 'soak', '--message', `soak revision ${revision}`, '--traffic-days', '1'];
+  const child = spawn(process.execPath, argv, { cwd: PROJECT_ROOT, env: { ...process.env, ...common }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`npm run schema -- publish exited ${code}: ${output.trim().split('\n').slice(-5).join(' / ')}`);
+  return output.trim().split('\n').pop() ?? '';
+}
+
+/** Waits until the gateway's /ready names the published version (it follows the registry without a restart). */
+async function waitForVersion(version: string, timeoutMs = 30_000): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    const ready = await fetch(`${gatewayUrl}/ready`, { signal: AbortSignal.timeout(2000) }).then((r) => r.json()).catch(() => null);
+    if (ready?.supergraph?.version === version) return Date.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the gateway did not switch to schema version ${version} within ${timeoutMs / 1000} s`);
 }
 
 // --- Load ----------------------------------------------------------------------------------------------------------
@@ -214,8 +228,9 @@ try {
   }
   for (const entry of entries) startSubgraph(entry);
   await Promise.all(entries.map((entry) => waitFor(`http://127.0.0.1:${ports[entry.name]}/ready`)));
-  publishSupergraph();
-  run('gateway', process.execPath, ['--import', 'tsx', 'gateway/src/index.ts'], { ...common, GATEWAY_PORT: String(gatewayPort), SUPERGRAPH_PATH: supergraphPath, SUPERGRAPH_POLL_MS: '500' });
+  // The gateway follows the registry (empty at first: it serves the committed supergraph), routed to the soak's ports.
+  const routes = Object.fromEntries(entries.map((entry) => [`SUBGRAPH_${entry.name.toUpperCase().replace(/-/g, '_')}_URL`, `http://127.0.0.1:${ports[entry.name]}/graphql`]));
+  run('gateway', process.execPath, ['--import', 'tsx', 'gateway/src/index.ts'], { ...common, ...routes, GATEWAY_PORT: String(gatewayPort), SUPERGRAPH_SOURCE: 'registry', SCHEMA_REGISTRY_POLL_MS: '1000' });
   await waitFor(`${gatewayUrl}/ready`);
   log(`stack up in ${dir}; load for ${durationMs / 1000} s with ${workers} workers`);
 
@@ -247,8 +262,9 @@ try {
       log('fault over: Redis restarted');
     }
     await at(0.7);
-    publishSupergraph();
-    log(`schema change: published supergraph revision ${revision - 1} (a changed description)`);
+    const version = await publishSchemaChange();
+    log(`schema change: published version ${version} (humanitarian, a changed description)`);
+    log(`schema change: the gateway serves ${version} after ${await waitForVersion(version)} ms`);
   })().catch((error: unknown) => {
     count(failed, `fault step failed: ${error instanceof Error ? error.message : String(error)}`);
     exitCode = 1;
@@ -270,7 +286,7 @@ try {
 
   const total = (map: Map<string, number>) => [...map.values()].reduce((a, b) => a + b, 0);
   console.log('\n=== soak report ===');
-  console.log(`duration ${(Date.now() - loadStart) / 1000} s, ${workers} workers, Redis step ${redisBinary ? 'run' : 'SKIPPED (no redis-server)'}, schema revisions published ${revision - 1}`);
+  console.log(`duration ${(Date.now() - loadStart) / 1000} s, ${workers} workers, Redis step ${redisBinary ? 'run' : 'SKIPPED (no redis-server)'}, schema versions published ${revision}`);
   console.log(`requests sent ${sent}; served ${total(served)} (${[...served].map(([k, v]) => `${k} ${v}`).join(', ')}); failed ${total(failed)}`);
   for (const [cause, n] of [...failed].sort((a, b) => b[1] - a[1])) console.log(`  failed ${String(n).padStart(6)}  ${cause}`);
   console.log(`mutations acknowledged ${ids.length}, found in the database ${found}, LOST ${lost}`);

@@ -130,8 +130,11 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
         const circuits = resilience.circuits;
         if (state.phase !== 'loaded') return { status: 503, body: { status: 'unavailable', supergraph: state, auditBuffer, circuits } };
         const subgraphs = await checkSubgraphs(gateway);
-        const ready = subgraphs.every((subgraph) => subgraph.ok);
-        return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'unavailable', supergraph: state, subgraphs, auditBuffer, circuits: resilience.circuits } };
+        // One working group's subgraph down costs only its fields (partial results), so the gateway stays in rotation as
+        // `degraded`; only a gateway that can reach no subgraph at all is taken out (503).
+        const up = subgraphs.filter((subgraph) => subgraph.ok).length;
+        const status = up === subgraphs.length ? 'ready' : up > 0 ? 'degraded' : 'unavailable';
+        return { status: up > 0 ? 200 : 503, body: { status, supergraph: state, subgraphs, auditBuffer, circuits } };
       },
     },
     // The explorer at GET / (GraphiQL bundled into the gateway, or Apollo Sandbox by configuration): gateway/src/explorer/.

@@ -142,6 +142,8 @@ function savedOperationsPlugin(operations: SavedOperation[], problem: string | u
         flushSync(() => editor.addTab());
         editor.queryEditor?.setValue(operation.document);
         editor.variableEditor?.setValue(formatVariables(operation.variables));
+        // The new tab would otherwise run with the operation name of the tab it was opened from until the editor reparses.
+        editor.setOperationName(operation.name);
       },
       [editor],
     );

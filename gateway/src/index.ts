@@ -9,7 +9,7 @@ const logger = createLogger('gateway', config.logLevel);
 const gateway = await createGateway(config, logger);
 const drain = new RequestDrain();
 const { server, url } = await listen(drain.wrap(gateway.handler), config.port, config.host);
-logger.info({ url: `${url}/graphql`, supergraph: config.supergraphPath }, 'gateway listening');
+logger.info({ url: `${url}/graphql`, supergraph: gateway.supergraph.state }, 'gateway listening');
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {

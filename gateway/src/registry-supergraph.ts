@@ -19,7 +19,8 @@ export type RegistrySupergraphState =
       hash: string;
       loadedAt: Date;
       lastRejected: { hash: string; version: string | null; error: string } | null;
-      registry: { description: string; reachable: boolean; lastError: string | null };
+      /** `files` or `redis` (the folder or key prefix is in the logs, not on the unauthenticated /ready). */
+      registry: { kind: 'files' | 'redis'; reachable: boolean; lastError: string | null };
     };
 
 export interface RegistrySupergraphOptions {
@@ -233,7 +234,7 @@ export class RegistrySupergraphManager implements SupergraphManager {
       hash: sha256(sdl).slice(0, 16),
       loadedAt: new Date(),
       lastRejected: null,
-      registry: { description: this.registry.description, reachable: this.reachable, lastError: this.lastError },
+      registry: { kind: this.registry.kind, reachable: this.reachable, lastError: this.lastError },
     };
   }
 
@@ -253,7 +254,7 @@ export class RegistrySupergraphManager implements SupergraphManager {
   }
 
   private syncRegistryState(): void {
-    if (this.state.phase === 'loaded') this.state = { ...this.state, registry: { description: this.registry.description, reachable: this.reachable, lastError: this.lastError } };
+    if (this.state.phase === 'loaded') this.state = { ...this.state, registry: { kind: this.registry.kind, reachable: this.reachable, lastError: this.lastError } };
   }
 
   private readFallback(): string {

@@ -24,6 +24,8 @@ export class FileSchemaRegistry implements SchemaRegistry {
     this.lockFile = path.join(dir, 'lock');
   }
 
+  readonly kind = 'files' as const;
+
   get description(): string {
     return `files under ${this.dir}`;
   }

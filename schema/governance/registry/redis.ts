@@ -34,6 +34,8 @@ export class RedisSchemaRegistry implements SchemaRegistry {
     this.redis = connect(url);
   }
 
+  readonly kind = 'redis' as const;
+
   get description(): string {
     return `redis keys ${this.prefix}*`;
   }

@@ -47,7 +47,9 @@ export class RegistryUnavailableError extends Error {
  * if it is still `expectedHead` (compare-and-set) and returns false otherwise.
  */
 export interface SchemaRegistry {
+  /** Where versions are kept, for logs (a folder, or a Redis key prefix; never a URL with credentials). */
   readonly description: string;
+  readonly kind: 'files' | 'redis';
   head(): Promise<string | null>;
   get(id: string): Promise<SchemaVersion | null>;
   /** Newest first. */

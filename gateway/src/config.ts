@@ -4,6 +4,7 @@ import { ConfigError, parseLogLevel, parsePort, parseSharedSecret, type Env } fr
 import { DEFAULT_CLAIM_MAPPING, type ClaimMapping } from './auth/claims.ts';
 import type { PolicyRule } from './authorization.ts';
 import { parseAuditConfig, type AuditConfig } from './audit/config.ts';
+import { parsePerformanceConfig, type PerformanceConfig } from './performance-config.ts';
 
 /** How the gateway authenticates callers. */
 export interface AuthConfig {
@@ -50,6 +51,8 @@ export interface GatewayConfig {
    * `sandbox`, Apollo's embedded Sandbox, loaded from Apollo's CDN (networks with internet access only); `off`, nothing.
    */
   readonly explorer: ExplorerMode;
+  /** Response cache, persisted operations and safelist, operation limits, subgraph transport, plan cache. */
+  readonly performance: PerformanceConfig;
 }
 
 export const EXPLORER_MODES = ['graphiql', 'sandbox', 'off'] as const;
@@ -171,6 +174,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     policies: parsePolicies(env.AUTH_POLICIES, problems),
     audit: parseAuditConfig(env, dataDir, problems),
     explorer: parseExplorer(env.EXPLORER, problems),
+    performance: parsePerformanceConfig(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

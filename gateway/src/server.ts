@@ -13,6 +13,7 @@ import type { Logger } from '../../subgraphs/kit/src/logger.ts';
 import type { GatewayConfig } from './config.ts';
 import { FileSupergraphManager } from './supergraph.ts';
 import { createExplorerRoutes } from './explorer/index.ts';
+import { createPerformance, type Performance } from './performance.ts';
 
 /** What the gateway's plugins and data sources know about a request. */
 export interface GatewayContext extends BaseContext {
@@ -59,6 +60,8 @@ export interface Gateway {
   readonly handler: http.RequestListener;
   /** The audit trail (`audit.depth` is the buffer depth, `audit.stats` the counters). */
   readonly audit: AuditTrail;
+  /** Response cache, persisted queries, plan cache and transport; `performance.stats()` gives their counters. */
+  readonly performance: Performance;
   stop(): Promise<void>;
 }
 
@@ -67,15 +70,18 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   const supergraph = new FileSupergraphManager(config.supergraphPath, config.supergraphPollMs, logger);
   const secret = loadOrCreateSharedSecret(config.sharedSecret, config.dataDir);
   const authenticate = await createAuthenticator(config.auth, config.dataDir, logger);
-  const fetcher: Fetcher = async (url, init) =>
-    passRequestErrorsThrough(await fetch(url, { ...(init as RequestInit), signal: AbortSignal.timeout(config.subgraphTimeoutMs) })) as unknown as ReturnType<Fetcher>;
+  const performance = createPerformance(config, logger, supergraph);
+  // Keep-alive pools, compression and in-flight deduplication (gateway/src/transport/); the timeout is applied there.
+  const fetcher: Fetcher = async (url, init) => passRequestErrorsThrough((await performance.transport.fetcher(url, init)) as unknown as Response) as unknown as ReturnType<Fetcher>;
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
     // Validate every supergraph before serving it, also in production: a broken file must be refused, not half-served.
     validateSupergraph: true,
     logger,
+    queryPlannerConfig: { cache: performance.planCache },
     buildService: ({ name, url }) => new SubgraphDataSource(name, secret, { url: config.subgraphUrls[name] ?? url, fetcher }),
   });
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => performance.useSupergraph(coreSupergraphSdl));
   const audit = createAuditTrail(config.audit, logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -83,11 +89,16 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     // index.ts handles SIGINT/SIGTERM itself, so shutdown happens once and in order.
     stopOnTerminationSignals: false,
     formatError: maskInternalErrors(),
+    persistedQueries: performance.persistedQueries,
     plugins: [
+      // Operation limits and the safelist first: they judge the operation as the client sent it.
+      ...performance.firstPlugins,
       logErrors(logger),
       ApolloServerPluginAuthorization({ mode: config.authorizationMode, policies: config.policies, requirements: () => supergraph.requirements }),
       // After authorization, so the audit event sees the errors it adds.
       ApolloServerPluginAudit({ trail: audit, redact: config.audit.redact, logger }),
+      // Last: a cached response is served only after authorization and the audit admission have run.
+      ...performance.lastPlugins,
     ],
   });
   await apollo.start();
@@ -118,10 +129,12 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     supergraph,
     handler,
     audit,
+    performance,
     // Operations in flight finish first; then the audit buffer is flushed with a final signed checkpoint.
     stop: async () => {
       await apollo.stop();
       await audit.close();
+      await performance.close();
     },
   };
 }

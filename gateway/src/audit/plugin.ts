@@ -6,6 +6,7 @@ import { ErrorCode } from '../../../subgraphs/kit/src/errors.ts';
 import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
 import type { Principal } from '../../../subgraphs/kit/src/principal.ts';
 import { removalsOf } from '../authorization.ts';
+import { isCacheHit } from '../cache/response-cache.ts';
 import { entitiesReturned, fieldsRead, mutationChanges, normalizeDocument, redactVariables, type SchemaLike } from './document.ts';
 import { createRedactor } from './redact.ts';
 import { sha256, type AuditEventContent } from './records.ts';
@@ -159,6 +160,7 @@ export function ApolloServerPluginAudit(options: AuditPluginOptions): ApolloServ
       variables: null,
       fields: [],
       entities: [],
+      ...(isCacheHit(request) ? { cacheHit: true } : {}),
       subgraphs: [...(subgraphCalls.get(contextValue) ?? [])].sort(),
       authorization: {
         removed: [],

@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
+import type { FormattedExecutionResult } from 'graphql';
+import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
+import type { Principal } from '../../../subgraphs/kit/src/principal.ts';
+import { entitiesReturned, type SchemaLike } from '../audit/document.ts';
+import type { CacheStore } from './store.ts';
+import { entityTags, untypedTag } from './tags.ts';
+
+export interface ResponseCacheStats {
+  hits: number;
+  misses: number;
+  /** Responses stored. */
+  stores: number;
+  /** Entries evicted by mutations. */
+  invalidations: number;
+  /** Lookups and writes skipped because the store was unreachable. */
+  bypasses: number;
+}
+
+export interface ResponseCacheOptions {
+  store: CacheStore;
+  /** Upper bound on an entry's lifetime, whatever the subgraphs declared. */
+  maxAgeSeconds: number;
+  /**
+   * Changes whenever the meaning of a cached response could: the supergraph served and the authorization settings.
+   * Part of every key, so a reload or a new policy never serves an entry built under the old one.
+   */
+  generation: () => string;
+  logger: Logger;
+}
+
+const hits = new WeakSet<object>();
+
+/** Whether this request was answered from the response cache (the audit event says so). */
+export function isCacheHit(request: object): boolean {
+  return hits.has(request);
+}
+
+/**
+ * Everything that decides what a principal may see: the releasability profile (clearance, nation, organisation,
+ * participant, working groups, roles, scopes) and the subject itself, since TLP:RED records name their recipients.
+ * Two principals share a cache entry only if they are the same principal with the same rights.
+ */
+export function principalView(principal: Principal | undefined): string {
+  if (!principal) return 'anonymous';
+  const sorted = (values: readonly string[]) => [...values].sort();
+  return JSON.stringify([
+    principal.subject,
+    principal.clearance,
+    principal.nation,
+    principal.organization,
+    principal.participant,
+    sorted(principal.workingGroups),
+    sorted(principal.roles),
+    sorted(principal.scopes),
+  ]);
+}
+
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  return `{${Object.keys(record)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonical(record[key])}`)
+    .join(',')}}`;
+}
+
+interface Entry {
+  result: FormattedExecutionResult;
+}
+
+/**
+ * Caches whole query responses for the lifetime the subgraphs declare (`@cacheControl`, reaching the gateway as each
+ * subgraph response's `cache-control` header; any subgraph answer without a lifetime makes the response uncacheable).
+ *
+ * Where it sits: a hit is served in `responseForOperation`, after every `didResolveOperation` hook has run, that is
+ * after the operation limits, the safelist, the audit trail's admission and authorization, which rewrote the operation
+ * and its hash for this principal. The key is that rewritten hash, the principal's whole view, the variables, the
+ * operation name and the generation; so a hit is always a response built for this principal with these rights. The
+ * audit plugin still writes the event of a hit (fields, entities, `cacheHit: true`).
+ *
+ * Never cached: mutations, responses with any error, responses a subgraph gave no lifetime. A mutation evicts every
+ * entry that contains a record it returned (`Type:key` tags), before its response is sent.
+ */
+export function ApolloServerPluginResponseCache(options: ResponseCacheOptions): ApolloServerPlugin<{ principal?: Principal }> {
+  const counters = { hits: 0, misses: 0, stores: 0, invalidations: 0 };
+  const keyOf = (requestContext: { queryHash?: string; request: { operationName?: string; variables?: Record<string, unknown> }; contextValue: { principal?: Principal } }) =>
+    createHash('sha256')
+      .update(`${options.generation()}\n${requestContext.queryHash}\n${requestContext.request.operationName ?? ''}\n${canonical(requestContext.request.variables ?? {})}\n${principalView(requestContext.contextValue.principal)}`)
+      .digest('hex');
+  const keys = new WeakMap<object, string>();
+
+  const plugin: ApolloServerPlugin<{ principal?: Principal }> & { stats(): ResponseCacheStats } = {
+    stats: () => ({ ...counters, bypasses: options.store.bypasses }),
+    async requestDidStart() {
+      return {
+        async responseForOperation(requestContext) {
+          if (requestContext.operation?.operation !== 'query') return null;
+          const key = keyOf(requestContext);
+          const cached = await options.store.get(`response:${key}`);
+          if (cached === undefined) {
+            counters.misses++;
+            keys.set(requestContext.request, key);
+            return null;
+          }
+          counters.hits++;
+          hits.add(requestContext.request);
+          const entry = JSON.parse(cached) as Entry;
+          return { http: requestContext.response.http, body: { kind: 'single', singleResult: entry.result } };
+        },
+        async willSendResponse(requestContext) {
+          const { operation, response } = requestContext;
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          if (operation?.operation === 'mutation') return invalidate(requestContext, result);
+          const key = keys.get(requestContext.request);
+          if (!key || result.errors?.length || !result.data) return;
+          const policy = requestContext.overallCachePolicy.policyIfCacheable();
+          if (!policy?.maxAge) return;
+          const tags = entityTags(requestContext.schema as unknown as SchemaLike, requestContext.document!, operation!, result.data);
+          await options.store.set(`response:${key}`, JSON.stringify({ result: { data: result.data } } satisfies Entry), Math.min(policy.maxAge, options.maxAgeSeconds), [...tags]);
+          counters.stores++;
+        },
+      };
+    },
+  };
+
+  async function invalidate(requestContext: GraphQLRequestContextWillSendResponse<{ principal?: Principal }>, result: FormattedExecutionResult): Promise<void> {
+    if (!result.data || !requestContext.document || !requestContext.operation) return;
+    const { entities } = entitiesReturned(requestContext.schema as unknown as SchemaLike, requestContext.document, requestContext.operation, result.data);
+    const tags = new Set(entities.flatMap((entity) => [`${entity.type}:${entity.key}`, untypedTag(entity.key)]));
+    if (tags.size === 0) return;
+    const removed = await options.store.invalidate([...tags]);
+    counters.invalidations += removed;
+    if (removed > 0) options.logger.debug({ requestId: (requestContext.contextValue as { requestId?: string }).requestId, removed }, 'response cache: entries evicted by a mutation');
+  }
+
+  return plugin;
+}

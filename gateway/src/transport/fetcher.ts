@@ -1,0 +1,133 @@
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
+import { Agent, request } from 'undici';
+import { PRINCIPAL_HEADER } from '../../../subgraphs/kit/src/principal-token.ts';
+
+const gunzip = promisify(zlib.gunzip);
+const brotli = promisify(zlib.brotliDecompress);
+
+export interface TransportOptions {
+  /** Keep-alive connections per subgraph origin (undici keeps one pool per origin). */
+  connectionsPerOrigin: number;
+  keepAliveMs: number;
+  /** Send `accept-encoding: gzip, br` and decompress what comes back. */
+  compression: boolean;
+  /** Share one fetch among identical concurrent queries of the same principal to the same subgraph. */
+  dedupe: boolean;
+  /** Abort a subgraph request after this long. */
+  timeoutMs: number;
+}
+
+export interface TransportStats {
+  /** Fetches the gateway asked for. */
+  requests: number;
+  /** Of those, answered by a fetch already in flight (not sent again). */
+  deduplicated: number;
+  /** Requests actually sent to subgraphs. */
+  sent: number;
+  inFlight: number;
+}
+
+export interface SubgraphTransport {
+  readonly fetcher: Fetcher;
+  stats(): TransportStats;
+  close(): Promise<void>;
+}
+
+interface Received {
+  status: number;
+  headers: [string, string][];
+  body: Buffer;
+}
+
+/**
+ * Who a subgraph request is for, from the principal token the gateway signed for it (the gateway's own token, so its
+ * payload is trusted here): the principal and the audience, without the single-use parts (jti, iat, exp).
+ * Undefined without a token: such requests are never shared.
+ */
+export function principalIdentity(headers: Record<string, string> | undefined): string | undefined {
+  const token = headers?.[PRINCIPAL_HEADER];
+  if (!token) return undefined;
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { principal?: unknown; aud?: unknown };
+    return JSON.stringify([claims.aud, claims.principal]);
+  } catch {
+    return undefined;
+  }
+}
+
+// Only queries are shared: the gateway's subgraph requests start with the query text, a mutation's with "mutation".
+const QUERY_BODY = /^\{"query":"(query\b|\{)/;
+
+/**
+ * The gateway's `Fetcher` for subgraph requests: keep-alive pools per subgraph origin (undici), optional
+ * compression, and in-flight deduplication keyed by subgraph URL, body (query, variables, operation name) and the
+ * principal's identity, so no principal ever receives a response fetched for another, and mutations are never shared.
+ */
+export function createSubgraphTransport(options: TransportOptions): SubgraphTransport {
+  const agent = new Agent({ connections: options.connectionsPerOrigin, keepAliveTimeout: options.keepAliveMs, keepAliveMaxTimeout: options.keepAliveMs });
+  const inFlight = new Map<string, Promise<Received>>();
+  const counters = { requests: 0, deduplicated: 0, sent: 0 };
+
+  const send = async (url: string, init: FetcherRequestInit): Promise<Received> => {
+    counters.sent++;
+    const headers: Record<string, string> = { ...init.headers };
+    if (options.compression) headers['accept-encoding'] = 'gzip, br';
+    else delete headers['accept-encoding'];
+    const signal = init.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs);
+    const response = await request(url, { method: (init.method ?? 'POST') as 'POST', headers, body: init.body, dispatcher: agent, signal });
+    let body = Buffer.from(await response.body.arrayBuffer());
+    const encoding = String(response.headers['content-encoding'] ?? '');
+    if (encoding === 'gzip') body = await gunzip(body);
+    else if (encoding === 'br') body = await brotli(body);
+    const list: [string, string][] = [];
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value === undefined || name === 'content-encoding' || name === 'content-length') continue;
+      list.push([name, Array.isArray(value) ? value.join(', ') : value]);
+    }
+    return { status: response.statusCode, headers: list, body };
+  };
+
+  const fetcher: Fetcher = async (url, init = {}) => {
+    counters.requests++;
+    const body = typeof init.body === 'string' ? init.body : undefined;
+    const identity = options.dedupe && body && QUERY_BODY.test(body) ? principalIdentity(init.headers) : undefined;
+    if (!identity) return toResponse(url, await send(url, init));
+    const key = `${url}\n${identity}\n${body}`;
+    let shared = inFlight.get(key);
+    if (shared) counters.deduplicated++;
+    else {
+      // The shared fetch must not die with the first caller's signal: it carries only the timeout.
+      shared = send(url, { ...init, signal: undefined }).finally(() => inFlight.delete(key));
+      inFlight.set(key, shared);
+    }
+    return toResponse(url, await (init.signal ? abortable(shared, init.signal) : shared));
+  };
+
+  return {
+    fetcher,
+    stats: () => ({ ...counters, inFlight: inFlight.size }),
+    close: () => agent.close(),
+  };
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => (signal.removeEventListener('abort', onAbort), resolve(value)),
+      (error) => (signal.removeEventListener('abort', onAbort), reject(error)),
+    );
+  });
+}
+
+function toResponse(url: string, received: Received): FetcherResponse {
+  const response = new Response(received.status === 204 || received.status === 304 ? null : new Uint8Array(received.body), { status: received.status, headers: received.headers });
+  Object.defineProperty(response, 'url', { value: url });
+  return response as unknown as FetcherResponse;
+}

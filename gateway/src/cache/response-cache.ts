@@ -5,7 +5,7 @@ import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
 import type { Principal } from '../../../subgraphs/kit/src/principal.ts';
 import { entitiesReturned, type SchemaLike } from '../audit/document.ts';
 import type { CacheStore } from './store.ts';
-import { entityTags, untypedTag } from './tags.ts';
+import { entityTags, typesSelected, typeTag, untypedTag } from './tags.ts';
 
 export interface ResponseCacheStats {
   hits: number;
@@ -81,8 +81,9 @@ interface Entry {
  * operation name and the generation; so a hit is always a response built for this principal with these rights. The
  * audit plugin still writes the event of a hit (fields, entities, `cacheHit: true`).
  *
- * Never cached: mutations, responses with any error, responses a subgraph gave no lifetime. A mutation evicts every
- * entry that contains a record it returned (`Type:key` tags), before its response is sent.
+ * Never cached: mutations, responses with any error, responses a subgraph gave no lifetime. A mutation evicts, before
+ * its response is sent, every entry that contains a record it returned (`Type:key` tags) and every entry whose
+ * operation reads that type (`type:Type`), since a record it created may belong in any list of its type.
  */
 export function ApolloServerPluginResponseCache(options: ResponseCacheOptions): ApolloServerPlugin<{ principal?: Principal }> {
   const counters = { hits: 0, misses: 0, stores: 0, invalidations: 0 };
@@ -119,8 +120,9 @@ export function ApolloServerPluginResponseCache(options: ResponseCacheOptions): 
           if (!key || result.errors?.length || !result.data) return;
           const policy = requestContext.overallCachePolicy.policyIfCacheable();
           if (!policy?.maxAge) return;
-          const tags = entityTags(requestContext.schema as unknown as SchemaLike, requestContext.document!, operation!, result.data);
-          await options.store.set(`response:${key}`, JSON.stringify({ result: { data: result.data } } satisfies Entry), Math.min(policy.maxAge, options.maxAgeSeconds), [...tags]);
+          const schema = requestContext.schema as unknown as SchemaLike;
+          const tags = [...entityTags(schema, requestContext.document!, operation!, result.data), ...typesSelected(schema, requestContext.document!, operation!).map(typeTag)];
+          await options.store.set(`response:${key}`, JSON.stringify({ result: { data: result.data } } satisfies Entry), Math.min(policy.maxAge, options.maxAgeSeconds), tags);
           counters.stores++;
         },
       };
@@ -130,7 +132,7 @@ export function ApolloServerPluginResponseCache(options: ResponseCacheOptions): 
   async function invalidate(requestContext: GraphQLRequestContextWillSendResponse<{ principal?: Principal }>, result: FormattedExecutionResult): Promise<void> {
     if (!result.data || !requestContext.document || !requestContext.operation) return;
     const { entities } = entitiesReturned(requestContext.schema as unknown as SchemaLike, requestContext.document, requestContext.operation, result.data);
-    const tags = new Set(entities.flatMap((entity) => [`${entity.type}:${entity.key}`, untypedTag(entity.key)]));
+    const tags = new Set(entities.flatMap((entity) => [`${entity.type}:${entity.key}`, untypedTag(entity.key), typeTag(entity.type)]));
     if (tags.size === 0) return;
     const removed = await options.store.invalidate([...tags]);
     counters.invalidations += removed;

@@ -16,6 +16,31 @@ function typeOf(schema: SchemaLike, typeName: string, field: string): { name: st
   return { name, concrete: !!type && 'isTypeOf' in type };
 }
 
+/** A tag for every response whose operation reads records of a type: a new record of that type may belong in it. */
+export const typeTag = (type: string) => `type:${type}`;
+
+const typesByOperation = new WeakMap<OperationDefinitionNode, string[]>();
+
+/** The object types an operation selects (whatever the data holds: an empty list today may hold a new record tomorrow). */
+export function typesSelected(schema: SchemaLike, document: DocumentNode, operation: OperationDefinitionNode): string[] {
+  const known = typesByOperation.get(operation);
+  if (known) return known;
+  const fragments = fragmentsOf(document);
+  const types = new Set<string>();
+  const walk = (selectionSet: SelectionSetNode, typeName: string, depth: number) => {
+    forEachField(selectionSet, fragments, (_key, name, inner) => {
+      const type = inner && typeOf(schema, typeName, name);
+      if (!type || depth > 32) return;
+      types.add(type.name);
+      walk(inner, type.name, depth + 1);
+    });
+  };
+  walk(operation.selectionSet, rootTypeName(schema, operation), 0);
+  const result = [...types].sort();
+  typesByOperation.set(operation, result);
+  return result;
+}
+
 /**
  * The entities a response contains at any depth, as `Type:key` (key: `id`, else `pcode`), so a cached response
  * can be evicted when a mutation returns one of them. A record of an abstract type without `__typename` is tagged

@@ -20,6 +20,9 @@ export interface CostDirectives {
 }
 
 const MUTATION_FIELD_WEIGHT = 10;
+const SLICING_ARGUMENTS = ['first', 'last', 'limit'];
+/** The lists of a connection, sized by the connection field's slicing argument. */
+const SIZED_FIELDS = ['edges', 'nodes'];
 
 interface FieldLike {
   type: unknown;
@@ -58,20 +61,21 @@ export function measureOperation(
   const fragments = fragmentsOf(document);
   let aliases = 0;
 
-  const listSizeOf = (parent: string, node: FieldNode, definition: FieldLike): number => {
+  // The value of a slicing argument (`first`...) as given, else its default; undefined when the field has none.
+  const sliceOf = (parent: string, node: FieldNode, definition: FieldLike): number | undefined => {
     const declared = directives.listSizes.get(`${parent}.${node.name.value}`);
-    const slicing = declared?.slicingArguments ?? ['first', 'last', 'limit'];
-    for (const name of slicing) {
+    for (const name of declared?.slicingArguments ?? SLICING_ARGUMENTS) {
       const given = intValue(node.arguments?.find((a) => a.name.value === name)?.value, variables);
       if (given !== undefined) return Math.max(given, 0);
       const fallback = definition.args?.find((a) => a.name === name)?.defaultValue;
       if (typeof fallback === 'number') return fallback;
     }
-    return declared?.assumedSize ?? defaultListSize;
+    return undefined;
   };
 
-  // Returns [depth below, cost] of a selection set on `typeName`.
-  const walk = (selectionSet: SelectionSetNode, typeName: string, isMutationRoot: boolean, seen: ReadonlySet<string>): [number, number] => {
+  // Returns [depth below, cost] of a selection set on `typeName`. `sized`: the page size of the connection whose
+  // fields these are, for its `edges` and `nodes` lists (what demand control's `sizedFields` says).
+  const walk = (selectionSet: SelectionSetNode, typeName: string, isMutationRoot: boolean, seen: ReadonlySet<string>, sized?: number): [number, number] => {
     let depth = 0;
     let cost = 0;
     for (const selection of selectionSet.selections) {
@@ -81,10 +85,13 @@ export function measureOperation(
         if (name === '__typename') continue;
         const definition = fieldOf(schema, typeName, name) ?? (name === '__schema' || name === '__type' ? { type: name === '__schema' ? '__Schema!' : '__Type' } : undefined);
         const returned = definition ? String(definition.type).replace(/[[\]!]/g, '') : '';
-        const [innerDepth, innerCost] = selection.selectionSet ? walk(selection.selectionSet, returned, false, seen) : [0, 0];
+        const isList = definition !== undefined && String(definition.type).includes('[');
+        const slice = definition ? sliceOf(typeName, selection, definition) : undefined;
+        const [innerDepth, innerCost] = selection.selectionSet ? walk(selection.selectionSet, returned, false, seen, isList ? undefined : slice) : [0, 0];
         depth = Math.max(depth, innerDepth + 1);
         const own = directives.weights.get(`${typeName}.${name}`) ?? (isMutationRoot ? MUTATION_FIELD_WEIGHT : isComposite(schema, returned) ? (directives.weights.get(returned) ?? 1) : 0);
-        const multiplier = definition && String(definition.type).includes('[') ? listSizeOf(typeName, selection, definition) : 1;
+        const pageSize = sized !== undefined && SIZED_FIELDS.includes(name) ? sized : undefined;
+        const multiplier = isList ? (slice ?? pageSize ?? directives.listSizes.get(`${typeName}.${name}`)?.assumedSize ?? defaultListSize) : 1;
         cost += multiplier * (own + innerCost);
         continue;
       }
@@ -101,7 +108,7 @@ export function measureOperation(
         innerType = fragment.typeCondition.name.value;
         nextSeen = new Set([...seen, fragment.name.value]);
       }
-      const [innerDepth, innerCost] = walk(inner, innerType, isMutationRoot, nextSeen);
+      const [innerDepth, innerCost] = walk(inner, innerType, isMutationRoot, nextSeen, sized);
       depth = Math.max(depth, innerDepth);
       cost += innerCost;
     }

@@ -73,6 +73,7 @@ export class MemoryCacheStore implements CacheStore {
 export class RedisCacheStore implements CacheStore {
   private _bypasses = 0;
   private down = false;
+  private closing = false;
   private readonly redis: Redis;
 
   constructor(
@@ -83,6 +84,8 @@ export class RedisCacheStore implements CacheStore {
   ) {
     this.redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: (attempt) => Math.min(attempt * 200, 2000) });
     this.redis.on('error', (error: Error) => this.outage(error));
+    // A connection that closes cleanly emits no error.
+    this.redis.on('close', () => this.outage(new Error('connection closed')));
     this.redis.on('ready', () => {
       if (!this.down) return;
       this.down = false;
@@ -124,6 +127,7 @@ export class RedisCacheStore implements CacheStore {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.redis.disconnect();
   }
 
@@ -143,7 +147,7 @@ export class RedisCacheStore implements CacheStore {
   }
 
   private outage(error: Error): void {
-    if (this.down) return;
+    if (this.down || this.closing) return;
     this.down = true;
     this.logger.warn({ store: this.what, err: { message: error.message } }, `${this.what}: Redis is unreachable; bypassing it until it returns`);
   }

@@ -22,6 +22,8 @@ export interface GatewayBenchOptions {
   /** Gateways to run (default all): cmcc, apollo, hive, hive-rust. */
   gateways: string[];
   operations: string[];
+  /** Profile this gateway (`node --cpu-prof`) into this folder. */
+  cpuProfileDir?: string;
   /** Write the results into docs/benchmarks.md. */
   writeDocs: boolean;
 }
@@ -159,7 +161,8 @@ export async function benchGateways(options: GatewayBenchOptions): Promise<void>
     async function startCmcc(id: string, label: string, cache: boolean): Promise<GatewayUnderTest> {
       const port = await freePort();
       const dataDir = path.join(dir, id);
-      const child = spawnChild(id, ['--import', 'tsx', 'bench/peers/cmcc-gateway.ts'], {
+      const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(options.cpuProfileDir)] : [];
+      const child = spawnChild(id, [...profile, '--import', 'tsx', 'bench/peers/cmcc-gateway.ts'], {
         GATEWAY_PORT: String(port),
         HOST: '127.0.0.1',
         SUPERGRAPH_PATH: supergraphPath,

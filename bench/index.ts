@@ -10,6 +10,7 @@
 //   BENCH_ROUNDS            interleaved rounds (default 1); the report gives medians
 //   BENCH_GATEWAYS          which gateways (default cmcc,apollo,hive,hive-rust)
 //   BENCH_OPERATIONS        saved operations to drive (default SituationByGovernorate,OperationsFloorDashboard)
+//   BENCH_CPU_PROFILE       write CPU profiles of this gateway (node --cpu-prof) into this folder
 //   BENCH_WRITE_DOCS        write the gateway results into docs/benchmarks.md (default true)
 import { benchGateways } from './gateways.ts';
 import { benchImport } from './import.ts';
@@ -43,6 +44,7 @@ if (parts.includes('gateways')) {
     rounds: Math.max(1, number('BENCH_ROUNDS', 1)),
     gateways: list('BENCH_GATEWAYS', 'cmcc,apollo,hive,hive-rust'),
     operations: list('BENCH_OPERATIONS', 'SituationByGovernorate,OperationsFloorDashboard'),
+    cpuProfileDir: process.env.BENCH_CPU_PROFILE || undefined,
     writeDocs: process.env.BENCH_WRITE_DOCS !== 'false',
   });
 }

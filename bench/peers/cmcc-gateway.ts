@@ -11,4 +11,6 @@ await listen(gateway.handler, config.port, config.host);
 process.on('message', (message) => {
   if (message === 'stats') process.send!(gateway.performance.stats());
 });
+// Exit (rather than die by the signal) so that `--cpu-prof` (BENCH_CPU_PROF) writes its profile.
+process.on('SIGTERM', () => void gateway.stop().finally(() => process.exit(0)));
 process.send!({ ready: true });

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type DocumentNode } from 'graphql';
 import { ErrorCode } from '../../../subgraphs/kit/src/errors.ts';
 import type { SchemaLike } from '../audit/document.ts';
 import { measureOperation, type CostDirectives, type OperationMeasure } from './measure.ts';
@@ -38,12 +38,22 @@ export function checkLimits(measure: OperationMeasure, limits: OperationLimits):
  * measures the operation as the client sent it, before authorization rewrites it.
  */
 export function ApolloServerPluginOperationLimits(limits: OperationLimits, costDirectives: () => CostDirectives): ApolloServerPlugin {
+  // Dashboards send the same document with the same variables again and again: measure each combination once.
+  const measured = new WeakMap<DocumentNode, { directives: CostDirectives; byVariables: Map<string, OperationMeasure> }>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation || !document) return;
-          const measure = measureOperation(schema as unknown as SchemaLike, document, operation, request.variables ?? {}, costDirectives(), limits.defaultListSize);
+          const directives = costDirectives();
+          let known = measured.get(document);
+          if (!known || known.directives !== directives) measured.set(document, (known = { directives, byVariables: new Map() }));
+          const key = `${request.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`;
+          let measure = known.byVariables.get(key);
+          if (!measure) {
+            measure = measureOperation(schema as unknown as SchemaLike, document, operation, request.variables ?? {}, directives, limits.defaultListSize);
+            if (known.byVariables.size < 100) known.byVariables.set(key, measure);
+          }
           const refusal = checkLimits(measure, limits);
           if (refusal) throw refusal;
         },

@@ -23,7 +23,7 @@ const prefix = `cmcc-test:${process.pid}:${Math.random().toString(36).slice(2, 8
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startStack({ env: { RESPONSE_CACHE: 'false' } });
+  stack = await startStack();
 });
 afterAll(async () => {
   await stack?.close();
@@ -47,7 +47,7 @@ describe.skipIf(!withRedis)('response cache and APQ in Redis', () => {
   let a: ExtraGateway;
   let b: ExtraGateway;
   beforeAll(async () => {
-    const env = { REDIS_URL: TEST_REDIS_URL, AUDIT_SINK: 'file', CACHE_KEY_PREFIX: prefix };
+    const env = { REDIS_URL: TEST_REDIS_URL, AUDIT_SINK: 'file', CACHE_KEY_PREFIX: prefix, RESPONSE_CACHE: 'true' };
     [a, b] = await Promise.all([startGateway(stack, env), startGateway(stack, env)]);
     await eventually(async () => (await a.query('{ __typename }')).status === 200);
   });
@@ -108,7 +108,7 @@ describe.skipIf(!withRedis)('Redis outage', () => {
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const port = (proxy.address() as net.AddressInfo).port;
-    const gateway = await startGateway(stack, { REDIS_URL: `redis://127.0.0.1:${port}`, AUDIT_SINK: 'file', CACHE_KEY_PREFIX: `${prefix}outage:` });
+    const gateway = await startGateway(stack, { REDIS_URL: `redis://127.0.0.1:${port}`, AUDIT_SINK: 'file', CACHE_KEY_PREFIX: `${prefix}outage:`, RESPONSE_CACHE: 'true' });
     try {
       const stats = () => gateway.gateway.performance.stats().responseCache!;
       await eventually(async () => ((await gateway.query(SITUATION, SINCE)).errors === undefined && stats().stores > 0));
@@ -147,7 +147,7 @@ describe('Redis unreachable from the start', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as net.AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const gateway = await startGateway(stack, { REDIS_URL: `redis://127.0.0.1:${port}`, AUDIT_SINK: 'file', CACHE_KEY_PREFIX: `${prefix}none:` });
+    const gateway = await startGateway(stack, { REDIS_URL: `redis://127.0.0.1:${port}`, AUDIT_SINK: 'file', CACHE_KEY_PREFIX: `${prefix}none:`, RESPONSE_CACHE: 'true' });
     try {
       const text = `query NoRedis { areas(level: GOVERNORATE) { pcode } }`;
       const extensions = { persistedQuery: { version: 1, sha256Hash: sha256(text) } };

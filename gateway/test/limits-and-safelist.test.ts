@@ -26,7 +26,7 @@ let stack: TestStack;
 let safelisted: ExtraGateway;
 
 beforeAll(async () => {
-  stack = await startStack({ env: { GATEWAY_MAX_DEPTH: '6', GATEWAY_MAX_ALIASES: '3', GATEWAY_MAX_ROOT_FIELDS: '3', GATEWAY_MAX_COST: '2000', RESPONSE_CACHE: 'false' } });
+  stack = await startStack({ env: { GATEWAY_MAX_DEPTH: '6', GATEWAY_MAX_ALIASES: '3', GATEWAY_MAX_ROOT_FIELDS: '3', GATEWAY_MAX_COST: '2000' } });
   safelisted = await startGateway(stack, { OPERATIONS_SAFELIST: 'true', RESPONSE_CACHE: 'false' });
 });
 afterAll(async () => {

@@ -30,6 +30,8 @@ export async function startGateway(stack: TestStack, env: Record<string, string>
     LOG_LEVEL: 'info',
     DATA_DIR: dir,
     SUBGRAPH_SHARED_SECRET: new TextDecoder().decode(TEST_SHARED_SECRET),
+    // As in startStack: the response cache is opt-in in tests.
+    RESPONSE_CACHE: 'false',
     ...env,
   });
   const logs: string[] = [];

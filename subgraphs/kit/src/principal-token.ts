@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { jwtVerify, errors as joseErrors } from 'jose';
@@ -49,17 +49,21 @@ export class PrincipalTokenError extends Error {}
 /** Verifies gateway tokens for one subgraph: signature, issuer, audience, freshness, and that none is used twice. */
 export class PrincipalVerifier {
   private readonly seen = new Map<string, number>();
+  /** Imported once: given the raw bytes, jose would import the key again for every request. */
+  private readonly key: KeyObject;
 
   constructor(
-    private readonly secret: Uint8Array,
+    secret: Uint8Array,
     private readonly audience: string,
-  ) {}
+  ) {
+    this.key = createSecretKey(secret);
+  }
 
   async verify(token: string | undefined): Promise<Principal> {
     if (!token) throw new PrincipalTokenError(`Missing ${PRINCIPAL_HEADER}: subgraphs answer only requests that come through the gateway`);
     let payload;
     try {
-      ({ payload } = await jwtVerify(token, this.secret, {
+      ({ payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
         issuer: ISSUER,
         audience: this.audience,

@@ -140,8 +140,9 @@ describe('in-flight deduplication', () => {
 });
 
 describe('connections and compression', () => {
-  it('reuses keep-alive connections for sequential requests', async () => {
-    const { fetcher } = transport();
+  it('reuses a keep-alive connection for sequential requests instead of opening one per request', async () => {
+    // One connection allowed: without keep-alive each request would arrive on a new socket.
+    const { fetcher } = transport({ connectionsPerOrigin: 1 });
     for (let i = 0; i < 3; i++) await (await fetcher(url, await init(`${QUERY} `.repeat(i + 1)))).text();
     expect(received).toHaveLength(3);
     expect(new Set(received.map((r) => r.socket)).size).toBe(1);

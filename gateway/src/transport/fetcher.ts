@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
+import { STATUS_CODES } from 'node:http';
+import type { Fetcher, FetcherHeaders, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { Agent, request } from 'undici';
 import { PRINCIPAL_HEADER } from '../../../subgraphs/kit/src/principal-token.ts';
 
@@ -126,8 +127,100 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/**
+ * What @apollo/gateway reads of a subgraph response (status, headers, one body read as text or JSON), without building
+ * a WHATWG Response per fetch: one of the costs the profile of the dashboard operation showed.
+ */
+class SubgraphResponse implements FetcherResponse {
+  readonly redirected = false;
+  readonly headers: FetcherHeaders;
+  bodyUsed = false;
+
+  constructor(
+    readonly url: string,
+    private readonly received: Received,
+  ) {
+    this.headers = new ListHeaders(received.headers);
+  }
+
+  get status(): number {
+    return this.received.status;
+  }
+
+  get ok(): boolean {
+    return this.received.status >= 200 && this.received.status < 300;
+  }
+
+  get statusText(): string {
+    return STATUS_CODES[this.received.status] ?? '';
+  }
+
+  async text(): Promise<string> {
+    this.bodyUsed = true;
+    return this.received.body.toString('utf8');
+  }
+
+  async json(): Promise<any> {
+    return JSON.parse(await this.text());
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    this.bodyUsed = true;
+    const { body } = this.received;
+    return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
+  }
+
+  clone(): FetcherResponse {
+    return new SubgraphResponse(this.url, this.received);
+  }
+}
+
+/** Read-only headers over the received list (names are lower case, as undici gives them). */
+class ListHeaders implements FetcherHeaders {
+  private readonly map: Map<string, string>;
+
+  constructor(list: [string, string][]) {
+    this.map = new Map(list);
+  }
+
+  get(name: string): string | null {
+    return this.map.get(name.toLowerCase()) ?? null;
+  }
+
+  has(name: string): boolean {
+    return this.map.has(name.toLowerCase());
+  }
+
+  set(name: string, value: string): void {
+    this.map.set(name.toLowerCase(), value);
+  }
+
+  append(name: string, value: string): void {
+    const existing = this.get(name);
+    this.set(name, existing === null ? value : `${existing}, ${value}`);
+  }
+
+  delete(name: string): void {
+    this.map.delete(name.toLowerCase());
+  }
+
+  entries(): IterableIterator<[string, string]> {
+    return this.map.entries();
+  }
+
+  keys(): IterableIterator<string> {
+    return this.map.keys();
+  }
+
+  values(): IterableIterator<string> {
+    return this.map.values();
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, string]> {
+    return this.map.entries();
+  }
+}
+
 function toResponse(url: string, received: Received): FetcherResponse {
-  const response = new Response(received.status === 204 || received.status === 304 ? null : new Uint8Array(received.body), { status: received.status, headers: received.headers });
-  Object.defineProperty(response, 'url', { value: url });
-  return response as unknown as FetcherResponse;
+  return new SubgraphResponse(url, received);
 }

@@ -295,8 +295,10 @@ export async function benchGateways(options: GatewayBenchOptions): Promise<void>
 }
 
 function median(values: number[]): number {
+  if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : round((sorted[middle - 1] + sorted[middle]) / 2, 2);
 }
 
 function formatReport(runs: Run[], operations: string[], gateways: GatewayUnderTest[], options: GatewayBenchOptions): string {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ApolloServerOptions, ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from '../../subgraphs/kit/src/logger.ts';
 import type { GatewayConfig } from './config.ts';
+import { ApolloServerPluginPrivateCacheHeaders } from './cache/cache-headers.ts';
 import { createPlanCache, type PlanCacheStats } from './cache/plan-cache.ts';
 import { ApolloServerPluginResponseCache, type ResponseCacheStats } from './cache/response-cache.ts';
 import { MemoryCacheStore, RedisCacheStore, type CacheStore } from './cache/store.ts';
@@ -47,14 +48,17 @@ export function createPerformance(config: GatewayConfig, logger: Logger, supergr
   const settings = config.performance;
   const transport = createSubgraphTransport({ ...settings.transport, connectionsPerOrigin: settings.transport.connectionsPerSubgraph, timeoutMs: config.subgraphTimeoutMs });
   const planCache = createPlanCache(settings.planCacheMiB);
-  const known = knownOperations(settings.persistedQueries.manifestFile ? readManifest(settings.persistedQueries.manifestFile) : buildManifest(settings.persistedQueries.operationsDir));
+  // In safelist mode a saved operation that does not parse stops the start (it could not be allowed); otherwise it is
+  // left out of the manifest with a warning.
+  const onProblem = settings.persistedQueries.safelist ? undefined : (problem: string) => logger.warn({ problem }, 'saved operation left out of the persisted-operation manifest');
+  const known = knownOperations(settings.persistedQueries.manifestFile ? readManifest(settings.persistedQueries.manifestFile) : buildManifest(settings.persistedQueries.operationsDir, onProblem));
 
   let costs: CostDirectives = { weights: new Map(), listSizes: new Map() };
   const firstPlugins: ApolloServerPlugin[] = [ApolloServerPluginOperationLimits(settings.limits, () => costs)];
   if (settings.persistedQueries.safelist) firstPlugins.push(ApolloServerPluginSafelist(known, { allowIntrospection: settings.persistedQueries.safelistAllowsIntrospection }));
 
   const stores: CacheStore[] = [];
-  const lastPlugins: ApolloServerPlugin[] = [];
+  const lastPlugins: ApolloServerPlugin[] = [...ApolloServerPluginPrivateCacheHeaders()];
   let responseCache: ReturnType<typeof ApolloServerPluginResponseCache> | undefined;
   if (settings.responseCache.enabled) {
     const store = openStore(settings.responseCache.store, settings.responseCache.maxEntries, config, logger, 'response cache');

@@ -57,6 +57,25 @@ describe('response cache', () => {
     expect(after.transport.sent).toBe(before.transport.sent);
   });
 
+  it('tells clients a response is private to them: never `public`, so no shared HTTP cache can pass it on', async () => {
+    const token = await stack.token({ ...US_ANALYST, sub: 'header-probe' });
+    const send = (query: string, variables: object) =>
+      fetch(`${stack.gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+    // Security incidents declare 30 seconds: the shortest lifetime among the subgraph answers wins.
+    const situation = await send(SITUATION, SINCE);
+    expect(situation.headers.get('cache-control')).toBe('private, max-age=30');
+    // A hit says how long it stays fresh, privately too.
+    expect((await send(SITUATION, SINCE)).headers.get('cache-control')).toMatch(/^private, max-age=(30|29|28)$/);
+    const areas = await send(`query AreasOnly { areas(level: GOVERNORATE) { pcode name } }`, {});
+    expect(areas.headers.get('cache-control')).toBe('private, max-age=3600');
+    const audit = await fetch(`${stack.gatewayUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await stack.token({ sub: 'auditor', nation: 'USA', org: 'CMCC', clearance: 'SECRET', scope: 'audit:read' })}` },
+      body: JSON.stringify({ query: '{ auditChainStatus { ok } }' }),
+    });
+    expect(audit.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('never gives a principal a response built for a principal with a different view', async () => {
     const us = await stack.query(SITUATION, SINCE, US_ANALYST);
     const before = stats();

@@ -69,6 +69,8 @@ function canonical(value: unknown): string {
 
 interface Entry {
   result: FormattedExecutionResult;
+  /** When the entry stops being fresh (epoch milliseconds), for the client's `cache-control: max-age` on a hit. */
+  expiresAt: number;
 }
 
 /**
@@ -109,6 +111,7 @@ export function ApolloServerPluginResponseCache(options: ResponseCacheOptions): 
           counters.hits++;
           hits.add(requestContext.request);
           const entry = JSON.parse(cached) as Entry;
+          requestContext.overallCachePolicy.restrict({ maxAge: Math.max(0, Math.floor((entry.expiresAt - Date.now()) / 1000)), scope: 'PRIVATE' });
           return { http: requestContext.response.http, body: { kind: 'single', singleResult: entry.result } };
         },
         async willSendResponse(requestContext) {
@@ -122,7 +125,8 @@ export function ApolloServerPluginResponseCache(options: ResponseCacheOptions): 
           if (!policy?.maxAge) return;
           const schema = requestContext.schema as unknown as SchemaLike;
           const tags = [...entityTags(schema, requestContext.document!, operation!, result.data), ...typesSelected(schema, requestContext.document!, operation!).map(typeTag)];
-          await options.store.set(`response:${key}`, JSON.stringify({ result: { data: result.data } } satisfies Entry), Math.min(policy.maxAge, options.maxAgeSeconds), tags);
+          const ttl = Math.min(policy.maxAge, options.maxAgeSeconds);
+          await options.store.set(`response:${key}`, JSON.stringify({ result: { data: result.data }, expiresAt: Date.now() + ttl * 1000 } satisfies Entry), ttl, tags);
           counters.stores++;
         },
       };

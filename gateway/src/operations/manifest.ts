@@ -17,10 +17,14 @@ export function normalizedHash(document: DocumentNode): string {
   return sha256(print(document));
 }
 
-/** The manifest of the saved operations in `dir` (schema/operations/); `id` is the SHA-256 of `body`, as APQ hashes it. */
-export function buildManifest(dir: string): OperationManifest {
+/**
+ * The manifest of the saved operations in `dir` (schema/operations/); `id` is the SHA-256 of `body`, as APQ hashes it.
+ * A file that does not parse fails the build, unless `onProblem` takes it (the operation is then left out).
+ */
+export function buildManifest(dir: string, onProblem?: (problem: string) => void): OperationManifest {
   const { operations, problems } = loadSavedOperations(dir);
-  if (problems.length > 0) throw new Error(`Saved operations that do not parse:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0 && !onProblem) throw new Error(`Saved operations that do not parse:\n  ${problems.join('\n  ')}`);
+  problems.forEach((problem) => onProblem?.(problem));
   return {
     format: 'apollo-persisted-query-manifest',
     version: 1,

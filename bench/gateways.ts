@@ -340,7 +340,7 @@ function formatReport(runs: Run[], operations: string[], gateways: GatewayUnderT
     const last = ours.at(-1);
     if (last?.planCache) {
       lines.push(
-        `This gateway's plan cache (cumulative): ${last.planCache.hits} hits, ${last.planCache.misses} misses, ${last.planCache.plans} plans built in ${last.planCache.planningMs} ms in all (last ${last.planCache.lastPlanningMs} ms), ${last.planCache.entries} entries. In-flight deduplication answered ${Math.round(Number(median(ours.map((r) => r.dedupRatio ?? 0))) * 100)}% of its subgraph fetches under load.`,
+        `This gateway's plan cache (cumulative): ${last.planCache.hits} hits, ${last.planCache.misses} misses, ${last.planCache.plans} plans built in ${last.planCache.planningMs} ms in all (last ${last.planCache.lastPlanningMs} ms), ${last.planCache.entries} entries. In-flight deduplication and merging saved ${Math.round(Number(median(ours.map((r) => r.dedupRatio ?? 0))) * 100)}% of its subgraph requests under load.`,
       );
     }
     for (const r of runs.filter((r) => r.operation === operation && (r.non2xx > 0 || r.errors > 0))) lines.push(`Warning: ${r.gateway} had ${r.non2xx} non-2xx answers and ${r.errors} connection errors.`);

@@ -37,6 +37,8 @@ export interface PerformanceConfig {
     readonly compression: boolean;
     /** Share one subgraph fetch among identical concurrent queries of the same principal. */
     readonly dedupe: boolean;
+    /** Send the queries of one principal to one subgraph that are ready at the same moment as one request. */
+    readonly coalesce: boolean;
   };
   /** Approximate size of the query-plan cache, in MiB. */
   readonly planCacheMiB: number;
@@ -110,6 +112,7 @@ export function parsePerformanceConfig(env: Env, problems: string[]): Performanc
       keepAliveMs: positiveInt(env, 'SUBGRAPH_KEEPALIVE_MS', 30_000, problems),
       compression: bool(env, 'SUBGRAPH_COMPRESSION', false, problems),
       dedupe: bool(env, 'SUBGRAPH_DEDUPE', true, problems),
+      coalesce: bool(env, 'SUBGRAPH_COALESCE', true, problems),
     }),
     planCacheMiB: positiveInt(env, 'QUERY_PLAN_CACHE_MIB', 30, problems),
     redisUrl,

@@ -50,7 +50,7 @@ afterEach(async () => {
 });
 
 function transport(options: Partial<Parameters<typeof createSubgraphTransport>[0]> = {}): SubgraphTransport {
-  const created = createSubgraphTransport({ connectionsPerOrigin: 4, keepAliveMs: 10_000, compression: false, dedupe: true, timeoutMs: 5000, ...options });
+  const created = createSubgraphTransport({ connectionsPerOrigin: 4, keepAliveMs: 10_000, compression: false, dedupe: true, coalesce: false, timeoutMs: 5000, ...options });
   transports.push(created);
   return created;
 }

@@ -4,6 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Fetcher, FetcherHeaders, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { Agent, request } from 'undici';
 import { PRINCIPAL_HEADER } from '../../../subgraphs/kit/src/principal-token.ts';
+import { canMerge, mergeQueries, type SubgraphQuery } from './coalesce.ts';
 
 const gunzip = promisify(zlib.gunzip);
 const brotli = promisify(zlib.brotliDecompress);
@@ -16,6 +17,8 @@ export interface TransportOptions {
   compression: boolean;
   /** Share one fetch among identical concurrent queries of the same principal to the same subgraph. */
   dedupe: boolean;
+  /** Merge the queries of one principal to one subgraph that are ready at the same moment into one request. */
+  coalesce: boolean;
   /** Abort a subgraph request after this long. */
   timeoutMs: number;
 }
@@ -25,6 +28,8 @@ export interface TransportStats {
   requests: number;
   /** Of those, answered by a fetch already in flight (not sent again). */
   deduplicated: number;
+  /** Queries that went out inside another's request (merged). */
+  merged: number;
   /** Requests actually sent to subgraphs. */
   sent: number;
   inFlight: number;
@@ -71,7 +76,8 @@ const QUERY_BODY = /^\{"query":"(query\b|\{)/;
 export function createSubgraphTransport(options: TransportOptions): SubgraphTransport {
   const agent = new Agent({ connections: options.connectionsPerOrigin, keepAliveTimeout: options.keepAliveMs, keepAliveMaxTimeout: options.keepAliveMs });
   const inFlight = new Map<string, Promise<Received>>();
-  const counters = { requests: 0, deduplicated: 0, sent: 0 };
+  const counters = { requests: 0, deduplicated: 0, merged: 0, sent: 0 };
+  const batches = new Map<string, { url: string; items: { init: FetcherRequestInit; query: SubgraphQuery; resolve(received: Received): void; reject(error: unknown): void }[] }>();
 
   const send = async (url: string, init: FetcherRequestInit): Promise<Received> => {
     counters.sent++;
@@ -92,17 +98,65 @@ export function createSubgraphTransport(options: TransportOptions): SubgraphTran
     return { status: response.statusCode, headers: list, body };
   };
 
+  // Queries for the same subgraph and principal issued in the same turn of the event loop (the parallel fetches of a
+  // query plan) wait for that turn to end and go out as one request.
+  const sendCoalesced = (url: string, init: FetcherRequestInit, identity: string, body: string): Promise<Received> => {
+    let query: SubgraphQuery;
+    try {
+      query = JSON.parse(body) as SubgraphQuery;
+    } catch {
+      return send(url, init);
+    }
+    if (!canMerge(query)) return send(url, init);
+    return new Promise<Received>((resolve, reject) => {
+      const key = `${url}\n${identity}`;
+      let batch = batches.get(key);
+      if (!batch) {
+        batches.set(key, (batch = { url, items: [] }));
+        setImmediate(() => void flush(key));
+      }
+      batch.items.push({ init, query, resolve, reject });
+    });
+  };
+
+  const flush = async (key: string): Promise<void> => {
+    const batch = batches.get(key)!;
+    batches.delete(key);
+    const { items, url } = batch;
+    const merged = items.length > 1 ? mergeQueries(items.map((item) => item.query)) : undefined;
+    if (!merged) {
+      for (const item of items) send(url, item.init).then(item.resolve, item.reject);
+      return;
+    }
+    counters.merged += items.length - 1;
+    try {
+      const received = await send(url, { ...items[0].init, body: JSON.stringify(merged.body) });
+      let answer: Parameters<typeof merged.split>[0] | undefined;
+      try {
+        answer = received.status === 200 ? JSON.parse(received.body.toString('utf8')) : undefined;
+      } catch {
+        answer = undefined;
+      }
+      if (!answer || typeof answer !== 'object') return items.forEach((item) => item.resolve(received));
+      merged.split(answer).forEach((part, index) => items[index].resolve({ ...received, body: Buffer.from(JSON.stringify(part)) }));
+    } catch (error) {
+      items.forEach((item) => item.reject(error));
+    }
+  };
+
   const fetcher: Fetcher = async (url, init = {}) => {
     counters.requests++;
     const body = typeof init.body === 'string' ? init.body : undefined;
-    const identity = options.dedupe && body && QUERY_BODY.test(body) ? principalIdentity(init.headers) : undefined;
+    const identity = (options.dedupe || options.coalesce) && body && QUERY_BODY.test(body) ? principalIdentity(init.headers) : undefined;
     if (!identity) return toResponse(url, await send(url, init));
+    if (!options.dedupe) return toResponse(url, await sendCoalesced(url, { ...init, signal: undefined }, identity, body!));
     const key = `${url}\n${identity}\n${body}`;
     let shared = inFlight.get(key);
     if (shared) counters.deduplicated++;
     else {
       // The shared fetch must not die with the first caller's signal: it carries only the timeout.
-      shared = send(url, { ...init, signal: undefined }).finally(() => inFlight.delete(key));
+      const detached = { ...init, signal: undefined };
+      shared = (options.coalesce ? sendCoalesced(url, detached, identity, body!) : send(url, detached)).finally(() => inFlight.delete(key));
       inFlight.set(key, shared);
     }
     return toResponse(url, await (init.signal ? abortable(shared, init.signal) : shared));

@@ -71,7 +71,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   const secret = loadOrCreateSharedSecret(config.sharedSecret, config.dataDir);
   const authenticate = await createAuthenticator(config.auth, config.dataDir, logger);
   const performance = createPerformance(config, logger, supergraph);
-  // Keep-alive pools, compression and in-flight deduplication (gateway/src/transport/); the timeout is applied there.
+  // Keep-alive pools, compression, in-flight deduplication and merging (gateway/src/transport/); the timeout is applied there.
   const fetcher: Fetcher = async (url, init) => passRequestErrorsThrough((await performance.transport.fetcher(url, init)) as unknown as Response) as unknown as ReturnType<Fetcher>;
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,

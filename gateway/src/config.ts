@@ -7,6 +7,7 @@ import { parseAuditConfig, type AuditConfig } from './audit/config.ts';
 import { parseSupergraphSource, type SupergraphSourceConfig } from './registry-config.ts';
 import { parseResilienceConfig, type ResilienceConfig } from './resilience/config.ts';
 import { parseObservabilityConfig, type ObservabilityConfig } from '../../subgraphs/kit/src/observability-config.ts';
+import { parsePerformanceConfig, type PerformanceConfig } from './performance-config.ts';
 
 /** How the gateway authenticates callers. */
 export interface AuthConfig {
@@ -59,6 +60,8 @@ export interface GatewayConfig {
   readonly resilience: ResilienceConfig;
   /** /metrics, tracing and shutdown (METRICS_TOKEN, OTEL_*, SHUTDOWN_GRACE_MS). */
   readonly observability: ObservabilityConfig;
+  /** Response cache, persisted operations and safelist, operation limits, subgraph transport, plan cache. */
+  readonly performance: PerformanceConfig;
 }
 
 export const EXPLORER_MODES = ['graphiql', 'sandbox', 'off'] as const;
@@ -184,6 +187,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     explorer: parseExplorer(env.EXPLORER, problems),
     resilience,
     observability: parseObservabilityConfig(env, problems, 'gateway'),
+    performance: parsePerformanceConfig(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -21,6 +21,7 @@ import { createMetrics, savedOperationNames, type ServiceMetrics } from '../../s
 import { observeRequests } from '../../subgraphs/kit/src/observe-http.ts';
 import { MAX_TOKENS } from '../../subgraphs/kit/src/request-limits.ts';
 import { injectTraceContext, startTracing } from '../../subgraphs/kit/src/tracing.ts';
+import { createPerformance, type Performance } from './performance.ts';
 
 /** What the gateway's plugins and data sources know about a request. */
 export interface GatewayContext extends BaseContext {
@@ -72,6 +73,8 @@ export interface Gateway {
   readonly metrics: ServiceMetrics;
   /** Timeouts, retries and circuit breakers of the subgraph calls. */
   readonly resilience: Resilience;
+  /** Response cache, persisted queries, plan cache and transport; `performance.stats()` gives their counters. */
+  readonly performance: Performance;
   stop(): Promise<void>;
 }
 
@@ -85,8 +88,10 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
       : new FileSupergraphManager(config.supergraphPath, config.supergraphPollMs, logger);
   const secret = loadOrCreateSharedSecret(config.sharedSecret, config.dataDir);
   const authenticate = await createAuthenticator(config.auth, config.dataDir, logger);
-  // Timeouts, retries and circuit breakers wrap this Fetcher per subgraph (gateway/src/resilience/).
-  const fetcher: Fetcher = async (url, init) => passRequestErrorsThrough(await fetch(url, init as RequestInit)) as unknown as ReturnType<Fetcher>;
+  const performance = createPerformance(config, logger, supergraph);
+  // Keep-alive pools, compression, in-flight deduplication and merging (gateway/src/transport/); timeouts, retries and
+  // circuit breakers wrap this Fetcher per subgraph (gateway/src/resilience/).
+  const fetcher: Fetcher = async (url, init) => passRequestErrorsThrough((await performance.transport.fetcher(url, init)) as unknown as Response) as unknown as ReturnType<Fetcher>;
   const resilience = new Resilience(config.resilience, logger);
   const tracing = startTracing(config.observability.tracing, { global: true });
   const gateway = new ApolloGateway({
@@ -94,11 +99,13 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     // Validate every supergraph before serving it, also in production: a broken file must be refused, not half-served.
     validateSupergraph: true,
     logger,
+    queryPlannerConfig: { cache: performance.planCache },
     buildService: ({ name, url }) => new SubgraphDataSource(name, secret, { url: config.subgraphUrls[name] ?? url, fetcher: resilience.wrap(name, fetcher) }),
   });
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => performance.useSupergraph(coreSupergraphSdl));
   const audit = createAuditTrail(config.audit, logger);
   const metrics = createMetrics({ service: 'gateway', knownOperations: savedOperationNames(), token: config.observability.metricsToken });
-  registerGatewayMetrics(metrics, { resilience, audit });
+  registerGatewayMetrics(metrics, { resilience, audit, performance });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
@@ -106,12 +113,17 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     // index.ts handles SIGINT/SIGTERM itself, so shutdown happens once and in order.
     stopOnTerminationSignals: false,
     formatError: maskInternalErrors(),
+    persistedQueries: performance.persistedQueries,
     plugins: [
+      // Operation limits and the safelist first: they judge the operation as the client sent it.
+      ...performance.firstPlugins,
       logErrors(logger),
       ApolloServerPluginAuthorization({ mode: config.authorizationMode, policies: config.policies, requirements: () => supergraph.requirements }),
       // After authorization, so the audit event sees the errors it adds.
       ApolloServerPluginAudit({ trail: audit, redact: config.audit.redact, logger }),
       metrics.plugin,
+      // Last: a cached response is served only after authorization and the audit admission have run.
+      ...performance.lastPlugins,
     ],
   });
   await apollo.start();
@@ -149,11 +161,13 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     audit,
     metrics,
     resilience,
+    performance,
     // Operations in flight finish first; then the audit buffer is flushed with a final signed checkpoint.
     stop: async () => {
       await apollo.stop();
       await audit.close();
       await tracing?.shutdown().catch(() => undefined);
+      await performance.close();
     },
   };
 }

@@ -6,6 +6,7 @@ import { ErrorCode } from '../../../subgraphs/kit/src/errors.ts';
 import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
 import type { Principal } from '../../../subgraphs/kit/src/principal.ts';
 import { removalsOf } from '../authorization.ts';
+import { isCacheHit } from '../cache/response-cache.ts';
 import { entitiesReturned, fieldsRead, mutationChanges, normalizeDocument, redactVariables, type SchemaLike } from './document.ts';
 import { createRedactor } from './redact.ts';
 import { sha256, type AuditEventContent } from './records.ts';
@@ -51,6 +52,10 @@ export function auditUnavailableError(): GraphQLError {
  */
 export function ApolloServerPluginAudit(options: AuditPluginOptions): ApolloServerPlugin<AuditContext> {
   const redactor = createRedactor(options.redact);
+  // Per-document work, done once per document: Apollo Server's document store hands the same parsed document (and
+  // operation node) to every request with the same text, so dashboards that poll pay for printing and walking it once.
+  const normalizedDocuments = new WeakMap<DocumentNode, ReturnType<typeof normalizeDocument>>();
+  const operationFields = new WeakMap<object, string[]>();
   const started = new WeakMap<object, { admission: Admission | null; startedAt: Date; start: number }>();
   return {
     async requestDidStart(requestContext) {
@@ -106,7 +111,8 @@ export function ApolloServerPluginAudit(options: AuditPluginOptions): ApolloServ
     }
     let sensitiveVariables = new Set<string>();
     if (original) {
-      const normalized = normalizeDocument(original, redactor);
+      let normalized = normalizedDocuments.get(original);
+      if (!normalized) normalizedDocuments.set(original, (normalized = normalizeDocument(original, redactor)));
       event.operation.document = normalized.text;
       sensitiveVariables = normalized.sensitiveVariables;
     }
@@ -121,7 +127,9 @@ export function ApolloServerPluginAudit(options: AuditPluginOptions): ApolloServ
     // Fields and entities only for operations that executed (not for those refused before execution, e.g. invalid).
     if (executed && executedDocument && result.data !== undefined) {
       const schemaLike = schema as unknown as SchemaLike;
-      event.fields = fieldsRead(schemaLike, executedDocument, executed as OperationDefinitionNode);
+      let fields = operationFields.get(executed);
+      if (!fields) operationFields.set(executed, (fields = fieldsRead(schemaLike, executedDocument, executed as OperationDefinitionNode)));
+      event.fields = [...fields];
       const { entities, truncated } = entitiesReturned(schemaLike, executedDocument, executed, result.data);
       event.entities = entities;
       if (truncated) event.entitiesTruncated = true;
@@ -159,6 +167,7 @@ export function ApolloServerPluginAudit(options: AuditPluginOptions): ApolloServ
       variables: null,
       fields: [],
       entities: [],
+      ...(isCacheHit(request) ? { cacheHit: true } : {}),
       subgraphs: [...(subgraphCalls.get(contextValue) ?? [])].sort(),
       authorization: {
         removed: [],

@@ -63,6 +63,8 @@ export interface AuditEventContent {
   entities: AuditEntity[];
   /** True when more entities were returned than recorded. */
   entitiesTruncated?: boolean;
+  /** True when the response came from the gateway's response cache (no subgraph was called; authorization ran as always). */
+  cacheHit?: boolean;
   /** The subgraphs the gateway called for this operation (sorted). */
   subgraphs: string[];
   authorization: {

@@ -8,6 +8,7 @@ import type { AuthConfig } from '../config.ts';
 import { ApiKeyStore } from './api-keys.ts';
 import { principalFromClaims } from './claims.ts';
 import { DEV_AUDIENCE, DEV_ISSUER, loadOrCreateDevKey } from './dev-keys.ts';
+import { VerifiedTokens } from './verified-tokens.ts';
 
 export type Authenticate = (request: http.IncomingMessage) => Promise<Principal>;
 
@@ -35,6 +36,7 @@ export async function createAuthenticator(config: AuthConfig, dataDir: string, l
     logger.warn({ issuer, keyFile: 'auth/dev-signing-key.json' }, 'no identity provider configured: accepting development tokens (npm run token)');
   }
   const apiKeys = new ApiKeyStore(config.apiKeysFile);
+  const verified = new VerifiedTokens();
 
   return async (request) => {
     const apiKey = request.headers['x-api-key'];
@@ -46,6 +48,8 @@ export async function createAuthenticator(config: AuthConfig, dataDir: string, l
     const authorization = request.headers.authorization;
     const token = typeof authorization === 'string' && /^Bearer /i.test(authorization) ? authorization.slice(7).trim() : null;
     if (!token) throw new HttpError(401, 'UNAUTHENTICATED', 'Authentication required: send "Authorization: Bearer <token>" or an "x-api-key" header');
+    const known = verified.get(token);
+    if (known) return known;
     try {
       const { payload } = await jwtVerify(token, key as JWTVerifyGetKey, {
         issuer,
@@ -54,7 +58,9 @@ export async function createAuthenticator(config: AuthConfig, dataDir: string, l
         clockTolerance: config.clockSkewSeconds,
         requiredClaims: ['exp'],
       });
-      return principalFromClaims(payload, config.claims);
+      const principal = principalFromClaims(payload, config.claims);
+      verified.set(token, principal, payload.exp!);
+      return principal;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       logger.info({ requestId: requestIdOf(request), reason }, 'refused a token');

@@ -2,6 +2,7 @@ import client from 'prom-client';
 import type { ServiceMetrics } from '../../../subgraphs/kit/src/metrics.ts';
 import type { AuditTrail } from '../audit/index.ts';
 import type { CircuitState, Resilience } from '../resilience/index.ts';
+import type { Performance } from '../performance.ts';
 
 const STATES: readonly CircuitState[] = ['closed', 'open', 'half-open'];
 
@@ -9,7 +10,10 @@ const STATES: readonly CircuitState[] = ['closed', 'open', 'half-open'];
  * The gateway's own metrics beside the kit's: subgraph calls (attempts by outcome, latency, retries), each circuit's
  * state (1 for the current state), and the audit buffer. Caches add theirs through `metrics.registerGauge`.
  */
-export function registerGatewayMetrics(metrics: ServiceMetrics, { resilience, audit }: { resilience: Resilience; audit: AuditTrail }): void {
+export function registerGatewayMetrics(
+  metrics: ServiceMetrics,
+  { resilience, audit, performance }: { resilience: Resilience; audit: AuditTrail; performance: Performance },
+): void {
   const registers = [metrics.registry];
   const attempts = new client.Counter({ name: 'cmcc_subgraph_requests_total', help: 'Requests to subgraphs (each attempt), by subgraph and outcome', labelNames: ['subgraph', 'outcome'], registers });
   const latency = new client.Histogram({
@@ -42,4 +46,36 @@ export function registerGatewayMetrics(metrics: ServiceMetrics, { resilience, au
       { labels: { result: 'dropped' }, value: stats.dropped },
     ];
   }, ['result']);
+  registerCacheMetrics(metrics, performance);
+}
+
+/** The caches' counters (response cache, persisted queries, query plans) and the transport's, read at each scrape. */
+function registerCacheMetrics(metrics: ServiceMetrics, performance: Performance): void {
+  const caches = () => {
+    const stats = performance.stats();
+    return [
+      { cache: 'response', hits: stats.responseCache?.hits ?? 0, misses: stats.responseCache?.misses ?? 0, bypasses: stats.responseCache?.bypasses ?? 0 },
+      { cache: 'persisted_queries', hits: stats.persistedQueries?.hits ?? 0, misses: stats.persistedQueries?.misses ?? 0, bypasses: stats.persistedQueries?.bypasses ?? 0 },
+      { cache: 'query_plan', hits: stats.planCache.hits, misses: stats.planCache.misses, bypasses: 0 },
+    ];
+  };
+  metrics.registerGauge('cmcc_cache_hit_ratio', 'Hits / lookups since start, per cache (0 before the first lookup)', () =>
+    caches().map(({ cache, hits, misses }) => ({ labels: { cache }, value: hits + misses === 0 ? 0 : hits / (hits + misses) })), ['cache']);
+  metrics.registerGauge('cmcc_cache_lookups', 'Cache lookups since start, per cache and result (hit, miss, bypass: the store was unreachable)', () =>
+    caches().flatMap(({ cache, hits, misses, bypasses }) => [
+      { labels: { cache, result: 'hit' }, value: hits },
+      { labels: { cache, result: 'miss' }, value: misses },
+      { labels: { cache, result: 'bypass' }, value: bypasses },
+    ]), ['cache', 'result']);
+  metrics.registerGauge('cmcc_response_cache_invalidations', 'Cached responses evicted by mutations since start', () => performance.stats().responseCache?.invalidations ?? 0);
+  metrics.registerGauge('cmcc_query_planning_seconds', 'Time spent building query plans since start', () => performance.stats().planCache.planningMs / 1000);
+  metrics.registerGauge('cmcc_subgraph_fetches', 'Subgraph fetches since start: asked for by plans, shared with one in flight, merged into another request, sent', () => {
+    const transport = performance.stats().transport;
+    return [
+      { labels: { kind: 'requested' }, value: transport.requests },
+      { labels: { kind: 'deduplicated' }, value: transport.deduplicated },
+      { labels: { kind: 'merged' }, value: transport.merged },
+      { labels: { kind: 'sent' }, value: transport.sent },
+    ];
+  }, ['kind']);
 }

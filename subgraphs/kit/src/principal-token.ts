@@ -1,7 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { jwtVerify, errors as joseErrors } from 'jose';
 import { CLASSIFICATIONS } from './marking.ts';
 import type { Principal } from './principal.ts';
 
@@ -31,16 +31,17 @@ export function loadOrCreateSharedSecret(configured: string | undefined, dataDir
   }
 }
 
-/** Signs the principal for one subgraph request. */
+const JWS_HEADER = Buffer.from(JSON.stringify({ alg: 'HS256' })).toString('base64url');
+
+/**
+ * Signs the principal for one subgraph request: an HS256 JWS as jose's SignJWT makes it, signed with node:crypto
+ * directly, since the gateway signs one per subgraph fetch and jose would import the key into WebCrypto each time.
+ */
 export async function signPrincipal(principal: Principal, secret: Uint8Array, audience: string): Promise<string> {
-  return new SignJWT({ principal: { ...principal } })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuer(ISSUER)
-    .setAudience(audience)
-    .setJti(randomUUID())
-    .setIssuedAt()
-    .setExpirationTime(`${TOKEN_TTL_SECONDS}s`)
-    .sign(secret);
+  const issuedAt = Math.floor(Date.now() / 1000);
+  const payload = { principal: { ...principal }, iss: ISSUER, aud: audience, jti: randomUUID(), iat: issuedAt, exp: issuedAt + TOKEN_TTL_SECONDS };
+  const signingInput = `${JWS_HEADER}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+  return `${signingInput}.${createHmac('sha256', secret).update(signingInput).digest('base64url')}`;
 }
 
 export class PrincipalTokenError extends Error {}
@@ -48,17 +49,21 @@ export class PrincipalTokenError extends Error {}
 /** Verifies gateway tokens for one subgraph: signature, issuer, audience, freshness, and that none is used twice. */
 export class PrincipalVerifier {
   private readonly seen = new Map<string, number>();
+  /** Imported once: given the raw bytes, jose would import the key again for every request. */
+  private readonly key: KeyObject;
 
   constructor(
-    private readonly secret: Uint8Array,
+    secret: Uint8Array,
     private readonly audience: string,
-  ) {}
+  ) {
+    this.key = createSecretKey(secret);
+  }
 
   async verify(token: string | undefined): Promise<Principal> {
     if (!token) throw new PrincipalTokenError(`Missing ${PRINCIPAL_HEADER}: subgraphs answer only requests that come through the gateway`);
     let payload;
     try {
-      ({ payload } = await jwtVerify(token, this.secret, {
+      ({ payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
         issuer: ISSUER,
         audience: this.audience,

@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
+import type { FormattedExecutionResult } from 'graphql';
+import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
+import type { Principal } from '../../../subgraphs/kit/src/principal.ts';
+import { entitiesReturned, type SchemaLike } from '../audit/document.ts';
+import type { CacheStore } from './store.ts';
+import { entityTags, typesSelected, typeTag, untypedTag } from './tags.ts';
+
+export interface ResponseCacheStats {
+  hits: number;
+  misses: number;
+  /** Responses stored. */
+  stores: number;
+  /** Entries evicted by mutations. */
+  invalidations: number;
+  /** Lookups and writes skipped because the store was unreachable. */
+  bypasses: number;
+}
+
+export interface ResponseCacheOptions {
+  store: CacheStore;
+  /** Upper bound on an entry's lifetime, whatever the subgraphs declared. */
+  maxAgeSeconds: number;
+  /**
+   * Changes whenever the meaning of a cached response could: the supergraph served and the authorization settings.
+   * Part of every key, so a reload or a new policy never serves an entry built under the old one.
+   */
+  generation: () => string;
+  logger: Logger;
+}
+
+const hits = new WeakSet<object>();
+
+/** Whether this request was answered from the response cache (the audit event says so). */
+export function isCacheHit(request: object): boolean {
+  return hits.has(request);
+}
+
+/**
+ * Everything that decides what a principal may see: the releasability profile (clearance, nation, organisation,
+ * participant, working groups, roles, scopes) and the subject itself, since TLP:RED records name their recipients.
+ * Two principals share a cache entry only if they are the same principal with the same rights.
+ */
+export function principalView(principal: Principal | undefined): string {
+  if (!principal) return 'anonymous';
+  const sorted = (values: readonly string[]) => [...values].sort();
+  return JSON.stringify([
+    principal.subject,
+    principal.clearance,
+    principal.nation,
+    principal.organization,
+    principal.participant,
+    sorted(principal.workingGroups),
+    sorted(principal.roles),
+    sorted(principal.scopes),
+  ]);
+}
+
+function canonical(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  return `{${Object.keys(record)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonical(record[key])}`)
+    .join(',')}}`;
+}
+
+/** Freezes a parsed entry all the way down: a hit is shared between requests, and nothing may change it. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/**
+ * Parsed entries by their text, so a dashboard polling the same entry does not parse it on every hit (a visible share of
+ * a hit's cost). Keyed by the stored text itself: an entry that changed in the store is parsed afresh.
+ */
+class ParsedEntries {
+  private readonly entries = new Map<string, { text: string; entry: Entry }>();
+
+  constructor(private readonly max = 1000) {}
+
+  get(key: string, text: string): Entry {
+    const known = this.entries.get(key);
+    if (known && known.text === text) return known.entry;
+    const entry = deepFreeze(JSON.parse(text) as Entry);
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { text, entry });
+    return entry;
+  }
+}
+
+interface Entry {
+  result: FormattedExecutionResult;
+  /** When the entry stops being fresh (epoch milliseconds), for the client's `cache-control: max-age` on a hit. */
+  expiresAt: number;
+}
+
+/**
+ * Caches whole query responses for the lifetime the subgraphs declare (`@cacheControl`, reaching the gateway as each
+ * subgraph response's `cache-control` header; any subgraph answer without a lifetime makes the response uncacheable).
+ *
+ * Where it sits: a hit is served in `responseForOperation`, after every `didResolveOperation` hook has run, that is
+ * after the operation limits, the safelist, the audit trail's admission and authorization, which rewrote the operation
+ * and its hash for this principal. The key is that rewritten hash, the principal's whole view, the variables, the
+ * operation name and the generation; so a hit is always a response built for this principal with these rights. The
+ * audit plugin still writes the event of a hit (fields, entities, `cacheHit: true`).
+ *
+ * Never cached: mutations, responses with any error, responses a subgraph gave no lifetime. A mutation evicts, before
+ * its response is sent, every entry that contains a record it returned (`Type:key` tags) and every entry whose
+ * operation reads that type (`type:Type`), since a record it created may belong in any list of its type.
+ */
+export function ApolloServerPluginResponseCache(options: ResponseCacheOptions): ApolloServerPlugin<{ principal?: Principal }> {
+  const counters = { hits: 0, misses: 0, stores: 0, invalidations: 0 };
+  const keyOf = (requestContext: { queryHash?: string; request: { operationName?: string; variables?: Record<string, unknown> }; contextValue: { principal?: Principal } }) =>
+    createHash('sha256')
+      .update(`${options.generation()}\n${requestContext.queryHash}\n${requestContext.request.operationName ?? ''}\n${canonical(requestContext.request.variables ?? {})}\n${principalView(requestContext.contextValue.principal)}`)
+      .digest('hex');
+  const keys = new WeakMap<object, string>();
+  const parsed = new ParsedEntries();
+
+  const plugin: ApolloServerPlugin<{ principal?: Principal }> & { stats(): ResponseCacheStats } = {
+    stats: () => ({ ...counters, bypasses: options.store.bypasses }),
+    async requestDidStart() {
+      return {
+        async responseForOperation(requestContext) {
+          if (requestContext.operation?.operation !== 'query') return null;
+          const key = keyOf(requestContext);
+          const cached = await options.store.get(`response:${key}`);
+          if (cached === undefined) {
+            counters.misses++;
+            keys.set(requestContext.request, key);
+            return null;
+          }
+          counters.hits++;
+          hits.add(requestContext.request);
+          const entry = parsed.get(key, cached);
+          requestContext.overallCachePolicy.restrict({ maxAge: Math.max(0, Math.floor((entry.expiresAt - Date.now()) / 1000)), scope: 'PRIVATE' });
+          return { http: requestContext.response.http, body: { kind: 'single', singleResult: entry.result } };
+        },
+        async willSendResponse(requestContext) {
+          const { operation, response } = requestContext;
+          if (response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          if (operation?.operation === 'mutation') return invalidate(requestContext, result);
+          const key = keys.get(requestContext.request);
+          if (!key || result.errors?.length || !result.data) return;
+          const policy = requestContext.overallCachePolicy.policyIfCacheable();
+          if (!policy?.maxAge) return;
+          const schema = requestContext.schema as unknown as SchemaLike;
+          const tags = [...entityTags(schema, requestContext.document!, operation!, result.data), ...typesSelected(schema, requestContext.document!, operation!).map(typeTag)];
+          const ttl = Math.min(policy.maxAge, options.maxAgeSeconds);
+          await options.store.set(`response:${key}`, JSON.stringify({ result: { data: result.data }, expiresAt: Date.now() + ttl * 1000 } satisfies Entry), ttl, tags);
+          counters.stores++;
+        },
+      };
+    },
+  };
+
+  async function invalidate(requestContext: GraphQLRequestContextWillSendResponse<{ principal?: Principal }>, result: FormattedExecutionResult): Promise<void> {
+    if (!result.data || !requestContext.document || !requestContext.operation) return;
+    const { entities } = entitiesReturned(requestContext.schema as unknown as SchemaLike, requestContext.document, requestContext.operation, result.data);
+    const tags = new Set(entities.flatMap((entity) => [`${entity.type}:${entity.key}`, untypedTag(entity.key), typeTag(entity.type)]));
+    if (tags.size === 0) return;
+    const removed = await options.store.invalidate([...tags]);
+    counters.invalidations += removed;
+    if (removed > 0) options.logger.debug({ requestId: (requestContext.contextValue as { requestId?: string }).requestId, removed }, 'response cache: entries evicted by a mutation');
+  }
+
+  return plugin;
+}

@@ -1,0 +1,154 @@
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import { Redis } from 'ioredis';
+import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
+
+/** A string store with lifetimes and tags, for the response cache and persisted queries. */
+export interface CacheStore {
+  /** Undefined on a miss, and when the store is unreachable (a bypass: counted, never an error). */
+  get(key: string): Promise<string | undefined>;
+  /** Stores `value` for `ttlSeconds`, findable by each tag for `invalidate`. Never throws. */
+  set(key: string, value: string, ttlSeconds: number, tags?: readonly string[]): Promise<void>;
+  /** Removes every entry carrying any of these tags; resolves with how many were removed. Never throws. */
+  invalidate(tags: readonly string[]): Promise<number>;
+  /** Operations skipped because the store was unreachable. */
+  readonly bypasses: number;
+  close(): Promise<void>;
+}
+
+/** In-process LRU: entries and their tags, bounded by entry count. */
+export class MemoryCacheStore implements CacheStore {
+  readonly bypasses = 0;
+  private readonly tagsByKey = new Map<string, readonly string[]>();
+  private readonly keysByTag = new Map<string, Set<string>>();
+  private readonly lru: InMemoryLRUCache<string>;
+
+  constructor(maxEntries: number) {
+    this.lru = new InMemoryLRUCache<string>({
+      max: maxEntries,
+      // Entries leave by eviction, expiry or invalidation; their tags go with them so the tag index stays bounded.
+      dispose: (_value, key) => this.untag(key),
+    } as ConstructorParameters<typeof InMemoryLRUCache<string>>[0]);
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return this.lru.get(key);
+  }
+
+  async set(key: string, value: string, ttlSeconds: number, tags: readonly string[] = []): Promise<void> {
+    await this.lru.set(key, value, { ttl: ttlSeconds });
+    if (tags.length === 0) return;
+    this.tagsByKey.set(key, tags);
+    for (const tag of tags) {
+      let keys = this.keysByTag.get(tag);
+      if (!keys) this.keysByTag.set(tag, (keys = new Set()));
+      keys.add(key);
+    }
+  }
+
+  async invalidate(tags: readonly string[]): Promise<number> {
+    const keys = new Set(tags.flatMap((tag) => [...(this.keysByTag.get(tag) ?? [])]));
+    for (const key of keys) await this.lru.delete(key);
+    return keys.size;
+  }
+
+  async close(): Promise<void> {
+    this.lru.clear();
+  }
+
+  private untag(key: string): void {
+    for (const tag of this.tagsByKey.get(key) ?? []) {
+      const keys = this.keysByTag.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) this.keysByTag.delete(tag);
+    }
+    this.tagsByKey.delete(key);
+  }
+}
+
+/**
+ * Redis, shared by gateway instances. When Redis is unreachable every call is a bypass (a miss, or nothing stored)
+ * that answers at once: commands are not queued while disconnected. The outage is logged once and its end once;
+ * ioredis reconnects by itself.
+ */
+export class RedisCacheStore implements CacheStore {
+  private _bypasses = 0;
+  private down = false;
+  private closing = false;
+  private readonly redis: Redis;
+
+  constructor(
+    url: string,
+    private readonly prefix: string,
+    private readonly logger: Logger,
+    private readonly what: string,
+  ) {
+    this.redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: (attempt) => Math.min(attempt * 200, 2000) });
+    this.redis.on('error', (error: Error) => this.outage(error));
+    // A connection that closes cleanly emits no error.
+    this.redis.on('close', () => this.outage(new Error('connection closed')));
+    this.redis.on('ready', () => {
+      if (!this.down) return;
+      this.down = false;
+      this.logger.info({ store: this.what }, `${this.what}: Redis is back; using it again`);
+    });
+  }
+
+  get bypasses(): number {
+    return this._bypasses;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return (await this.attempt(() => this.redis.get(this.prefix + key))) ?? undefined;
+  }
+
+  async set(key: string, value: string, ttlSeconds: number, tags: readonly string[] = []): Promise<void> {
+    await this.attempt(async () => {
+      const multi = this.redis.multi().set(this.prefix + key, value, 'EX', ttlSeconds);
+      for (const tag of tags) {
+        const tagKey = `${this.prefix}tag:${tag}`;
+        // A tag set lives as long as its longest entry; stale members only cost an extra DEL.
+        multi.sadd(tagKey, this.prefix + key).expire(tagKey, ttlSeconds, 'GT').expire(tagKey, ttlSeconds, 'NX');
+      }
+      await multi.exec();
+    });
+  }
+
+  async invalidate(tags: readonly string[]): Promise<number> {
+    if (tags.length === 0) return 0;
+    return (
+      (await this.attempt(async () => {
+        const tagKeys = tags.map((tag) => `${this.prefix}tag:${tag}`);
+        const members = await this.redis.sunion(...tagKeys);
+        if (members.length === 0) return 0;
+        const [[, removed]] = (await this.redis.multi().del(...members).del(...tagKeys).exec()) as [[Error | null, number]];
+        return removed;
+      })) ?? 0
+    );
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    this.redis.disconnect();
+  }
+
+  private async attempt<T>(work: () => Promise<T>): Promise<T | undefined> {
+    // Not connected (yet, or any more): skip at once; the connection's own error event logs the outage.
+    if (this.redis.status !== 'ready') {
+      this._bypasses++;
+      return undefined;
+    }
+    try {
+      return await work();
+    } catch (error) {
+      this._bypasses++;
+      this.outage(error as Error);
+      return undefined;
+    }
+  }
+
+  private outage(error: Error): void {
+    if (this.down || this.closing) return;
+    this.down = true;
+    this.logger.warn({ store: this.what, err: { message: error.message } }, `${this.what}: Redis is unreachable; bypassing it until it returns`);
+  }
+}

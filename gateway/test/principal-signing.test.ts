@@ -1,0 +1,50 @@
+import { jwtVerify } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { PrincipalVerifier, signPrincipal } from '../../subgraphs/kit/src/principal-token.ts';
+import { TEST_PRINCIPAL, TEST_SHARED_SECRET } from '../../test/support/subgraph.ts';
+import { VerifiedTokens } from '../src/auth/verified-tokens.ts';
+
+/** The per-fetch principal token (signed with node:crypto) and the gateway's memory of verified bearer tokens. */
+
+describe('principal tokens', () => {
+  it('are standard HS256 JWTs: jose verifies them with the issuer, audience, jti and a 30-second lifetime', async () => {
+    const token = await signPrincipal(TEST_PRINCIPAL, TEST_SHARED_SECRET, 'security');
+    const { payload, protectedHeader } = await jwtVerify(token, TEST_SHARED_SECRET, { issuer: 'cmcc-gateway', audience: 'security', algorithms: ['HS256'] });
+    expect(protectedHeader).toEqual({ alg: 'HS256' });
+    expect(payload.principal).toEqual({ ...TEST_PRINCIPAL });
+    expect(payload.exp! - payload.iat!).toBe(30);
+    expect(payload.jti).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('are accepted once by the subgraph they are for, and by no other, and not when altered', async () => {
+    const verifier = new PrincipalVerifier(TEST_SHARED_SECRET, 'security');
+    const token = await signPrincipal(TEST_PRINCIPAL, TEST_SHARED_SECRET, 'security');
+    expect(await verifier.verify(token)).toEqual(TEST_PRINCIPAL);
+    await expect(verifier.verify(token)).rejects.toThrow(/Replayed/);
+    await expect(new PrincipalVerifier(TEST_SHARED_SECRET, 'engineering').verify(await signPrincipal(TEST_PRINCIPAL, TEST_SHARED_SECRET, 'security'))).rejects.toThrow(/Invalid/);
+    const [header, payload, signature] = (await signPrincipal(TEST_PRINCIPAL, TEST_SHARED_SECRET, 'security')).split('.');
+    const raised = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), principal: { ...TEST_PRINCIPAL, clearance: 'SECRET', subject: 'someone-else' } })).toString('base64url');
+    await expect(verifier.verify(`${header}.${raised}.${signature}`)).rejects.toThrow(/Invalid/);
+  });
+});
+
+describe('verified bearer tokens', () => {
+  it('remembers a verified token until a minute has passed or it expires, whichever is first', () => {
+    const tokens = new VerifiedTokens();
+    const now = Date.UTC(2025, 10, 22, 8);
+    tokens.set('long-lived', TEST_PRINCIPAL, now / 1000 + 3600, now);
+    tokens.set('short-lived', TEST_PRINCIPAL, now / 1000 + 10, now);
+    expect(tokens.get('long-lived', now + 59_000)).toBe(TEST_PRINCIPAL);
+    expect(tokens.get('long-lived', now + 60_000)).toBeUndefined();
+    expect(tokens.get('short-lived', now + 9_000)).toBe(TEST_PRINCIPAL);
+    expect(tokens.get('short-lived', now + 10_000)).toBeUndefined();
+    expect(tokens.get('never-verified', now)).toBeUndefined();
+  });
+
+  it('does not keep a token that has already expired', () => {
+    const tokens = new VerifiedTokens();
+    const now = Date.now();
+    tokens.set('expired', TEST_PRINCIPAL, now / 1000 - 1, now);
+    expect(tokens.get('expired', now)).toBeUndefined();
+  });
+});

@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadGatewayConfig } from '../../gateway/src/config.ts';
+import { createGateway, type Gateway } from '../../gateway/src/server.ts';
+import { close, createLogger, listen } from '../../subgraphs/kit/src/index.ts';
+import { postGraphQL, TEST_SHARED_SECRET, type GraphQLResponse } from './subgraph.ts';
+import { ANALYST_CLAIMS, type TestStack } from './stack.ts';
+
+export interface ExtraGateway {
+  readonly url: string;
+  readonly gateway: Gateway;
+  readonly logs: string[];
+  /** Sends an operation as the principal of `claims` (tokens of the stack's development key are accepted). */
+  query<T = any>(text: string, variables?: Record<string, unknown>, claims?: Record<string, unknown>, extensions?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Another gateway in front of a running stack's subgraphs, with its own settings (`env`) and data folder (its own
+ * audit trail), accepting the stack's development tokens: one set of subgraphs serves several gateway configurations.
+ */
+export async function startGateway(stack: TestStack, env: Record<string, string> = {}): Promise<ExtraGateway> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-gateway-'));
+  fs.mkdirSync(path.join(dir, 'auth'), { recursive: true });
+  fs.copyFileSync(path.join(stack.dataDir, 'auth', 'dev-signing-key.json'), path.join(dir, 'auth', 'dev-signing-key.json'));
+  const config = loadGatewayConfig({
+    SUPERGRAPH_PATH: stack.supergraphPath,
+    SUPERGRAPH_POLL_MS: '100',
+    LOG_LEVEL: 'info',
+    DATA_DIR: dir,
+    SUBGRAPH_SHARED_SECRET: new TextDecoder().decode(TEST_SHARED_SECRET),
+    // As in startStack: the response cache is opt-in in tests.
+    RESPONSE_CACHE: 'false',
+    ...env,
+  });
+  const logs: string[] = [];
+  const gateway = await createGateway(config, createLogger('gateway', config.logLevel, { write: (line: string) => void logs.push(line) }));
+  const { server, url } = await listen(gateway.handler, 0);
+  return {
+    url,
+    gateway,
+    logs,
+    async query(text, variables, claims = ANALYST_CLAIMS, extensions) {
+      const token = await stack.token(claims);
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: text, variables, extensions }),
+      });
+      return { status: response.status, ...((await response.json()) as object) };
+    },
+    async close() {
+      await close(server);
+      await gateway.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export { postGraphQL };

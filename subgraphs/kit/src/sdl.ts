@@ -10,7 +10,8 @@ const FEDERATION_SPEC = 'https://specs.apollo.dev/federation/';
 
 let vocabulary: readonly DefinitionNode[] | undefined;
 
-function sharedDefinitions(): readonly DefinitionNode[] {
+/** The shared vocabulary's definitions, parsed once. */
+export function sharedDefinitions(): readonly DefinitionNode[] {
   vocabulary ??= parse(new Source(fs.readFileSync(SHARED_VOCABULARY_PATH, 'utf8'), 'subgraphs/kit/sdl/shared.graphql')).definitions;
   return vocabulary;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { composeServices } from '@apollo/composition';
 import { GraphQLError, parse, Source } from 'graphql';
+import { SharedVocabularyError, withSharedVocabulary } from '../subgraphs/kit/src/sdl.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SUPERGRAPH_PATH = path.join(PROJECT_ROOT, 'schema', 'supergraph.graphql');
@@ -31,14 +32,21 @@ export interface CompositionProblem {
 
 export type CompositionResult = { ok: true; supergraphSdl: string } | { ok: false; problems: CompositionProblem[] };
 
-/** Composes the given subgraph SDLs (name → SDL text) into a supergraph with `@apollo/composition`. */
+/**
+ * Composes the given subgraph SDLs (name → SDL text, each the group's own schema) into a supergraph with
+ * `@apollo/composition`, each with the kit's shared vocabulary added.
+ */
 export function composeSupergraph(subgraphs: { name: string; routingUrl: string; sdl: string }[]): CompositionResult {
   const problems: CompositionProblem[] = [];
   const services = [];
   for (const subgraph of subgraphs) {
     try {
-      services.push({ name: subgraph.name, url: subgraph.routingUrl, typeDefs: parse(new Source(subgraph.sdl, subgraph.name)) });
+      services.push({ name: subgraph.name, url: subgraph.routingUrl, typeDefs: withSharedVocabulary(parse(new Source(subgraph.sdl, subgraph.name)), subgraph.name) });
     } catch (error) {
+      if (error instanceof SharedVocabularyError) {
+        problems.push({ subgraph: subgraph.name, code: 'SHARED_TYPE_REDEFINED', message: error.message, ...(error.locations.length ? { locations: error.locations } : {}) });
+        continue;
+      }
       const locations = (error as GraphQLError).locations?.map(({ line, column }) => ({ line, column }));
       problems.push({ subgraph: subgraph.name, code: 'INVALID_GRAPHQL', message: (error as Error).message, ...(locations?.length ? { locations } : {}) });
     }

@@ -2,10 +2,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parse } from 'graphql';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
 import { planSubgraph, ScaffoldError, writePlan } from '../scripts/scaffold/generate.ts';
+import { sharedTypeNames } from '../subgraphs/kit/src/sdl.ts';
 
 /**
  * `npm run new-subgraph` against a temporary copy of the project (its lists copied, the kit, the other subgraphs and
@@ -126,6 +128,14 @@ describe('new-subgraph creates a working subgraph', () => {
     const readme = read(`subgraphs/${NAME}/README.md`);
     expect(readme).toContain('## Changing your schema');
     expect(readme).toContain(`npm run schema -- check ${NAME}`);
+  });
+
+  it('writes only its own types into schema.graphql and leaves the shared vocabulary to the kit', () => {
+    const sdl = read(`subgraphs/${NAME}/schema.graphql`);
+    const own = parse(sdl).definitions.flatMap((definition) => ('name' in definition && definition.name ? [definition.name.value] : []));
+    expect(own).toContain('LogisticsCellRecord');
+    expect(own.filter((name) => sharedTypeNames().includes(name))).toEqual([]);
+    expect(sdl).not.toContain('Shared vocabulary');
   });
 
   it("passes its own generated tests as generated (batching, releasability, seed, writes)", () => {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { composeSupergraph, loadSubgraphList, PROJECT_ROOT, SUPERGRAPH_PATH } from '../composition.ts';
 import { checkProposal, judgeProposal, type Approvals, type CheckResult, type GraphState } from './check.ts';
+import { withoutVocabularyCopies } from './legacy-vocabulary.ts';
 import type { KnownOperation } from './operations.ts';
 import { RegistryUnavailableError, type SchemaRegistry, type SchemaVersion } from './registry/types.ts';
 
@@ -28,10 +29,10 @@ export function repositoryState(): GraphState {
 /** The head version (null for an empty registry) and the graph state checks start from. */
 export async function currentState(registry: SchemaRegistry, baseline: () => GraphState = repositoryState): Promise<{ head: SchemaVersion | null; state: GraphState }> {
   const id = await registry.head();
-  if (!id) return { head: null, state: baseline() };
+  if (!id) return { head: null, state: withoutVocabularyCopies(baseline()) };
   const head = await registry.get(id);
   if (!head) throw new RegistryUnavailableError(`the registry head names version ${id}, which is missing`);
-  return { head, state: { subgraphs: head.subgraphs, supergraphSdl: head.supergraphSdl } };
+  return { head, state: withoutVocabularyCopies({ subgraphs: head.subgraphs, supergraphSdl: head.supergraphSdl }) };
 }
 
 export interface PublishRequest {
@@ -75,7 +76,7 @@ export interface RollbackRequest {
 /** Publishes an old version's supergraph as a new version (history is never rewritten), after the same checks. */
 export async function rollbackTo(registry: SchemaRegistry, request: RollbackRequest): Promise<PublishOutcome> {
   return underLock(registry, `rollback to ${request.target.id} by ${request.author}`, async ({ head, state }) => {
-    const target = { subgraphs: request.target.subgraphs, supergraphSdl: request.target.supergraphSdl };
+    const target = withoutVocabularyCopies({ subgraphs: request.target.subgraphs, supergraphSdl: request.target.supergraphSdl });
     const check = judgeProposal('(rollback)', state, target, request.operations, request.approvals);
     if (!check.ok) return { outcome: { status: 'failed', check } };
     if (head && head.supergraphSdl === target.supergraphSdl) return { outcome: { status: 'unchanged', version: head, check } };

@@ -6,7 +6,6 @@ import { entityForms, nameForms, replacements, applyReplacements, SUBGRAPH_NAME,
 import { addCodeOwner, addComposeService, addToSubgraphList } from './register.ts';
 
 export const TEMPLATE_ROOT = path.join(PROJECT_ROOT, 'subgraphs', 'kit', 'template');
-const SHARED_MARKER = '# ---- Shared vocabulary (copied unchanged from subgraphs/kit/sdl/shared.graphql) ----';
 /** Names that are folders of the platform, not working groups. */
 const RESERVED = new Set(['kit', 'gateway', 'schema', 'test', 'template', 'shared', 'scripts']);
 const GATEWAY_PORT = 4000;
@@ -75,7 +74,6 @@ export function planSubgraph(options: ScaffoldOptions): ScaffoldPlan {
     const relative = path.join(target, applyReplacements(file, pairs));
     let text = applyReplacements(fs.readFileSync(path.join(TEMPLATE_ROOT, file), 'utf8'), pairs);
     if (file.endsWith('.ts')) text = rewriteImports(text, file, relative);
-    if (file === 'schema.graphql') text = withSharedVocabulary(text, root);
     if (file === 'README.md') text = withGuide(text, name);
     files.set(relative, text);
   }
@@ -142,12 +140,4 @@ function rewriteImports(text: string, templateFile: string, generatedFile: strin
     if (!relative.startsWith('.')) relative = `./${relative}`;
     return `${keyword}'${relative}'`;
   });
-}
-
-/** The shared vocabulary block is taken from the kit as it is today, so a new subgraph passes the vocabulary test. */
-function withSharedVocabulary(sdl: string, root: string): string {
-  const at = sdl.indexOf(SHARED_MARKER);
-  if (at < 0) throw new Error(`The template schema has lost its marker line "${SHARED_MARKER}"`);
-  const shared = fs.readFileSync(path.join(root, 'subgraphs', 'kit', 'sdl', 'shared.graphql'), 'utf8');
-  return `${sdl.slice(0, at)}${SHARED_MARKER}\n${shared}`;
 }

@@ -10,6 +10,7 @@ export * from './migrate.ts';
 export * from './pagination.ts';
 export * from './principal.ts';
 export * from './scalars.ts';
+export * from './sdl.ts';
 export * from './seed.ts';
 export * from './subgraph.ts';
 export * from './reference.ts';

@@ -6,7 +6,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { GraphQLError, parse, type DocumentNode } from 'graphql';
+import { GraphQLError, type DocumentNode } from 'graphql';
 import { openDatabase, type Database } from './db.ts';
 import { migrate, readMigrations } from './migrate.ts';
 import { createGraphQLHandler, HttpError, listen, requestIdOf } from './http.ts';
@@ -22,6 +22,7 @@ import { loadSubgraphConfig, type SubgraphConfig } from './config.ts';
 import type { Principal } from './principal.ts';
 import { ErrorCode } from './errors.ts';
 import { DateScalar, DateTimeScalar } from './scalars.ts';
+import { withSharedVocabulary } from './sdl.ts';
 import type { ImportKind } from './import.ts';
 
 /** What every resolver of every subgraph receives. */
@@ -57,8 +58,9 @@ export function schemaNameOf(name: string): string {
   return name.replace(/-/g, '_');
 }
 
-export function readTypeDefs(root: string): DocumentNode {
-  return parse(fs.readFileSync(path.join(root, 'schema.graphql'), 'utf8'));
+/** The subgraph's `schema.graphql` with the shared vocabulary added: the schema the subgraph serves. */
+export function readTypeDefs(root: string, name = path.basename(root)): DocumentNode {
+  return withSharedVocabulary(fs.readFileSync(path.join(root, 'schema.graphql'), 'utf8'), name);
 }
 
 const KIT_MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
@@ -94,7 +96,7 @@ export async function buildSubgraph<TLoaders>(
   const metrics = createMetrics({ service: definition.name, knownOperations: savedOperationNames(), token: observability.metricsToken });
   const verifier = new PrincipalVerifier(sharedSecret, definition.name);
   const schema = buildSubgraphSchema({
-    typeDefs: readTypeDefs(definition.root),
+    typeDefs: readTypeDefs(definition.root, definition.name),
     resolvers: { DateTime: DateTimeScalar, Date: DateScalar, ...definition.resolvers } as GraphQLResolverMap<unknown>,
   });
   const apollo = new ApolloServer<SubgraphContext<TLoaders>>({

@@ -15,7 +15,8 @@ export interface Child {
 export function spawnChild(name: string, args: string[], env: Record<string, string>, options: { ipc?: boolean; quiet?: boolean } = {}): Child {
   const child = spawn(process.execPath, args, {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, ...env },
+    // Loopback only: @apollo/gateway (ours and the plain peer) would otherwise send usage metrics to Apollo's cloud.
+    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: 'true', ...env },
     stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', 'inherit', ...(options.ipc ? (['ipc'] as const) : [])],
   });
   return {

@@ -80,6 +80,9 @@ export interface Gateway {
 
 /** Builds the gateway (no listening), so tests can run it in-process or on port 0. */
 export async function createGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
+  // @apollo/gateway 2.x sends usage metrics to Apollo's cloud (probing cloud metadata endpoints first) unless this is
+  // set. A coalition network must never call out, so it is always off, whatever the environment says.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const { source, registry, pollMs, cacheDir } = config.supergraphSource;
   // The registry's head, followed as versions are published (gateway/src/registry-supergraph.ts); or the file alone.
   const supergraph =

@@ -89,6 +89,14 @@ describe('input errors through the gateway', () => {
 });
 
 describe('hardening', () => {
+  it("never starts @apollo/gateway's usage reporting to Apollo's cloud (a closed network must not call out)", () => {
+    expect(process.env.APOLLO_TELEMETRY_DISABLED).toBe('true');
+    // With reporting on, the gateway registers its meter provider's shutdown first; here the only thing to dispose of
+    // is the supergraph manager's cleanup.
+    const toDispose = (stack.gateway.gateway as unknown as { toDispose: unknown[] }).toDispose;
+    expect(toDispose).toHaveLength(1);
+  });
+
   it('refuses requests a browser could send cross-site without a preflight (CSRF prevention)', async () => {
     const authorization = `Bearer ${await stack.token({ sub: 'x' })}`;
     const response = await fetch(`${stack.gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'text/plain', authorization }, body: '{"query":"{ __typename }"}' });

@@ -13,6 +13,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { AuditStore } from '../../gateway/src/audit/store.ts';
+import { operationNames } from '../../subgraphs/kit/src/operation-names.ts';
 
 /** An operation clients are known to send: saved in `schema/operations/`, or seen in the audit trail. */
 export interface KnownOperation {
@@ -50,7 +51,7 @@ export function loadSavedOperations(dir: string, root: string): KnownOperation[]
 }
 
 function operationName(document: string): string | null {
-  return /\b(?:query|mutation|subscription)\s+(\w+)/.exec(document)?.[1] ?? null;
+  return operationNames(document)[0] ?? null;
 }
 
 /**

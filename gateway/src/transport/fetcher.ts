@@ -159,6 +159,12 @@ export function createSubgraphTransport(options: TransportOptions): SubgraphTran
       shared = (options.coalesce ? sendCoalesced(url, detached, identity, body!) : send(url, detached)).finally(() => inFlight.delete(key));
       inFlight.set(key, shared);
     }
+    if (init.signal) {
+      // A caller that gives up (its attempt timed out) takes the fetch out of sharing, so its retry, and every later
+      // caller, sends afresh instead of joining the fetch that did not answer in time; callers already waiting keep it.
+      const fetch = shared;
+      init.signal.addEventListener('abort', () => inFlight.get(key) === fetch && inFlight.delete(key), { once: true });
+    }
     return toResponse(url, await (init.signal ? abortable(shared, init.signal) : shared));
   };
 

@@ -6,6 +6,7 @@ import client from 'prom-client';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RawRoute } from './http.ts';
 import { ErrorCode } from './errors.ts';
+import { operationNames } from './operation-names.ts';
 
 /** A value read at scrape time: one number, or one per label value (e.g. per cache). */
 export type CollectedValue = number | readonly { labels: Record<string, string>; value: number }[];
@@ -45,7 +46,7 @@ export function savedOperationNames(dir = OPERATIONS_DIR): Set<string> {
   for (const file of fs.readdirSync(dir)) {
     if (!file.endsWith('.graphql')) continue;
     const text = fs.readFileSync(path.join(dir, file), 'utf8');
-    for (const match of text.matchAll(/\b(?:query|mutation|subscription)\s+([A-Za-z_]\w*)/g)) names.add(match[1]);
+    for (const name of operationNames(text)) names.add(name);
   }
   return names;
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, parseLogLevel, parsePort, parseSharedSecret, type Env } from '../../subgraphs/kit/src/config.ts';
+import { ConfigError, parseLogLevel, parsePort, parsePositiveInt, parseSharedSecret, type Env } from '../../subgraphs/kit/src/config.ts';
 import { DEFAULT_CLAIM_MAPPING, type ClaimMapping } from './auth/claims.ts';
 import type { PolicyRule } from './authorization.ts';
 import { parseAuditConfig, type AuditConfig } from './audit/config.ts';
@@ -112,16 +112,6 @@ function parseAuth(env: Env, dataDir: string, problems: string[]): AuthConfig {
     claims: Object.freeze(claims),
     apiKeysFile: path.resolve(env.API_KEYS_FILE || path.join(dataDir, 'auth', 'api-keys.json')),
   });
-}
-
-function parsePositiveInt(value: string | undefined, fallback: number, variable: string, problems: string[]): number {
-  if (value === undefined || value === '') return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) {
-    problems.push(`${variable} must be a positive whole number, got "${value}"`);
-    return fallback;
-  }
-  return number;
 }
 
 /** `SUBGRAPH_CIVIL_ADMINISTRATION_URL` → `civil-administration`. */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Env } from '../../subgraphs/kit/src/config.ts';
+import { parsePositiveInt, type Env } from '../../subgraphs/kit/src/config.ts';
 import type { OperationLimits } from './limits/plugin.ts';
 
 /** Response cache, persisted operations, operation limits, subgraph transport and plan cache (part of GatewayConfig). */
@@ -48,14 +48,7 @@ export interface PerformanceConfig {
 }
 
 function positiveInt(env: Env, variable: string, fallback: number, problems: string[]): number {
-  const value = env[variable];
-  if (value === undefined || value === '') return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) {
-    problems.push(`${variable} must be a positive whole number, got "${value}"`);
-    return fallback;
-  }
-  return number;
+  return parsePositiveInt(env[variable], fallback, variable, problems);
 }
 
 function bool(env: Env, variable: string, fallback: boolean, problems: string[]): boolean {

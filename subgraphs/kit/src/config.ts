@@ -39,6 +39,17 @@ export function parsePort(value: string | undefined, fallback: number, variable:
   return port;
 }
 
+/** A setting that must be a whole number above 0; unset or empty gives `fallback`. */
+export function parsePositiveInt(value: string | undefined, fallback: number, variable: string, problems: string[]): number {
+  if (value === undefined || value === '') return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) {
+    problems.push(`${variable} must be a positive whole number, got "${value}"`);
+    return fallback;
+  }
+  return number;
+}
+
 export function parseLogLevel(value: string | undefined, problems: string[]): string {
   const level = value && value !== '' ? value : 'info';
   if (!LOG_LEVELS.includes(level)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);

@@ -74,6 +74,20 @@ describe('response cache', () => {
     expect(planCache.misses).toBeGreaterThan(0);
   });
 
+  it('caches the working groups added with the scaffold too: force contributions and intelligence reports by their hints', async () => {
+    const FORCES = `{ forceContributions(first: 5) { totalCount edges { node { id nation readiness area { pcode name } } } } }`;
+    const REPORTS = `{ intelligenceReports(first: 5) { totalCount edges { node { id title grading } } } }`;
+    for (const query of [FORCES, REPORTS]) {
+      const first = await stack.query(query, undefined, US_ANALYST);
+      expect(first.errors).toBeUndefined();
+      const before = stats();
+      const second = await stack.query(query, undefined, US_ANALYST);
+      expect(second.data).toEqual(first.data);
+      expect(stats().responseCache!.hits).toBe(before.responseCache!.hits + 1);
+      expect(stats().transport.sent).toBe(before.transport.sent);
+    }
+  });
+
   it('tells clients a response is private to them: never `public`, so no shared HTTP cache can pass it on', async () => {
     const token = await stack.token({ ...US_ANALYST, sub: 'header-probe' });
     const send = (query: string, variables: object) =>

@@ -15,6 +15,7 @@ import { FileSupergraphManager } from './supergraph.ts';
 import { RegistrySupergraphManager } from './registry-supergraph.ts';
 import { openRegistry } from '../../schema/governance/registry/index.ts';
 import { createExplorerRoutes } from './explorer/index.ts';
+import { ApolloServerPluginOperationResolution } from './operation-resolution.ts';
 import { Resilience } from './resilience/index.ts';
 import { registerGatewayMetrics } from './observability/metrics.ts';
 import { createMetrics, savedOperationNames, type ServiceMetrics } from '../../subgraphs/kit/src/metrics.ts';
@@ -119,6 +120,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     persistedQueries: performance.persistedQueries,
     plugins: [
       // Operation limits and the safelist first: they judge the operation as the client sent it.
+      ApolloServerPluginOperationResolution(),
       ...performance.firstPlugins,
       logErrors(logger),
       ApolloServerPluginAuthorization({ mode: config.authorizationMode, policies: config.policies, requirements: () => supergraph.requirements }),

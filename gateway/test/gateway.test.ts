@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../schema/composition.ts';
-import { startStack, writeSupergraph, type TestStack } from '../../test/support/stack.ts';
+import { ANALYST_CLAIMS, startStack, writeSupergraph, type TestStack } from '../../test/support/stack.ts';
 
 const SITUATION = fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations', 'SituationByGovernorate.graphql'), 'utf8');
 const SINCE = { since: '2025-10-10T00:00:00Z' };
@@ -71,6 +71,20 @@ describe('input errors through the gateway', () => {
     expect(unknown.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     const negative = await query(`{ area(pcode: "PS0255") { displacementSites(first: -1) { id } } }`);
     expect(negative.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers an operationName the document does not define with 400 and OPERATION_RESOLUTION_FAILURE, naming the operations it has', async () => {
+    const token = await stack.token(ANALYST_CLAIMS);
+    const send = (body: object) =>
+      fetch(`${stack.gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    const unknown = await send({ query: 'query Areas { areas { pcode } } query Crossings { crossings { id } }', operationName: 'Nope' });
+    expect(unknown.status).toBe(400);
+    const body = await unknown.json();
+    expect(body.errors[0].extensions.code).toBe('OPERATION_RESOLUTION_FAILURE');
+    expect(body.errors[0].message).toBe('The document has no operation named "Nope"; it has: Areas, Crossings');
+    const unnamed = await (await send({ query: 'query Areas { areas { pcode } } query Crossings { crossings { id } }' })).json();
+    expect(unnamed.errors[0]).toMatchObject({ extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } });
+    expect(unnamed.errors[0].message).toContain('say which one to run');
   });
 
   it('answers malformed JSON with 400, an oversized body with 413 and an unknown path with 404', async () => {

@@ -172,7 +172,10 @@ const CROSSINGS = ['KEREM_SHALOM', 'ZIKIM', 'RAFAH', 'KISSUFIM'];
 /** One write, resent with the same idempotency key until it is acknowledged (at most 5 attempts), as a client would. */
 async function write(token: string): Promise<void> {
   const n = mutationSeq++;
-  const day = new Date(Date.UTC(2024, 0, 1) + Math.floor(n / CROSSINGS.length) * 86_400_000).toISOString().slice(0, 10);
+  // One report per crossing and day, on days that have begun (the subgraph refuses future days): from 1 January 2000,
+  // wrapping round (a repeated day updates its report) after about 100,000 writes.
+  const days = Math.floor((Date.now() - Date.UTC(2000, 0, 1)) / 86_400_000);
+  const day = new Date(Date.UTC(2000, 0, 1) + (Math.floor(n / CROSSINGS.length) % days) * 86_400_000).toISOString().slice(0, 10);
   const input = {
     crossingId: CROSSINGS[n % CROSSINGS.length], date: day, source: 'UN2720', open: true, trucksOffloaded: n % 300, trucksCollected: n % 200, tonnes: n % 1000,
     fuelLitres: 0, note: 'soak', marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'UN2720' },

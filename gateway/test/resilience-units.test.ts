@@ -4,7 +4,7 @@ import { GraphQLError } from 'graphql';
 import { CircuitBreaker, type CircuitState } from '../src/resilience/breaker.ts';
 import { RetryBudget } from '../src/resilience/retry-budget.ts';
 import { resilientFetcher } from '../src/resilience/fetcher.ts';
-import { isQueryRequest } from '../src/resilience/operation-kind.ts';
+import { isQueryRequest } from '../src/transport/operation-kind.ts';
 import { parseResilienceConfig } from '../src/resilience/config.ts';
 
 function clock(start = 1_000_000) {

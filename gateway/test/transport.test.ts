@@ -117,6 +117,20 @@ describe('in-flight deduplication', () => {
     expect(received).toHaveLength(3);
   });
 
+  it('never shares a mutation chosen by operationName from a document that starts with a query', async () => {
+    const { fetcher } = transport();
+    const open = hold();
+    const request = async () => {
+      const base = await init('query Read { a } mutation Write($input:ReportIncidentInput!){reportIncident(input:$input){incident{id}}}');
+      return { ...base, body: JSON.stringify({ ...JSON.parse(base.body), operationName: 'Write' }) };
+    };
+    const pending = await Promise.all([request(), request()]).then((inits) => inits.map((i) => fetcher(url, i)));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    open();
+    await Promise.all(pending);
+    expect(received).toHaveLength(2);
+  });
+
   it('does not deduplicate requests without a principal token (nothing says whose they are)', async () => {
     const { fetcher } = transport();
     const open = hold();

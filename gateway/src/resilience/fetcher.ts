@@ -3,7 +3,7 @@ import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
 import { ErrorCode } from '../../../subgraphs/kit/src/errors.ts';
 import type { CircuitBreaker } from './breaker.ts';
 import type { RetryBudget } from './retry-budget.ts';
-import { isQueryRequest } from './operation-kind.ts';
+import { isQueryRequest } from '../transport/operation-kind.ts';
 
 /** What happened to one attempt, for metrics. */
 export type AttemptOutcome = 'ok' | 'error' | 'timeout' | 'http_5xx' | 'circuit_open';

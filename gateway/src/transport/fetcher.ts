@@ -5,6 +5,7 @@ import type { Fetcher, FetcherHeaders, FetcherRequestInit, FetcherResponse } fro
 import { Agent, request } from 'undici';
 import { PRINCIPAL_HEADER } from '../../../subgraphs/kit/src/principal-token.ts';
 import { canMerge, mergeQueries, type SubgraphQuery } from './coalesce.ts';
+import { isQueryRequest } from './operation-kind.ts';
 
 const gunzip = promisify(zlib.gunzip);
 const brotli = promisify(zlib.brotliDecompress);
@@ -65,8 +66,6 @@ export function principalIdentity(headers: Record<string, string> | undefined): 
   }
 }
 
-// Only queries are shared: the gateway's subgraph requests start with the query text, a mutation's with "mutation".
-const QUERY_BODY = /^\{"query":"(query\b|\{)/;
 
 /**
  * The gateway's `Fetcher` for subgraph requests: keep-alive pools per subgraph origin (undici), optional
@@ -147,7 +146,8 @@ export function createSubgraphTransport(options: TransportOptions): SubgraphTran
   const fetcher: Fetcher = async (url, init = {}) => {
     counters.requests++;
     const body = typeof init.body === 'string' ? init.body : undefined;
-    const identity = (options.dedupe || options.coalesce) && body && QUERY_BODY.test(body) ? principalIdentity(init.headers) : undefined;
+    // Only queries are shared or merged.
+    const identity = (options.dedupe || options.coalesce) && body && isQueryRequest(body) ? principalIdentity(init.headers) : undefined;
     if (!identity) return toResponse(url, await send(url, init));
     if (!options.dedupe) return toResponse(url, await sendCoalesced(url, { ...init, signal: undefined }, identity, body!));
     const key = `${url}\n${identity}\n${body}`;

@@ -4,7 +4,8 @@ const MAX_REMEMBERED = 2000;
 const kinds = new Map<string, boolean>();
 
 /**
- * Whether a subgraph request body (the JSON the gateway sends) is a query. The gateway sends a bounded set of
+ * Whether a subgraph request body (the JSON the gateway sends) is a query: the one decision behind retrying (only
+ * queries), and sharing and merging fetches (never a mutation). The gateway sends a bounded set of
  * operations (one per query-plan fetch), so the answer is remembered by operation text. Anything that cannot be read
  * as a query counts as not a query, so it is never retried.
  */

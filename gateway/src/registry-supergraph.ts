@@ -5,6 +5,7 @@ import type { SupergraphManager, SupergraphSdlHook } from '@apollo/gateway';
 import type { Logger } from '../../subgraphs/kit/src/logger.ts';
 import type { SchemaRegistry } from '../../schema/governance/registry/types.ts';
 import { extractRequirements, gatewayCompatibleSdl, type Requirements } from './authorization.ts';
+import { swapSupergraph } from './supergraph.ts';
 
 /** Where the served supergraph came from: the registry, the disk cache (registry unreachable at start) or the fallback file. */
 export type SupergraphOrigin = 'registry' | 'cache' | 'file';
@@ -208,9 +209,7 @@ export class RegistrySupergraphManager implements SupergraphManager {
     // Rejected already: say it once, not at every poll.
     if (previous.lastRejected?.hash === hash) return;
     try {
-      const requirements = extractRequirements(sdl);
-      this.update!(gatewayCompatibleSdl(sdl));
-      this.requirements = requirements;
+      this.requirements = swapSupergraph(this.update!, sdl);
       this.rejectedVersion = null;
       this.setLoaded(sdl, source, version);
       if (source === 'registry' && version) this.writeCache(version, sdl);

@@ -62,9 +62,7 @@ export class FileSupergraphManager implements SupergraphManager {
     this.lastSeenHash = hash;
     const previous = this.state;
     try {
-      const requirements = extractRequirements(sdl);
-      update(gatewayCompatibleSdl(sdl));
-      this.requirements = requirements;
+      this.requirements = swapSupergraph(update, sdl);
       this.state = { phase: 'loaded', hash, loadedAt: new Date(), lastRejected: null };
       this.logger.info({ path: this.path, hash }, 'supergraph reloaded');
     } catch (error) {
@@ -76,6 +74,16 @@ export class FileSupergraphManager implements SupergraphManager {
       );
     }
   }
+}
+
+/**
+ * Hands a new supergraph to @apollo/gateway, which validates it and throws when it does not parse or validate (the
+ * caller then keeps the last good one), and returns the authorization requirements to serve with it.
+ */
+export function swapSupergraph(update: (sdl: string) => void, sdl: string): Requirements {
+  const requirements = extractRequirements(sdl);
+  update(gatewayCompatibleSdl(sdl));
+  return requirements;
 }
 
 function sha256(text: string): string {

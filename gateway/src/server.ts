@@ -15,6 +15,7 @@ import { FileSupergraphManager } from './supergraph.ts';
 import { RegistrySupergraphManager } from './registry-supergraph.ts';
 import { openRegistry } from '../../schema/governance/registry/index.ts';
 import { createExplorerRoutes } from './explorer/index.ts';
+import { installResultShaping } from './execution/result-shaping.ts';
 import { ApolloServerPluginOperationResolution } from './operation-resolution.ts';
 import { Resilience } from './resilience/index.ts';
 import { registerGatewayMetrics } from './observability/metrics.ts';
@@ -98,6 +99,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   const fetcher: Fetcher = async (url, init) => passRequestErrorsThrough((await performance.transport.fetcher(url, init)) as unknown as Response) as unknown as ReturnType<Fetcher>;
   const resilience = new Resilience(config.resilience, logger);
   const tracing = startTracing(config.observability.tracing, { global: true });
+  // Result shaping with the per-request facts worked out once (gateway/src/execution/result-shaping.ts).
+  if (!installResultShaping()) logger.warn('@apollo/gateway has no dist/resultShaping.js computeResponse to replace: its own (slower) result shaping runs');
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
     // Validate every supergraph before serving it, also in production: a broken file must be refused, not half-served.

@@ -42,6 +42,14 @@ export interface SubgraphTransport {
   close(): Promise<void>;
 }
 
+/** A query waiting for the end of the event-loop turn, to be merged with others to the same subgraph or sent alone. */
+interface BatchItem {
+  init: FetcherRequestInit;
+  body: string;
+  resolve(received: Received): void;
+  reject(error: unknown): void;
+}
+
 interface Received {
   status: number;
   headers: [string, string][];
@@ -76,7 +84,7 @@ export function createSubgraphTransport(options: TransportOptions): SubgraphTran
   const agent = new Agent({ connections: options.connectionsPerOrigin, keepAliveTimeout: options.keepAliveMs, keepAliveMaxTimeout: options.keepAliveMs });
   const inFlight = new Map<string, Promise<Received>>();
   const counters = { requests: 0, deduplicated: 0, merged: 0, sent: 0 };
-  const batches = new Map<string, { url: string; items: { init: FetcherRequestInit; query: SubgraphQuery; resolve(received: Received): void; reject(error: unknown): void }[] }>();
+  const batches = new Map<string, { url: string; items: BatchItem[] }>();
 
   const send = async (url: string, init: FetcherRequestInit): Promise<Received> => {
     counters.sent++;
@@ -98,33 +106,39 @@ export function createSubgraphTransport(options: TransportOptions): SubgraphTran
   };
 
   // Queries for the same subgraph and principal issued in the same turn of the event loop (the parallel fetches of a
-  // query plan) wait for that turn to end and go out as one request.
-  const sendCoalesced = (url: string, init: FetcherRequestInit, identity: string, body: string): Promise<Received> => {
-    let query: SubgraphQuery;
-    try {
-      query = JSON.parse(body) as SubgraphQuery;
-    } catch {
-      return send(url, init);
-    }
-    if (!canMerge(query)) return send(url, init);
-    return new Promise<Received>((resolve, reject) => {
+  // query plan) wait for that turn to end and go out as one request. A body is parsed only when there is something to
+  // merge it with: most turns hold one query per subgraph, sent as it is.
+  const sendCoalesced = (url: string, init: FetcherRequestInit, identity: string, body: string): Promise<Received> =>
+    new Promise<Received>((resolve, reject) => {
       const key = `${url}\n${identity}`;
       let batch = batches.get(key);
       if (!batch) {
         batches.set(key, (batch = { url, items: [] }));
         setImmediate(() => void flush(key));
       }
-      batch.items.push({ init, query, resolve, reject });
+      batch.items.push({ init, body, resolve, reject });
     });
-  };
+
+  const sendAlone = (url: string, item: BatchItem) => void send(url, item.init).then(item.resolve, item.reject);
 
   const flush = async (key: string): Promise<void> => {
     const batch = batches.get(key)!;
     batches.delete(key);
-    const { items, url } = batch;
+    const { url } = batch;
+    const items: (BatchItem & { query: SubgraphQuery })[] = [];
+    for (const item of batch.items) {
+      let query: SubgraphQuery | undefined;
+      try {
+        query = batch.items.length > 1 ? (JSON.parse(item.body) as SubgraphQuery) : undefined;
+      } catch {
+        query = undefined;
+      }
+      if (query && canMerge(query)) items.push({ ...item, query });
+      else sendAlone(url, item);
+    }
     const merged = items.length > 1 ? mergeQueries(items.map((item) => item.query)) : undefined;
     if (!merged) {
-      for (const item of items) send(url, item.init).then(item.resolve, item.reject);
+      for (const item of items) sendAlone(url, item);
       return;
     }
     counters.merged += items.length - 1;

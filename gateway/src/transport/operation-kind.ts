@@ -11,6 +11,17 @@ const kinds = new Map<string, boolean>();
  */
 export function isQueryRequest(body: string | Buffer | undefined): boolean {
   if (body === undefined) return false;
+  // The retry wrapper and the transport ask about the same body in turn: the last answer is kept for that very
+  // string, so the body (with its entity representations, often kilobytes) is parsed once a fetch, not twice.
+  if (typeof body === 'string' && body === last.body) return last.isQuery;
+  const isQuery = decide(body);
+  if (typeof body === 'string') last = { body, isQuery };
+  return isQuery;
+}
+
+let last: { body: string | undefined; isQuery: boolean } = { body: undefined, isQuery: false };
+
+function decide(body: string | Buffer): boolean {
   let query: unknown;
   let operationName: unknown;
   try {

@@ -5,6 +5,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { Agent, request } from 'undici';
+import { parse } from 'graphql';
+import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
+import { QueryPlanner, type PlanNode, type SubscriptionNode } from '@apollo/query-planner';
 import { composeSupergraph, loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
 import { gatewayCompatibleSdl } from '../gateway/src/authorization.ts';
 import { DEFAULT_CLAIM_MAPPING, principalFromClaims } from '../gateway/src/auth/claims.ts';
@@ -64,6 +67,20 @@ interface Run {
   dedupRatio?: number;
 }
 
+/**
+ * The network floor of an operation's gateway overhead on this machine, measured against the cheapest HTTP peer:
+ * one client round trip with an answer of the operation's size, plus one round trip with a small answer per
+ * sequential fetch stage of the query plan. No gateway can have less overhead than this here.
+ */
+interface Floor {
+  operation: string;
+  stages: number;
+  answerBytes: number;
+  answerRoundTrip: number;
+  smallRoundTrip: number;
+  total: number;
+}
+
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 async function post(url: string, headers: Record<string, string>, query: string): Promise<{ status: number; body: any }> {
@@ -84,6 +101,39 @@ async function timedPost(url: string, headers: Record<string, string>, query: st
   const response = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, dispatcher: serialAgent });
   await response.body.arrayBuffer();
   return { status: response.statusCode, ms: performance.now() - start };
+}
+
+/** Sequential fetch stages of a query plan: fetches that must wait for an earlier fetch's answer, plus one. */
+export function sequentialStages(node: PlanNode | SubscriptionNode | undefined): number {
+  if (!node) return 0;
+  switch (node.kind) {
+    case 'Subscription':
+      return sequentialStages(node.primary) + sequentialStages(node.rest);
+    case 'Fetch':
+      return 1;
+    case 'Flatten':
+      return sequentialStages(node.node);
+    case 'Sequence':
+      return node.nodes.reduce((sum, child) => sum + sequentialStages(child), 0);
+    case 'Parallel':
+      return Math.max(0, ...node.nodes.map(sequentialStages));
+    case 'Condition':
+      return Math.max(sequentialStages(node.ifClause), sequentialStages(node.elseClause));
+    case 'Defer':
+      return sequentialStages(node.primary.node) + Math.max(0, ...node.deferred.map((deferred) => sequentialStages(deferred.node)));
+  }
+}
+
+/** Median round trip (send to last byte) to the echo host with an answer of `answerBytes`, over `count` requests. */
+async function roundTrip(url: string, answerBytes: number, count: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < count + 10; i++) {
+    const start = performance.now();
+    const response = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-bench-answer-bytes': String(answerBytes) }, body: '{"query":"{ x }"}', dispatcher: serialAgent });
+    await response.body.arrayBuffer();
+    if (i >= 10) times.push(performance.now() - start);
+  }
+  return median(times);
 }
 
 function canonical(value: unknown): string {
@@ -136,6 +186,9 @@ export async function benchGateways(options: GatewayBenchOptions): Promise<void>
         return { name, url: `${url}/graphql`, child };
       }),
     );
+    const echo = spawnChild('echo', ['--import', 'tsx', 'bench/echo-host.ts'], {}, { ipc: true });
+    children.push(echo);
+    const echoUrl = (await firstMessage<{ url: string }>(echo)).url;
     const urls = Object.fromEntries(subgraphs.map((s) => [s.name, s.url]));
     const composed = composeSupergraph(
       loadSubgraphList().map((entry) => ({
@@ -156,6 +209,13 @@ export async function benchGateways(options: GatewayBenchOptions): Promise<void>
     const peerEnv = { BENCH_SHARED_SECRET: secretText, BENCH_PRINCIPAL: JSON.stringify(principal), BENCH_SUBGRAPHS: JSON.stringify(Object.fromEntries(subgraphs.map((s) => [s.url, s.name]))) };
 
     const operations = Object.fromEntries(options.operations.map((name) => [name, fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations', `${name}.graphql`), 'utf8')]));
+    // The sequential fetch stages of each operation's query plan (the planner every @apollo/gateway runs), for the floor.
+    const planned = Supergraph.build(composed.supergraphSdl, { supportedFeatures: null });
+    const planner = new QueryPlanner(planned);
+    const stages = Object.fromEntries(
+      Object.entries(operations).map(([name, query]) => [name, sequentialStages(planner.buildQueryPlan(operationFromDocument(planned.apiSchema(), parse(query), { validate: false })).node)]),
+    );
+    const answerBytes: Record<string, number> = {};
 
     const all: Record<string, () => Promise<GatewayUnderTest>> = {
       cmcc: () => startCmcc('cmcc', 'this gateway (production config)', false),
@@ -225,6 +285,7 @@ export async function benchGateways(options: GatewayBenchOptions): Promise<void>
         if (status !== 200 || body?.errors) throw new Error(`${gateway.id} answered ${name} with HTTP ${status}: ${JSON.stringify(body?.errors?.[0] ?? body).slice(0, 300)}`);
         const data = canonical(body.data);
         reference[name] ??= data;
+        answerBytes[name] ??= Buffer.byteLength(JSON.stringify(body));
         if (reference[name] !== data) console.log(`  note: ${gateway.id} returned different data for ${name} than ${gateways[0].id}`);
       }
     }
@@ -255,8 +316,17 @@ export async function benchGateways(options: GatewayBenchOptions): Promise<void>
 
     const subgraphRequests = async () => (await Promise.all(subgraphs.map((s) => s.child.ask<{ requests: number }>('counts')))).reduce((sum, c) => sum + c.requests, 0);
     const runs: Run[] = [];
+    const floors: Floor[] = [];
     for (let r = 0; r < options.rounds; r++) {
       for (const [name, query] of Object.entries(operations)) {
+        if (options.serialRequests > 0) {
+          const count = Math.max(options.serialRequests, 50);
+          const answerRoundTrip = await roundTrip(echoUrl, answerBytes[name], count);
+          const smallRoundTrip = await roundTrip(echoUrl, 2048, count);
+          const floor = { operation: name, stages: stages[name], answerBytes: answerBytes[name], answerRoundTrip, smallRoundTrip, total: answerRoundTrip + stages[name] * smallRoundTrip };
+          floors.push(floor);
+          console.log(`  round ${r + 1} ${name.padEnd(26)} network floor: ${round(floor.total, 2)} ms (${floor.stages} sequential fetch stages × ${round(smallRoundTrip, 2)} ms + answer round trip ${round(answerRoundTrip, 2)} ms for ${floor.answerBytes} bytes)`);
+        }
         for (const gateway of gateways) {
           const mode = gateway.id === 'cmcc-warm' ? 'warm' : 'cold';
           process.stdout.write(`  round ${r + 1} ${name.padEnd(26)} ${gateway.id.padEnd(10)} `);
@@ -299,7 +369,7 @@ export async function benchGateways(options: GatewayBenchOptions): Promise<void>
         }
       }
     }
-    const report = formatReport(runs, Object.keys(operations), gateways, options);
+    const report = formatReport(runs, floors, Object.keys(operations), gateways, options);
     console.log(`\n${report}`);
     if (options.writeDocs) writeDocs(report);
   } finally {
@@ -316,7 +386,7 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : round((sorted[middle - 1] + sorted[middle]) / 2, 2);
 }
 
-function formatReport(runs: Run[], operations: string[], gateways: GatewayUnderTest[], options: GatewayBenchOptions): string {
+function formatReport(runs: Run[], floors: Floor[], operations: string[], gateways: GatewayUnderTest[], options: GatewayBenchOptions): string {
   const lines: string[] = [];
   const versions = ['@apollo/gateway', '@apollo/server', '@graphql-hive/gateway', '@graphql-hive/router-runtime', 'autocannon'].map((name) => {
     try {
@@ -356,6 +426,16 @@ function formatReport(runs: Run[], operations: string[], gateways: GatewayUnderT
     if (last?.planCache) {
       lines.push(
         `This gateway's plan cache (cumulative): ${last.planCache.hits} hits, ${last.planCache.misses} misses, ${last.planCache.plans} plans built in ${last.planCache.planningMs} ms in all (last ${last.planCache.lastPlanningMs} ms), ${last.planCache.entries} entries. In-flight deduplication and merging saved ${Math.round(Number(median(ours.map((r) => r.dedupRatio ?? 0))) * 100)}% of its subgraph requests under load.`,
+      );
+    }
+    const floor = floors.filter((f) => f.operation === operation);
+    if (floor.length > 0) {
+      const f = (pick: (f: Floor) => number) => round(median(floor.map(pick)), 2);
+      const overhead = median(ours.map((r) => r.serial?.overhead).filter((v): v is number => v !== undefined));
+      lines.push(
+        '',
+        `Network floor of the overhead on this machine: ${f((x) => x.total)} ms. The query plan has ${floor[0].stages} sequential fetch stage(s); a loopback HTTP round trip to the cheapest possible peer (bench/echo-host.ts) takes ${f((x) => x.smallRoundTrip)} ms with a small answer and ${f((x) => x.answerRoundTrip)} ms with an answer of this operation's size (${floor[0].answerBytes} bytes), so every gateway's overhead here includes at least ${f((x) => x.total)} ms of hops.` +
+          (Number.isFinite(overhead) ? ` This gateway's overhead above it: ${round(overhead - f((x) => x.total), 2)} ms.` : ''),
       );
     }
     for (const r of runs.filter((r) => r.operation === operation && (r.non2xx > 0 || r.errors > 0))) lines.push(`Warning: ${r.gateway} had ${r.non2xx} non-2xx answers and ${r.errors} connection errors.`);

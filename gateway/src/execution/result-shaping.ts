@@ -313,36 +313,31 @@ function updateOutputValue(
 
 const INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
 
-/** @apollo/federation-internals' isValidLeafValue, with the built-in scalar lookups done once per schema. */
+/**
+ * @apollo/federation-internals' isValidLeafValue(schema, value, type), with what depends only on the type (custom
+ * scalar or enum, which built-in scalar) decided once per type of the schema rather than once per value.
+ */
 function isValidLeafValue(schema: Schema, value: unknown, type: ScalarType | EnumType): boolean {
-  if (isCustomScalarType(type)) return true;
-  const builtIns = builtInScalars(schema);
-  if (typeof value === 'boolean') return type === builtIns.boolean;
-  if (typeof value === 'number' && isFinite(value)) {
-    if (type === builtIns.int || type === builtIns.id) return INTEGER.test(String(value));
-    return type === builtIns.float;
-  }
-  if (typeof value === 'string') {
-    if (isEnumType(type)) return type.value(value) !== undefined;
-    return type !== builtIns.boolean && type !== builtIns.int && type !== builtIns.float;
-  }
-  return false;
+  let check = leafChecks.get(type);
+  if (!check) leafChecks.set(type, (check = leafCheck(schema, type)));
+  return check(value);
 }
 
-interface BuiltInScalars {
-  boolean: ScalarType;
-  int: ScalarType;
-  id: ScalarType;
-  float: ScalarType;
-}
-const builtInsBySchema = new WeakMap<Schema, BuiltInScalars>();
-function builtInScalars(schema: Schema): BuiltInScalars {
-  let builtIns = builtInsBySchema.get(schema);
-  if (!builtIns) {
-    builtIns = { boolean: schema.booleanType(), int: schema.intType(), id: schema.idType(), float: schema.floatType() };
-    builtInsBySchema.set(schema, builtIns);
-  }
-  return builtIns;
+const leafChecks = new WeakMap<ScalarType | EnumType, (value: unknown) => boolean>();
+
+function leafCheck(schema: Schema, type: ScalarType | EnumType): (value: unknown) => boolean {
+  if (isCustomScalarType(type)) return () => true;
+  const isBoolean = type === schema.booleanType();
+  const isInt = type === schema.intType();
+  const isIntLike = isInt || type === schema.idType();
+  const isFloat = type === schema.floatType();
+  const enumType = isEnumType(type) ? type : undefined;
+  return (value) => {
+    if (typeof value === 'boolean') return isBoolean;
+    if (typeof value === 'number' && isFinite(value)) return isIntLike ? INTEGER.test(String(value)) : isFloat;
+    if (typeof value === 'string') return enumType ? enumType.value(value) !== undefined : !isBoolean && !isInt && !isFloat;
+    return false;
+  };
 }
 
 const requireFromHere = createRequire(import.meta.url);

@@ -1,7 +1,8 @@
-// `npm run bench [-- import gateways]`: prints the performance figures of the platform; by default every part, or the
+// `npm run bench [-- import shaping gateways]`: prints the performance figures of the platform; by default every part, or the
 // parts named. Bounded in size and time; loopback only.
 //   BENCH_IMPORT_ROWS       rows in the import benchmark (default 100000)
 //   BENCH_DATABASE_URL      also benchmark the import against this Postgres
+//   BENCH_SHAPING_CALLS     result-shaping calls per round and implementation (default 200)
 //   BENCH_DURATION          seconds measured per gateway and operation (default 10)
 //   BENCH_WARMUP            seconds of warm-up before each measurement (default 3)
 //   BENCH_CONNECTIONS       concurrent connections (default 16)
@@ -14,8 +15,9 @@
 //   BENCH_WRITE_DOCS        write the gateway results into docs/benchmarks.md (default true)
 import { benchGateways } from './gateways.ts';
 import { benchImport } from './import.ts';
+import { benchShaping } from './shaping.ts';
 
-const PARTS = ['import', 'gateways'];
+const PARTS = ['import', 'shaping', 'gateways'];
 const asked = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const unknown = asked.filter((part) => !PARTS.includes(part));
 if (unknown.length > 0) {
@@ -35,6 +37,7 @@ const list = (name: string, fallback: string) => (process.env[name] || fallback)
 
 console.log(`CMCC Supergraph benchmarks — ${new Date().toISOString()} — Node ${process.version}, ${process.platform}/${process.arch}\n`);
 if (parts.includes('import')) await benchImport(number('BENCH_IMPORT_ROWS', 100_000), process.env.BENCH_DATABASE_URL || undefined);
+if (parts.includes('shaping')) await benchShaping(list('BENCH_OPERATIONS', 'SituationByGovernorate,OperationsFloorDashboard'), number('BENCH_SHAPING_CALLS', 200));
 if (parts.includes('gateways')) {
   await benchGateways({
     durationSeconds: number('BENCH_DURATION', 10),

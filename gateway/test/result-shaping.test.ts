@@ -9,88 +9,12 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
-import {
-  buildSchema,
-  isCompositeType,
-  isEnumType,
-  isListType,
-  isNonNullType,
-  operationFromDocument,
-  possibleRuntimeTypes,
-  Supergraph,
-  type CompositeType,
-  type Operation,
-  type Schema,
-  type SelectionSet,
-  type Type,
-} from '@apollo/federation-internals';
+import { buildSchema, operationFromDocument, Supergraph, type Operation } from '@apollo/federation-internals';
 import { apolloComputeResponse, computeResponse, installResultShaping, type ComputeResponseArgs } from '../src/execution/result-shaping.ts';
+import { generateSubgraphData, random } from '../../test/support/subgraph-data.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const apollo = apolloComputeResponse()!;
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * Input data for `selectionSet` as the subgraphs might return it: mostly well-formed, with nulls, missing fields,
- * other runtime types and (with `malformed`) wrong leaf values, unknown __typename and non-list values.
- */
-function generate(schema: Schema, selectionSet: SelectionSet, parentType: CompositeType, next: () => number, malformed: boolean, depth = 0): Record<string, unknown> {
-  const object: Record<string, unknown> = {};
-  const runtime = possibleRuntimeTypes(parentType);
-  const chosen = runtime[Math.floor(next() * runtime.length)];
-  if (chosen && (parentType.kind !== 'ObjectType' || next() < 0.3)) object.__typename = malformed && next() < 0.03 ? 'NoSuchType' : chosen.name;
-  const fill = (into: Record<string, unknown>, set: SelectionSet, parent: CompositeType) => {
-    for (const selection of set.selections()) {
-      if (selection.kind === 'FragmentSelection') {
-        fill(into, selection.selectionSet, selection.element.typeCondition ?? parent);
-        continue;
-      }
-      const field = selection.element;
-      if (field.name === '__typename' || field.definition.isSchemaIntrospectionField()) continue;
-      const roll = next();
-      if (roll < 0.04) continue; // missing
-      into[field.responseName()] = roll < 0.1 ? null : value(field.definition.type!, selection.selectionSet);
-    }
-  };
-  const value = (type: Type, set: SelectionSet | undefined): unknown => {
-    if (isNonNullType(type)) return value(type.ofType, set);
-    if (isListType(type)) {
-      if (malformed && next() < 0.02) return 'not a list';
-      const length = depth > 3 ? 0 : Math.floor(next() * 4);
-      return Array.from({ length }, () => (next() < 0.05 ? null : value(type.ofType, set)));
-    }
-    if (isCompositeType(type)) return set ? generate(schema, set, type, next, malformed, depth + 1) : {};
-    if (malformed && next() < 0.05) return [true, 1.5, 'text', 7, {}][Math.floor(next() * 5)];
-    if (isEnumType(type)) return type.values[Math.floor(next() * type.values.length)]?.name ?? 'X';
-    switch (type.name) {
-      case 'Int':
-        return Math.floor(next() * 1000) - 500;
-      case 'Float':
-        return next() * 100;
-      case 'Boolean':
-        return next() < 0.5;
-      case 'ID':
-        return next() < 0.5 ? String(Math.floor(next() * 1e6)) : Math.floor(next() * 1000);
-      case 'String':
-        return `s${Math.floor(next() * 1000)}`;
-      default:
-        return next() < 0.5 ? `custom-${Math.floor(next() * 100)}` : { nested: next() };
-    }
-  };
-  fill(object, selectionSet, parentType);
-  return object;
-}
 
 /** Runs both implementations; the outcome as text: the data and errors, or the exception. */
 function outcome(shape: (args: ComputeResponseArgs) => { data: unknown; errors: { message: string; path?: readonly unknown[]; extensions?: Record<string, unknown> }[] }, args: ComputeResponseArgs): string {
@@ -113,7 +37,7 @@ function compare(operation: Operation, variables: Record<string, unknown>, seeds
   const root = operation.schema().schemaDefinition.rootType(operation.rootKind)!;
   let differences = 0;
   for (let seed = 1; seed <= seeds; seed++) {
-    const input = generate(operation.schema(), operation.selectionSet, root, random(seed), malformed);
+    const input = generateSubgraphData(operation.selectionSet, root, random(seed), { malformed });
     // Each implementation gets its own copy (the output may share input objects) and the same introspection answer.
     const args = (): ComputeResponseArgs => ({ operation, variables, input: structuredClone(input), introspectionHandling: (selection) => ({ introspected: selection.element.responseName() }) });
     const ours = outcome(computeResponse as never, args());

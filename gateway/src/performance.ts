@@ -87,7 +87,7 @@ export function createPerformance(config: GatewayConfig, logger: Logger, supergr
     useSupergraph: (sdl) => void (costs = extractCostDirectives(sdl)),
     stats: () => ({
       planCache: planCache.stats(),
-      responseCache: (responseCache as { stats?: () => ResponseCacheStats } | undefined)?.stats?.() ?? null,
+      responseCache: responseCache?.stats() ?? null,
       persistedQueries: persistedQueryCache?.stats() ?? null,
       transport: transport.stats(),
     }),

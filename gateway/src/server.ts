@@ -16,6 +16,7 @@ import { RegistrySupergraphManager } from './registry-supergraph.ts';
 import { openRegistry } from '../../schema/governance/registry/index.ts';
 import { createExplorerRoutes } from './explorer/index.ts';
 import { installResultShaping } from './execution/result-shaping.ts';
+import { completeBody, type StoredAnswer } from './cache/response-cache.ts';
 import { ApolloServerPluginOperationResolution } from './operation-resolution.ts';
 import { Resilience } from './resilience/index.ts';
 import { registerGatewayMetrics } from './observability/metrics.ts';
@@ -29,6 +30,11 @@ import { createPerformance, type Performance } from './performance.ts';
 export interface GatewayContext extends BaseContext {
   readonly requestId: string;
   readonly principal: Principal;
+  /**
+   * This request's box for a response-cache hit's stored answer bytes, which the HTTP layer sends (see
+   * gateway/src/cache/response-cache.ts). An object, so it stays the same through Apollo Server's copy of the context.
+   */
+  readonly storedAnswer?: StoredAnswer;
 }
 
 /** The gateway's own identity, for its health checks of the subgraphs. */
@@ -140,7 +146,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     logger,
     maxBodyBytes: config.maxBodyBytes,
     authenticate,
-    context: async (_request, requestId, principal) => ({ requestId, principal }),
+    context: async (_request, requestId, principal) => ({ requestId, principal, storedAnswer: {} }),
+    completeBody: (context, body) => completeBody(context.storedAnswer, body),
     routes: {
       '/health': async () => ({ status: 200, body: { status: 'ok', service: 'gateway' } }),
       '/ready': async () => {

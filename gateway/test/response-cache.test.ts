@@ -57,6 +57,29 @@ describe('response cache', () => {
     expect(after.transport.sent).toBe(before.transport.sent);
   });
 
+  it('sends a hit as the very bytes of the answer it stored (not serialised again), with the same headers', async () => {
+    const token = await stack.token({ ...US_ANALYST, sub: 'us-analyst-bytes' });
+    const post = () =>
+      fetch(`${stack.gatewayUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: SITUATION, variables: SINCE }),
+      });
+    const miss = await post();
+    const missBody = await miss.text();
+    const hitsBefore = stats().responseCache!.hits;
+    const hit = await post();
+    const hitBody = await hit.text();
+    expect(stats().responseCache!.hits).toBe(hitsBefore + 1);
+    expect(JSON.parse(missBody).data.areas.length).toBeGreaterThan(0);
+    expect(hitBody).toBe(missBody);
+    expect(hitBody).not.toContain('cmcc:stored-answer');
+    expect(hit.headers.get('content-type')).toBe(miss.headers.get('content-type'));
+    expect(Number(hit.headers.get('content-length'))).toBe(Buffer.byteLength(hitBody));
+    // A third hit (the parsed entry reused) is the same again.
+    expect(await (await post()).text()).toBe(missBody);
+  });
+
   it('shows its hit ratio and lookups on /metrics, as operators read them', async () => {
     await stack.query(SITUATION, SINCE, US_ANALYST);
     await stack.query(SITUATION, SINCE, US_ANALYST);

@@ -77,22 +77,44 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
+ * A cached answer's data is not serialised again on every hit (it was the largest part of a hit's cost): its JSON is
+ * kept as bytes with the parsed entry, and the data object answers JSON.stringify with this marker, so Apollo Server's
+ * serialisation of a hit is a few bytes; `completeBody` then puts the stored bytes where the marker is. Everything else
+ * reads the data object as usual (the audit event's entities, authorization). A marker no data could hold by accident.
+ */
+const STORED_ANSWER = '\u0000cmcc:stored-answer\u0000';
+const STORED_ANSWER_JSON = JSON.stringify(STORED_ANSWER);
+
+/**
  * Parsed entries by their text, so a dashboard polling the same entry does not parse it on every hit (a visible share of
  * a hit's cost). Keyed by the stored text itself: an entry that changed in the store is parsed afresh.
  */
 class ParsedEntries {
-  private readonly entries = new Map<string, { text: string; entry: Entry }>();
+  private readonly entries = new Map<string, { text: string; parsed: ParsedEntry }>();
 
   constructor(private readonly max = 1000) {}
 
-  get(key: string, text: string): Entry {
+  get(key: string, text: string): ParsedEntry {
     const known = this.entries.get(key);
-    if (known && known.text === text) return known.entry;
-    const entry = deepFreeze(JSON.parse(text) as Entry);
+    if (known && known.text === text) return known.parsed;
+    const entry = JSON.parse(text) as Entry;
+    const data = entry.result.data;
+    let answer: Buffer | undefined;
+    if (data && typeof data === 'object' && !Object.hasOwn(data, 'toJSON')) {
+      answer = Buffer.from(JSON.stringify(data));
+      Object.defineProperty(data, 'toJSON', { value: () => STORED_ANSWER, enumerable: false });
+    }
+    const parsed = { entry: deepFreeze(entry), answer };
     if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { text, entry });
-    return entry;
+    this.entries.set(key, { text, parsed });
+    return parsed;
   }
+}
+
+interface ParsedEntry {
+  entry: Entry;
+  /** The data's JSON, sent for it on a hit (see STORED_ANSWER). */
+  answer?: Buffer;
 }
 
 interface Entry {
@@ -115,7 +137,33 @@ interface Entry {
  * its response is sent, every entry that contains a record it returned (`Type:key` tags) and every entry whose
  * operation reads that type (`type:Type`), since a record it created may belong in any list of its type.
  */
-export function ApolloServerPluginResponseCache(options: ResponseCacheOptions): ApolloServerPlugin<{ principal?: Principal }> {
+/** The response cache's Apollo Server plugin and its counters. */
+export type ResponseCachePlugin = ApolloServerPlugin<CacheContext> & { stats(): ResponseCacheStats };
+
+/** A request's box for the stored answer bytes of a hit (GatewayContext.storedAnswer). */
+export interface StoredAnswer {
+  bytes?: Buffer;
+}
+
+interface CacheContext {
+  principal?: Principal;
+  storedAnswer?: StoredAnswer;
+}
+
+/**
+ * The response body to send: for a hit, Apollo Server's serialisation (a few bytes, with the marker where the data
+ * goes) with the stored answer bytes put in; any other body as it is.
+ */
+export function completeBody(box: StoredAnswer | undefined, body: string): string | Buffer {
+  const bytes = box?.bytes;
+  if (!bytes) return body;
+  box.bytes = undefined;
+  const at = body.indexOf(STORED_ANSWER_JSON);
+  if (at < 0) return body;
+  return Buffer.concat([Buffer.from(body.slice(0, at)), bytes, Buffer.from(body.slice(at + STORED_ANSWER_JSON.length))]);
+}
+
+export function ApolloServerPluginResponseCache(options: ResponseCacheOptions): ResponseCachePlugin {
   const counters = { hits: 0, misses: 0, stores: 0, invalidations: 0 };
   const keyOf = (requestContext: { queryHash?: string; request: { operationName?: string; variables?: Record<string, unknown> }; contextValue: { principal?: Principal } }) =>
     createHash('sha256')
@@ -124,7 +172,7 @@ export function ApolloServerPluginResponseCache(options: ResponseCacheOptions): 
   const keys = new WeakMap<object, string>();
   const parsed = new ParsedEntries();
 
-  const plugin: ApolloServerPlugin<{ principal?: Principal }> & { stats(): ResponseCacheStats } = {
+  const plugin: ResponseCachePlugin = {
     stats: () => ({ ...counters, bypasses: options.store.bypasses }),
     async requestDidStart() {
       return {
@@ -139,8 +187,12 @@ export function ApolloServerPluginResponseCache(options: ResponseCacheOptions): 
           }
           counters.hits++;
           hits.add(requestContext.request);
-          const entry = parsed.get(key, cached);
+          const { entry, answer } = parsed.get(key, cached);
           requestContext.overallCachePolicy.restrict({ maxAge: Math.max(0, Math.floor((entry.expiresAt - Date.now()) / 1000)), scope: 'PRIVATE' });
+          const box = requestContext.contextValue.storedAnswer;
+          // Without a box (Apollo Server's executeOperation, no HTTP layer) the data is served as a plain copy.
+          if (answer && !box) return { http: requestContext.response.http, body: { kind: 'single', singleResult: { data: JSON.parse(answer.toString('utf8')) } } };
+          if (answer) box!.bytes = answer;
           return { http: requestContext.response.http, body: { kind: 'single', singleResult: entry.result } };
         },
         async willSendResponse(requestContext) {
@@ -162,7 +214,7 @@ export function ApolloServerPluginResponseCache(options: ResponseCacheOptions): 
     },
   };
 
-  async function invalidate(requestContext: GraphQLRequestContextWillSendResponse<{ principal?: Principal }>, result: FormattedExecutionResult): Promise<void> {
+  async function invalidate(requestContext: GraphQLRequestContextWillSendResponse<CacheContext>, result: FormattedExecutionResult): Promise<void> {
     if (!result.data || !requestContext.document || !requestContext.operation) return;
     const { entities } = entitiesReturned(requestContext.schema as unknown as SchemaLike, requestContext.document, requestContext.operation, result.data);
     const tags = new Set(entities.flatMap((entity) => [`${entity.type}:${entity.key}`, untypedTag(entity.key), typeTag(entity.type)]));

@@ -28,6 +28,11 @@ export interface GraphQLHttpOptions<TContext extends BaseContext, TAuth = undefi
    */
   rawRoutes?: Record<string, RawRoute>;
   logger: Logger;
+  /**
+   * Last word on a complete response body, with the request's context: returns the bytes to send instead (the gateway
+   * sends a cached answer's stored bytes there rather than serialising it again), or the body unchanged.
+   */
+  completeBody?: (context: TContext, body: string) => string | Buffer;
   /** Largest request body accepted, in bytes; larger bodies get HTTP 413. */
   maxBodyBytes?: number;
   graphqlPath?: string;
@@ -86,14 +91,15 @@ export function createGraphQLHandler<TContext extends BaseContext, TAuth = undef
       for (const [name, value] of Object.entries(request.headers)) {
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
       }
+      let contextValue: TContext | undefined;
       const result = await options.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-        context: () => options.context(request, requestId, auth),
+        context: async () => (contextValue = await options.context(request, requestId, auth)),
       });
       for (const [name, value] of result.headers) response.setHeader(name, value);
       response.statusCode = result.status ?? 200;
       if (result.body.kind === 'complete') {
-        response.end(result.body.string);
+        response.end(options.completeBody && contextValue ? options.completeBody(contextValue, result.body.string) : result.body.string);
       } else {
         for await (const chunk of result.body.asyncIterator) response.write(chunk);
         response.end();

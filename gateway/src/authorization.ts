@@ -19,6 +19,7 @@ import {
 import { CLASSIFICATIONS, type Classification } from '../../subgraphs/kit/src/marking.ts';
 import type { Principal } from '../../subgraphs/kit/src/principal.ts';
 import type { GatewayContext } from './server.ts';
+import { principalView } from './cache/response-cache.ts';
 
 /**
  * Federation's authorization directives (@authenticated, @requiresScopes, @policy), enforced here with the Apollo
@@ -213,6 +214,26 @@ export function removalsOf(request: object): readonly { path: string[]; coordina
 }
 
 export function ApolloServerPluginAuthorization(options: AuthorizationOptions): ApolloServerPlugin<GatewayContext> {
+  // What filtering gives, by operation (Apollo Server's document store hands out the same parsed operation for the
+  // same text) and by the principal's view (every attribute a requirement or policy looks at, and the subject): a
+  // dashboard polling one operation is filtered once, not on every request. A new schema or new requirements start over.
+  const filtered = new WeakMap<OperationDefinitionNode, { schema: GraphQLSchema; requirements: Requirements; byView: Map<string, ReturnType<typeof filterOperation>> }>();
+  const filter = (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, requirements: Requirements, principal: Principal | null) => {
+    let memo = filtered.get(operation);
+    if (!memo || memo.schema !== schema || memo.requirements !== requirements) filtered.set(operation, (memo = { schema, requirements, byView: new Map() }));
+    const view = principalView(principal ?? undefined);
+    let result = memo.byView.get(view);
+    if (!result) {
+      const allowed = (coordinate: string) => {
+        const requirement = requirements.get(coordinate);
+        return !requirement || satisfies(principal, requirement, options.policies);
+      };
+      result = filterOperation(schema, document, operation, allowed);
+      if (memo.byView.size >= 256) memo.byView.clear();
+      memo.byView.set(view, result);
+    }
+    return result;
+  };
   return {
     async requestDidStart() {
       return {
@@ -220,11 +241,7 @@ export function ApolloServerPluginAuthorization(options: AuthorizationOptions): 
           const requirements = options.requirements();
           if (requirements.size === 0 || !requestContext.operation || !requestContext.document) return;
           const principal = requestContext.contextValue.principal ?? null;
-          const allowed = (coordinate: string) => {
-            const requirement = requirements.get(coordinate);
-            return !requirement || satisfies(principal, requirement, options.policies);
-          };
-          const { operation, removals } = filterOperation(requestContext.schema, requestContext.document, requestContext.operation, allowed);
+          const { operation, removals } = filter(requestContext.schema, requestContext.document, requestContext.operation, requirements, principal);
           if (removals.length === 0) return;
           if (options.mode === 'reject') {
             throw new GraphQLError(`Unauthorized field or type: ${[...new Set(removals.map((r) => r.coordinate))].join(', ')}`, {

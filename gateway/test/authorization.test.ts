@@ -56,6 +56,25 @@ describe('schema-level authorization (filter mode)', () => {
     expect(partner.data.displacementSites.edges[0].node.latitude).toBeNull();
   });
 
+  it('keeps each principal to its own view when one operation is filtered once per view and reused', async () => {
+    // The filtered operation is remembered per operation and principal view: alternate the same text between a partner
+    // organisation, a member whose nation grants the coordinates, and the same partner organisation under another subject.
+    const OTHER_PARTNER = { ...PARTNER_NGO, sub: 'wfp-second-officer' };
+    for (let round = 0; round < 3; round++) {
+      for (const [claims, seesCoordinates] of [[PARTNER_NGO, false], [GBR_MEMBER, true], [OTHER_PARTNER, false]] as const) {
+        const { data, errors } = await stack.query(SITES, undefined, claims);
+        const latitudes = data.displacementSites.edges.map((e: { node: { latitude: number | null } }) => e.node.latitude);
+        if (seesCoordinates) {
+          expect(errors, claims.sub).toBeUndefined();
+          expect(latitudes.some((value: number | null) => typeof value === 'number'), claims.sub).toBe(true);
+        } else {
+          expect(latitudes.every((value: number | null) => value === null), claims.sub).toBe(true);
+          expect(errors?.map((e) => e.extensions?.code), claims.sub).toEqual(['UNAUTHORIZED_FIELD_OR_TYPE', 'UNAUTHORIZED_FIELD_OR_TYPE']);
+        }
+      }
+    }
+  });
+
   it('removes a field reached through a named fragment and aliases', async () => {
     const { data, errors } = await stack.query(
       `{ a: displacementSites(first: 1) { edges { node { ...Where } } } } fragment Where on DisplacementSite { id lat: latitude }`,

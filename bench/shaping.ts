@@ -22,7 +22,7 @@ export async function benchShaping(operations: string[], iterations: number): Pr
   for (const name of operations) {
     const operation = operationFromDocument(apiSchema, parse(fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations', `${name}.graphql`), 'utf8')), { validate: false });
     const root = apiSchema.schemaDefinition.rootType(operation.rootKind)!;
-    const input = generateSubgraphData(operation.selectionSet, root, random(7), { maxListLength: 12, nulls: 0.02 });
+    const input = generateSubgraphData(operation.selectionSet, root, random(7), { maxListLength: 12, nulls: 0 });
     const args: ComputeResponseArgs = { operation, variables: { since: '2025-10-10T00:00:00Z' }, input, introspectionHandling: () => null };
     const ours = computeResponse(args);
     const theirs = apollo(args);

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_NESTING, nestingDepth } from '../../subgraphs/kit/src/request-limits.ts';
 import { ANALYST_CLAIMS, startStack, type TestStack } from '../../test/support/stack.ts';
+import { random } from '../../test/support/random.ts';
 
 /** Malformed, oversized and hostile requests to the gateway: each gets a clear 4xx or GraphQL error, never a crash. */
 
@@ -136,17 +137,6 @@ describe('nestingDepth', () => {
   });
 });
 
-/** A small seeded generator (mulberry32), so a failing case can be reproduced from the seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VALID = 'query Situation($since: DateTime) { areas(level: GOVERNORATE) { pcode name incidents(since: $since) { id } } }';
 const PIECES = ['{', '}', '(', ')', '[', ']', '"', '\\', ':', '$', '...', 'fragment', 'on', '@include', '#', '\n', '\u0000', '\uffff', 'mutation', '__schema', ' '];

@@ -3,17 +3,7 @@
 // (gateway/test/result-shaping.test.ts) and by its benchmark (bench/shaping.ts). Seeded, so every run sees the same data.
 import { isCompositeType, isEnumType, isListType, isNonNullType, possibleRuntimeTypes, type CompositeType, type SelectionSet, type Type } from '@apollo/federation-internals';
 
-/** A small deterministic generator (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { random } from './random.ts';
 
 export interface GenerateOptions {
   /** Also wrong leaf values, unknown __typename values and non-list values where lists belong. */

@@ -7,6 +7,7 @@ import { startStack, type TestStack } from '../../test/support/stack.ts';
 import { postGraphQL } from '../../test/support/subgraph.ts';
 import { FileAuditStore } from '../src/audit/store.ts';
 import { loadEd25519Key } from '../src/audit/signing.ts';
+import { completeBody } from '../src/cache/response-cache.ts';
 
 /**
  * The response cache through the real gateway and four subgraphs (in-memory store): what it keys by, what it never
@@ -250,6 +251,23 @@ describe('response cache', () => {
     }
     expect(stats().responseCache!.hits).toBe(before.responseCache!.hits);
     expect(stats().transport.sent).toBe(before.transport.sent + 2);
+  });
+});
+
+describe('a hit\'s body', () => {
+  const marked = JSON.stringify({ errors: [{ message: 'kept' }], data: '\u0000cmcc:stored-answer\u0000' }) + '\n';
+  it('puts the stored bytes where Apollo Server serialised the marker, keeping the rest of its body', () => {
+    const box = { bytes: Buffer.from('{"areas":[]}') };
+    expect(String(completeBody(box, marked))).toBe('{"errors":[{"message":"kept"}],"data":{"areas":[]}}\n');
+    // The bytes are used once: a second body of the same request is left as it is.
+    expect(box.bytes).toBeUndefined();
+    expect(completeBody(box, marked)).toBe(marked);
+  });
+
+  it('leaves every other body alone: no hit, or a body without the marker', () => {
+    expect(completeBody(undefined, '{"data":{"a":1}}\n')).toBe('{"data":{"a":1}}\n');
+    expect(completeBody({}, '{"data":{"a":1}}\n')).toBe('{"data":{"a":1}}\n');
+    expect(completeBody({ bytes: Buffer.from('{}') }, '{"errors":[{"message":"refused"}]}\n')).toBe('{"errors":[{"message":"refused"}]}\n');
   });
 });
 

@@ -123,20 +123,6 @@ interface Entry {
   expiresAt: number;
 }
 
-/**
- * Caches whole query responses for the lifetime the subgraphs declare (`@cacheControl`, reaching the gateway as each
- * subgraph response's `cache-control` header; any subgraph answer without a lifetime makes the response uncacheable).
- *
- * Where it sits: a hit is served in `responseForOperation`, after every `didResolveOperation` hook has run, that is
- * after the operation limits, the safelist, the audit trail's admission and authorization, which rewrote the operation
- * and its hash for this principal. The key is that rewritten hash, the principal's whole view, the variables, the
- * operation name and the generation; so a hit is always a response built for this principal with these rights. The
- * audit plugin still writes the event of a hit (fields, entities, `cacheHit: true`).
- *
- * Never cached: mutations, responses with any error, responses a subgraph gave no lifetime. A mutation evicts, before
- * its response is sent, every entry that contains a record it returned (`Type:key` tags) and every entry whose
- * operation reads that type (`type:Type`), since a record it created may belong in any list of its type.
- */
 /** The response cache's Apollo Server plugin and its counters. */
 export type ResponseCachePlugin = ApolloServerPlugin<CacheContext> & { stats(): ResponseCacheStats };
 
@@ -163,6 +149,20 @@ export function completeBody(box: StoredAnswer | undefined, body: string): strin
   return Buffer.concat([Buffer.from(body.slice(0, at)), bytes, Buffer.from(body.slice(at + STORED_ANSWER_JSON.length))]);
 }
 
+/**
+ * Caches whole query responses for the lifetime the subgraphs declare (`@cacheControl`, reaching the gateway as each
+ * subgraph response's `cache-control` header; any subgraph answer without a lifetime makes the response uncacheable).
+ *
+ * Where it sits: a hit is served in `responseForOperation`, after every `didResolveOperation` hook has run, that is
+ * after the operation limits, the safelist, the audit trail's admission and authorization, which rewrote the operation
+ * and its hash for this principal. The key is that rewritten hash, the principal's whole view, the variables, the
+ * operation name and the generation; so a hit is always a response built for this principal with these rights. The
+ * audit plugin still writes the event of a hit (fields, entities, `cacheHit: true`).
+ *
+ * Never cached: mutations, responses with any error, responses a subgraph gave no lifetime. A mutation evicts, before
+ * its response is sent, every entry that contains a record it returned (`Type:key` tags) and every entry whose
+ * operation reads that type (`type:Type`), since a record it created may belong in any list of its type.
+ */
 export function ApolloServerPluginResponseCache(options: ResponseCacheOptions): ResponseCachePlugin {
   const counters = { hits: 0, misses: 0, stores: 0, invalidations: 0 };
   const keyOf = (requestContext: { queryHash?: string; request: { operationName?: string; variables?: Record<string, unknown> }; contextValue: { principal?: Principal } }) =>
@@ -190,10 +190,13 @@ export function ApolloServerPluginResponseCache(options: ResponseCacheOptions): 
           const { entry, answer } = parsed.get(key, cached);
           requestContext.overallCachePolicy.restrict({ maxAge: Math.max(0, Math.floor((entry.expiresAt - Date.now()) / 1000)), scope: 'PRIVATE' });
           const box = requestContext.contextValue.storedAnswer;
-          // Without a box (Apollo Server's executeOperation, no HTTP layer) the data is served as a plain copy.
-          if (answer && !box) return { http: requestContext.response.http, body: { kind: 'single', singleResult: { data: JSON.parse(answer.toString('utf8')) } } };
-          if (answer) box!.bytes = answer;
-          return { http: requestContext.response.http, body: { kind: 'single', singleResult: entry.result } };
+          if (!answer || (box && !box.bytes)) {
+            if (box && answer) box.bytes = answer;
+            return { http: requestContext.response.http, body: { kind: 'single', singleResult: entry.result } };
+          }
+          // No box (Apollo Server's executeOperation, no HTTP layer), or one already holding another hit's bytes: the
+          // data as a plain copy, serialised as usual, so one body never carries two markers.
+          return { http: requestContext.response.http, body: { kind: 'single', singleResult: { data: JSON.parse(answer.toString('utf8')) } } };
         },
         async willSendResponse(requestContext) {
           const { operation, response } = requestContext;

@@ -53,6 +53,19 @@ const GATEWAY_PRINCIPAL: Principal = Object.freeze({
  * Calls one subgraph: forwards the request id (one id follows a request through every log) and the principal,
  * signed for this subgraph only and good for one request, so a subgraph trusts no caller but the gateway.
  */
+/**
+ * The request for a retry: the same, with a new principal token for the same principal and subgraph (a token is good
+ * for one request, and the attempt that timed out may have used it). The token is the gateway's own, so its payload is
+ * read as it stands.
+ */
+export async function withFreshPrincipal(init: Parameters<Fetcher>[1], secret: Uint8Array): Promise<Parameters<Fetcher>[1]> {
+  const headers = init?.headers as Record<string, string> | undefined;
+  const token = headers?.[PRINCIPAL_HEADER];
+  if (!init || !headers || !token) return init;
+  const { principal, aud } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { principal: Principal; aud: string };
+  return { ...init, headers: { ...headers, [PRINCIPAL_HEADER]: await signPrincipal(principal, secret, aud) } };
+}
+
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     private readonly name: string,
@@ -113,7 +126,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     validateSupergraph: true,
     logger,
     queryPlannerConfig: { cache: performance.planCache },
-    buildService: ({ name, url }) => new SubgraphDataSource(name, secret, { url: config.subgraphUrls[name] ?? url, fetcher: resilience.wrap(name, fetcher) }),
+    buildService: ({ name, url }) =>
+      new SubgraphDataSource(name, secret, { url: config.subgraphUrls[name] ?? url, fetcher: resilience.wrap(name, fetcher, (init) => withFreshPrincipal(init, secret)) }),
   });
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => performance.useSupergraph(coreSupergraphSdl));
   const audit = createAuditTrail(config.audit, logger);

@@ -3,10 +3,26 @@ import { describe, expect, it } from 'vitest';
 import { PrincipalVerifier, signPrincipal } from '../../subgraphs/kit/src/principal-token.ts';
 import { TEST_PRINCIPAL, TEST_SHARED_SECRET } from '../../test/support/subgraph.ts';
 import { VerifiedTokens } from '../src/auth/verified-tokens.ts';
+import { withFreshPrincipal } from '../src/server.ts';
 
 /** The per-fetch principal token (signed with node:crypto) and the gateway's memory of verified bearer tokens. */
 
 describe('principal tokens', () => {
+  it('gives a retry a new token for the same principal and subgraph, which the subgraph accepts after the first was used', async () => {
+    const verifier = new PrincipalVerifier(TEST_SHARED_SECRET, 'security');
+    const first = await signPrincipal(TEST_PRINCIPAL, TEST_SHARED_SECRET, 'security');
+    const init = { method: 'POST', body: '{"query":"{ incidents { id } }"}', headers: { 'content-type': 'application/json', 'x-cmcc-principal': first } };
+    expect(await verifier.verify(first)).toEqual(TEST_PRINCIPAL);
+    const retry = await withFreshPrincipal(init, TEST_SHARED_SECRET);
+    const fresh = (retry!.headers as Record<string, string>)['x-cmcc-principal'];
+    expect(fresh).not.toBe(first);
+    expect(retry).toMatchObject({ method: 'POST', body: init.body, headers: { 'content-type': 'application/json' } });
+    expect(await verifier.verify(fresh)).toEqual(TEST_PRINCIPAL);
+    await expect(verifier.verify(first)).rejects.toThrow(/Replayed/);
+    // A request without a principal token is left as it is.
+    expect(await withFreshPrincipal({ body: 'x' }, TEST_SHARED_SECRET)).toEqual({ body: 'x' });
+  });
+
   it('are standard HS256 JWTs: jose verifies them with the issuer, audience, jti and a 30-second lifetime', async () => {
     const token = await signPrincipal(TEST_PRINCIPAL, TEST_SHARED_SECRET, 'security');
     const { payload, protectedHeader } = await jwtVerify(token, TEST_SHARED_SECRET, { issuer: 'cmcc-gateway', audience: 'security', algorithms: ['HS256'] });

@@ -161,6 +161,27 @@ describe('resilient fetcher', () => {
     expect(failure.message).toContain('no answer within 20 ms');
   });
 
+  it('sends every retry with the request beforeRetry makes (a fresh principal token), never the first one again', async () => {
+    const tokens: string[] = [];
+    let calls = 0;
+    // The first attempt reaches the subgraph and hangs until it times out; the retry answers.
+    const slowThenFine: Fetcher = (_url, init) => {
+      tokens.push((init?.headers as Record<string, string>)['x-cmcc-principal']);
+      if (calls++ === 0) return new Promise((_resolve, reject) => (init?.signal as AbortSignal).addEventListener('abort', () => reject(new Error('aborted'))));
+      return Promise.resolve(response(200));
+    };
+    let fresh = 0;
+    const fetcher = resilientFetcher(slowThenFine, {
+      subgraph: 'security', timeoutMs: 20, retries: 2, retryBaseDelayMs: 1, retryMaxDelayMs: 1,
+      breaker: new CircuitBreaker({ failureThreshold: 100, openMs: 1000 }), budget: new RetryBudget({ percent: 100, minPerWindow: 10, windowMs: 1000 }),
+      sleep: async () => undefined,
+      beforeRetry: async (init) => ({ ...init, headers: { ...(init?.headers as Record<string, string>), 'x-cmcc-principal': `fresh-${++fresh}` } }),
+    });
+    const answer = await fetcher('http://security/graphql', { body: QUERY, headers: { 'x-cmcc-principal': 'first' } });
+    expect(answer.status).toBe(200);
+    expect(tokens).toEqual(['first', 'fresh-1']);
+  });
+
   it('refuses at once while the circuit is open, without calling the subgraph', async () => {
     const { fetcher, calls } = harness([503, 503], { retries: 0, threshold: 2 });
     await fetcher('u', { body: QUERY }).catch(() => undefined);

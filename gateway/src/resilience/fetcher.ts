@@ -9,6 +9,11 @@ import { isQueryRequest } from '../transport/operation-kind.ts';
 export type AttemptOutcome = 'ok' | 'error' | 'timeout' | 'http_5xx' | 'circuit_open';
 
 export interface ResilientFetcherOptions {
+  /**
+   * Makes the request for a retry from the one that failed: the gateway signs a fresh single-use principal token, since
+   * the subgraph refuses a token it has already seen (the timed-out attempt may have reached it).
+   */
+  beforeRetry?: (init: Parameters<Fetcher>[1]) => Promise<Parameters<Fetcher>[1]>;
   subgraph: string;
   timeoutMs: number;
   retries: number;
@@ -88,9 +93,11 @@ export function resilientFetcher(inner: Fetcher, options: ResilientFetcherOption
     // second attempt would write it twice. Only the client can decide to resend (with its idempotency key).
     const retryable = options.retries > 0 && isQueryRequest(init?.body);
     budget.recordRequest();
+    let request = init;
     for (let retry = 0; ; retry++) {
       try {
-        return await attempt(url, init);
+        if (retry > 0 && options.beforeRetry) request = await options.beforeRetry(request);
+        return await attempt(url, request);
       } catch (error) {
         if (!(error instanceof AttemptFailure)) throw error;
         const canRetry = retryable && retry < options.retries && error.outcome !== 'circuit_open' && !(init?.signal as AbortSignal | undefined)?.aborted && budget.tryRetry();

@@ -2,7 +2,7 @@ import type { Fetcher } from '@apollo/utils.fetcher';
 import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
 import { CircuitBreaker, type CircuitState } from './breaker.ts';
 import type { ResilienceConfig } from './config.ts';
-import { resilientFetcher, type AttemptOutcome } from './fetcher.ts';
+import { resilientFetcher, type AttemptOutcome, type ResilientFetcherOptions } from './fetcher.ts';
 import { RetryBudget } from './retry-budget.ts';
 
 export { CircuitBreaker, type CircuitState } from './breaker.ts';
@@ -62,8 +62,8 @@ export class Resilience {
     return breaker;
   }
 
-  /** Wraps the Fetcher that calls `subgraph`. */
-  wrap(subgraph: string, inner: Fetcher): Fetcher {
+  /** Wraps the Fetcher that calls `subgraph`; `beforeRetry` makes each retry's request (a fresh principal token). */
+  wrap(subgraph: string, inner: Fetcher, beforeRetry?: ResilientFetcherOptions['beforeRetry']): Fetcher {
     let budget = this.budgets.get(subgraph);
     if (!budget) {
       budget = new RetryBudget({ percent: this.config.retryBudgetPercent, minPerWindow: this.config.retryBudgetMinPerWindow, windowMs: this.config.retryBudgetWindowMs });
@@ -71,6 +71,7 @@ export class Resilience {
     }
     return resilientFetcher(inner, {
       subgraph,
+      beforeRetry,
       timeoutMs: this.timeoutOf(subgraph),
       retries: this.config.retries,
       retryBaseDelayMs: this.config.retryBaseDelayMs,

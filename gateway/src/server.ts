@@ -16,6 +16,7 @@ import { RegistrySupergraphManager } from './registry-supergraph.ts';
 import { openRegistry } from '../../schema/governance/registry/index.ts';
 import { createExplorerRoutes } from './explorer/index.ts';
 import { installResultShaping } from './execution/result-shaping.ts';
+import { principalTokenClaims } from './transport/fetcher.ts';
 import { completeBody, type StoredAnswer } from './cache/response-cache.ts';
 import { ApolloServerPluginOperationResolution } from './operation-resolution.ts';
 import { Resilience } from './resilience/index.ts';
@@ -60,10 +61,9 @@ const GATEWAY_PRINCIPAL: Principal = Object.freeze({
  */
 export async function withFreshPrincipal(init: Parameters<Fetcher>[1], secret: Uint8Array): Promise<Parameters<Fetcher>[1]> {
   const headers = init?.headers as Record<string, string> | undefined;
-  const token = headers?.[PRINCIPAL_HEADER];
-  if (!init || !headers || !token) return init;
-  const { principal, aud } = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { principal: Principal; aud: string };
-  return { ...init, headers: { ...headers, [PRINCIPAL_HEADER]: await signPrincipal(principal, secret, aud) } };
+  const claims = principalTokenClaims(headers?.[PRINCIPAL_HEADER]);
+  if (!init || !headers || !claims) return init;
+  return { ...init, headers: { ...headers, [PRINCIPAL_HEADER]: await signPrincipal(claims.principal as Principal, secret, claims.aud as string) } };
 }
 
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {

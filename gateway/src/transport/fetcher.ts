@@ -56,24 +56,26 @@ interface Received {
   body: Buffer;
 }
 
-/**
- * Who a subgraph request is for, from the principal token the gateway signed for it (the gateway's own token, so its
- * payload is trusted here): the principal and the audience, without the single-use parts (jti, iat, exp).
- * Undefined without a token: such requests are never shared.
- */
-export function principalIdentity(headers: Record<string, string> | undefined): string | undefined {
-  const token = headers?.[PRINCIPAL_HEADER];
-  if (!token) return undefined;
-  const payload = token.split('.')[1];
+/** The principal and audience a principal token the gateway signed carries (its own token, so read as it stands). */
+export function principalTokenClaims(token: string | undefined): { principal: unknown; aud: unknown } | undefined {
+  const payload = token?.split('.')[1];
   if (!payload) return undefined;
   try {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { principal?: unknown; aud?: unknown };
-    return JSON.stringify([claims.aud, claims.principal]);
+    return { principal: claims.principal, aud: claims.aud };
   } catch {
     return undefined;
   }
 }
 
+/**
+ * Who a subgraph request is for, from the principal token the gateway signed for it: the principal and the audience,
+ * without the single-use parts (jti, iat, exp). Undefined without a token: such requests are never shared.
+ */
+export function principalIdentity(headers: Record<string, string> | undefined): string | undefined {
+  const claims = principalTokenClaims(headers?.[PRINCIPAL_HEADER]);
+  return claims ? JSON.stringify([claims.aud, claims.principal]) : undefined;
+}
 
 /**
  * The gateway's `Fetcher` for subgraph requests: keep-alive pools per subgraph origin (undici), optional

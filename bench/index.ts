@@ -16,14 +16,14 @@
 import { benchGateways } from './gateways.ts';
 import { benchImport } from './import.ts';
 import { benchShaping } from './shaping.ts';
+import { parseCli, usageError } from '../scripts/cli-args.ts';
 
 const PARTS = ['import', 'shaping', 'gateways'];
-const asked = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+const USAGE = `Usage: npm run bench [-- <part> ...]   prints the platform's performance figures
+  <part>   ${PARTS.join(', ')} (default: all); settings are environment variables (BENCH_*, see bench/index.ts)`;
+const asked = parseCli({ usage: USAGE, allowPositionals: true }).positionals;
 const unknown = asked.filter((part) => !PARTS.includes(part));
-if (unknown.length > 0) {
-  console.error(`Unknown benchmark part ${unknown.join(', ')}; the parts are ${PARTS.join(', ')} (default: all)`);
-  process.exit(2);
-}
+if (unknown.length > 0) usageError(USAGE, `Unknown benchmark part ${unknown.join(', ')}; the parts are ${PARTS.join(', ')} (default: all)`);
 const parts = asked.length > 0 ? asked : PARTS;
 const number = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);

@@ -3,10 +3,16 @@
 // `--config <subgraphs.json>` and `--out <file>` compose another set of subgraphs (used by tests and tooling).
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCli } from '../scripts/cli-args.ts';
 import { composeFromFiles, loadSubgraphList, PROJECT_ROOT, SUPERGRAPH_PATH } from './composition.ts';
 
-const { values } = parseArgs({ options: { check: { type: 'boolean' }, config: { type: 'string' }, out: { type: 'string' } } });
+const USAGE = `Usage: npm run compose [-- --check] [--config <subgraphs.json>] [--out <file>]
+  composes the subgraph SDLs of schema/subgraphs.json into schema/supergraph.graphql
+  --check            write nothing; exit 1 when the committed supergraph is stale
+  --config <file>    another list of subgraphs (default schema/subgraphs.json)
+  --out <file>       another output file (default schema/supergraph.graphql)`;
+
+const { values } = parseCli({ usage: USAGE, options: { check: { type: 'boolean' }, config: { type: 'string' }, out: { type: 'string' } } });
 const check = values.check ?? false;
 const outPath = values.out ? path.resolve(values.out) : SUPERGRAPH_PATH;
 const result = composeFromFiles(values.config ? loadSubgraphList(path.resolve(values.config)) : undefined);

@@ -1,12 +1,21 @@
 // `npm run apikey -- create --name <service> [--nation ISO3] [--org id] [--clearance LEVEL] [--scope s ...] [--role r ...]`
 // `npm run apikey -- list` · `npm run apikey -- revoke <id>`
 // Manages the API keys of dashboard service accounts (hashed in API_KEYS_FILE, default DATA_DIR/auth/api-keys.json).
-import { parseArgs } from 'node:util';
 import { ApiKeyStore } from '../gateway/src/auth/api-keys.ts';
 import { loadGatewayConfig } from '../gateway/src/config.ts';
 import { CLASSIFICATIONS, type Classification } from '../subgraphs/kit/src/marking.ts';
+import { parseCli, usageError } from './cli-args.ts';
 
-const { values, positionals } = parseArgs({
+const USAGE = `Usage: npm run apikey -- <command> [options]   API keys of service accounts (hashed in API_KEYS_FILE, default DATA_DIR/auth/api-keys.json)
+  create --name <service> [--nation <ISO3>] [--org <id>] [--clearance <level>] [--scope <scope> ...] [--role <role> ...]
+         prints the new key once; --org default CMCC, --clearance default UNCLASSIFIED (${CLASSIFICATIONS.join(', ')}),
+         --scope default read:*, --role default dashboard (both repeatable)
+  list   every key: id, name, clearance, created, revoked
+  revoke <id>
+         the key is refused from the next request on`;
+
+const { values, positionals } = parseCli({
+  usage: USAGE,
   allowPositionals: true,
   options: {
     name: { type: 'string' },
@@ -17,15 +26,15 @@ const { values, positionals } = parseArgs({
     role: { type: 'string', multiple: true },
   },
 });
-const store = new ApiKeyStore(loadGatewayConfig().auth.apiKeysFile);
 const [command, id] = positionals;
+if (!command || !['create', 'list', 'revoke'].includes(command)) usageError(USAGE, command ? `Unknown command "${command}".` : 'Name a command.');
+const store = new ApiKeyStore(loadGatewayConfig().auth.apiKeysFile);
 
 switch (command) {
   case 'create': {
     const clearance = values.clearance!.toUpperCase() as Classification;
     if (!values.name || !CLASSIFICATIONS.includes(clearance)) {
-      console.error(`create needs --name and a --clearance of ${CLASSIFICATIONS.join(', ')}`);
-      process.exit(2);
+      usageError(USAGE, `create needs --name and a --clearance of ${CLASSIFICATIONS.join(', ')}`);
     }
     const created = store.create(values.name, {
       subject: `svc:${values.name}`,
@@ -52,7 +61,4 @@ switch (command) {
     }
     console.log(`Revoked ${id}; it is refused from the next request on.`);
     break;
-  default:
-    console.error('Usage: npm run apikey -- create --name <service> [...] | list | revoke <id>');
-    process.exit(2);
 }

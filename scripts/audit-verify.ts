@@ -2,38 +2,29 @@
 // Checks the whole audit trail the gateway writes (the configured one by default: AUDIT_DIR / DATA_DIR, or the Redis
 // stream when REDIS_URL is set) and names the first record that was changed, removed, reordered or truncated.
 // Exit code: 0 intact, 1 broken, 2 bad usage or unreadable trail.
-import { parseArgs } from 'node:util';
 import { ConfigError } from '../subgraphs/kit/src/config.ts';
 import { loadAuditConfig } from '../gateway/src/audit/config.ts';
 import { auditKeyFromConfig, hmacAuditKey, loadEd25519Key, type AuditKey } from '../gateway/src/audit/signing.ts';
 import { FileAuditStore, RedisAuditStore, type AuditStore } from '../gateway/src/audit/store.ts';
 import { describeResult } from '../gateway/src/audit/verify.ts';
+import { parseCli } from './cli-args.ts';
 
-let values: { dir?: string; redis?: string; stream?: string; key?: string; json?: boolean; help?: boolean };
-try {
-  ({ values } = parseArgs({
-    options: {
-      dir: { type: 'string' },
-      redis: { type: 'string' },
-      stream: { type: 'string' },
-      key: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  }));
-} catch (error) {
-  console.error(`${(error as Error).message}\nUsage: npm run audit:verify [-- --dir <folder> | --redis <url> --stream <key>] [--key <key file>] [--json]`);
-  process.exit(2);
-}
-if (values.help) {
-  console.log(`Usage: npm run audit:verify [-- options]
+const { values } = parseCli({
+  usage: `Usage: npm run audit:verify [-- options]
   --dir <folder>     a JSONL trail folder (audit.jsonl, audit.head.json); default: the gateway's AUDIT_DIR
   --redis <url>      a Redis trail instead (default: REDIS_URL when set)
   --stream <key>     its stream key (default: AUDIT_REDIS_STREAM or cmcc:audit)
   --key <file>       an Ed25519 audit key file (the public part is enough); default: AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE
-  --json             print the full result as JSON`);
-  process.exit(0);
-}
+  --json             print the full result as JSON
+Exit code: 0 intact, 1 broken, 2 bad usage or unreadable trail.`,
+  options: {
+    dir: { type: 'string' },
+    redis: { type: 'string' },
+    stream: { type: 'string' },
+    key: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+});
 
 let store: AuditStore;
 let key: AuditKey | null = null;

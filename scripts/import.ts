@@ -3,21 +3,30 @@
 // embedded database under DATA_DIR, which must not be in use by a running subgraph at the same time).
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadSubgraphList } from '../schema/composition.ts';
 import { ImportFileError, importFile, loadSubgraphConfig, openDatabase, prepareDatabase, schemaNameOf } from '../subgraphs/kit/src/index.ts';
+import { parseCli, usageError } from './cli-args.ts';
 import { loadDefinition } from './definitions.ts';
 
-const { values, positionals } = parseArgs({
+const groups = loadSubgraphList().map((s) => s.name);
+const USAGE = `Usage: npm run import -- <group> <kind> <file> [--skip-invalid] [--json] [--as <who>]
+  <group>          the working group whose database receives the rows: ${groups.join(', ')}
+  <kind>           what the file holds (npm run import -- <group> lists the kinds of a group)
+  <file>           CSV, HXL-tagged CSV or JSON
+  --skip-invalid   import the good rows and report the others (default: any bad row imports nothing)
+  --json           print the report as JSON
+  --as <who>       recorded as the author of the changes (default import:<OS user>)
+Exit code: 0 imported, 1 nothing imported, 2 bad usage, 3 imported with rows skipped.`;
+
+const { values, positionals } = parseCli({
+  usage: USAGE,
   allowPositionals: true,
   options: { 'skip-invalid': { type: 'boolean' }, json: { type: 'boolean' }, as: { type: 'string' } },
 });
 const [group, kindName, file] = positionals;
-const groups = loadSubgraphList().map((s) => s.name);
-
+if (positionals.length > 3) usageError(USAGE, `One file at a time; got ${positionals.slice(2).join(' ')}.`);
 function usage(message: string): never {
-  console.error(`${message}\nUsage: npm run import -- <group> <kind> <file> [--skip-invalid] [--json] [--as <who>]`);
-  process.exit(2);
+  return usageError(USAGE, message);
 }
 
 if (!group || !groups.includes(group)) usage(`The group must be one of: ${groups.join(', ')}`);

@@ -1,8 +1,8 @@
 // `npm run new-subgraph -- <name> [--entity <TypeName>] [--port <n>] [--owner <@team>] [--dry-run]`: creates a working
 // subgraph for a new working group from subgraphs/kit/template/, registers it and recomposes the supergraph.
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { planSubgraph, ScaffoldError, writePlan } from './scaffold/generate.ts';
+import { parseCli, usageError } from './cli-args.ts';
 
 const USAGE = `Usage: npm run new-subgraph -- <name> [--entity <TypeName>] [--port <n>] [--owner <@team>] [--dry-run]
   <name>      the working group's subgraph, kebab-case, e.g. multinational-force
@@ -12,31 +12,19 @@ const USAGE = `Usage: npm run new-subgraph -- <name> [--entity <TypeName>] [--po
   --dry-run   print what would be written, write nothing
   --root      the project to add it to (default this repository; tests use a temporary copy)`;
 
-let parsed;
-try {
-  parsed = parseArgs({
-    allowPositionals: true,
-    options: {
-      entity: { type: 'string' },
-      port: { type: 'string' },
-      owner: { type: 'string' },
-      root: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      help: { type: 'boolean' },
-    },
-  });
-} catch (error) {
-  console.error(`${(error as Error).message}\n\n${USAGE}`);
-  process.exit(2);
-}
-const { values, positionals } = parsed;
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const { values, positionals } = parseCli({
+  usage: USAGE,
+  allowPositionals: true,
+  options: {
+    entity: { type: 'string' },
+    port: { type: 'string' },
+    owner: { type: 'string' },
+    root: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+  },
+});
 if (positionals.length !== 1) {
-  console.error(`${positionals.length === 0 ? 'Give the name of the new subgraph.' : `One name only; got ${positionals.join(' ')}.`}\n\n${USAGE}`);
-  process.exit(2);
+  usageError(USAGE, positionals.length === 0 ? 'Give the name of the new subgraph.' : `One name only; got ${positionals.join(' ')}.`);
 }
 
 let plan;

@@ -4,9 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../schema/composition.ts';
 import { buildManifest } from '../gateway/src/operations/manifest.ts';
+import { parseCli } from './cli-args.ts';
 
-const outAt = process.argv.indexOf('--out');
-const out = path.resolve(outAt > 0 ? process.argv[outAt + 1] : path.join(PROJECT_ROOT, 'schema', 'operations', 'manifest.json'));
+const USAGE = `Usage: npm run operations:manifest [-- --out <file>]
+  writes the persisted query manifest of schema/operations/ (Apollo's format), for clients and OPERATIONS_MANIFEST
+  --out <file>   where (default schema/operations/manifest.json)`;
+
+const { values } = parseCli({ usage: USAGE, options: { out: { type: 'string' } } });
+const out = path.resolve(values.out ?? path.join(PROJECT_ROOT, 'schema', 'operations', 'manifest.json'));
 const manifest = buildManifest(path.join(PROJECT_ROOT, 'schema', 'operations'));
 fs.writeFileSync(out, `${JSON.stringify(manifest, null, 2)}\n`);
 console.log(`${manifest.operations.length} operations written to ${path.relative(process.cwd(), out)}`);

@@ -3,12 +3,16 @@
 // `npm run schema-guides -- --check`: exits 1 naming the READMEs whose guide is missing or stale, writing nothing.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
 import { withGuide } from './scaffold/guide.ts';
 import { TEMPLATE_NAME } from './scaffold/names.ts';
+import { parseCli } from './cli-args.ts';
 
-const { values } = parseArgs({ options: { check: { type: 'boolean' } } });
+const USAGE = `Usage: npm run schema-guides [-- --check]
+  writes the "Changing your schema" guide (subgraphs/kit/template/schema-guide.md) into every subgraph's README
+  --check   write nothing; exit 1 naming the READMEs whose guide is missing or stale`;
+
+const { values } = parseCli({ usage: USAGE, options: { check: { type: 'boolean' } } });
 const readmes = [
   ...loadSubgraphList().map((entry) => ({ name: entry.name, file: path.join('subgraphs', entry.name, 'README.md') })),
   { name: TEMPLATE_NAME.kebab, file: path.join('subgraphs', 'kit', 'template', 'README.md') },

@@ -10,13 +10,22 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadSubgraphList, PROJECT_ROOT, type SubgraphEntry } from '../schema/composition.ts';
 import { signDevToken } from '../gateway/src/auth/dev-keys.ts';
 import { loadSavedOperations } from '../gateway/src/explorer/operations.ts';
 import { openDatabase } from '../subgraphs/kit/src/db.ts';
+import { parseCli, usageError } from './cli-args.ts';
 
-const { values: args } = parseArgs({
+const USAGE = `Usage: npm run soak [-- --duration <seconds>] [--workers <n>] [--max-requests <n>] [--keep]
+  runs the whole stack on free loopback ports under load while a subgraph, Redis and the schema change under it
+  --duration <s>        how long, 10..3600 seconds (default 180)
+  --workers <n>         concurrent clients, 1..32 (default 4)
+  --max-requests <n>    stop after this many requests (default 200000)
+  --keep                keep the temporary data folder and logs
+Exit code: 1 when an acknowledged write is missing.`;
+
+const { values: args } = parseCli({
+  usage: USAGE,
   options: {
     duration: { type: 'string', default: '180' },
     workers: { type: 'string', default: '4' },
@@ -28,8 +37,7 @@ const durationMs = Number(args.duration) * 1000;
 const workers = Number(args.workers);
 const maxRequests = Number(args['max-requests']);
 if (!(durationMs >= 10_000 && durationMs <= 3_600_000) || !(workers >= 1 && workers <= 32) || !(maxRequests >= 1)) {
-  console.error('usage: npm run soak -- [--duration <seconds, 10..3600>] [--workers <1..32>] [--max-requests <n>] [--keep]');
-  process.exit(2);
+  usageError(USAGE, 'A value is out of range.');
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-soak-'));

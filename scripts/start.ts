@@ -5,6 +5,11 @@ import path from 'node:path';
 import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
 import { signDevToken } from '../gateway/src/auth/dev-keys.ts';
 import { loadOrCreateSharedSecret } from '../subgraphs/kit/src/principal-token.ts';
+import { parseCli } from './cli-args.ts';
+
+parseCli({
+  usage: `Usage: npm start   runs every subgraph and the gateway (http://localhost:4000/graphql) on embedded data under DATA_DIR (default data/); Ctrl-C stops them all`,
+});
 
 const children: ChildProcess[] = [];
 let stopping = false;

@@ -2,16 +2,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
+import { parseCli, usageError } from './cli-args.ts';
 
-const name = process.argv[2];
 const names = loadSubgraphList().map((s) => s.name);
-if (!name || !names.includes(name)) {
-  console.error(`Usage: npm run subgraph -- <name>   where <name> is one of: ${names.join(', ')}`);
-  process.exit(2);
+const USAGE = `Usage: npm run subgraph -- <name>   runs one subgraph alone (PORT, DATABASE_URL, DATA_DIR from the environment)
+  <name>   one of: ${names.join(', ')}`;
+const { positionals } = parseCli({ usage: USAGE, allowPositionals: true });
+const [name] = positionals;
+if (!name || !names.includes(name) || positionals.length > 1) {
+  usageError(USAGE, name ? `Unknown subgraph "${positionals.join(' ')}".` : 'Name the subgraph to run.');
 }
 const entry = path.join(PROJECT_ROOT, 'subgraphs', name, 'src', 'index.ts');
-if (!fs.existsSync(entry)) {
-  console.error(`${entry} does not exist`);
-  process.exit(2);
-}
+if (!fs.existsSync(entry)) usageError(USAGE, `${entry} does not exist`);
 await import(entry);

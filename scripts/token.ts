@@ -2,11 +2,24 @@
 // Prints a development bearer token signed with the development key under DATA_DIR/auth (the key the gateway trusts
 // when no identity provider is configured).
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { signDevToken } from '../gateway/src/auth/dev-keys.ts';
 import { CLASSIFICATIONS } from '../subgraphs/kit/src/marking.ts';
+import { parseCli, usageError } from './cli-args.ts';
 
-const { values } = parseArgs({
+const USAGE = `Usage: npm run -s token -- [options]   prints a development bearer token (the key the gateway trusts without an identity provider)
+  --role <role>         a role, repeatable (default member), e.g. dashboard, analyst, editor
+  --nation <ISO3>       the principal's nation, e.g. GBR
+  --org <id>            the principal's organisation, e.g. CMCC
+  --clearance <level>   ${CLASSIFICATIONS.join(', ')} (default UNCLASSIFIED)
+  --scope <scope>       a scope, repeatable, e.g. read:* or write:security
+  --wg <group>          a working group, repeatable
+  --sub <subject>       the subject (default dev-<role>-<nation or org>)
+  --not-participant     not a CMCC participant
+  --expires <time>      lifetime, e.g. 30m or 8h (default 8h)
+The key is read from (or created in) DATA_DIR/auth (default data/auth), as the gateway does.`;
+
+const { values } = parseCli({
+  usage: USAGE,
   options: {
     sub: { type: 'string' },
     role: { type: 'string', multiple: true },
@@ -21,12 +34,10 @@ const { values } = parseArgs({
 });
 const clearance = values.clearance!.toUpperCase();
 if (!CLASSIFICATIONS.includes(clearance as never)) {
-  console.error(`--clearance must be one of ${CLASSIFICATIONS.join(', ')}`);
-  process.exit(2);
+  usageError(USAGE, `--clearance must be one of ${CLASSIFICATIONS.join(', ')}`);
 }
 if (values.nation && !/^[A-Z]{3}$/.test(values.nation.toUpperCase())) {
-  console.error('--nation must be an ISO 3166 alpha-3 code such as GBR');
-  process.exit(2);
+  usageError(USAGE, '--nation must be an ISO 3166 alpha-3 code such as GBR');
 }
 const roles = values.role ?? ['member'];
 const claims = {

@@ -3,7 +3,11 @@ import { listen } from '../../subgraphs/kit/src/http.ts';
 import { RequestDrain } from '../../subgraphs/kit/src/shutdown.ts';
 import { loadGatewayConfig } from './config.ts';
 import { createGateway } from './server.ts';
+import { parseCli } from '../../scripts/cli-args.ts';
 
+parseCli({
+  usage: `Usage: npm run gateway   runs the gateway alone (GATEWAY_PORT, default 4000; every setting from the environment, see README "Configuration")`,
+});
 const config = loadGatewayConfig();
 const logger = createLogger('gateway', config.logLevel);
 const gateway = await createGateway(config, logger);

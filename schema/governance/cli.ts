@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { readCommandLine } from '../../scripts/cli-args.ts';
 import { ConfigError, type Env } from '../../subgraphs/kit/src/config.ts';
 import { openAuditStore } from '../../gateway/src/audit/store.ts';
 import { PROJECT_ROOT } from '../composition.ts';
@@ -43,24 +44,25 @@ const OPTIONS = {
   author: { type: 'string' },
   message: { type: 'string' },
   limit: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
 export async function runSchemaCommand(argv: string[], env: Env, io: CliIo): Promise<number> {
-  let parsed: { values: Values; positionals: string[] };
-  try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    io.err(`${(error as Error).message}\n${USAGE}\n`);
+  const parsed = readCommandLine({ usage: USAGE, options: OPTIONS, allowPositionals: true }, argv);
+  if (parsed.kind === 'help') {
+    io.out(`${USAGE}\n`);
+    return EXIT.OK;
+  }
+  if (parsed.kind === 'error') {
+    io.err(`${parsed.message}\n${USAGE}\n`);
     return EXIT.USAGE;
   }
   const { values, positionals } = parsed;
   const [command, ...args] = positionals;
-  if (values.help || !command) {
-    (command ? io.out : io.err)(`${USAGE}\n`);
-    return values.help ? EXIT.OK : EXIT.USAGE;
+  if (!command) {
+    io.err(`Name a command.\n${USAGE}\n`);
+    return EXIT.USAGE;
   }
   let config: SchemaCliConfig;
   try {

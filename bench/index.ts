@@ -13,9 +13,6 @@
 //   BENCH_OPERATIONS        saved operations to drive (default SituationByGovernorate,OperationsFloorDashboard)
 //   BENCH_CPU_PROFILE       write CPU profiles of this gateway (node --cpu-prof) into this folder
 //   BENCH_WRITE_DOCS        write the gateway results into docs/benchmarks.md (default true)
-import { benchGateways } from './gateways.ts';
-import { benchImport } from './import.ts';
-import { benchShaping } from './shaping.ts';
 import { parseCli, usageError } from '../scripts/cli-args.ts';
 
 const PARTS = ['import', 'shaping', 'gateways'];
@@ -25,6 +22,10 @@ const asked = parseCli({ usage: USAGE, allowPositionals: true }).positionals;
 const unknown = asked.filter((part) => !PARTS.includes(part));
 if (unknown.length > 0) usageError(USAGE, `Unknown benchmark part ${unknown.join(', ')}; the parts are ${PARTS.join(', ')} (default: all)`);
 const parts = asked.length > 0 ? asked : PARTS;
+// Loaded after the command line is read, so `--help` answers at once.
+const { benchGateways } = await import('./gateways.ts');
+const { benchImport } = await import('./import.ts');
+const { benchShaping } = await import('./shaping.ts');
 const number = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isFinite(value) || value < 0) {

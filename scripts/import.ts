@@ -4,9 +4,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { loadSubgraphList } from '../schema/composition.ts';
-import { ImportFileError, importFile, loadSubgraphConfig, openDatabase, prepareDatabase, schemaNameOf } from '../subgraphs/kit/src/index.ts';
 import { parseCli, usageError } from './cli-args.ts';
-import { loadDefinition } from './definitions.ts';
 
 const groups = loadSubgraphList().map((s) => s.name);
 const USAGE = `Usage: npm run import -- <group> <kind> <file> [--skip-invalid] [--json] [--as <who>]
@@ -30,6 +28,9 @@ function usage(message: string): never {
 }
 
 if (!group || !groups.includes(group)) usage(`The group must be one of: ${groups.join(', ')}`);
+// Loaded after the command line is read, so `--help` and usage errors answer at once.
+const { ImportFileError, importFile, loadSubgraphConfig, openDatabase, prepareDatabase, schemaNameOf } = await import('../subgraphs/kit/src/index.ts');
+const { loadDefinition } = await import('./definitions.ts');
 const definition = await loadDefinition(group);
 const kinds = definition.importers ?? [];
 const kind = kinds.find((k) => k.kind === kindName);

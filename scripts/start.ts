@@ -1,11 +1,11 @@
 // `npm start`: runs every subgraph and then the gateway as child processes on embedded defaults, and stops them all on Ctrl-C.
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
 import { signDevToken } from '../gateway/src/auth/dev-keys.ts';
 import { loadOrCreateSharedSecret } from '../subgraphs/kit/src/principal-token.ts';
 import { parseCli } from './cli-args.ts';
+import { startBanner } from './start-banner.ts';
 
 parseCli({
   usage: `Usage: npm start   runs every subgraph and the gateway (http://localhost:4000/graphql) on embedded data under DATA_DIR (default data/); Ctrl-C stops them all`,
@@ -73,26 +73,8 @@ try {
   run('gateway', path.join('gateway', 'src', 'index.ts'), {});
   await waitForHealth('gateway', `http://127.0.0.1:${gatewayPort}/ready`);
   if (stopping) process.exit(1);
-  const operation = fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations', 'SituationByGovernorate.graphql'), 'utf8');
   const token = await signDevToken(dataDir, { sub: 'operations-dashboard', org: 'CMCC', nation: 'USA', clearance: 'SECRET', roles: ['dashboard'], scope: 'read:*' });
-  console.log(`
-CMCC Supergraph is running.
-  Gateway:   http://localhost:${gatewayPort}/graphql
-  Explorer:  http://localhost:${gatewayPort}/   (paste the token below into its token field)
-  Subgraphs: ${subgraphs.map((s) => `${s.name} :${s.port}`).join(', ')}
-  Health:    http://localhost:${gatewayPort}/health   Ready: http://localhost:${gatewayPort}/ready
-
-Try the dashboard query (schema/operations/SituationByGovernorate.graphql):
-
-  curl -s http://localhost:${gatewayPort}/graphql -H 'content-type: application/json' \\
-    -H 'authorization: Bearer ${token}' \\
-    -d '${JSON.stringify({ query: operation.replace(/\s+/g, ' ').trim(), variables: { since: '2025-10-10T00:00:00Z' } }).replace(/'/g, "'\\''")}'
-
-The token above is a development token (8 hours) for a dashboard; make others with
-  npm run token -- --role member --nation GBR --org CMCC --clearance RESTRICTED
-
-Press Ctrl-C to stop everything.
-`);
+  console.log(startBanner({ gatewayPort, subgraphs, token }));
 } catch (error) {
   console.error(String(error));
   await stopAll(1);

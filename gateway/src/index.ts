@@ -1,13 +1,14 @@
-import { createLogger } from '../../subgraphs/kit/src/logger.ts';
-import { listen } from '../../subgraphs/kit/src/http.ts';
-import { RequestDrain } from '../../subgraphs/kit/src/shutdown.ts';
-import { loadGatewayConfig } from './config.ts';
-import { createGateway } from './server.ts';
 import { parseCli } from '../../scripts/cli-args.ts';
 
 parseCli({
   usage: `Usage: npm run gateway   runs the gateway alone (GATEWAY_PORT, default 4000; every setting from the environment, see README "Configuration")`,
 });
+// Loaded after the command line is read, so `--help` answers at once.
+const { createLogger } = await import('../../subgraphs/kit/src/logger.ts');
+const { listen } = await import('../../subgraphs/kit/src/http.ts');
+const { RequestDrain } = await import('../../subgraphs/kit/src/shutdown.ts');
+const { loadGatewayConfig } = await import('./config.ts');
+const { createGateway } = await import('./server.ts');
 const config = loadGatewayConfig();
 const logger = createLogger('gateway', config.logLevel);
 const gateway = await createGateway(config, logger);

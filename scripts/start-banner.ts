@@ -24,6 +24,9 @@ export function requestBody(operation: string, variables: Record<string, unknown
   return JSON.stringify({ query: stripIgnoredCharacters(operation), variables });
 }
 
+/** The principal of the token `npm start` prints: the operations floor's dashboard. */
+export const START_TOKEN_CLAIMS = Object.freeze({ sub: 'operations-dashboard', org: 'CMCC', nation: 'USA', clearance: 'SECRET', roles: ['dashboard'], scope: 'read:*' });
+
 export function startBanner(options: { gatewayPort: string | number; subgraphs: Pick<SubgraphEntry, 'name' | 'port'>[]; token: string }): string {
   const { gatewayPort, subgraphs, token } = options;
   const operation = fs.readFileSync(path.join(PROJECT_ROOT, TRY_OPERATION.file), 'utf8');

@@ -5,7 +5,7 @@ import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
 import { signDevToken } from '../gateway/src/auth/dev-keys.ts';
 import { loadOrCreateSharedSecret } from '../subgraphs/kit/src/principal-token.ts';
 import { parseCli } from './cli-args.ts';
-import { startBanner } from './start-banner.ts';
+import { START_TOKEN_CLAIMS, startBanner } from './start-banner.ts';
 
 parseCli({
   usage: `Usage: npm start   runs every subgraph and the gateway (http://localhost:4000/graphql) on embedded data under DATA_DIR (default data/); Ctrl-C stops them all`,
@@ -73,7 +73,7 @@ try {
   run('gateway', path.join('gateway', 'src', 'index.ts'), {});
   await waitForHealth('gateway', `http://127.0.0.1:${gatewayPort}/ready`);
   if (stopping) process.exit(1);
-  const token = await signDevToken(dataDir, { sub: 'operations-dashboard', org: 'CMCC', nation: 'USA', clearance: 'SECRET', roles: ['dashboard'], scope: 'read:*' });
+  const token = await signDevToken(dataDir, START_TOKEN_CLAIMS);
   console.log(startBanner({ gatewayPort, subgraphs, token }));
 } catch (error) {
   console.error(String(error));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canSee, CLASSIFICATIONS, openDatabase, SqlParams, TLPS, viewerOf, visibleSql, type AccessMarking, type Database, type Principal } from '../subgraphs/kit/src/index.ts';
 
-/** Principals across roles, nations, organisations and clearances, as DOMAIN.md describes them. */
+/** Principals across roles, nations, organisations and clearances, as docs/domain.md describes them. */
 export function principalMatrix(): Principal[] {
   const principals: Principal[] = [];
   const nations = [null, 'USA', 'GBR', 'AUS', 'DEU', 'EGY', 'QAT', 'ISR'];

@@ -3,7 +3,7 @@ import { ConfigError, type Env } from '../../../subgraphs/kit/src/config.ts';
 
 /**
  * Keys whose values never reach the audit trail, matched case-insensitively anywhere in a variable's, argument's or
- * input field's name (nested too): credentials, and the sensitive details DOMAIN.md names (exact coordinates, drivers,
+ * input field's name (nested too): credentials, and the sensitive details docs/domain.md names (exact coordinates, drivers,
  * incident notes). `AUDIT_REDACT` adds patterns; it cannot remove these.
  */
 export const DEFAULT_REDACT_PATTERNS: readonly string[] = Object.freeze(['token', 'password', 'secret', 'key', 'credential', 'latitude', 'longitude', 'driver', 'notes']);

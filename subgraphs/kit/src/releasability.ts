@@ -55,7 +55,7 @@ function rank(classification: Classification): number {
 const overlaps = (a: readonly string[], b: readonly string[]) => a.some((value) => b.includes(value));
 
 /**
- * The releasability rule of DOMAIN.md: clearance at least the classification; released to the principal (directly or
+ * The releasability rule of docs/domain.md: clearance at least the classification; released to the principal (directly or
  * through a group code, or originator-only and the principal is the originator); and the TLP allows it.
  */
 export function canSee(viewer: Viewer, marking: AccessMarking): boolean {

@@ -21,7 +21,7 @@ import {
 const MARKING_COLUMNS = ['classification', 'releasable_to', 'tlp', 'originator', 'recipients', 'caveats'];
 const markingValues = (marking: AccessMarking) => Object.values(markingToRow(marking));
 
-/** Real figures [R] from DOMAIN.md, each with its source and date. */
+/** Real figures [R], each with its source and date. */
 const REAL_POPULATION: [pcode: string, value: number, source: string, asOf: string, description: string][] = [
   ['PS0255', 448_000, 'PCBS', '2023-10-06', 'Pre-war population on the eve of 7 October 2023 (approximate)'],
   ['PS0260', 754_000, 'PCBS', '2023-10-06', 'Pre-war population on the eve of 7 October 2023 (approximate)'],

@@ -96,7 +96,7 @@ const FACILITY_COLUMNS = [
   'area_pcode', 'latitude', 'longitude', 'description', 'source', ...MARKING_COLUMNS,
 ];
 
-/** Real figures [R] from DOMAIN.md, each with its source and date. */
+/** Real figures [R], each with its source and date. */
 const REAL_DEBRIS = [
   'DEBRIS-PS02-UNEP-2025-11-01', 'PS02', 61_000_000, null, 'UNEP', '2025-11-01',
   'About 61 million tonnes of debris across the Gaza Strip, as reported by the UN in November 2025. No asbestos figure is recorded here.',

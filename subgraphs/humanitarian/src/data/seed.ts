@@ -47,7 +47,7 @@ interface CrossingSeed {
 }
 
 /**
- * The crossings and the facts about them in DOMAIN.md [R]. DOMAIN.md names no publisher for these facts, so they are
+ * The crossings and the dated facts about them [R]. No publisher is given for these facts, so they are
  * recorded as the CMCC's own crossing status; the one status it does not give (Erez West) is marked SYNTHETIC.
  */
 const CROSSINGS: CrossingSeed[] = [

@@ -16,7 +16,7 @@ import { TABLE } from './repository.ts';
 /** How many synthetic contributions the seed writes: a few per nation, few enough to keep every stack start fast. */
 export const SEED_COUNT = 20;
 
-/** Nations of the CMCC's releasability vocabulary (DOMAIN.md); which of them would contribute is illustrative only. */
+/** Nations of the CMCC's releasability vocabulary (docs/domain.md); which of them would contribute is illustrative only. */
 const NATIONS = ['EGY', 'JOR', 'ARE', 'QAT', 'TUR', 'AUS', 'GBR', 'DEU'] as const;
 const ROLES = ['ENGINEERING', 'MEDICAL', 'SECURITY', 'LOGISTICS', 'EOD'] as const;
 const UNIT_KINDS: Record<(typeof ROLES)[number], string> = {

@@ -117,7 +117,7 @@ const VERIFICATIONS = [
 const INCIDENT_ORIGINATORS = ['CMCC', 'CMCC', 'USA', 'GBR', 'XM-DAC-41127', 'XM-DAC-41140'];
 const PLACES = ['', ' – market area', ' – eastern outskirts', ' – near a distribution point', ' – Salah al-Din Road'];
 
-/** The open periods of each crossing [R dates from DOMAIN.md]: synthetic closures fall only where it was open. */
+/** The open periods of each crossing [R dates]: synthetic closures fall only where it was open. */
 const CROSSING_OPEN: Record<(typeof CROSSING_IDS)[number], { from: string; to: string; area: string }> = {
   KEREM_SHALOM: { from: '2025-10-10', to: '2025-12-31', area: 'PS0275' },
   KISSUFIM: { from: '2025-10-20', to: '2025-12-31', area: 'PS0265' },

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
 import { START_TOKEN_CLAIMS, startBanner } from '../scripts/start-banner.ts';
+import { printedCommands, shellBlocks } from './support/documentation.ts';
 import { startStack, type TestStack } from './support/stack.ts';
 
 // The commands a reader is told to paste (README.md's and docs/'s shell blocks, and what `npm start` prints) run as
@@ -13,47 +14,6 @@ import { startStack, type TestStack } from './support/stack.ts';
 
 const GATEWAY_PORT = 4000;
 const DOCUMENTS = ['README.md', ...fs.readdirSync(path.join(PROJECT_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
-const SHELL = new Set(['sh', 'bash', 'shell']);
-const MARKER = /^<!--\s*illustrative\b(.*?)-->$/;
-
-interface Block {
-  readonly where: string;
-  readonly script: string;
-  readonly illustrative: string | null;
-}
-
-/** The fenced shell blocks of a Markdown text; a block is illustrative when the last non-blank line above it is the marker. */
-export function shellBlocks(file: string, markdown: string): Block[] {
-  const lines = markdown.split('\n');
-  const blocks: Block[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const fence = /^(\s*)(`{3,})\s*([\w-]*)/.exec(lines[i]);
-    if (!fence) continue;
-    const end = lines.findIndex((line, j) => j > i && line.trim().startsWith(fence[2]));
-    if (end < 0) throw new Error(`${file}:${i + 1}: a code block is not closed`);
-    if (SHELL.has(fence[3])) {
-      let above = i - 1;
-      while (above >= 0 && lines[above].trim() === '') above--;
-      const marker = above >= 0 ? MARKER.exec(lines[above].trim()) : null;
-      blocks.push({ where: `${file}:${i + 1}`, script: lines.slice(i + 1, end).join('\n'), illustrative: marker ? marker[1].replace(/^\s*:\s*/, '').trim() : null });
-    }
-    i = end;
-  }
-  return blocks;
-}
-
-/** The commands of `npm start`'s banner: lines starting with `curl` or `npm`, with their `\` continuation lines. */
-export function printedCommands(banner: string): string[] {
-  const commands: string[] = [];
-  const lines = banner.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    if (!/^\s*(curl|npm) /.test(lines[i])) continue;
-    const command = [lines[i].trim()];
-    while (command[command.length - 1].endsWith('\\') && i + 1 < lines.length) command.push(lines[++i].trim());
-    commands.push(command.join('\n'));
-  }
-  return commands;
-}
 
 interface Outcome {
   code: number | null;
@@ -125,7 +85,7 @@ describe('the documented commands', () => {
     for (const block of blocks.filter((b) => b.illustrative !== null)) expect(block.illustrative, block.where).not.toBe('');
   });
 
-  it('runs what npm start prints, as printed', { timeout: 120_000 }, async () => {
+  it.concurrent('runs what npm start prints, as printed', { timeout: 120_000 }, async () => {
     const banner = startBanner({ gatewayPort: GATEWAY_PORT, subgraphs: loadSubgraphList(), token: await stack.token(START_TOKEN_CLAIMS) });
     const commands = printedCommands(banner);
     expect(commands.map((c) => c.split(' ')[0])).toEqual(['curl', 'npm']);

@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
+import { printedCommands } from './support/documentation.ts';
 import { postGraphQL } from './support/subgraph.ts';
 
 const PORTS = [4000, ...loadSubgraphList().map((s) => s.port)];
@@ -45,6 +46,19 @@ describe('npm start', () => {
       const { data, errors } = await postGraphQL('http://127.0.0.1:4000/graphql', operation, { since: '2025-10-10T00:00:00Z' }, { authorization: `Bearer ${token}` });
       expect(errors).toBeUndefined();
       expect(data.areas).toHaveLength(5);
+      // The commands it prints work pasted into a shell as they stand (the curl once sent its operation under its leading
+      // `# comment`, flattened onto one line, and got `Syntax Error: Unexpected <EOF>`).
+      const commands = printedCommands(output);
+      expect(commands.map((command) => command.split(' ')[0])).toEqual(['curl', 'npm']);
+      for (const command of commands) {
+        const pasted = spawnSync('bash', ['-e', '-c', command], { cwd: PROJECT_ROOT, env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8' });
+        expect(pasted.status, pasted.stderr).toBe(0);
+        if (command.startsWith('curl')) {
+          const answer = JSON.parse(pasted.stdout);
+          expect(answer.errors).toBeUndefined();
+          expect(answer.data.areas).toHaveLength(5);
+        }
+      }
       for (const name of loadSubgraphList().map((s) => s.name)) expect(fs.existsSync(path.join(dataDir, name))).toBe(true);
     } finally {
       child.kill('SIGINT');

@@ -69,10 +69,12 @@ for (const subgraph of subgraphs) {
 }
 try {
   await Promise.all(subgraphs.map((s) => waitForHealth(s.name, `http://127.0.0.1:${s.port}/ready`)));
+  // Ctrl-C while starting: stopAll stops the children and exits; start nothing more (a gateway spawned now would outlive it).
+  if (stopping) await new Promise(() => undefined);
   const gatewayPort = process.env.GATEWAY_PORT || '4000';
   run('gateway', path.join('gateway', 'src', 'index.ts'), {});
   await waitForHealth('gateway', `http://127.0.0.1:${gatewayPort}/ready`);
-  if (stopping) process.exit(1);
+  if (stopping) await new Promise(() => undefined);
   const token = await signDevToken(dataDir, START_TOKEN_CLAIMS);
   console.log(startBanner({ gatewayPort, subgraphs, token }));
 } catch (error) {

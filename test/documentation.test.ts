@@ -33,7 +33,7 @@ describe('the documented commands', () => {
     const ports = new Map<number, string>([[GATEWAY_PORT, new URL(stack.gatewayUrl).host]]);
     for (const entry of loadSubgraphList()) ports.set(entry.port, new URL(stack.subgraphs[entry.name].url).host);
     substitute = (text) => text.replace(/\b(?:localhost|127\.0\.0\.1):(\d{2,5})\b/g, (match, port) => ports.get(Number(port)) ?? match);
-  });
+  }, 240_000);
   afterAll(async () => {
     await stack?.close();
   });

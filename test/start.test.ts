@@ -20,7 +20,7 @@ function portFree(port: number): Promise<boolean> {
 
 describe('npm start', () => {
   // Seven services compile and migrate at once on two shared cores: allow as long as the start itself waits (120 s), and more.
-  it('starts every subgraph and the gateway on embedded data, prints the URL and an example, and stops them all on Ctrl-C', { timeout: 180_000 }, async (context) => {
+  it('starts every subgraph and the gateway on embedded data, prints the URL and an example that works as printed, and stops them all on Ctrl-C', { timeout: 240_000 }, async (context) => {
     const free = await Promise.all(PORTS.map(portFree));
     if (!free.every(Boolean)) return context.skip(`ports ${PORTS.join(', ')} are in use (is npm start already running?)`);
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-start-'));

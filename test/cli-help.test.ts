@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../schema/composition.ts';
+import { runToEnd, type ProcessOutcome as Run } from './support/process.ts';
 
 // Every `npm run <tool>` that is one of ours (`tsx <file>`); `test` (vitest) and `typecheck` (tsc) are other projects' tools.
 const scripts: Record<string, string> = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).scripts;
@@ -10,29 +11,13 @@ const TOOLS = Object.entries(scripts)
   .map(([name, command]) => ({ name, entry: /^tsx (\S+)$/.exec(command)?.[1] }))
   .filter((tool): tool is { name: string; entry: string } => tool.entry !== undefined);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+// A tool that did start its work despite the flag must not touch the repository's data folder.
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-cli-help-'));
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 /** Runs the tool's entry as `npm run <tool> -- <args>` does (node with tsx), without npm's own start-up. */
 function run(entry: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-      cwd: PROJECT_ROOT,
-      // A tool that did start its work despite the flag must not touch the repository's data folder.
-      env: { ...process.env, DATA_DIR: path.join(PROJECT_ROOT, 'node_modules', '.cache', 'cli-help-data'), LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    // A tool that ignored the flag and started a server would never exit: the test's timeout names it.
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runToEnd(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' } });
 }
 
 /** At most `limit` at once: the machine has two cores, and each run compiles its imports. */

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
 import { START_TOKEN_CLAIMS, startBanner } from '../scripts/start-banner.ts';
 import { printedCommands, shellBlocks } from './support/documentation.ts';
+import { runToEnd, type ProcessOutcome as Outcome } from './support/process.ts';
 import { startStack, type TestStack } from './support/stack.ts';
 
 // The commands a reader is told to paste (README.md's and docs/'s shell blocks, and what `npm start` prints) run as
@@ -14,12 +14,6 @@ import { startStack, type TestStack } from './support/stack.ts';
 
 const GATEWAY_PORT = 4000;
 const DOCUMENTS = ['README.md', ...fs.readdirSync(path.join(PROJECT_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
-
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 const blocks = DOCUMENTS.flatMap((file) => shellBlocks(file, fs.readFileSync(path.join(PROJECT_ROOT, file), 'utf8')));
 const runnable = blocks.filter((block) => block.illustrative === null);
@@ -45,19 +39,7 @@ describe('the documented commands', () => {
   function run(script: string): Promise<Outcome> {
     const { DATABASE_URL: _db, REDIS_URL: _redis, SCHEMA_REGISTRY_DIR: _registry, AUDIT_DIR: _audit, API_KEYS_FILE: _keys, ...env } = process.env;
     const preamble = 'curl() { command curl --fail-with-body --show-error "$@"; echo; }\n';
-    return new Promise((resolve, reject) => {
-      const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', preamble + substitute(script)], {
-        cwd: PROJECT_ROOT,
-        env: { ...env, DATA_DIR: stack.dataDir, LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.once('error', reject);
-      child.once('exit', (code) => resolve({ code, stdout, stderr }));
-    });
+    return runToEnd('bash', ['-e', '-o', 'pipefail', '-c', preamble + substitute(script)], { cwd: PROJECT_ROOT, env: { ...env, DATA_DIR: stack.dataDir, LOG_LEVEL: 'warn' } });
   }
 
   /** Every answer printed as one JSON line: none may carry GraphQL errors; a script that calls curl must get data. */

@@ -79,7 +79,7 @@ describe('the documented commands', () => {
     }
   });
 
-  it.concurrent.each(runnable.map((block) => [block.where, block] as const))('%s runs as printed', { timeout: 180_000 }, async (_where, block) => {
+  it.concurrent.each(runnable.map((block) => [block.where, block] as const))('%s runs as printed', { timeout: 300_000 }, async (_where, block) => {
     expectWorked(block.script, await run(block.script));
   });
 });

@@ -2,16 +2,18 @@ import { badUserInput, notFound } from '../../../kit/src/index.ts';
 import { encodeCursor } from '../../../../gateway/src/audit/store.ts';
 import type { AuditContext } from '../server.ts';
 import { requireAuditRead } from './access.ts';
+import { payloadReleasedTo, viewOf } from './release.ts';
 import { parseAuditPage, parseFilter, type FilterInput } from './validate.ts';
 
 export const Query = {
   async auditEvents(_: unknown, args: { filter?: FilterInput | null; first?: number | null; after?: string | null }, context: AuditContext) {
     requireAuditRead(context.principal);
-    const filter = parseFilter(args.filter);
+    const released = payloadReleasedTo(context.principal);
+    const filter = { ...parseFilter(args.filter), payloadReleased: released };
     const page = parseAuditPage(args.first, args.after);
     const store = await context.loaders.trail.open();
     const result = await store.listEvents(filter, page);
-    return { edges: result.events.map((event) => ({ cursor: encodeCursor(event.seq), node: event })), pageInfo: result.pageInfo };
+    return { edges: result.events.map((event) => ({ cursor: encodeCursor(event.seq), node: viewOf(event, released) })), pageInfo: result.pageInfo };
   },
 
   async auditEvent(_: unknown, args: { id: string }, context: AuditContext) {
@@ -20,7 +22,7 @@ export const Query = {
     const store = await context.loaders.trail.open();
     const event = await store.getEvent(args.id);
     if (!event) throw notFound(`No audit event has the id "${args.id}"`);
-    return event;
+    return viewOf(event, payloadReleasedTo(context.principal));
   },
 
   async auditChainStatus(_: unknown, _args: unknown, context: AuditContext) {

@@ -1,5 +1,4 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { isObjectType } from 'graphql';
 import { CLASSIFICATIONS, TLPS, type AccessMarking } from './marking.ts';
 
 /**
@@ -68,7 +67,7 @@ export function ApolloServerPluginRecordMarkings(): ApolloServerPlugin {
               if (isAccessMarking(marking)) {
                 const plain = plainMarking(marking);
                 markings.set(JSON.stringify(plain), plain);
-              } else if (isObjectType(info.parentType) && info.parentType.getFields().marking) {
+              } else if (info.parentType.getFields().marking) {
                 complete = false;
               }
             },

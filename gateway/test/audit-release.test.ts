@@ -23,7 +23,7 @@ const EVENT_FIELDS = `id time requestId claimedRequestId redacted markingsComple
   principal { subject nation organization } client { name version } operation { name type hash document }
   variables fields entities { type key field } subgraphs changes { field arguments records { type key } userErrors }
   authorization { removed { path coordinate } withheld { path service } } outcome { status errorCodes errorCount } seq hash prevHash`;
-const EVENTS = `query AuditorReview($filter: AuditEventFilter) { auditEvents(filter: $filter, first: 500) { edges { node { ${EVENT_FIELDS} } } } }`;
+const EVENTS = `query AuditorReview($filter: AuditEventFilter) { auditEvents(filter: $filter, first: 20) { edges { node { ${EVENT_FIELDS} } } } }`;
 
 let stack: TestStack;
 let store: FileAuditStore;
@@ -137,6 +137,35 @@ describe('an audit event about a SECRET record released to the United States onl
     expect(nodes.map((node: { id: string }) => node.id)).toContain(id);
     expect(nodes.every((node: { redacted: boolean }) => node.redacted)).toBe(true);
     expect(JSON.stringify(data)).not.toContain(secretId);
+  });
+});
+
+describe("an auditor's own reading", () => {
+  it('is audited with the markings of the events it was shown, so another auditor sees it redacted', async () => {
+    const claimedIds: string[] = [];
+    for (const variables of [{ filter: { entityKey: secretId, operationName: 'SecretIncident' } }, { filter: { operationName: 'SecretIncident' } }]) {
+      const { response, claimed } = await send(EVENTS.replace('AuditorReview', 'UsAuditorReview'), variables, US_AUDITOR);
+      expect(response.errors).toBeUndefined();
+      expect(JSON.stringify(response)).toContain(secretId);
+      claimedIds.push(claimed);
+    }
+    for (const claimed of claimedIds) {
+      const event = await stored(claimed);
+      expect(event.markings?.records).toContainEqual(US_ONLY_SECRET);
+      const { event: view, json } = await asAuditor(GBR_AUDITOR, event.id);
+      expect(view).toMatchObject({ redacted: true, variables: null, principal: { subject: 'us-auditor' }, operation: { name: 'UsAuditorReview' } });
+      expect(json).not.toContain(secretId);
+    }
+  });
+
+  it('by a record id that found nothing shown is redacted for every auditor (the record is not known)', async () => {
+    const { response, claimed } = await send(EVENTS.replace('AuditorReview', 'GbrAuditorProbe'), { filter: { entityKey: secretId } }, GBR_AUDITOR);
+    expect(response.data.auditEvents.edges).toEqual([]);
+    const event = await stored(claimed);
+    expect(event.markings?.complete).toBe(false);
+    const { event: view, json } = await asAuditor(US_AUDITOR, event.id);
+    expect(view).toMatchObject({ redacted: true, variables: null, principal: { subject: 'gbr-auditor' } });
+    expect(json).not.toContain(secretId);
   });
 });
 

@@ -45,6 +45,34 @@ function plainMarking(marking: AccessMarking): AccessMarking {
   return { classification, ...(nationalMarking ? { nationalMarking } : {}), releasableTo, tlp, originator, recipients, caveats } as AccessMarking;
 }
 
+interface Collector {
+  markings: Map<string, AccessMarking>;
+  complete: boolean;
+}
+
+const collectors = new WeakMap<object, Collector>();
+
+/**
+ * For a resolver that returns what records say without returning the records themselves (the audit subgraph returns
+ * events about records): adds their markings to the operation's report, or, with `null`, says they are not known (the
+ * gateway's event of the operation is then redacted for every auditor).
+ */
+export function noteRecordMarkings(context: object, markings: readonly AccessMarking[] | null): void {
+  const collector = collectors.get(context);
+  if (!collector) return;
+  if (markings === null) collector.complete = false;
+  else for (const marking of markings) add(collector, marking);
+}
+
+function add(collector: Collector, marking: unknown): void {
+  if (!isAccessMarking(marking)) {
+    collector.complete = false;
+    return;
+  }
+  const plain = plainMarking(marking);
+  collector.markings.set(JSON.stringify(plain), plain);
+}
+
 /**
  * Reports, in the response extension `MARKINGS_EXTENSION`, the marking of every record whose fields the operation
  * resolved: a record is recognised by the `marking` its repository put on it, whatever path reached it (a list, a
@@ -53,10 +81,10 @@ function plainMarking(marking: AccessMarking): AccessMarking {
  */
 export function ApolloServerPluginRecordMarkings(): ApolloServerPlugin {
   return {
-    async requestDidStart() {
+    async requestDidStart({ contextValue }) {
       const seen = new WeakSet<object>();
-      const markings = new Map<string, AccessMarking>();
-      let complete = true;
+      const collector: Collector = { markings: new Map(), complete: true };
+      if (contextValue && typeof contextValue === 'object') collectors.set(contextValue, collector);
       return {
         async executionDidStart() {
           return {
@@ -64,19 +92,16 @@ export function ApolloServerPluginRecordMarkings(): ApolloServerPlugin {
               if (!source || typeof source !== 'object' || seen.has(source)) return;
               seen.add(source);
               const marking = (source as { marking?: unknown }).marking;
-              if (isAccessMarking(marking)) {
-                const plain = plainMarking(marking);
-                markings.set(JSON.stringify(plain), plain);
-              } else if (info.parentType.getFields().marking) {
-                complete = false;
-              }
+              // A record of a marked type without a readable marking makes the report incomplete; on other objects a
+              // marking (a record covered by another's marking may carry it) is reported when there is one.
+              if (isAccessMarking(marking) || info.parentType.getFields().marking) add(collector, marking);
             },
           };
         },
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;
-          const reported = [...markings.values()];
-          const report: MarkingReport = { markings: reported.slice(0, MAX_REPORTED_MARKINGS), complete: complete && reported.length <= MAX_REPORTED_MARKINGS };
+          const reported = [...collector.markings.values()];
+          const report: MarkingReport = { markings: reported.slice(0, MAX_REPORTED_MARKINGS), complete: collector.complete && reported.length <= MAX_REPORTED_MARKINGS };
           const result = response.body.singleResult;
           result.extensions = { ...result.extensions, [MARKINGS_EXTENSION]: report };
         },

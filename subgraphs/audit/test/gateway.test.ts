@@ -31,7 +31,7 @@ beforeAll(async () => {
   expect(names.errors).toBeUndefined();
   situationAt = new Date().toISOString();
   expect(await stack.gateway.audit.flush()).toBe(true);
-}, 60_000);
+}, 240_000);
 afterAll(() => stack?.close());
 
 describe('the audit subgraph behind the gateway', () => {

@@ -8,7 +8,7 @@ import { loadOrCreateSharedSecret, PRINCIPAL_HEADER, signPrincipal } from '../..
 import { logErrors, maskInternalErrors } from '../../subgraphs/kit/src/subgraph.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { ApolloServerPluginAuthorization } from './authorization.ts';
-import { ApolloServerPluginAudit, createAuditTrail, recordSubgraphCall, type AuditTrail } from './audit/index.ts';
+import { ApolloServerPluginAudit, createAuditTrail, recordSubgraphCall, recordSubgraphMarkings, type AuditTrail } from './audit/index.ts';
 import type { Logger } from '../../subgraphs/kit/src/logger.ts';
 import type { GatewayConfig } from './config.ts';
 import { FileSupergraphManager } from './supergraph.ts';
@@ -80,6 +80,12 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (request.http) injectTraceContext(request.http.headers);
     recordSubgraphCall(context, this.name);
     request.http?.headers.set(PRINCIPAL_HEADER, await signPrincipal(context?.principal ?? GATEWAY_PRINCIPAL, this.secret, this.name));
+  }
+
+  /** The markings of the records the subgraph returned, for the audit event (never forwarded to the client). */
+  override didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0]) {
+    recordSubgraphMarkings(context, this.name, response.extensions);
+    return response;
   }
 }
 
@@ -159,6 +165,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     apollo,
     logger,
     maxBodyBytes: config.maxBodyBytes,
+    // A client's x-request-id is only a claim (the audit event stores it as claimedRequestId): the gateway makes its own.
+    requestIdFromCaller: false,
     authenticate,
     context: async (_request, requestId, principal) => ({ requestId, principal, storedAnswer: {} }),
     completeBody: (context, body) => completeBody(context.storedAnswer, body),

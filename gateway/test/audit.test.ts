@@ -44,11 +44,11 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-/** The event of the request with this id, once written. */
+/** The event of the request whose client sent this x-request-id, once written. */
 async function eventOf(requestId: string): Promise<AuditEventRecord> {
   expect(await stack.gateway.audit.flush()).toBe(true);
   const { events } = await store.listEvents({}, { first: 500 });
-  const event = events.find((e) => e.requestId === requestId);
+  const event = events.find((e) => e.claimedRequestId === requestId);
   if (!event) throw new Error(`no audit event for request ${requestId}`);
   return event;
 }

@@ -173,7 +173,7 @@ describe('response cache', () => {
     expect(response.errors).toBeUndefined();
     expect(await stack.gateway.audit.flush()).toBe(true);
     const { events } = await store.listEvents({}, { first: 500 });
-    const event = events.find((e) => e.requestId === requestId)!;
+    const event = events.find((e) => e.claimedRequestId === requestId)!;
     expect(event).toMatchObject({
       cacheHit: true,
       principal: { subject: 'us-analyst', clearance: 'SECRET' },

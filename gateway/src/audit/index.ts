@@ -5,6 +5,7 @@ import { FileAuditSink, RedisAuditSink, type AuditSink } from './sinks.ts';
 import { AuditTrail } from './trail.ts';
 
 export { ApolloServerPluginAudit, recordSubgraphCall } from './plugin.ts';
+export { recordSubgraphMarkings } from './markings.ts';
 export { AuditTrail } from './trail.ts';
 export { openAuditStore, FileAuditStore, RedisAuditStore, type AuditStore, type AuditEventFilter, type ChainStatus } from './store.ts';
 export { verifyTrail, describeResult } from './verify.ts';

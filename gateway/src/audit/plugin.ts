@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { getOperationAST, GraphQLError, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
@@ -8,6 +8,7 @@ import type { Principal } from '../../../subgraphs/kit/src/principal.ts';
 import { removalsOf } from '../authorization.ts';
 import { isCacheHit } from '../cache/response-cache.ts';
 import { entitiesReturned, fieldsRead, mutationChanges, normalizeDocument, redactVariables, type SchemaLike } from './document.ts';
+import { eventMarkings } from './markings.ts';
 import { createRedactor } from './redact.ts';
 import { sha256, type AuditEventContent } from './records.ts';
 import type { Admission, AuditTrail } from './trail.ts';
@@ -25,6 +26,9 @@ interface AuditContext {
 }
 
 const subgraphCalls = new WeakMap<object, Set<string>>();
+
+/** The longest client-sent request id kept (as claimed). */
+const MAX_CLAIMED = 128;
 
 /**
  * Notes that the gateway called a subgraph for the operation whose context this is. The gateway's data source calls
@@ -139,6 +143,8 @@ export function ApolloServerPluginAudit(options: AuditPluginOptions): ApolloServ
       }
     }
     event.authorization.removed = removals.map((removal) => ({ path: removal.path.join('.'), coordinate: removal.coordinate }));
+    // Last: whether the markings are complete depends on the errors, removals and changes worked out above.
+    event.markings = eventMarkings(requestContext.contextValue, event, Boolean(executed && executedDocument && result.data !== undefined));
     return event;
   }
 
@@ -154,6 +160,8 @@ export function ApolloServerPluginAudit(options: AuditPluginOptions): ApolloServ
       id: randomUUID(),
       time: startedAt.toISOString(),
       requestId: contextValue.requestId ?? null,
+      claimedRequestId: header('x-request-id')?.slice(0, MAX_CLAIMED) ?? null,
+      nonce: randomBytes(16).toString('base64url'),
       principal: principal
         ? { subject: principal.subject, nation: principal.nation, organization: principal.organization, roles: [...principal.roles], clearance: principal.clearance }
         : null,
@@ -185,6 +193,8 @@ export function ApolloServerPluginAudit(options: AuditPluginOptions): ApolloServ
         errorCount: errors.length,
       },
       durationMs: Math.round(durationMs * 10) / 10,
+      // Unknown until buildEvent works them out: an event that could not be analysed is redacted for every auditor.
+      markings: { complete: false, records: [] },
     };
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AccessMarking } from '../../../subgraphs/kit/src/marking.ts';
 
 /**
  * What the audit trail holds. Every record (event, checkpoint, notice) carries `seq` (1, 2, 3... with no gap),
@@ -39,14 +40,33 @@ export interface AuditChange {
   userErrors?: string[];
 }
 
+/**
+ * The markings of the records an event describes, as the subgraphs reported them (deduplicated). The audit subgraph
+ * shows the event's payload only to an auditor every one of them releases, and only when `complete`.
+ */
+export interface AuditMarkings {
+  /** False when the gateway cannot know every record the payload could be about (see gateway/src/audit/markings.ts). */
+  complete: boolean;
+  records: AccessMarking[];
+}
+
 /** One operation through the gateway, as the plugin records it (before it is chained). */
 export interface AuditEventContent {
   /** Unique id of the event. */
   id: string;
   /** When the gateway received the operation (ISO 8601, UTC). */
   time: string;
+  /** The gateway's own id for the request (never the client's). */
   requestId: string | null;
+  /** The `x-request-id` the client sent, stored as claimed (unchecked, at most 128 characters); absent when none. */
+  claimedRequestId?: string | null;
+  /**
+   * Random, never shown by the audit subgraph: makes the event's hash impossible to match against guessed payloads (an
+   * auditor shown a redacted event cannot test candidate variables against its `hash`).
+   */
+  nonce?: string;
   principal: AuditPrincipal | null;
+  /** The client application as it named itself (headers apollographql-client-name and -version): claimed, unchecked. */
   client: { name: string | null; version: string | null };
   operation: {
     name: string | null;
@@ -75,6 +95,8 @@ export interface AuditEventContent {
   };
   /** Mutations only: what the operation changed. */
   changes?: AuditChange[];
+  /** The markings of the records the event describes (absent in events written before markings were recorded: unknown). */
+  markings?: AuditMarkings;
   outcome: {
     /** OK: no errors; PARTIAL: data and errors; FAILED: errors and no data. */
     status: 'OK' | 'PARTIAL' | 'FAILED';

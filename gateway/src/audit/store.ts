@@ -27,6 +27,11 @@ export interface AuditEventFilter {
   /** ISO 8601 times, inclusive. */
   from?: string;
   to?: string;
+  /**
+   * Whose view the filter runs for: a filter on the payload (`entityKey`) matches only events whose payload this
+   * releases, so a redacted event cannot be found by the record ids it hides.
+   */
+  payloadReleased?: (event: AuditEventRecord) => boolean;
 }
 
 export interface AuditEventPage {
@@ -81,6 +86,7 @@ export function matchesFilter(event: AuditEventRecord, filter: AuditEventFilter)
   if (filter.operationName && event.operation.name !== filter.operationName) return false;
   if (filter.field && !event.fields.includes(filter.field)) return false;
   if (filter.entityKey && !event.entities.some((entity) => entity.key === filter.entityKey)) return false;
+  if (filter.entityKey && filter.payloadReleased && !filter.payloadReleased(event)) return false;
   if (filter.from && event.time < new Date(filter.from).toISOString()) return false;
   if (filter.to && event.time > new Date(filter.to).toISOString()) return false;
   return true;

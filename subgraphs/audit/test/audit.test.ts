@@ -24,6 +24,8 @@ function event(overrides: Partial<AuditEventContent> & { id: string; time: strin
     authorization: { removed: [{ path: 'areas.0.incidents', coordinate: 'Area.incidents' }], withheld: [{ path: 'areas.0.facilities.1', service: 'engineering' }] },
     outcome: { status: 'PARTIAL', httpStatus: 200, errorCodes: ['UNAUTHORIZED_FIELD_OR_TYPE'], errorCount: 1 },
     durationMs: 12.5,
+    // About unmarked records only (none reported, all known): every auditor sees the payload.
+    markings: { complete: true, records: [] },
     ...overrides,
   };
 }

@@ -10,6 +10,8 @@ const SITUATION = read('SituationByGovernorate');
 const EVENTS_FOR_OPERATION = read('AuditEventsForOperation');
 const CHAIN_STATUS = read('AuditChainStatus');
 
+const GOVERNORATE_NAMES = `query GovernorateNames($level: OperationalLevel) { areas(level: $level) { pcode name } }`;
+
 const AUDITOR_CLAIMS = Object.freeze({ sub: 'fra-auditor', nation: 'FRA', org: 'CMCC', clearance: 'SECRET', roles: ['auditor'], scope: 'audit:read' });
 
 const LIST = `query AuditorSearch($filter: AuditEventFilter, $first: Int) {
@@ -24,9 +26,12 @@ beforeAll(async () => {
   before = new Date().toISOString();
   const situation = await stack.query(SITUATION, { since: '2025-10-01T00:00:00Z' });
   expect(situation.errors).toBeUndefined();
+  // Areas carry no marking: every auditor is shown this event's payload (variables, entities).
+  const names = await stack.query(GOVERNORATE_NAMES, { level: 'GOVERNORATE' });
+  expect(names.errors).toBeUndefined();
   situationAt = new Date().toISOString();
   expect(await stack.gateway.audit.flush()).toBe(true);
-}, 60_000);
+}, 240_000);
 afterAll(() => stack?.close());
 
 describe('the audit subgraph behind the gateway', () => {
@@ -40,9 +45,15 @@ describe('the audit subgraph behind the gateway', () => {
     expect(event.operation).toMatchObject({ name: 'SituationByGovernorate', type: 'query' });
     expect(event.fields).toEqual(expect.arrayContaining(['Query.areas', 'Area.populationEstimates', 'Area.aidDeliveries', 'Area.incidents', 'Area.facilities']));
     expect(event.subgraphs).toEqual(expect.arrayContaining(['civil-administration', 'humanitarian', 'security', 'engineering']));
-    expect(event.entities.map((entity: { key: string }) => entity.key)).toContain('PS0255');
-    expect(JSON.parse(event.variables)).toEqual({ since: '2025-10-01T00:00:00Z' });
     expect(event.outcome).toMatchObject({ status: 'OK', httpStatus: 200, errorCodes: [] });
+  });
+
+  it('shows an auditor the payload of an event about records that carry no marking', async () => {
+    const { data, errors } = await stack.query(EVENTS_FOR_OPERATION, { operationName: 'GovernorateNames' }, AUDITOR_CLAIMS);
+    expect(errors).toBeUndefined();
+    const [event] = data.auditEvents.edges.map((edge: { node: any }) => edge.node);
+    expect(event.entities.map((entity: { key: string }) => entity.key)).toEqual(['PS0255', 'PS0260', 'PS0265', 'PS0270', 'PS0275']);
+    expect(JSON.parse(event.variables)).toEqual({ level: 'GOVERNORATE' });
   });
 
   it('refuses every audit field to a principal without audit:read (null and UNAUTHORIZED_FIELD_OR_TYPE)', async () => {
@@ -64,12 +75,16 @@ describe('the audit subgraph behind the gateway', () => {
     expect(own.fields).toContain('Query.auditEvents');
 
     // The analyst's refused attempts are in the trail too, with the refusal as their outcome.
+    // Their payload is redacted (what authorization removed leaves the markings unknown), their removed fields are not.
     const refused = await stack.query(
-      `{ auditEvents(filter: { principal: "us-analyst" }, first: 500) { edges { node { operation { document } outcome { errorCodes } } } } }`,
+      `{ auditEvents(filter: { principal: "us-analyst" }, first: 500) { edges { node { redacted authorization { removed { coordinate } } outcome { errorCodes } } } } }`,
       undefined,
       AUDITOR_CLAIMS,
     );
-    const attempts = refused.data.auditEvents.edges.map((edge: { node: any }) => edge.node).filter((node: any) => node.operation.document?.includes('auditChainStatus'));
+    const attempts = refused.data.auditEvents.edges
+      .map((edge: { node: any }) => edge.node)
+      .filter((node: any) => node.authorization.removed.some((removed: { coordinate: string }) => removed.coordinate === 'Query.auditChainStatus'));
+    expect(attempts.every((node: { redacted: boolean }) => node.redacted)).toBe(true);
     expect(attempts.length).toBeGreaterThan(0);
     expect(attempts[0].outcome.errorCodes).toContain('UNAUTHORIZED_FIELD_OR_TYPE');
   });
@@ -83,7 +98,7 @@ describe('the audit subgraph behind the gateway', () => {
     expect(await ids({ principal: ANALYST_CLAIMS.sub, field: 'Area.facilities' })).toEqual(['SituationByGovernorate']);
     expect(await ids({ principal: 'nobody' })).toEqual([]);
     expect(await ids({ field: 'Area.incidents' })).toEqual(['SituationByGovernorate']);
-    expect(await ids({ entityKey: 'PS0270', operationName: 'SituationByGovernorate' })).toEqual(['SituationByGovernorate']);
+    expect(await ids({ entityKey: 'PS0270', operationName: 'GovernorateNames' })).toEqual(['GovernorateNames']);
     expect(await ids({ entityKey: 'PS9999' })).toEqual([]);
     expect(await ids({ operationName: 'SituationByGovernorate', from: before, to: situationAt })).toEqual(['SituationByGovernorate']);
     expect(await ids({ operationName: 'SituationByGovernorate', from: situationAt })).toEqual([]);

@@ -36,6 +36,11 @@ export interface GraphQLHttpOptions<TContext extends BaseContext, TAuth = undefi
   /** Largest request body accepted, in bytes; larger bodies get HTTP 413. */
   maxBodyBytes?: number;
   graphqlPath?: string;
+  /**
+   * Whether a well-formed `x-request-id` from the caller becomes the request's id (default true: a subgraph keeps the
+   * gateway's id). The gateway sets false: a client's id is only a claim, so it makes its own.
+   */
+  requestIdFromCaller?: boolean;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1_000_000;
@@ -68,7 +73,7 @@ export function createGraphQLHandler<TContext extends BaseContext, TAuth = undef
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return async (request, response) => {
     const given = request.headers['x-request-id'];
-    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    const requestId = options.requestIdFromCaller !== false && typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     requestIds.set(request, requestId);
     response.setHeader('x-request-id', requestId);
     const url = new URL(request.url ?? '/', 'http://localhost');

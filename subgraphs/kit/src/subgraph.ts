@@ -24,6 +24,7 @@ import { ErrorCode } from './errors.ts';
 import { DateScalar, DateTimeScalar } from './scalars.ts';
 import { withSharedVocabulary } from './sdl.ts';
 import type { ImportKind } from './import.ts';
+import { ApolloServerPluginRecordMarkings } from './record-markings.ts';
 
 /** What every resolver of every subgraph receives. */
 export interface SubgraphContext<TLoaders> {
@@ -107,7 +108,8 @@ export async function buildSubgraph<TLoaders>(
     stopOnTerminationSignals: false,
     formatError: maskInternalErrors(logger, definition.name),
     // Inline traces serve Apollo's hosted usage reporting, which a closed coalition network does not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), logErrors(logger), metrics.plugin],
+    // The markings of the records each operation returned, for the gateway's audit event (record-markings.ts).
+    plugins: [ApolloServerPluginInlineTraceDisabled(), logErrors(logger), metrics.plugin, ApolloServerPluginRecordMarkings()],
   });
   await apollo.start();
   const graphqlHandler = createGraphQLHandler<SubgraphContext<TLoaders>, Principal>({

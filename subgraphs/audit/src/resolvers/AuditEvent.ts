@@ -6,6 +6,9 @@ export const AuditEvent = {
   entitiesTruncated: (event: AuditEventRecord) => event.entitiesTruncated === true,
   changes: (event: AuditEventRecord) => event.changes ?? [],
   client: (event: AuditEventRecord) => event.client ?? { name: null, version: null },
+  claimedRequestId: (event: AuditEventRecord) => event.claimedRequestId ?? null,
+  markings: (event: AuditEventRecord) => event.markings?.records ?? [],
+  markingsComplete: (event: AuditEventRecord) => event.markings?.complete === true,
 };
 
 export const AuditChange = {

@@ -2,16 +2,23 @@ import { badUserInput, notFound } from '../../../kit/src/index.ts';
 import { encodeCursor } from '../../../../gateway/src/audit/store.ts';
 import type { AuditContext } from '../server.ts';
 import { requireAuditRead } from './access.ts';
+import { payloadReleasedTo, viewOf, type AuditEventView } from './release.ts';
+import { noteRecordMarkings } from '../../../kit/src/record-markings.ts';
 import { parseAuditPage, parseFilter, type FilterInput } from './validate.ts';
 
 export const Query = {
   async auditEvents(_: unknown, args: { filter?: FilterInput | null; first?: number | null; after?: string | null }, context: AuditContext) {
     requireAuditRead(context.principal);
-    const filter = parseFilter(args.filter);
+    const released = payloadReleasedTo(context.principal);
+    const filter = { ...parseFilter(args.filter), payloadReleased: released };
     const page = parseAuditPage(args.first, args.after);
     const store = await context.loaders.trail.open();
     const result = await store.listEvents(filter, page);
-    return { edges: result.events.map((event) => ({ cursor: encodeCursor(event.seq), node: event })), pageInfo: result.pageInfo };
+    const views = result.events.map((event) => viewOf(event, released));
+    reportShown(context, views);
+    // A record id typed as a filter that found nothing shown: the record's marking is not known.
+    if (filter.entityKey && !views.some((view) => !view.redacted)) noteRecordMarkings(context, null);
+    return { edges: views.map((view) => ({ cursor: encodeCursor(view.seq), node: view })), pageInfo: result.pageInfo };
   },
 
   async auditEvent(_: unknown, args: { id: string }, context: AuditContext) {
@@ -20,7 +27,9 @@ export const Query = {
     const store = await context.loaders.trail.open();
     const event = await store.getEvent(args.id);
     if (!event) throw notFound(`No audit event has the id "${args.id}"`);
-    return event;
+    const view = viewOf(event, payloadReleasedTo(context.principal));
+    reportShown(context, [view]);
+    return view;
   },
 
   async auditChainStatus(_: unknown, _args: unknown, context: AuditContext) {
@@ -29,3 +38,11 @@ export const Query = {
     return { ...(await store.chainStatus()), storage: context.loaders.trail.describe() };
   },
 };
+
+/**
+ * The auditor's own operation is audited too: its event is about the records of the events it was shown in full, so
+ * it carries their markings (subgraphs/kit/src/record-markings.ts) and is shown only to auditors released them as well.
+ */
+function reportShown(context: AuditContext, views: readonly AuditEventView[]): void {
+  for (const view of views) if (!view.redacted) noteRecordMarkings(context, view.markings?.records ?? null);
+}

@@ -1,4 +1,4 @@
-import { DataLoader, historyByEntity, loaderFamily, viewerOf, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
+import { DataLoader, historyLoaders, loaderFamily, viewerOf, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
 import { createRepository, type ActivityFilter, type ConvoyFilter, type DeliveryPeriod, type ReportFilter } from './repository.ts';
 
 /**
@@ -43,7 +43,7 @@ export function createLoaders(db: Database, principal: Principal) {
         new DataLoader((pcodes: readonly string[]) => repository.activitiesFiltered(pcodes, filter, page)),
     ),
     /** Change history by record id, one loader per entity type (CrossingDailyReport, Convoy, TruckConsignment, Activity). */
-    historyOf: loaderFamily((entityType: string) => new DataLoader((ids: readonly string[]) => historyByEntity(db, entityType, ids))),
+    historyOf: historyLoaders(db, principal, new URL('../../schema.graphql', import.meta.url)),
     repository,
     viewer,
   };

@@ -425,7 +425,7 @@ export function createRepository(db: Queryable, viewer: Viewer) {
       return ids.map((id) => {
         const row = byId.get(id);
         if (!row) return null;
-        if (!row.released__) return forbidden(`TruckConsignment ${id} is not released to you (it is covered by its convoy's marking)`);
+        if (!row.released__) return forbidden("This TruckConsignment is not released to you");
         return toConsignment(row);
       });
     },

@@ -10,6 +10,8 @@ import { startStack, type TestStack } from './support/stack.ts';
 
 const WITHHELD_CONVOY = 'CONVOY-WITHHELD-7731';
 const INCIDENT = 'INC-LINKED-7731';
+const WITHHELD_FACILITY = 'FAC-WITHHELD-7731';
+const ACTIVITY = 'ACT-LINKED-7731';
 const OPEN = { classification: 'UNCLASSIFIED', releasable_to: ['CMCC'], tlp: 'GREEN', originator: 'USA', recipients: [], caveats: [] };
 const USA_SECRET_ONLY = { classification: 'SECRET', releasable_to: ['USA'], tlp: 'AMBER', originator: 'USA', recipients: [], caveats: [] };
 
@@ -32,6 +34,9 @@ beforeAll(async () => {
   stack = await startStack();
   await copyRow(stack.subgraphs.humanitarian.db, 'convoy', WITHHELD_CONVOY, USA_SECRET_ONLY);
   await copyRow(stack.subgraphs.security.db, 'security_incident', INCIDENT, { ...OPEN, convoy_id: WITHHELD_CONVOY, affects_aid: true });
+  await copyRow(stack.subgraphs.engineering.db, 'facility', WITHHELD_FACILITY, USA_SECRET_ONLY);
+  // Started in the future, so that it heads the list of activities (latest start first).
+  await copyRow(stack.subgraphs.humanitarian.db, 'activity', ACTIVITY, { ...OPEN, facility_id: WITHHELD_FACILITY, start_date: '2030-01-01', end_date: null });
 });
 afterAll(() => stack?.close());
 
@@ -59,5 +64,17 @@ describe('a withheld nested entity through the gateway', () => {
     expect(response.data).toEqual({ convoy: null });
     expect(response.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
     expect(JSON.stringify(response.errors)).not.toContain(WITHHELD_CONVOY);
+  });
+
+  it("an activity's facility not released to the caller is null with FORBIDDEN, and nothing names it", async () => {
+    const query = `{ activities(first: 1) { edges { node { id facility { id } } } } }`;
+    const response = await stack.query(query, undefined, GBR_RESTRICTED);
+    expect(response.data.activities.edges).toEqual([{ node: { id: ACTIVITY, facility: null } }]);
+    expect(response.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([[['activities', 'edges', 0, 'node', 'facility'], 'FORBIDDEN']]);
+    expect(JSON.stringify(response)).not.toContain(WITHHELD_FACILITY);
+
+    const released = await stack.query(query, undefined, US_SECRET);
+    expect(released.errors).toBeUndefined();
+    expect(released.data.activities.edges).toEqual([{ node: { id: ACTIVITY, facility: { id: WITHHELD_FACILITY } } }]);
   });
 });

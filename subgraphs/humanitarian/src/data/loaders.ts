@@ -13,6 +13,7 @@ export function createLoaders(db: Database, principal: Principal) {
     organizationsByConvoy: new DataLoader((ids: readonly string[]) => repository.organizationsByConvoy(ids)),
     crossingById: new DataLoader((ids: readonly string[]) => repository.crossingsById(ids)),
     convoyById: new DataLoader((ids: readonly string[]) => repository.convoysById(ids)),
+    activityById: new DataLoader((ids: readonly string[]) => repository.activitiesById(ids)),
     reportById: new DataLoader((ids: readonly string[]) => repository.reportsById(ids)),
     consignmentById: new DataLoader((ids: readonly string[]) => repository.consignmentsById(ids)),
     reportsByCrossing: loaderFamily(

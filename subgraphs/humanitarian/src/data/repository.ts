@@ -377,6 +377,11 @@ export function createRepository(db: Queryable, viewer: Viewer) {
       return map(await selectVisibleByIds<Row & { id: string }>(db, 'crossing_daily_report', 'CrossingDailyReport', ids, viewer), toReport);
     },
 
+    /** Activities by id (`__resolveReference`): null for an unknown id, a FORBIDDEN error for one withheld. */
+    async activitiesById(ids: readonly string[]): Promise<(Activity | null | Error)[]> {
+      return map(await selectVisibleByIds<Row & { id: string }>(db, 'activity', 'Activity', ids, viewer), toActivity);
+    },
+
     /** Convoys by id (`convoy`, `__resolveReference`): null for an unknown id, a FORBIDDEN error for one withheld. */
     async convoysById(ids: readonly string[]): Promise<(Convoy | null | Error)[]> {
       return map(await selectVisibleByIds<Row & { id: string }>(db, 'convoy', 'Convoy', ids, viewer), toConvoy);

@@ -37,7 +37,7 @@ beforeAll(async () => {
   await copyRow(stack.subgraphs.engineering.db, 'facility', WITHHELD_FACILITY, USA_SECRET_ONLY);
   // Started in the future, so that it heads the list of activities (latest start first).
   await copyRow(stack.subgraphs.humanitarian.db, 'activity', ACTIVITY, { ...OPEN, facility_id: WITHHELD_FACILITY, start_date: '2030-01-01', end_date: null });
-});
+}, 300_000);
 afterAll(() => stack?.close());
 
 describe('a withheld nested entity through the gateway', () => {

@@ -21,7 +21,7 @@ const US_SECRET = { sub: 'us-secret', nation: 'USA', org: 'CMCC', clearance: 'SE
 /** A copy of the table's first seeded row under a new id, with the given columns replaced. */
 async function copyRow(db: Database, table: string, id: string, values: Record<string, unknown>): Promise<void> {
   const [template] = await db.query<Record<string, unknown>>(`SELECT * FROM ${table} ORDER BY id LIMIT 1`);
-  const row = { ...template, ...values, id };
+  const row: Record<string, unknown> = { ...template, ...values, id };
   const columns = Object.keys(row);
   await db.query(
     `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,

@@ -187,7 +187,7 @@ export function visibleHistory(rows: readonly Row[], view: HistoryView): RecordC
   for (const row of rows) {
     const changes = row.changes as Row;
     const previous = (row.previous ?? null) as Row | null;
-    const after = (row.marking as MarkingRow | null) ?? applyMarkingColumns(row.operation === 'CREATE' ? null : known, changes);
+    const after: MarkingRow | null = (row.marking as MarkingRow | null) ?? applyMarkingColumns(row.operation === 'CREATE' ? null : known, changes);
     known = after;
     if (!released(after)) continue;
     const before = row.operation === 'CREATE' ? null : applyMarkingColumns(after, previous);

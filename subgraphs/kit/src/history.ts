@@ -41,7 +41,8 @@ function stringLists(value: ValueNode | undefined): string[][] {
   return value.values.map((group) => (group.kind === Kind.LIST ? group.values.flatMap((v) => (v.kind === Kind.STRING ? [v.value] : [])) : []));
 }
 
-function requirementOf(directives: readonly DirectiveNode[] | undefined): FieldRequirement | null {
+/** The requirement the authorization directives of a type or field state, or null when they state none. */
+export function requirementOf(directives: readonly DirectiveNode[] | undefined): FieldRequirement | null {
   let requirement: FieldRequirement | null = null;
   for (const directive of directives ?? []) {
     const name = directive.name.value;

@@ -70,6 +70,10 @@ describe('a withheld nested entity through the gateway', () => {
     const query = `{ activities(first: 1) { edges { node { id facility { id } } } } }`;
     const response = await stack.query(query, undefined, GBR_RESTRICTED);
     expect(response.data.activities.edges).toEqual([{ node: { id: ACTIVITY, facility: null } }]);
+    // Nor does the activity's HXL row name it.
+    const hxl = await stack.query(`{ activities(first: 1) { edges { node { id hxl { tag value } } } } }`, undefined, GBR_RESTRICTED);
+    expect(hxl.errors).toBeUndefined();
+    expect(JSON.stringify(hxl.data)).not.toContain(WITHHELD_FACILITY);
     expect(response.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([[['activities', 'edges', 0, 'node', 'facility'], 'FORBIDDEN']]);
     expect(JSON.stringify(response)).not.toContain(WITHHELD_FACILITY);
 

@@ -28,7 +28,7 @@ export interface TypeProtection {
   marked: boolean;
   /** A requirement on the type itself, which every field inherits. */
   all: FieldRequirement | null;
-  /** Protected fields by their stored column (the field name in snake_case, as history records it). */
+  /** Protected fields by their stored column (the field name in snake_case, as history records it); `@inaccessible` ones too. */
   columns: ReadonlyMap<string, FieldRequirement>;
 }
 
@@ -56,6 +56,13 @@ export function requirementOf(directives: readonly DirectiveNode[] | undefined):
   return requirement;
 }
 
+/**
+ * An `@inaccessible` field: a reference the gateway never exposes (e.g. the id of another group's record, which that
+ * group resolves for callers it is released to). No principal meets it (no scope group can be satisfied), so its
+ * values are always redacted in history: they would name records the reader may not see.
+ */
+const HIDDEN: FieldRequirement = Object.freeze({ authenticated: true, scopes: [], policies: null });
+
 /** `driverNames` → `driver_names`: the column a field is stored in, the name history entries use. */
 export function columnOf(field: string): string {
   return field.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
@@ -73,7 +80,8 @@ export function schemaProtection(sdl: string | DocumentNode): SchemaProtection {
     let marked = known?.marked ?? false;
     for (const field of definition.fields ?? []) {
       if (field.name.value === 'marking') marked = true;
-      const requirement = requirementOf(field.directives);
+      const hidden = field.directives?.some((directive) => directive.name.value === 'inaccessible');
+      const requirement = hidden ? HIDDEN : requirementOf(field.directives);
       if (requirement) columns.set(columnOf(field.name.value), requirement);
     }
     types.set(name, { type: name, marked, all: requirementOf(definition.directives) ?? known?.all ?? null, columns });

@@ -20,6 +20,7 @@ const SDL = `
     latitude: Float @policy(policies: [["sensitive-location"]])
     sourceDescription: String @requiresScopes(scopes: [["intel:read"]])
     pilotNotes: String @policy(policies: [["a-policy-only-the-gateway-knows"]])
+    convoyId: ID @inaccessible
     marking: AccessMarking!
   }
 `;
@@ -33,7 +34,7 @@ describe('history protection read from the SDL', () => {
   it('protects the fields the SDL protects, by stored column, and knows which types are marked', () => {
     const site = schemaProtection(SDL).get('Site')!;
     expect(site.marked).toBe(true);
-    expect([...site.columns.keys()].sort()).toEqual(['latitude', 'pilot_notes', 'source_description']);
+    expect([...site.columns.keys()].sort()).toEqual(['convoy_id', 'latitude', 'pilot_notes', 'source_description']);
   });
 
   it('a field newly protected in the SDL is redacted in history with no other change', () => {
@@ -52,6 +53,14 @@ describe('history protection read from the SDL', () => {
     });
     expect(entry.fields).toContainEqual({ field: 'pilot_notes', previousValue: null, newValue: null, redacted: true });
     expect(entry.fields).toContainEqual({ field: 'source_description', previousValue: null, newValue: '"desc"', redacted: false });
+  });
+
+  it("an @inaccessible reference (another group's record, which that group withholds or not) is redacted for everyone", () => {
+    const everything = member({ nation: 'USA', clearance: 'SECRET', scopes: ['intel:read'] });
+    const [entry] = visibleHistory([row(2, 'UPDATE', { convoy_id: 'CONVOY-0009' }, { convoy_id: null }, OPEN)], {
+      principal: everything, viewer: viewerOf(everything), protection: schemaProtection(SDL).get('Site'),
+    });
+    expect(entry.fields).toEqual([{ field: 'convoy_id', previousValue: null, newValue: null, redacted: true }]);
   });
 
   it('entries written before markings were stored follow the marking through the changes, and are withheld where it cannot be known', () => {

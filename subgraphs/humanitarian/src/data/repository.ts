@@ -575,7 +575,8 @@ export function activityHxl(activity: Activity): { tag: string; value: string | 
     { tag: '#org+impl+code', value: activity.implementingOrganizationId },
     { tag: '#sector+code', value: activity.sector },
     { tag: activity.areaPcode.length <= 6 ? '#adm2+code' : '#loc+code', value: activity.areaPcode },
-    { tag: '#loc+facility+code', value: activity.facilityId },
+    // The facility is engineering's to name (`Activity.facility`): its id is not repeated here, where a withheld one would show.
+    { tag: '#loc+facility+code', value: null },
     { tag: '#activity+name', value: activity.activity },
     { tag: '#status', value: activity.status },
     { tag: '#date+start', value: activity.start },

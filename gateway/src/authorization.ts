@@ -4,7 +4,6 @@ import {
   GraphQLError,
   Kind,
   parse,
-  type DirectiveNode,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -14,10 +13,11 @@ import {
   type OperationDefinitionNode,
   type SelectionNode,
   type SelectionSetNode,
-  type ValueNode,
 } from 'graphql';
 import { CLASSIFICATIONS, type Classification } from '../../subgraphs/kit/src/marking.ts';
 import type { Principal } from '../../subgraphs/kit/src/principal.ts';
+// One reader of the authorization directives, shared with the subgraphs' history (which protects the same fields).
+import { requirementOf } from '../../subgraphs/kit/src/history.ts';
 import type { GatewayContext } from './server.ts';
 import { principalView } from './cache/response-cache.ts';
 
@@ -58,24 +58,6 @@ export function gatewayCompatibleSdl(supergraphSdl: string): string {
     /(@link\(url: "https:\/\/specs\.apollo\.dev\/(authenticated|requiresScopes|policy)\/v[\d.]+"), for: SECURITY\)/g,
     '$1)',
   );
-}
-
-function stringLists(value: ValueNode | undefined): string[][] {
-  if (value?.kind !== Kind.LIST) return [];
-  return value.values.map((group) => (group.kind === Kind.LIST ? group.values.flatMap((v) => (v.kind === Kind.STRING ? [v.value] : [])) : []));
-}
-
-function requirementOf(directives: readonly DirectiveNode[] | undefined): Requirement | null {
-  let requirement: Requirement | null = null;
-  for (const directive of directives ?? []) {
-    const name = directive.name.value;
-    if (!SECURITY_FEATURES.includes(name)) continue;
-    requirement ??= { authenticated: false, scopes: null, policies: null };
-    if (name === 'authenticated') requirement.authenticated = true;
-    if (name === 'requiresScopes') requirement.scopes = stringLists(directive.arguments?.find((a) => a.name.value === 'scopes')?.value);
-    if (name === 'policy') requirement.policies = stringLists(directive.arguments?.find((a) => a.name.value === 'policies')?.value);
-  }
-  return requirement;
 }
 
 /** Reads every authorization directive of the supergraph, by coordinate. */

@@ -4,6 +4,7 @@ import type { SubgraphDefinition } from '../../kit/src/index.ts';
 import { createLoaders, type Loaders } from './data/loaders.ts';
 import { importers } from './data/importers.ts';
 import { seed } from './data/seed.ts';
+import { Activity } from './resolvers/Activity.ts';
 import { Area } from './resolvers/Area.ts';
 import { Convoy, RouteHazardStatus } from './resolvers/Convoy.ts';
 import { AccessRoadStatus, Crossing } from './resolvers/Crossing.ts';
@@ -17,7 +18,7 @@ export const engineering: SubgraphDefinition<Loaders> = {
   name: 'engineering',
   defaultPort: 4004,
   root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
-  resolvers: { Query, Mutation, Facility, DamageAssessment, ExplosiveHazardTask, DebrisEstimate, Area, Crossing, AccessRoadStatus, Convoy, RouteHazardStatus },
+  resolvers: { Query, Mutation, Facility, DamageAssessment, ExplosiveHazardTask, DebrisEstimate, Area, Crossing, AccessRoadStatus, Convoy, RouteHazardStatus, Activity },
   createLoaders,
   seed,
   importers,

@@ -303,7 +303,7 @@ describe('engineering releasability: writes and history', () => {
     expect(list.data.facility.damageAssessments.map((a: { imageryDate: string }) => a.imageryDate)).toContain('2025-11-04');
   });
 
-  it('coordinates in a record history are left out for principals without a nation clearance (sensitive-location)', async () => {
+  it('coordinates in a record history are redacted for principals without a nation clearance (sensitive-location)', async () => {
     const recorded = await subgraph.execute(
       `mutation($input: RecordDamageAssessmentInput!) { recordDamageAssessment(input: $input) { damageAssessment { id } userErrors { code } } }`,
       {
@@ -315,19 +315,23 @@ describe('engineering releasability: writes and history', () => {
       US_SECRET,
     );
     expect(recorded.data.recordDamageAssessment.userErrors).toEqual([]);
-    const query = `{ facility(id: "FAC-T-OPEN") { damageAssessments(first: 1) { imageryDate history { fields { field newValue } } } } }`;
+    const query = `{ facility(id: "FAC-T-OPEN") { damageAssessments(first: 1) { imageryDate history { fields { field newValue redacted } } } } }`;
     const fieldsFor = async (who: Principal) => {
       const [latest] = (await subgraph.execute(query, undefined, who)).data.facility.damageAssessments;
       expect(latest.imageryDate).toBe('2025-11-06');
-      return latest.history[0].fields.map((f: { field: string }) => f.field);
+      return latest.history[0].fields as { field: string; newValue: string | null; redacted: boolean }[];
     };
-    expect(await fieldsFor(US_SECRET)).toEqual(expect.arrayContaining(['latitude', 'longitude', 'damage_class']));
-    expect(await fieldsFor(DEU_RESTRICTED)).toEqual(expect.arrayContaining(['latitude', 'longitude']));
+    for (const who of [US_SECRET, DEU_RESTRICTED]) {
+      expect(await fieldsFor(who)).toEqual(
+        expect.arrayContaining([{ field: 'latitude', newValue: '31.52', redacted: false }, { field: 'longitude', newValue: '34.45', redacted: false }]),
+      );
+    }
     for (const who of [PARTNER_NGO, WFP_OFFICER]) {
       const fields = await fieldsFor(who);
-      expect(fields).toContain('damage_class');
-      expect(fields).not.toContain('latitude');
-      expect(fields).not.toContain('longitude');
+      expect(fields).toContainEqual({ field: 'damage_class', newValue: '"MODERATE"', redacted: false });
+      expect(fields).toContainEqual({ field: 'latitude', newValue: null, redacted: true });
+      expect(fields).toContainEqual({ field: 'longitude', newValue: null, redacted: true });
+      expect(JSON.stringify(fields)).not.toMatch(/31\.52|34\.45/);
     }
   });
 });

@@ -12,6 +12,7 @@ import { Facility } from './resolvers/Facility.ts';
 import { Mutation } from './resolvers/Mutation.ts';
 import { Organization } from './resolvers/Organization.ts';
 import { Query } from './resolvers/Query.ts';
+import { SecurityIncident } from './resolvers/SecurityIncident.ts';
 
 /** The humanitarian working group's subgraph: owner of `Organization`, `Crossing` and `Convoy`. */
 export const humanitarian: SubgraphDefinition<Loaders> = {
@@ -31,6 +32,7 @@ export const humanitarian: SubgraphDefinition<Loaders> = {
     Area,
     AidDeliverySummary,
     Facility,
+    SecurityIncident,
   },
   createLoaders,
   seed,

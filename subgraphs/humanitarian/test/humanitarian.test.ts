@@ -88,11 +88,11 @@ describe('humanitarian entities', () => {
 
   it('lists activities at a hospital through the Facility extension', async () => {
     const { data, errors } = await subgraph.execute(`{ _entities(representations: [{ __typename: "Facility", id: "${hospitalId(1)}" }]) {
-      ... on Facility { activities { id sector facility { id } organization { acronym } } } } }`);
+      ... on Facility { activities { id sector facilityId organization { acronym } } } } }`);
     expect(errors).toBeUndefined();
     const activities = data._entities[0].activities;
     expect(activities.length).toBeGreaterThan(0);
-    for (const activity of activities) expect(activity).toMatchObject({ sector: 'HEALTH', facility: { id: hospitalId(1) } });
+    for (const activity of activities) expect(activity).toMatchObject({ sector: 'HEALTH', facilityId: hospitalId(1) });
   });
 });
 

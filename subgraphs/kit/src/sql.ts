@@ -124,7 +124,8 @@ export async function selectVisibleByIds<R extends { id: string }>(
   return ids.map((id) => {
     const row = byId.get(id);
     if (!row) return null;
-    if (!row.released__) return forbidden(`${entityType} ${id} is not released to you`);
+    // The message names neither the id nor anything of the record: a caller reaching it through a reference did not know it.
+    if (!row.released__) return forbidden(`This ${entityType} is not released to you`);
     const { released__: _released, ...record } = row;
     return record as unknown as R;
   });

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Database, Queryable } from './db.ts';
 import { ErrorCode } from './errors.ts';
-import { CLASSIFICATIONS, TLPS, type AccessMarking } from './marking.ts';
+import { CLASSIFICATIONS, TLPS, type AccessMarking, type MarkingRow } from './marking.ts';
+import { markingSnapshot } from './history.ts';
 import type { Principal } from './principal.ts';
 
 /** Why one input field was refused; returned in a mutation payload's `userErrors`. */
@@ -243,7 +244,7 @@ export class RecordWriter {
       throw error;
     }
     await this.recordHistory(
-      inserted.map((row) => ({ entityType, id: String(row.id), version: 1, operation: 'CREATE', previous: null, changes: pick(row, columns) })),
+      inserted.map((row) => ({ entityType, id: String(row.id), version: 1, operation: 'CREATE', previous: null, changes: pick(row, columns), marking: markingSnapshot(row) })),
     );
     return inserted;
   }
@@ -272,18 +273,22 @@ export class RecordWriter {
         operation: 'UPDATE',
         previous: pick(current, Object.keys(changed)),
         changes: Object.fromEntries(Object.entries(changed).map(([k, v]) => [k, plain(v)])),
+        marking: markingSnapshot({ ...current, ...changed }),
       })),
     );
   }
 
-  private async recordHistory(changes: { entityType: string; id: string; version: number; operation: string; previous: Row | null; changes: Row }[]): Promise<void> {
+  /** `marking`: the record's marking at the version written (null for unmarked records), which decides who sees the entry. */
+  private async recordHistory(changes: { entityType: string; id: string; version: number; operation: string; previous: Row | null; changes: Row; marking: MarkingRow | null }[]): Promise<void> {
     if (changes.length === 0) return;
     await this.tx.query(
-      `INSERT INTO record_change (entity_type, entity_id, version, operation, changed_by, request_id, via, previous, changes)
-       SELECT c.entity_type, c.entity_id, c.version, c.operation, $2, $3, $4, c.previous, c.changes
-         FROM jsonb_to_recordset($1::jsonb) AS c(entity_type text, entity_id text, version integer, operation text, previous jsonb, changes jsonb)`,
+      `INSERT INTO record_change (entity_type, entity_id, version, operation, changed_by, request_id, via, previous, changes, marking)
+       SELECT c.entity_type, c.entity_id, c.version, c.operation, $2, $3, $4, c.previous, c.changes, c.marking
+         FROM jsonb_to_recordset($1::jsonb) AS c(entity_type text, entity_id text, version integer, operation text, previous jsonb, changes jsonb, marking jsonb)`,
       [
-        JSON.stringify(changes.map((c) => ({ entity_type: c.entityType, entity_id: c.id, version: c.version, operation: c.operation, previous: c.previous, changes: c.changes }))),
+        JSON.stringify(
+          changes.map((c) => ({ entity_type: c.entityType, entity_id: c.id, version: c.version, operation: c.operation, previous: c.previous, changes: c.changes, marking: c.marking && plain(c.marking) })),
+        ),
         this.actor.subject,
         this.actor.requestId,
         this.actor.via,
@@ -376,34 +381,4 @@ export function provenanceFromRow(row: Row) {
     updatedBy: row.updated_by ?? null,
     updatedAt: row.updated_at ?? null,
   };
-}
-
-/** One entry of a record's change history, as the GraphQL `RecordChange` type shows it. */
-export function changeFromRow(row: Row) {
-  const previous = (row.previous ?? {}) as Row;
-  const changes = row.changes as Row;
-  return {
-    version: row.version,
-    operation: row.operation,
-    changedBy: row.changed_by,
-    changedAt: row.changed_at,
-    via: row.via,
-    requestId: row.request_id ?? null,
-    fields: Object.keys(changes).map((field) => ({
-      field,
-      previousValue: row.operation === 'CREATE' ? null : JSON.stringify(previous[field] ?? null),
-      newValue: JSON.stringify(changes[field] ?? null),
-    })),
-  };
-}
-
-/** Batch function for `history` fields: the changes of many records of one type in one statement, oldest first. */
-export async function historyByEntity(db: Queryable, entityType: string, ids: readonly string[]) {
-  const rows = await db.query<Row>(
-    'SELECT * FROM record_change WHERE entity_type = $1 AND entity_id = ANY($2::text[]) ORDER BY entity_id, version, id',
-    [entityType, ids],
-  );
-  const byId = new Map<string, ReturnType<typeof changeFromRow>[]>(ids.map((id) => [id, []]));
-  for (const row of rows) byId.get(String(row.entity_id))?.push(changeFromRow(row));
-  return ids.map((id) => byId.get(id) ?? []);
 }

@@ -54,7 +54,7 @@ describe('security entities', () => {
       ]) {
         ... on Area { pcode threatLevel threatAssessment { asOf source area { pcode } } incidents(since: "${SINCE}", first: 3) { id } }
         ... on Crossing { id threatLevel threatAssessment { crossing { id } } closures(first: 2) { id crossing { id } from } }
-        ... on Convoy { id incidents { id convoy { id } } }
+        ... on Convoy { id incidents { id convoyId } }
       }
     }`);
     expect(errors).toBeUndefined();
@@ -68,7 +68,7 @@ describe('security entities', () => {
     expect(crossing.closures).toHaveLength(2);
     expect(crossing.closures[0].crossing).toEqual({ id: 'KEREM_SHALOM' });
     expect(convoy.id).toBe(convoyId(1));
-    for (const incident of convoy.incidents) expect(incident.convoy).toEqual({ id: convoyId(1) });
+    for (const incident of convoy.incidents) expect(incident.convoyId).toBe(convoyId(1));
     expect(unknownArea).toEqual({ pcode: 'PS9999', threatLevel: null, threatAssessment: null, incidents: [] });
     expect(unknownCrossing).toEqual({ id: 'NOWHERE', threatLevel: null, threatAssessment: null, closures: [] });
     expect(unknownConvoy).toEqual({ id: 'CONVOY-9999', incidents: [] });
@@ -107,7 +107,7 @@ describe('security seed', () => {
 
   it('seeds 200+ synthetic incidents across governorates, a marking mix, aid incidents on convoys, reports, ISR and closures', async () => {
     const { data, errors } = await subgraph.execute(`{
-      all: incidents(first: 500) { totalCount edges { node { id source affectsAid convoy { id } area { pcode } marking { classification tlp } } } }
+      all: incidents(first: 500) { totalCount edges { node { id source affectsAid convoyId area { pcode } marking { classification tlp } } } }
       reports: ceasefireViolationReports(first: 0) { totalCount }
       isr: isrObservations(first: 100) { totalCount edges { node { marking { classification } } } }
       _entities(representations: [${CROSSING_IDS.map((id) => `{ __typename: "Crossing", id: "${id}" }`).join(', ')}]) { ... on Crossing { id closures(first: 200) { id } } }
@@ -126,7 +126,7 @@ describe('security seed', () => {
     expect(new Set(nodes.map((n: any) => n.area.pcode)).size).toBeGreaterThan(LOCALITY_PCODES.length / 2);
     expect(new Set(nodes.map((n: any) => n.marking.classification))).toEqual(new Set(['UNCLASSIFIED', 'RESTRICTED', 'CONFIDENTIAL', 'SECRET']));
     expect(new Set(nodes.map((n: any) => n.marking.tlp)).size).toBeGreaterThanOrEqual(4);
-    const onConvoys = nodes.filter((n: any) => n.convoy);
+    const onConvoys = nodes.filter((n: any) => n.convoyId);
     expect(onConvoys.length).toBeGreaterThanOrEqual(20);
     for (const n of onConvoys) expect(n.affectsAid).toBe(true);
     const count = async (table: string) => (await subgraph.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
@@ -154,7 +154,7 @@ describe('security batching', () => {
     const { result, statements } = await subgraph.statementsDuring(() =>
       subgraph.execute(
         `query($r: [_Any!]!) { _entities(representations: $r) { ... on Area { pcode threatLevel threatAssessment { level asOf }
-           incidents(since: "${SINCE}", first: 5) { id area { pcode } convoy { id } } } } }`,
+           incidents(since: "${SINCE}", first: 5) { id area { pcode } convoyId } } } }`,
         { r: areas },
       ),
     );
@@ -180,7 +180,7 @@ describe('security batching', () => {
   it('resolves 25 incident references in one statement', async () => {
     const incidents = Array.from({ length: 25 }, (_, i) => ({ __typename: 'SecurityIncident', id: incidentId(i + 1) }));
     const { result, statements } = await subgraph.statementsDuring(() =>
-      subgraph.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on SecurityIncident { id area { pcode } convoy { id } marking { tlp } } } }`, {
+      subgraph.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on SecurityIncident { id area { pcode } convoyId marking { tlp } } } }`, {
         r: incidents,
       }),
     );

@@ -96,8 +96,8 @@ describe('reportIncident', () => {
         { field: 'area_pcode', previousValue: null, newValue: '"PS027001"' },
       ]),
     );
-    const { data } = await subgraph.execute(`{ incident(id: "${incident.id}") { id convoy { id } affectsAid } }`);
-    expect(data.incident).toEqual({ id: incident.id, convoy: { id: 'CONVOY-0042' }, affectsAid: true });
+    const { data } = await subgraph.execute(`{ incident(id: "${incident.id}") { id convoyId affectsAid } }`);
+    expect(data.incident).toEqual({ id: incident.id, convoyId: 'CONVOY-0042', affectsAid: true });
   });
 
   it('refuses input that breaks the taxonomy, the geography or the marking rules, with field paths and codes, and writes nothing', async () => {

@@ -1,4 +1,4 @@
-import { DataLoader, historyByEntity, loaderFamily, viewerOf, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
+import { DataLoader, historyLoaders, loaderFamily, viewerOf, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
 import { createRepository, type MovementFilter, type SiteFilter } from './repository.ts';
 
 /** Per-request loaders, named by their key; each batch is one statement. */
@@ -21,7 +21,7 @@ export function createLoaders(db: Database, principal: Principal) {
     serviceStatusByFacility: new DataLoader((ids: readonly string[]) => repository.serviceStatusByFacility(ids)),
     movementById: new DataLoader((ids: readonly string[]) => repository.movementsById(ids)),
     /** Change history by record id, one loader per entity type. */
-    historyOf: loaderFamily((entityType: string) => new DataLoader((ids: readonly string[]) => historyByEntity(db, entityType, ids))),
+    historyOf: historyLoaders(db, principal, new URL('../../schema.graphql', import.meta.url)),
     repository,
   };
 }

@@ -1,8 +1,7 @@
 import {
-  CLASSIFICATIONS,
   DataLoader,
   ErrorCode,
-  historyByEntity,
+  historyLoaders,
   loaderFamily,
   viewerOf,
   type Database,
@@ -24,24 +23,10 @@ export async function releasedOrNull<V>(loader: DataLoader<string, V | null>, id
   return value;
 }
 
-/** Columns holding exact coordinates, which the schema protects with the policy `sensitive-location`. */
-const COORDINATE_FIELDS: ReadonlySet<string> = new Set(['latitude', 'longitude']);
-
-/**
- * Whether the principal may read exact coordinates in a record's history: the gateway's default `sensitive-location`
- * policy (a nation and at least RESTRICTED clearance), applied here because a history entry carries the values the
- * coordinate fields had, and those fields' policy cannot reach inside `RecordChange`. Keep it in step with
- * AUTH_POLICIES if that policy is made stricter.
- */
-export function mayReadExactLocations(principal: Principal): boolean {
-  return Boolean(principal.nation) && CLASSIFICATIONS.indexOf(principal.clearance) >= CLASSIFICATIONS.indexOf('RESTRICTED');
-}
-
 /** Per-request loaders, named by their key; each batch is one statement, read as far as the principal may see. */
 export function createLoaders(db: Database, principal: Principal) {
   const repository = createRepository(db, viewerOf(principal));
   const facilityById = new DataLoader((ids: readonly string[]) => repository.facilitiesById(ids));
-  const exactLocations = mayReadExactLocations(principal);
   return {
     facilityById,
     facilitiesByArea: loaderFamily(
@@ -74,21 +59,8 @@ export function createLoaders(db: Database, principal: Principal) {
     structureDamageByArea: new DataLoader((pcodes: readonly string[]) => repository.structureDamageByArea(pcodes)),
     accessRoadByCrossing: new DataLoader((ids: readonly string[]) => repository.accessRoadsByCrossing(ids)),
     routeHazardByConvoy: new DataLoader((ids: readonly string[]) => repository.routeHazardsByConvoy(ids)),
-    /**
-     * Change history by record id, one loader per entity type (`Facility`, `DamageAssessment`, `ExplosiveHazardTask`);
-     * only reached through a record released to the viewer. Changes of coordinates are left out for principals the
-     * `sensitive-location` policy does not admit.
-     */
-    historyOf: loaderFamily(
-      (entityType: string) =>
-        new DataLoader(async (ids: readonly string[]) => {
-          const histories = await historyByEntity(db, entityType, ids);
-          if (exactLocations) return histories;
-          return histories.map((changes) =>
-            changes.map((change) => ({ ...change, fields: change.fields.filter((field) => !COORDINATE_FIELDS.has(field.field)) })),
-          );
-        }),
-    ),
+    /** Change history by record id, one loader per entity type (`Facility`, `DamageAssessment`, `ExplosiveHazardTask`). */
+    historyOf: historyLoaders(db, principal, new URL('../../schema.graphql', import.meta.url)),
     repository,
   };
 }

@@ -1,4 +1,4 @@
-import { DataLoader, historyByEntity, loaderFamily, viewerOf, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
+import { DataLoader, historyLoaders, loaderFamily, viewerOf, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
 import { createRepository, type ActivityFilter, type ConvoyFilter, type DeliveryPeriod, type ReportFilter } from './repository.ts';
 
 /**
@@ -13,6 +13,7 @@ export function createLoaders(db: Database, principal: Principal) {
     organizationsByConvoy: new DataLoader((ids: readonly string[]) => repository.organizationsByConvoy(ids)),
     crossingById: new DataLoader((ids: readonly string[]) => repository.crossingsById(ids)),
     convoyById: new DataLoader((ids: readonly string[]) => repository.convoysById(ids)),
+    activityById: new DataLoader((ids: readonly string[]) => repository.activitiesById(ids)),
     reportById: new DataLoader((ids: readonly string[]) => repository.reportsById(ids)),
     consignmentById: new DataLoader((ids: readonly string[]) => repository.consignmentsById(ids)),
     reportsByCrossing: loaderFamily(
@@ -43,7 +44,7 @@ export function createLoaders(db: Database, principal: Principal) {
         new DataLoader((pcodes: readonly string[]) => repository.activitiesFiltered(pcodes, filter, page)),
     ),
     /** Change history by record id, one loader per entity type (CrossingDailyReport, Convoy, TruckConsignment, Activity). */
-    historyOf: loaderFamily((entityType: string) => new DataLoader((ids: readonly string[]) => historyByEntity(db, entityType, ids))),
+    historyOf: historyLoaders(db, principal, new URL('../../schema.graphql', import.meta.url)),
     repository,
     viewer,
   };

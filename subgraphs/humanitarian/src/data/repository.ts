@@ -377,6 +377,11 @@ export function createRepository(db: Queryable, viewer: Viewer) {
       return map(await selectVisibleByIds<Row & { id: string }>(db, 'crossing_daily_report', 'CrossingDailyReport', ids, viewer), toReport);
     },
 
+    /** Activities by id (`__resolveReference`): null for an unknown id, a FORBIDDEN error for one withheld. */
+    async activitiesById(ids: readonly string[]): Promise<(Activity | null | Error)[]> {
+      return map(await selectVisibleByIds<Row & { id: string }>(db, 'activity', 'Activity', ids, viewer), toActivity);
+    },
+
     /** Convoys by id (`convoy`, `__resolveReference`): null for an unknown id, a FORBIDDEN error for one withheld. */
     async convoysById(ids: readonly string[]): Promise<(Convoy | null | Error)[]> {
       return map(await selectVisibleByIds<Row & { id: string }>(db, 'convoy', 'Convoy', ids, viewer), toConvoy);
@@ -425,7 +430,7 @@ export function createRepository(db: Queryable, viewer: Viewer) {
       return ids.map((id) => {
         const row = byId.get(id);
         if (!row) return null;
-        if (!row.released__) return forbidden(`TruckConsignment ${id} is not released to you (it is covered by its convoy's marking)`);
+        if (!row.released__) return forbidden("This TruckConsignment is not released to you");
         return toConsignment(row);
       });
     },
@@ -570,7 +575,8 @@ export function activityHxl(activity: Activity): { tag: string; value: string | 
     { tag: '#org+impl+code', value: activity.implementingOrganizationId },
     { tag: '#sector+code', value: activity.sector },
     { tag: activity.areaPcode.length <= 6 ? '#adm2+code' : '#loc+code', value: activity.areaPcode },
-    { tag: '#loc+facility+code', value: activity.facilityId },
+    // The facility is engineering's to name (`Activity.facility`): its id is not repeated here, where a withheld one would show.
+    { tag: '#loc+facility+code', value: null },
     { tag: '#activity+name', value: activity.activity },
     { tag: '#status', value: activity.status },
     { tag: '#date+start', value: activity.start },

@@ -1,4 +1,4 @@
-import { DataLoader, historyByEntity, loaderFamily, viewerOf, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
+import { DataLoader, historyLoaders, loaderFamily, viewerOf, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
 import { createRepository, type IntelligenceReport, type ReportFilter } from './repository.ts';
 
 /** Per-request loaders, named by their key; each batch is one statement, read as far as the principal may see. */
@@ -20,7 +20,7 @@ export function createLoaders(db: Database, principal: Principal) {
       ({ page }: { page: Page }) => new DataLoader(async (incidentIds: readonly string[]) => primed(await repository.intelligenceReportsByIncident(incidentIds, page))),
     ),
     /** Change history by report id; only reached through a report released to the viewer. */
-    historyOf: new DataLoader((ids: readonly string[]) => historyByEntity(db, 'IntelligenceReport', ids)),
+    historyOf: historyLoaders(db, principal, new URL('../../schema.graphql', import.meta.url)),
     repository,
   };
 }

@@ -6,5 +6,5 @@ export const IntelligenceReport: Resolvers<Loaders>['IntelligenceReport'] = {
   // Another subgraph's reference to a withheld record is null with FORBIDDEN, as a lookup by id is.
   __resolveReference: (reference: { id: string }, { loaders }) => loaders.intelligenceReportById.load(reference.id),
   area: (record: IntelligenceReportRow) => ({ pcode: record.areaPcode }),
-  history: (record: IntelligenceReportRow, _args, { loaders }) => loaders.historyOf.load(record.id),
+  history: (record: IntelligenceReportRow, _args, { loaders }) => loaders.historyOf('IntelligenceReport').load(record.id),
 };

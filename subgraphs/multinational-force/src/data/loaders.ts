@@ -1,4 +1,4 @@
-import { DataLoader, historyByEntity, loaderFamily, viewerOf, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
+import { DataLoader, historyLoaders, loaderFamily, viewerOf, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
 import { createRepository, type ContributionFilter } from './repository.ts';
 
 /** Per-request loaders, named by their key; each batch is one statement, read as far as the principal may see. */
@@ -18,7 +18,7 @@ export function createLoaders(db: Database, principal: Principal) {
     ),
     forceStrengthByArea: new DataLoader((pcodes: readonly string[]) => repository.forceStrengthByArea(pcodes)),
     /** Change history by contribution id; only reached through a contribution released to the viewer. */
-    historyOf: new DataLoader((ids: readonly string[]) => historyByEntity(db, 'ForceContribution', ids)),
+    historyOf: historyLoaders(db, principal, new URL('../../schema.graphql', import.meta.url)),
     repository,
   };
 }

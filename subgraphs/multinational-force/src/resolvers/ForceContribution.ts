@@ -6,5 +6,5 @@ export const ForceContribution: Resolvers<Loaders>['ForceContribution'] = {
   // Another subgraph's reference to a withheld record is null with FORBIDDEN, as a lookup by id is.
   __resolveReference: (reference: { id: string }, { loaders }) => loaders.forceContributionById.load(reference.id),
   area: (record: ForceContributionRow) => ({ pcode: record.areaPcode }),
-  history: (record: ForceContributionRow, _args, { loaders }) => loaders.historyOf.load(record.id),
+  history: (record: ForceContributionRow, _args, { loaders }) => loaders.historyOf('ForceContribution').load(record.id),
 };

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { DataLoader, ErrorCode, historyByEntity, loaderFamily, viewerOf, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
+import { DataLoader, ErrorCode, historyLoaders, loaderFamily, viewerOf, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
 import { createRepository, type IncidentFilter, type ObservationFilter, type ViolationReportFilter, type Window } from './repository.ts';
 
 /**
@@ -35,7 +35,7 @@ export function createLoaders(db: Database, principal: Principal) {
         new DataLoader((crossingIds: readonly string[]) => repository.closuresByCrossing(crossingIds, window, page)),
     ),
     /** Change history by record id, one loader per entity type (SecurityIncident, CeasefireViolationReport). */
-    historyOf: loaderFamily((entityType: string) => new DataLoader((ids: readonly string[]) => historyByEntity(db, entityType, ids))),
+    historyOf: historyLoaders(db, principal, new URL('../../schema.graphql', import.meta.url)),
     repository,
   };
 }

@@ -4,9 +4,9 @@ import type { SecurityIncident as Incident } from '../data/repository.ts';
 
 export const SecurityIncident: Resolvers<Loaders>['SecurityIncident'] = {
   __resolveReference: (reference: { id: string }, { loaders }) => loaders.incidentById.load(reference.id),
-  // Areas and convoys belong to other subgraphs: a reference by key is all this subgraph returns.
+  // Areas belong to another subgraph: a reference by key is all this subgraph returns. The convoy is resolved by
+  // humanitarian from `convoyId` (@requires), which withholds a convoy not released to the caller without naming it.
   area: (incident: Incident) => ({ pcode: incident.areaPcode }),
-  convoy: (incident: Incident) => (incident.convoyId ? { id: incident.convoyId } : null),
   hxlTags: (incident: Incident) => Object.entries(incident.hxlTags ?? {}).map(([field, hashtag]) => ({ field, hashtag })),
   history: (incident: Incident, _args, { loaders }) => loaders.historyOf('SecurityIncident').load(incident.id),
 };

@@ -1,4 +1,4 @@
-import { DataLoader, historyByEntity, loaderFamily, viewerOf, type Database, type Page, type Principal } from '../../../src/index.ts';
+import { DataLoader, historyLoaders, loaderFamily, viewerOf, type Database, type Page, type Principal } from '../../../src/index.ts';
 import { createRepository } from './repository.ts';
 
 /** Per-request loaders, named by their key; each batch is one statement, read as far as the principal may see. */
@@ -17,7 +17,7 @@ export function createLoaders(db: Database, principal: Principal) {
         }),
     ),
     /** Change history by record id; only reached through a record released to the viewer. */
-    historyOf: new DataLoader((ids: readonly string[]) => historyByEntity(db, 'SampleGroupRecord', ids)),
+    historyOf: historyLoaders(db, principal, new URL('../../schema.graphql', import.meta.url)),
     repository,
   };
 }

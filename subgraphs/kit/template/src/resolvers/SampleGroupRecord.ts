@@ -6,5 +6,5 @@ export const SampleGroupRecord: Resolvers<Loaders>['SampleGroupRecord'] = {
   // Another subgraph's reference to a withheld record is null with FORBIDDEN, as a lookup by id is.
   __resolveReference: (reference: { id: string }, { loaders }) => loaders.sampleGroupRecordById.load(reference.id),
   area: (record: SampleGroupRecordRow) => ({ pcode: record.areaPcode }),
-  history: (record: SampleGroupRecordRow, _args, { loaders }) => loaders.historyOf.load(record.id),
+  history: (record: SampleGroupRecordRow, _args, { loaders }) => loaders.historyOf('SampleGroupRecord').load(record.id),
 };

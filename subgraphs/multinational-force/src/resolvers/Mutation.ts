@@ -96,7 +96,7 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
       },
       async write(writer) {
         // A contribution not released to the editor is answered exactly like a missing one: the refusal reveals nothing.
-        const current = await writer.lock(TABLE, 'ForceContribution', input.id);
+        const current = await writer.lock(TABLE, 'force contribution', input.id);
         if (new Date(current.readiness_as_of).getTime() > input.readinessAsOf.getTime()) {
           throw new UserErrors([{ field: ['input', 'readinessAsOf'], code: 'INVALID', message: `A readiness of ${new Date(current.readiness_as_of).toISOString()} is recorded already; report a later one` }]);
         }

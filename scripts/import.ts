@@ -1,22 +1,35 @@
-// `npm run import -- <group> <kind> <file> [--skip-invalid] [--json] [--as <who>]`
+// `npm run import -- <group> <kind> <file> [--skip-invalid] [--json] [--as <who>] [--marking <json>]`
 // Imports an agency file into a working group's database (the same one the subgraph uses: DATABASE_URL, or the
 // embedded database under DATA_DIR, which must not be in use by a running subgraph at the same time).
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSubgraphList } from '../schema/composition.ts';
-import { ImportFileError, importFile, loadSubgraphConfig, openDatabase, prepareDatabase, schemaNameOf } from '../subgraphs/kit/src/index.ts';
+import {
+  ImportFileError,
+  importFile,
+  loadSubgraphConfig,
+  openDatabase,
+  parseTlp,
+  prepareDatabase,
+  schemaNameOf,
+  validateMarking,
+  type AccessMarking,
+} from '../subgraphs/kit/src/index.ts';
 import { loadDefinition } from './definitions.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'skip-invalid': { type: 'boolean' }, json: { type: 'boolean' }, as: { type: 'string' } },
+  options: { 'skip-invalid': { type: 'boolean' }, json: { type: 'boolean' }, as: { type: 'string' }, marking: { type: 'string' } },
 });
 const [group, kindName, file] = positionals;
 const groups = loadSubgraphList().map((s) => s.name);
 
 function usage(message: string): never {
-  console.error(`${message}\nUsage: npm run import -- <group> <kind> <file> [--skip-invalid] [--json] [--as <who>]`);
+  console.error(
+    `${message}\nUsage: npm run import -- <group> <kind> <file> [--skip-invalid] [--json] [--as <who>] [--marking <json>]\n` +
+      '  --marking: the marking of rows that state none, e.g. \'{"classification":"UNCLASSIFIED","tlp":"GREEN","releasableTo":["CMCC"],"originator":"XM-DAC-41127"}\'',
+  );
   process.exit(2);
 }
 
@@ -26,6 +39,18 @@ const kinds = definition.importers ?? [];
 const kind = kinds.find((k) => k.kind === kindName);
 if (!kind) usage(`${group} imports these kinds: ${kinds.map((k) => `${k.kind} (${k.description})`).join('; ') || 'none'}`);
 if (!file) usage('Name the file to import');
+// A file published under one marking says so here; without it, every row must state its own (there is no default).
+let fileMarking: AccessMarking | undefined;
+if (values.marking) {
+  try {
+    const given = JSON.parse(values.marking) as Partial<AccessMarking>;
+    fileMarking = { releasableTo: [], recipients: [], caveats: [], ...given, tlp: parseTlp(String(given.tlp ?? '')) } as AccessMarking;
+  } catch (error) {
+    usage(`--marking must be a JSON marking (classification, tlp, releasableTo, originator): ${(error as Error).message}`);
+  }
+  const problems = validateMarking(fileMarking!, ['marking']);
+  if (problems.length > 0) usage(`--marking: ${problems.map((problem) => problem.message).join('; ')}`);
+}
 
 const config = loadSubgraphConfig(definition.name, definition.defaultPort);
 const db = await openDatabase({ schema: schemaNameOf(definition.name), databaseUrl: config.databaseUrl, dataDir: path.join(config.dataDir, definition.name) });
@@ -35,6 +60,7 @@ try {
   const report = await importFile(db, kind, path.resolve(file), {
     skipInvalid: values['skip-invalid'] ?? false,
     subject: values.as ?? `import:${os.userInfo().username}`,
+    marking: fileMarking,
   });
   if (values.json) {
     console.log(JSON.stringify(report, null, 2));

@@ -28,7 +28,8 @@ const write = (name: string, content: string | Buffer) => {
   return file;
 };
 const count = async (table: string, where = 'true') => (await subgraph.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`))[0].n;
-const options = { subject: 'import:test' };
+// The marking of rows that state none: an import states its marking, per row or for the whole file.
+const options = { subject: 'import:test', marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC', recipients: [], caveats: [] } } as const;
 
 const REPORT_HEADER = 'date,crossing,source,open,trucks_offloaded,trucks_collected,tonnes,fuel_litres';
 

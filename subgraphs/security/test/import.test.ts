@@ -272,6 +272,15 @@ describe('npm run import -- security incidents', () => {
     const ok = await run('incidents', path.join(SAMPLES, 'incidents-acled.csv'));
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('Imported: 8 created, 0 updated, 0 unchanged, 0 rejected.');
+    // A file without marking columns: refused row by row (no default marking), unless the import gives the file's marking.
+    const unmarkedFile = write('cli-unmarked.csv', [HEADER, line('PSE-CLI-2')].join('\n'));
+    const unmarked = await run('incidents', unmarkedFile);
+    expect(unmarked.code).toBe(1);
+    expect(unmarked.stdout).toContain('states no marking');
+    const marking = { classification: 'RESTRICTED', tlp: 'TLP:AMBER', releasableTo: ['CMCC'], originator: 'CMCC' };
+    const marked = await run('incidents', unmarkedFile, '--marking', JSON.stringify(marking));
+    expect(marked.stdout).toContain('Imported: 1 created');
+    expect(marked.code).toBe(0);
     const bad = await run('incidents', write('cli-bad.csv', [HEADER, line('PSE-CLI-1', { event_type: 'Skirmish' })].join('\n')));
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('row 2, event_type "Skirmish": Unknown event type');

@@ -29,7 +29,7 @@ const write = (name: string, content: string | Buffer) => {
 };
 const count = async (table: string) => (await subgraph.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
 // The marking of rows that state none: an import states its marking, per row or for the whole file.
-const options = { subject: 'import:test', marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC', recipients: [], caveats: [] } } as const;
+const options = { subject: 'import:test', marking: { classification: 'UNCLASSIFIED' as const, releasableTo: ['CMCC'], tlp: 'GREEN' as const, originator: 'CMCC', recipients: [], caveats: [] } };
 const HEADER = 'monitoring_point,pcode,date,direction,count';
 
 describe('importing HXL-tagged displacement site lists', () => {

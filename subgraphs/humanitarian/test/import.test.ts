@@ -29,7 +29,7 @@ const write = (name: string, content: string | Buffer) => {
 };
 const count = async (table: string, where = 'true') => (await subgraph.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`))[0].n;
 // The marking of rows that state none: an import states its marking, per row or for the whole file.
-const options = { subject: 'import:test', marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC', recipients: [], caveats: [] } } as const;
+const options = { subject: 'import:test', marking: { classification: 'UNCLASSIFIED' as const, releasableTo: ['CMCC'], tlp: 'GREEN' as const, originator: 'CMCC', recipients: [], caveats: [] } };
 
 const REPORT_HEADER = 'date,crossing,source,open,trucks_offloaded,trucks_collected,tonnes,fuel_litres';
 

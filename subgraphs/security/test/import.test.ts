@@ -30,7 +30,7 @@ const write = (name: string, content: string | Buffer) => {
 const count = async (table: string) => (await subgraph.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
 const counts = async () => ({ incidents: await count('security_incident'), history: await count('record_change') });
 // The marking of rows that state none: an import states its marking, per row or for the whole file.
-const options = { subject: 'import:test', marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC', recipients: [], caveats: [] } } as const;
+const options = { subject: 'import:test', marking: { classification: 'UNCLASSIFIED' as const, releasableTo: ['CMCC'], tlp: 'GREEN' as const, originator: 'CMCC', recipients: [], caveats: [] } };
 const byRow = (problems: ImportProblem[]) => [...problems].sort((a, b) => a.row - b.row || String(a.column).localeCompare(String(b.column)));
 const incidentBy = async (eventId: string) =>
   (await subgraph.db.query<Record<string, any>>('SELECT * FROM security_incident WHERE source_event_id = $1', [eventId]))[0];

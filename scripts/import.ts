@@ -1,25 +1,29 @@
-// `npm run import -- <group> <kind> <file> [--skip-invalid] [--json] [--as <who>]`
+// `npm run import -- <group> <kind> <file> [--skip-invalid] [--json] [--as <who>] [--marking <json>]`
 // Imports an agency file into a working group's database (the same one the subgraph uses: DATABASE_URL, or the
 // embedded database under DATA_DIR, which must not be in use by a running subgraph at the same time).
 import os from 'node:os';
 import path from 'node:path';
 import { loadSubgraphList } from '../schema/composition.ts';
 import { parseCli, usageError } from './cli-args.ts';
+import type { AccessMarking } from '../subgraphs/kit/src/index.ts';
 
 const groups = loadSubgraphList().map((s) => s.name);
-const USAGE = `Usage: npm run import -- <group> <kind> <file> [--skip-invalid] [--json] [--as <who>]
+const USAGE = `Usage: npm run import -- <group> <kind> <file> [--skip-invalid] [--json] [--as <who>] [--marking <json>]
   <group>          the working group whose database receives the rows: ${groups.join(', ')}
   <kind>           what the file holds (npm run import -- <group> lists the kinds of a group)
   <file>           CSV, HXL-tagged CSV or JSON
   --skip-invalid   import the good rows and report the others (default: any bad row imports nothing)
   --json           print the report as JSON
   --as <who>       recorded as the author of the changes (default import:<OS user>)
+  --marking <json> the marking of rows that state none, e.g.
+                   '{"classification":"UNCLASSIFIED","tlp":"TLP:GREEN","releasableTo":["CMCC"],"originator":"XM-DAC-41127"}'
+                   (there is no default marking: a row without one, and no --marking, is a row error)
 Exit code: 0 imported, 1 nothing imported, 2 bad usage, 3 imported with rows skipped.`;
 
 const { values, positionals } = parseCli({
   usage: USAGE,
   allowPositionals: true,
-  options: { 'skip-invalid': { type: 'boolean' }, json: { type: 'boolean' }, as: { type: 'string' } },
+  options: { 'skip-invalid': { type: 'boolean' }, json: { type: 'boolean' }, as: { type: 'string' }, marking: { type: 'string' } },
 });
 const [group, kindName, file] = positionals;
 if (positionals.length > 3) usageError(USAGE, `One file at a time; got ${positionals.slice(2).join(' ')}.`);
@@ -29,13 +33,25 @@ function usage(message: string): never {
 
 if (!group || !groups.includes(group)) usage(`The group must be one of: ${groups.join(', ')}`);
 // Loaded after the command line is read, so `--help` and usage errors answer at once.
-const { ImportFileError, importFile, loadSubgraphConfig, openDatabase, prepareDatabase, schemaNameOf } = await import('../subgraphs/kit/src/index.ts');
+const { ImportFileError, importFile, loadSubgraphConfig, openDatabase, parseTlp, prepareDatabase, schemaNameOf, validateMarking } = await import('../subgraphs/kit/src/index.ts');
 const { loadDefinition } = await import('./definitions.ts');
 const definition = await loadDefinition(group);
 const kinds = definition.importers ?? [];
 const kind = kinds.find((k) => k.kind === kindName);
 if (!kind) usage(`${group} imports these kinds: ${kinds.map((k) => `${k.kind} (${k.description})`).join('; ') || 'none'}`);
 if (!file) usage('Name the file to import');
+// A file published under one marking says so here; without it, every row must state its own (there is no default).
+let fileMarking: AccessMarking | undefined;
+if (values.marking) {
+  try {
+    const given = JSON.parse(values.marking) as Partial<AccessMarking>;
+    fileMarking = { releasableTo: [], recipients: [], caveats: [], ...given, tlp: parseTlp(String(given.tlp ?? '')) } as AccessMarking;
+  } catch (error) {
+    usage(`--marking must be a JSON marking (classification, tlp, releasableTo, originator): ${(error as Error).message}`);
+  }
+  const problems = validateMarking(fileMarking!, ['marking']);
+  if (problems.length > 0) usage(`--marking: ${problems.map((problem) => problem.message).join('; ')}`);
+}
 
 const config = loadSubgraphConfig(definition.name, definition.defaultPort);
 const db = await openDatabase({ schema: schemaNameOf(definition.name), databaseUrl: config.databaseUrl, dataDir: path.join(config.dataDir, definition.name) });
@@ -45,6 +61,7 @@ try {
   const report = await importFile(db, kind, path.resolve(file), {
     skipInvalid: values['skip-invalid'] ?? false,
     subject: values.as ?? `import:${os.userInfo().username}`,
+    marking: fileMarking,
   });
   if (values.json) {
     console.log(JSON.stringify(report, null, 2));

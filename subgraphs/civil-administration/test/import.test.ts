@@ -28,7 +28,8 @@ const write = (name: string, content: string | Buffer) => {
   return file;
 };
 const count = async (table: string) => (await subgraph.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
-const options = { subject: 'import:test' };
+// The marking of rows that state none: an import states its marking, per row or for the whole file.
+const options = { subject: 'import:test', marking: { classification: 'UNCLASSIFIED' as const, releasableTo: ['CMCC'], tlp: 'GREEN' as const, originator: 'CMCC', recipients: [], caveats: [] } };
 const HEADER = 'monitoring_point,pcode,date,direction,count';
 
 describe('importing HXL-tagged displacement site lists', () => {
@@ -129,15 +130,40 @@ describe('bad import files', () => {
     expect({ moves: await count('population_movement'), history: await count('record_change') }).toEqual(before);
   });
 
-  it('keeps what a re-imported file does not carry: a file without marking columns does not reset stored markings', async () => {
+  it('refuses each row of a file that states no marking when the import gives none either: there is no default marking', async () => {
     const marked = write('marked.csv', `${HEADER},classification,tlp,releasable_to,originator\nPoint K,PS026002,2026-04-01,S_TO_N,10,CONFIDENTIAL,AMBER,FVEY,USA`);
     expect(await importFile(subgraph.db, populationMovements, marked, options)).toMatchObject({ created: 1 });
-    const plain = write('plain-update.csv', `${HEADER}\nPoint K,PS026002,2026-04-01,S_TO_N,12`);
-    expect(await importFile(subgraph.db, populationMovements, plain, options)).toMatchObject({ updated: 1 });
+    const plain = write('plain-update.csv', `${HEADER}\nPoint K,PS026002,2026-04-01,S_TO_N,12\nPoint L,PS026002,2026-04-01,S_TO_N,5`);
+    const report = await importFile(subgraph.db, populationMovements, plain, { subject: 'import:test' });
+    expect(report).toMatchObject({ committed: false, created: 0, updated: 0, rejected: 2 });
+    expect(report.problems).toEqual([2, 3].map((row) => expect.objectContaining({ row, column: null, problem: expect.stringMatching(/states no marking.*no default marking/) })));
     const [row] = await subgraph.db.query<{ count: number; classification: string; tlp: string; releasable_to: string[] }>(
       `SELECT count, classification, tlp, releasable_to FROM population_movement WHERE monitoring_point = 'Point K'`,
     );
-    expect(row).toEqual({ count: 12, classification: 'CONFIDENTIAL', tlp: 'AMBER', releasable_to: ['FVEY'] });
+    expect(row).toEqual({ count: 10, classification: 'CONFIDENTIAL', tlp: 'AMBER', releasable_to: ['FVEY'] });
+  });
+
+  it('accepts the canonical TLP labels as well as the enum names, and refuses an unknown TLP', async () => {
+    const file = write(
+      'labels.csv',
+      [
+        `${HEADER},classification,tlp,releasable_to,originator,recipients`,
+        'Point M,PS026002,2026-04-02,S_TO_N,1,UNCLASSIFIED,TLP:CLEAR,CMCC,CMCC,',
+        'Point M,PS026002,2026-04-03,S_TO_N,1,UNCLASSIFIED,TLP:AMBER+STRICT,CMCC,CMCC,',
+        'Point M,PS026002,2026-04-04,S_TO_N,1,UNCLASSIFIED,tlp:red,CMCC,CMCC,XI-CMCC-PRCS',
+        'Point M,PS026002,2026-04-05,S_TO_N,1,UNCLASSIFIED,AMBER_STRICT,CMCC,CMCC,',
+        'Point M,PS026002,2026-04-06,S_TO_N,1,UNCLASSIFIED,TLP:WHITE,CMCC,CMCC,',
+      ].join('\n'),
+    );
+    const report = await importFile(subgraph.db, populationMovements, file, { ...options, skipInvalid: true });
+    expect(report.problems).toEqual([expect.objectContaining({ row: 6, value: 'TLP:WHITE' })]);
+    const rows = await subgraph.db.query<{ date: string; tlp: string }>(`SELECT date, tlp FROM population_movement WHERE monitoring_point = 'Point M' ORDER BY date`);
+    expect(rows).toEqual([
+      { date: '2026-04-02', tlp: 'CLEAR' },
+      { date: '2026-04-03', tlp: 'AMBER_STRICT' },
+      { date: '2026-04-04', tlp: 'RED' },
+      { date: '2026-04-05', tlp: 'AMBER_STRICT' },
+    ]);
   });
 
   it('imports JSON files with the same fields', async () => {

@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => subgraph?.close());
 
-const MARKING = { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'XM-DAC-47066' };
+const MARKING = { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC' };
 const SITE = {
   name: 'Khan Younis Technical College',
   type: 'COLLECTIVE_CENTRE',
@@ -144,7 +144,11 @@ describe('recordPopulationMovement and recordServiceStatus', () => {
     const status = { facilityId: 'FAC-HOSPITAL-001', functionality: 'FULL', buildingCondition: 'PARTIALLY_DAMAGED', accessibility: 'ACCESSIBLE', asOf: '2025-11-22', source: 'WHO', marking: MARKING };
     const withoutVersion = await subgraph.execute(RECORD_STATUS, { input: status });
     expect(withoutVersion.data.recordServiceStatus.userErrors).toEqual([{ field: ['input', 'version'], code: 'REQUIRED' }]);
-    const ok = await subgraph.execute(RECORD_STATUS, { input: { ...status, version: 1 } });
+    // The seeded status keeps its marking (its originator is not the editor, who may not relax it).
+    const [stored] = await subgraph.db.query<MarkingRow>("SELECT * FROM facility_service_status WHERE id = 'FAC-HOSPITAL-001'");
+    const { classification, releasableTo, tlp, originator, recipients, caveats } = markingFromRow(stored);
+    const kept = { classification, releasableTo, tlp, originator, recipients, caveats };
+    const ok = await subgraph.execute(RECORD_STATUS, { input: { ...status, version: 1, marking: kept } });
     expect(ok.data.recordServiceStatus.facility.serviceStatus).toEqual({ functionality: 'FULL', provenance: { version: 2 }, history: [{ operation: 'UPDATE' }] });
     const fresh = await subgraph.execute(RECORD_STATUS, { input: { ...status, facilityId: 'FAC-NEW-CLINIC' } });
     expect(fresh.data.recordServiceStatus.facility.serviceStatus.provenance).toEqual({ version: 1 });

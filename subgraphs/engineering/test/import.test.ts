@@ -32,7 +32,8 @@ type Row = Record<string, any>;
 const count = async (table: string) => (await subgraph.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
 const assessment = async (facilityId: string, imageryDate: string, method = 'UNOSAT_SATELLITE') =>
   (await subgraph.db.query<Row>('SELECT *, imagery_date::text AS imagery_date FROM damage_assessment WHERE id = $1', [assessmentId(facilityId, imageryDate, method)]))[0];
-const options = { subject: 'import:test' };
+// The marking of rows that state none: an import states its marking, per row or for the whole file.
+const options = { subject: 'import:test', marking: { classification: 'UNCLASSIFIED' as const, releasableTo: ['CMCC'], tlp: 'GREEN' as const, originator: 'CMCC', recipients: [], caveats: [] } };
 const HEADER = 'SiteID,Main_Damage_Site_Class,SensorDate,Pcode';
 
 describe('importing UNOSAT damage assessment exports', () => {

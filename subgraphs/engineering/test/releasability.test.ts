@@ -254,39 +254,46 @@ describe('engineering releasability: by key and through references', () => {
 describe('engineering releasability: writes and history', () => {
   const MARKING = { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC' };
 
-  it('an editor cannot change a facility, task or assessment not released to them: FORBIDDEN, and nothing written', async () => {
+  it('an editor cannot change a facility, task or assessment not released to them: answered exactly like a missing id, and nothing written', async () => {
     const before = await subgraph.db.query('SELECT id, version FROM facility UNION ALL SELECT id, version FROM explosive_hazard_task ORDER BY id');
     const changes = (await subgraph.db.query<{ n: number }>('SELECT count(*)::int AS n FROM record_change'))[0].n;
-    const status = await subgraph.execute(
-      `mutation($input: RecordFacilityStatusInput!) { recordFacilityStatus(input: $input) { facility { id } userErrors { code } } }`,
-      { input: { facilityId: 'FAC-T-RED', version: 1, status: 'DAMAGED', statusAsOf: '2025-11-05', source: 'CMCC', marking: MARKING } },
-      GBR_EDITOR,
-    );
-    const task = await subgraph.execute(
-      `mutation($input: UpdateExplosiveHazardTaskInput!) { updateExplosiveHazardTask(input: $input) { explosiveHazardTask { id } userErrors { code } } }`,
-      { input: { id: 'EHT-T-RED', version: 1, status: 'CLEARED', marking: MARKING } },
-      GBR_EDITOR,
-    );
-    const assessment = await subgraph.execute(
-      `mutation($input: RecordDamageAssessmentInput!) { recordDamageAssessment(input: $input) { damageAssessment { id } userErrors { code message } } }`,
-      { input: { facilityId: 'FAC-T-RED', method: 'FIELD', damageClass: 'SEVERE', imageryDate: '2025-11-05', source: 'CMCC', marking: MARKING } },
-      GBR_EDITOR,
-    );
+    const status = (facilityId: string) =>
+      subgraph.execute(
+        `mutation($input: RecordFacilityStatusInput!) { recordFacilityStatus(input: $input) { facility { id } userErrors { field code message } } }`,
+        { input: { facilityId, version: 1, status: 'DAMAGED', statusAsOf: '2025-11-05', source: 'CMCC', marking: MARKING } },
+        GBR_EDITOR,
+      );
+    const task = (id: string) =>
+      subgraph.execute(
+        `mutation($input: UpdateExplosiveHazardTaskInput!) { updateExplosiveHazardTask(input: $input) { explosiveHazardTask { id } userErrors { field code message } } }`,
+        { input: { id, version: 1, status: 'CLEARED', marking: MARKING } },
+        GBR_EDITOR,
+      );
+    const assessment = (facilityId: string) =>
+      subgraph.execute(
+        `mutation($input: RecordDamageAssessmentInput!) { recordDamageAssessment(input: $input) { damageAssessment { id } userErrors { field code message } } }`,
+        { input: { facilityId, method: 'FIELD', damageClass: 'SEVERE', imageryDate: '2025-11-05', source: 'CMCC', marking: MARKING } },
+        GBR_EDITOR,
+      );
+    // The same answer as for an id that does not exist, but for the id itself.
+    const asMissing = (response: unknown, id: string, missing: string) => JSON.stringify(response).replaceAll(id, missing);
+    expect(asMissing(await status('FAC-T-RED'), 'FAC-T-RED', 'FAC-T-NONE')).toBe(JSON.stringify(await status('FAC-T-NONE')));
+    expect(asMissing(await task('EHT-T-RED'), 'EHT-T-RED', 'EHT-T-NONE')).toBe(JSON.stringify(await task('EHT-T-NONE')));
+    expect(asMissing(await assessment('FAC-T-RED'), 'FAC-T-RED', 'FAC-T-NONE')).toBe(JSON.stringify(await assessment('FAC-T-NONE')));
+    expect((await status('FAC-T-NONE')).data.recordFacilityStatus.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND' })]);
     // The assessment exists (DA-T-RED) but is withheld from GBR: its id and version are not told, and it is not overwritten.
     const duplicate = await subgraph.execute(
       `mutation($input: RecordDamageAssessmentInput!) { recordDamageAssessment(input: $input) { damageAssessment { id } userErrors { code message } } }`,
       { input: { facilityId: 'FAC-T-OPEN', method: 'FIELD', damageClass: 'NONE', imageryDate: '2025-11-02', source: 'CMCC', marking: MARKING } },
       GBR_EDITOR,
     );
-    for (const response of [status, task, assessment, duplicate]) {
-      expect(response.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-      expect(JSON.stringify(response)).not.toMatch(/DA-T-RED|version \d|test-editor|seed/);
-    }
+    expect(duplicate.data.recordDamageAssessment).toMatchObject({ damageAssessment: null, userErrors: [{ code: 'DUPLICATE' }] });
+    expect(JSON.stringify(duplicate)).not.toMatch(/DA-T-RED|version \d|test-editor|seed/);
     expect(await subgraph.db.query('SELECT id, version FROM facility UNION ALL SELECT id, version FROM explosive_hazard_task ORDER BY id')).toEqual(before);
     expect((await subgraph.db.query<{ n: number }>('SELECT count(*)::int AS n FROM record_change'))[0].n).toBe(changes);
   });
 
-  it('a write whose marking does not release the record to its editor succeeds, and its payload does not show the record', async () => {
+  it('a GBR editor may not create an assessment with the USA as originator: FORBIDDEN by the writing rule, and nothing written', async () => {
     const { data, errors } = await subgraph.execute(
       `mutation($input: RecordDamageAssessmentInput!) { recordDamageAssessment(input: $input) { damageAssessment { id } userErrors { code } } }`,
       {
@@ -297,10 +304,10 @@ describe('engineering releasability: writes and history', () => {
       },
       GBR_EDITOR,
     );
-    expect(errors).toBeUndefined();
-    expect(data.recordDamageAssessment).toEqual({ damageAssessment: null, userErrors: [] });
+    expect(data).toBeNull();
+    expect(errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'OWN_ORIGINATOR' });
     const list = await subgraph.execute(`{ facility(id: "FAC-T-OPEN") { damageAssessments { imageryDate } } }`, undefined, US_SECRET);
-    expect(list.data.facility.damageAssessments.map((a: { imageryDate: string }) => a.imageryDate)).toContain('2025-11-04');
+    expect(list.data.facility.damageAssessments.map((a: { imageryDate: string }) => a.imageryDate)).not.toContain('2025-11-04');
   });
 
   it('coordinates in a record history are redacted for principals without a nation clearance (sensitive-location)', async () => {

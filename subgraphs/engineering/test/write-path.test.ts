@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineering } from '../src/server.ts';
 import { latestPossibleDate } from '../src/data/rules.ts';
 import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
-import type { Principal } from '../../kit/src/index.ts';
+import { MARKING_COLUMNS, markingFromRow, type MarkingRow, type Principal } from '../../kit/src/index.ts';
 
 let subgraph: TestSubgraph;
 beforeAll(async () => {
@@ -17,6 +17,11 @@ const TOMORROW_EVERYWHERE = new Date(Date.parse(`${latestPossibleDate()}T00:00:0
 type Row = Record<string, any>;
 const count = async (table: string) => (await subgraph.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
 const rowOf = async (table: string, id: string) => (await subgraph.db.query<Row>(`SELECT * FROM ${table} WHERE id = $1`, [id]))[0];
+/** A stored record's marking as mutation input: an editor who is not its originator resubmits it (or tightens it). */
+const kept = (row: Row) => {
+  const { classification, releasableTo, tlp, originator, recipients, caveats } = markingFromRow(row as MarkingRow);
+  return { classification, releasableTo, tlp, originator, recipients, caveats };
+};
 const codes = (errors: { field: string[]; code: string }[]) => errors.map((e) => `${e.field.join('.')}:${e.code}`);
 /** Everything a failed write could have touched: the tables written, the history and the idempotency keys. */
 const snapshot = async () => ({
@@ -62,7 +67,7 @@ const UPDATE_TASK = `mutation($input: UpdateExplosiveHazardTaskInput!, $key: Str
 const taken = new Set<string>();
 async function seededTask(status: string, withItems = false): Promise<Row> {
   const rows = await subgraph.db.query<Row>(
-    `SELECT id, status, version, item_types, item_counts, requested_at FROM explosive_hazard_task
+    `SELECT id, status, version, item_types, item_counts, requested_at, ${MARKING_COLUMNS.join(', ')} FROM explosive_hazard_task
       WHERE status = $1 AND cardinality(item_types) ${withItems ? '>' : '='} 0 AND version = 1 ORDER BY id`,
     [status],
   );
@@ -146,7 +151,7 @@ describe('recordFacilityStatus', () => {
   });
 
   it('writes once for a retried request with the same idempotency key, and refuses the key for a different request', async () => {
-    const input = { ...status, facilityId: 'FAC-BAKERY-002', statusAsOf: '2026-01-04', status: 'PARTIAL' };
+    const input = { ...status, facilityId: 'FAC-BAKERY-002', statusAsOf: '2026-01-04', status: 'PARTIAL', marking: kept(await rowOf('facility', 'FAC-BAKERY-002')) };
     const first = await subgraph.execute(RECORD_STATUS, { input, key: 'status-retry-1' });
     const history = await count('record_change');
     const again = await subgraph.execute(RECORD_STATUS, { input, key: 'status-retry-1' });
@@ -287,7 +292,7 @@ describe('recordDamageAssessment', () => {
 });
 
 describe('updateExplosiveHazardTask', () => {
-  const update = (task: Row, changes: Row) => ({ id: task.id, version: 1, marking: { ...MARKING, originator: 'UNMAS' }, ...changes });
+  const update = (task: Row, changes: Row) => ({ id: task.id, version: 1, marking: kept(task), ...changes });
 
   it('moves a task forward with the items found by kind, a new version, and an UPDATE in its history', async () => {
     const task = await seededTask('REQUESTED');
@@ -350,7 +355,7 @@ describe('updateExplosiveHazardTask', () => {
     );
     const itemsWhileRequested = await subgraph.execute(UPDATE_TASK, { input: update(task, { itemsFound: [{ type: 'ROCKET', count: 1 }] }) });
     expect(itemsWhileRequested.data.updateExplosiveHazardTask.userErrors).toEqual([expect.objectContaining({ field: ['input', 'itemsFound'], code: 'INVALID' })]);
-    const unknown = await subgraph.execute(UPDATE_TASK, { input: update({ id: 'EHT-9999' }, { status: 'ASSESSED' }) });
+    const unknown = await subgraph.execute(UPDATE_TASK, { input: { ...update(task, { status: 'ASSESSED' }), id: 'EHT-9999' } });
     expect(unknown.data.updateExplosiveHazardTask.userErrors).toEqual([expect.objectContaining({ field: ['input', 'id'], code: 'NOT_FOUND' })]);
     expect(await snapshot()).toEqual(before);
   });

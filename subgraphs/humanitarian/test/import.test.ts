@@ -28,7 +28,8 @@ const write = (name: string, content: string | Buffer) => {
   return file;
 };
 const count = async (table: string, where = 'true') => (await subgraph.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`))[0].n;
-const options = { subject: 'import:test' };
+// The marking of rows that state none: an import states its marking, per row or for the whole file.
+const options = { subject: 'import:test', marking: { classification: 'UNCLASSIFIED' as const, releasableTo: ['CMCC'], tlp: 'GREEN' as const, originator: 'CMCC', recipients: [], caveats: [] } };
 
 const REPORT_HEADER = 'date,crossing,source,open,trucks_offloaded,trucks_collected,tonnes,fuel_litres';
 
@@ -192,11 +193,15 @@ describe('importing 3W activity sheets (HXL)', () => {
     );
     expect(change).toEqual({ previous: { reached: 1000 }, changes: { reached: 1800 } });
 
-    // A sheet without marking columns leaves the stored marking as it is (the sample released this one TLP:AMBER to UN).
+    // A sheet without marking columns, imported without a marking for the file, is refused: there is no default marking,
+    // and the stored record keeps its marking (the sample released this one TLP:AMBER to UN) and its figures.
     const noMarking = write('3w-no-marking.hxl.csv', sheet3w('WHO,PRCS,Health,PS0260,PS026001,Medical supplies replenishment,Ongoing,2026-02-01,2026-04-30,3100'));
-    expect(await importFile(subgraph.db, activities, noMarking, options)).toMatchObject({ updated: 1 });
-    const [who] = await subgraph.db.query(`SELECT status, reached, tlp, releasable_to FROM activity WHERE organization_id = 'XM-DAC-928' AND start_date = '2026-02-01'`);
-    expect(who).toEqual({ status: 'ONGOING', reached: 3100, tlp: 'AMBER', releasable_to: ['UN'] });
+    const refused = await importFile(subgraph.db, activities, noMarking, { subject: 'import:test' });
+    expect(refused).toMatchObject({ committed: false, rejected: 1, updated: 0 });
+    expect(refused.problems).toEqual([expect.objectContaining({ row: 4, problem: expect.stringContaining('marking') })]);
+    const [who] = await subgraph.db.query<{ reached: number }>(`SELECT reached, tlp, releasable_to FROM activity WHERE organization_id = 'XM-DAC-928' AND start_date = '2026-02-01'`);
+    expect(who).toMatchObject({ tlp: 'AMBER', releasable_to: ['UN'] });
+    expect(who.reached).not.toBe(3100);
   });
 
   it('reports unknown P-codes, organisations and sectors, bad dates, areas that do not nest and duplicate rows, and imports nothing', async () => {

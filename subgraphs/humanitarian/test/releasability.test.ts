@@ -336,49 +336,59 @@ describe('nested lists of visible records filter their own marked items', () => 
 });
 
 describe('writes never reach what the editor may not see', () => {
-  const FORBIDDEN_WRITES: [string, string, Record<string, unknown>][] = [
+  /** Each write aimed at a withheld record, and the key (and its stand-in) that makes it aim at a missing one instead. */
+  const WITHHELD_WRITES: [string, string, Record<string, unknown>, string, string][] = [
     [
       'updateConvoyStatus',
-      `mutation($input: UpdateConvoyStatusInput!) { updateConvoyStatus(input: $input) { convoy { id } userErrors { code message } } }`,
+      `mutation($input: UpdateConvoyStatusInput!) { updateConvoyStatus(input: $input) { convoy { id } userErrors { field code message } } }`,
       { input: { convoyId: 'CONVOY-RLS-RED', version: 1, status: 'IMPEDED', statusReason: 'Checkpoint' } },
+      'CONVOY-RLS-RED',
+      'CONVOY-RLS-NONE',
     ],
     [
       'addConsignment',
-      `mutation($input: AddConsignmentInput!) { addConsignment(input: $input) { consignment { id } userErrors { code message } } }`,
+      `mutation($input: AddConsignmentInput!) { addConsignment(input: $input) { consignment { id } userErrors { field code message } } }`,
       { input: { convoyId: 'CONVOY-RLS-RED', cargoCategory: 'FOOD', pallets: 1, tonnes: 1, offloadedAt: '2024-06-01T09:00:00Z', source: 'CMCC' } },
+      'CONVOY-RLS-RED',
+      'CONVOY-RLS-NONE',
     ],
     [
       'recordConsignmentStage',
-      `mutation($input: RecordConsignmentStageInput!) { recordConsignmentStage(input: $input) { consignment { id } userErrors { code message } } }`,
+      `mutation($input: RecordConsignmentStageInput!) { recordConsignmentStage(input: $input) { consignment { id } userErrors { field code message } } }`,
       { input: { consignmentId: 'CONVOY-RLS-RED-T02', version: 1, stage: 'COLLECTED', stageAt: '2024-06-01T09:00:00Z' } },
+      'CONVOY-RLS-RED-T02',
+      'CONVOY-RLS-NONE-T02',
     ],
     [
       'recordCrossingReport',
-      `mutation($input: RecordCrossingReportInput!) { recordCrossingReport(input: $input) { crossingDailyReport { id } userErrors { code message } } }`,
+      `mutation($input: RecordCrossingReportInput!) { recordCrossingReport(input: $input) { crossingDailyReport { id } userErrors { field code message } } }`,
       {
         input: {
           crossingId: 'RAFAH', date: '2024-06-01', source: 'COGAT', version: 1, open: false, trucksOffloaded: 0, trucksCollected: 0, tonnes: 0, fuelLitres: 0,
           marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'GBR' },
         },
       },
+      '2024-06-01',
+      '2024-05-31',
     ],
   ];
 
-  it.each(FORBIDDEN_WRITES)('an editor cannot %s a record not released to them (FORBIDDEN, nothing written, nothing told)', async (_name, mutation, variables) => {
+  it.each(WITHHELD_WRITES)('an editor cannot %s a record not released to them: answered exactly like a missing one, nothing written', async (_name, mutation, variables, withheld, missing) => {
     const snapshot = `SELECT (SELECT json_agg(v ORDER BY id) FROM convoy v WHERE id LIKE 'CONVOY-RLS-%')::text AS convoys,
                              (SELECT json_agg(c ORDER BY id) FROM truck_consignment c WHERE convoy_id LIKE 'CONVOY-RLS-%')::text AS consignments,
                              (SELECT json_agg(r ORDER BY id) FROM crossing_daily_report r WHERE crossing_id = 'RAFAH')::text AS reports`;
     const [before] = await subgraph.db.query(snapshot);
-    const { data, errors } = await subgraph.execute(mutation, variables, GBR_EDITOR);
-    expect(data).toBeNull();
-    expect(codes(errors)).toEqual(['FORBIDDEN']);
+    const refused = await subgraph.execute(mutation, variables, GBR_EDITOR);
+    const absent = await subgraph.execute(mutation, JSON.parse(JSON.stringify(variables).replaceAll(withheld, missing)), GBR_EDITOR);
+    expect(JSON.stringify(refused).replaceAll(withheld, missing)).toBe(JSON.stringify(absent));
+    expect(Object.values(absent.data)[0]).toMatchObject({ userErrors: [{ code: 'NOT_FOUND' }] });
     // The refusal says nothing about the record's state (status, version, who changed it).
-    expect(errors![0].message).not.toMatch(/FACILITATED|OFFLOADED|version|seed/);
+    expect(JSON.stringify(refused)).not.toMatch(/FACILITATED|OFFLOADED|version \d|seed/);
     const [after] = await subgraph.db.query(snapshot);
     expect(after).toEqual(before);
   });
 
-  it('an editor who writes a convoy marked for others gets it back as null with FORBIDDEN; those it is released to see it', async () => {
+  it('a GBR editor may not request a convoy with the USA as originator: FORBIDDEN by the writing rule, and nothing written', async () => {
     const { data, errors } = await subgraph.execute(
       `mutation($input: RequestConvoyInput!) { requestConvoy(input: $input) { convoy { id route } userErrors { code } } }`,
       {
@@ -390,13 +400,9 @@ describe('writes never reach what the editor may not see', () => {
       },
       GBR_EDITOR,
     );
-    expect(data.requestConvoy).toEqual({ convoy: null, userErrors: [] });
-    expect(errors).toHaveLength(1);
-    expect(errors![0]).toMatchObject({ path: ['requestConvoy', 'convoy'], extensions: { code: 'FORBIDDEN' } });
-    expect(errors![0].message).not.toContain('Salah');
-    const [row] = await subgraph.db.query<{ id: string }>(`SELECT id FROM convoy WHERE recorded_by = 'gbr-editor'`);
-    const us = await subgraph.execute(`query($id: ID!) { convoy(id: $id) { id route } }`, { id: row.id }, US_ANALYST);
-    expect(us.data.convoy).toEqual({ id: row.id, route: 'Salah al-Din road' });
+    expect(data).toBeNull();
+    expect(errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'OWN_ORIGINATOR' });
+    expect(await subgraph.db.query(`SELECT id FROM convoy WHERE recorded_by = 'gbr-editor'`)).toEqual([]);
   });
 });
 

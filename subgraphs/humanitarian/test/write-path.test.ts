@@ -9,7 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => subgraph?.close());
 
-const MARKING = { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'UN2720' };
+// The test editor writes as its organisation, CMCC (a writer is the originator of what it creates).
+const MARKING = { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC' };
 const WFP = 'XM-DAC-41140';
 const PRCS = 'XI-CMCC-PRCS';
 const HOUR = 3_600_000;
@@ -60,7 +61,8 @@ describe('recordCrossingReport', () => {
     expect(report.history[0].fields).toContainEqual({ field: 'trucks_offloaded', previousValue: null, newValue: '240' });
 
     // Another source's report of the same crossing and day is a separate record, never merged.
-    const cogat = await subgraph.execute(RECORD_REPORT, { input: { ...REPORT, source: 'COGAT', trucksOffloaded: 310, marking: { ...MARKING, originator: 'ISR' } } });
+    const israeliEditor: Principal = { ...TEST_PRINCIPAL, subject: 'isr-editor', nation: 'ISR', organization: null };
+    const cogat = await subgraph.execute(RECORD_REPORT, { input: { ...REPORT, source: 'COGAT', trucksOffloaded: 310, marking: { ...MARKING, originator: 'ISR' } } }, israeliEditor);
     expect(cogat.data.recordCrossingReport.crossingDailyReport.id).toBe('CDR-KEREM_SHALOM-2026-02-03-COGAT');
   });
 
@@ -169,7 +171,7 @@ const CONVOY = {
   route: 'Illustrative route: Kerem Shalom, Salah al-Din Road',
   driverNames: ['Synthetic driver A'],
   source: 'SYNTHETIC',
-  marking: { ...MARKING, tlp: 'AMBER', originator: WFP },
+  marking: { ...MARKING, tlp: 'AMBER', originator: 'CMCC' },
 };
 const requestConvoy = async (input: Record<string, unknown> = CONVOY) => (await subgraph.execute(REQUEST_CONVOY, { input })).data.requestConvoy.convoy;
 
@@ -188,7 +190,7 @@ describe('requestConvoy', () => {
       crossing: { id: 'KEREM_SHALOM' },
       destination: { pcode: 'PS027001' },
       driverNames: ['Synthetic driver A'],
-      marking: { classification: 'UNCLASSIFIED', tlp: 'AMBER', originator: WFP },
+      marking: { classification: 'UNCLASSIFIED', tlp: 'AMBER', originator: 'CMCC' },
       consignments: [],
     });
     expect(convoy.id).toMatch(/^CONVOY-/);

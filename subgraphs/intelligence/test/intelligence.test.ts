@@ -236,9 +236,12 @@ describe('intelligence writes', () => {
     });
     const retry = await subgraph.execute(WRITE, { input: input(), key: 'ir-1' }, EDITOR);
     expect(retry.data.recordIntelligenceReport.intelligenceReport.id).toBe(report.id);
-    // The default marking does not release the report to a DEU editor's readers, nor to the DEU editor: no record in the payload.
+    // The default marking is SECRET: a DEU editor cleared CONFIDENTIAL may not create a record above its clearance.
+    const count = async () => (await subgraph.db.query<{ n: number }>('SELECT count(*)::int AS n FROM intelligence_report'))[0].n;
+    const before = await count();
     const deu = await subgraph.execute(WRITE, { input: input() }, DEU_EDITOR);
-    expect(deu.data.recordIntelligenceReport).toEqual({ intelligenceReport: null, userErrors: [] });
+    expect(deu.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'WITHIN_CLEARANCE' });
+    expect(await count()).toBe(before);
     const seen = await subgraph.execute(`{ intelligenceReport(id: "${report.id}") { id } }`, undefined, DEU_CONFIDENTIAL);
     expect(seen.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pipeline, Transform, type TransformCallback } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import type { Database, Queryable } from './db.ts';
-import { RecordWriter, UserErrors, validateMarking } from './write.ts';
+import { markingColumns, RecordWriter, UserErrors, validateMarking } from './write.ts';
 import { CLASSIFICATIONS, TLPS, type AccessMarking } from './marking.ts';
 
 /** One problem with one cell (or one row) of an import file, as a person fixing the file needs it. */
@@ -55,6 +55,11 @@ export interface ImportKind {
   hxl: 'required' | 'optional';
   /** Column (jsonb) that keeps, on each record imported from an HXL file, the hashtags of the columns it came from. */
   hxlTagsColumn?: string;
+  /**
+   * A column whose value is the row's originator when the row has no originator cell (3W: the reporting
+   * organisation). The rest of the marking is still stated by the row or the file.
+   */
+  originatorFrom?: string;
   /** Builds the stored row from the parsed fields (ids, markings, derived columns). */
   toRow(values: Record<string, unknown>): Record<string, unknown>;
   /** Checks a batch against the database (unknown references); returns problems by index in the batch. */
@@ -69,7 +74,15 @@ export interface ImportOptions {
   batchSize?: number;
   /** How many problems the report lists (all are counted). */
   maxProblems?: number;
+  /**
+   * The marking of every row that states none, for a file published under one marking. Without it, a row without
+   * its own marking is a row error: there is no default marking.
+   */
+  marking?: AccessMarking;
 }
+
+/** The parts of a marking a row must state (or take from the file's marking): the rest may be empty. */
+const STATED_MARKING = ['classification', 'tlp', 'originator'] as const;
 
 export interface ImportReport {
   file: string;
@@ -253,8 +266,9 @@ export async function importFile(db: Database, kind: ImportKind, file: string, o
         const good = rows.filter((_, index) => !refused.has(index));
         // All-or-nothing: once a row is bad nothing will be committed, so later batches are checked but not written.
         if (options.skipInvalid || report.problemCount === 0) {
-          // A column the file does not have must not overwrite what is stored (a file without markings must not reset them).
-          const absent = kind.fields.filter((field) => !columns!.index.has(field.column)).map((field) => field.column);
+          // A column the file does not have must not overwrite what is stored; the file's marking, when given, is stated.
+          const fileMarking = options.marking ? Object.keys(markingColumns(options.marking)) : [];
+          const absent = kind.fields.filter((field) => !columns!.index.has(field.column) && !fileMarking.includes(field.column)).map((field) => field.column);
           let result;
           try {
             result = await writer.upsertMany(kind.table, kind.entityType, kind.naturalKey, good, absent);
@@ -269,6 +283,26 @@ export async function importFile(db: Database, kind: ImportKind, file: string, o
           report.unchanged += result.unchanged;
         }
         batch = [];
+      };
+
+      const marked = kind.fields.some((field) => field.column === 'originator');
+      /** Completes a row's marking from the file's; a row that states none, with no file marking, is a row error. */
+      const markingOfRow = (row: number, values: Record<string, unknown>): boolean => {
+        const stated = STATED_MARKING.some((column) => values[column] != null);
+        if (!stated && options.marking) Object.assign(values, markingColumns(options.marking));
+        if (values.originator == null && kind.originatorFrom) values.originator = values[kind.originatorFrom] ?? null;
+        for (const column of ['releasable_to', 'recipients', 'caveats']) values[column] ??= [];
+        const missing = STATED_MARKING.filter((column) => values[column] == null);
+        if (missing.length === 0) return true;
+        problem({
+          row,
+          column: stated ? (columns!.label.get(missing[0]) ?? missing[0]) : null,
+          value: stated ? '' : null,
+          problem: stated
+            ? `The row's marking is incomplete: give its ${missing.join(', ')}`
+            : 'The row states no marking: give its classification, tlp and originator (and releasable_to), or import the file with a marking for all its rows; there is no default marking',
+        });
+        return false;
       };
 
       const handle = async (row: number, cells: string[]) => {
@@ -295,6 +329,7 @@ export async function importFile(db: Database, kind: ImportKind, file: string, o
             ok = false;
           }
         }
+        if (marked && ok) ok = markingOfRow(row, values);
         if (ok) {
           const key = JSON.stringify(kind.naturalKey.map((column) => kind.toRow(values)[column] ?? values[column]));
           const earlier = seenKeys.get(key);
@@ -436,18 +471,27 @@ export const cells = {
   },
 };
 
+/** A TLP cell: the enum name (`AMBER_STRICT`) or the canonical FIRST TLP 2.0 label (`TLP:AMBER+STRICT`). */
+export function parseTlp(text: string): (typeof TLPS)[number] {
+  const value = text.trim().toUpperCase().replace(/^TLP\s*:\s*/, '').replace(/[\s+-]+/g, '_');
+  if (!(TLPS as readonly string[]).includes(value)) {
+    throw new CellProblem(`Must be a TLP: ${TLPS.join(', ')}, or its label (TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED)`);
+  }
+  return value as (typeof TLPS)[number];
+}
+
 /**
- * The marking columns every import kind reads. A file without them is imported with the default marking: an
- * unclassified record released to CMCC participants (TLP:GREEN), originated by `defaultOriginator`.
+ * The marking columns every import kind reads. Each row states its marking, or the import is given one for the whole
+ * file (`ImportOptions.marking`): there is no default marking, and a row with neither is a row error.
  */
-export function markingFields(defaultOriginator: string): FieldSpec[] {
+export function markingFields(): FieldSpec[] {
   return [
-    { column: 'classification', headers: ['classification'], hxl: '#meta+classification', parse: cells.oneOf(CLASSIFICATIONS), default: 'UNCLASSIFIED' },
-    { column: 'tlp', headers: ['tlp'], hxl: '#meta+tlp', parse: cells.oneOf(TLPS), default: 'GREEN' },
-    { column: 'releasable_to', headers: ['releasable_to', 'releasable to'], hxl: '#meta+releasable', parse: (text) => cells.list(text).map((code) => code.toUpperCase()), default: ['CMCC'] },
-    { column: 'originator', headers: ['originator'], hxl: '#meta+originator', default: defaultOriginator },
-    { column: 'recipients', headers: ['recipients'], hxl: '#meta+recipients', parse: cells.list, default: [] },
-    { column: 'caveats', headers: ['caveats'], hxl: '#meta+caveats', parse: cells.list, default: [] },
+    { column: 'classification', headers: ['classification'], hxl: '#meta+classification', parse: cells.oneOf(CLASSIFICATIONS) },
+    { column: 'tlp', headers: ['tlp'], hxl: '#meta+tlp', parse: parseTlp },
+    { column: 'releasable_to', headers: ['releasable_to', 'releasable to'], hxl: '#meta+releasable', parse: (text) => cells.list(text).map((code) => code.toUpperCase()) },
+    { column: 'originator', headers: ['originator'], hxl: '#meta+originator' },
+    { column: 'recipients', headers: ['recipients'], hxl: '#meta+recipients', parse: cells.list },
+    { column: 'caveats', headers: ['caveats'], hxl: '#meta+caveats', parse: (text) => cells.list(text).map((caveat) => caveat.toUpperCase()) },
   ];
 }
 

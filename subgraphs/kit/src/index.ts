@@ -17,6 +17,7 @@ export * from './reference.ts';
 export * from './sql.ts';
 export * from './write.ts';
 export * from './history.ts';
+export * from './write-rule.ts';
 export * from './import.ts';
 export * from './releasability.ts';
 export * from './principal-token.ts';

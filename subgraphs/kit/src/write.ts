@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Database, Queryable } from './db.ts';
 import { ErrorCode } from './errors.ts';
-import { CLASSIFICATIONS, TLPS, type AccessMarking, type MarkingRow } from './marking.ts';
+import { CLASSIFICATIONS, MARKING_COLUMNS, markingFromRow, TLPS, type AccessMarking, type MarkingRow } from './marking.ts';
 import { markingSnapshot } from './history.ts';
 import type { Principal } from './principal.ts';
+import { canSee, viewerOf } from './releasability.ts';
+import { checkCreateMarking, checkRemarking } from './write-rule.ts';
 
 /** Why one input field was refused; returned in a mutation payload's `userErrors`. */
 export interface UserError {
@@ -58,8 +60,8 @@ export function validateMarking(marking: AccessMarking, field: string[]): UserEr
   if (marking.tlp === 'RED' && recipients.length === 0) {
     errors.push({ field: at('recipients'), code: 'REQUIRED', message: 'TLP:RED needs the recipients it is shared with' });
   }
-  if (marking.tlp !== 'RED' && recipients.length > 0) {
-    errors.push({ field: at('recipients'), code: 'INVALID', message: 'Recipients are named only for TLP:RED; leave them empty or use TLP:RED' });
+  if (marking.tlp !== 'RED' && marking.tlp !== 'AMBER_STRICT' && recipients.length > 0) {
+    errors.push({ field: at('recipients'), code: 'INVALID', message: 'Recipients are named only for TLP:AMBER_STRICT or TLP:RED; leave them empty or use one of those' });
   }
   if (marking.classification !== 'UNCLASSIFIED' && marking.tlp === 'CLEAR') {
     errors.push({ field: at('tlp'), code: 'INVALID', message: `A ${marking.classification} record cannot be TLP:CLEAR (public)` });
@@ -85,6 +87,11 @@ export interface WriteActor {
   requestId: string | null;
   /** e.g. `MUTATION:reportIncident` or `IMPORT:incidents:export.csv`. */
   via: string;
+  /**
+   * The writer as a principal (mutations). With it, every marked record written is held to the writing rule
+   * (write-rule.ts), and a record the principal may not see is treated as missing.
+   */
+  principal?: Principal;
 }
 
 type Row = Record<string, unknown>;
@@ -138,6 +145,9 @@ function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(left) === JSON.stringify(right);
 }
 
+/** Whether a row carries its own marking (a consignment's marking is its convoy's): the writing rule applies to it. */
+const isMarked = (row: Row) => 'originator' in row && 'classification' in row;
+
 const PROVENANCE = ['version', 'recorded_by', 'recorded_at', 'recorded_via', 'updated_by', 'updated_at'];
 
 /**
@@ -151,9 +161,41 @@ export class RecordWriter {
     private readonly actor: WriteActor,
   ) {}
 
-  /** Inserts one new record (its values include `id`); a taken id is a DUPLICATE user error. */
+  /** The last record this writer created or updated: what a mutation reads back. */
+  written: Row | null = null;
+
+  /**
+   * Inserts one new record (its values include `id`); a taken id is a DUPLICATE user error. A marked record is held
+   * to the writing rule: the writer as originator, at most at its clearance (FORBIDDEN otherwise, nothing written).
+   */
   async create(table: string, entityType: string, values: Row): Promise<Row> {
+    if (this.actor.principal && isMarked(values)) checkCreateMarking(this.actor.principal, markingFromRow(values as unknown as MarkingRow));
     const [row] = await this.insertMany(table, entityType, [values]);
+    this.written = row;
+    return row;
+  }
+
+  /**
+   * Reads a record by id (or by a natural key) and locks it for the rest of the transaction. A marked record the
+   * writer may not see is `withheld`: callers answer it exactly as `missing`, so a refusal tells nothing about it.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the row's columns are the table's, typed by the caller
+  async find(table: string, where: string | Row): Promise<Record<string, any> | 'missing' | 'withheld'> {
+    const conditions = Object.entries(typeof where === 'string' ? { id: where } : where);
+    const [row] = await this.tx.query<Row>(
+      `SELECT * FROM ${table} WHERE ${conditions.map(([column], index) => `"${column}" = $${index + 1}`).join(' AND ')} FOR UPDATE`,
+      conditions.map(([, value]) => value),
+    );
+    if (!row) return 'missing';
+    if (this.actor.principal && isMarked(row) && !canSee(viewerOf(this.actor.principal), markingFromRow(row as unknown as MarkingRow))) return 'withheld';
+    return row;
+  }
+
+  /** `find` by id, where a missing or withheld record is the same NOT_FOUND user error at `field`. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as for find
+  async lock(table: string, entityType: string, id: string, field = ['input', 'id']): Promise<Record<string, any>> {
+    const row = await this.find(table, id);
+    if (typeof row === 'string') throw new UserErrors([{ field, code: 'NOT_FOUND', message: `No ${entityType} has the id "${id}"` }]);
     return row;
   }
 
@@ -162,8 +204,7 @@ export class RecordWriter {
    * CONFLICT user error saying who changed it. Only fields that differ are written and recorded.
    */
   async update(table: string, entityType: string, id: string, expectedVersion: number | null, values: Row, field = ['input', 'version']): Promise<Row> {
-    const [current] = await this.tx.query<Row>(`SELECT * FROM ${table} WHERE id = $1 FOR UPDATE`, [id]);
-    if (!current) throw new UserErrors([{ field: ['input', 'id'], code: 'NOT_FOUND', message: `No ${entityType} has the id "${id}"` }]);
+    const current = await this.lock(table, entityType, id);
     if (expectedVersion !== null && current.version !== expectedVersion) {
       throw new UserErrors([
         {
@@ -173,11 +214,14 @@ export class RecordWriter {
         },
       ]);
     }
+    if (this.actor.principal && isMarked(current) && MARKING_COLUMNS.some((column) => column in values)) {
+      checkRemarking(this.actor.principal, markingFromRow(current as unknown as MarkingRow), markingFromRow({ ...current, ...values } as unknown as MarkingRow));
+    }
     const changed = Object.fromEntries(Object.entries(values).filter(([column, value]) => !sameValue(current[column], value)));
-    if (Object.keys(changed).length === 0) return current;
+    if (Object.keys(changed).length === 0) return (this.written = current);
     await this.updateMany(table, entityType, [{ current, changed }]);
     const [row] = await this.tx.query<Row>(`SELECT * FROM ${table} WHERE id = $1`, [id]);
-    return row;
+    return (this.written = row);
   }
 
   /**
@@ -308,6 +352,8 @@ export interface MutationRequest<TRef> {
   mutation: string;
   input: unknown;
   idempotencyKey?: string | null;
+  /** The marking given on input (at `input.marking`), checked here before `validate`; the writing rule checks it as it is written. */
+  marking?: AccessMarking | null;
   /** Input checks that need no database; any error stops the mutation before it writes. */
   validate?: () => UserError[];
   /** The write itself, in one transaction; returns a JSON reference to what it wrote (e.g. `{ id }`). */
@@ -319,6 +365,8 @@ export interface MutationOutcome<TRef> {
   userErrors: UserError[];
   /** True when an earlier call with the same idempotency key had already written this. */
   replayed: boolean;
+  /** The record row the write created or updated last (none on a replay): read back under the caller's visibility. */
+  written?: Record<string, unknown> | null;
 }
 
 /**
@@ -331,7 +379,7 @@ export async function performMutation<TRef>(
   request: MutationRequest<TRef>,
 ): Promise<MutationOutcome<TRef>> {
   authorizeWrite(context.principal, request.group);
-  const invalid = request.validate?.() ?? [];
+  const invalid = [...(request.marking ? validateMarking(request.marking, ['input', 'marking']) : []), ...(request.validate?.() ?? [])];
   if (invalid.length > 0) return { ref: null, userErrors: invalid, replayed: false };
   const key = request.idempotencyKey ?? null;
   if (key !== null && (key.length === 0 || key.length > 200)) {
@@ -358,15 +406,62 @@ export async function performMutation<TRef>(
           return { ref: earlier.result, userErrors: [], replayed: true };
         }
       }
-      const writer = new RecordWriter(tx, db.schema, { subject: context.principal.subject, requestId: context.requestId, via: `MUTATION:${request.mutation}` });
+      const writer = new RecordWriter(tx, db.schema, {
+        subject: context.principal.subject,
+        requestId: context.requestId,
+        via: `MUTATION:${request.mutation}`,
+        principal: context.principal,
+      });
       const ref = await request.write(writer, tx);
       if (key !== null) {
         await tx.query('UPDATE idempotency_key SET result = $3 WHERE principal = $1 AND key = $2', [context.principal.subject, key, JSON.stringify(ref)]);
       }
-      return { ref, userErrors: [], replayed: false };
+      return { ref, userErrors: [], replayed: false, written: writer.written };
     });
   } catch (error) {
     if (error instanceof UserErrors) return { ref: null, userErrors: error.errors, replayed: false };
+    throw error;
+  }
+}
+
+/** A mutation of one record: what `performMutation` takes, plus how to read the record back. */
+export interface RecordMutation<TRecord> extends MutationRequest<{ id: string }> {
+  /**
+   * Loads the record written, by id, through the request's loaders (so under the caller's own releasability); clear
+   * the loader's cached entry first.
+   */
+  readBack: (id: string) => Promise<TRecord | null | undefined>;
+}
+
+/** A mutation payload's two parts: the record as the caller may see it, and what was wrong with the input. */
+export interface RecordMutationResult<TRecord> {
+  /** Null when nothing was written, or when the record written is not released to the caller. */
+  record: TRecord | null;
+  userErrors: UserError[];
+}
+
+/**
+ * The one write path of every subgraph: `performMutation` (scope, validation, the writing rule, the write, history,
+ * provenance, idempotency in one transaction), then the record read back under the caller's own visibility. A
+ * write that committed always answers with its payload: a record the caller may not see (they tightened it past
+ * themselves) is `null` there, never a FORBIDDEN error after the fact.
+ */
+export async function mutateRecord<TRecord>(
+  db: Database,
+  context: { principal: Principal; requestId: string },
+  request: RecordMutation<TRecord>,
+): Promise<RecordMutationResult<TRecord>> {
+  const outcome = await performMutation(db, context, request);
+  if (!outcome.ref) return { record: null, userErrors: outcome.userErrors };
+  const written = outcome.written;
+  if (written && String(written.id) === outcome.ref.id && isMarked(written) && !canSee(viewerOf(context.principal), markingFromRow(written as unknown as MarkingRow))) {
+    return { record: null, userErrors: [] };
+  }
+  try {
+    return { record: (await request.readBack(outcome.ref.id)) ?? null, userErrors: [] };
+  } catch (error) {
+    const code = error instanceof GraphQLError ? error.extensions.code : null;
+    if (code === ErrorCode.FORBIDDEN || code === ErrorCode.NOT_FOUND) return { record: null, userErrors: [] };
     throw error;
   }
 }

@@ -29,7 +29,8 @@ const write = (name: string, content: string | Buffer) => {
 };
 const count = async (table: string) => (await subgraph.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
 const counts = async () => ({ incidents: await count('security_incident'), history: await count('record_change') });
-const options = { subject: 'import:test' };
+// The marking of rows that state none: an import states its marking, per row or for the whole file.
+const options = { subject: 'import:test', marking: { classification: 'UNCLASSIFIED' as const, releasableTo: ['CMCC'], tlp: 'GREEN' as const, originator: 'CMCC', recipients: [], caveats: [] } };
 const byRow = (problems: ImportProblem[]) => [...problems].sort((a, b) => a.row - b.row || String(a.column).localeCompare(String(b.column)));
 const incidentBy = async (eventId: string) =>
   (await subgraph.db.query<Record<string, any>>('SELECT * FROM security_incident WHERE source_event_id = $1', [eventId]))[0];
@@ -271,6 +272,15 @@ describe('npm run import -- security incidents', () => {
     const ok = await run('incidents', path.join(SAMPLES, 'incidents-acled.csv'));
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain('Imported: 8 created, 0 updated, 0 unchanged, 0 rejected.');
+    // A file without marking columns: refused row by row (no default marking), unless the import gives the file's marking.
+    const unmarkedFile = write('cli-unmarked.csv', [HEADER, line('PSE-CLI-2')].join('\n'));
+    const unmarked = await run('incidents', unmarkedFile);
+    expect(unmarked.code).toBe(1);
+    expect(unmarked.stdout).toContain('states no marking');
+    const marking = { classification: 'RESTRICTED', tlp: 'TLP:AMBER', releasableTo: ['CMCC'], originator: 'CMCC' };
+    const marked = await run('incidents', unmarkedFile, '--marking', JSON.stringify(marking));
+    expect(marked.stdout).toContain('Imported: 1 created');
+    expect(marked.code).toBe(0);
     const bad = await run('incidents', write('cli-bad.csv', [HEADER, line('PSE-CLI-1', { event_type: 'Skirmish' })].join('\n')));
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('row 2, event_type "Skirmish": Unknown event type');

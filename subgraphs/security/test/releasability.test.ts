@@ -412,8 +412,8 @@ describe('security writes respect releasability', () => {
     expect(JSON.stringify(data)).not.toContain(target.id);
   });
 
-  it('an incident written with a marking that does not release it to its writer comes back null, and is stored', async () => {
-    const { data } = await subgraph.execute(
+  it('an incident a GBR editor writes with the USA as originator is refused by the writing rule, and nothing is stored', async () => {
+    const { data, errors } = await subgraph.execute(
       `mutation($input: ReportIncidentInput!) { reportIncident(input: $input) { incident { id } userErrors { code } } }`,
       {
         input: {
@@ -430,8 +430,9 @@ describe('security writes respect releasability', () => {
       },
       GBR_EDITOR,
     );
-    expect(data.reportIncident).toEqual({ incident: null, userErrors: [] });
-    expect(await rowsOf('security_incident', "location_name = 'Khan Younis – written for the USA only'")).toHaveLength(1);
+    expect(data).toBeNull();
+    expect(errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'OWN_ORIGINATOR' });
+    expect(await rowsOf('security_incident', "location_name = 'Khan Younis – written for the USA only'")).toHaveLength(0);
   });
 });
 

@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => subgraph?.close());
 
-const MARKING = { classification: 'RESTRICTED', releasableTo: ['FVEY', 'CMCC'], tlp: 'AMBER', originator: 'GBR' };
+const MARKING = { classification: 'RESTRICTED', releasableTo: ['FVEY', 'CMCC'], tlp: 'AMBER', originator: 'USA' };
 const INCIDENT = {
   eventDate: '2025-11-20',
   occurredAt: '2025-11-20T14:05:00Z',
@@ -84,7 +84,7 @@ describe('reportIncident', () => {
       area: { pcode: 'PS027001' },
       verification: 'UNVERIFIED',
       verificationNote: null,
-      marking: { classification: 'RESTRICTED', releasableTo: ['FVEY', 'CMCC'], tlp: 'AMBER', originator: 'GBR' },
+      marking: { classification: 'RESTRICTED', releasableTo: ['FVEY', 'CMCC'], tlp: 'AMBER', originator: 'USA' },
       provenance: { version: 1, recordedBy: 'test-editor', recordedVia: 'MUTATION:reportIncident', updatedBy: null, updatedAt: null },
     });
     expect(incident.id).toMatch(/^INC-/);

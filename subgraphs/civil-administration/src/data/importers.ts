@@ -26,7 +26,7 @@ export const displacementSites: ImportKind = {
     { column: 'longitude', headers: ['longitude', 'lon', 'lng'], hxl: '#geo+lon', parse: cells.number(34.2, 34.6) },
     { column: 'source', headers: ['source'], hxl: '#meta+source', parse: cells.oneOf(SOURCES), default: 'PARTNER' },
     { column: 'as_of', headers: ['as_of', 'date', 'reporting_date'], hxl: '#date+reported', required: true, parse: cells.date },
-    ...markingFields('CMCC'),
+    ...markingFields(),
   ],
   toRow: (values) => values,
   async checkBatch(_tx, rows) {
@@ -55,7 +55,7 @@ export const populationMovements: ImportKind = {
     { column: 'direction', headers: ['direction'], hxl: '#indicator+direction', required: true, parse: cells.oneOf(['S_TO_N', 'N_TO_S']) },
     { column: 'count', headers: ['count', 'individuals'], hxl: '#population+ind', required: true, parse: cells.integer(0, 10_000_000) },
     { column: 'source', headers: ['source'], hxl: '#meta+source', parse: cells.oneOf(SOURCES), default: 'PARTNER' },
-    ...markingFields('XM-DAC-47066'),
+    ...markingFields(),
   ],
   toRow: (values) => ({
     // Deterministic id from the natural key, so the same count imported twice is the same record.

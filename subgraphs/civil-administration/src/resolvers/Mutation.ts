@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   markingColumns,
-  performMutation,
-  SqlParams,
-  viewerOf,
-  visibleSql,
-  type Viewer,
+  mutateRecord,
   UserErrors,
-  validateMarking,
   type AccessMarking,
   type Queryable,
   type Resolvers,
@@ -23,16 +18,6 @@ const LONGITUDE = [34.2, 34.6] as const;
 interface Args<I> {
   input: I;
   idempotencyKey?: string | null;
-}
-
-/**
- * An editor changes only records released to them: a withheld record is answered exactly like a missing one, so the
- * refusal reveals nothing about it.
- */
-async function requireReleased(tx: Queryable, table: string, entityType: string, id: string, viewer: Viewer): Promise<void> {
-  const params = new SqlParams();
-  const found = await tx.query(`SELECT 1 FROM ${table} t WHERE t.id = ${params.add(id)} AND ${visibleSql(viewer, params)}`, params.values);
-  if (found.length === 0) throw new UserErrors([{ field: ['input', 'id'], code: 'NOT_FOUND', message: `No ${entityType} has the id "${id}"` }]);
 }
 
 async function requireArea(tx: Queryable, pcode: string): Promise<void> {
@@ -91,13 +76,14 @@ interface StatusInput {
 
 export const Mutation: Resolvers<Loaders>['Mutation'] = {
   async recordPopulationMovement(_root, { input, idempotencyKey }: Args<MovementInput>, { db, principal, requestId, loaders }) {
-    const outcome = await performMutation(db, { principal, requestId }, {
+    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
       group: GROUP,
       mutation: 'recordPopulationMovement',
       input,
       idempotencyKey,
+      marking: input.marking,
       validate() {
-        const errors = validateMarking(input.marking, ['input', 'marking']);
+        const errors: UserError[] = [];
         checkCount(input.count, ['input', 'count'], errors);
         if (!input.monitoringPoint.trim()) errors.push({ field: ['input', 'monitoringPoint'], code: 'REQUIRED', message: 'Name the monitoring point' });
         return errors;
@@ -116,21 +102,20 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         });
         return { id: String(row.id) };
       },
+      readBack: (id) => loaders.movementById.clear(id).load(id),
     });
-    return {
-      populationMovement: outcome.ref ? await loaders.movementById.clear(outcome.ref.id).load(outcome.ref.id) : null,
-      userErrors: outcome.userErrors,
-    };
+    return { populationMovement: record, userErrors };
   },
 
   async upsertDisplacementSite(_root, { input, idempotencyKey }: Args<SiteInput>, { db, principal, requestId, loaders }) {
-    const outcome = await performMutation(db, { principal, requestId }, {
+    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
       group: GROUP,
       mutation: 'upsertDisplacementSite',
       input,
       idempotencyKey,
+      marking: input.marking,
       validate() {
-        const errors = validateMarking(input.marking, ['input', 'marking']);
+        const errors: UserError[] = [];
         checkCount(input.households, ['input', 'households'], errors);
         checkCount(input.individuals, ['input', 'individuals'], errors);
         if (input.individuals < input.households) {
@@ -160,27 +145,24 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
           as_of: input.asOf,
           ...markingColumns(input.marking),
         };
-        if (input.id) await requireReleased(tx, 'displacement_site', 'DisplacementSite', input.id, viewerOf(principal));
         const row = input.id
           ? await writer.update('displacement_site', 'DisplacementSite', input.id, input.version ?? null, values)
           : await writer.create('displacement_site', 'DisplacementSite', { id: `SITE-${randomUUID()}`, ...values });
         return { id: String(row.id) };
       },
+      readBack: (id) => loaders.siteById.clear(id).load(id),
     });
-    return {
-      displacementSite: outcome.ref ? await loaders.siteById.clear(outcome.ref.id).load(outcome.ref.id) : null,
-      userErrors: outcome.userErrors,
-    };
+    return { displacementSite: record, userErrors };
   },
 
   async recordServiceStatus(_root, { input, idempotencyKey }: Args<StatusInput>, { db, principal, requestId, loaders }) {
-    const outcome = await performMutation(db, { principal, requestId }, {
+    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
       group: GROUP,
       mutation: 'recordServiceStatus',
       input,
       idempotencyKey,
-      validate: () => validateMarking(input.marking, ['input', 'marking']),
-      async write(writer, tx) {
+      marking: input.marking,
+      async write(writer) {
         const values = {
           functionality: input.functionality,
           building_condition: input.buildingCondition,
@@ -190,8 +172,8 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
           source: input.source,
           ...markingColumns(input.marking),
         };
-        const exists = (await tx.query('SELECT 1 FROM facility_service_status WHERE id = $1', [input.facilityId])).length > 0;
-        if (exists) await requireReleased(tx, 'facility_service_status', 'ServiceStatus', input.facilityId, viewerOf(principal));
+        // A status not released to the editor is refused like a status corrected without a version: it is not described.
+        const exists = (await writer.find('facility_service_status', input.facilityId)) !== 'missing';
         if (exists && input.version == null) {
           throw new UserErrors([{ field: ['input', 'version'], code: 'REQUIRED', message: 'This facility has a status already: give the version you last read' }]);
         }
@@ -200,8 +182,12 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
           : await writer.create('facility_service_status', 'ServiceStatus', { id: input.facilityId, ...values });
         return { id: String(row.id) };
       },
+      // The payload names the facility, whose serviceStatus is then read (afresh) under the caller's visibility.
+      readBack: async (id) => {
+        loaders.serviceStatusByFacility.clear(id);
+        return { id };
+      },
     });
-    if (outcome.ref) loaders.serviceStatusByFacility.clear(outcome.ref.id);
-    return { facility: outcome.ref ? { id: outcome.ref.id } : null, userErrors: outcome.userErrors };
+    return { facility: record, userErrors };
   },
 };

@@ -98,7 +98,7 @@ export const damageAssessments: ImportKind = {
     { column: 'latitude', headers: ['latitude', 'lat', 'y'], hxl: '#geo+lat', parse: coordinate(LATITUDE) },
     { column: 'longitude', headers: ['longitude', 'lon', 'lng', 'long', 'x'], hxl: '#geo+lon', parse: coordinate(LONGITUDE) },
     { column: 'source', headers: ['source'], hxl: '#meta+source', parse: cells.oneOf(SOURCES), default: 'UNOSAT' },
-    ...markingFields('UNOSAT'),
+    ...markingFields(),
   ],
   toRow: (values) => ({ id: assessmentId(String(values.facility_id), String(values.imagery_date), String(values.method)), ...values }),
   async checkBatch(tx, rows) {
@@ -153,7 +153,7 @@ export const facilities: ImportKind = {
     { column: 'longitude', headers: ['longitude', 'lon', 'lng'], hxl: '#geo+lon', parse: coordinate(LONGITUDE) },
     { column: 'description', headers: ['description', 'notes'], hxl: '#description' },
     { column: 'source', headers: ['source'], hxl: '#meta+source', parse: cells.oneOf(SOURCES), default: 'PARTNER' },
-    ...markingFields('CMCC'),
+    ...markingFields(),
   ],
   // The file's source is also the source of the status it gives.
   toRow: (values) => ({ ...values, status_source: values.source }),

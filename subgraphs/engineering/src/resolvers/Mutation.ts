@@ -1,19 +1,5 @@
-import {
-  forbidden,
-  markingColumns,
-  performMutation,
-  SqlParams,
-  UserErrors,
-  validateMarking,
-  viewerOf,
-  visibleSql,
-  type AccessMarking,
-  type Queryable,
-  type Resolvers,
-  type UserError,
-  type Viewer,
-} from '../../../kit/src/index.ts';
-import { releasedOrNull, type Loaders } from '../data/loaders.ts';
+import { markingColumns, mutateRecord, UserErrors, type AccessMarking, type RecordWriter, type Resolvers, type UserError } from '../../../kit/src/index.ts';
+import type { Loaders } from '../data/loaders.ts';
 import { assessmentId, itemColumns, latestPossibleDate, LATITUDE, LONGITUDE, TASK_STATUS_ORDER, withinGaza } from '../data/rules.ts';
 
 const GROUP = 'engineering';
@@ -65,49 +51,31 @@ function checkVersion(version: number, errors: UserError[]): void {
 }
 
 /**
- * Locks a marked record's row for the rest of the transaction, reading whether it is released to the editor (the
- * rule in SQL). An unknown id is the caller's user error; a record not released to the editor is FORBIDDEN, as when
- * asked for by key: an editor changes only what they may see, and learns nothing (version, who changed it) of the rest.
+ * Locks the facility's row for the rest of the transaction. An unknown id, and a facility not released to the editor
+ * alike, are the caller's `code` at `field`: an editor changes only what they may see, and learns nothing of the rest.
  */
-async function lockReleased<R>(tx: Queryable, viewer: Viewer, table: string, entityType: string, columns: string, id: string, notFound: UserError): Promise<R> {
-  const params = new SqlParams();
-  const [row] = await tx.query<R & { released__: boolean }>(
-    `SELECT ${columns}, ${visibleSql(viewer, params)} AS released__ FROM ${table} t WHERE t.id = ${params.add(id)} FOR UPDATE`,
-    params.values,
-  );
-  if (!row) throw new UserErrors([notFound]);
-  if (!row.released__) throw forbidden(`${entityType} ${id} is not released to you`);
-  return row;
-}
-
-/** Locks the facility's row for the rest of the transaction; an unknown id is the caller's `code` at `field`. */
-function lockFacility(tx: Queryable, viewer: Viewer, id: string, field: string[], code: 'NOT_FOUND' | 'UNKNOWN_REFERENCE') {
-  return lockReleased<{ version: number; status_as_of: string; area_pcode: string }>(
-    tx,
-    viewer,
-    'facility',
-    'Facility',
-    't.version, t.status_as_of::text AS status_as_of, t.area_pcode',
-    id,
-    { field, code, message: `No facility has the id "${id}"` },
-  );
+async function lockFacility(writer: RecordWriter, id: string, field: string[], code: 'NOT_FOUND' | 'UNKNOWN_REFERENCE') {
+  const facility = await writer.find('facility', id);
+  if (typeof facility === 'string') throw new UserErrors([{ field, code, message: `No facility has the id "${id}"` }]);
+  return facility;
 }
 
 export const Mutation: Resolvers<Loaders>['Mutation'] = {
   async recordFacilityStatus(_root, { input, idempotencyKey }: Args<FacilityStatusInput>, { db, principal, requestId, loaders }) {
-    const outcome = await performMutation(db, { principal, requestId }, {
+    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
       group: GROUP,
       mutation: 'recordFacilityStatus',
       input,
       idempotencyKey,
+      marking: input.marking,
       validate() {
-        const errors = validateMarking(input.marking, ['input', 'marking']);
+        const errors: UserError[] = [];
         checkVersion(input.version, errors);
         checkNotFuture(input.statusAsOf, ['input', 'statusAsOf'], errors);
         return errors;
       },
-      async write(writer, tx) {
-        const current = await lockFacility(tx, viewerOf(principal), input.facilityId, ['input', 'facilityId'], 'NOT_FOUND');
+      async write(writer) {
+        const current = await lockFacility(writer, input.facilityId, ['input', 'facilityId'], 'NOT_FOUND');
         // A stale version is a CONFLICT (below, from the writer) before anything else: the caller's view is out of date.
         if (current.version === input.version && input.statusAsOf < current.status_as_of) {
           throw new UserErrors([
@@ -127,22 +95,20 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         );
         return { id: String(row.id) };
       },
+      readBack: (id) => loaders.facilityById.clear(id).load(id),
     });
-    return {
-      // Null too when the marking the editor gave does not release the record to the editor.
-      facility: outcome.ref ? await releasedOrNull(loaders.facilityById.clear(outcome.ref.id), outcome.ref.id) : null,
-      userErrors: outcome.userErrors,
-    };
+    return { facility: record, userErrors };
   },
 
   async recordDamageAssessment(_root, { input, idempotencyKey }: Args<DamageAssessmentInput>, { db, principal, requestId, loaders }) {
-    const outcome = await performMutation(db, { principal, requestId }, {
+    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
       group: GROUP,
       mutation: 'recordDamageAssessment',
       input,
       idempotencyKey,
+      marking: input.marking,
       validate() {
-        const errors = validateMarking(input.marking, ['input', 'marking']);
+        const errors: UserError[] = [];
         if (input.version != null) checkVersion(input.version, errors);
         checkNotFuture(input.imageryDate, ['input', 'imageryDate'], errors);
         checkCoordinate(input.latitude, LATITUDE, ['input', 'latitude'], errors);
@@ -152,22 +118,21 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         }
         return errors;
       },
-      async write(writer, tx) {
-        const viewer = viewerOf(principal);
-        const facility = await lockFacility(tx, viewer, input.facilityId, ['input', 'facilityId'], 'UNKNOWN_REFERENCE');
+      async write(writer) {
+        const facility = await lockFacility(writer, input.facilityId, ['input', 'facilityId'], 'UNKNOWN_REFERENCE');
         // The id follows from the natural key (facility, date, method), as in imports: the same assessment is one record.
         const id = assessmentId(input.facilityId, input.imageryDate, input.method);
-        const params = new SqlParams();
-        const [existing] = await tx.query<{ id: string; released__: boolean }>(
-          `SELECT t.id, ${visibleSql(viewer, params)} AS released__ FROM damage_assessment t
-            WHERE t.facility_id = ${params.add(input.facilityId)} AND t.imagery_date = ${params.add(input.imageryDate)} AND t.method = ${params.add(input.method)}`,
-          params.values,
-        );
+        const found = await writer.find('damage_assessment', { facility_id: input.facilityId, imagery_date: input.imageryDate, method: input.method });
         // The one assessment per facility, date and method exists but is not released to the editor: neither its id
-        // nor its version is told, and it is not overwritten.
-        if (existing && !existing.released__) {
-          throw forbidden(`The ${input.method} assessment of facility ${input.facilityId} for ${input.imageryDate} is not released to you`);
+        // nor its version is told, and it is not overwritten. (Correcting it is refused like correcting a missing one.)
+        if (found === 'withheld') {
+          throw new UserErrors([
+            input.version != null
+              ? { field: ['input', 'version'], code: 'NOT_FOUND', message: `Facility ${input.facilityId} has no ${input.method} assessment for ${input.imageryDate} to correct; leave out the version to record a new one` }
+              : { field: ['input', 'imageryDate'], code: 'DUPLICATE', message: `Facility ${input.facilityId} already has a ${input.method} assessment for ${input.imageryDate}` },
+          ]);
         }
+        const existing = found === 'missing' ? null : found;
         if (existing && input.version == null) {
           throw new UserErrors([
             {
@@ -206,21 +171,20 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
             });
         return { id: String(row.id) };
       },
+      readBack: (id) => loaders.assessmentById.clear(id).load(id),
     });
-    return {
-      damageAssessment: outcome.ref ? await releasedOrNull(loaders.assessmentById.clear(outcome.ref.id), outcome.ref.id) : null,
-      userErrors: outcome.userErrors,
-    };
+    return { damageAssessment: record, userErrors };
   },
 
   async updateExplosiveHazardTask(_root, { input, idempotencyKey }: Args<TaskInput>, { db, principal, requestId, loaders }) {
-    const outcome = await performMutation(db, { principal, requestId }, {
+    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
       group: GROUP,
       mutation: 'updateExplosiveHazardTask',
       input,
       idempotencyKey,
+      marking: input.marking,
       validate() {
-        const errors = validateMarking(input.marking, ['input', 'marking']);
+        const errors: UserError[] = [];
         checkVersion(input.version, errors);
         const seen = new Set<string>();
         (input.itemsFound ?? []).forEach((item, index) => {
@@ -234,18 +198,10 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         });
         return errors;
       },
-      async write(writer, tx) {
-        const current = await lockReleased<{ version: number; status: string; item_types: string[]; item_counts: number[] }>(
-          tx,
-          viewerOf(principal),
-          'explosive_hazard_task',
-          'ExplosiveHazardTask',
-          't.version, t.status, t.item_types, t.item_counts',
-          input.id,
-          { field: ['input', 'id'], code: 'NOT_FOUND', message: `No explosive hazard task has the id "${input.id}"` },
-        );
+      async write(writer) {
+        const current = await writer.lock('explosive_hazard_task', 'explosive hazard task', input.id);
         const status = input.status ?? current.status;
-        const items = input.itemsFound ?? current.item_types.map((type, index) => ({ type, count: current.item_counts[index] }));
+        const items = input.itemsFound ?? (current.item_types as string[]).map((type, index) => ({ type, count: current.item_counts[index] }));
         // Checked only against the version the caller read; a stale version is a CONFLICT from the writer instead.
         if (current.version === input.version) {
           const errors: UserError[] = [];
@@ -268,10 +224,8 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         });
         return { id: String(row.id) };
       },
+      readBack: (id) => loaders.taskById.clear(id).load(id),
     });
-    return {
-      explosiveHazardTask: outcome.ref ? await releasedOrNull(loaders.taskById.clear(outcome.ref.id), outcome.ref.id) : null,
-      userErrors: outcome.userErrors,
-    };
+    return { explosiveHazardTask: record, userErrors };
   },
 };

@@ -103,12 +103,6 @@ function openOrClosed(text: string): boolean {
 /** Tonnes are stored to two decimals; rounding on the way in keeps a re-import from counting as a change. */
 const tonnes = (text: string) => Math.round(cells.number(0, 1_000_000)(text) * 100) / 100;
 
-/** Who originated a report when the file does not say: the publisher behind each source, as in the seed. */
-const ORIGINATOR_BY_SOURCE: Record<string, string> = { COGAT: 'ISR', CENTCOM: 'USA', UN2720: 'UN2720' };
-
-/** The marking columns, with no default originator: each kind's `toRow` supplies it. */
-const markings = (): FieldSpec[] => markingFields('CMCC').map((spec) => (spec.column === 'originator' ? { ...spec, default: null } : spec));
-
 /**
  * UN 2720 / COGAT daily crossing reports (plain or HXL-tagged CSV, or JSON): one row per crossing, day and source,
  * the natural key. Crossings may be given by id or by the names agencies use (Kerem Shalom / Karem Abu Salem).
@@ -131,12 +125,11 @@ export const crossingReports: ImportKind = {
     { column: 'tonnes', headers: ['tonnes', 'tons', 'tonnage', 'metric tonnes'], hxl: '#indicator+tonnes', required: true, parse: tonnes },
     { column: 'fuel_litres', headers: ['fuel_litres', 'fuel_liters', 'fuel litres', 'fuel'], hxl: '#indicator+fuel', parse: cells.integer(0, 100_000_000), default: 0 },
     { column: 'note', headers: ['note', 'notes', 'remarks', 'comment'], hxl: ['#description', '#meta+note'] },
-    ...markings(),
+    ...markingFields(),
   ],
   toRow: (values) => ({
     id: crossingReportId(String(values.crossing_id), String(values.date), String(values.source)),
     ...values,
-    originator: values.originator ?? ORIGINATOR_BY_SOURCE[String(values.source)] ?? 'CMCC',
   }),
   async checkBatch(_tx, rows) {
     const problems = checkMarkings(rows);
@@ -213,8 +206,10 @@ export const activities: ImportKind = {
     { column: 'targeted', headers: ['targeted', 'people targeted'], hxl: ['#targeted+ind', '#targeted'], parse: cells.integer(0, 10_000_000) },
     { column: 'reached', headers: ['reached', 'people reached'], hxl: ['#reached+ind', '#reached'], parse: cells.integer(0, 10_000_000) },
     { column: 'source', headers: ['source'], hxl: '#meta+source', parse: cells.oneOf(SOURCES), default: 'PARTNER' },
-    ...markings(),
+    ...markingFields(),
   ],
+  // The reporting organisation originates its rows, unless the sheet names another originator.
+  originatorFrom: 'organization_id',
   toRow(values) {
     const { area_adm3: adm3, area_adm2: adm2, ...rest } = values as Record<string, string | null>;
     const area = adm3 && adm2 && !adm3.startsWith(adm2) ? `${AREA_MISMATCH}${adm3} ${adm2}` : (adm3 ?? adm2 ?? null);
@@ -224,7 +219,6 @@ export const activities: ImportKind = {
       id: `ACT-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`,
       ...rest,
       area_pcode: area,
-      originator: rest.originator ?? rest.organization_id,
     };
   },
   async checkBatch(tx, rows) {

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
-  forbidden,
   KNOWN_PCODES,
   markingColumns,
-  performMutation,
+  mutateRecord,
   UserErrors,
-  validateMarking,
   type AccessMarking,
   type Queryable,
   type Resolvers,
@@ -93,22 +91,14 @@ function checkNotFuture(value: Date, path: string[], errors: UserError[], what: 
 
 /**
  * Reads a record through the releasability rule and locks it for the rest of the transaction, so its checks hold
- * until the write. A record not released to the editor (for a consignment: whose convoy is not) is refused with
- * FORBIDDEN, as reading it by key would be, before anything about its state is told or changed.
+ * until the write. A record not released to the editor (for a consignment: whose convoy is not) is refused exactly
+ * like a missing one, before anything about its state is told or changed.
  */
 async function lockRecord(tx: Queryable, viewer: Viewer, table: 'convoy' | 'truck_consignment', id: string, path: string[], what: string): Promise<Row> {
   const row = await lockVisible(tx, viewer, table, { id });
-  if (row === 'missing') throw new UserErrors([{ field: path, code: 'NOT_FOUND', message: `No ${what} has the id "${id}"` }]);
-  if (row === 'withheld') throw forbidden(`The ${what} ${id} is not released to you, so you cannot change it`);
+  if (typeof row === 'string') throw new UserErrors([{ field: path, code: 'NOT_FOUND', message: `No ${what} has the id "${id}"` }]);
   return row;
 }
-
-/**
- * The record a mutation wrote, read back through the releasability rule: a record the editor marked so that they
- * may not see it themselves comes back as a FORBIDDEN error on the payload's record field (null, with the write done
- * and `userErrors` empty) rather than failing the whole mutation.
- */
-const readBack = <T>(load: Promise<T>): Promise<T | Error> => load.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
 
 async function requireCrossing(tx: Queryable, id: string): Promise<Row> {
   const [crossing] = await tx.query<Row>('SELECT id, name, status, allowed_traffic FROM crossing WHERE id = $1', [id]);
@@ -120,13 +110,14 @@ async function requireCrossing(tx: Queryable, id: string): Promise<Row> {
 
 export const Mutation: Resolvers<Loaders>['Mutation'] = {
   async recordCrossingReport(_root, { input, idempotencyKey }: Args<CrossingReportInput>, { db, principal, requestId, loaders }) {
-    const outcome = await performMutation(db, { principal, requestId }, {
+    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
       group: GROUP,
       mutation: 'recordCrossingReport',
       input,
       idempotencyKey,
+      marking: input.marking,
       validate() {
-        const errors = validateMarking(input.marking, field('marking'));
+        const errors: UserError[] = [];
         checkCount(input.trucksOffloaded, field('trucksOffloaded'), errors);
         checkCount(input.trucksCollected, field('trucksCollected'), errors);
         checkCount(input.tonnes, field('tonnes'), errors);
@@ -157,7 +148,12 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         // to the editor is neither corrected nor described.
         const found = await lockVisible(tx, loaders.viewer, 'crossing_daily_report', { crossing_id: input.crossingId, date: input.date, source: input.source });
         if (found === 'withheld') {
-          throw forbidden(`A ${input.source} report for ${input.crossingId} on ${input.date} exists and is not released to you, so you cannot correct it`);
+          // Correcting it is refused as for a missing report; recording it anew cannot be, as the day's report exists.
+          throw new UserErrors([
+            input.version != null
+              ? { field: field('version'), code: 'NOT_FOUND', message: `There is no ${input.source} report for ${input.crossingId} on ${input.date} to correct; omit the version to record it` }
+              : { field: field('date'), code: 'DUPLICATE', message: `A ${input.source} report for ${input.crossingId} on ${input.date} exists already` },
+          ]);
         }
         const existing = found === 'missing' ? null : found;
         if (!existing) {
@@ -185,21 +181,20 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         const row = await writer.update('crossing_daily_report', 'CrossingDailyReport', String(existing.id), input.version, values);
         return { id: String(row.id) };
       },
+      readBack: (id) => loaders.reportById.clear(id).load(id),
     });
-    return {
-      crossingDailyReport: outcome.ref ? await readBack(loaders.reportById.clear(outcome.ref.id).load(outcome.ref.id)) : null,
-      userErrors: outcome.userErrors,
-    };
+    return { crossingDailyReport: record, userErrors };
   },
 
   async requestConvoy(_root, { input, idempotencyKey }: Args<RequestConvoyInput>, { db, principal, requestId, loaders }) {
-    const outcome = await performMutation(db, { principal, requestId }, {
+    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
       group: GROUP,
       mutation: 'requestConvoy',
       input,
       idempotencyKey,
+      marking: input.marking,
       validate() {
-        const errors = validateMarking(input.marking, field('marking'));
+        const errors: UserError[] = [];
         const organizations = input.requestingOrganizationIds;
         if (organizations.length === 0) {
           errors.push({ field: field('requestingOrganizationIds'), code: 'REQUIRED', message: 'Name at least one requesting organisation, the lead organisation first' });
@@ -270,15 +265,13 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         );
         return { id: String(row.id) };
       },
+      readBack: (id) => loaders.convoyById.clear(id).load(id),
     });
-    return {
-      convoy: outcome.ref ? await readBack(loaders.convoyById.clear(outcome.ref.id).load(outcome.ref.id)) : null,
-      userErrors: outcome.userErrors,
-    };
+    return { convoy: record, userErrors };
   },
 
   async updateConvoyStatus(_root, { input, idempotencyKey }: Args<UpdateConvoyStatusInput>, { db, principal, requestId, loaders }) {
-    const outcome = await performMutation(db, { principal, requestId }, {
+    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
       group: GROUP,
       mutation: 'updateConvoyStatus',
       input,
@@ -325,15 +318,13 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         });
         return { id: String(row.id) };
       },
+      readBack: (id) => loaders.convoyById.clear(id).load(id),
     });
-    return {
-      convoy: outcome.ref ? await readBack(loaders.convoyById.clear(outcome.ref.id).load(outcome.ref.id)) : null,
-      userErrors: outcome.userErrors,
-    };
+    return { convoy: record, userErrors };
   },
 
   async addConsignment(_root, { input, idempotencyKey }: Args<AddConsignmentInput>, { db, principal, requestId, loaders }) {
-    const outcome = await performMutation(db, { principal, requestId }, {
+    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
       group: GROUP,
       mutation: 'addConsignment',
       input,
@@ -367,15 +358,13 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         });
         return { id: String(row.id) };
       },
+      readBack: (id) => loaders.consignmentById.clear(id).load(id),
     });
-    return {
-      consignment: outcome.ref ? await readBack(loaders.consignmentById.clear(outcome.ref.id).load(outcome.ref.id)) : null,
-      userErrors: outcome.userErrors,
-    };
+    return { consignment: record, userErrors };
   },
 
   async recordConsignmentStage(_root, { input, idempotencyKey }: Args<ConsignmentStageInput>, { db, principal, requestId, loaders }) {
-    const outcome = await performMutation(db, { principal, requestId }, {
+    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
       group: GROUP,
       mutation: 'recordConsignmentStage',
       input,
@@ -412,10 +401,8 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         });
         return { id: String(row.id) };
       },
+      readBack: (id) => loaders.consignmentById.clear(id).load(id),
     });
-    return {
-      consignment: outcome.ref ? await readBack(loaders.consignmentById.clear(outcome.ref.id).load(outcome.ref.id)) : null,
-      userErrors: outcome.userErrors,
-    };
+    return { consignment: record, userErrors };
   },
 };

@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { GraphQLError } from 'graphql';
 import {
   CLASSIFICATIONS,
-  ErrorCode,
   KNOWN_PCODES,
   markingColumns,
-  performMutation,
-  validateMarking,
+  mutateRecord,
   type AccessMarking,
   type Principal,
   type Resolvers,
@@ -45,7 +42,7 @@ function text(value: string, max: number, field: string, errors: UserError[]): v
 }
 
 function validateReport(input: ReportInput, marking: AccessMarking): UserError[] {
-  const errors = validateMarking(marking, ['input', 'marking']);
+  const errors: UserError[] = [];
   if (CLASSIFICATIONS.indexOf(marking.classification) < CLASSIFICATIONS.indexOf('RESTRICTED')) {
     errors.push({ field: ['input', 'marking', 'classification'], code: 'INVALID', message: 'An intelligence report is at least RESTRICTED' });
   }
@@ -70,11 +67,12 @@ function validateReport(input: ReportInput, marking: AccessMarking): UserError[]
 export const Mutation: Resolvers<Loaders>['Mutation'] = {
   async recordIntelligenceReport(_root, { input, idempotencyKey }: { input: ReportInput; idempotencyKey?: string | null }, { db, principal, requestId, loaders }) {
     const marking = input.marking ?? defaultReportMarking(principal);
-    const outcome = await performMutation(db, { principal, requestId }, {
+    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
       group: GROUP,
       mutation: 'recordIntelligenceReport',
       input,
       idempotencyKey,
+      marking,
       validate: () => validateReport(input, marking),
       async write(writer) {
         const row = await writer.create(TABLE, 'IntelligenceReport', {
@@ -93,12 +91,8 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         });
         return { id: String(row.id) };
       },
+      readBack: (id) => loaders.intelligenceReportById.clear(id).load(id),
     });
-    if (!outcome.ref) return { intelligenceReport: null, userErrors: outcome.userErrors };
-    // An editor may write a marking that does not release the report to themselves: then the payload holds no report.
-    const [report] = await loaders.intelligenceReportById.clear(outcome.ref.id).loadMany([outcome.ref.id]);
-    if (report instanceof GraphQLError && report.extensions.code === ErrorCode.FORBIDDEN) return { intelligenceReport: null, userErrors: [] };
-    if (report instanceof Error) throw report;
-    return { intelligenceReport: report, userErrors: [] };
+    return { intelligenceReport: record, userErrors };
   },
 };

@@ -1,15 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { GraphQLError } from 'graphql';
 import {
-  ErrorCode,
   KNOWN_PCODES,
   markingColumns,
-  performMutation,
-  SqlParams,
+  mutateRecord,
   UserErrors,
-  validateMarking,
-  viewerOf,
-  visibleSql,
   type AccessMarking,
   type Resolvers,
   type UserError,
@@ -45,7 +39,7 @@ function notInFuture(at: Date, field: string, errors: UserError[]): void {
 }
 
 function validateContribution(input: ContributionInput): UserError[] {
-  const errors = validateMarking(input.marking, ['input', 'marking']);
+  const errors: UserError[] = [];
   if (!NATION.test(input.nation)) errors.push({ field: ['input', 'nation'], code: 'INVALID', message: `"${input.nation}" is not an ISO 3166-1 alpha-3 nation code (e.g. EGY)` });
   const unit = input.unit.trim();
   if (unit.length === 0 || unit.length > 200) errors.push({ field: ['input', 'unit'], code: 'INVALID', message: 'A unit name is 1 to 200 characters' });
@@ -59,21 +53,14 @@ function validateContribution(input: ContributionInput): UserError[] {
   return errors;
 }
 
-/** The payload's record: null when the marking written does not release it to the editor. */
-async function releasedToEditor(loaders: Loaders, id: string) {
-  const [contribution] = await loaders.forceContributionById.clear(id).loadMany([id]);
-  if (contribution instanceof GraphQLError && contribution.extensions.code === ErrorCode.FORBIDDEN) return null;
-  if (contribution instanceof Error) throw contribution;
-  return contribution;
-}
-
 export const Mutation: Resolvers<Loaders>['Mutation'] = {
   async recordForceContribution(_root, { input, idempotencyKey }: { input: ContributionInput; idempotencyKey?: string | null }, { db, principal, requestId, loaders }) {
-    const outcome = await performMutation(db, { principal, requestId }, {
+    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
       group: GROUP,
       mutation: 'recordForceContribution',
       input,
       idempotencyKey,
+      marking: input.marking,
       validate: () => validateContribution(input),
       async write(writer) {
         const row = await writer.create(TABLE, 'ForceContribution', {
@@ -90,32 +77,26 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         });
         return { id: String(row.id) };
       },
+      readBack: (id) => loaders.forceContributionById.clear(id).load(id),
     });
-    return {
-      forceContribution: outcome.ref ? await releasedToEditor(loaders, outcome.ref.id) : null,
-      userErrors: outcome.userErrors,
-    };
+    return { forceContribution: record, userErrors };
   },
 
   async updateForceReadiness(_root, { input, idempotencyKey }: { input: ReadinessInput; idempotencyKey?: string | null }, { db, principal, requestId, loaders }) {
-    const outcome = await performMutation(db, { principal, requestId }, {
+    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
       group: GROUP,
       mutation: 'updateForceReadiness',
       input,
       idempotencyKey,
+      marking: input.marking,
       validate() {
-        const errors = input.marking ? validateMarking(input.marking, ['input', 'marking']) : [];
+        const errors: UserError[] = [];
         notInFuture(input.readinessAsOf, 'readinessAsOf', errors);
         return errors;
       },
-      async write(writer, tx) {
+      async write(writer) {
         // A contribution not released to the editor is answered exactly like a missing one: the refusal reveals nothing.
-        const params = new SqlParams();
-        const [current] = await tx.query<{ readiness_as_of: Date }>(
-          `SELECT t.readiness_as_of FROM ${TABLE} t WHERE t.id = ${params.add(input.id)} AND ${visibleSql(viewerOf(principal), params)}`,
-          params.values,
-        );
-        if (!current) throw new UserErrors([{ field: ['input', 'id'], code: 'NOT_FOUND', message: `No force contribution has the id "${input.id}"` }]);
+        const current = await writer.lock(TABLE, 'force contribution', input.id);
         if (new Date(current.readiness_as_of).getTime() > input.readinessAsOf.getTime()) {
           throw new UserErrors([{ field: ['input', 'readinessAsOf'], code: 'INVALID', message: `A readiness of ${new Date(current.readiness_as_of).toISOString()} is recorded already; report a later one` }]);
         }
@@ -126,10 +107,8 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         });
         return { id: String(row.id) };
       },
+      readBack: (id) => loaders.forceContributionById.clear(id).load(id),
     });
-    return {
-      forceContribution: outcome.ref ? await releasedToEditor(loaders, outcome.ref.id) : null,
-      userErrors: outcome.userErrors,
-    };
+    return { forceContribution: record, userErrors };
   },
 };

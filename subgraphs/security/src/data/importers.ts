@@ -101,7 +101,7 @@ export const incidents: ImportKind = {
     { column: 'cited_sources', headers: ['source', 'sources'], hxl: '#meta+source' },
     { column: 'source', headers: ['cmcc_source', 'source_code'], parse: cells.oneOf(SOURCES), default: 'PARTNER' },
     { column: 'notes', headers: ['notes'], hxl: '#description' },
-    ...markingFields('CMCC'),
+    ...markingFields(),
   ],
   toRow(values) {
     const governorate = values.admin2 as string | null;

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
   markingColumns,
-  performMutation,
+  mutateRecord,
   UserErrors,
-  validateMarking,
   type AccessMarking,
   type Resolvers,
   type UserError,
 } from '../../../kit/src/index.ts';
-import { unlessWithheld, type Loaders } from '../data/loaders.ts';
+import type { Loaders } from '../data/loaders.ts';
 import { GAZA_PCODES } from '../data/geography.ts';
 import { CEASEFIRE_DATE, coordinatesProblem, eventDateProblem, occurredAtProblem, subEventTypeProblem } from '../data/rules.ts';
 
@@ -94,7 +93,7 @@ function checkVerificationNote(verification: string, note: string | null | undef
 }
 
 function validateIncident(input: ReportIncidentInput): UserError[] {
-  const errors = validateMarking(input.marking, ['input', 'marking']);
+  const errors: UserError[] = [];
   const at = (name: string) => ['input', name];
   const dateProblem = eventDateProblem(input.eventDate);
   if (dateProblem) errors.push({ field: at('eventDate'), code: 'INVALID', message: dateProblem });
@@ -121,7 +120,7 @@ function validateIncident(input: ReportIncidentInput): UserError[] {
 }
 
 function validateViolation(input: ReportViolationInput): UserError[] {
-  const errors = validateMarking(input.marking, ['input', 'marking']);
+  const errors: UserError[] = [];
   const at = (name: string) => ['input', name];
   requireText(input.reportedBy, at('reportedBy'), 'Name who makes the allegation (a party, a mediator or a monitoring team)', errors);
   requireText(input.allegedParty, at('allegedParty'), 'Name the party alleged to have violated the ceasefire', errors);
@@ -146,11 +145,12 @@ function validateViolation(input: ReportViolationInput): UserError[] {
 
 export const Mutation: Resolvers<Loaders>['Mutation'] = {
   async reportIncident(_root, { input, idempotencyKey }: Args<ReportIncidentInput>, { db, principal, requestId, loaders }) {
-    const outcome = await performMutation(db, { principal, requestId }, {
+    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
       group: GROUP,
       mutation: 'reportIncident',
       input,
       idempotencyKey,
+      marking: input.marking,
       validate: () => validateIncident(input),
       async write(writer, tx) {
         const sourceEventId = trimmed(input.sourceEventId);
@@ -188,16 +188,13 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         });
         return { id: String(row.id) };
       },
+      readBack: (id) => loaders.incidentById.clear(id).load(id),
     });
-    return {
-      // Null as well when the marking given does not release the incident to its writer.
-      incident: outcome.ref ? await unlessWithheld(loaders.incidentById.clear(outcome.ref.id).load(outcome.ref.id)) : null,
-      userErrors: outcome.userErrors,
-    };
+    return { incident: record, userErrors };
   },
 
   async updateIncidentVerification(_root, { input, idempotencyKey }: Args<UpdateVerificationInput>, { db, principal, requestId, loaders }) {
-    const outcome = await performMutation(db, { principal, requestId }, {
+    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
       group: GROUP,
       mutation: 'updateIncidentVerification',
       input,
@@ -209,30 +206,25 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         return errors;
       },
       async write(writer, tx) {
-        // An incident not released to the editor cannot be changed by them, and is refused exactly like an unknown id.
-        if (!(await loaders.repository.incidentReleased(tx, input.id))) {
-          throw new UserErrors([{ field: ['input', 'id'], code: 'NOT_FOUND', message: `No SecurityIncident has the id "${input.id}"` }]);
-        }
+        // An incident not released to the editor is refused by the writer exactly like an unknown id.
         const row = await writer.update('security_incident', 'SecurityIncident', input.id, input.version, {
           verification: input.verification,
           verification_note: input.note.trim(),
         });
         return { id: String(row.id) };
       },
+      readBack: (id) => loaders.incidentById.clear(id).load(id),
     });
-    return {
-      // Null as well when the marking given does not release the incident to its writer.
-      incident: outcome.ref ? await unlessWithheld(loaders.incidentById.clear(outcome.ref.id).load(outcome.ref.id)) : null,
-      userErrors: outcome.userErrors,
-    };
+    return { incident: record, userErrors };
   },
 
   async reportCeasefireViolation(_root, { input, idempotencyKey }: Args<ReportViolationInput>, { db, principal, requestId, loaders }) {
-    const outcome = await performMutation(db, { principal, requestId }, {
+    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
       group: GROUP,
       mutation: 'reportCeasefireViolation',
       input,
       idempotencyKey,
+      marking: input.marking,
       validate: () => validateViolation(input),
       async write(writer, tx) {
         const incidentId = trimmed(input.incidentId);
@@ -257,10 +249,8 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         });
         return { id: String(row.id) };
       },
+      readBack: (id) => loaders.violationReportById.clear(id).load(id),
     });
-    return {
-      ceasefireViolationReport: outcome.ref ? await unlessWithheld(loaders.violationReportById.clear(outcome.ref.id).load(outcome.ref.id)) : null,
-      userErrors: outcome.userErrors,
-    };
+    return { ceasefireViolationReport: record, userErrors };
   },
 };

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { GraphQLError } from 'graphql';
 import {
-  ErrorCode,
   KNOWN_PCODES,
   markingColumns,
-  performMutation,
-  validateMarking,
+  mutateRecord,
   type AccessMarking,
   type Resolvers,
   type UserError,
@@ -24,7 +21,7 @@ interface RecordInput {
 }
 
 function validateRecord(input: RecordInput): UserError[] {
-  const errors = validateMarking(input.marking, ['input', 'marking']);
+  const errors: UserError[] = [];
   const title = input.title.trim();
   if (title.length === 0 || title.length > 200) errors.push({ field: ['input', 'title'], code: 'INVALID', message: 'A title is 1 to 200 characters' });
   if (!KNOWN_PCODES.has(input.areaPcode)) {
@@ -36,11 +33,14 @@ function validateRecord(input: RecordInput): UserError[] {
 
 export const Mutation: Resolvers<Loaders>['Mutation'] = {
   async recordSampleGroupRecord(_root, { input, idempotencyKey }: { input: RecordInput; idempotencyKey?: string | null }, { db, principal, requestId, loaders }) {
-    const outcome = await performMutation(db, { principal, requestId }, {
+    // The kit checks the marking, the scope and the writing rule, writes with history and provenance, and reads the
+    // record back under the caller's own visibility: this resolver only says what to write and how to load it.
+    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
       group: GROUP,
       mutation: 'recordSampleGroupRecord',
       input,
       idempotencyKey,
+      marking: input.marking,
       validate: () => validateRecord(input),
       async write(writer) {
         const row = await writer.create(TABLE, 'SampleGroupRecord', {
@@ -53,12 +53,8 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         });
         return { id: String(row.id) };
       },
+      readBack: (id) => loaders.sampleGroupRecordById.clear(id).load(id),
     });
-    if (!outcome.ref) return { sampleGroupRecord: null, userErrors: outcome.userErrors };
-    // An editor may write a marking that does not release the record to themselves: then the payload holds no record.
-    const [record] = await loaders.sampleGroupRecordById.clear(outcome.ref.id).loadMany([outcome.ref.id]);
-    if (record instanceof GraphQLError && record.extensions.code === ErrorCode.FORBIDDEN) return { sampleGroupRecord: null, userErrors: [] };
-    if (record instanceof Error) throw record;
-    return { sampleGroupRecord: record, userErrors: [] };
+    return { sampleGroupRecord: record, userErrors };
   },
 };

@@ -201,7 +201,7 @@ describe('engineering releasability: by key and through references', () => {
     expect(await list(PARTNER_NGO)).toEqual(['DA-T-OPEN']);
   });
 
-  it('a facility withheld from the caller is null, without an error, where a visible task, assessment or access road refers to it', async () => {
+  it('a facility withheld from the caller is null with a FORBIDDEN error naming no id, where a visible task, assessment or access road refers to it', async () => {
     const { data, errors } = await subgraph.execute(
       `{ explosiveHazardTask(id: "EHT-T-OPEN") { id facility { id } }
          facility(id: "FAC-T-RESTRICTED") { id }
@@ -211,7 +211,12 @@ describe('engineering releasability: by key and through references', () => {
     );
     expect(data.explosiveHazardTask).toEqual({ id: 'EHT-T-OPEN', facility: null });
     expect(data._entities[0].accessRoadStatus).toEqual({ passability: 'RESTRICTED', roadSegment: null });
-    expect(errors!.map((e) => e.path!.join('.'))).toEqual(['facility']);
+    expect(errors!.map((e) => [e.path!.join('.'), e.extensions!.code]).sort()).toEqual([
+      ['_entities.0.accessRoadStatus.roadSegment', 'FORBIDDEN'],
+      ['explosiveHazardTask.facility', 'FORBIDDEN'],
+      ['facility', 'FORBIDDEN'],
+    ]);
+    expect(JSON.stringify(errors)).not.toContain('FAC-T-RESTRICTED');
     const deu = await subgraph.execute(`{ explosiveHazardTask(id: "EHT-T-OPEN") { facility { id } } }`, undefined, DEU_RESTRICTED);
     expect(deu.data.explosiveHazardTask.facility).toEqual({ id: 'FAC-T-RESTRICTED' });
   });

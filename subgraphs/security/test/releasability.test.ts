@@ -300,7 +300,7 @@ describe('security lookups by key of withheld records', () => {
     ]);
   });
 
-  it('a released record whose linked incident is withheld shows the link as null, without an error or its content', async () => {
+  it('a released record whose linked incident is withheld shows the link as null with a FORBIDDEN error that names no id', async () => {
     const red = (await rowsOf('security_incident', "tlp = 'RED' AND recipients = ARRAY['USA']"))[0];
     expect(red).toBeDefined();
     await subgraph.db.query(
@@ -312,8 +312,9 @@ describe('security lookups by key of withheld records', () => {
     );
     const query = `{ ceasefireViolationReport(id: "CFV-TEST-LINK") { id incident { id actor1 } } }`;
     const gbr = await subgraph.execute(query, undefined, GBR_MEMBER);
-    expect(gbr.errors).toBeUndefined();
     expect(gbr.data.ceasefireViolationReport).toEqual({ id: 'CFV-TEST-LINK', incident: null });
+    expect(gbr.errors!.map((e) => [e.path!.join('.'), e.extensions!.code])).toEqual([['ceasefireViolationReport.incident', 'FORBIDDEN']]);
+    expect(JSON.stringify(gbr)).not.toContain(red.id);
     const us = await subgraph.execute(query, undefined, TEST_PRINCIPAL);
     expect(us.data.ceasefireViolationReport.incident).toMatchObject({ id: red.id });
   });

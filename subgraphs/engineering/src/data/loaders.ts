@@ -12,15 +12,17 @@ import { GraphQLError } from 'graphql';
 import { createRepository, type AssessmentFilter, type DebrisFilter, type FacilityFilter, type TaskFilter } from './repository.ts';
 
 /**
- * Loads one record by key as a reference from another, visible record (a task's facility, an access road's road
- * segment...): a record not released to the viewer is absent (`null`), as it is from lists, rather than an error.
- * Asking for a record by key at the top level or through `_entities` gives FORBIDDEN instead.
+ * The records of a list of keys held by a visible record (a route's hazard tasks) that are released to the viewer:
+ * the others are absent, as from any list. A single reference is loaded with `load` instead, so that a withheld one
+ * is `null` with the kit's FORBIDDEN error (which names neither the record nor its id).
  */
-export async function releasedOrNull<V>(loader: DataLoader<string, V | null>, id: string): Promise<V | null> {
-  const [value] = await loader.loadMany([id]);
-  if (value instanceof GraphQLError && value.extensions.code === ErrorCode.FORBIDDEN) return null;
-  if (value instanceof Error) throw value;
-  return value;
+export async function releasedAmong<V>(loader: DataLoader<string, V | null>, ids: readonly string[]): Promise<V[]> {
+  const values = await loader.loadMany(ids);
+  return values.filter((value): value is V => {
+    if (value instanceof GraphQLError && value.extensions.code === ErrorCode.FORBIDDEN) return false;
+    if (value instanceof Error) throw value;
+    return value !== null;
+  });
 }
 
 /** Per-request loaders, named by their key; each batch is one statement, read as far as the principal may see. */

@@ -1,5 +1,5 @@
 import type { Resolvers } from '../../../kit/src/index.ts';
-import { releasedOrNull, type Loaders } from '../data/loaders.ts';
+import { releasedAmong, type Loaders } from '../data/loaders.ts';
 import type { ExplosiveHazardTask as Task, RouteHazardStatus as RouteHazard } from '../data/repository.ts';
 
 export const Convoy: Resolvers<Loaders>['Convoy'] = {
@@ -12,7 +12,6 @@ export const Convoy: Resolvers<Loaders>['Convoy'] = {
 export const RouteHazardStatus: Resolvers<Loaders>['RouteHazardStatus'] = {
   /** The tasks along the route that are released to the principal; the others are absent, as from any list. */
   async hazardTasks(status: RouteHazard, _args, { loaders }) {
-    const tasks = await Promise.all(status.hazardTaskIds.map((id) => releasedOrNull(loaders.taskById, id)));
-    return tasks.filter((task): task is Task => task !== null);
+    return releasedAmong<Task>(loaders.taskById, status.hazardTaskIds);
   },
 };

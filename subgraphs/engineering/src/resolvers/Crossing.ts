@@ -1,5 +1,5 @@
 import type { Resolvers } from '../../../kit/src/index.ts';
-import { releasedOrNull, type Loaders } from '../data/loaders.ts';
+import type { Loaders } from '../data/loaders.ts';
 import type { AccessRoadStatus as AccessRoad } from '../data/repository.ts';
 
 export const Crossing: Resolvers<Loaders>['Crossing'] = {
@@ -11,5 +11,5 @@ export const Crossing: Resolvers<Loaders>['Crossing'] = {
 
 export const AccessRoadStatus: Resolvers<Loaders>['AccessRoadStatus'] = {
   roadSegment: (road: AccessRoad, _args, { loaders }) =>
-    road.roadSegmentFacilityId ? releasedOrNull(loaders.facilityById, road.roadSegmentFacilityId) : null,
+    road.roadSegmentFacilityId ? loaders.facilityById.load(road.roadSegmentFacilityId) : null,
 };

@@ -1,10 +1,10 @@
 import type { Resolvers } from '../../../kit/src/index.ts';
-import { releasedOrNull, type Loaders } from '../data/loaders.ts';
+import type { Loaders } from '../data/loaders.ts';
 import type { DebrisEstimate as Debris, ExplosiveHazardTask as Task } from '../data/repository.ts';
 
 export const ExplosiveHazardTask: Resolvers<Loaders>['ExplosiveHazardTask'] = {
   area: (task: Task) => ({ pcode: task.areaPcode }),
-  facility: (task: Task, _args, { loaders }) => (task.facilityId ? releasedOrNull(loaders.facilityById, task.facilityId) : null),
+  facility: (task: Task, _args, { loaders }) => (task.facilityId ? loaders.facilityById.load(task.facilityId) : null),
   requestedBy: (task: Task) => (task.requestedByOrgId ? { id: task.requestedByOrgId } : null),
   history: (task: Task, _args, { loaders }) => loaders.historyOf('ExplosiveHazardTask').load(task.id),
 };

@@ -1,5 +1,5 @@
 import { parsePage, type Resolvers } from '../../../kit/src/index.ts';
-import { releasedOrNull, type Loaders } from '../data/loaders.ts';
+import type { Loaders } from '../data/loaders.ts';
 import type { DamageAssessment as Assessment, Facility as FacilityRecord } from '../data/repository.ts';
 import { ASSESSMENT_PAGE } from './limits.ts';
 
@@ -21,7 +21,7 @@ export const Facility: Resolvers<Loaders>['Facility'] = {
 
 export const DamageAssessment: Resolvers<Loaders>['DamageAssessment'] = {
   // The assessed facility may be marked more tightly than the assessment: then it is absent (null).
-  facility: (assessment: Assessment, _args, { loaders }) => (assessment.facilityId ? releasedOrNull(loaders.facilityById, assessment.facilityId) : null),
+  facility: (assessment: Assessment, _args, { loaders }) => (assessment.facilityId ? loaders.facilityById.load(assessment.facilityId) : null),
   area: (assessment: Assessment) => ({ pcode: assessment.areaPcode }),
   history: (assessment: Assessment, _args, { loaders }) => loaders.historyOf('DamageAssessment').load(assessment.id),
 };

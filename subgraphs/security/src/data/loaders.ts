@@ -41,17 +41,3 @@ export function createLoaders(db: Database, principal: Principal) {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
-
-/**
- * A record reached through a link of a record the viewer sees (a report's or an observation's incident, a mutation's
- * result) that is not released to the viewer reads as `null`, without saying that it exists. Asking for a record
- * by key (`incident(id:)`, `_entities`) keeps the FORBIDDEN error of the kit's `selectVisibleByIds`.
- */
-export async function unlessWithheld<T>(load: Promise<T>): Promise<T | null> {
-  try {
-    return await load;
-  } catch (error) {
-    if (error instanceof GraphQLError && error.extensions.code === ErrorCode.FORBIDDEN) return null;
-    throw error;
-  }
-}

@@ -3,6 +3,7 @@
 //   BENCH_IMPORT_ROWS       rows in the import benchmark (default 100000)
 //   BENCH_DATABASE_URL      also benchmark the import against this Postgres
 //   BENCH_SHAPING_CALLS     result-shaping calls per round and implementation (default 200)
+//   BENCH_ABUSE_REQUESTS    fragment bombs sent to measure their refusal (default 20)
 //   BENCH_DURATION          seconds measured per gateway and operation (default 10)
 //   BENCH_WARMUP            seconds of warm-up before each measurement (default 3)
 //   BENCH_CONNECTIONS       concurrent connections (default 16)
@@ -13,11 +14,12 @@
 //   BENCH_OPERATIONS        saved operations to drive (default SituationByGovernorate,OperationsFloorDashboard)
 //   BENCH_CPU_PROFILE       write CPU profiles of this gateway (node --cpu-prof) into this folder
 //   BENCH_WRITE_DOCS        write the gateway results into docs/benchmarks.md (default true)
+import { benchAbuse } from './abuse.ts';
 import { benchGateways } from './gateways.ts';
 import { benchImport } from './import.ts';
 import { benchShaping } from './shaping.ts';
 
-const PARTS = ['import', 'shaping', 'gateways'];
+const PARTS = ['import', 'shaping', 'abuse', 'gateways'];
 const asked = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const unknown = asked.filter((part) => !PARTS.includes(part));
 if (unknown.length > 0) {
@@ -38,6 +40,7 @@ const list = (name: string, fallback: string) => (process.env[name] || fallback)
 console.log(`CMCC Supergraph benchmarks — ${new Date().toISOString()} — Node ${process.version}, ${process.platform}/${process.arch}\n`);
 if (parts.includes('import')) await benchImport(number('BENCH_IMPORT_ROWS', 100_000), process.env.BENCH_DATABASE_URL || undefined);
 if (parts.includes('shaping')) await benchShaping(list('BENCH_OPERATIONS', 'SituationByGovernorate,OperationsFloorDashboard'), number('BENCH_SHAPING_CALLS', 200));
+if (parts.includes('abuse')) await benchAbuse(Math.max(1, number('BENCH_ABUSE_REQUESTS', 20)));
 if (parts.includes('gateways')) {
   await benchGateways({
     durationSeconds: number('BENCH_DURATION', 10),

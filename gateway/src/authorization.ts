@@ -20,6 +20,7 @@ import { CLASSIFICATIONS, type Classification } from '../../subgraphs/kit/src/ma
 import type { Principal } from '../../subgraphs/kit/src/principal.ts';
 import type { GatewayContext } from './server.ts';
 import { principalView } from './cache/response-cache.ts';
+import { isRefusedByLimits } from './limits/plugin.ts';
 
 /**
  * Federation's authorization directives (@authenticated, @requiresScopes, @policy), enforced here with the Apollo
@@ -240,6 +241,8 @@ export function ApolloServerPluginAuthorization(options: AuthorizationOptions): 
         async didResolveOperation(requestContext) {
           const requirements = options.requirements();
           if (requirements.size === 0 || !requestContext.operation || !requestContext.document) return;
+          // Refused already: filtering writes fragments out in place, exponential work for a fragment bomb.
+          if (isRefusedByLimits(requestContext.request)) return;
           const principal = requestContext.contextValue.principal ?? null;
           const { operation, removals } = filter(requestContext.schema, requestContext.document, requestContext.operation, requirements, principal);
           if (removals.length === 0) return;

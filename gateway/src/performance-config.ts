@@ -71,7 +71,7 @@ function store(env: Env, variable: string, redisUrl: string | undefined, problem
  * Defaults let every saved operation in schema/operations/ and the explorer's introspection query through (a test
  * checks it); a dashboard that needs more asks the platform team.
  */
-export const DEFAULT_LIMITS: OperationLimits = Object.freeze({ maxDepth: 15, maxAliases: 30, maxRootFields: 20, maxCost: 25_000, defaultListSize: 10 });
+export const DEFAULT_LIMITS: OperationLimits = Object.freeze({ maxDepth: 15, maxAliases: 30, maxRootFields: 20, maxCost: 25_000, maxFields: 5_000, defaultListSize: 10 });
 
 /** Reads the performance variables in the gateway config's style: problems are collected, not thrown. */
 export function parsePerformanceConfig(env: Env, problems: string[]): PerformanceConfig {
@@ -83,6 +83,7 @@ export function parsePerformanceConfig(env: Env, problems: string[]): Performanc
       maxAliases: positiveInt(env, 'GATEWAY_MAX_ALIASES', DEFAULT_LIMITS.maxAliases, problems),
       maxRootFields: positiveInt(env, 'GATEWAY_MAX_ROOT_FIELDS', DEFAULT_LIMITS.maxRootFields, problems),
       maxCost: positiveInt(env, 'GATEWAY_MAX_COST', DEFAULT_LIMITS.maxCost, problems),
+      maxFields: positiveInt(env, 'GATEWAY_MAX_FIELDS', DEFAULT_LIMITS.maxFields, problems),
       defaultListSize: positiveInt(env, 'GATEWAY_DEFAULT_LIST_SIZE', DEFAULT_LIMITS.defaultListSize, problems),
     }),
     responseCache: Object.freeze({

@@ -247,7 +247,9 @@ export function ApolloServerPluginAuthorization(options: AuthorizationOptions): 
           const { operation, removals } = filter(requestContext.schema, requestContext.document, requestContext.operation, requirements, principal);
           if (removals.length === 0) return;
           if (options.mode === 'reject') {
-            throw new GraphQLError(`Unauthorized field or type: ${[...new Set(removals.map((r) => r.coordinate))].join(', ')}`, {
+            // Not which fields: which requirement refused them is the principal's business with its administrator, and the
+            // list would map what its credentials lack (filter mode names each field, by response path, as it nulls it).
+            throw new GraphQLError('Not allowed: this operation reads fields or types your credentials do not allow.', {
               extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE', http: { status: 403 } },
             });
           }

@@ -14,6 +14,8 @@ export const ErrorCode = Object.freeze({
   OPERATION_LIMIT_EXCEEDED: 'OPERATION_LIMIT_EXCEEDED',
   /** Safelist mode: the operation is not in the persisted-operation manifest built from schema/operations/. */
   OPERATION_NOT_IN_SAFELIST: 'OPERATION_NOT_IN_SAFELIST',
+  /** An automatic persisted query whose `sha256Hash` is not the SHA-256 of the text sent with it (HTTP 400). */
+  PERSISTED_QUERY_HASH_MISMATCH: 'PERSISTED_QUERY_HASH_MISMATCH',
 } as const);
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

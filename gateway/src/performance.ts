@@ -40,8 +40,8 @@ export interface SupergraphSource {
   readonly state: { phase: string; hash?: string };
 }
 
-function openStore(kind: 'memory' | 'redis', maxEntries: number, config: GatewayConfig, logger: Logger, what: string): CacheStore {
-  return kind === 'redis' ? new RedisCacheStore(config.performance.redisUrl!, config.performance.cacheKeyPrefix, logger, what) : new MemoryCacheStore(maxEntries);
+function openStore(settings: { store: 'memory' | 'redis'; maxEntries: number; maxBytes: number }, config: GatewayConfig, logger: Logger, what: string): CacheStore {
+  return settings.store === 'redis' ? new RedisCacheStore(config.performance.redisUrl!, config.performance.cacheKeyPrefix, logger, what) : new MemoryCacheStore(settings.maxBytes, settings.maxEntries);
 }
 
 export function createPerformance(config: GatewayConfig, logger: Logger, supergraph: SupergraphSource): Performance {
@@ -66,15 +66,15 @@ export function createPerformance(config: GatewayConfig, logger: Logger, supergr
   const lastPlugins: ApolloServerPlugin[] = [...ApolloServerPluginPrivateCacheHeaders()];
   let responseCache: ReturnType<typeof ApolloServerPluginResponseCache> | undefined;
   if (settings.responseCache.enabled) {
-    const store = openStore(settings.responseCache.store, settings.responseCache.maxEntries, config, logger, 'response cache');
+    const store = openStore(settings.responseCache, config, logger, 'response cache');
     stores.push(store);
     const authorization = createHash('sha256').update(JSON.stringify([config.authorizationMode, config.policies])).digest('hex').slice(0, 16);
-    responseCache = ApolloServerPluginResponseCache({ store, maxAgeSeconds: settings.responseCache.maxAgeSeconds, generation: () => `${supergraph.state.hash}:${authorization}`, logger });
+    responseCache = ApolloServerPluginResponseCache({ store, maxAgeSeconds: settings.responseCache.maxAgeSeconds, parsedMaxBytes: Math.floor(settings.responseCache.maxBytes / 4), generation: () => `${supergraph.state.hash}:${authorization}`, logger });
     lastPlugins.push(responseCache);
   }
   let persistedQueryCache: ReturnType<typeof createPersistedQueryCache> | undefined;
   if (settings.persistedQueries.enabled) {
-    const store = openStore(settings.persistedQueries.store, settings.persistedQueries.maxEntries, config, logger, 'persisted queries');
+    const store = openStore(settings.persistedQueries, config, logger, 'persisted queries');
     stores.push(store);
     persistedQueryCache = createPersistedQueryCache(store, known);
   }

@@ -28,6 +28,8 @@ export interface ResponseCacheOptions {
    */
   generation: () => string;
   logger: Logger;
+  /** Bytes the parsed copies of recent hits may take (see ParsedEntries); default 16 MiB. */
+  parsedMaxBytes?: number;
 }
 
 const hits = new WeakSet<object>();
@@ -87,16 +89,26 @@ const STORED_ANSWER_JSON = JSON.stringify(STORED_ANSWER);
 
 /**
  * Parsed entries by their text, so a dashboard polling the same entry does not parse it on every hit (a visible share of
- * a hit's cost). Keyed by the stored text itself: an entry that changed in the store is parsed afresh.
+ * a hit's cost). Keyed by the stored text itself: an entry that changed in the store is parsed afresh. Bounded in bytes
+ * like the store, least recently used first out: an entry is counted three times its text (the text, the answer's
+ * bytes, the parsed object).
  */
 class ParsedEntries {
-  private readonly entries = new Map<string, { text: string; parsed: ParsedEntry }>();
+  private readonly entries = new Map<string, { text: string; parsed: ParsedEntry; bytes: number }>();
+  private bytes = 0;
 
-  constructor(private readonly max = 1000) {}
+  constructor(
+    private readonly maxBytes: number,
+    private readonly max = 1000,
+  ) {}
 
   get(key: string, text: string): ParsedEntry {
     const known = this.entries.get(key);
-    if (known && known.text === text) return known.parsed;
+    if (known && known.text === text) {
+      this.entries.delete(key);
+      this.entries.set(key, known);
+      return known.parsed;
+    }
     const entry = JSON.parse(text) as Entry;
     const data = entry.result.data;
     let answer: Buffer | undefined;
@@ -105,9 +117,21 @@ class ParsedEntries {
       Object.defineProperty(data, 'toJSON', { value: () => STORED_ANSWER, enumerable: false });
     }
     const parsed = { entry: deepFreeze(entry), answer };
-    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { text, parsed });
+    if (known) this.forget(key, known.bytes);
+    const bytes = 3 * text.length;
+    if (bytes > this.maxBytes) return parsed;
+    this.entries.set(key, { text, parsed, bytes });
+    this.bytes += bytes;
+    for (const [oldest, { bytes: size }] of this.entries) {
+      if (this.bytes <= this.maxBytes && this.entries.size <= this.max) break;
+      this.forget(oldest, size);
+    }
     return parsed;
+  }
+
+  private forget(key: string, bytes: number): void {
+    this.entries.delete(key);
+    this.bytes -= bytes;
   }
 }
 
@@ -170,7 +194,7 @@ export function ApolloServerPluginResponseCache(options: ResponseCacheOptions): 
       .update(`${options.generation()}\n${requestContext.queryHash}\n${requestContext.request.operationName ?? ''}\n${canonical(requestContext.request.variables ?? {})}\n${principalView(requestContext.contextValue.principal)}`)
       .digest('hex');
   const keys = new WeakMap<object, string>();
-  const parsed = new ParsedEntries();
+  const parsed = new ParsedEntries(options.parsedMaxBytes ?? 16 * 2 ** 20);
 
   const plugin: ResponseCachePlugin = {
     stats: () => ({ ...counters, bypasses: options.store.bypasses }),

@@ -5,6 +5,7 @@ import type { GatewayConfig } from './config.ts';
 import { ApolloServerPluginPrivateCacheHeaders } from './cache/cache-headers.ts';
 import { createPlanCache, type PlanCacheStats } from './cache/plan-cache.ts';
 import { ApolloServerPluginResponseCache, type ResponseCacheStats } from './cache/response-cache.ts';
+import { BroadcastingStore } from './cache/broadcast.ts';
 import { MemoryCacheStore, RedisCacheStore, type CacheStore } from './cache/store.ts';
 import { extractCostDirectives, type CostDirectives } from './limits/measure.ts';
 import { ApolloServerPluginOperationLimits } from './limits/plugin.ts';
@@ -40,8 +41,12 @@ export interface SupergraphSource {
   readonly state: { phase: string; hash?: string };
 }
 
-function openStore(settings: { store: 'memory' | 'redis'; maxEntries: number; maxBytes: number }, config: GatewayConfig, logger: Logger, what: string): CacheStore {
-  return settings.store === 'redis' ? new RedisCacheStore(config.performance.redisUrl!, config.performance.cacheKeyPrefix, logger, what) : new MemoryCacheStore(settings.maxBytes, settings.maxEntries);
+function openStore(settings: { store: 'memory' | 'redis'; maxEntries: number; maxBytes: number }, config: GatewayConfig, logger: Logger, what: string, broadcast = false): CacheStore {
+  const { redisUrl, cacheKeyPrefix } = config.performance;
+  if (settings.store === 'redis') return new RedisCacheStore(redisUrl!, cacheKeyPrefix, logger, what);
+  const memory = new MemoryCacheStore(settings.maxBytes, settings.maxEntries);
+  // Kept in memory with a Redis at hand: evictions still reach the other gateway processes, over Redis pub/sub.
+  return redisUrl && broadcast ? new BroadcastingStore(memory, redisUrl, cacheKeyPrefix, logger) : memory;
 }
 
 export function createPerformance(config: GatewayConfig, logger: Logger, supergraph: SupergraphSource): Performance {
@@ -66,7 +71,7 @@ export function createPerformance(config: GatewayConfig, logger: Logger, supergr
   const lastPlugins: ApolloServerPlugin[] = [...ApolloServerPluginPrivateCacheHeaders()];
   let responseCache: ReturnType<typeof ApolloServerPluginResponseCache> | undefined;
   if (settings.responseCache.enabled) {
-    const store = openStore(settings.responseCache, config, logger, 'response cache');
+    const store = openStore(settings.responseCache, config, logger, 'response cache', true);
     stores.push(store);
     const authorization = createHash('sha256').update(JSON.stringify([config.authorizationMode, config.policies])).digest('hex').slice(0, 16);
     responseCache = ApolloServerPluginResponseCache({ store, maxAgeSeconds: settings.responseCache.maxAgeSeconds, parsedMaxBytes: Math.floor(settings.responseCache.maxBytes / 4), generation: () => `${supergraph.state.hash}:${authorization}`, logger });

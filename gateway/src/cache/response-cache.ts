@@ -5,7 +5,7 @@ import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
 import type { Principal } from '../../../subgraphs/kit/src/principal.ts';
 import { entitiesReturned, type SchemaLike } from '../audit/document.ts';
 import type { CacheStore } from './store.ts';
-import { entityTags, typesSelected, typeTag, untypedTag } from './tags.ts';
+import { entityTags, payloadTypes, typesSelected, typeTag, untypedTag } from './tags.ts';
 
 export interface ResponseCacheStats {
   hits: number;
@@ -40,23 +40,17 @@ export function isCacheHit(request: object): boolean {
 }
 
 /**
- * Everything that decides what a principal may see: the releasability profile (clearance, nation, organisation,
- * participant, working groups, roles, scopes) and the subject itself, since TLP:RED records name their recipients.
- * Two principals share a cache entry only if they are the same principal with the same rights.
+ * Everything that decides what a principal may see: every attribute of the principal (clearance, nation, organisation,
+ * participant, working groups, roles, scopes, caveats, ...) and the subject itself, since TLP:RED records name their
+ * recipients. All of them, not a list: an attribute the releasability rule comes to read is in the key without a change
+ * here. Two principals share a cache entry only if they are the same principal with the same rights; lists compare as
+ * sets (order does not matter).
  */
 export function principalView(principal: Principal | undefined): string {
   if (!principal) return 'anonymous';
-  const sorted = (values: readonly string[]) => [...values].sort();
-  return JSON.stringify([
-    principal.subject,
-    principal.clearance,
-    principal.nation,
-    principal.organization,
-    principal.participant,
-    sorted(principal.workingGroups),
-    sorted(principal.roles),
-    sorted(principal.scopes),
-  ]);
+  const view: Record<string, unknown> = {};
+  for (const [attribute, value] of Object.entries(principal)) view[attribute] = Array.isArray(value) ? [...value].map(String).sort() : value;
+  return canonical(view);
 }
 
 function canonical(value: unknown): string {
@@ -245,6 +239,7 @@ export function ApolloServerPluginResponseCache(options: ResponseCacheOptions): 
     if (!result.data || !requestContext.document || !requestContext.operation) return;
     const { entities } = entitiesReturned(requestContext.schema as unknown as SchemaLike, requestContext.document, requestContext.operation, result.data);
     const tags = new Set(entities.flatMap((entity) => [`${entity.type}:${entity.key}`, untypedTag(entity.key), typeTag(entity.type)]));
+    for (const type of payloadTypes(requestContext.schema as unknown as SchemaLike, requestContext.document, requestContext.operation)) tags.add(typeTag(type));
     if (tags.size === 0) return;
     const removed = await options.store.invalidate([...tags]);
     counters.invalidations += removed;

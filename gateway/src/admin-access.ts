@@ -28,11 +28,13 @@ function refuse(response: http.ServerResponse, status: 401 | 403): void {
 
 /**
  * An operator route behind `access`: with a token configured, 401 without it; without one, 403 to any caller but a
- * loopback one (and to every caller when loopback is not open). The bodies say which status, never which check.
+ * loopback one (and to every caller when loopback is not open). `alsoAllow` admits other callers (a principal the
+ * gateway authenticates, for the explorer's saved operations). The bodies say which status, never which check.
  */
-export function guardAdminRoute(route: RawRoute, access: AdminAccess): RawRoute {
+export function guardAdminRoute(route: RawRoute, access: AdminAccess, alsoAllow?: (request: http.IncomingMessage) => Promise<boolean>): RawRoute {
   const expected = access.token ? Buffer.from(`Bearer ${access.token}`) : null;
   return async (request, response, url) => {
+    if (alsoAllow && (await alsoAllow(request))) return route(request, response, url);
     if (expected) {
       const given = Buffer.from(request.headers.authorization ?? '');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return refuse(response, 401);
@@ -43,7 +45,14 @@ export function guardAdminRoute(route: RawRoute, access: AdminAccess): RawRoute 
   };
 }
 
-/** The routes of `routes` that are operator routes wrapped by `guardAdminRoute`; the others as they are. */
-export function guardAdminRoutes(routes: Record<string, RawRoute>, adminPaths: readonly string[], access: AdminAccess): Record<string, RawRoute> {
-  return Object.fromEntries(Object.entries(routes).map(([path, route]) => [path, adminPaths.includes(path) ? guardAdminRoute(route, access) : route]));
+/**
+ * `routes` with the operator routes among them guarded (`adminPaths`, with what else each admits); the others as they
+ * are.
+ */
+export function guardAdminRoutes(
+  routes: Record<string, RawRoute>,
+  adminPaths: Readonly<Record<string, ((request: http.IncomingMessage) => Promise<boolean>) | null>>,
+  access: AdminAccess,
+): Record<string, RawRoute> {
+  return Object.fromEntries(Object.entries(routes).map(([path, route]) => [path, path in adminPaths ? guardAdminRoute(route, access, adminPaths[path] ?? undefined) : route]));
 }

@@ -185,10 +185,11 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
       },
     },
     // The explorer at GET / (GraphiQL bundled into the gateway, or Apollo Sandbox by configuration): gateway/src/explorer/.
-    // /metrics and the saved operations are for operators: METRICS_TOKEN, or loopback callers in development.
+    // /metrics and the saved operations are for operators: METRICS_TOKEN, or loopback callers in development; the saved
+    // operations also for any principal the gateway authenticates (the explorer's users).
     rawRoutes: guardAdminRoutes(
       { ...createExplorerRoutes({ mode: config.explorer, dataDir: config.dataDir, logger }), '/metrics': metrics.route },
-      ['/metrics', EXPLORER_PATHS.operations],
+      { '/metrics': null, [EXPLORER_PATHS.operations]: (request) => isAuthenticated(request, authenticate) },
       config.adminAccess,
     ),
   });
@@ -210,6 +211,15 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
       await performance.close();
     },
   };
+}
+
+/** Whether the request carries a user credential the gateway accepts (never throws). */
+async function isAuthenticated(request: http.IncomingMessage, authenticate: (request: http.IncomingMessage) => Promise<unknown>): Promise<boolean> {
+  if (!request.headers.authorization && !request.headers['x-api-key']) return false;
+  return authenticate(request).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**

@@ -64,6 +64,10 @@ describe('operator routes', () => {
       expect((await fetch(`${production.url}${route}`, { headers: { authorization: 'Bearer operator-token-for-the-surface-testz' } })).status).toBe(401);
       expect((await fetch(`${production.url}${route}`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status).toBe(200);
     }
+    // The explorer's users may read the saved operations with their own credential; /metrics stays the operators'.
+    const user = { authorization: `Bearer ${await production.token()}` };
+    expect((await fetch(`${production.url}/explorer/operations.json`, { headers: user })).status).toBe(200);
+    expect((await fetch(`${production.url}/metrics`, { headers: user })).status).toBe(401);
   });
 
   it('without a token, serve them to loopback callers in development only, never to another address', async () => {

@@ -19,6 +19,8 @@ export interface PerformanceStats {
   responseCache: ResponseCacheStats | null;
   persistedQueries: PersistedQueryStats | null;
   transport: TransportStats;
+  /** Bytes held and entries evicted to stay within the bound, per in-memory store (none with Redis). */
+  memory: Record<string, { bytes: number; maxBytes: number; evictions: number }>;
 }
 
 /** The gateway's performance parts, built from its configuration; server.ts plugs them in. */
@@ -41,12 +43,16 @@ export interface SupergraphSource {
   readonly state: { phase: string; hash?: string };
 }
 
-function openStore(settings: { store: 'memory' | 'redis'; maxEntries: number; maxBytes: number }, config: GatewayConfig, logger: Logger, what: string, broadcast = false): CacheStore {
+/** The in-memory stores opened, by what they cache (for `stats().memory`). */
+type MemoryStores = Map<string, { store: MemoryCacheStore; maxBytes: number }>;
+
+function openStore(settings: { store: 'memory' | 'redis'; maxEntries: number; maxBytes: number }, config: GatewayConfig, logger: Logger, what: string, memory: { stores: MemoryStores; name: string; broadcast?: boolean }): CacheStore {
   const { redisUrl, cacheKeyPrefix } = config.performance;
   if (settings.store === 'redis') return new RedisCacheStore(redisUrl!, cacheKeyPrefix, logger, what);
-  const memory = new MemoryCacheStore(settings.maxBytes, settings.maxEntries);
+  const store = new MemoryCacheStore(settings.maxBytes, settings.maxEntries);
+  memory.stores.set(memory.name, { store, maxBytes: settings.maxBytes });
   // Kept in memory with a Redis at hand: evictions still reach the other gateway processes, over Redis pub/sub.
-  return redisUrl && broadcast ? new BroadcastingStore(memory, redisUrl, cacheKeyPrefix, logger) : memory;
+  return redisUrl && memory.broadcast ? new BroadcastingStore(store, redisUrl, cacheKeyPrefix, logger) : store;
 }
 
 export function createPerformance(config: GatewayConfig, logger: Logger, supergraph: SupergraphSource): Performance {
@@ -68,10 +74,11 @@ export function createPerformance(config: GatewayConfig, logger: Logger, supergr
   if (settings.persistedQueries.safelist) firstPlugins.push(ApolloServerPluginSafelist(known, { allowIntrospection: settings.persistedQueries.safelistAllowsIntrospection }));
 
   const stores: CacheStore[] = [];
+  const memoryStores: MemoryStores = new Map();
   const lastPlugins: ApolloServerPlugin[] = [...ApolloServerPluginPrivateCacheHeaders()];
   let responseCache: ReturnType<typeof ApolloServerPluginResponseCache> | undefined;
   if (settings.responseCache.enabled) {
-    const store = openStore(settings.responseCache, config, logger, 'response cache', true);
+    const store = openStore(settings.responseCache, config, logger, 'response cache', { stores: memoryStores, name: 'response', broadcast: true });
     stores.push(store);
     const authorization = createHash('sha256').update(JSON.stringify([config.authorizationMode, config.policies])).digest('hex').slice(0, 16);
     responseCache = ApolloServerPluginResponseCache({ store, maxAgeSeconds: settings.responseCache.maxAgeSeconds, parsedMaxBytes: Math.floor(settings.responseCache.maxBytes / 4), generation: () => `${supergraph.state.hash}:${authorization}`, logger });
@@ -79,7 +86,7 @@ export function createPerformance(config: GatewayConfig, logger: Logger, supergr
   }
   let persistedQueryCache: ReturnType<typeof createPersistedQueryCache> | undefined;
   if (settings.persistedQueries.enabled) {
-    const store = openStore(settings.persistedQueries, config, logger, 'persisted queries');
+    const store = openStore(settings.persistedQueries, config, logger, 'persisted queries', { stores: memoryStores, name: 'persisted_queries' });
     stores.push(store);
     persistedQueryCache = createPersistedQueryCache(store, known);
   }
@@ -95,6 +102,7 @@ export function createPerformance(config: GatewayConfig, logger: Logger, supergr
       responseCache: responseCache?.stats() ?? null,
       persistedQueries: persistedQueryCache?.stats() ?? null,
       transport: transport.stats(),
+      memory: Object.fromEntries([...memoryStores].map(([what, { store, maxBytes }]) => [what, { bytes: store.byteSize, maxBytes, evictions: store.evictions }])),
     }),
     close: async () => {
       await Promise.all(stores.map((store) => store.close()));

@@ -91,6 +91,14 @@ describe('operator routes', () => {
     expect(served).toEqual(['served', 'served']);
   });
 
+  it("show operators each in-memory cache's bytes against its bound", async () => {
+    const text = await (await fetch(`${production.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    const bound = production.gateway.performance.stats().memory.persisted_queries.maxBytes;
+    expect(bound).toBeGreaterThan(0);
+    expect(text).toContain(`cmcc_cache_memory_bytes{cache="persisted_queries",kind="bound",service="gateway"} ${bound}`);
+    expect(text).toContain('cmcc_cache_evictions{cache="persisted_queries",service="gateway"} 0');
+  });
+
   it('keeps /health open without a credential', async () => {
     expect((await fetch(`${production.url}/health`)).status).toBe(200);
   });

@@ -3,13 +3,14 @@ import { createLogger } from '../../subgraphs/kit/src/index.ts';
 import type { Principal } from '../../subgraphs/kit/src/principal.ts';
 import { redisAvailable, TEST_REDIS_URL } from '../../test/support/services.ts';
 import { TEST_PRINCIPAL } from '../../test/support/subgraph.ts';
-import { BroadcastingStore } from '../src/cache/broadcast.ts';
+import { BroadcastingStore, evictAllResponses } from '../src/cache/broadcast.ts';
 import { principalView } from '../src/cache/response-cache.ts';
-import { MemoryCacheStore } from '../src/cache/store.ts';
+import { MemoryCacheStore, RedisCacheStore } from '../src/cache/store.ts';
 
 /**
  * Who a cached answer may go to, and how far an eviction reaches: the cache key holds every attribute of the principal
- * (caveats too), and an eviction on one gateway process reaches the in-memory caches of the others over Redis.
+ * (caveats too), and an eviction on one gateway process reaches the in-memory caches of the others over Redis; an
+ * import, which no gateway sees, evicts every cached response of the deployment.
  */
 
 describe('the principal part of a response cache key', () => {
@@ -52,3 +53,31 @@ describe.skipIf(!withRedis)('in-memory response caches of gateway processes shar
   });
 });
 
+
+describe.skipIf(!withRedis)('after an import', () => {
+  it('evicts every cached response of the deployment, in Redis and in the in-memory caches listening, and nothing of another deployment', async () => {
+    const logger = createLogger('gateway', 'error', { write: () => undefined });
+    const ours = `${prefix}import:`;
+    const theirs = `${prefix}other:`;
+    const shared = new RedisCacheStore(TEST_REDIS_URL, ours, logger, 'response cache');
+    const other = new RedisCacheStore(TEST_REDIS_URL, theirs, logger, 'response cache');
+    const memory = new BroadcastingStore(new MemoryCacheStore(2 ** 20), TEST_REDIS_URL, ours, logger);
+    try {
+      await memory.listening;
+      await vi.waitFor(async () => {
+        await shared.set('response:a', 'cached', 60, ['type:Area']);
+        expect(await shared.get('response:a')).toBe('cached');
+      });
+      await other.set('response:a', 'theirs', 60, ['type:Area']);
+      await shared.set('apq:hash', 'query { __typename }', 60);
+      await memory.set('response:b', 'cached', 60, ['type:ForceContribution']);
+      expect(await evictAllResponses(TEST_REDIS_URL, ours)).toBeGreaterThanOrEqual(2); // the entry and its tag set
+      expect(await shared.get('response:a')).toBeUndefined();
+      expect(await shared.get('apq:hash')).toBe('query { __typename }'); // registered operations are not answers
+      expect(await other.get('response:a')).toBe('theirs');
+      await vi.waitFor(async () => expect(await memory.get('response:b')).toBeUndefined());
+    } finally {
+      await Promise.all([shared.close(), other.close(), memory.close()]);
+    }
+  });
+});

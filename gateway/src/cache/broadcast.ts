@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
-import type { CacheStore } from './store.ts';
+import type { CacheStore, MemoryCacheStore } from './store.ts';
 
 /** The Redis channel gateway processes announce their evictions on (one per deployment: the cache key prefix). */
 export const invalidationChannel = (prefix: string) => `${prefix}invalidations`;
@@ -21,7 +21,7 @@ export class BroadcastingStore implements CacheStore {
   readonly listening: Promise<void>;
 
   constructor(
-    private readonly inner: CacheStore,
+    private readonly inner: MemoryCacheStore,
     url: string,
     prefix: string,
     private readonly logger: Logger,
@@ -65,13 +65,45 @@ export class BroadcastingStore implements CacheStore {
   }
 
   private async receive(message: string): Promise<void> {
-    let parsed: { from?: unknown; tags?: unknown };
+    let parsed: { from?: unknown; tags?: unknown; all?: unknown };
     try {
       parsed = JSON.parse(message) as typeof parsed;
     } catch {
       return;
     }
-    if (parsed.from === this.id || !Array.isArray(parsed.tags)) return;
+    if (parsed.from === this.id) return;
+    if (parsed.all === true) {
+      await this.inner.clear();
+      return;
+    }
+    if (!Array.isArray(parsed.tags)) return;
     await this.inner.invalidate(parsed.tags.filter((tag): tag is string => typeof tag === 'string'));
+  }
+}
+
+/**
+ * Evicts every cached response of a deployment (Redis prefix `prefix`), on every gateway process: the Redis store's
+ * entries and tag sets, and the in-memory caches listening on the deployment's channel. For changes no gateway sees as
+ * a mutation: an import writes straight into a working group's database, and any figure may count what it changed.
+ * Resolves with the Redis keys deleted.
+ */
+export async function evictAllResponses(url: string, prefix: string): Promise<number> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: () => null, lazyConnect: true });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    let deleted = 0;
+    for (const pattern of [`${prefix}response:*`, `${prefix}tag:*`]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+        cursor = next;
+        if (keys.length > 0) deleted += await redis.del(...keys);
+      } while (cursor !== '0');
+    }
+    await redis.publish(invalidationChannel(prefix), JSON.stringify({ from: 'evictAllResponses', all: true }));
+    return deleted;
+  } finally {
+    redis.disconnect();
   }
 }

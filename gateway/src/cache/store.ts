@@ -98,10 +98,17 @@ export class MemoryCacheStore implements CacheStore {
     return keys.size;
   }
 
-  async close(): Promise<void> {
+  /** Removes every entry; resolves with how many there were. */
+  async clear(): Promise<number> {
+    const count = this.entries.size;
     this.entries.clear();
     this.keysByTag.clear();
     this.bytes = 0;
+    return count;
+  }
+
+  async close(): Promise<void> {
+    await this.clear();
   }
 
   private remove(key: string): void {

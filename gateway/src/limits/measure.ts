@@ -69,10 +69,10 @@ const NOTHING: Measured = Object.freeze({ depth: 0, cost: 0, aliases: 0, fields:
 
 /**
  * Depth, aliases, root fields, estimated cost and expanded field count of one operation, in time linear in the size of
- * the document: a named fragment is measured once per way it is used (in a mutation or not, under which page size), its figures
- * reused at every spread. So a fragment bomb (fragments that each spread the next several times) is measured in
- * microseconds, and its expanded size, exponential in its depth, is what refuses it. `counter.visits` counts the
- * selections looked at (for the tests of that linearity).
+ * the document: a named fragment is measured once per way it is used (in a mutation or not, under which page size),
+ * its figures reused at every spread. So a fragment bomb (fragments that each spread the next several times) is
+ * measured in microseconds, and its expanded size, exponential in its depth, is what refuses it. `counter.visits`
+ * counts the selections looked at (for the tests of that linearity).
  */
 export function measureOperation(
   schema: SchemaLike,

@@ -3,6 +3,7 @@
 //   BENCH_IMPORT_ROWS       rows in the import benchmark (default 100000)
 //   BENCH_DATABASE_URL      also benchmark the import against this Postgres
 //   BENCH_SHAPING_CALLS     result-shaping calls per round and implementation (default 200)
+//   BENCH_ABUSE_REQUESTS    fragment bombs sent to measure their refusal (default 20)
 //   BENCH_DURATION          seconds measured per gateway and operation (default 10)
 //   BENCH_WARMUP            seconds of warm-up before each measurement (default 3)
 //   BENCH_CONNECTIONS       concurrent connections (default 16)
@@ -15,7 +16,7 @@
 //   BENCH_WRITE_DOCS        write the gateway results into docs/benchmarks.md (default true)
 import { parseCli, usageError } from '../scripts/cli-args.ts';
 
-const PARTS = ['import', 'shaping', 'gateways'];
+const PARTS = ['import', 'shaping', 'abuse', 'gateways'];
 const USAGE = `Usage: npm run bench [-- <part> ...]   prints the platform's performance figures
   <part>   ${PARTS.join(', ')} (default: all); settings are environment variables (BENCH_*, see bench/index.ts)`;
 const asked = parseCli({ usage: USAGE, allowPositionals: true }).positionals;
@@ -26,6 +27,7 @@ const parts = asked.length > 0 ? asked : PARTS;
 const { benchGateways } = await import('./gateways.ts');
 const { benchImport } = await import('./import.ts');
 const { benchShaping } = await import('./shaping.ts');
+const { benchAbuse } = await import('./abuse.ts');
 const number = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isFinite(value) || value < 0) {
@@ -39,6 +41,7 @@ const list = (name: string, fallback: string) => (process.env[name] || fallback)
 console.log(`CMCC Supergraph benchmarks — ${new Date().toISOString()} — Node ${process.version}, ${process.platform}/${process.arch}\n`);
 if (parts.includes('import')) await benchImport(number('BENCH_IMPORT_ROWS', 100_000), process.env.BENCH_DATABASE_URL || undefined);
 if (parts.includes('shaping')) await benchShaping(list('BENCH_OPERATIONS', 'SituationByGovernorate,OperationsFloorDashboard'), number('BENCH_SHAPING_CALLS', 200));
+if (parts.includes('abuse')) await benchAbuse(Math.max(1, number('BENCH_ABUSE_REQUESTS', 20)));
 if (parts.includes('gateways')) {
   await benchGateways({
     durationSeconds: number('BENCH_DURATION', 10),

@@ -1,6 +1,7 @@
 // `npm run import -- <group> <kind> <file> [--skip-invalid] [--json] [--as <who>] [--marking <json>]`
 // Imports an agency file into a working group's database (the same one the subgraph uses: DATABASE_URL, or the
-// embedded database under DATA_DIR, which must not be in use by a running subgraph at the same time).
+// embedded database under DATA_DIR, which must not be in use by a running subgraph at the same time). With REDIS_URL
+// (and CACHE_KEY_PREFIX) as the gateways have them, an import that changed records evicts the gateways' cached responses.
 import os from 'node:os';
 import path from 'node:path';
 import { loadSubgraphList } from '../schema/composition.ts';
@@ -35,6 +36,8 @@ if (!group || !groups.includes(group)) usage(`The group must be one of: ${groups
 // Loaded after the command line is read, so `--help` and usage errors answer at once.
 const { ImportFileError, importFile, loadSubgraphConfig, openDatabase, parseTlp, prepareDatabase, schemaNameOf, validateMarking } = await import('../subgraphs/kit/src/index.ts');
 const { loadDefinition } = await import('./definitions.ts');
+const { evictAllResponses } = await import('../gateway/src/cache/broadcast.ts');
+const { parsePerformanceConfig } = await import('../gateway/src/performance-config.ts');
 const definition = await loadDefinition(group);
 const kinds = definition.importers ?? [];
 const kind = kinds.find((k) => k.kind === kindName);
@@ -73,6 +76,14 @@ try {
       report.committed
         ? `Imported: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected} rejected.`
         : `Nothing imported: fix the ${report.problemCount} problem(s) above, or import the good rows with --skip-invalid.`,
+    );
+  }
+  // No gateway saw these changes as a mutation; any cached answer or figure may count a changed record.
+  const { redisUrl, cacheKeyPrefix } = parsePerformanceConfig(process.env, []);
+  if (report.committed && report.created + report.updated > 0 && redisUrl) {
+    await evictAllResponses(redisUrl, cacheKeyPrefix).then(
+      (keys) => !values.json && console.log(`Gateway response cache evicted (${keys} Redis keys; in-memory caches told).`),
+      (error: Error) => console.error(`The gateways' cached responses could not be evicted (${error.message}): they expire within RESPONSE_CACHE_MAX_AGE_SECONDS.`),
     );
   }
   exitCode = report.committed && (report.problemCount === 0 || values['skip-invalid']) ? (report.problemCount > 0 ? 3 : 0) : 1;

@@ -20,6 +20,7 @@ import type { Principal } from '../../subgraphs/kit/src/principal.ts';
 import { requirementOf } from '../../subgraphs/kit/src/history.ts';
 import type { GatewayContext } from './server.ts';
 import { principalView } from './cache/response-cache.ts';
+import { isRefusedByLimits } from './limits/plugin.ts';
 
 /**
  * Federation's authorization directives (@authenticated, @requiresScopes, @policy), enforced here with the Apollo
@@ -222,11 +223,15 @@ export function ApolloServerPluginAuthorization(options: AuthorizationOptions): 
         async didResolveOperation(requestContext) {
           const requirements = options.requirements();
           if (requirements.size === 0 || !requestContext.operation || !requestContext.document) return;
+          // Refused already: filtering writes fragments out in place, exponential work for a fragment bomb.
+          if (isRefusedByLimits(requestContext.request)) return;
           const principal = requestContext.contextValue.principal ?? null;
           const { operation, removals } = filter(requestContext.schema, requestContext.document, requestContext.operation, requirements, principal);
           if (removals.length === 0) return;
           if (options.mode === 'reject') {
-            throw new GraphQLError(`Unauthorized field or type: ${[...new Set(removals.map((r) => r.coordinate))].join(', ')}`, {
+            // Not which fields: which requirement refused them is the principal's business with its administrator, and the
+            // list would map what its credentials lack (filter mode names each field, by response path, as it nulls it).
+            throw new GraphQLError('Not allowed: this operation reads fields or types your credentials do not allow.', {
               extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE', http: { status: 403 } },
             });
           }

@@ -8,6 +8,7 @@ import { parseSupergraphSource, type SupergraphSourceConfig } from './registry-c
 import { parseResilienceConfig, type ResilienceConfig } from './resilience/config.ts';
 import { parseObservabilityConfig, type ObservabilityConfig } from '../../subgraphs/kit/src/observability-config.ts';
 import { parsePerformanceConfig, type PerformanceConfig } from './performance-config.ts';
+import type { AdminAccess } from './admin-access.ts';
 
 /** How the gateway authenticates callers. */
 export interface AuthConfig {
@@ -62,6 +63,8 @@ export interface GatewayConfig {
   readonly observability: ObservabilityConfig;
   /** Response cache, persisted operations and safelist, operation limits, subgraph transport, plan cache. */
   readonly performance: PerformanceConfig;
+  /** Who may read /metrics and /explorer/operations.json (METRICS_TOKEN, ADMIN_LOOPBACK, NODE_ENV). */
+  readonly adminAccess: AdminAccess;
 }
 
 export const EXPLORER_MODES = ['graphiql', 'sandbox', 'off'] as const;
@@ -147,6 +150,16 @@ function parsePolicies(value: string | undefined, problems: string[]): Readonly<
   }
 }
 
+function parseAdminAccess(env: Env, token: string | undefined, problems: string[]): AdminAccess {
+  const production = env.NODE_ENV === 'production';
+  const value = env.ADMIN_LOOPBACK;
+  let openOnLoopback = !production;
+  if (value === 'true' || value === '1') openOnLoopback = true;
+  else if (value === 'false' || value === '0') openOnLoopback = false;
+  else if (value !== undefined && value !== '') problems.push(`ADMIN_LOOPBACK must be true or false, got "${value}"`);
+  return Object.freeze({ token, openOnLoopback });
+}
+
 function parseExplorer(value: string | undefined, problems: string[]): ExplorerMode {
   const mode = value || 'graphiql';
   if ((EXPLORER_MODES as readonly string[]).includes(mode)) return mode as ExplorerMode;
@@ -158,6 +171,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   const problems: string[] = [];
   const dataDir = path.resolve(env.DATA_DIR || 'data');
   const resilience = parseResilienceConfig(env, problems);
+  const observability = parseObservabilityConfig(env, problems, 'gateway');
   const config: GatewayConfig = {
     host: env.HOST || '0.0.0.0',
     port: parsePort(env.GATEWAY_PORT, 4000, 'GATEWAY_PORT', problems),
@@ -176,8 +190,9 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     audit: parseAuditConfig(env, dataDir, problems),
     explorer: parseExplorer(env.EXPLORER, problems),
     resilience,
-    observability: parseObservabilityConfig(env, problems, 'gateway'),
+    observability,
     performance: parsePerformanceConfig(env, problems),
+    adminAccess: parseAdminAccess(env, observability.metricsToken, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import v8 from 'node:v8';
 import { parsePositiveInt, type Env } from '../../subgraphs/kit/src/config.ts';
 import type { OperationLimits } from './limits/plugin.ts';
 
@@ -12,6 +13,8 @@ export interface PerformanceConfig {
     readonly store: 'memory' | 'redis';
     /** Entries kept by the in-memory store. */
     readonly maxEntries: number;
+    /** Bytes the in-memory store holds at most (least recently used evicted first); default a small share of the heap. */
+    readonly maxBytes: number;
     /** Upper bound on any entry's lifetime, whatever the subgraphs declare, in seconds. */
     readonly maxAgeSeconds: number;
   };
@@ -20,6 +23,8 @@ export interface PerformanceConfig {
     readonly enabled: boolean;
     readonly store: 'memory' | 'redis';
     readonly maxEntries: number;
+    /** Bytes of registered operation text the in-memory store holds at most; default a small share of the heap. */
+    readonly maxBytes: number;
     /** Production: refuse any operation that is not in the manifest. */
     readonly safelist: boolean;
     /** With the safelist on, still allow introspection-only operations (the explorer's schema query). */
@@ -71,7 +76,15 @@ function store(env: Env, variable: string, redisUrl: string | undefined, problem
  * Defaults let every saved operation in schema/operations/ and the explorer's introspection query through (a test
  * checks it); a dashboard that needs more asks the platform team.
  */
-export const DEFAULT_LIMITS: OperationLimits = Object.freeze({ maxDepth: 15, maxAliases: 30, maxRootFields: 20, maxCost: 25_000, defaultListSize: 10 });
+export const DEFAULT_LIMITS: OperationLimits = Object.freeze({ maxDepth: 15, maxAliases: 30, maxRootFields: 20, maxCost: 25_000, maxFields: 5_000, defaultListSize: 10 });
+
+/**
+ * A share of the heap this process may grow to (V8's heap limit, which --max-old-space-size sets): the default bound
+ * of an in-memory cache, so the caches together never take more than a small part of what the gateway can hold.
+ */
+export function heapShare(fraction: number): number {
+  return Math.floor(v8.getHeapStatistics().heap_size_limit * fraction);
+}
 
 /** Reads the performance variables in the gateway config's style: problems are collected, not thrown. */
 export function parsePerformanceConfig(env: Env, problems: string[]): PerformanceConfig {
@@ -83,18 +96,21 @@ export function parsePerformanceConfig(env: Env, problems: string[]): Performanc
       maxAliases: positiveInt(env, 'GATEWAY_MAX_ALIASES', DEFAULT_LIMITS.maxAliases, problems),
       maxRootFields: positiveInt(env, 'GATEWAY_MAX_ROOT_FIELDS', DEFAULT_LIMITS.maxRootFields, problems),
       maxCost: positiveInt(env, 'GATEWAY_MAX_COST', DEFAULT_LIMITS.maxCost, problems),
+      maxFields: positiveInt(env, 'GATEWAY_MAX_FIELDS', DEFAULT_LIMITS.maxFields, problems),
       defaultListSize: positiveInt(env, 'GATEWAY_DEFAULT_LIST_SIZE', DEFAULT_LIMITS.defaultListSize, problems),
     }),
     responseCache: Object.freeze({
       enabled: bool(env, 'RESPONSE_CACHE', true, problems),
       store: store(env, 'RESPONSE_CACHE_STORE', redisUrl, problems),
       maxEntries: positiveInt(env, 'RESPONSE_CACHE_MAX_ENTRIES', 10_000, problems),
+      maxBytes: positiveInt(env, 'RESPONSE_CACHE_MAX_BYTES', heapShare(1 / 20), problems),
       maxAgeSeconds: positiveInt(env, 'RESPONSE_CACHE_MAX_AGE_SECONDS', 300, problems),
     }),
     persistedQueries: Object.freeze({
       enabled: bool(env, 'PERSISTED_QUERIES', true, problems),
       store: store(env, 'PERSISTED_QUERIES_STORE', redisUrl, problems),
       maxEntries: positiveInt(env, 'PERSISTED_QUERIES_MAX_ENTRIES', 10_000, problems),
+      maxBytes: positiveInt(env, 'PERSISTED_QUERIES_MAX_BYTES', heapShare(1 / 100), problems),
       safelist: bool(env, 'OPERATIONS_SAFELIST', false, problems),
       safelistAllowsIntrospection: bool(env, 'OPERATIONS_SAFELIST_INTROSPECTION', false, problems),
       operationsDir: path.resolve(env.OPERATIONS_DIR || 'schema/operations'),

@@ -5,6 +5,7 @@ import type { GatewayConfig } from './config.ts';
 import { ApolloServerPluginPrivateCacheHeaders } from './cache/cache-headers.ts';
 import { createPlanCache, type PlanCacheStats } from './cache/plan-cache.ts';
 import { ApolloServerPluginResponseCache, type ResponseCacheStats } from './cache/response-cache.ts';
+import { BroadcastingStore } from './cache/broadcast.ts';
 import { MemoryCacheStore, RedisCacheStore, type CacheStore } from './cache/store.ts';
 import { extractCostDirectives, type CostDirectives } from './limits/measure.ts';
 import { ApolloServerPluginOperationLimits } from './limits/plugin.ts';
@@ -18,6 +19,8 @@ export interface PerformanceStats {
   responseCache: ResponseCacheStats | null;
   persistedQueries: PersistedQueryStats | null;
   transport: TransportStats;
+  /** Bytes held and entries evicted to stay within the bound, per in-memory store (none with Redis). */
+  memory: Record<string, { bytes: number; maxBytes: number; evictions: number }>;
 }
 
 /** The gateway's performance parts, built from its configuration; server.ts plugs them in. */
@@ -40,8 +43,16 @@ export interface SupergraphSource {
   readonly state: { phase: string; hash?: string };
 }
 
-function openStore(kind: 'memory' | 'redis', maxEntries: number, config: GatewayConfig, logger: Logger, what: string): CacheStore {
-  return kind === 'redis' ? new RedisCacheStore(config.performance.redisUrl!, config.performance.cacheKeyPrefix, logger, what) : new MemoryCacheStore(maxEntries);
+/** The in-memory stores opened, by what they cache (for `stats().memory`). */
+type MemoryStores = Map<string, { store: MemoryCacheStore; maxBytes: number }>;
+
+function openStore(settings: { store: 'memory' | 'redis'; maxEntries: number; maxBytes: number }, config: GatewayConfig, logger: Logger, what: string, memory: { stores: MemoryStores; name: string; broadcast?: boolean }): CacheStore {
+  const { redisUrl, cacheKeyPrefix } = config.performance;
+  if (settings.store === 'redis') return new RedisCacheStore(redisUrl!, cacheKeyPrefix, logger, what);
+  const store = new MemoryCacheStore(settings.maxBytes, settings.maxEntries);
+  memory.stores.set(memory.name, { store, maxBytes: settings.maxBytes });
+  // Kept in memory with a Redis at hand: evictions still reach the other gateway processes, over Redis pub/sub.
+  return redisUrl && memory.broadcast ? new BroadcastingStore(store, redisUrl, cacheKeyPrefix, logger) : store;
 }
 
 export function createPerformance(config: GatewayConfig, logger: Logger, supergraph: SupergraphSource): Performance {
@@ -63,18 +74,19 @@ export function createPerformance(config: GatewayConfig, logger: Logger, supergr
   if (settings.persistedQueries.safelist) firstPlugins.push(ApolloServerPluginSafelist(known, { allowIntrospection: settings.persistedQueries.safelistAllowsIntrospection }));
 
   const stores: CacheStore[] = [];
+  const memoryStores: MemoryStores = new Map();
   const lastPlugins: ApolloServerPlugin[] = [...ApolloServerPluginPrivateCacheHeaders()];
   let responseCache: ReturnType<typeof ApolloServerPluginResponseCache> | undefined;
   if (settings.responseCache.enabled) {
-    const store = openStore(settings.responseCache.store, settings.responseCache.maxEntries, config, logger, 'response cache');
+    const store = openStore(settings.responseCache, config, logger, 'response cache', { stores: memoryStores, name: 'response', broadcast: true });
     stores.push(store);
     const authorization = createHash('sha256').update(JSON.stringify([config.authorizationMode, config.policies])).digest('hex').slice(0, 16);
-    responseCache = ApolloServerPluginResponseCache({ store, maxAgeSeconds: settings.responseCache.maxAgeSeconds, generation: () => `${supergraph.state.hash}:${authorization}`, logger });
+    responseCache = ApolloServerPluginResponseCache({ store, maxAgeSeconds: settings.responseCache.maxAgeSeconds, parsedMaxBytes: Math.floor(settings.responseCache.maxBytes / 4), generation: () => `${supergraph.state.hash}:${authorization}`, logger });
     lastPlugins.push(responseCache);
   }
   let persistedQueryCache: ReturnType<typeof createPersistedQueryCache> | undefined;
   if (settings.persistedQueries.enabled) {
-    const store = openStore(settings.persistedQueries.store, settings.persistedQueries.maxEntries, config, logger, 'persisted queries');
+    const store = openStore(settings.persistedQueries, config, logger, 'persisted queries', { stores: memoryStores, name: 'persisted_queries' });
     stores.push(store);
     persistedQueryCache = createPersistedQueryCache(store, known);
   }
@@ -90,6 +102,7 @@ export function createPerformance(config: GatewayConfig, logger: Logger, supergr
       responseCache: responseCache?.stats() ?? null,
       persistedQueries: persistedQueryCache?.stats() ?? null,
       transport: transport.stats(),
+      memory: Object.fromEntries([...memoryStores].map(([what, { store, maxBytes }]) => [what, { bytes: store.byteSize, maxBytes, evictions: store.evictions }])),
     }),
     close: async () => {
       await Promise.all(stores.map((store) => store.close()));

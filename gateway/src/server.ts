@@ -26,6 +26,9 @@ import { observeRequests } from '../../subgraphs/kit/src/observe-http.ts';
 import { MAX_TOKENS } from '../../subgraphs/kit/src/request-limits.ts';
 import { injectTraceContext, startTracing } from '../../subgraphs/kit/src/tracing.ts';
 import { createPerformance, type Performance } from './performance.ts';
+import { guardAdminRoutes } from './admin-access.ts';
+import { formatPersistedQueryErrors } from './operations/persisted.ts';
+import { EXPLORER_PATHS } from './explorer/index.ts';
 
 /** What the gateway's plugins and data sources know about a request. */
 export interface GatewayContext extends BaseContext {
@@ -137,7 +140,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   });
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => performance.useSupergraph(coreSupergraphSdl));
   const audit = createAuditTrail(config.audit, logger);
-  const metrics = createMetrics({ service: 'gateway', knownOperations: savedOperationNames(), token: config.observability.metricsToken });
+  // No token here: the route is guarded below with /explorer/operations.json (gateway/src/admin-access.ts).
+  const metrics = createMetrics({ service: 'gateway', knownOperations: savedOperationNames() });
   registerGatewayMetrics(metrics, { resilience, audit, performance });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -145,7 +149,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     parseOptions: { maxTokens: MAX_TOKENS },
     // index.ts handles SIGINT/SIGTERM itself, so shutdown happens once and in order.
     stopOnTerminationSignals: false,
-    formatError: maskInternalErrors(),
+    formatError: formatPersistedQueryErrors(maskInternalErrors()),
     persistedQueries: performance.persistedQueries,
     plugins: [
       // Operation limits and the safelist first: they judge the operation as the client sent it.
@@ -174,8 +178,10 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
       '/health': async () => ({ status: 200, body: { status: 'ok', service: 'gateway' } }),
       '/ready': async () => {
         const state = supergraph.state;
-        // The audit buffer's depth and counters: operators watch it fill when the audit sink is slow or down.
-        const auditBuffer = audit.stats;
+        // The audit buffer's depth and health: operators watch it fill when the audit sink is slow or down. Not the
+        // trail's sequence numbers or event counts: this route needs no credential.
+        const { depth, capacity, reserved, refused, dropped, writeFailures, sinkHealthy, failOpen } = audit.stats;
+        const auditBuffer = { depth, capacity, reserved, refused, dropped, writeFailures, sinkHealthy, failOpen };
         const circuits = resilience.circuits;
         if (state.phase !== 'loaded') return { status: 503, body: { status: 'unavailable', supergraph: state, auditBuffer, circuits } };
         const subgraphs = await checkSubgraphs(gateway);
@@ -187,7 +193,13 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
       },
     },
     // The explorer at GET / (GraphiQL bundled into the gateway, or Apollo Sandbox by configuration): gateway/src/explorer/.
-    rawRoutes: { ...createExplorerRoutes({ mode: config.explorer, dataDir: config.dataDir, logger }), '/metrics': metrics.route },
+    // /metrics and the saved operations are for operators: METRICS_TOKEN, or loopback callers in development; the saved
+    // operations also for any principal the gateway authenticates (the explorer's users).
+    rawRoutes: guardAdminRoutes(
+      { ...createExplorerRoutes({ mode: config.explorer, dataDir: config.dataDir, logger }), '/metrics': metrics.route },
+      { '/metrics': null, [EXPLORER_PATHS.operations]: (request) => isAuthenticated(request, authenticate) },
+      config.adminAccess,
+    ),
   });
   const handler = observeRequests(graphqlHandler, { logger, metrics, tracing, routes: ['/graphql', '/health', '/ready', '/metrics', '/'] });
   return {
@@ -207,6 +219,15 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
       await performance.close();
     },
   };
+}
+
+/** Whether the request carries a user credential the gateway accepts (never throws). */
+async function isAuthenticated(request: http.IncomingMessage, authenticate: (request: http.IncomingMessage) => Promise<unknown>): Promise<boolean> {
+  if (!request.headers.authorization && !request.headers['x-api-key']) return false;
+  return authenticate(request).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**

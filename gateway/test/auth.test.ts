@@ -67,6 +67,9 @@ describe('authentication at the gateway', () => {
     const response = await ask(bearer(await make()));
     expect(response.status).toBe(401);
     expect(response.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    // Which check failed is logged, not told: every refused token gets the same generic body.
+    expect(response.errors?.[0].message).toMatch(/^Not authenticated\b/);
+    expect(response.errors?.[0].message).not.toMatch(/exp|nbf|issuer|iss|audience|aud|signature|alg|claim/i);
     expect(response.data).toBeUndefined();
   });
 
@@ -79,7 +82,9 @@ describe('authentication at the gateway', () => {
     expect(store.revoke(id)).toBe(true);
     const revoked = await ask({ 'x-api-key': key });
     expect(revoked.status).toBe(401);
-    expect(revoked.errors?.[0].message).toContain('revoked');
+    // The same body as any other refusal: nothing tells a caller that this key existed.
+    expect(revoked.errors?.[0].message).toMatch(/^Not authenticated\b/);
+    expect(revoked.errors?.[0].message).not.toMatch(/revoked|unknown/i);
   });
 });
 

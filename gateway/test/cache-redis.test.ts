@@ -82,6 +82,33 @@ describe.skipIf(!withRedis)('response cache and APQ in Redis', () => {
     expect((await a.query(SITE, { id }, CA_EDITOR)).data.displacementSite.name).toBe('Redis probe, renamed');
   });
 
+  it("evicts a cached aggregate (Area.forceStrength) on every instance when a mutation on one records a contribution it counts", async () => {
+    // The reader (USA, SECRET) is released the contribution below; its figures must include it at once, on both gateways.
+    const STRENGTH = `query Strength { area(pcode: "PS0275") { pcode forceStrength { readiness source contributions personnel } } }`;
+    const RECORD = `mutation($input: RecordForceContributionInput!) { recordForceContribution(input: $input) { forceContribution { id } userErrors { code } } }`;
+    const EGY_EDITOR = { sub: 'egy-mnf-editor', nation: 'EGY', org: 'CMCC', clearance: 'CONFIDENTIAL', roles: ['editor'], scope: 'write:multinational-force read:*' };
+    const preparing = (data: { area: { forceStrength: { readiness: string; source: string; contributions: number; personnel: number }[] } }) =>
+      data.area.forceStrength.find((row) => row.readiness === 'PREPARING' && row.source === 'SYNTHETIC') ?? { contributions: 0, personnel: 0 };
+
+    const before = await a.query(STRENGTH);
+    expect(before.errors).toBeUndefined();
+    const hits = b.gateway.performance.stats().responseCache!.hits;
+    expect((await b.query(STRENGTH)).data).toEqual(before.data);
+    expect(b.gateway.performance.stats().responseCache!.hits).toBe(hits + 1); // cached, so the eviction below is what is tested
+
+    const input = {
+      nation: 'EGY', unit: 'Cache probe company', role: 'ENGINEERING', personnel: 37, readiness: 'PREPARING', readinessAsOf: '2025-11-10T00:00:00Z',
+      areaPcode: 'PS0275', source: 'SYNTHETIC', marking: { classification: 'CONFIDENTIAL', releasableTo: ['EGY', 'USA'], tlp: 'AMBER', originator: 'EGY' },
+    };
+    const recorded = await a.query(RECORD, { input }, EGY_EDITOR);
+    expect(recorded.errors).toBeUndefined();
+    expect(recorded.data.recordForceContribution.userErrors).toEqual([]);
+
+    const after = await b.query(STRENGTH);
+    expect(b.gateway.performance.stats().responseCache!.hits).toBe(hits + 1);
+    expect(preparing(after.data)).toMatchObject({ contributions: preparing(before.data).contributions + 1, personnel: preparing(before.data).personnel + 37 });
+  });
+
   it('finds on one instance a persisted query registered on the other', async () => {
     const text = `query RedisApq { areas(level: GOVERNORATE) { pcode name } }`;
     const extensions = { persistedQuery: { version: 1, sha256Hash: sha256(text) } };

@@ -91,7 +91,7 @@ describe('operation limits', () => {
       const document = parse(text);
       return measureOperation(schema, document, document.definitions[0] as OperationDefinitionNode, variables, { weights: new Map(), listSizes: new Map() }, 10);
     };
-    expect(measure(`{ area(pcode: "PS0255") { pcode name } }`)).toEqual({ depth: 2, aliases: 0, rootFields: 1, cost: 1 });
+    expect(measure(`{ area(pcode: "PS0255") { pcode name } }`)).toEqual({ depth: 2, aliases: 0, rootFields: 1, cost: 1, fields: 3 });
     // areas: a list without first: → 10 × (1 + children: 10 × 1).
     expect(measure(`{ areas { children { pcode } } }`).cost).toBe(110);
     expect(measure(`query($n: Int) { displacementSites(first: $n) { edges { node { id } } } }`, { n: 7 }).cost).toBe(1 + 7 * 2);

@@ -9,7 +9,7 @@ describe('performance configuration', () => {
     const { performance } = loadGatewayConfig({});
     expect(performance.responseCache).toMatchObject({ enabled: true, store: 'memory', maxAgeSeconds: 300 });
     expect(performance.persistedQueries).toMatchObject({ enabled: true, store: 'memory', safelist: false, safelistAllowsIntrospection: false });
-    expect(performance.limits).toEqual({ maxDepth: 15, maxAliases: 30, maxRootFields: 20, maxCost: 25_000, defaultListSize: 10 });
+    expect(performance.limits).toEqual({ maxDepth: 15, maxAliases: 30, maxRootFields: 20, maxCost: 25_000, maxFields: 5_000, defaultListSize: 10 });
     expect(performance.transport).toEqual({ connectionsPerSubgraph: 32, keepAliveMs: 30_000, compression: false, dedupe: true, coalesce: true });
     expect(Object.isFrozen(performance)).toBe(true);
   });

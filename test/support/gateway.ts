@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadSubgraphList, PROJECT_ROOT } from '../../schema/composition.ts';
+import { signDevToken } from '../../gateway/src/auth/dev-keys.ts';
 import { loadGatewayConfig } from '../../gateway/src/config.ts';
 import { createGateway, type Gateway } from '../../gateway/src/server.ts';
 import { close, createLogger, listen } from '../../subgraphs/kit/src/index.ts';
@@ -46,6 +48,52 @@ export async function startGateway(stack: TestStack, env: Record<string, string>
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: text, variables, extensions }),
+      });
+      return { status: response.status, ...((await response.json()) as object) };
+    },
+    async close() {
+      await close(server);
+      await gateway.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A port where nothing answers: a lone gateway's subgraphs. */
+const NOWHERE = 'http://127.0.0.1:9/graphql';
+
+/**
+ * A gateway alone, serving the repository's composed supergraph with every subgraph unreachable: for what the gateway
+ * decides before it calls any subgraph (limits, authentication, its own routes), without a stack's start-up time.
+ * `token(claims)` signs a development token it accepts.
+ */
+export async function startLoneGateway(env: Record<string, string> = {}): Promise<ExtraGateway & { token(claims?: Record<string, unknown>): Promise<string>; dataDir: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-lone-gateway-'));
+  const nowhere = Object.fromEntries(loadSubgraphList().map((entry) => [`SUBGRAPH_${entry.name.toUpperCase().replace(/-/g, '_')}_URL`, NOWHERE]));
+  const config = loadGatewayConfig({
+    SUPERGRAPH_PATH: path.join(PROJECT_ROOT, 'schema', 'supergraph.graphql'),
+    LOG_LEVEL: 'info',
+    DATA_DIR: dir,
+    SUBGRAPH_SHARED_SECRET: new TextDecoder().decode(TEST_SHARED_SECRET),
+    RESPONSE_CACHE: 'false',
+    ...nowhere,
+    ...env,
+  });
+  const logs: string[] = [];
+  const gateway = await createGateway(config, createLogger('gateway', config.logLevel, { write: (line: string) => void logs.push(line) }));
+  const { server, url } = await listen(gateway.handler, 0);
+  const token = (claims: Record<string, unknown> = ANALYST_CLAIMS) => signDevToken(dir, claims);
+  return {
+    url,
+    gateway,
+    logs,
+    dataDir: dir,
+    token,
+    async query(text, variables, claims = ANALYST_CLAIMS, extensions) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(claims)}` },
         body: JSON.stringify({ query: text, variables, extensions }),
       });
       return { status: response.status, ...((await response.json()) as object) };

@@ -13,6 +13,12 @@ import { VerifiedTokens } from './verified-tokens.ts';
 export type Authenticate = (request: http.IncomingMessage) => Promise<Principal>;
 
 /**
+ * The one answer to any failed authentication, whichever check failed (no credential, unknown key, bad signature,
+ * expired, wrong issuer...): the reason is in the gateway's log, not in the body, where it would guide a forger.
+ */
+export const NOT_AUTHENTICATED = 'Not authenticated: send a valid bearer token (Authorization: Bearer <token>) or API key (x-api-key).';
+
+/**
  * Who is calling: a bearer JWT verified against the identity provider's keys (issuer, audience, expiry, not-before,
  * allowed algorithms, small clock skew), or an API key of a service account. Anything else is HTTP 401.
  */
@@ -42,12 +48,15 @@ export async function createAuthenticator(config: AuthConfig, dataDir: string, l
     const apiKey = request.headers['x-api-key'];
     if (typeof apiKey === 'string') {
       const principal = apiKeys.verify(apiKey);
-      if (!principal) throw new HttpError(401, 'UNAUTHENTICATED', 'The API key is unknown or revoked');
+      if (!principal) {
+        logger.info({ requestId: requestIdOf(request), reason: 'API key unknown or revoked' }, 'refused an API key');
+        throw new HttpError(401, 'UNAUTHENTICATED', NOT_AUTHENTICATED);
+      }
       return principal;
     }
     const authorization = request.headers.authorization;
     const token = typeof authorization === 'string' && /^Bearer /i.test(authorization) ? authorization.slice(7).trim() : null;
-    if (!token) throw new HttpError(401, 'UNAUTHENTICATED', 'Authentication required: send "Authorization: Bearer <token>" or an "x-api-key" header');
+    if (!token) throw new HttpError(401, 'UNAUTHENTICATED', NOT_AUTHENTICATED);
     const known = verified.get(token);
     if (known) return known;
     try {
@@ -64,7 +73,7 @@ export async function createAuthenticator(config: AuthConfig, dataDir: string, l
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       logger.info({ requestId: requestIdOf(request), reason }, 'refused a token');
-      throw new HttpError(401, 'UNAUTHENTICATED', `The bearer token was refused: ${reason}`);
+      throw new HttpError(401, 'UNAUTHENTICATED', NOT_AUTHENTICATED);
     }
   };
 }

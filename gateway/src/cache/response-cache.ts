@@ -5,7 +5,7 @@ import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
 import type { Principal } from '../../../subgraphs/kit/src/principal.ts';
 import { entitiesReturned, type SchemaLike } from '../audit/document.ts';
 import type { CacheStore } from './store.ts';
-import { entityTags, typesSelected, typeTag, untypedTag } from './tags.ts';
+import { entityTags, payloadTypes, typesSelected, typeTag, untypedTag } from './tags.ts';
 
 export interface ResponseCacheStats {
   hits: number;
@@ -28,6 +28,8 @@ export interface ResponseCacheOptions {
    */
   generation: () => string;
   logger: Logger;
+  /** Bytes the parsed copies of recent hits may take (see ParsedEntries); default 16 MiB. */
+  parsedMaxBytes?: number;
 }
 
 const hits = new WeakSet<object>();
@@ -38,23 +40,17 @@ export function isCacheHit(request: object): boolean {
 }
 
 /**
- * Everything that decides what a principal may see: the releasability profile (clearance, nation, organisation,
- * participant, working groups, roles, scopes) and the subject itself, since TLP:RED records name their recipients.
- * Two principals share a cache entry only if they are the same principal with the same rights.
+ * Everything that decides what a principal may see: every attribute of the principal (clearance, nation, organisation,
+ * participant, working groups, roles, scopes, caveats, ...) and the subject itself, since TLP:RED records name their
+ * recipients. All of them, not a list: an attribute the releasability rule comes to read is in the key without a change
+ * here. Two principals share a cache entry only if they are the same principal with the same rights; lists compare as
+ * sets (order does not matter).
  */
 export function principalView(principal: Principal | undefined): string {
   if (!principal) return 'anonymous';
-  const sorted = (values: readonly string[]) => [...values].sort();
-  return JSON.stringify([
-    principal.subject,
-    principal.clearance,
-    principal.nation,
-    principal.organization,
-    principal.participant,
-    sorted(principal.workingGroups),
-    sorted(principal.roles),
-    sorted(principal.scopes),
-  ]);
+  const view: Record<string, unknown> = {};
+  for (const [attribute, value] of Object.entries(principal)) view[attribute] = Array.isArray(value) ? [...value].map(String).sort() : value;
+  return canonical(view);
 }
 
 function canonical(value: unknown): string {
@@ -87,16 +83,26 @@ const STORED_ANSWER_JSON = JSON.stringify(STORED_ANSWER);
 
 /**
  * Parsed entries by their text, so a dashboard polling the same entry does not parse it on every hit (a visible share of
- * a hit's cost). Keyed by the stored text itself: an entry that changed in the store is parsed afresh.
+ * a hit's cost). Keyed by the stored text itself: an entry that changed in the store is parsed afresh. Bounded in bytes
+ * like the store, least recently used first out: an entry is counted three times its text (the text, the answer's
+ * bytes, the parsed object).
  */
 class ParsedEntries {
-  private readonly entries = new Map<string, { text: string; parsed: ParsedEntry }>();
+  private readonly entries = new Map<string, { text: string; parsed: ParsedEntry; bytes: number }>();
+  private bytes = 0;
 
-  constructor(private readonly max = 1000) {}
+  constructor(
+    private readonly maxBytes: number,
+    private readonly max = 1000,
+  ) {}
 
   get(key: string, text: string): ParsedEntry {
     const known = this.entries.get(key);
-    if (known && known.text === text) return known.parsed;
+    if (known && known.text === text) {
+      this.entries.delete(key);
+      this.entries.set(key, known);
+      return known.parsed;
+    }
     const entry = JSON.parse(text) as Entry;
     const data = entry.result.data;
     let answer: Buffer | undefined;
@@ -105,9 +111,21 @@ class ParsedEntries {
       Object.defineProperty(data, 'toJSON', { value: () => STORED_ANSWER, enumerable: false });
     }
     const parsed = { entry: deepFreeze(entry), answer };
-    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { text, parsed });
+    if (known) this.forget(key, known.bytes);
+    const bytes = 3 * text.length;
+    if (bytes > this.maxBytes) return parsed;
+    this.entries.set(key, { text, parsed, bytes });
+    this.bytes += bytes;
+    for (const [oldest, { bytes: size }] of this.entries) {
+      if (this.bytes <= this.maxBytes && this.entries.size <= this.max) break;
+      this.forget(oldest, size);
+    }
     return parsed;
+  }
+
+  private forget(key: string, bytes: number): void {
+    this.entries.delete(key);
+    this.bytes -= bytes;
   }
 }
 
@@ -170,7 +188,7 @@ export function ApolloServerPluginResponseCache(options: ResponseCacheOptions): 
       .update(`${options.generation()}\n${requestContext.queryHash}\n${requestContext.request.operationName ?? ''}\n${canonical(requestContext.request.variables ?? {})}\n${principalView(requestContext.contextValue.principal)}`)
       .digest('hex');
   const keys = new WeakMap<object, string>();
-  const parsed = new ParsedEntries();
+  const parsed = new ParsedEntries(options.parsedMaxBytes ?? 16 * 2 ** 20);
 
   const plugin: ResponseCachePlugin = {
     stats: () => ({ ...counters, bypasses: options.store.bypasses }),
@@ -221,6 +239,7 @@ export function ApolloServerPluginResponseCache(options: ResponseCacheOptions): 
     if (!result.data || !requestContext.document || !requestContext.operation) return;
     const { entities } = entitiesReturned(requestContext.schema as unknown as SchemaLike, requestContext.document, requestContext.operation, result.data);
     const tags = new Set(entities.flatMap((entity) => [`${entity.type}:${entity.key}`, untypedTag(entity.key), typeTag(entity.type)]));
+    for (const type of payloadTypes(requestContext.schema as unknown as SchemaLike, requestContext.document, requestContext.operation)) tags.add(typeTag(type));
     if (tags.size === 0) return;
     const removed = await options.store.invalidate([...tags]);
     counters.invalidations += removed;

@@ -1,4 +1,3 @@
-import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { Redis } from 'ioredis';
 import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
 
@@ -15,53 +14,113 @@ export interface CacheStore {
   close(): Promise<void>;
 }
 
-/** In-process LRU: entries and their tags, bounded by entry count. */
+interface MemoryEntry {
+  value: string;
+  expiresAt: number;
+  tags: readonly string[];
+  bytes: number;
+}
+
+/**
+ * What an entry is counted as: the heap its text, key and tags may take (V8 keeps a string in one or two bytes a
+ * character: counted at two, without reading it, which for a 2 MB text would cost milliseconds) and a fixed share for
+ * the bookkeeping around it.
+ */
+function entryBytes(key: string, value: string, tags: readonly string[]): number {
+  return 2 * (value.length + key.length) + tags.reduce((sum, tag) => sum + 2 * tag.length + 48, 0) + 128;
+}
+
+/**
+ * In-process LRU bounded in bytes (and entries): what it holds never exceeds `maxBytes` of text and bookkeeping, so a
+ * flood of large distinct answers or registrations evicts the least recently used ones instead of growing the heap.
+ * An entry larger than the whole bound is not stored. Tags are indexed for `invalidate` and leave with their entry.
+ */
 export class MemoryCacheStore implements CacheStore {
   readonly bypasses = 0;
-  private readonly tagsByKey = new Map<string, readonly string[]>();
+  private readonly entries = new Map<string, MemoryEntry>();
   private readonly keysByTag = new Map<string, Set<string>>();
-  private readonly lru: InMemoryLRUCache<string>;
+  private bytes = 0;
+  private evicted = 0;
 
-  constructor(maxEntries: number) {
-    this.lru = new InMemoryLRUCache<string>({
-      max: maxEntries,
-      // Entries leave by eviction, expiry or invalidation; their tags go with them so the tag index stays bounded.
-      dispose: (_value, key) => this.untag(key),
-    } as ConstructorParameters<typeof InMemoryLRUCache<string>>[0]);
+  constructor(
+    private readonly maxBytes: number,
+    private readonly maxEntries = Number.POSITIVE_INFINITY,
+  ) {}
+
+  /** Bytes held, as counted against `maxBytes`. */
+  get byteSize(): number {
+    return this.bytes;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Entries removed to stay within the bounds (not expiry or invalidation). */
+  get evictions(): number {
+    return this.evicted;
   }
 
   async get(key: string): Promise<string | undefined> {
-    return this.lru.get(key);
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= Date.now()) {
+      this.remove(key);
+      return undefined;
+    }
+    // Most recently used last: the map's order is the eviction order.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value;
   }
 
   async set(key: string, value: string, ttlSeconds: number, tags: readonly string[] = []): Promise<void> {
-    await this.lru.set(key, value, { ttl: ttlSeconds });
-    if (tags.length === 0) return;
-    this.tagsByKey.set(key, tags);
+    this.remove(key);
+    const bytes = entryBytes(key, value, tags);
+    if (bytes > this.maxBytes) return;
+    this.entries.set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000, tags, bytes });
+    this.bytes += bytes;
     for (const tag of tags) {
       let keys = this.keysByTag.get(tag);
       if (!keys) this.keysByTag.set(tag, (keys = new Set()));
       keys.add(key);
     }
+    for (const oldest of this.entries.keys()) {
+      if (this.bytes <= this.maxBytes && this.entries.size <= this.maxEntries) break;
+      this.remove(oldest);
+      this.evicted++;
+    }
   }
 
   async invalidate(tags: readonly string[]): Promise<number> {
     const keys = new Set(tags.flatMap((tag) => [...(this.keysByTag.get(tag) ?? [])]));
-    for (const key of keys) await this.lru.delete(key);
+    for (const key of keys) this.remove(key);
     return keys.size;
   }
 
-  async close(): Promise<void> {
-    this.lru.clear();
+  /** Removes every entry; resolves with how many there were. */
+  async clear(): Promise<number> {
+    const count = this.entries.size;
+    this.entries.clear();
+    this.keysByTag.clear();
+    this.bytes = 0;
+    return count;
   }
 
-  private untag(key: string): void {
-    for (const tag of this.tagsByKey.get(key) ?? []) {
+  async close(): Promise<void> {
+    await this.clear();
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytes -= entry.bytes;
+    for (const tag of entry.tags) {
       const keys = this.keysByTag.get(tag);
       keys?.delete(key);
       if (keys?.size === 0) this.keysByTag.delete(tag);
     }
-    this.tagsByKey.delete(key);
   }
 }
 

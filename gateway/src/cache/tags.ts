@@ -1,5 +1,6 @@
 import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { fragmentsOf, rootTypeName, type SchemaLike } from '../audit/document.ts';
+import { aggregatedFrom } from './aggregates.ts';
 
 const KEY_FIELDS = ['id', 'pcode'];
 
@@ -21,7 +22,11 @@ export const typeTag = (type: string) => `type:${type}`;
 
 const typesByOperation = new WeakMap<OperationDefinitionNode, string[]>();
 
-/** The object types an operation selects (whatever the data holds: an empty list today may hold a new record tomorrow). */
+/**
+ * The object types an operation selects (whatever the data holds: an empty list today may hold a new record tomorrow),
+ * and the types its aggregate fields are worked out from (`Area.forceStrength` reads ForceContribution: see
+ * aggregates.ts), so a change to such a record, its marking included, evicts the figure.
+ */
 export function typesSelected(schema: SchemaLike, document: DocumentNode, operation: OperationDefinitionNode): string[] {
   const known = typesByOperation.get(operation);
   if (known) return known;
@@ -29,6 +34,7 @@ export function typesSelected(schema: SchemaLike, document: DocumentNode, operat
   const types = new Set<string>();
   const walk = (selectionSet: SelectionSetNode, typeName: string, depth: number) => {
     forEachField(selectionSet, fragments, (_key, name, inner) => {
+      for (const source of aggregatedFrom(schema, typeName, name)) types.add(source);
       const type = inner && typeOf(schema, typeName, name);
       if (!type || depth > 32) return;
       types.add(type.name);
@@ -39,6 +45,27 @@ export function typesSelected(schema: SchemaLike, document: DocumentNode, operat
   const result = [...types].sort();
   typesByOperation.set(operation, result);
   return result;
+}
+
+/**
+ * The record types a mutation's payloads hold directly (`recordForceContribution { forceContribution { id } }`:
+ * ForceContribution), whatever the response holds: a record the mutation changed may come back null, its new marking
+ * withholding it from the caller, and answers reading its type must still go.
+ */
+export function payloadTypes(schema: SchemaLike, document: DocumentNode, operation: OperationDefinitionNode): string[] {
+  const fragments = fragmentsOf(document);
+  const types = new Set<string>();
+  const root = rootTypeName(schema, operation);
+  forEachField(operation.selectionSet, fragments, (_key, name, payload) => {
+    const payloadType = payload && typeOf(schema, root, name);
+    if (!payloadType) return;
+    if (payloadType.concrete && !payloadType.name.endsWith('Payload')) types.add(payloadType.name);
+    forEachField(payload, fragments, (_inner, field, record) => {
+      const type = record && typeOf(schema, payloadType.name, field);
+      if (type?.concrete && type.name !== 'UserError' && !type.name.endsWith('Error')) types.add(type.name);
+    });
+  });
+  return [...types].sort();
 }
 
 /**

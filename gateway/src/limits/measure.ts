@@ -11,6 +11,8 @@ export interface OperationMeasure {
   rootFields: number;
   /** Estimated cost (demand control): each object field 1, scalars 0, mutation fields 10, multiplied by list sizes. */
   cost: number;
+  /** Field selections once every fragment is written out in place, as the query planner expands them. */
+  fields: number;
 }
 
 /** `@cost` and `@listSize` of the supergraph, by `Type.field` (and `Type` for a type's own weight). */
@@ -39,17 +41,39 @@ function isComposite(schema: SchemaLike, typeName: string): boolean {
   return typeof type?.getFields === 'function' || typeof type?.getTypes === 'function';
 }
 
-function intValue(node: ValueNode | undefined, variables: Record<string, unknown>): number | undefined {
+/** A variable's value as sent, else its default in the operation (`$n: Int = 500`): what the planner and subgraphs will use. */
+function variableValue(name: string, variables: Record<string, unknown>, defaults: ReadonlyMap<string, ValueNode>): unknown {
+  if (Object.hasOwn(variables, name)) return variables[name];
+  const fallback = defaults.get(name);
+  return fallback?.kind === Kind.INT ? Number(fallback.value) : undefined;
+}
+
+function intValue(node: ValueNode | undefined, variables: Record<string, unknown>, defaults: ReadonlyMap<string, ValueNode>): number | undefined {
   if (!node) return undefined;
   if (node.kind === Kind.INT) return Number(node.value);
   if (node.kind === Kind.VARIABLE) {
-    const value = variables[node.name.value];
+    const value = variableValue(node.name.value, variables, defaults);
     return typeof value === 'number' ? value : undefined;
   }
   return undefined;
 }
 
-/** Depth, aliases, root fields and estimated cost of one operation (validated, so fragments do not cycle). */
+interface Measured {
+  depth: number;
+  cost: number;
+  aliases: number;
+  fields: number;
+}
+
+const NOTHING: Measured = Object.freeze({ depth: 0, cost: 0, aliases: 0, fields: 0 });
+
+/**
+ * Depth, aliases, root fields, estimated cost and expanded field count of one operation, in time linear in the size of
+ * the document: a named fragment is measured once per way it is used (in a mutation or not, under which page size),
+ * its figures reused at every spread. So a fragment bomb (fragments that each spread the next several times) is
+ * measured in microseconds, and its expanded size, exponential in its depth, is what refuses it. `counter.visits`
+ * counts the selections looked at (for the tests of that linearity).
+ */
 export function measureOperation(
   schema: SchemaLike,
   document: DocumentNode,
@@ -57,15 +81,18 @@ export function measureOperation(
   variables: Record<string, unknown> = {},
   directives: CostDirectives = { weights: new Map(), listSizes: new Map() },
   defaultListSize = 10,
+  counter?: { visits: number },
 ): OperationMeasure {
   const fragments = fragmentsOf(document);
-  let aliases = 0;
+  const defaults = new Map((operation.variableDefinitions ?? []).flatMap((d) => (d.defaultValue ? [[d.variable.name.value, d.defaultValue] as const] : [])));
+  const memo = new Map<string, Measured>();
+  const measuring = new Set<string>();
 
   // The value of a slicing argument (`first`...) as given, else its default; undefined when the field has none.
   const sliceOf = (parent: string, node: FieldNode, definition: FieldLike): number | undefined => {
     const declared = directives.listSizes.get(`${parent}.${node.name.value}`);
     for (const name of declared?.slicingArguments ?? SLICING_ARGUMENTS) {
-      const given = intValue(node.arguments?.find((a) => a.name.value === name)?.value, variables);
+      const given = intValue(node.arguments?.find((a) => a.name.value === name)?.value, variables, defaults);
       if (given !== undefined) return Math.max(given, 0);
       const fallback = definition.args?.find((a) => a.name === name)?.defaultValue;
       if (typeof fallback === 'number') return fallback;
@@ -73,51 +100,59 @@ export function measureOperation(
     return undefined;
   };
 
-  // Returns [depth below, cost] of a selection set on `typeName`. `sized`: the page size of the connection whose
-  // fields these are, for its `edges` and `nodes` lists (what demand control's `sizedFields` says).
-  const walk = (selectionSet: SelectionSetNode, typeName: string, isMutationRoot: boolean, seen: ReadonlySet<string>, sized?: number): [number, number] => {
-    let depth = 0;
-    let cost = 0;
+  // The figures of a selection set on `typeName`. `sized`: the page size of the connection whose fields these are,
+  // for its `edges` and `nodes` lists (what demand control's `sizedFields` says).
+  const walk = (selectionSet: SelectionSetNode, typeName: string, isMutationRoot: boolean, sized?: number): Measured => {
+    const total = { depth: 0, cost: 0, aliases: 0, fields: 0 };
     for (const selection of selectionSet.selections) {
+      if (counter) counter.visits++;
       if (selection.kind === Kind.FIELD) {
-        if (selection.alias) aliases++;
+        if (selection.alias) total.aliases++;
+        total.fields++;
         const name = selection.name.value;
         if (name === '__typename') continue;
         const definition = fieldOf(schema, typeName, name) ?? (name === '__schema' || name === '__type' ? { type: name === '__schema' ? '__Schema!' : '__Type' } : undefined);
         const returned = definition ? String(definition.type).replace(/[[\]!]/g, '') : '';
         const isList = definition !== undefined && String(definition.type).includes('[');
         const slice = definition ? sliceOf(typeName, selection, definition) : undefined;
-        const [innerDepth, innerCost] = selection.selectionSet ? walk(selection.selectionSet, returned, false, seen, isList ? undefined : slice) : [0, 0];
-        depth = Math.max(depth, innerDepth + 1);
+        const inner = selection.selectionSet ? walk(selection.selectionSet, returned, false, isList ? undefined : slice) : NOTHING;
+        total.depth = Math.max(total.depth, inner.depth + 1);
+        total.aliases += inner.aliases;
+        total.fields += inner.fields;
         const own = directives.weights.get(`${typeName}.${name}`) ?? (isMutationRoot ? MUTATION_FIELD_WEIGHT : isComposite(schema, returned) ? (directives.weights.get(returned) ?? 1) : 0);
         const pageSize = sized !== undefined && SIZED_FIELDS.includes(name) ? sized : undefined;
         const multiplier = isList ? (slice ?? pageSize ?? directives.listSizes.get(`${typeName}.${name}`)?.assumedSize ?? defaultListSize) : 1;
-        cost += multiplier * (own + innerCost);
+        total.cost += multiplier * (own + inner.cost);
         continue;
       }
-      let inner: SelectionSetNode | undefined;
-      let innerType = typeName;
-      let nextSeen = seen;
+      let inner: Measured;
       if (selection.kind === Kind.INLINE_FRAGMENT) {
-        inner = selection.selectionSet;
-        innerType = selection.typeCondition?.name.value ?? typeName;
+        inner = walk(selection.selectionSet, selection.typeCondition?.name.value ?? typeName, isMutationRoot, sized);
       } else {
         const fragment: FragmentDefinitionNode | undefined = fragments.get(selection.name.value);
-        if (!fragment || seen.has(fragment.name.value)) continue;
-        inner = fragment.selectionSet;
-        innerType = fragment.typeCondition.name.value;
-        nextSeen = new Set([...seen, fragment.name.value]);
+        const key = `${selection.name.value}\n${isMutationRoot}\n${sized ?? ''}`;
+        // A cycle (only in a document validation refused) adds nothing.
+        if (!fragment || measuring.has(key)) continue;
+        let known = memo.get(key);
+        if (!known) {
+          measuring.add(key);
+          known = walk(fragment.selectionSet, fragment.typeCondition.name.value, isMutationRoot, sized);
+          measuring.delete(key);
+          memo.set(key, known);
+        }
+        inner = known;
       }
-      const [innerDepth, innerCost] = walk(inner, innerType, isMutationRoot, nextSeen, sized);
-      depth = Math.max(depth, innerDepth);
-      cost += innerCost;
+      total.depth = Math.max(total.depth, inner.depth);
+      total.cost += inner.cost;
+      total.aliases += inner.aliases;
+      total.fields += inner.fields;
     }
-    return [depth, cost];
+    return total;
   };
 
   const root = rootTypeName(schema, operation);
-  const [depth, cost] = walk(operation.selectionSet, root, operation.operation === 'mutation', new Set());
-  return { depth, aliases, rootFields: countRootFields(operation.selectionSet, fragments, new Set()), cost };
+  const { depth, cost, aliases, fields } = walk(operation.selectionSet, root, operation.operation === 'mutation');
+  return { depth, aliases, rootFields: countRootFields(operation.selectionSet, fragments, new Set()), cost, fields };
 }
 
 function countRootFields(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen: Set<string>): number {

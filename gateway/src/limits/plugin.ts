@@ -10,6 +10,8 @@ export interface OperationLimits {
   readonly maxAliases: number;
   readonly maxRootFields: number;
   readonly maxCost: number;
+  /** Field selections once fragments are written out: what refuses a fragment bomb before the planner expands it. */
+  readonly maxFields: number;
   /** List size assumed for a list field without a slicing argument (`first`) or `@listSize`. */
   readonly defaultListSize: number;
 }
@@ -19,6 +21,7 @@ const LIMITS: readonly { limit: keyof OperationMeasure; max: keyof OperationLimi
   { limit: 'aliases', max: 'maxAliases', what: 'uses too many aliases' },
   { limit: 'rootFields', max: 'maxRootFields', what: 'selects too many root fields' },
   { limit: 'cost', max: 'maxCost', what: 'is estimated too costly' },
+  { limit: 'fields', max: 'maxFields', what: 'selects too many fields once its fragments are expanded' },
 ];
 
 /** Finds the first limit an operation breaks, or null. */
@@ -31,6 +34,17 @@ export function checkLimits(measure: OperationMeasure, limits: OperationLimits):
     );
   }
   return null;
+}
+
+const refused = new WeakSet<object>();
+
+/**
+ * Whether the limits refused this request. Apollo Server calls every plugin's `didResolveOperation` before it looks at
+ * any of their outcomes, so a plugin registered after this one whose work grows with the operation's expanded size
+ * (authorization writes fragments out in place) asks here first and leaves a refused operation alone.
+ */
+export function isRefusedByLimits(request: object): boolean {
+  return refused.has(request);
 }
 
 /**
@@ -55,7 +69,9 @@ export function ApolloServerPluginOperationLimits(limits: OperationLimits, costD
             if (known.byVariables.size < 100) known.byVariables.set(key, measure);
           }
           const refusal = checkLimits(measure, limits);
-          if (refusal) throw refusal;
+          if (!refusal) return;
+          refused.add(request);
+          throw refusal;
         },
       };
     },

@@ -67,6 +67,13 @@ function registerCacheMetrics(metrics: ServiceMetrics, performance: Performance)
       { labels: { cache, result: 'miss' }, value: misses },
       { labels: { cache, result: 'bypass' }, value: bypasses },
     ]), ['cache', 'result']);
+  metrics.registerGauge('cmcc_cache_memory_bytes', 'Bytes held by each in-memory cache store, and its bound', () =>
+    Object.entries(performance.stats().memory).flatMap(([cache, { bytes, maxBytes }]) => [
+      { labels: { cache, kind: 'held' }, value: bytes },
+      { labels: { cache, kind: 'bound' }, value: maxBytes },
+    ]), ['cache', 'kind']);
+  metrics.registerGauge('cmcc_cache_evictions', 'Entries evicted from each in-memory cache store to stay within its byte bound, since start', () =>
+    Object.entries(performance.stats().memory).map(([cache, { evictions }]) => ({ labels: { cache }, value: evictions })), ['cache']);
   metrics.registerGauge('cmcc_response_cache_invalidations', 'Cached responses evicted by mutations since start', () => performance.stats().responseCache?.invalidations ?? 0);
   metrics.registerGauge('cmcc_query_planning_seconds', 'Time spent building query plans since start', () => performance.stats().planCache.planningMs / 1000);
   metrics.registerGauge('cmcc_subgraph_fetches', 'Subgraph fetches since start: asked for by plans, shared with one in flight, merged into another request, sent', () => {

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
-import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
 import { ErrorCode } from '../../../subgraphs/kit/src/errors.ts';
 import type { CacheStore } from '../cache/store.ts';
 import { normalizedHash, type KnownOperations } from './manifest.ts';
@@ -42,6 +42,27 @@ export function createPersistedQueryCache(store: CacheStore, known: KnownOperati
       return true;
     },
     stats: () => ({ ...counters, bypasses: store.bypasses }),
+  };
+}
+
+/** Apollo Server's message, without a code, when a persisted query's hash is not the SHA-256 of the text sent with it. */
+const APOLLO_HASH_MISMATCH = 'provided sha does not match query';
+
+type FormatError = (formatted: GraphQLFormattedError, error?: unknown) => GraphQLFormattedError;
+
+/**
+ * Gives Apollo Server's hash mismatch its code, PERSISTED_QUERY_HASH_MISMATCH (HTTP 400, set by Apollo Server), and a
+ * message that says what to do, before `format` (which masks every uncoded error as an internal one); the rest as
+ * `format` says.
+ */
+export function formatPersistedQueryErrors(format: FormatError): FormatError {
+  return (formatted, error) => {
+    const code = formatted.extensions?.code;
+    if (formatted.message !== APOLLO_HASH_MISMATCH || (code !== undefined && code !== ErrorCode.INTERNAL_SERVER_ERROR)) return format(formatted, error);
+    return {
+      message: 'The persisted query hash (extensions.persistedQuery.sha256Hash) is not the SHA-256 of the query sent with it: compute it from the exact text sent.',
+      extensions: { code: ErrorCode.PERSISTED_QUERY_HASH_MISMATCH },
+    };
   };
 }
 

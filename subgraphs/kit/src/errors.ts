@@ -10,10 +10,12 @@ export const ErrorCode = Object.freeze({
   DOWNSTREAM_SERVICE_ERROR: 'DOWNSTREAM_SERVICE_ERROR',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
-  /** The gateway refused an operation before planning: too deep, too many aliases or root fields, or too costly (`extensions.limit` names which). */
+  /** The gateway refused an operation before planning: too deep, too many aliases, root fields or fields once fragments are expanded, or too costly (`extensions.limit` names which). */
   OPERATION_LIMIT_EXCEEDED: 'OPERATION_LIMIT_EXCEEDED',
   /** Safelist mode: the operation is not in the persisted-operation manifest built from schema/operations/. */
   OPERATION_NOT_IN_SAFELIST: 'OPERATION_NOT_IN_SAFELIST',
+  /** An automatic persisted query whose `sha256Hash` is not the SHA-256 of the text sent with it (HTTP 400). */
+  PERSISTED_QUERY_HASH_MISMATCH: 'PERSISTED_QUERY_HASH_MISMATCH',
 } as const);
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

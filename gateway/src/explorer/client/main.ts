@@ -232,7 +232,10 @@ function Explorer(props: { operations: SavedOperation[]; problem?: string }): Re
 
 async function loadOperations(): Promise<{ operations: SavedOperation[]; problem?: string }> {
   try {
-    const response = await fetch(OPERATIONS_URL, { credentials: 'omit' });
+    // Outside development the saved operations need a credential: the token stored by an earlier visit, if any.
+    const token = readToken();
+    const response = await fetch(OPERATIONS_URL, { credentials: 'omit', headers: token ? { authorization: `Bearer ${token}` } : {} });
+    if (response.status === 401 || response.status === 403) throw new Error(`HTTP ${response.status}: paste a token above and reload the page to list them`);
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const body = (await response.json()) as { operations: SavedOperation[]; problems?: string[] };
     return { operations: body.operations, problem: body.problems?.length ? body.problems.join('; ') : undefined };

@@ -1,0 +1,10 @@
+// A small `npm start`: supervises the services given as JSON on the command line (name and a `node -e` script each) with
+// short delays, stops them all on SIGINT/SIGTERM, and prints each supervisor log line as `LOG <line>`.
+import { stopOnSignals, Supervisor } from '../../scripts/supervisor.ts';
+
+const services = JSON.parse(process.argv[2] ?? '[]') as { name: string; script: string }[];
+const supervisor = new Supervisor({ initialDelayMs: 20, maxDelayMs: 100, killAfterMs: 300, log: (line) => console.log(`LOG ${line}`) });
+for (const service of services) {
+  supervisor.start({ name: service.name, command: process.execPath, args: ['-e', service.script], options: { stdio: ['ignore', 'inherit', 'inherit'] } });
+}
+stopOnSignals(supervisor);

@@ -88,6 +88,14 @@ export class Supervisor {
     return this.stopped;
   }
 
+  /** Last resort when this process exits without stop() having finished: SIGKILL to every service's group, at once. */
+  killNow(): void {
+    for (const entry of this.entries) {
+      if (entry.timer) clearTimeout(entry.timer);
+      if (entry.child) killGroup(entry.child, 'SIGKILL');
+    }
+  }
+
   private spawn(entry: Entry): void {
     entry.timer = null;
     // Its own process group (detached), so that the group can be signalled as a whole: grandchildren included.
@@ -144,11 +152,14 @@ function formatDelay(ms: number): string {
 }
 
 /**
- * Ctrl-C (SIGINT) and SIGTERM stop every service, then `exit` is called (by default process.exit with code 0).
+ * Ctrl-C (SIGINT) and SIGTERM stop every service, then `exit` is called (by default process.exit with code 0); any
+ * other exit of this process kills the services it leaves running.
  * The services run in their own process groups, so a Ctrl-C in the terminal reaches them only through this.
  */
 export function stopOnSignals(supervisor: Supervisor, exit: (code: number) => void = (code) => process.exit(code)): void {
   const onSignal = () => void supervisor.stop().then(() => exit(0));
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Exiting for any other reason (an uncaught error) must not leave the services running on their own.
+  process.on('exit', () => supervisor.killNow());
 }

@@ -72,6 +72,27 @@ describe('the npm start supervisor', () => {
     expect([1, 2, 3, 4, 5, 6, 7, 20].map((crashes) => backoff.delayAfter(crashes))).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
   });
 
+  it('kills every service and their children when the launcher itself fails with an uncaught error', { timeout: 60_000 }, async () => {
+    const runner = spawn(process.execPath, ['--import', 'tsx', path.join('test', 'support', 'supervised-services.ts'), JSON.stringify([{ name: 'engineering', script: service({ grandchild: true }) }])], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    runner.stdout.on('data', (chunk) => (output += chunk));
+    runner.stderr.on('data', () => undefined);
+    const exited = new Promise<number | null>((resolve) => runner.once('exit', (code) => resolve(code)));
+    const pids = () => [...output.matchAll(/^PID (\d+)$/gm)].map((m) => Number(m[1]));
+    try {
+      await vi.waitFor(() => expect(pids()).toHaveLength(2), { timeout: 45_000, interval: 50 });
+      runner.kill('SIGUSR2');
+      expect(await exited).not.toBe(0);
+      await vi.waitFor(() => expect(pids().filter(alive)).toEqual([]), { timeout: 5_000, interval: 20 });
+    } finally {
+      runner.kill('SIGKILL');
+      for (const pid of pids()) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
   it('on SIGTERM stops every service, their children and one that ignores SIGTERM, and exits leaving no process behind', { timeout: 60_000 }, async () => {
     const services = [
       { name: 'humanitarian', script: service({ grandchild: true }) },

@@ -52,7 +52,7 @@ beforeAll(async () => {
     },
   });
   security.target = stack.subgraphs.security.url;
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await stack?.close();
@@ -217,6 +217,34 @@ describe('request ids and metrics', () => {
   });
 });
 
+describe('a subgraph that is down', () => {
+  it('costs the dashboard only its own fields: SituationByGovernorate keeps population, aid and facilities, with incidents null and an error naming security', async () => {
+    const query = fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations', 'SituationByGovernorate.graphql'), 'utf8');
+    const variables = { since: '2025-01-01T00:00:00Z' };
+    const healthy = await stack.query(query, variables);
+    expect(healthy.errors).toBeUndefined();
+    expect(healthy.data.areas.every((area: { incidents: unknown }) => Array.isArray(area.incidents))).toBe(true);
+
+    security.mode = { kind: 'reset' };
+    try {
+      const { status, data, errors } = await stack.query(query, variables);
+      expect(status).toBe(200);
+      expect(data).not.toBeNull();
+      expect(data.areas).toHaveLength(5);
+      for (const [index, area] of (data.areas as Record<string, unknown>[]).entries()) {
+        const before = healthy.data.areas[index];
+        expect(area.incidents).toBeNull();
+        expect({ ...area, incidents: null }).toEqual({ ...before, incidents: null });
+      }
+      expect(healthy.data.areas.some((area: { facilities: unknown[] }) => area.facilities.length > 0)).toBe(true);
+      expect(errors!.length).toBeGreaterThan(0);
+      for (const error of errors!) expect(error.extensions).toMatchObject({ code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'security' });
+    } finally {
+      security.mode = { kind: 'pass' };
+    }
+  });
+});
+
 describe('the circuit breaker', () => {
   it('opens after repeated failures, then refuses at once without calling the subgraph, visible on /ready and /metrics', async () => {
     humanitarianProxy.mode = { kind: 'reset' };
@@ -244,34 +272,6 @@ describe('the circuit breaker', () => {
       expect(stack.logs.some((line) => line.includes('circuit of subgraph humanitarian is open'))).toBe(true);
     } finally {
       humanitarianProxy.mode = { kind: 'pass' };
-    }
-  });
-});
-
-describe('a subgraph that is down', () => {
-  it('costs the dashboard only its own fields: SituationByGovernorate keeps population, aid and facilities, with incidents null and an error naming security', async () => {
-    const query = fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations', 'SituationByGovernorate.graphql'), 'utf8');
-    const variables = { since: '2025-01-01T00:00:00Z' };
-    const healthy = await stack.query(query, variables);
-    expect(healthy.errors).toBeUndefined();
-    expect(healthy.data.areas.every((area: { incidents: unknown }) => Array.isArray(area.incidents))).toBe(true);
-
-    security.mode = { kind: 'reset' };
-    try {
-      const { status, data, errors } = await stack.query(query, variables);
-      expect(status).toBe(200);
-      expect(data).not.toBeNull();
-      expect(data.areas).toHaveLength(5);
-      for (const [index, area] of (data.areas as Record<string, unknown>[]).entries()) {
-        const before = healthy.data.areas[index];
-        expect(area.incidents).toBeNull();
-        expect({ ...area, incidents: null }).toEqual({ ...before, incidents: null });
-      }
-      expect(healthy.data.areas.some((area: { facilities: unknown[] }) => area.facilities.length > 0)).toBe(true);
-      expect(errors!.length).toBeGreaterThan(0);
-      for (const error of errors!) expect(error.extensions).toMatchObject({ code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'security' });
-    } finally {
-      security.mode = { kind: 'pass' };
     }
   });
 });

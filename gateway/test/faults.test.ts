@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PROJECT_ROOT } from '../../schema/composition.ts';
 import { humanitarian } from '../../subgraphs/humanitarian/src/server.ts';
 import { buildSubgraph, createLogger, listen, openDatabase, prepareDatabase, schemaNameOf } from '../../subgraphs/kit/src/index.ts';
@@ -221,8 +221,12 @@ describe('a subgraph that is down', () => {
   it('costs the dashboard only its own fields: SituationByGovernorate keeps population, aid and facilities, with incidents null and an error naming security', async () => {
     const query = fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations', 'SituationByGovernorate.graphql'), 'utf8');
     const variables = { since: '2025-01-01T00:00:00Z' };
-    const healthy = await stack.query(query, variables);
-    expect(healthy.errors).toBeUndefined();
+    // Security answers within this file's 200 ms only once warm: the first dashboard query on a loaded machine may time out.
+    let healthy = await stack.query(query, variables);
+    await vi.waitFor(async () => {
+      if (healthy.errors) healthy = await stack.query(query, variables);
+      expect(healthy.errors).toBeUndefined();
+    }, { timeout: 30_000, interval: 100 });
     expect(healthy.data.areas.every((area: { incidents: unknown }) => Array.isArray(area.incidents))).toBe(true);
 
     security.mode = { kind: 'reset' };

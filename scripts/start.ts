@@ -1,38 +1,33 @@
-// `npm start`: runs every subgraph and then the gateway as child processes on embedded defaults, and stops them all on Ctrl-C.
-import { spawn, type ChildProcess } from 'node:child_process';
+// `npm start`: runs every subgraph and then the gateway as child processes on embedded defaults, restarts any that
+// crashes (with backoff, logged), and stops them all on Ctrl-C.
 import path from 'node:path';
 import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
 import { signDevToken } from '../gateway/src/auth/dev-keys.ts';
 import { loadOrCreateSharedSecret } from '../subgraphs/kit/src/principal-token.ts';
 import { parseCli } from './cli-args.ts';
 import { START_TOKEN_CLAIMS, startBanner } from './start-banner.ts';
+import { stopOnSignals, Supervisor } from './supervisor.ts';
 
 parseCli({
-  usage: `Usage: npm start   runs every subgraph and the gateway (http://localhost:4000/graphql) on embedded data under DATA_DIR (default data/); Ctrl-C stops them all`,
+  usage: `Usage: npm start   runs every subgraph and the gateway (http://localhost:4000/graphql) on embedded data under DATA_DIR (default data/), restarting a crashed one; Ctrl-C stops them all`,
 });
 
-const children: ChildProcess[] = [];
-let stopping = false;
+// Each service is kept running: a crash is logged and the service restarted with backoff (see supervisor.ts).
+const supervisor = new Supervisor();
 
-function run(name: string, entry: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+function run(name: string, entry: string, env: Record<string, string>): void {
+  supervisor.start({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', entry],
+    options: { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] },
   });
-  child.on('exit', (code, signal) => {
-    if (stopping) return;
-    console.error(`${name} exited (${signal ?? `code ${code}`}); stopping everything.`);
-    void stopAll(1);
-  });
-  children.push(child);
-  return child;
 }
 
 async function waitForHealth(name: string, url: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (stopping) return;
+    if (supervisor.stopping) return;
     try {
       const response = await fetch(url);
       if (response.ok) return;
@@ -45,20 +40,12 @@ async function waitForHealth(name: string, url: string, timeoutMs = 120_000): Pr
 }
 
 async function stopAll(exitCode: number): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  const exited = children
-    .filter((child) => child.exitCode === null && child.signalCode === null)
-    .map((child) => new Promise((resolve) => child.once('exit', resolve)));
-  for (const child of children) child.kill('SIGTERM');
-  const timeout = setTimeout(() => children.forEach((child) => child.kill('SIGKILL')), 10_000);
-  await Promise.all(exited);
-  clearTimeout(timeout);
+  if (supervisor.stopping) return;
+  await supervisor.stop();
   process.exit(exitCode);
 }
 
-process.on('SIGINT', () => void stopAll(0));
-process.on('SIGTERM', () => void stopAll(0));
+stopOnSignals(supervisor);
 
 const subgraphs = loadSubgraphList();
 const dataDir = path.resolve(process.env.DATA_DIR || 'data');
@@ -70,11 +57,11 @@ for (const subgraph of subgraphs) {
 try {
   await Promise.all(subgraphs.map((s) => waitForHealth(s.name, `http://127.0.0.1:${s.port}/ready`)));
   // Ctrl-C while starting: stopAll stops the children and exits; start nothing more (a gateway spawned now would outlive it).
-  if (stopping) await new Promise(() => undefined);
+  if (supervisor.stopping) await new Promise(() => undefined);
   const gatewayPort = process.env.GATEWAY_PORT || '4000';
   run('gateway', path.join('gateway', 'src', 'index.ts'), {});
   await waitForHealth('gateway', `http://127.0.0.1:${gatewayPort}/ready`);
-  if (stopping) await new Promise(() => undefined);
+  if (supervisor.stopping) await new Promise(() => undefined);
   const token = await signDevToken(dataDir, START_TOKEN_CLAIMS);
   console.log(startBanner({ gatewayPort, subgraphs, token }));
 } catch (error) {

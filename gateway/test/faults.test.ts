@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PROJECT_ROOT } from '../../schema/composition.ts';
 import { humanitarian } from '../../subgraphs/humanitarian/src/server.ts';
 import { buildSubgraph, createLogger, listen, openDatabase, prepareDatabase, schemaNameOf } from '../../subgraphs/kit/src/index.ts';
 import { close } from '../../subgraphs/kit/src/http.ts';
@@ -49,7 +52,7 @@ beforeAll(async () => {
     },
   });
   security.target = stack.subgraphs.security.url;
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await stack?.close();
@@ -214,6 +217,38 @@ describe('request ids and metrics', () => {
     // The subgraph counts the gateway's planned operation under the client's operation name.
     const subgraphText = await (await fetch(`${stack.subgraphs['civil-administration'].url}/metrics`)).text();
     expect(sample(subgraphText, 'cmcc_graphql_operations_total', { operation: 'SituationByGovernorate', service: 'civil-administration' })).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('a subgraph that is down', () => {
+  it('costs the dashboard only its own fields: SituationByGovernorate keeps population, aid and facilities, with incidents null and an error naming security', async () => {
+    const query = fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations', 'SituationByGovernorate.graphql'), 'utf8');
+    const variables = { since: '2025-01-01T00:00:00Z' };
+    // Security answers within this file's 200 ms only once warm: the first dashboard query on a loaded machine may time out.
+    let healthy = await stack.query(query, variables);
+    await vi.waitFor(async () => {
+      if (healthy.errors) healthy = await stack.query(query, variables);
+      expect(healthy.errors).toBeUndefined();
+    }, { timeout: 30_000, interval: 100 });
+    expect(healthy.data.areas.every((area: { incidents: unknown }) => Array.isArray(area.incidents))).toBe(true);
+
+    security.mode = { kind: 'reset' };
+    try {
+      const { status, data, errors } = await stack.query(query, variables);
+      expect(status).toBe(200);
+      expect(data).not.toBeNull();
+      expect(data.areas).toHaveLength(5);
+      for (const [index, area] of (data.areas as Record<string, unknown>[]).entries()) {
+        const before = healthy.data.areas[index];
+        expect(area.incidents).toBeNull();
+        expect({ ...area, incidents: null }).toEqual({ ...before, incidents: null });
+      }
+      expect(healthy.data.areas.some((area: { facilities: unknown[] }) => area.facilities.length > 0)).toBe(true);
+      expect(errors!.length).toBeGreaterThan(0);
+      for (const error of errors!) expect(error.extensions).toMatchObject({ code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'security' });
+    } finally {
+      security.mode = { kind: 'pass' };
+    }
   });
 });
 

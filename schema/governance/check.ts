@@ -3,6 +3,7 @@ import { composeSupergraph, type CompositionProblem } from '../composition.ts';
 import { apiSchemaOf } from './api-schema.ts';
 import { diffSchemas, isDeprecated, summarize, type ChangeClass, type SchemaChange } from './diff.ts';
 import { checkOperations, coordinatesUsed, type KnownOperation, type OperationFailure } from './operations.ts';
+import { findNonNullCrossSubgraphFields, type NonNullCrossSubgraphField } from './nullability.ts';
 import { findLoosenings, type Loosening } from './protection.ts';
 
 /** One subgraph as composed: its name, routing URL and SDL. */
@@ -51,6 +52,8 @@ export interface CheckResult {
   summary: Record<ChangeClass, number>;
   operations: { saved: number; traffic: number; failures: OperationFailure[]; alreadyInvalid: OperationFailure[] };
   loosenings: (Loosening & { approved: boolean })[];
+  /** Non-null fields that cross a subgraph boundary in the proposed graph (see nullability.ts); any one fails the check. */
+  nullability: NonNullCrossSubgraphField[];
   approvals: Approvals;
 }
 
@@ -63,7 +66,7 @@ export function withProposal(current: GraphState, subgraph: string, sdl: string,
 
 /**
  * Composes the proposed SDL with every other subgraph's current SDL and judges the result against the current
- * supergraph: composition, change classes, known operations, and loosening of protection.
+ * supergraph: composition, change classes, known operations, loosening of protection, and the nullability rule.
  */
 export function checkProposal(input: CheckInput): CheckResult {
   const approvals = input.approvals ?? {};
@@ -74,6 +77,7 @@ export function checkProposal(input: CheckInput): CheckResult {
     summary: { breaking: 0, dangerous: 0, safe: 0 },
     operations: { saved: count(input.operations, 'saved'), traffic: count(input.operations, 'traffic'), failures: [], alreadyInvalid: [] },
     loosenings: [],
+    nullability: [],
     proposed: null,
   };
   const existing = input.current.subgraphs.some((s) => s.name === input.subgraph);
@@ -108,6 +112,12 @@ export function judgeProposal(subgraph: string, current: GraphState, proposed: G
   }
   const unapproved = loosenings.filter((l) => !l.approved);
   if (unapproved.length > 0) reasons.push(`${unapproved.length} loosening(s) of protection without --approve-loosening: ${unapproved.map((l) => l.coordinate).join(', ')}.`);
+  const nullability = findNonNullCrossSubgraphFields(proposed.subgraphs);
+  if (nullability.length > 0) {
+    reasons.push(
+      `${nullability.length} non-null field(s) crossing a subgraph boundary: ${nullability.map((f) => f.coordinate).join(', ')}. A subgraph that is down would null their parent and the null would run up to the root; make them nullable.`,
+    );
+  }
   return {
     subgraph,
     approvals,
@@ -119,6 +129,7 @@ export function judgeProposal(subgraph: string, current: GraphState, proposed: G
     summary: summarize(changes),
     operations: { saved: count(operations, 'saved'), traffic: count(operations, 'traffic'), ...checked },
     loosenings,
+    nullability,
   };
 }
 

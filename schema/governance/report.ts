@@ -26,6 +26,8 @@ export function formatCheck(result: CheckResult, context: { against: string }): 
   }
   lines.push('', `Protection: ${result.loosenings.length} loosening(s)${result.approvals.loosening ? ` (approved: "${result.approvals.loosening}")` : ''}`);
   for (const loosening of result.loosenings) lines.push(`  ${loosening.approved ? 'approved' : 'REFUSED '} ${loosening.kind} ${loosening.coordinate}: ${loosening.description}`);
+  lines.push('', `Nullability: ${result.nullability.length} non-null field(s) crossing a subgraph boundary`);
+  for (const field of result.nullability) lines.push(`  ✗ ${field.kind} ${field.coordinate}: ${field.message}`);
   if (result.approvals.breaking) lines.push('', `Breaking changes allowed: "${result.approvals.breaking}"`);
   if (!result.ok) {
     lines.push('', 'What to do:');
@@ -33,6 +35,9 @@ export function formatCheck(result: CheckResult, context: { against: string }): 
       lines.push('  - keep the element and mark it @deprecated(reason: "..."); remove it once no operation uses it (or pass --allow-breaking "<reason>")');
     }
     if (result.operations.failures.length > 0) lines.push('  - keep what these operations use, or update the operations (and their clients) first');
+    if (result.nullability.length > 0) {
+      lines.push('  - make each field listed under Nullability nullable (`[Item!]` may keep its items non-null) and say in its description when it is null');
+    }
     if (result.loosenings.some((l) => !l.approved)) lines.push('  - keep the protection, or have it approved: --approve-loosening "<reason>" (recorded with the version)');
   }
   return `${lines.join('\n')}\n`;

@@ -6,6 +6,7 @@ import { FileAuditStore } from '../../gateway/src/audit/store.ts';
 import { PROJECT_ROOT } from '../composition.ts';
 import { checkProposal, type CheckResult, type GraphState } from '../governance/check.ts';
 import { loadSavedOperations, loadTrafficOperations, type KnownOperation } from '../governance/operations.ts';
+import { entityOwners, findNonNullCrossSubgraphFields } from '../governance/nullability.ts';
 import { atLeastAsStrict } from '../governance/protection.ts';
 import { diffSchemas } from '../governance/diff.ts';
 import { buildSchema } from 'graphql';
@@ -280,5 +281,58 @@ describe('loosening of protection', () => {
     const result = check(edited(['  "Who may see this record; always SECRET."\n  marking: AccessMarking!\n', '']), { approvals: { breaking: 'test' } });
     expect(result.loosenings.map((l) => `${l.kind} ${l.coordinate}`)).toEqual(['MARKING_REMOVED IsrObservation.marking']);
     expect(result.ok).toBe(false);
+  });
+});
+
+describe('nullability rule: a field crossing a subgraph boundary is nullable', () => {
+  const INCIDENTS = '    after: ID\n  ): [SecurityIncident!]\n  """\n  The threat level';
+  const INCIDENT_AREA = '  area: Area\n  "Place name as reported';
+
+  it('holds in the repository graph, and every owner it finds is the one the type descriptions name', () => {
+    const result = check(security);
+    expect(result.nullability).toEqual([]);
+    // Oracle: each subgraph's description of a type it does not own says "(owned by the <owner> subgraph)".
+    const owners = entityOwners(current.subgraphs);
+    const named = current.subgraphs.flatMap((s) => [...s.sdl.matchAll(/"[^"\n]*\(owned by the ([a-z-]+) subgraph\)[^"\n]*"\s*\ntype (\w+)/g)].map((m) => [m[2], m[1]]));
+    expect(named.length).toBeGreaterThan(10);
+    for (const [type, owner] of named) expect(owners.get(type), type).toBe(owner);
+  });
+
+  it('fails a field contributed to another subgraph\'s entity made non-null, saying which subgraph would take whose data down', () => {
+    const result = check(edited([INCIDENTS, INCIDENTS.replace('[SecurityIncident!]\n', '[SecurityIncident!]!\n')]));
+    expect(result.ok).toBe(false);
+    expect(result.nullability.map((f) => `${f.kind} ${f.coordinate}`)).toEqual(['CONTRIBUTED_FIELD Area.incidents']);
+    const report = formatCheck(result, { against: 'the repository' });
+    expect(report).toContain('Area.incidents is contributed by security to Area, which civil-administration owns, and is non-null');
+    expect(report).toContain('when security is down the null would run up');
+    expect(result.reasons.join(' ')).toMatch(/non-null field\(s\) crossing a subgraph boundary: Area\.incidents\b/);
+  });
+
+  it('fails a field resolved through another subgraph\'s entity made non-null, naming the owner it depends on', () => {
+    const result = check(edited([INCIDENT_AREA, INCIDENT_AREA.replace('area: Area\n', 'area: Area!\n')]));
+    expect(result.ok).toBe(false);
+    expect(result.nullability).toMatchObject([{ kind: 'ENTITY_REFERENCE', coordinate: 'SecurityIncident.area', subgraph: 'security', dependsOn: 'civil-administration' }]);
+    expect(formatCheck(result, { against: 'the repository' })).toContain('when civil-administration is down');
+  });
+
+  it('leaves the owner\'s own non-null fields, key fields and @external fields alone, and lets list items stay non-null', () => {
+    const found = findNonNullCrossSubgraphFields([
+      { name: 'owner', sdl: 'type Query { place(id: ID!): Place } type Place @key(fields: "id") { id: ID! name: String! kind: String! tags: [String!]! }' },
+      {
+        name: 'adder',
+        sdl: 'type Place @key(fields: "id") { id: ID! code: String! @external events: [Event!] score: Int! } type Event @key(fields: "id") { id: ID! where: Place! at: [Place!] }',
+      },
+    ]);
+    expect(found.map((f) => `${f.kind} ${f.coordinate} ${f.dependsOn}`)).toEqual(['ENTITY_REFERENCE Event.where owner', 'CONTRIBUTED_FIELD Place.score adder']);
+  });
+
+  it('never makes a subgraph that extends an entity (or only references it) its owner, however many fields it adds', () => {
+    const owners = entityOwners([
+      { name: 'small', sdl: 'type Place @key(fields: "id") { id: ID! name: String! }' },
+      { name: 'extender', sdl: 'type Place @key(fields: "id") @extends { id: ID! a: Int b: Int c: Int }' },
+      { name: 'extension', sdl: 'extend type Place @key(fields: "id") { id: ID! d: Int e: Int f: Int }' },
+      { name: 'reference', sdl: 'type Place @key(fields: "id", resolvable: false) { id: ID! g: Int h: Int i: Int }' },
+    ]);
+    expect(owners.get('Place')).toBe('small');
   });
 });

@@ -1,4 +1,5 @@
-// `npm run token -- --role <role> --nation <ISO3> --org <id> --clearance <level> [--scope <scope> ...] [--wg <group> ...]`
+// `npm run token -- --role <role> --nation <ISO3> --org <id> --clearance <level> [--scope <scope> ...] [--wg <group> ...]
+//   [--caveat <caveat> ...] [--not-participant]`
 // Prints a development bearer token signed with the development key under DATA_DIR/auth (the key the gateway trusts
 // when no identity provider is configured).
 import path from 'node:path';
@@ -15,6 +16,8 @@ const { values } = parseArgs({
     clearance: { type: 'string', default: 'UNCLASSIFIED' },
     scope: { type: 'string', multiple: true },
     wg: { type: 'string', multiple: true },
+    // Handling caveats the principal is cleared for (e.g. --caveat ORCON --caveat MEDICAL); NOFORN is never granted by a claim.
+    caveat: { type: 'string', multiple: true },
     'not-participant': { type: 'boolean' },
     expires: { type: 'string', default: '8h' },
   },
@@ -38,5 +41,6 @@ const claims = {
   scope: (values.scope ?? []).join(' '),
   wg: values.wg ?? [],
   cmcc: !values['not-participant'],
+  caveats: (values.caveat ?? []).map((caveat) => caveat.toUpperCase()),
 };
 console.log(await signDevToken(path.resolve(process.env.DATA_DIR || 'data'), claims, values.expires));

@@ -39,7 +39,7 @@ export function isCacheHit(request: object): boolean {
 
 /**
  * Everything that decides what a principal may see: the releasability profile (clearance, nation, organisation,
- * participant, working groups, roles, scopes) and the subject itself, since TLP:RED records name their recipients.
+ * participant, caveats, working groups, roles, scopes) and the subject itself, since TLP:RED records name their recipients.
  * Two principals share a cache entry only if they are the same principal with the same rights.
  */
 export function principalView(principal: Principal | undefined): string {
@@ -54,6 +54,7 @@ export function principalView(principal: Principal | undefined): string {
     sorted(principal.workingGroups),
     sorted(principal.roles),
     sorted(principal.scopes),
+    sorted(principal.caveats ?? []),
   ]);
 }
 

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
-import { signDevToken } from '../gateway/src/auth/dev-keys.ts';
+import { DEV_PRINCIPALS, signDevToken } from '../gateway/src/auth/dev-keys.ts';
 import { loadOrCreateSharedSecret } from '../subgraphs/kit/src/principal-token.ts';
 
 const children: ChildProcess[] = [];
@@ -69,7 +69,7 @@ try {
   await waitForHealth('gateway', `http://127.0.0.1:${gatewayPort}/ready`);
   if (stopping) process.exit(1);
   const operation = fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations', 'SituationByGovernorate.graphql'), 'utf8');
-  const token = await signDevToken(dataDir, { sub: 'operations-dashboard', org: 'CMCC', nation: 'USA', clearance: 'SECRET', roles: ['dashboard'], scope: 'read:*' });
+  const token = await signDevToken(dataDir, { ...DEV_PRINCIPALS['operations-dashboard'] });
   console.log(`
 CMCC Supergraph is running.
   Gateway:   http://localhost:${gatewayPort}/graphql
@@ -85,6 +85,7 @@ Try the dashboard query (schema/operations/SituationByGovernorate.graphql):
 
 The token above is a development token (8 hours) for a dashboard; make others with
   npm run token -- --role member --nation GBR --org CMCC --clearance RESTRICTED
+  npm run token -- --as wfp-officer   (or another development principal: ${Object.keys(DEV_PRINCIPALS).join(', ')})
 
 Press Ctrl-C to stop everything.
 `);

@@ -1,14 +1,16 @@
 // `npm run token -- --role <role> --nation <ISO3> --org <id> --clearance <level> [--scope <scope> ...] [--wg <group> ...]
-//   [--caveat <caveat> ...] [--not-participant]`
+//   [--caveat <caveat> ...] [--not-participant]`, or `npm run token -- --as <name>` for one of the development principals
+// (gateway/src/auth/dev-keys.ts: operations-dashboard, us-j2-analyst, wfp-officer, who-medevac, us-visitor, ...).
 // Prints a development bearer token signed with the development key under DATA_DIR/auth (the key the gateway trusts
 // when no identity provider is configured).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { signDevToken } from '../gateway/src/auth/dev-keys.ts';
+import { DEV_PRINCIPALS, signDevToken } from '../gateway/src/auth/dev-keys.ts';
 import { CLASSIFICATIONS } from '../subgraphs/kit/src/marking.ts';
 
 const { values } = parseArgs({
   options: {
+    as: { type: 'string' },
     sub: { type: 'string' },
     role: { type: 'string', multiple: true },
     nation: { type: 'string' },
@@ -22,6 +24,15 @@ const { values } = parseArgs({
     expires: { type: 'string', default: '8h' },
   },
 });
+if (values.as) {
+  const principal = DEV_PRINCIPALS[values.as];
+  if (!principal) {
+    console.error(`--as must be one of ${Object.keys(DEV_PRINCIPALS).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(await signDevToken(path.resolve(process.env.DATA_DIR || 'data'), { ...principal }, values.expires));
+  process.exit(0);
+}
 const clearance = values.clearance!.toUpperCase();
 if (!CLASSIFICATIONS.includes(clearance as never)) {
   console.error(`--clearance must be one of ${CLASSIFICATIONS.join(', ')}`);

@@ -47,8 +47,10 @@ export function viewerOf(principal: Principal): Viewer {
     .map(([code]) => code);
   if (principal.organization && isUnAgency(principal.organization)) groups.push('UN');
   if (principal.participant) groups.push('CMCC');
-  const identities = [...self.filter((id) => !GROUP_CODES.has(id)), ...groups];
-  const recipientIds = [principal.subject, ...(principal.organization ? [principal.organization] : [])];
+  // An org claim spelled like a group code (`CMCC`) is no org id to be named by: the group is reached by membership only.
+  const nameable = self.filter((id) => !GROUP_CODES.has(id));
+  const identities = [...nameable, ...groups];
+  const recipientIds = [principal.subject, ...(principal.organization && !GROUP_CODES.has(principal.organization) ? [principal.organization] : [])];
   return {
     clearanceRank: CLASSIFICATIONS.indexOf(principal.clearance),
     self,
@@ -98,7 +100,7 @@ const overlaps = (field: ArrayField, values: readonly string[]): Rule => (values
 const within = (field: ArrayField, values: readonly string[]): Rule => ({ op: 'within', field, values });
 
 /**
- * DOMAIN.md's releasability rule, version 2, for one principal. The originator always sees its records; anyone else
+ * The releasability rule, version 2 (docs/security.md), for one principal. The originator always sees its records; anyone else
  * needs all of clearance, release, caveats and TLP.
  */
 function ruleFor(principal: Principal, ids: { self: string[]; identities: string[]; recipientIds: string[] }): Rule {
@@ -165,7 +167,7 @@ function compile(rule: Rule, params: SqlParams, alias: string): string {
   }
 }
 
-/** The releasability rule of DOMAIN.md (version 2), judged in code for one marking. */
+/** The releasability rule (version 2, docs/security.md), judged in code for one marking. */
 export function canSee(viewer: Viewer, marking: AccessMarking): boolean {
   return evaluate(viewer.rule, marking);
 }

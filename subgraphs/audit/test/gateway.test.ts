@@ -10,7 +10,7 @@ const SITUATION = read('SituationByGovernorate');
 const EVENTS_FOR_OPERATION = read('AuditEventsForOperation');
 const CHAIN_STATUS = read('AuditChainStatus');
 
-const AUDITOR_CLAIMS = Object.freeze({ sub: 'fra-auditor', nation: 'FRA', org: 'CMCC', clearance: 'SECRET', roles: ['auditor'], scope: 'audit:read' });
+const AUDITOR_CLAIMS = Object.freeze({ sub: 'fra-auditor', nation: 'FRA', org: 'CMCC', clearance: 'SECRET', roles: ['auditor'], scope: 'audit:read', cmcc: true });
 
 const LIST = `query AuditorSearch($filter: AuditEventFilter, $first: Int) {
   auditEvents(filter: $filter, first: $first) { edges { node { id time principal { subject } operation { name } fields entities { key } } } }

@@ -51,6 +51,7 @@ const ENTITIES: Record<string, { subgraph: string; typename: string }> = {
 const ROOT_CONNECTION = /^\{ (\w+)\(first: \d+\) \{ totalCount edges \{ node \{ id \} \} \} \}$/;
 
 type Row = MarkedRow & { id: string };
+type Page = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { id: string } }[] };
 
 let stack: TestStack;
 const rowsByTable = new Map<string, Row[]>();
@@ -162,11 +163,11 @@ describe.each(pagedCollections.map((c) => [c.list.match(ROOT_CONNECTION)![1], c]
       const seen: string[] = [];
       let after: string | null = null;
       for (let page = 0; page < 100; page++) {
-        const { data, errors } = await stack.query(pageQuery, { after }, claims);
+        const { data, errors } = await stack.query<Record<string, Page>>(pageQuery, { after }, claims);
         expect(errors).toBeUndefined();
-        const connection = data[field];
+        const connection = data![field];
         expect(connection.totalCount).toBe(expected.length);
-        seen.push(...connection.edges.map((edge: { node: { id: string } }) => edge.node.id));
+        seen.push(...connection.edges.map((edge) => edge.node.id));
         if (!connection.pageInfo.hasNextPage) break;
         after = connection.pageInfo.endCursor;
       }

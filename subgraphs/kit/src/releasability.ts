@@ -156,11 +156,11 @@ function compile(rule: Rule, params: SqlParams, alias: string): string {
       return rule.value ? 'TRUE' : 'FALSE';
     case 'in':
       return `${alias}.${COLUMNS[rule.field]} = ANY(${params.add(rule.values)}::text[])`;
-    // coalesce: a NULL array is read as empty, as markingFromRow reads it.
+    // The marking's array columns are NOT NULL in every table (a NULL would make the whole predicate false: withheld).
     case 'overlaps':
-      return `coalesce(${alias}.${COLUMNS[rule.field]}, '{}') && ${params.add(rule.values)}::text[]`;
+      return `${alias}.${COLUMNS[rule.field]} && ${params.add(rule.values)}::text[]`;
     case 'within':
-      return `coalesce(${alias}.${COLUMNS[rule.field]}, '{}') <@ ${params.add(rule.values)}::text[]`;
+      return `${alias}.${COLUMNS[rule.field]} <@ ${params.add(rule.values)}::text[]`;
     case 'and':
     case 'or':
       return `(${rule.args.map((arg) => compile(arg, params, alias)).join(rule.op === 'and' ? ' AND ' : ' OR ')})`;

@@ -340,9 +340,11 @@ describe('security ISR observations', () => {
     expect(nodeIds(us.data.isrObservations)).toContain(REAL_ISR_OBSERVATION_ID);
   });
 
-  it('an ISR observation is released only to principals cleared SECRET', async () => {
+  it('an ISR observation is released only to principals cleared SECRET (and to the nation that flew it, its originator)', async () => {
     const rows = await rowsOf('isr_observation');
-    for (const principal of PRINCIPALS.filter((p) => p.clearance !== 'SECRET')) expect(releasedTo(principal, rows), principal.subject).toEqual([]);
+    for (const principal of PRINCIPALS.filter((p) => p.clearance !== 'SECRET')) {
+      expect(releasedTo(principal, rows.filter((row) => row.originator !== principal.nation)), principal.subject).toEqual([]);
+    }
     expect(releasedTo(TEST_PRINCIPAL, rows).length).toBeGreaterThan(0);
   });
 });

@@ -50,7 +50,8 @@ const MARKINGS: readonly (readonly [AccessMarking, number])[] = [
   [marking('SECRET', 'AMBER_STRICT', ['USA'], 'USA'), 10],
   [marking('CONFIDENTIAL', 'RED', ['USA', 'GBR'], 'GBR', ['CMCC-J2', 'gbr-j2-lead']), 15],
   [marking('RESTRICTED', 'AMBER', ['NATO'], 'GBR', [], [], 'UK OFFICIAL-SENSITIVE'), 20],
-  [marking('CONFIDENTIAL', 'AMBER', ['CMCC'], 'CMCC'), 15],
+  // The CMCC's US-led fusion cell: a nation's classified product, released to every participant cleared for it.
+  [marking('CONFIDENTIAL', 'AMBER', ['CMCC'], 'USA'), 15],
 ];
 
 const TOPICS = [

@@ -37,7 +37,8 @@ const mark = (classification: AccessMarking['classification'], tlp: AccessMarkin
 const AREA = 'PS0299';
 const FIXTURES = [
   // id, reliability, credibility, incidents, marking
-  ['IR-T-CMCC', 'B', 2, ['INC-T-1'], mark('CONFIDENTIAL', 'AMBER', ['CMCC'], 'CMCC')],
+  // Originated by a nation: an `org: CMCC` principal would read a CMCC-originated report as its originator (rule 1).
+  ['IR-T-CMCC', 'B', 2, ['INC-T-1'], mark('CONFIDENTIAL', 'AMBER', ['CMCC'], 'USA')],
   ['IR-T-NATO', 'A', 1, ['INC-T-1', 'INC-T-2'], mark('RESTRICTED', 'AMBER', ['NATO'], 'GBR')],
   ['IR-T-FVEY', 'C', 3, ['INC-T-1'], mark('SECRET', 'AMBER', ['FVEY'], 'USA')],
   ['IR-T-RED', 'F', 6, ['INC-T-2'], mark('CONFIDENTIAL', 'RED', ['USA', 'GBR'], 'USA', ['us-secret'])],
@@ -236,9 +237,9 @@ describe('intelligence writes', () => {
     });
     const retry = await subgraph.execute(WRITE, { input: input(), key: 'ir-1' }, EDITOR);
     expect(retry.data.recordIntelligenceReport.intelligenceReport.id).toBe(report.id);
-    // The default marking does not release the report to a DEU editor's readers, nor to the DEU editor: no record in the payload.
+    // A DEU editor's report is marked from its own nation, and its originator always reads it (rule 1).
     const deu = await subgraph.execute(WRITE, { input: input() }, DEU_EDITOR);
-    expect(deu.data.recordIntelligenceReport).toEqual({ intelligenceReport: null, userErrors: [] });
+    expect(deu.data.recordIntelligenceReport.intelligenceReport.marking).toMatchObject({ originator: 'DEU' });
     const seen = await subgraph.execute(`{ intelligenceReport(id: "${report.id}") { id } }`, undefined, DEU_CONFIDENTIAL);
     expect(seen.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });

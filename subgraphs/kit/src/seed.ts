@@ -75,13 +75,14 @@ function organizationMarking(random: SeededRandom, profile: Profile, originator:
       const releasableTo = random.pick([['UN'], ['CMCC'], ['USA', 'GBR']]);
       return strict ? marking('UNCLASSIFIED', 'AMBER_STRICT', ['UN'], originator, [OCHA]) : marking('UNCLASSIFIED', 'AMBER', releasableTo, originator);
     }
+    // Shared with the coordination's military side: nations and groups count under TLP:AMBER.
     case 'restricted':
-      return marking('UNCLASSIFIED', 'AMBER', random.pick([['UN'], ['CMCC'], ['UN', 'XI-CMCC-ICRC']]), originator);
+      return marking('UNCLASSIFIED', 'AMBER', random.pick([['CMCC'], ['UN', 'USA', 'GBR'], ['FVEY', 'UN']]), originator);
     case 'confidential':
-      return marking('UNCLASSIFIED', 'AMBER_STRICT', random.pick([[OCHA], [WFP, OCHA], ['UN']]), originator, [OCHA]);
+      return marking('UNCLASSIFIED', 'AMBER', random.pick([['FVEY'], ['USA', 'GBR', 'ISR'], ['NATO']]), originator);
     case 'secret': {
-      const releasableTo = random.pick([['UN'], ['CMCC']]);
-      return marking('UNCLASSIFIED', 'RED', releasableTo, originator, releasableTo[0] === 'UN' ? [OCHA] : NAMED_PEOPLE.slice(0, 1), ['PROPIN'].slice(0, random.int(0, 1)));
+      const releasableTo = random.pick([['FVEY'], ['USA']]);
+      return marking('UNCLASSIFIED', random.int(0, 1) === 1 ? 'GREEN' : 'AMBER', releasableTo, originator);
     }
     case 'red':
       return marking('UNCLASSIFIED', 'RED', ['CMCC'], originator, random.pick([[NAMED_PEOPLE[0]], NAMED_PEOPLE, [WFP, OCHA]]));

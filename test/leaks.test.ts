@@ -9,6 +9,7 @@ import { startGateway, type ExtraGateway } from './support/gateway.ts';
 import type { LeakCollection } from './support/leaks.ts';
 import { released, type MarkedRow, type Reader } from './support/releasability-oracle.ts';
 import { startStack, type TestStack } from './support/stack.ts';
+import type { GraphQLResponse } from './support/subgraph.ts';
 
 /**
  * Zero leaks and zero over-withholding through the gateway: for principals of every kind, every marked collection
@@ -163,9 +164,9 @@ describe.each(pagedCollections.map((c) => [c.list.match(ROOT_CONNECTION)![1], c]
       const seen: string[] = [];
       let after: string | null = null;
       for (let page = 0; page < 100; page++) {
-        const { data, errors } = await stack.query<Record<string, Page>>(pageQuery, { after }, claims);
-        expect(errors).toBeUndefined();
-        const connection = data![field];
+        const response: GraphQLResponse<Record<string, Page>> = await stack.query(pageQuery, { after }, claims);
+        expect(response.errors).toBeUndefined();
+        const connection: Page = response.data![field];
         expect(connection.totalCount).toBe(expected.length);
         seen.push(...connection.edges.map((edge) => edge.node.id));
         if (!connection.pageInfo.hasNextPage) break;

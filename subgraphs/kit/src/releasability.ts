@@ -100,8 +100,8 @@ const overlaps = (field: ArrayField, values: readonly string[]): Rule => (values
 const within = (field: ArrayField, values: readonly string[]): Rule => ({ op: 'within', field, values });
 
 /**
- * The releasability rule, version 2 (docs/security.md), for one principal. The originator always sees its records; anyone else
- * needs all of clearance, release, caveats and TLP.
+ * The releasability rule, version 2 (docs/security.md), for one principal. The originator always sees its records;
+ * anyone else needs all of clearance, release, caveats and TLP.
  */
 function ruleFor(principal: Principal, ids: { self: string[]; identities: string[]; recipientIds: string[] }): Rule {
   const organization = principal.organization && !GROUP_CODES.has(principal.organization) ? [principal.organization] : [];
@@ -111,7 +111,8 @@ function ruleFor(principal: Principal, ids: { self: string[]; identities: string
   const released = overlaps('releasableTo', ids.identities);
   // 4. Caveats: every caveat is one the principal's claim lists; NOFORN only for the originator's own nation.
   const claimed = (principal.caveats ?? []).filter((caveat) => caveat !== NOFORN);
-  const caveats = any(within('caveats', claimed), all(is('originator', principal.nation ? [principal.nation] : []), within('caveats', [...claimed, NOFORN])));
+  const ownNation = is('originator', principal.nation ? [principal.nation] : []);
+  const caveats = any(within('caveats', claimed), all(ownNation, within('caveats', [...claimed, NOFORN])));
   // 5. TLP (FIRST TLP 2.0).
   const tlp = any(
     is('tlp', ['CLEAR']),

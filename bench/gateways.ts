@@ -34,7 +34,7 @@ export interface GatewayBenchOptions {
 
 const WORKING_GROUPS = ['civil-administration', 'humanitarian', 'security', 'engineering'];
 /** The dashboard principal every gateway acts for (ours from its token, the peers sign it as given). */
-const CLAIMS = { sub: 'bench-dashboard', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['dashboard'], scope: 'read:*' };
+const CLAIMS = { sub: 'bench-dashboard', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['dashboard'], scope: 'read:*', cmcc: true };
 const VARIABLES = { since: '2025-10-10T00:00:00Z' };
 
 interface GatewayUnderTest {

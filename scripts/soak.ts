@@ -245,8 +245,8 @@ try {
   await waitFor(`${gatewayUrl}/ready`);
   log(`stack up in ${dir}; load for ${durationMs / 1000} s with ${workers} workers`);
 
-  const reader = await signDevToken(dir, { sub: 'soak-dashboard', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['dashboard'], scope: 'read:*' });
-  const editor = await signDevToken(dir, { sub: 'soak-editor', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['editor'], wg: ['humanitarian'], scope: 'read:* write:humanitarian' });
+  const reader = await signDevToken(dir, { sub: 'soak-dashboard', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['dashboard'], scope: 'read:*', cmcc: true });
+  const editor = await signDevToken(dir, { sub: 'soak-editor', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['editor'], wg: ['humanitarian'], scope: 'read:* write:humanitarian', cmcc: true });
   const saved = loadSavedOperations().operations.find((operation) => operation.name === 'SituationByGovernorate');
   if (!saved) throw new Error('schema/operations/SituationByGovernorate.graphql is missing');
   const dashboard = { document: saved.document, variables: { ...saved.variables } };

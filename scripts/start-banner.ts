@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stripIgnoredCharacters } from 'graphql';
 import { PROJECT_ROOT, type SubgraphEntry } from '../schema/composition.ts';
+import { DEV_PRINCIPALS } from '../gateway/src/auth/dev-keys.ts';
 
 /** The saved operation `npm start` suggests, and the variables it is shown with. */
 export const TRY_OPERATION = Object.freeze({
@@ -25,7 +26,7 @@ export function requestBody(operation: string, variables: Record<string, unknown
 }
 
 /** The principal of the token `npm start` prints: the operations floor's dashboard. */
-export const START_TOKEN_CLAIMS = Object.freeze({ sub: 'operations-dashboard', org: 'CMCC', nation: 'USA', clearance: 'SECRET', roles: ['dashboard'], scope: 'read:*' });
+export const START_TOKEN_CLAIMS = DEV_PRINCIPALS['operations-dashboard'];
 
 export function startBanner(options: { gatewayPort: string | number; subgraphs: Pick<SubgraphEntry, 'name' | 'port'>[]; token: string }): string {
   const { gatewayPort, subgraphs, token } = options;
@@ -45,6 +46,7 @@ Try the dashboard query (${TRY_OPERATION.file}):
 
 The token above is a development token (8 hours) for a dashboard; make others with
   npm run -s token -- --role member --nation GBR --org CMCC --clearance RESTRICTED
+  npm run -s token -- --as ocha-officer
 
 Press Ctrl-C to stop everything.
 `;

@@ -1,8 +1,10 @@
-// `npm run token -- --role <role> --nation <ISO3> --org <id> --clearance <level> [--scope <scope> ...] [--wg <group> ...]`
+// `npm run token -- --role <role> --nation <ISO3> --org <id> --clearance <level> [--scope <scope> ...] [--wg <group> ...]
+//   [--caveat <caveat> ...] [--not-participant]`, or `npm run token -- --as <name>` for one of the development principals
+// (gateway/src/auth/dev-keys.ts: operations-dashboard, us-j2-analyst, wfp-officer, who-medevac, us-visitor, ...).
 // Prints a development bearer token signed with the development key under DATA_DIR/auth (the key the gateway trusts
 // when no identity provider is configured).
 import path from 'node:path';
-import { signDevToken } from '../gateway/src/auth/dev-keys.ts';
+import { DEV_PRINCIPALS, signDevToken } from '../gateway/src/auth/dev-keys.ts';
 import { CLASSIFICATIONS } from '../subgraphs/kit/src/marking.ts';
 import { parseCli, usageError } from './cli-args.ts';
 
@@ -13,14 +15,19 @@ const USAGE = `Usage: npm run -s token -- [options]   prints a development beare
   --clearance <level>   ${CLASSIFICATIONS.join(', ')} (default UNCLASSIFIED)
   --scope <scope>       a scope, repeatable, e.g. read:* or write:security
   --wg <group>          a working group, repeatable
+  --caveat <caveat>     a handling caveat the principal is cleared for, repeatable, e.g. ORCON or MEDICAL
   --sub <subject>       the subject (default dev-<role>-<nation or org>)
   --not-participant     not a CMCC participant
   --expires <time>      lifetime, e.g. 30m or 8h (default 8h)
+  --as <name>           instead of the options above, one of the development principals:
+                        ${Object.keys(DEV_PRINCIPALS).join(', ')}
+A token is a CMCC participant (may read TLP:GREEN) only through its cmcc claim, which this tool sets unless --not-participant.
 The key is read from (or created in) DATA_DIR/auth (default data/auth), as the gateway does.`;
 
 const { values } = parseCli({
   usage: USAGE,
   options: {
+    as: { type: 'string' },
     sub: { type: 'string' },
     role: { type: 'string', multiple: true },
     nation: { type: 'string' },
@@ -28,10 +35,18 @@ const { values } = parseCli({
     clearance: { type: 'string', default: 'UNCLASSIFIED' },
     scope: { type: 'string', multiple: true },
     wg: { type: 'string', multiple: true },
+    // Handling caveats the principal is cleared for (e.g. --caveat ORCON --caveat MEDICAL); NOFORN is never granted by a claim.
+    caveat: { type: 'string', multiple: true },
     'not-participant': { type: 'boolean' },
     expires: { type: 'string', default: '8h' },
   },
 });
+if (values.as) {
+  const principal = DEV_PRINCIPALS[values.as];
+  if (!principal) usageError(USAGE, `--as must be one of ${Object.keys(DEV_PRINCIPALS).join(', ')}`);
+  console.log(await signDevToken(path.resolve(process.env.DATA_DIR || 'data'), { ...principal }, values.expires));
+  process.exit(0);
+}
 const clearance = values.clearance!.toUpperCase();
 if (!CLASSIFICATIONS.includes(clearance as never)) {
   usageError(USAGE, `--clearance must be one of ${CLASSIFICATIONS.join(', ')}`);
@@ -49,5 +64,6 @@ const claims = {
   scope: (values.scope ?? []).join(' '),
   wg: values.wg ?? [],
   cmcc: !values['not-participant'],
+  caveats: (values.caveat ?? []).map((caveat) => caveat.toUpperCase()),
 };
 console.log(await signDevToken(path.resolve(process.env.DATA_DIR || 'data'), claims, values.expires));

@@ -17,8 +17,8 @@ import type { AuditEventRecord } from '../src/audit/records.ts';
 
 const SITUATION = fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations', 'SituationByGovernorate.graphql'), 'utf8');
 const SITES = `query Sites { displacementSites(first: 3) { edges { node { id name latitude longitude } } } }`;
-const WFP = { sub: 'wfp', org: 'XM-DAC-41140', clearance: 'UNCLASSIFIED' };
-const CA_EDITOR = { sub: 'ca-editor', nation: 'GBR', org: 'CMCC', clearance: 'RESTRICTED', roles: ['editor'], scope: 'write:civil-administration' };
+const WFP = { sub: 'wfp', org: 'XM-DAC-41140', clearance: 'UNCLASSIFIED', cmcc: true };
+const CA_EDITOR = { sub: 'ca-editor', nation: 'GBR', org: 'CMCC', clearance: 'RESTRICTED', roles: ['editor'], scope: 'write:civil-administration', cmcc: true };
 const UPSERT = `mutation Upsert($input: UpsertDisplacementSiteInput!, $idempotencyKey: String) {
   upsertDisplacementSite(input: $input, idempotencyKey: $idempotencyKey) { displacementSite { id name provenance { version } } userErrors { code } }
 }`;
@@ -56,7 +56,7 @@ async function eventOf(requestId: string): Promise<AuditEventRecord> {
 let counter = 0;
 async function send(query: string, variables?: Record<string, unknown>, claims: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
   const requestId = `audit-test-${process.pid}-${++counter}`;
-  const token = await stack.token({ sub: 'us-analyst', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['analyst'], scope: 'read:*', ...claims });
+  const token = await stack.token({ sub: 'us-analyst', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['analyst'], scope: 'read:*', cmcc: true, ...claims });
   const response = await postGraphQL(`${stack.gatewayUrl}/graphql`, query, variables, { authorization: `Bearer ${token}`, 'x-request-id': requestId, ...headers });
   return { response, event: () => eventOf(requestId) };
 }
@@ -150,7 +150,7 @@ describe('audit events', () => {
   });
 
   it('records a mutation refused by authorization: attempted, nothing returned', async () => {
-    const { event } = await send(UPSERT, { input: SITE_INPUT }, { sub: 'gbr-member', nation: 'GBR', org: 'CMCC', clearance: 'RESTRICTED' });
+    const { event } = await send(UPSERT, { input: SITE_INPUT }, { sub: 'gbr-member', nation: 'GBR', org: 'CMCC', clearance: 'RESTRICTED', cmcc: true });
     const e = await event();
     expect(e.outcome).toMatchObject({ status: 'FAILED', errorCodes: ['UNAUTHORIZED_FIELD_OR_TYPE'] });
     expect(e.authorization.removed).toEqual([{ path: 'upsertDisplacementSite', coordinate: 'Mutation.upsertDisplacementSite' }]);
@@ -197,7 +197,7 @@ describe('audit events', () => {
 describe('the read API (for the audit subgraph)', () => {
   it('filters by principal, organization, nation, operation, field, entity key and time, with cursor pagination', async () => {
     const since = new Date().toISOString();
-    for (let i = 0; i < 3; i++) await send(`query Page { area(pcode: "PS0260") { pcode name } }`, undefined, { sub: 'pager', nation: 'DEU' });
+    for (let i = 0; i < 3; i++) await send(`query Page { area(pcode: "PS0260") { pcode name } }`, undefined, { sub: 'pager', nation: 'DEU', cmcc: true });
     await send(`query Page { area(pcode: "PS0260") { pcode } }`, undefined, WFP);
     expect(await stack.gateway.audit.flush()).toBe(true);
 

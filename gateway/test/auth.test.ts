@@ -97,6 +97,24 @@ describe('claims mapping', () => {
     expect(principal).toMatchObject({ subject: 'u-1', roles: ['editor'], organization: 'XM-DAC-41140', nation: 'JOR', clearance: 'RESTRICTED', scopes: ['openid', 'write:humanitarian'] });
     expect(() => principalFromClaims({ sub: 'u-2', clearance: 'TOP_SECRET_PLUS' }, DEFAULT_CLAIM_MAPPING)).toThrow(/clearance/);
   });
+
+  it('makes a CMCC participant only of a token whose participant claim says so (no claim: not a participant)', () => {
+    const participant = (claims: Record<string, unknown>) => principalFromClaims({ sub: 'p', ...claims }, DEFAULT_CLAIM_MAPPING).participant;
+    expect(participant({})).toBe(false);
+    expect(participant({ cmcc: false })).toBe(false);
+    expect(participant({ cmcc: 'yes' })).toBe(false);
+    expect(participant({ cmcc: 1 })).toBe(false);
+    expect(participant({ cmcc: true })).toBe(true);
+    expect(participant({ cmcc: 'true' })).toBe(true);
+  });
+
+  it('reads the caveats a principal is cleared for from the caveats claim, as an array or a string; none without it', () => {
+    const caveats = (claims: Record<string, unknown>, mapping = DEFAULT_CLAIM_MAPPING) => principalFromClaims({ sub: 'p', ...claims }, mapping).caveats;
+    expect(caveats({})).toEqual([]);
+    expect(caveats({ caveats: ['ORCON', 'MEDICAL'] })).toEqual(['ORCON', 'MEDICAL']);
+    expect(caveats({ caveats: 'ORCON PROPIN' })).toEqual(['ORCON', 'PROPIN']);
+    expect(caveats({ handling: { caveats: ['MEDICAL'] } }, { ...DEFAULT_CLAIM_MAPPING, caveats: 'handling.caveats' })).toEqual(['MEDICAL']);
+  });
 });
 
 describe('subgraphs trust only the gateway', () => {

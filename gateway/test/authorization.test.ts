@@ -19,8 +19,8 @@ const SITE_INPUT = {
   asOf: '2025-11-22',
   marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC' },
 };
-const PARTNER_NGO = { sub: 'wfp-logistics-officer', org: 'XM-DAC-41140', clearance: 'UNCLASSIFIED', roles: ['member'] };
-const GBR_MEMBER = { sub: 'gbr-liaison', nation: 'GBR', org: 'CMCC', clearance: 'RESTRICTED', roles: ['member'] };
+const PARTNER_NGO = { sub: 'wfp-logistics-officer', org: 'XM-DAC-41140', clearance: 'UNCLASSIFIED', roles: ['member'], cmcc: true };
+const GBR_MEMBER = { sub: 'gbr-liaison', nation: 'GBR', org: 'CMCC', clearance: 'RESTRICTED', roles: ['member'], cmcc: true };
 const CA_EDITOR = { ...GBR_MEMBER, sub: 'ca-editor', scope: 'write:civil-administration' };
 
 describe('schema-level authorization (filter mode)', () => {

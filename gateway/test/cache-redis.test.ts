@@ -16,7 +16,7 @@ import { startStack, type TestStack } from '../../test/support/stack.ts';
 
 const SITUATION = fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations', 'SituationByGovernorate.graphql'), 'utf8');
 const SINCE = { since: '2025-10-10T00:00:00Z' };
-const CA_EDITOR = { sub: 'ca-editor', nation: 'GBR', org: 'CMCC', clearance: 'RESTRICTED', roles: ['editor'], scope: 'write:civil-administration read:*' };
+const CA_EDITOR = { sub: 'ca-editor', nation: 'GBR', org: 'CMCC', clearance: 'RESTRICTED', roles: ['editor'], scope: 'write:civil-administration read:*', cmcc: true };
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const withRedis = await redisAvailable();
 const prefix = `cmcc-test:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`;

@@ -83,7 +83,7 @@ describe('merging through the gateway', () => {
   });
 
   it('keeps a record withheld from one principal out of a merged answer: same errors and nulls as without merging', async () => {
-    const gbr = { sub: 'gbr-member', nation: 'GBR', org: 'CMCC', clearance: 'RESTRICTED', roles: ['analyst'], scope: 'read:*' };
+    const gbr = { sub: 'gbr-member', nation: 'GBR', org: 'CMCC', clearance: 'RESTRICTED', roles: ['analyst'], scope: 'read:*', cmcc: true };
     const merged = await stack.query(DASHBOARD, SINCE, gbr);
     const plain = await unmerged.query(DASHBOARD, SINCE, gbr);
     expect(merged.data).toEqual(plain.data);

@@ -26,7 +26,7 @@ const CHROMIUM_ARGS = [
 ];
 /** The page works in the browser while other test files load the machine: wait generously for what it shows. */
 const POLL = { timeout: 20_000 };
-const DASHBOARD_CLAIMS = { sub: 'ops-dashboard', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['dashboard'], scope: 'read:*' };
+const DASHBOARD_CLAIMS = { sub: 'ops-dashboard', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['dashboard'], scope: 'read:*', cmcc: true };
 
 function chromiumAvailable(): boolean {
   if (fs.existsSync(CHROMIUM)) return true;
@@ -126,7 +126,7 @@ describe('the explorer in headless Chromium', () => {
     expect(await page.locator('.graphiql-response').innerText()).toContain(`"name": "${first.name}"`);
 
     // An auditor then finds that run in the audit trail: who ran it, and that it read the governorates.
-    const AUDITOR = { sub: 'auditor-1', nation: 'GBR', org: 'CMCC', clearance: 'SECRET', roles: ['auditor'], scope: 'audit:read' };
+    const AUDITOR = { sub: 'auditor-1', nation: 'GBR', org: 'CMCC', clearance: 'SECRET', roles: ['auditor'], scope: 'audit:read', cmcc: true };
     const audited = async () =>
       (
         await stack.query(

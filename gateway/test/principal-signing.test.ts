@@ -23,6 +23,14 @@ describe('principal tokens', () => {
     expect(await withFreshPrincipal({ body: 'x' }, TEST_SHARED_SECRET)).toEqual({ body: 'x' });
   });
 
+  it("carry the principal's caveats to the subgraph, and none when the principal has none", async () => {
+    const verifier = new PrincipalVerifier(TEST_SHARED_SECRET, 'security');
+    const cleared = { ...TEST_PRINCIPAL, caveats: ['ORCON', 'MEDICAL'] };
+    expect((await verifier.verify(await signPrincipal(cleared, TEST_SHARED_SECRET, 'security'))).caveats).toEqual(['ORCON', 'MEDICAL']);
+    const { caveats: _none, ...withoutCaveats } = TEST_PRINCIPAL;
+    expect((await verifier.verify(await signPrincipal(withoutCaveats, TEST_SHARED_SECRET, 'security'))).caveats).toEqual([]);
+  });
+
   it('are standard HS256 JWTs: jose verifies them with the issuer, audience, jti and a 30-second lifetime', async () => {
     const token = await signPrincipal(TEST_PRINCIPAL, TEST_SHARED_SECRET, 'security');
     const { payload, protectedHeader } = await jwtVerify(token, TEST_SHARED_SECRET, { issuer: 'cmcc-gateway', audience: 'security', algorithms: ['HS256'] });

@@ -158,7 +158,7 @@ describe('a gateway following the schema registry', () => {
     await manager().refresh();
     expect(manager().state).toMatchObject({ version: (served as { version: string }).version });
     // The dashboard's principal without the policy still gets latitude withheld.
-    const { errors } = await stack.query('{ incidents(first: 1) { edges { node { id latitude } } } }', undefined, { sub: 'ngo', org: 'XM-DAC-41127', clearance: 'UNCLASSIFIED' });
+    const { errors } = await stack.query('{ incidents(first: 1) { edges { node { id latitude } } } }', undefined, { sub: 'ngo', org: 'XM-DAC-41127', clearance: 'UNCLASSIFIED', cmcc: true });
     expect(errors?.map((e) => e.extensions?.code)).toContain('UNAUTHORIZED_FIELD_OR_TYPE');
   });
 

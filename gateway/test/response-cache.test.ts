@@ -16,9 +16,9 @@ import { completeBody } from '../src/cache/response-cache.ts';
 
 const SITUATION = fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations', 'SituationByGovernorate.graphql'), 'utf8');
 const SINCE = { since: '2025-10-10T00:00:00Z' };
-const US_ANALYST = { sub: 'us-analyst', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['analyst'], scope: 'read:*' };
-const WFP = { sub: 'wfp', org: 'XM-DAC-41140', clearance: 'UNCLASSIFIED' };
-const CA_EDITOR = { sub: 'ca-editor', nation: 'GBR', org: 'CMCC', clearance: 'RESTRICTED', roles: ['editor'], scope: 'write:civil-administration read:*' };
+const US_ANALYST = { sub: 'us-analyst', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['analyst'], scope: 'read:*', cmcc: true };
+const WFP = { sub: 'wfp', org: 'XM-DAC-41140', clearance: 'UNCLASSIFIED', cmcc: true };
+const CA_EDITOR = { sub: 'ca-editor', nation: 'GBR', org: 'CMCC', clearance: 'RESTRICTED', roles: ['editor'], scope: 'write:civil-administration read:*', cmcc: true };
 const SITE = `query Site($id: ID!) { displacementSite(id: $id) { id name households provenance { version } } }`;
 const UPSERT = `mutation Upsert($input: UpsertDisplacementSiteInput!) {
   upsertDisplacementSite(input: $input) { displacementSite { id name provenance { version } } userErrors { code message } }
@@ -125,7 +125,7 @@ describe('response cache', () => {
     expect(areas.headers.get('cache-control')).toBe('private, max-age=3600');
     const audit = await fetch(`${stack.gatewayUrl}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await stack.token({ sub: 'auditor', nation: 'USA', org: 'CMCC', clearance: 'SECRET', scope: 'audit:read' })}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await stack.token({ sub: 'auditor', nation: 'USA', org: 'CMCC', clearance: 'SECRET', scope: 'audit:read', cmcc: true })}` },
       body: JSON.stringify({ query: '{ auditChainStatus { ok } }' }),
     });
     expect(audit.headers.get('cache-control')).toBe('no-store');
@@ -207,7 +207,7 @@ describe('response cache', () => {
 
   it('does not cache what a subgraph gave no lifetime (the audit subgraph)', async () => {
     const query = `query { auditChainStatus { ok } }`;
-    const auditor = { sub: 'auditor', nation: 'USA', org: 'CMCC', clearance: 'SECRET', scope: 'audit:read' };
+    const auditor = { sub: 'auditor', nation: 'USA', org: 'CMCC', clearance: 'SECRET', scope: 'audit:read', cmcc: true };
     const before = stats().responseCache!;
     expect((await stack.query(query, {}, auditor)).errors).toBeUndefined();
     await stack.query(query, {}, auditor);

@@ -51,7 +51,7 @@ function forGateway(definition: SubgraphDefinition<unknown>, env: Record<string,
 }
 
 /** The claims tests use unless they say otherwise. */
-export const ANALYST_CLAIMS = Object.freeze({ sub: 'us-analyst', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['analyst'], scope: 'read:*' });
+export const ANALYST_CLAIMS = Object.freeze({ sub: 'us-analyst', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['analyst'], scope: 'read:*', cmcc: true });
 
 /** Every subgraph on a free port with its own throwaway database, and the gateway in front of them. */
 export async function startStack(options: { env?: Record<string, string>; subgraph?: TestSubgraphOptions } = {}): Promise<TestStack> {

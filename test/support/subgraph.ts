@@ -30,6 +30,7 @@ export const TEST_PRINCIPAL: Principal = Object.freeze({
   scopes: ['write:civil-administration', 'write:humanitarian', 'write:security', 'write:engineering'],
   clearance: 'SECRET',
   participant: true,
+  caveats: [],
 });
 
 export interface GraphQLResponse<T = any> {

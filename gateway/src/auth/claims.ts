@@ -15,8 +15,10 @@ export interface ClaimMapping {
   /** A space-separated string (OAuth `scope`) or an array. */
   scopes: string;
   clearance: string;
-  /** Boolean claim saying whether the principal is a CMCC participant; absent means yes. */
+  /** Boolean claim saying whether the principal is a CMCC participant; absent means no (fail closed). */
   participant: string;
+  /** The handling caveats the principal is cleared for (e.g. `ORCON`, `MEDICAL`): an array or a space/comma-separated string. */
+  caveats: string;
 }
 
 export const DEFAULT_CLAIM_MAPPING: ClaimMapping = Object.freeze({
@@ -28,6 +30,7 @@ export const DEFAULT_CLAIM_MAPPING: ClaimMapping = Object.freeze({
   scopes: 'scope',
   clearance: 'clearance',
   participant: 'cmcc',
+  caveats: 'caveats',
 });
 
 function at(claims: JWTPayload, path: string): unknown {
@@ -56,6 +59,8 @@ export function principalFromClaims(claims: JWTPayload, mapping: ClaimMapping): 
     roles: list(at(claims, mapping.roles)),
     scopes: list(at(claims, mapping.scopes)),
     clearance: clearance as Classification,
-    participant: participant === undefined ? true : participant === true || participant === 'true',
+    // Only a claim that says so makes a participant: a token without it is not one (TLP:GREEN and `CMCC` stay closed).
+    participant: participant === true || participant === 'true',
+    caveats: list(at(claims, mapping.caveats)),
   });
 }

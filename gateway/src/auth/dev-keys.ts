@@ -46,3 +46,26 @@ export async function signDevToken(dataDir: string, claims: JWTPayload, expiresI
     .setExpirationTime(expiresIn)
     .sign(await importJWK(key.privateJwk, key.alg));
 }
+
+/**
+ * Development principals, one of each kind DOMAIN.md describes (`npm run token -- --as <name>`): the claims a real
+ * identity provider would issue. Between them they exercise every part of the releasability rule: nations and group
+ * codes, UN agencies and NGOs without a national clearance, the participant claim (and a principal without it), and
+ * handling caveats (`caveats`). The leak matrix (test/leaks.test.ts) checks each of them reads what its own nation or
+ * organisation originated.
+ */
+export const DEV_PRINCIPALS: Readonly<Record<string, Readonly<JWTPayload>>> = Object.freeze({
+  'operations-dashboard': { sub: 'operations-dashboard', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['dashboard'], scope: 'read:*', cmcc: true },
+  'us-j2-analyst': { sub: 'cmcc-j2-watch', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['analyst'], wg: ['intelligence'], cmcc: true, caveats: ['ORCON'] },
+  'gbr-j2-lead': { sub: 'gbr-j2-lead', nation: 'GBR', org: 'CMCC', clearance: 'SECRET', roles: ['member'], wg: ['intelligence'], cmcc: true },
+  'deu-engineer': { sub: 'deu-engineer', nation: 'DEU', org: 'CMCC', clearance: 'CONFIDENTIAL', roles: ['member'], wg: ['engineering'], cmcc: true },
+  'egy-liaison': { sub: 'egy-liaison', nation: 'EGY', org: 'CMCC', clearance: 'RESTRICTED', roles: ['member'], wg: ['security'], cmcc: true },
+  'isr-cogat-liaison': { sub: 'isr-cogat-liaison', nation: 'ISR', clearance: 'SECRET', roles: ['member'], wg: ['humanitarian'], cmcc: true },
+  'ocha-officer': { sub: 'cmcc-hum-lead', org: 'XM-DAC-41127', clearance: 'UNCLASSIFIED', roles: ['member'], wg: ['humanitarian'], cmcc: true },
+  'wfp-officer': { sub: 'wfp-officer', org: 'XM-DAC-41140', clearance: 'UNCLASSIFIED', roles: ['editor'], scope: 'write:humanitarian', wg: ['humanitarian'], cmcc: true },
+  'who-medevac': { sub: 'who-medevac', org: 'XM-DAC-928', clearance: 'UNCLASSIFIED', roles: ['member'], wg: ['humanitarian'], cmcc: true, caveats: ['MEDICAL'] },
+  'prcs-volunteer': { sub: 'prcs-volunteer', org: 'XI-CMCC-PRCS', clearance: 'UNCLASSIFIED', roles: ['member'], wg: ['humanitarian'], cmcc: true },
+  auditor: { sub: 'auditor', nation: 'USA', org: 'CMCC', clearance: 'CONFIDENTIAL', roles: ['auditor'], scope: 'audit:read', cmcc: true },
+  // No participant claim: not a CMCC participant (no TLP:GREEN, nothing released to CMCC).
+  'us-visitor': { sub: 'us-visitor', nation: 'USA', clearance: 'SECRET', roles: ['member'] },
+});

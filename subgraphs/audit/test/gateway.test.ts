@@ -12,7 +12,7 @@ const CHAIN_STATUS = read('AuditChainStatus');
 
 const GOVERNORATE_NAMES = `query GovernorateNames($level: OperationalLevel) { areas(level: $level) { pcode name } }`;
 
-const AUDITOR_CLAIMS = Object.freeze({ sub: 'fra-auditor', nation: 'FRA', org: 'CMCC', clearance: 'SECRET', roles: ['auditor'], scope: 'audit:read' });
+const AUDITOR_CLAIMS = Object.freeze({ sub: 'fra-auditor', nation: 'FRA', org: 'CMCC', clearance: 'SECRET', roles: ['auditor'], scope: 'audit:read', cmcc: true });
 
 const LIST = `query AuditorSearch($filter: AuditEventFilter, $first: Int) {
   auditEvents(filter: $filter, first: $first) { edges { node { id time principal { subject } operation { name } fields entities { key } } } }

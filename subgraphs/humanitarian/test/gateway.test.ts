@@ -8,9 +8,9 @@ import { ANALYST_CLAIMS, startStack, type TestStack } from '../../../test/suppor
  * only the loads of released convoys.
  */
 
-const PARTNER_NGO = { sub: 'prcs-officer', org: 'XI-CMCC-PRCS', clearance: 'UNCLASSIFIED', roles: ['member'] };
-const EGY_UNCLASSIFIED = { sub: 'egy-liaison', nation: 'EGY', org: 'CMCC', clearance: 'UNCLASSIFIED', roles: ['member'] };
-const GBR_MEMBER = { sub: 'gbr-liaison', nation: 'GBR', org: 'CMCC', clearance: 'RESTRICTED', roles: ['member'] };
+const PARTNER_NGO = { sub: 'prcs-officer', org: 'XI-CMCC-PRCS', clearance: 'UNCLASSIFIED', roles: ['member'], cmcc: true };
+const EGY_UNCLASSIFIED = { sub: 'egy-liaison', nation: 'EGY', org: 'CMCC', clearance: 'UNCLASSIFIED', roles: ['member'], cmcc: true };
+const GBR_MEMBER = { sub: 'gbr-liaison', nation: 'GBR', org: 'CMCC', clearance: 'RESTRICTED', roles: ['member'], cmcc: true };
 
 const RED_FOR_USA = ['UNCLASSIFIED', ['USA', 'GBR'], 'RED', 'USA', ['USA'], []];
 

@@ -13,7 +13,7 @@ let stack: TestStack;
 const mark = (classification: AccessMarking['classification'], tlp: AccessMarking['tlp'], releasableTo: string[], originator: string) =>
   Object.values(markingToRow({ classification, tlp, releasableTo, originator, recipients: [], caveats: [] }));
 
-const DEU_CONFIDENTIAL = { sub: 'deu-confidential', nation: 'DEU', org: 'CMCC', clearance: 'CONFIDENTIAL' };
+const DEU_CONFIDENTIAL = { sub: 'deu-confidential', nation: 'DEU', org: 'CMCC', clearance: 'CONFIDENTIAL', cmcc: true };
 const DEU_ANALYST = { ...DEU_CONFIDENTIAL, sub: 'deu-analyst', scope: 'intel:read' };
 const US_SECRET = { sub: 'us-secret', nation: 'USA', org: 'CMCC', clearance: 'SECRET', scope: 'intel:read' };
 

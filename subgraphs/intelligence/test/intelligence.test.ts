@@ -37,7 +37,8 @@ const mark = (classification: AccessMarking['classification'], tlp: AccessMarkin
 const AREA = 'PS0299';
 const FIXTURES = [
   // id, reliability, credibility, incidents, marking
-  ['IR-T-CMCC', 'B', 2, ['INC-T-1'], mark('CONFIDENTIAL', 'AMBER', ['CMCC'], 'CMCC')],
+  // Originated by a nation: an `org: CMCC` principal would read a CMCC-originated report as its originator (rule 1).
+  ['IR-T-CMCC', 'B', 2, ['INC-T-1'], mark('CONFIDENTIAL', 'AMBER', ['CMCC'], 'USA')],
   ['IR-T-NATO', 'A', 1, ['INC-T-1', 'INC-T-2'], mark('RESTRICTED', 'AMBER', ['NATO'], 'GBR')],
   ['IR-T-FVEY', 'C', 3, ['INC-T-1'], mark('SECRET', 'AMBER', ['FVEY'], 'USA')],
   ['IR-T-RED', 'F', 6, ['INC-T-2'], mark('CONFIDENTIAL', 'RED', ['USA', 'GBR'], 'USA', ['us-secret'])],

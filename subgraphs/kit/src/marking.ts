@@ -1,6 +1,11 @@
 /** The access marking every sensitive record carries, stored exactly as the originator gave it. */
 export interface AccessMarking {
   classification: Classification;
+  /**
+   * The originator's own national marking (e.g. `UK OFFICIAL-SENSITIVE`), kept verbatim for display: never translated,
+   * never compared. `classification` is what the rule reads. Absent or null when the originator gave none.
+   */
+  nationalMarking?: string | null;
   releasableTo: string[];
   tlp: Tlp;
   originator: string;
@@ -16,6 +21,7 @@ export type Tlp = (typeof TLPS)[number];
 /** The SQL columns of a marking, spelled the same in every table that holds marked records. */
 export const MARKING_COLUMNS = [
   'classification',
+  'national_marking',
   'releasable_to',
   'tlp',
   'originator',
@@ -25,6 +31,7 @@ export const MARKING_COLUMNS = [
 
 export interface MarkingRow {
   classification: string;
+  national_marking?: string | null;
   releasable_to: string[];
   tlp: string;
   originator: string;
@@ -35,6 +42,7 @@ export interface MarkingRow {
 export function markingFromRow(row: MarkingRow): AccessMarking {
   return {
     classification: row.classification as Classification,
+    nationalMarking: row.national_marking ?? null,
     releasableTo: row.releasable_to ?? [],
     tlp: row.tlp as Tlp,
     originator: row.originator,
@@ -46,6 +54,7 @@ export function markingFromRow(row: MarkingRow): AccessMarking {
 export function markingToRow(marking: AccessMarking): MarkingRow {
   return {
     classification: marking.classification,
+    national_marking: marking.nationalMarking ?? null,
     releasable_to: marking.releasableTo,
     tlp: marking.tlp,
     originator: marking.originator,

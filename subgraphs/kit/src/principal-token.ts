@@ -98,5 +98,6 @@ function toPrincipal(value: unknown): Principal {
     scopes: strings(p.scopes),
     clearance: p.clearance as Principal['clearance'],
     participant: p.participant === true,
+    caveats: strings(p.caveats),
   });
 }

@@ -16,4 +16,10 @@ export interface Principal {
   readonly clearance: Classification;
   /** Whether the principal is a CMCC participant (member of the `CMCC` group code, may read TLP:GREEN). */
   readonly participant: boolean;
+  /**
+   * Handling caveats the principal is cleared for (the token's `caveats` claim, e.g. `ORCON`, `MEDICAL`): a record
+   * carrying any other caveat is withheld. `NOFORN` is never granted by a claim (only the originator's nation reads it).
+   * Absent means none.
+   */
+  readonly caveats?: readonly string[];
 }

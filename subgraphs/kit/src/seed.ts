@@ -37,9 +37,15 @@ export class SeededRandom {
   }
 }
 
+/** A nation originates by its ISO 3166 alpha-3 code; anything else (an IATI org id, `CMCC`, a UN body) is an organisation. */
+const isNation = (originator: string) => /^[A-Z]{3}$/.test(originator);
+
 /**
- * A realistic mix of markings for synthetic records: mostly UNCLASSIFIED / TLP:GREEN releasable to CMCC,
- * some AMBER, a few RESTRICTED, CONFIDENTIAL and SECRET, and a few TLP:RED with named recipients.
+ * A realistic mix of markings for synthetic records that fits the originator (releasability rule v2): an organisation
+ * (UN agency, NGO, the CMCC itself) originates UNCLASSIFIED records under TLP, mostly CLEAR/GREEN for CMCC
+ * participants, some AMBER, AMBER+STRICT or RED for named organisations and people; a nation originates classified
+ * ones (RESTRICTED to SECRET) released to nations and groups, a few RED for named people, some NOFORN. The random draws
+ * are the same whatever the originator, so the facts generated around a marking do not depend on it.
  */
 export function syntheticMarking(random: SeededRandom, originator: string): AccessMarking {
   const profile = random.weighted([
@@ -50,19 +56,53 @@ export function syntheticMarking(random: SeededRandom, originator: string): Acce
     ['secret', 5],
     ['red', 4],
   ] as const);
+  return isNation(originator) ? nationMarking(random, profile, originator) : organizationMarking(random, profile, originator);
+}
+
+type Profile = 'open' | 'amber' | 'restricted' | 'confidential' | 'secret' | 'red';
+
+/** OCHA, WFP and the CMCC's humanitarian coordination lead: who organisations name in AMBER+STRICT and RED markings. */
+const OCHA = 'XM-DAC-41127';
+const WFP = 'XM-DAC-41140';
+const NAMED_PEOPLE = ['cmcc-hum-lead', 'cmcc-j2-watch'];
+
+function organizationMarking(random: SeededRandom, profile: Profile, originator: string): AccessMarking {
   switch (profile) {
     case 'open':
       return marking('UNCLASSIFIED', random.chance(0.3) ? 'CLEAR' : 'GREEN', ['CMCC'], originator);
+    case 'amber': {
+      const strict = !random.chance(0.8);
+      const releasableTo = random.pick([['UN'], ['CMCC'], ['USA', 'GBR']]);
+      return strict ? marking('UNCLASSIFIED', 'AMBER_STRICT', ['UN'], originator, [OCHA]) : marking('UNCLASSIFIED', 'AMBER', releasableTo, originator);
+    }
+    // Shared with the coordination's military side: nations and groups count under TLP:AMBER.
+    case 'restricted':
+      return marking('UNCLASSIFIED', 'AMBER', random.pick([['CMCC'], ['UN', 'USA', 'GBR'], ['FVEY', 'UN']]), originator);
+    case 'confidential':
+      return marking('UNCLASSIFIED', 'AMBER', random.pick([['FVEY'], ['USA', 'GBR', 'ISR'], ['NATO']]), originator);
+    case 'secret': {
+      const releasableTo = random.pick([['FVEY'], ['USA']]);
+      return marking('UNCLASSIFIED', random.int(0, 1) === 1 ? 'GREEN' : 'AMBER', releasableTo, originator);
+    }
+    case 'red':
+      return marking('UNCLASSIFIED', 'RED', ['CMCC'], originator, random.pick([[NAMED_PEOPLE[0]], NAMED_PEOPLE, [WFP, OCHA]]));
+  }
+}
+
+function nationMarking(random: SeededRandom, profile: Profile, originator: string): AccessMarking {
+  switch (profile) {
+    case 'open':
+      return marking('RESTRICTED', random.chance(0.3) ? 'AMBER' : 'GREEN', ['CMCC'], originator);
     case 'amber':
-      return marking('UNCLASSIFIED', random.chance(0.8) ? 'AMBER' : 'AMBER_STRICT', random.pick([['UN'], ['CMCC'], ['USA', 'GBR']]), originator);
+      return marking('RESTRICTED', random.chance(0.8) ? 'AMBER' : 'AMBER_STRICT', random.pick([['UN'], ['CMCC'], ['USA', 'GBR']]), originator);
     case 'restricted':
       return marking('RESTRICTED', 'AMBER', random.pick([['NATO'], ['CMCC'], ['FVEY']]), originator);
     case 'confidential':
       return marking('CONFIDENTIAL', 'AMBER', random.pick([['FVEY'], ['USA', 'GBR', 'ISR'], ['NATO']]), originator);
     case 'secret':
-      return marking('SECRET', 'RED', random.pick([['FVEY'], ['USA']]), originator, ['USA'], ['NOFORN'].slice(0, random.int(0, 1)));
+      return marking('SECRET', 'RED', random.pick([['FVEY'], ['USA']]), originator, [NAMED_PEOPLE[1]], ['NOFORN'].slice(0, random.int(0, 1)));
     case 'red':
-      return marking('CONFIDENTIAL', 'RED', ['USA', 'GBR'], originator, random.pick([['USA'], ['GBR', 'USA'], ['CMCC-J2']]));
+      return marking('CONFIDENTIAL', 'RED', ['USA', 'GBR'], originator, random.pick([[NAMED_PEOPLE[1]], NAMED_PEOPLE, ['gbr-j2-lead']]));
   }
 }
 

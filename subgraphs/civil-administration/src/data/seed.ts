@@ -10,6 +10,7 @@ import {
   addDays,
   hospitalId,
   insertRows,
+  MARKING_COLUMNS,
   markingToRow,
   publicMarking,
   seedOnce,
@@ -18,7 +19,6 @@ import {
   type Database,
 } from '../../../kit/src/index.ts';
 
-const MARKING_COLUMNS = ['classification', 'releasable_to', 'tlp', 'originator', 'recipients', 'caveats'];
 const markingValues = (marking: AccessMarking) => Object.values(markingToRow(marking));
 
 /** Real figures [R], each with its source and date. */

@@ -10,6 +10,7 @@ import {
   convoyId,
   hospitalId,
   insertRows,
+  MARKING_COLUMNS,
   markingToRow,
   publicMarking,
   seedOnce,
@@ -18,7 +19,6 @@ import {
   type Database,
 } from '../../../kit/src/index.ts';
 
-const MARKING_COLUMNS = ['classification', 'releasable_to', 'tlp', 'originator', 'recipients', 'caveats'];
 const markingValues = (marking: AccessMarking) => Object.values(markingToRow(marking));
 const isoDate = (date: Date) => date.toISOString().slice(0, 10);
 const dayOf = (date: string) => Math.round((Date.parse(`${date}T00:00:00Z`) - SYNTHETIC_EPOCH.getTime()) / 86_400_000);

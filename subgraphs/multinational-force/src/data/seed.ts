@@ -40,7 +40,7 @@ function nationMarking(random: SeededRandom, nation: string): AccessMarking {
   return random.weighted<AccessMarking>([
     [{ ...base, classification: 'CONFIDENTIAL', releasableTo: [nation, 'USA'], tlp: 'AMBER' }, 50],
     [{ ...base, classification: 'RESTRICTED', releasableTo: ['CMCC'], tlp: 'AMBER' }, 25],
-    [{ ...base, classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN' }, 10],
+    [{ ...base, classification: 'RESTRICTED', releasableTo: ['CMCC'], tlp: 'GREEN' }, 10],
     [{ ...base, classification: 'CONFIDENTIAL', releasableTo: [], tlp: 'AMBER_STRICT' }, 15],
   ]);
 }

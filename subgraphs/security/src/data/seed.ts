@@ -11,6 +11,7 @@ import {
   convoyId,
   incidentId,
   insertRows,
+  MARKING_COLUMNS,
   markingToRow,
   publicMarking,
   seedOnce,
@@ -21,7 +22,6 @@ import {
 } from '../../../kit/src/index.ts';
 import { SUB_EVENT_TYPES, THREAT_LEVELS, type EventType, type ThreatLevel } from './taxonomy.ts';
 
-const MARKING_COLUMNS = ['classification', 'releasable_to', 'tlp', 'originator', 'recipients', 'caveats'];
 const markingValues = (marking: AccessMarking) => Object.values(markingToRow(marking));
 
 export const SYNTHETIC_INCIDENT_COUNT = 240;
@@ -188,7 +188,8 @@ function secretMarking(random: SeededRandom, originator: string, releasable: rea
     releasableTo: [...random.pick(releasable)],
     tlp,
     originator,
-    recipients: tlp === 'RED' ? [...random.pick([['USA'], ['CMCC-J2']])] : [],
+    // TLP:RED names people (subject ids), never a nation.
+    recipients: tlp === 'RED' ? [...random.pick([['cmcc-j2-watch'], ['CMCC-J2']])] : [],
     caveats: [],
   };
 }

@@ -1,5 +1,5 @@
 -- Sample group records. Area P-codes belong to civil-administration, so they are plain text here (no foreign keys
--- across services). The six marking columns are spelled as in every subgraph, so the kit's releasability SQL applies.
+-- across services). The seven marking columns are spelled as in every subgraph, so the kit's releasability SQL applies.
 
 CREATE TABLE sample_group_record (
   id text PRIMARY KEY,
@@ -8,6 +8,7 @@ CREATE TABLE sample_group_record (
   reported_at timestamptz NOT NULL,
   source text NOT NULL,
   classification text NOT NULL CHECK (classification IN ('UNCLASSIFIED', 'RESTRICTED', 'CONFIDENTIAL', 'SECRET')),
+  national_marking text,
   releasable_to text[] NOT NULL DEFAULT '{}',
   tlp text NOT NULL CHECK (tlp IN ('CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED')),
   originator text NOT NULL,

@@ -16,7 +16,8 @@ import { startTestSubgraph, type TestSubgraph } from './support/subgraph.ts';
  */
 
 type Row = Record<string, any>;
-type Marking = Omit<AccessMarking, 'nationalMarking'>;
+/** A marking as these cases write it: `nationalMarking` only where a case gives one. */
+type Marking = Omit<AccessMarking, 'nationalMarking'> & { nationalMarking?: string };
 
 const SCOPES = ['civil-administration', 'engineering', 'humanitarian', 'intelligence', 'multinational-force', 'security'].map((group) => `write:${group}`);
 /** An editor of every group; the caveats claim lets it read the ORCON/PROPIN records these cases write. */
@@ -190,8 +191,8 @@ async function create(name: string, target: Create, marking: Marking, as: Princi
 }
 
 const markingOf = (row: Row): Marking => {
-  const { classification, releasableTo, tlp, originator, recipients, caveats } = markingFromRow(row as MarkingRow);
-  return { classification, releasableTo, tlp, originator, recipients, caveats };
+  const { classification, releasableTo, tlp, originator, recipients, caveats, nationalMarking } = markingFromRow(row as MarkingRow);
+  return { classification, releasableTo, tlp, originator, recipients, caveats, ...(nationalMarking != null ? { nationalMarking } : {}) };
 };
 
 function expectRefused(response: { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] }, rule: string) {
@@ -250,6 +251,7 @@ const REMARKINGS: [string, Partial<Marking>, 'allowed' | string, 'allowed' | str
   ['drops the caveat ORCON', { caveats: [] }, 'ONLY_ORIGINATOR_RELAXES', 'allowed'],
   ['relaxes the TLP (AMBER to GREEN)', { tlp: 'GREEN' }, 'ONLY_ORIGINATOR_RELAXES', 'allowed'],
   ['changes the originator', { originator: 'USA' }, 'ORIGINATOR_FIXED', 'ORIGINATOR_FIXED'],
+  ['gives a national marking (the originator\'s own words)', { nationalMarking: 'UK OFFICIAL-SENSITIVE' }, 'ONLY_ORIGINATOR_RELAXES', 'allowed'],
   ['raises the classification (RESTRICTED to CONFIDENTIAL)', { classification: 'CONFIDENTIAL' }, 'allowed', 'allowed'],
   ['narrows releasableTo (drops GBR)', { releasableTo: ['USA'] }, 'allowed', 'allowed'],
   ['adds the caveat PROPIN', { caveats: ['ORCON', 'PROPIN'] }, 'allowed', 'allowed'],

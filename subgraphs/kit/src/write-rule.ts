@@ -15,7 +15,8 @@ import type { Principal } from './principal.ts';
  *   - `recipients`: a subset is tighter, compared only while the TLP in force names them (AMBER_STRICT, RED): at a
  *     lower TLP they release nothing, so raising the TLP and naming recipients only tightens;
  *   - `caveats`: a superset is tighter (a caveat dropped relaxes it).
- * - The originator never changes, not even by the originator.
+ * - The originator never changes, not even by the originator; its `nationalMarking` (its own words, kept verbatim)
+ *   is changed only by the originator.
  */
 
 /** Which part of the writing rule refused a write; sent as `extensions.rule` beside `code: FORBIDDEN`. */
@@ -98,6 +99,12 @@ export function checkRemarking(principal: Principal, before: AccessMarking, afte
     throw refused(WriteRule.ORIGINATOR_FIXED, "A record's originator is fixed when it is created: keep the originator of the marking you read");
   }
   if (isOriginator(principal, before)) return;
+  if ((after.nationalMarking ?? null) !== (before.nationalMarking ?? null)) {
+    throw refused(
+      WriteRule.ONLY_ORIGINATOR_RELAXES,
+      "A national marking is the originator's own words, kept verbatim: only the originator may change it; resubmit the one you read",
+    );
+  }
   const relaxed = relaxationsOf(before, after);
   if (relaxed.length > 0) {
     throw refused(

@@ -73,6 +73,7 @@ export function validateMarking(marking: AccessMarking, field: string[]): UserEr
 export function markingColumns(marking: AccessMarking): Record<string, unknown> {
   return {
     classification: marking.classification,
+    national_marking: marking.nationalMarking ?? null,
     releasable_to: marking.releasableTo ?? [],
     tlp: marking.tlp,
     originator: marking.originator,

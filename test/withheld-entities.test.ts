@@ -3,7 +3,7 @@ import type { Database } from '../subgraphs/kit/src/index.ts';
 import { startStack, type TestStack } from './support/stack.ts';
 
 /**
- * A withheld nested entity is absent (DOMAIN.md: a record that fails is never partly leaked, not through a related id
+ * A withheld nested entity is absent (docs/security.md: a record that fails is never partly leaked, not through a related id
  * nor an error message): an incident released to the caller, linked to a convoy that is not, shows `convoy: null`
  * with a FORBIDDEN error, and neither the data nor the error names the convoy.
  */

@@ -9,7 +9,7 @@ import { canSee, markingFromRow, relaxationsOf, viewerOf, type AccessMarking, ty
 import { startTestSubgraph, type TestSubgraph } from './support/subgraph.ts';
 
 /*
- * The writing rule (DOMAIN.md, "Writing"), the same cases against every subgraph's create and update mutations:
+ * The writing rule (docs/security.md, "Writes"), the same cases against every subgraph's create and update mutations:
  * a writer creates a record only with itself (its nation or org) as originator and a classification at most its
  * clearance; only the originator may lower a classification, widen releasableTo/recipients, drop a caveat or relax
  * the TLP; anyone allowed to edit may tighten. Expected outcomes are written out below, case by case.
@@ -243,7 +243,7 @@ describe.each(Object.entries(CREATES))('creating with %s', (name, target) => {
   });
 });
 
-/** A change to BASE, and whether a non-originator (USA) and the originator (GBR) may make it: from DOMAIN.md's text. */
+/** A change to BASE, and whether a non-originator (USA) and the originator (GBR) may make it: from the rule's text in docs/security.md. */
 const REMARKINGS: [string, Partial<Marking>, 'allowed' | string, 'allowed' | string][] = [
   ['lowers the classification (RESTRICTED to UNCLASSIFIED)', { classification: 'UNCLASSIFIED' }, 'ONLY_ORIGINATOR_RELAXES', 'allowed'],
   ['widens releasableTo (adds DEU)', { releasableTo: ['GBR', 'USA', 'DEU'] }, 'ONLY_ORIGINATOR_RELAXES', 'allowed'],

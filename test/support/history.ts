@@ -3,7 +3,7 @@ import { RecordWriter, type Principal } from '../../subgraphs/kit/src/index.ts';
 import type { TestSubgraph } from './subgraph.ts';
 
 /**
- * The history cases every subgraph runs (DOMAIN.md: a field the schema protects is protected in `history` too; a
+ * The history cases every subgraph runs (docs/security.md: a field the schema protects is protected in `history` too; a
  * record is never partly leaked through `history`). A record is written in four versions through the kit's writer:
  *   v1 CREATE, marking OPEN; v2 tightened to SECRET for USA only; v3 loosened back to OPEN by its originator (USA);
  *   v4 a change of values only. Every version changes the protected field and a plain one.
@@ -89,7 +89,7 @@ export interface HistoryExpectations extends HistoryCase {
 const json = (value: unknown) => JSON.stringify(value);
 
 /**
- * Asserts, for the case's four versions, what DOMAIN.md's text says each principal may read, the expected values
+ * Asserts, for the case's four versions, what the rule's text in docs/security.md says each principal may read, the expected values
  * written out from the case (not from the code under test):
  * - the v2 entry (SECRET, USA only) is absent for GBR and the partner, and none of its values show anywhere;
  * - the v3 entry shows GBR the new values but not the previous ones (they are v2's);

@@ -48,7 +48,7 @@ export async function signDevToken(dataDir: string, claims: JWTPayload, expiresI
 }
 
 /**
- * Development principals, one of each kind DOMAIN.md describes (`npm run token -- --as <name>`): the claims a real
+ * Development principals, one of each kind docs/domain.md describes (`npm run token -- --as <name>`): the claims a real
  * identity provider would issue. Between them they exercise every part of the releasability rule: nations and group
  * codes, UN agencies and NGOs without a national clearance, the participant claim (and a principal without it), and
  * handling caveats (`caveats`). The leak matrix (test/leaks.test.ts) checks each of them reads what its own nation or

@@ -146,8 +146,8 @@ describe('recordPopulationMovement and recordServiceStatus', () => {
     expect(withoutVersion.data.recordServiceStatus.userErrors).toEqual([{ field: ['input', 'version'], code: 'REQUIRED' }]);
     // The seeded status keeps its marking (its originator is not the editor, who may not relax it).
     const [stored] = await subgraph.db.query<MarkingRow>("SELECT * FROM facility_service_status WHERE id = 'FAC-HOSPITAL-001'");
-    const { classification, releasableTo, tlp, originator, recipients, caveats } = markingFromRow(stored);
-    const kept = { classification, releasableTo, tlp, originator, recipients, caveats };
+    const { classification, releasableTo, tlp, originator, recipients, caveats, nationalMarking } = markingFromRow(stored);
+    const kept = { classification, releasableTo, tlp, originator, recipients, caveats, nationalMarking };
     const ok = await subgraph.execute(RECORD_STATUS, { input: { ...status, version: 1, marking: kept } });
     expect(ok.data.recordServiceStatus.facility.serviceStatus).toEqual({ functionality: 'FULL', provenance: { version: 2 }, history: [{ operation: 'UPDATE' }] });
     const fresh = await subgraph.execute(RECORD_STATUS, { input: { ...status, facilityId: 'FAC-NEW-CLINIC' } });

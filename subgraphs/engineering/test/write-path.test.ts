@@ -19,8 +19,8 @@ const count = async (table: string) => (await subgraph.db.query<{ n: number }>(`
 const rowOf = async (table: string, id: string) => (await subgraph.db.query<Row>(`SELECT * FROM ${table} WHERE id = $1`, [id]))[0];
 /** A stored record's marking as mutation input: an editor who is not its originator resubmits it (or tightens it). */
 const kept = (row: Row) => {
-  const { classification, releasableTo, tlp, originator, recipients, caveats } = markingFromRow(row as MarkingRow);
-  return { classification, releasableTo, tlp, originator, recipients, caveats };
+  const { classification, releasableTo, tlp, originator, recipients, caveats, nationalMarking } = markingFromRow(row as MarkingRow);
+  return { classification, releasableTo, tlp, originator, recipients, caveats, nationalMarking };
 };
 const codes = (errors: { field: string[]; code: string }[]) => errors.map((e) => `${e.field.join('.')}:${e.code}`);
 /** Everything a failed write could have touched: the tables written, the history and the idempotency keys. */
@@ -151,13 +151,17 @@ describe('recordFacilityStatus', () => {
   });
 
   it('writes once for a retried request with the same idempotency key, and refuses the key for a different request', async () => {
-    const input = { ...status, facilityId: 'FAC-BAKERY-002', statusAsOf: '2026-01-04', status: 'PARTIAL', marking: kept(await rowOf('facility', 'FAC-BAKERY-002')) };
+    // A bakery the editor (USA, CMCC, no caveats) reads: its own nation's or organisation's, or one open to CMCC without caveats.
+    const [{ id: bakery }] = await subgraph.db.query<{ id: string }>(
+      `SELECT id FROM facility WHERE type = 'BAKERY' AND version = 1 AND (originator IN ('USA', 'CMCC') OR (cardinality(caveats) = 0 AND tlp IN ('CLEAR', 'GREEN') AND classification = 'UNCLASSIFIED' AND releasable_to && ARRAY['CMCC'])) ORDER BY id LIMIT 1`,
+    );
+    const input = { ...status, facilityId: bakery, statusAsOf: '2026-01-04', status: 'PARTIAL', marking: kept(await rowOf('facility', bakery)) };
     const first = await subgraph.execute(RECORD_STATUS, { input, key: 'status-retry-1' });
     const history = await count('record_change');
     const again = await subgraph.execute(RECORD_STATUS, { input, key: 'status-retry-1' });
     expect(again.data.recordFacilityStatus.userErrors).toEqual([]);
     expect(again.data.recordFacilityStatus.facility.provenance).toEqual(first.data.recordFacilityStatus.facility.provenance);
-    expect(await rowOf('facility', 'FAC-BAKERY-002')).toMatchObject({ version: 2 });
+    expect(await rowOf('facility', bakery)).toMatchObject({ version: 2 });
     expect(await count('record_change')).toBe(history);
 
     const before = await snapshot();

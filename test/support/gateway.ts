@@ -36,6 +36,11 @@ export async function startGateway(stack: TestStack, env: Record<string, string>
     RESPONSE_CACHE: 'false',
     ...env,
   });
+  return serveGateway(config, dir, (claims) => stack.token(claims));
+}
+
+/** Starts a gateway on port 0 with `config`, logging into memory; `close` also removes its data folder `dir`. */
+async function serveGateway(config: ReturnType<typeof loadGatewayConfig>, dir: string, token: (claims: Record<string, unknown>) => Promise<string>): Promise<ExtraGateway> {
   const logs: string[] = [];
   const gateway = await createGateway(config, createLogger('gateway', config.logLevel, { write: (line: string) => void logs.push(line) }));
   const { server, url } = await listen(gateway.handler, 0);
@@ -44,10 +49,9 @@ export async function startGateway(stack: TestStack, env: Record<string, string>
     gateway,
     logs,
     async query(text, variables, claims = ANALYST_CLAIMS, extensions) {
-      const token = await stack.token(claims);
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(claims)}` },
         body: JSON.stringify({ query: text, variables, extensions }),
       });
       return { status: response.status, ...((await response.json()) as object) };
@@ -80,30 +84,8 @@ export async function startLoneGateway(env: Record<string, string> = {}): Promis
     ...nowhere,
     ...env,
   });
-  const logs: string[] = [];
-  const gateway = await createGateway(config, createLogger('gateway', config.logLevel, { write: (line: string) => void logs.push(line) }));
-  const { server, url } = await listen(gateway.handler, 0);
   const token = (claims: Record<string, unknown> = ANALYST_CLAIMS) => signDevToken(dir, claims);
-  return {
-    url,
-    gateway,
-    logs,
-    dataDir: dir,
-    token,
-    async query(text, variables, claims = ANALYST_CLAIMS, extensions) {
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(claims)}` },
-        body: JSON.stringify({ query: text, variables, extensions }),
-      });
-      return { status: response.status, ...((await response.json()) as object) };
-    },
-    async close() {
-      await close(server);
-      await gateway.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { ...(await serveGateway(config, dir, token)), dataDir: dir, token };
 }
 
 export { postGraphQL };

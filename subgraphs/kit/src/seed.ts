@@ -69,57 +69,59 @@ const NAMED_PEOPLE = ['cmcc-hum-lead', 'cmcc-j2-watch'];
 function organizationMarking(random: SeededRandom, profile: Profile, originator: string): AccessMarking {
   switch (profile) {
     case 'open':
-      return marking('UNCLASSIFIED', random.chance(0.3) ? 'CLEAR' : 'GREEN', ['CMCC'], originator);
+      return seedMarking('UNCLASSIFIED', random.chance(0.3) ? 'CLEAR' : 'GREEN', ['CMCC'], originator);
     case 'amber': {
       const strict = !random.chance(0.8);
       const releasableTo = random.pick([['UN'], ['CMCC'], ['USA', 'GBR']]);
-      return strict ? marking('UNCLASSIFIED', 'AMBER_STRICT', ['UN'], originator, [OCHA]) : marking('UNCLASSIFIED', 'AMBER', releasableTo, originator);
+      return strict ? seedMarking('UNCLASSIFIED', 'AMBER_STRICT', ['UN'], originator, [OCHA]) : seedMarking('UNCLASSIFIED', 'AMBER', releasableTo, originator);
     }
     // Shared with the coordination's military side: nations and groups count under TLP:AMBER.
     case 'restricted':
-      return marking('UNCLASSIFIED', 'AMBER', random.pick([['CMCC'], ['UN', 'USA', 'GBR'], ['FVEY', 'UN']]), originator);
+      return seedMarking('UNCLASSIFIED', 'AMBER', random.pick([['CMCC'], ['UN', 'USA', 'GBR'], ['FVEY', 'UN']]), originator);
     case 'confidential':
-      return marking('UNCLASSIFIED', 'AMBER', random.pick([['FVEY'], ['USA', 'GBR', 'ISR'], ['NATO']]), originator);
+      return seedMarking('UNCLASSIFIED', 'AMBER', random.pick([['FVEY'], ['USA', 'GBR', 'ISR'], ['NATO']]), originator);
     case 'secret': {
       const releasableTo = random.pick([['FVEY'], ['USA']]);
-      return marking('UNCLASSIFIED', random.int(0, 1) === 1 ? 'GREEN' : 'AMBER', releasableTo, originator);
+      return seedMarking('UNCLASSIFIED', random.int(0, 1) === 1 ? 'GREEN' : 'AMBER', releasableTo, originator);
     }
     case 'red':
-      return marking('UNCLASSIFIED', 'RED', ['CMCC'], originator, random.pick([[NAMED_PEOPLE[0]], NAMED_PEOPLE, [WFP, OCHA]]));
+      return seedMarking('UNCLASSIFIED', 'RED', ['CMCC'], originator, random.pick([[NAMED_PEOPLE[0]], NAMED_PEOPLE, [WFP, OCHA]]));
   }
 }
 
 function nationMarking(random: SeededRandom, profile: Profile, originator: string): AccessMarking {
   switch (profile) {
     case 'open':
-      return marking('RESTRICTED', random.chance(0.3) ? 'AMBER' : 'GREEN', ['CMCC'], originator);
+      return seedMarking('RESTRICTED', random.chance(0.3) ? 'AMBER' : 'GREEN', ['CMCC'], originator);
     case 'amber':
-      return marking('RESTRICTED', random.chance(0.8) ? 'AMBER' : 'AMBER_STRICT', random.pick([['UN'], ['CMCC'], ['USA', 'GBR']]), originator);
+      return seedMarking('RESTRICTED', random.chance(0.8) ? 'AMBER' : 'AMBER_STRICT', random.pick([['UN'], ['CMCC'], ['USA', 'GBR']]), originator);
     case 'restricted':
-      return marking('RESTRICTED', 'AMBER', random.pick([['NATO'], ['CMCC'], ['FVEY']]), originator);
+      return seedMarking('RESTRICTED', 'AMBER', random.pick([['NATO'], ['CMCC'], ['FVEY']]), originator);
     case 'confidential':
-      return marking('CONFIDENTIAL', 'AMBER', random.pick([['FVEY'], ['USA', 'GBR', 'ISR'], ['NATO']]), originator);
+      return seedMarking('CONFIDENTIAL', 'AMBER', random.pick([['FVEY'], ['USA', 'GBR', 'ISR'], ['NATO']]), originator);
     case 'secret':
-      return marking('SECRET', 'RED', random.pick([['FVEY'], ['USA']]), originator, [NAMED_PEOPLE[1]], ['NOFORN'].slice(0, random.int(0, 1)));
+      return seedMarking('SECRET', 'RED', random.pick([['FVEY'], ['USA']]), originator, [NAMED_PEOPLE[1]], ['NOFORN'].slice(0, random.int(0, 1)));
     case 'red':
-      return marking('CONFIDENTIAL', 'RED', ['USA', 'GBR'], originator, random.pick([[NAMED_PEOPLE[1]], NAMED_PEOPLE, ['gbr-j2-lead']]));
+      return seedMarking('CONFIDENTIAL', 'RED', ['USA', 'GBR'], originator, random.pick([[NAMED_PEOPLE[1]], NAMED_PEOPLE, ['gbr-j2-lead']]));
   }
 }
 
-function marking(
+/** A marking for seed data, argument by argument; the originator's national marking, if any, kept verbatim. */
+export function seedMarking(
   classification: AccessMarking['classification'],
   tlp: AccessMarking['tlp'],
   releasableTo: string[],
   originator: string,
   recipients: string[] = [],
   caveats: string[] = [],
+  nationalMarking: string | null = null,
 ): AccessMarking {
-  return { classification, tlp, releasableTo, originator, recipients, caveats };
+  return { classification, nationalMarking, tlp, releasableTo, originator, recipients, caveats };
 }
 
 /** The marking of public, real figures (published by their source). */
 export function publicMarking(originator: string): AccessMarking {
-  return marking('UNCLASSIFIED', 'CLEAR', ['CMCC'], originator);
+  return seedMarking('UNCLASSIFIED', 'CLEAR', ['CMCC'], originator);
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   LOCALITIES,
   MARKING_COLUMNS,
   markingToRow,
+  seedMarking,
   SeededRandom,
   seedOnce,
   SYNTHETIC_DAYS,
@@ -24,34 +25,16 @@ export function intelligenceReportId(n: number): string {
   return `IR-${String(n).padStart(4, '0')}`;
 }
 
-const marking = (
-  classification: AccessMarking['classification'],
-  tlp: AccessMarking['tlp'],
-  releasableTo: string[],
-  originator: string,
-  recipients: string[] = [],
-  caveats: string[] = [],
-  nationalMarking: string | null = null,
-): AccessMarking => ({
-  classification,
-  nationalMarking,
-  tlp,
-  releasableTo,
-  originator,
-  recipients,
-  caveats,
-});
-
 /** Intelligence is never open: every profile is at least RESTRICTED and TLP:AMBER; most are SECRET for FVEY. */
 const MARKINGS: readonly (readonly [AccessMarking, number])[] = [
-  [marking('SECRET', 'AMBER', ['FVEY'], 'USA'), 30],
+  [seedMarking('SECRET', 'AMBER', ['FVEY'], 'USA'), 30],
   // Originator-controlled: only readers whose token lists ORCON.
-  [marking('SECRET', 'AMBER', ['FVEY'], 'USA', [], ['ORCON']), 10],
-  [marking('SECRET', 'AMBER_STRICT', ['USA'], 'USA'), 10],
-  [marking('CONFIDENTIAL', 'RED', ['USA', 'GBR'], 'GBR', ['CMCC-J2', 'gbr-j2-lead']), 15],
-  [marking('RESTRICTED', 'AMBER', ['NATO'], 'GBR', [], [], 'UK OFFICIAL-SENSITIVE'), 20],
+  [seedMarking('SECRET', 'AMBER', ['FVEY'], 'USA', [], ['ORCON']), 10],
+  [seedMarking('SECRET', 'AMBER_STRICT', ['USA'], 'USA'), 10],
+  [seedMarking('CONFIDENTIAL', 'RED', ['USA', 'GBR'], 'GBR', ['CMCC-J2', 'gbr-j2-lead']), 15],
+  [seedMarking('RESTRICTED', 'AMBER', ['NATO'], 'GBR', [], [], 'UK OFFICIAL-SENSITIVE'), 20],
   // The CMCC's US-led fusion cell: a nation's classified product, released to every participant cleared for it.
-  [marking('CONFIDENTIAL', 'AMBER', ['CMCC'], 'USA'), 15],
+  [seedMarking('CONFIDENTIAL', 'AMBER', ['CMCC'], 'USA'), 15],
 ];
 
 const TOPICS = [

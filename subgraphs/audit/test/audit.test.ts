@@ -1,13 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuditTrail } from '../../../gateway/src/audit/index.ts';
-import { loadAuditConfig } from '../../../gateway/src/audit/config.ts';
 import type { AuditEventContent } from '../../../gateway/src/audit/records.ts';
-import { createLogger, type Principal } from '../../kit/src/index.ts';
-import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
-import { createAuditSubgraph } from '../src/server.ts';
+import type { Principal } from '../../kit/src/index.ts';
+import { TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
+import { startAuditSubgraphOver } from './trail.ts';
 
 const AUDITOR: Principal = Object.freeze({ ...TEST_PRINCIPAL, subject: 'auditor', roles: ['auditor'], scopes: ['audit:read'] });
 
@@ -49,18 +46,12 @@ const EVENTS: AuditEventContent[] = [
   event({ id: 'ev-3', time: '2025-10-10T10:00:00.000Z', entities: [{ field: 'areas', type: 'Area', key: 'PS0270' }] }),
 ];
 
+let audit: Awaited<ReturnType<typeof startAuditSubgraphOver>>;
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-audit-'));
-  const env = { DATA_DIR: dir, AUDIT_SIGNING_KEY: 'an-audit-signing-key-of-at-least-32-characters' };
-  const trail = createAuditTrail(loadAuditConfig(env), createLogger('test', 'silent'));
-  for (const e of EVENTS) trail.append(e);
-  await trail.close();
-  subgraph = await startTestSubgraph(createAuditSubgraph(env));
+  audit = await startAuditSubgraphOver(EVENTS);
+  ({ subgraph, dir } = audit);
 });
-afterAll(async () => {
-  await subgraph?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => audit?.close());
 
 const LIST = `query($filter: AuditEventFilter, $first: Int, $after: String) {
   auditEvents(filter: $filter, first: $first, after: $after) {

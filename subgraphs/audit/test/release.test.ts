@@ -1,13 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuditTrail } from '../../../gateway/src/audit/index.ts';
-import { loadAuditConfig } from '../../../gateway/src/audit/config.ts';
 import type { AuditEventContent, AuditMarkings } from '../../../gateway/src/audit/records.ts';
-import { createLogger, type AccessMarking, type Principal } from '../../kit/src/index.ts';
-import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
-import { createAuditSubgraph } from '../src/server.ts';
+import type { AccessMarking, Principal } from '../../kit/src/index.ts';
+import { TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
+import { startAuditSubgraphOver } from './trail.ts';
 
 // Which auditor sees an event's payload, over a trail of literal events written by the gateway's own writer. The
 // expected answers follow the rule as written: an auditor sees the payload only where every record the event describes
@@ -66,18 +61,12 @@ const FIELDS = `id redacted requestId claimedRequestId principal { subject } ope
 
 let dir: string;
 let subgraph: TestSubgraph;
+let audit: Awaited<ReturnType<typeof startAuditSubgraphOver>>;
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-audit-release-'));
-  const env = { DATA_DIR: dir, AUDIT_SIGNING_KEY: 'an-audit-signing-key-of-at-least-32-characters' };
-  const trail = createAuditTrail(loadAuditConfig(env), createLogger('test', 'silent'));
-  for (const e of EVENTS) trail.append(e);
-  await trail.close();
-  subgraph = await startTestSubgraph(createAuditSubgraph(env));
+  audit = await startAuditSubgraphOver(EVENTS);
+  ({ subgraph, dir } = audit);
 });
-afterAll(async () => {
-  await subgraph?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => audit?.close());
 
 async function view(id: string, principal: Principal) {
   const answer = await subgraph.execute(`query($id: ID!) { auditEvent(id: $id) { ${FIELDS} } }`, { id }, principal);

@@ -1,0 +1,30 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createAuditTrail } from '../../../gateway/src/audit/index.ts';
+import { loadAuditConfig } from '../../../gateway/src/audit/config.ts';
+import type { AuditEventContent } from '../../../gateway/src/audit/records.ts';
+import { createLogger } from '../../kit/src/index.ts';
+import { startTestSubgraph, type TestSubgraph } from '../../../test/support/subgraph.ts';
+import { createAuditSubgraph } from '../src/server.ts';
+
+/**
+ * The audit subgraph over a trail of known events, written by the gateway's own trail code into a temporary folder
+ * `dir` (HMAC-signed checkpoints); `close` stops it and removes the folder.
+ */
+export async function startAuditSubgraphOver(events: readonly AuditEventContent[]): Promise<{ subgraph: TestSubgraph; dir: string; close(): Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-audit-'));
+  const env = { DATA_DIR: dir, AUDIT_SIGNING_KEY: 'an-audit-signing-key-of-at-least-32-characters' };
+  const trail = createAuditTrail(loadAuditConfig(env), createLogger('test', 'silent'));
+  for (const event of events) trail.append(event);
+  await trail.close();
+  const subgraph = await startTestSubgraph(createAuditSubgraph(env));
+  return {
+    subgraph,
+    dir,
+    async close() {
+      await subgraph.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

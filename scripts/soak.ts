@@ -186,7 +186,7 @@ async function write(token: string): Promise<void> {
   const day = new Date(Date.UTC(2000, 0, 1) + (Math.floor(n / CROSSINGS.length) % days) * 86_400_000).toISOString().slice(0, 10);
   const input = {
     crossingId: CROSSINGS[n % CROSSINGS.length], date: day, source: 'UN2720', open: true, trucksOffloaded: n % 300, trucksCollected: n % 200, tonnes: n % 1000,
-    fuelLitres: 0, note: 'soak', marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'UN2720' },
+    fuelLitres: 0, note: 'soak', marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC' },
   };
   const key = randomUUID();
   for (let attempt = 1; attempt <= 5; attempt++) {

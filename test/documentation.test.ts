@@ -70,7 +70,7 @@ describe('the documented commands', () => {
   it.concurrent('runs what npm start prints, as printed', { timeout: 120_000 }, async () => {
     const banner = startBanner({ gatewayPort: GATEWAY_PORT, subgraphs: loadSubgraphList(), token: await stack.token(START_TOKEN_CLAIMS) });
     const commands = printedCommands(banner);
-    expect(commands.map((c) => c.split(' ')[0])).toEqual(['curl', 'npm']);
+    expect(commands.map((c) => c.split(' ')[0])).toEqual(['curl', 'npm', 'npm']);
     for (const command of commands) {
       const outcome = await run(command);
       expectWorked(command, outcome);

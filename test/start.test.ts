@@ -49,7 +49,7 @@ describe('npm start', () => {
       // The commands it prints work pasted into a shell as they stand (the curl once sent its operation under its leading
       // `# comment`, flattened onto one line, and got `Syntax Error: Unexpected <EOF>`).
       const commands = printedCommands(output);
-      expect(commands.map((command) => command.split(' ')[0])).toEqual(['curl', 'npm']);
+      expect(commands.map((command) => command.split(' ')[0])).toEqual(['curl', 'npm', 'npm']);
       for (const command of commands) {
         const pasted = spawnSync('bash', ['-e', '-c', command], { cwd: PROJECT_ROOT, env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8' });
         expect(pasted.status, pasted.stderr).toBe(0);

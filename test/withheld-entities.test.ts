@@ -15,8 +15,8 @@ const ACTIVITY = 'ACT-LINKED-7731';
 const OPEN = { classification: 'UNCLASSIFIED', releasable_to: ['CMCC'], tlp: 'GREEN', originator: 'USA', recipients: [], caveats: [] };
 const USA_SECRET_ONLY = { classification: 'SECRET', releasable_to: ['USA'], tlp: 'AMBER', originator: 'USA', recipients: [], caveats: [] };
 
-const GBR_RESTRICTED = { sub: 'gbr-restricted', nation: 'GBR', org: 'CMCC', clearance: 'RESTRICTED' };
-const US_SECRET = { sub: 'us-secret', nation: 'USA', org: 'CMCC', clearance: 'SECRET' };
+const GBR_RESTRICTED = { sub: 'gbr-restricted', nation: 'GBR', org: 'CMCC', clearance: 'RESTRICTED', cmcc: true };
+const US_SECRET = { sub: 'us-secret', nation: 'USA', org: 'CMCC', clearance: 'SECRET', cmcc: true };
 
 /** A copy of the table's first seeded row under a new id, with the given columns replaced. */
 async function copyRow(db: Database, table: string, id: string, values: Record<string, unknown>): Promise<void> {

@@ -68,7 +68,7 @@ const RECORD = `mutation Record($input: RecordCrossingReportInput!, $key: String
 }`;
 const REPORT = {
   crossingId: 'KEREM_SHALOM', date: '2026-01-15', source: 'UN2720', open: true, trucksOffloaded: 10, trucksCollected: 9, tonnes: 120,
-  fuelLitres: 0, marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'UN2720' },
+  fuelLitres: 0, marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC' },
 };
 const isMutation = (body: string) => body.includes('recordCrossingReport');
 

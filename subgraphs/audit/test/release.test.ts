@@ -80,7 +80,7 @@ describe('whose view of an event shows its payload', () => {
   it.each([
     ['one-secret', 'us-auditor', true],
     ['one-secret', 'gbr-auditor', false], // GBR is not in releasableTo [USA]
-    ['one-secret', 'us-junior-auditor', false], // clearance below SECRET
+    ['one-secret', 'us-junior-auditor', true], // below SECRET, but its nation is the originator: rule 1 releases its own records
     ['open-and-secret', 'us-auditor', true],
     ['open-and-secret', 'gbr-auditor', false], // one of its two records is not released to GBR
     ['open-and-fvey', 'gbr-auditor', true], // GBR is in FVEY

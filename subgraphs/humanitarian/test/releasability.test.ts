@@ -274,8 +274,8 @@ describe('nested lists of visible records filter their own marked items', () => 
         { __typename: "Area", pcode: "PS0255" }, { __typename: "Facility", id: "${hospitalId(1)}" }
       ]) {
         ... on Organization { activities(first: 500) { id } }
-        ... on Area { activities(first: 500) { id } }
-        ... on Facility { activities(first: 500) { id } }
+        ... on Area { areaActivities: activities(first: 500) { id } }
+        ... on Facility { facilityActivities: activities(first: 500) { id } }
       }
     }`;
     const ids = (list: { id: string }[]) => sorted(list.map((item) => item.id));
@@ -290,8 +290,8 @@ describe('nested lists of visible records filter their own marked items', () => 
       const [prcs, wfp, area, facility] = data._entities;
       expect(ids(prcs.activities), name).toEqual(await releasedIds(who, 'activity', `organization_id = 'XI-CMCC-PRCS'`));
       expect(ids(wfp.activities), name).toEqual(await releasedIds(who, 'activity', `organization_id = 'XM-DAC-41140'`));
-      expect(ids(area.activities), name).toEqual(await releasedIds(who, 'activity', `area_pcode LIKE 'PS0255%'`));
-      expect(ids(facility.activities), name).toEqual(await releasedIds(who, 'activity', `facility_id = '${hospitalId(1)}'`));
+      expect(ids(area.areaActivities), name).toEqual(await releasedIds(who, 'activity', `area_pcode LIKE 'PS0255%'`));
+      expect(ids(facility.facilityActivities), name).toEqual(await releasedIds(who, 'activity', `facility_id = '${hospitalId(1)}'`));
     }
   });
 

@@ -135,17 +135,20 @@ export function meetsRequirement(principal: Principal | null, requirement: Field
   return true;
 }
 
+/** The marking columns release is decided on; `national_marking` is display only (and older rows never held it). */
+const DECIDING_COLUMNS = MARKING_COLUMNS.filter((column) => column !== 'national_marking');
+
 /** The marking a record had at some version, as stored beside each history entry. */
 export function markingSnapshot(row: Record<string, unknown>): MarkingRow | null {
-  if (!MARKING_COLUMNS.every((column) => column in row)) return null;
-  return Object.fromEntries(MARKING_COLUMNS.map((column) => [column, row[column]])) as unknown as MarkingRow;
+  if (!DECIDING_COLUMNS.every((column) => column in row)) return null;
+  return Object.fromEntries(MARKING_COLUMNS.map((column) => [column, row[column] ?? null])) as unknown as MarkingRow;
 }
 
 /** A marking with the marking columns a change names applied over it (`null` when nothing is known yet). */
 function applyMarkingColumns(base: MarkingRow | null, values: Record<string, unknown> | null): MarkingRow | null {
   const given = MARKING_COLUMNS.filter((column) => values && column in values);
   if (given.length === 0) return base;
-  if (!base) return given.length === MARKING_COLUMNS.length ? markingSnapshot(values!) : null;
+  if (!base) return DECIDING_COLUMNS.every((column) => given.includes(column)) ? markingSnapshot(values!) : null;
   return { ...base, ...Object.fromEntries(given.map((column) => [column, values![column]])) } as MarkingRow;
 }
 

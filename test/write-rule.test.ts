@@ -5,7 +5,8 @@ import { humanitarian } from '../subgraphs/humanitarian/src/server.ts';
 import { intelligence } from '../subgraphs/intelligence/src/server.ts';
 import { multinationalForce } from '../subgraphs/multinational-force/src/server.ts';
 import { security } from '../subgraphs/security/src/server.ts';
-import { canSee, markingFromRow, relaxationsOf, viewerOf, type AccessMarking, type MarkingRow, type Principal, type SubgraphDefinition } from '../subgraphs/kit/src/index.ts';
+import { markingFromRow, relaxationsOf, type AccessMarking, type MarkingRow, type Principal, type SubgraphDefinition } from '../subgraphs/kit/src/index.ts';
+import { releasedToPrincipal } from './support/releasability-oracle.ts';
 import { startTestSubgraph, type TestSubgraph } from './support/subgraph.ts';
 
 /*
@@ -167,7 +168,7 @@ beforeAll(async () => {
   for (const [name, definition] of Object.entries(SUBGRAPHS)) running[name] = await startTestSubgraph(definition);
   // A seeded facility every editor here may see, to assess (facilities are only seeded, never created by a mutation).
   const facilities = await running.engineering.db.query<Row>('SELECT * FROM facility ORDER BY id');
-  facilityForAll = facilities.find((row) => [GBR, USA, USA_CONFIDENTIAL, WFP].every((who) => canSee(viewerOf(who), markingFromRow(row as MarkingRow))))!.id;
+  facilityForAll = facilities.find((row) => [GBR, USA, USA_CONFIDENTIAL, WFP].every((who) => releasedToPrincipal(who, row as unknown as MarkingRow)))!.id;
 }, 300_000);
 afterAll(async () => {
   await Promise.all(Object.values(running).map((subgraph) => subgraph.close()));

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canSee, markingFromRow, viewerOf, type MarkingRow } from '../../subgraphs/kit/src/index.ts';
+import { markingFromRow, type MarkingRow } from '../../subgraphs/kit/src/index.ts';
+import { releasedToPrincipal } from '../../test/support/releasability-oracle.ts';
 import { PROJECT_ROOT } from '../../schema/composition.ts';
 import { startStack, type TestStack } from '../../test/support/stack.ts';
 import { postGraphQL } from '../../test/support/subgraph.ts';
@@ -118,8 +119,8 @@ describe('audit events', () => {
 
   it('records a record withheld by a subgraph (FORBIDDEN) with its path', async () => {
     const rows = await stack.subgraphs['civil-administration'].db.query<MarkingRow & { id: string }>(`SELECT * FROM displacement_site`);
-    const viewer = viewerOf({ subject: 'wfp', nation: null, organization: 'XM-DAC-41140', workingGroups: [], roles: [], scopes: [], clearance: 'UNCLASSIFIED', participant: true });
-    const hidden = rows.find((row) => !canSee(viewer, markingFromRow(row)));
+    const reader = { subject: 'wfp', nation: null, organization: 'XM-DAC-41140', workingGroups: [], roles: [], scopes: [], clearance: 'UNCLASSIFIED', participant: true };
+    const hidden = rows.find((row) => !releasedToPrincipal(reader, row as unknown as MarkingRow));
     expect(hidden).toBeDefined();
     const { response, event } = await send(`query One($id: ID!) { displacementSite(id: $id) { id name } }`, { id: hidden!.id }, { ...WFP, nation: undefined, roles: undefined, scope: undefined });
     expect(response.errors?.[0].extensions?.code).toBe('FORBIDDEN');

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../schema/composition.ts';
-import { canSee, markingFromRow, viewerOf, type MarkingRow } from '../../subgraphs/kit/src/index.ts';
+import { markingFromRow, type MarkingRow } from '../../subgraphs/kit/src/index.ts';
+import { releasedToPrincipal } from '../../test/support/releasability-oracle.ts';
 import { startStack, type TestStack } from '../../test/support/stack.ts';
 import { postGraphQL } from '../../test/support/subgraph.ts';
 import { FileAuditStore } from '../src/audit/store.ts';
@@ -139,8 +140,8 @@ describe('response cache', () => {
     expect(stats().responseCache!.hits).toBe(before.responseCache!.hits);
     // The seed holds incidents the US analyst may read and WFP may not: WFP must get none of them.
     const rows = await stack.subgraphs.security.db.query<MarkingRow & { id: string }>(`SELECT * FROM security_incident`);
-    const wfpViewer = viewerOf({ subject: 'wfp', nation: null, organization: 'XM-DAC-41140', workingGroups: [], roles: [], scopes: [], clearance: 'UNCLASSIFIED', participant: true });
-    const withheldFromWfp = new Set(rows.filter((row) => !canSee(wfpViewer, markingFromRow(row))).map((row) => row.id));
+    const wfpReader = { subject: 'wfp', nation: null, organization: 'XM-DAC-41140', workingGroups: [], roles: [], scopes: [], clearance: 'UNCLASSIFIED', participant: true };
+    const withheldFromWfp = new Set(rows.filter((row) => !releasedToPrincipal(wfpReader, row as unknown as MarkingRow)).map((row) => row.id));
     const usIds = incidentIds(us.data);
     const wfpIds = incidentIds(wfp.data);
     expect(usIds.filter((id) => withheldFromWfp.has(id)).length).toBeGreaterThan(0);
@@ -189,8 +190,8 @@ describe('response cache', () => {
 
   it('never caches a response with errors (a record withheld by its subgraph)', async () => {
     const rows = await stack.subgraphs['civil-administration'].db.query<MarkingRow & { id: string }>(`SELECT * FROM displacement_site`);
-    const viewer = viewerOf({ subject: 'wfp', nation: null, organization: 'XM-DAC-41140', workingGroups: [], roles: [], scopes: [], clearance: 'UNCLASSIFIED', participant: true });
-    const hidden = rows.find((row) => !canSee(viewer, markingFromRow(row)))!;
+    const reader = { subject: 'wfp', nation: null, organization: 'XM-DAC-41140', workingGroups: [], roles: [], scopes: [], clearance: 'UNCLASSIFIED', participant: true };
+    const hidden = rows.find((row) => !releasedToPrincipal(reader, row as unknown as MarkingRow))!;
     const before = stats().responseCache!;
     for (let i = 0; i < 2; i++) expect((await stack.query(SITE, { id: hidden.id }, WFP)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(stats().responseCache!.hits).toBe(before.hits);

@@ -86,3 +86,21 @@ export function released(r: Reader, m: MarkedRow): boolean {
   // 5. TLP.
   return TLP[m.tlp]?.(r, m) ?? false;
 }
+
+/** A principal as the subgraphs receive it, read back into the token claims it came from (structurally: no kit import). */
+export interface PrincipalClaims {
+  subject: string;
+  nation: string | null;
+  organization: string | null;
+  clearance: string;
+  participant: boolean;
+  caveats?: readonly string[];
+}
+
+/** Whether the rule releases the row to the principal: `released` for a principal the tests already hold. */
+export function releasedToPrincipal(p: PrincipalClaims, row: MarkedRow): boolean {
+  return released(
+    { sub: p.subject, nation: p.nation ?? undefined, org: p.organization ?? undefined, clearance: p.clearance, cmcc: p.participant, caveats: [...(p.caveats ?? [])] },
+    row,
+  );
+}

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { civilAdministration } from '../src/server.ts';
 import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
-import { authorizeWrite, canSee, markingFromRow, viewerOf, type MarkingRow, type Principal } from '../../kit/src/index.ts';
+import { authorizeWrite, markingFromRow, type MarkingRow, type Principal } from '../../kit/src/index.ts';
+import { releasedToPrincipal } from '../../../test/support/releasability-oracle.ts';
 
 let subgraph: TestSubgraph;
 beforeAll(async () => {
@@ -159,7 +160,7 @@ describe('editing withheld records', () => {
   it('answers an edit of a site not released to the editor exactly like an unknown id, and changes nothing', async () => {
     const gbrEditor: Principal = { ...TEST_PRINCIPAL, subject: 'gbr-ca-editor', nation: 'GBR', clearance: 'RESTRICTED', scopes: ['write:civil-administration'] };
     const rows = await subgraph.db.query<MarkingRow & { id: string; version: number; individuals: number }>('SELECT * FROM displacement_site ORDER BY id');
-    const hidden = rows.find((row) => !canSee(viewerOf(gbrEditor), markingFromRow(row)))!;
+    const hidden = rows.find((row) => !releasedToPrincipal(gbrEditor, row as unknown as MarkingRow))!;
     expect(hidden).toBeDefined();
     const { data } = await subgraph.execute(UPSERT_SITE, { input: { ...SITE, id: hidden.id, version: hidden.version } }, gbrEditor);
     expect(data.upsertDisplacementSite.userErrors).toEqual([

@@ -4,13 +4,12 @@ import {
   CONVOY_COUNT,
   GOVERNORATE_PCODES,
   HOSPITAL_COUNT,
-  canSee,
   convoyId,
   hospitalId,
   markingFromRow,
-  viewerOf,
   type MarkingRow,
 } from '../../kit/src/index.ts';
+import { releasedToPrincipal } from '../../../test/support/releasability-oracle.ts';
 import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
 
 let subgraph: TestSubgraph;
@@ -22,8 +21,8 @@ afterAll(() => subgraph?.close());
 /** Ids of the rows of `table` (matching `where`) whose marking releases them to the test principal. */
 async function releasedIds(table: string, where = 'true', params: unknown[] = [], idColumn = 'id'): Promise<string[]> {
   const rows = await subgraph.db.query<MarkingRow & Record<string, string>>(`SELECT * FROM ${table} WHERE ${where}`, params);
-  const viewer = viewerOf(TEST_PRINCIPAL);
-  return rows.filter((row) => canSee(viewer, markingFromRow(row))).map((row) => row[idColumn]);
+  const reader = TEST_PRINCIPAL;
+  return rows.filter((row) => releasedToPrincipal(reader, row as unknown as MarkingRow)).map((row) => row[idColumn]);
 }
 
 const FACILITY_TYPES = [

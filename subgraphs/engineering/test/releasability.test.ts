@@ -6,11 +6,11 @@ import {
   MARKING_COLUMNS,
   markingFromRow,
   markingToRow,
-  viewerOf,
   type AccessMarking,
   type MarkingRow,
   type Principal,
 } from '../../kit/src/index.ts';
+import { releasedToPrincipal } from '../../../test/support/releasability-oracle.ts';
 import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
 
 /**
@@ -98,8 +98,8 @@ afterAll(() => subgraph?.close());
 /** Ids of the rows of `table` whose marking releases them to `who` (the rule in code, to compare with the SQL). */
 async function releasedIds(table: string, who: Principal, where = 'true', idColumn = 'id'): Promise<string[]> {
   const rows = await subgraph.db.query<MarkingRow & Record<string, string>>(`SELECT * FROM ${table} WHERE ${where}`);
-  const viewer = viewerOf(who);
-  return rows.filter((row) => canSee(viewer, markingFromRow(row))).map((row) => row[idColumn]).sort();
+  const reader = who;
+  return rows.filter((row) => releasedToPrincipal(reader, row as unknown as MarkingRow)).map((row) => row[idColumn]).sort();
 }
 
 const ids = (connection: { edges: { node: { id: string } }[] }) => connection.edges.map((e) => e.node.id).sort();

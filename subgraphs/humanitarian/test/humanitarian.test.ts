@@ -7,14 +7,13 @@ import {
   GOVERNORATE_PCODES,
   HOSPITAL_COUNT,
   ORGANIZATION_IDS,
-  canSee,
   convoyId,
   hospitalId,
   markingFromRow,
   sharedTypeNames,
-  viewerOf,
   type MarkingRow,
 } from '../../kit/src/index.ts';
+import { releasedToPrincipal } from '../../../test/support/releasability-oracle.ts';
 import { humanitarian } from '../src/server.ts';
 import { startTestSubgraph, TEST_PRINCIPAL, type GraphQLResponse, type TestSubgraph } from '../../../test/support/subgraph.ts';
 
@@ -26,9 +25,9 @@ afterAll(() => subgraph?.close());
 
 /** Ids of the rows of a marked table (matching `where`) that the test principal may see, judged by the rule in code. */
 async function releasedIds(table: string, where = 'true'): Promise<string[]> {
-  const viewer = viewerOf(TEST_PRINCIPAL);
+  const reader = TEST_PRINCIPAL;
   const rows = await subgraph.db.query<MarkingRow & { id: string }>(`SELECT * FROM ${table} WHERE ${where} ORDER BY id`);
-  return rows.filter((row) => canSee(viewer, markingFromRow(row))).map((row) => row.id);
+  return rows.filter((row) => releasedToPrincipal(reader, row as unknown as MarkingRow)).map((row) => row.id);
 }
 
 const codesByPath = (errors: { path?: (string | number)[]; extensions?: Record<string, unknown> }[] = []) =>

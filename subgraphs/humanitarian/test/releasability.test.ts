@@ -2,14 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kind, parse, visit, type ConstDirectiveNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canSee, hospitalId, markingFromRow, viewerOf, type AccessMarking, type MarkingRow, type Principal } from '../../kit/src/index.ts';
+import { hospitalId, markingFromRow, type AccessMarking, type MarkingRow, type Principal } from '../../kit/src/index.ts';
+import { releasedToPrincipal } from '../../../test/support/releasability-oracle.ts';
 import { humanitarian } from '../src/server.ts';
 import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
 
 /**
  * Record-level releasability in the humanitarian subgraph: who must NOT see which convoy, crossing report, activity
  * or published figure, through lists, totals, the sums of Area.aidDeliveries, lookups by key, entity references
- * and writes. Expectations are judged with the rule in code (`canSee`), the subgraph applies it in SQL.
+ * and writes. Expectations are judged with the rule written again from its text (test/support/releasability-oracle.ts); the subgraph applies the kit's rule in SQL.
  */
 
 let subgraph: TestSubgraph;
@@ -111,10 +112,9 @@ afterAll(() => subgraph?.close());
 
 /** Ids of the rows of a marked table (matching `where`) released to `who`, by the rule in code. */
 async function releasedIds(who: Principal, table: string, where = 'true'): Promise<string[]> {
-  const viewer = viewerOf(who);
   const rows = await subgraph.db.query<MarkingRow & { id: string }>(`SELECT * FROM ${table} WHERE ${where}`);
   return rows
-    .filter((row) => canSee(viewer, markingFromRow(row)))
+    .filter((row) => releasedToPrincipal(who, row))
     .map((row) => row.id)
     .sort();
 }
@@ -243,8 +243,7 @@ describe('totals and aggregates count only released records', () => {
     );
     const totals = new Set<number>();
     for (const [name, who] of Object.entries(PRINCIPALS)) {
-      const viewer = viewerOf(who);
-      const released = rows.filter((row) => canSee(viewer, markingFromRow(row)));
+      const released = rows.filter((row) => releasedToPrincipal(who, row));
       const { data, errors } = await subgraph.execute(
         `{ _entities(representations: [{ __typename: "Area", pcode: "PS02" }]) { ... on Area { aidDeliveries(since: "2025-10-10T00:00:00Z") { bySource { source trucks tonnes } } } } }`,
         undefined,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canSee, markingFromRow, viewerOf, type MarkingRow, type Principal } from '../../kit/src/index.ts';
+import { markingFromRow, type MarkingRow, type Principal } from '../../kit/src/index.ts';
+import { releasedToPrincipal } from '../../../test/support/releasability-oracle.ts';
 import { REAL_ISR_OBSERVATION_ID } from '../src/data/seed.ts';
 import { startStack, type TestStack } from '../../../test/support/stack.ts';
 
@@ -39,8 +40,8 @@ function principalOf(claims: Record<string, any>): Principal {
 
 async function releasedObservations(claims: Record<string, unknown>): Promise<string[]> {
   const rows = await stack.subgraphs.security.db.query<MarkingRow & { id: string }>('SELECT * FROM isr_observation');
-  const viewer = viewerOf(principalOf(claims));
-  return rows.filter((row) => canSee(viewer, markingFromRow(row))).map((row) => row.id).sort();
+  const reader = principalOf(claims);
+  return rows.filter((row) => releasedToPrincipal(reader, row as unknown as MarkingRow)).map((row) => row.id).sort();
 }
 
 describe('security through the gateway: ISR observations need isr:read', () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canSee, CROSSING_IDS, encodeCursor, GOVERNORATE_PCODES, LOCALITY_PCODES, markingFromRow, viewerOf, type MarkingRow, type Principal } from '../../kit/src/index.ts';
+import { CROSSING_IDS, encodeCursor, GOVERNORATE_PCODES, LOCALITY_PCODES, markingFromRow, type MarkingRow, type Principal } from '../../kit/src/index.ts';
+import { releasedToPrincipal } from '../../../test/support/releasability-oracle.ts';
 import { security } from '../src/server.ts';
 import { REAL_INCIDENT_ID, REAL_ISR_OBSERVATION_ID } from '../src/data/seed.ts';
 import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
@@ -50,13 +51,11 @@ async function rowsOf(table: string, where = 'TRUE', values: unknown[] = []): Pr
 
 /** The ids of `rows` the rule, in code, releases to `principal`, sorted. */
 function releasedTo(principal: Principal, rows: Row[]): string[] {
-  const viewer = viewerOf(principal);
-  return rows.filter((row) => canSee(viewer, markingFromRow(row))).map((row) => row.id).sort();
+  return rows.filter((row) => releasedToPrincipal(principal, row as unknown as MarkingRow)).map((row) => row.id).sort();
 }
 
 function withheldFrom(principal: Principal, rows: Row[]): Row[] {
-  const viewer = viewerOf(principal);
-  return rows.filter((row) => !canSee(viewer, markingFromRow(row)));
+  return rows.filter((row) => !releasedToPrincipal(principal, row as unknown as MarkingRow));
 }
 
 const ids = (items: { id: string }[]) => items.map((item) => item.id).sort();
@@ -158,7 +157,7 @@ describe('security paging positions', () => {
     expect(afterWithheld.data._entities[0].incidents).toEqual([]);
     expect(afterUnknown.data._entities[0].incidents).toEqual([]);
     // The same record is a position for a principal it is released to.
-    const us = await subgraph.execute(areaQuery, { after: withheldFrom(GBR_MEMBER, rows).find((row) => canSee(viewerOf(TEST_PRINCIPAL), markingFromRow(row)))!.id });
+    const us = await subgraph.execute(areaQuery, { after: withheldFrom(GBR_MEMBER, rows).find((row) => releasedToPrincipal(TEST_PRINCIPAL, row as unknown as MarkingRow))!.id });
     expect(us.data._entities[0].incidents.length).toBeGreaterThan(0);
 
     const connection = await subgraph.execute(
@@ -222,7 +221,7 @@ describe("security relations of other subgraphs' entities hold only released rec
 
   /** The assessment the rule and DOMAIN's "most recent, most specific" choose for `principal`, in code. */
   function expectedAssessment(principal: Principal, rows: Row[], covers: (row: Row) => boolean, specificity: (row: Row) => number): string | null {
-    const candidates = rows.filter((row) => covers(row) && canSee(viewerOf(principal), markingFromRow(row)));
+    const candidates = rows.filter((row) => covers(row) && releasedToPrincipal(principal, row as unknown as MarkingRow));
     candidates.sort((a, b) => (b.as_of > a.as_of ? 1 : b.as_of < a.as_of ? -1 : specificity(b) - specificity(a) || (b.id > a.id ? 1 : -1)));
     return candidates[0]?.id ?? null;
   }

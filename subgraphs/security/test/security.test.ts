@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CROSSING_IDS, GOVERNORATE_PCODES, LOCALITY_PCODES, canSee, convoyId, incidentId, markingFromRow, viewerOf, type MarkingRow, type Principal } from '../../kit/src/index.ts';
+import { CROSSING_IDS, GOVERNORATE_PCODES, LOCALITY_PCODES, convoyId, incidentId, markingFromRow, type MarkingRow, type Principal } from '../../kit/src/index.ts';
+import { releasedToPrincipal } from '../../../test/support/releasability-oracle.ts';
 import { security } from '../src/server.ts';
 import { REAL_INCIDENT_ID, REAL_ISR_OBSERVATION_ID } from '../src/data/seed.ts';
 import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
@@ -15,8 +16,7 @@ const SINCE = '2025-10-10T00:00:00Z';
 /** The ids among `ids` (in `table`) that the releasability rule, in code, withholds from `principal`. */
 async function withheldFrom(principal: Principal, table: string, ids: string[]): Promise<Set<string>> {
   const rows = await subgraph.db.query<MarkingRow & { id: string }>(`SELECT * FROM ${table} WHERE id = ANY($1::text[])`, [ids]);
-  const viewer = viewerOf(principal);
-  return new Set(rows.filter((row) => !canSee(viewer, markingFromRow(row))).map((row) => row.id));
+  return new Set(rows.filter((row) => !releasedToPrincipal(principal, row)).map((row) => row.id));
 }
 
 describe('security entities', () => {

@@ -3,8 +3,8 @@
 // posted over HTTP to a gateway alone (test/support/gateway.ts: no subgraph is ever called). Prints the median and the
 // slowest wall time of the refusals and fails when the median reaches 100 ms.
 import { performance } from 'node:perf_hooks';
-import { fragmentBomb } from '../test/support/abuse.ts';
-import { startLoneGateway } from '../test/support/gateway.ts';
+import { fragmentBomb } from '@cmcc/test-support/abuse';
+import { startLoneGateway } from '@cmcc/test-support/gateway';
 
 const LIMIT_MS = 100;
 

@@ -8,11 +8,11 @@ import { Agent, request } from 'undici';
 import { parse } from 'graphql';
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
 import { QueryPlanner, type PlanNode, type SubscriptionNode } from '@apollo/query-planner';
-import { composeSupergraph, loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
-import { gatewayCompatibleSdl } from '../gateway/src/authorization.ts';
-import { DEFAULT_CLAIM_MAPPING, principalFromClaims } from '../gateway/src/auth/claims.ts';
-import { signDevToken } from '../gateway/src/auth/dev-keys.ts';
-import type { PerformanceStats } from '../gateway/src/performance.ts';
+import { composeSupergraph, loadSubgraphList, PROJECT_ROOT } from '@cmcc/governance/composition';
+import { gatewayCompatibleSdl } from '@cmcc/gateway/authorization';
+import { DEFAULT_CLAIM_MAPPING, principalFromClaims } from '@cmcc/gateway/auth/claims';
+import { signDevToken } from '@cmcc/gateway/auth/dev-keys';
+import type { PerformanceStats } from '@cmcc/gateway/performance';
 import { cpuSeconds, firstMessage, freePort, sampleRss, spawnChild, waitFor, type Child } from './processes.ts';
 
 /** How long and how hard to drive each gateway (BENCH_* variables, read by bench/index.ts). */

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { importFile, openDatabase, prepareDatabase, type Database } from '../subgraphs/kit/src/index.ts';
-import { civilAdministration } from '../subgraphs/civil-administration/src/server.ts';
-import { populationMovements } from '../subgraphs/civil-administration/src/data/importers.ts';
+import { importFile, openDatabase, prepareDatabase, type Database } from '@cmcc/subgraph-kit';
+import { civilAdministration } from '@cmcc/subgraph-civil-administration/server';
+import { populationMovements } from '@cmcc/subgraph-civil-administration/data/importers';
 
 /** Writes a synthetic flow-monitoring CSV of `rows` distinct rows (points × days × two directions). */
 function writeCsv(file: string, rows: number): void {

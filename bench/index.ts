@@ -14,7 +14,7 @@
 //   BENCH_OPERATIONS        saved operations to drive (default SituationByGovernorate,OperationsFloorDashboard)
 //   BENCH_CPU_PROFILE       write CPU profiles of this gateway (node --cpu-prof) into this folder
 //   BENCH_WRITE_DOCS        write the gateway results into docs/benchmarks.md (default true)
-import { parseCli, usageError } from '../scripts/cli-args.ts';
+import { parseCli, usageError } from '@cmcc/platform';
 
 const PARTS = ['import', 'shaping', 'abuse', 'gateways'];
 const USAGE = `Usage: npm run bench [-- <part> ...]   prints the platform's performance figures

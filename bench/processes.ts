@@ -1,7 +1,7 @@
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import { PROJECT_ROOT } from '../schema/composition.ts';
+import { PROJECT_ROOT } from '@cmcc/governance/composition';
 
 /** A benchmark child process (subgraph or gateway), started with tsx. */
 export interface Child {

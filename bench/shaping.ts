@@ -7,9 +7,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parse } from 'graphql';
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
-import { PROJECT_ROOT } from '../schema/composition.ts';
-import { apolloComputeResponse, computeResponse, type ComputeResponseArgs } from '../gateway/src/execution/result-shaping.ts';
-import { generateSubgraphData, random } from '../test/support/subgraph-data.ts';
+import { PROJECT_ROOT } from '@cmcc/governance/composition';
+import { apolloComputeResponse, computeResponse, type ComputeResponseArgs } from '@cmcc/gateway/execution/result-shaping';
+import { generateSubgraphData, random } from '@cmcc/test-support/subgraph-data';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 

@@ -4,7 +4,7 @@
 // request it serves, and `intervals` hands them over and stops recording. Env: BENCH_SHARED_SECRET.
 import { performance } from 'node:perf_hooks';
 import { loadDefinition } from '../scripts/definitions.ts';
-import { buildSubgraph, createLogger, listen, openDatabase, prepareDatabase, schemaNameOf, type SubgraphDefinition } from '../subgraphs/kit/src/index.ts';
+import { buildSubgraph, createLogger, listen, openDatabase, prepareDatabase, schemaNameOf, type SubgraphDefinition } from '@cmcc/subgraph-kit';
 
 const name = process.argv[2];
 const definition = (await loadDefinition(name)) as SubgraphDefinition<unknown>;

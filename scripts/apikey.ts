@@ -1,10 +1,10 @@
 // `npm run apikey -- create --name <service> [--nation ISO3] [--org id] [--clearance LEVEL] [--scope s ...] [--role r ...]`
 // `npm run apikey -- list` · `npm run apikey -- revoke <id>`
 // Manages the API keys of dashboard service accounts (hashed in API_KEYS_FILE, default DATA_DIR/auth/api-keys.json).
-import { ApiKeyStore } from '../gateway/src/auth/api-keys.ts';
-import { loadGatewayConfig } from '../gateway/src/config.ts';
-import { CLASSIFICATIONS, type Classification } from '../subgraphs/kit/src/marking.ts';
-import { parseCli, usageError } from './cli-args.ts';
+import { ApiKeyStore } from '@cmcc/gateway/auth/api-keys';
+import { loadGatewayConfig } from '@cmcc/gateway/config';
+import { CLASSIFICATIONS, type Classification } from '@cmcc/contracts';
+import { parseCli, usageError } from '@cmcc/platform';
 
 const USAGE = `Usage: npm run apikey -- <command> [options]   API keys of service accounts (hashed in API_KEYS_FILE, default DATA_DIR/auth/api-keys.json)
   create --name <service> [--nation <ISO3>] [--org <id>] [--clearance <level>] [--scope <scope> ...] [--role <role> ...]

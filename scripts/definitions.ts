@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { PROJECT_ROOT } from '../schema/composition.ts';
-import type { SubgraphDefinition } from '../subgraphs/kit/src/index.ts';
+import { PROJECT_ROOT } from '@cmcc/governance/composition';
+import type { SubgraphDefinition } from '@cmcc/subgraph-kit';
 
 /** Imports a subgraph's definition from `subgraphs/<name>/src/server.ts`, whatever the export is called. */
 export async function loadDefinition(name: string): Promise<SubgraphDefinition<unknown>> {

@@ -4,9 +4,9 @@
 // (and CACHE_KEY_PREFIX) as the gateways have them, an import that changed records evicts the gateways' cached responses.
 import os from 'node:os';
 import path from 'node:path';
-import { loadSubgraphList } from '../schema/composition.ts';
-import { parseCli, usageError } from './cli-args.ts';
-import type { AccessMarking } from '../subgraphs/kit/src/index.ts';
+import { loadSubgraphList } from '@cmcc/governance/composition';
+import { parseCli, usageError } from '@cmcc/platform';
+import type { AccessMarking } from '@cmcc/subgraph-kit';
 
 const groups = loadSubgraphList().map((s) => s.name);
 const USAGE = `Usage: npm run import -- <group> <kind> <file> [--skip-invalid] [--json] [--as <who>] [--marking <json>]
@@ -34,10 +34,10 @@ function usage(message: string): never {
 
 if (!group || !groups.includes(group)) usage(`The group must be one of: ${groups.join(', ')}`);
 // Loaded after the command line is read, so `--help` and usage errors answer at once.
-const { ImportFileError, importFile, loadSubgraphConfig, openDatabase, parseTlp, prepareDatabase, schemaNameOf, validateMarking } = await import('../subgraphs/kit/src/index.ts');
+const { ImportFileError, importFile, loadSubgraphConfig, openDatabase, parseTlp, prepareDatabase, schemaNameOf, validateMarking } = await import('@cmcc/subgraph-kit');
 const { loadDefinition } = await import('./definitions.ts');
-const { evictAllResponses } = await import('../gateway/src/cache/broadcast.ts');
-const { parsePerformanceConfig } = await import('../gateway/src/performance-config.ts');
+const { evictAllResponses } = await import('@cmcc/gateway/cache/broadcast');
+const { parsePerformanceConfig } = await import('@cmcc/gateway/performance-config');
 const definition = await loadDefinition(group);
 const kinds = definition.importers ?? [];
 const kind = kinds.find((k) => k.kind === kindName);

@@ -1,8 +1,8 @@
 // `npm run new-subgraph -- <name> [--entity <TypeName>] [--port <n>] [--owner <@team>] [--dry-run]`: creates a working
-// subgraph for a new working group from subgraphs/kit/template/, registers it and recomposes the supergraph.
+// subgraph for a new working group from packages/subgraph-kit/template/, registers it and recomposes the supergraph.
 import path from 'node:path';
 import { planSubgraph, ScaffoldError, writePlan } from './scaffold/generate.ts';
-import { parseCli, usageError } from './cli-args.ts';
+import { parseCli, usageError } from '@cmcc/platform';
 
 const USAGE = `Usage: npm run new-subgraph -- <name> [--entity <TypeName>] [--port <n>] [--owner <@team>] [--dry-run]
   <name>      the working group's subgraph, kebab-case, e.g. multinational-force

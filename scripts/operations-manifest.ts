@@ -2,9 +2,9 @@
 // schema/operations/manifest.json), for clients that send operations by hash and for OPERATIONS_MANIFEST.
 import fs from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../schema/composition.ts';
-import { buildManifest } from '../gateway/src/operations/manifest.ts';
-import { parseCli } from './cli-args.ts';
+import { PROJECT_ROOT } from '@cmcc/governance/composition';
+import { buildManifest } from '@cmcc/gateway/operations/manifest';
+import { parseCli } from '@cmcc/platform';
 
 const USAGE = `Usage: npm run operations:manifest [-- --out <file>]
   writes the persisted query manifest of schema/operations/ (Apollo's format), for clients and OPERATIONS_MANIFEST

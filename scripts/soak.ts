@@ -10,11 +10,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { loadSubgraphList, PROJECT_ROOT, type SubgraphEntry } from '../schema/composition.ts';
-import { signDevToken } from '../gateway/src/auth/dev-keys.ts';
-import { loadSavedOperations } from '../gateway/src/explorer/operations.ts';
-import { openDatabase } from '../subgraphs/kit/src/db.ts';
-import { parseCli, usageError } from './cli-args.ts';
+import { loadSubgraphList, PROJECT_ROOT, type SubgraphEntry } from '@cmcc/governance/composition';
+import { signDevToken } from '@cmcc/gateway/auth/dev-keys';
+import { loadSavedOperations } from '@cmcc/gateway/explorer/operations';
+import { openDatabase } from '@cmcc/subgraph-kit';
+import { parseCli, usageError } from '@cmcc/platform';
 
 const USAGE = `Usage: npm run soak [-- --duration <seconds>] [--workers <n>] [--max-requests <n>] [--keep]
   runs the whole stack on free loopback ports under load while a subgraph, Redis and the schema change under it

@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stripIgnoredCharacters } from 'graphql';
-import { PROJECT_ROOT, type SubgraphEntry } from '../schema/composition.ts';
-import { DEV_PRINCIPALS } from '../gateway/src/auth/dev-keys.ts';
+import { PROJECT_ROOT, type SubgraphEntry } from '@cmcc/governance/composition';
+import { DEV_PRINCIPALS } from '@cmcc/gateway/auth/dev-keys';
 
 /** The saved operation `npm start` suggests, and the variables it is shown with. */
 export const TRY_OPERATION = Object.freeze({

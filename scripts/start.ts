@@ -1,10 +1,10 @@
 // `npm start`: runs every subgraph and then the gateway as child processes on embedded defaults, restarts any that
 // crashes (with backoff, logged), and stops them all on Ctrl-C.
 import path from 'node:path';
-import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
-import { signDevToken } from '../gateway/src/auth/dev-keys.ts';
-import { loadOrCreateSharedSecret } from '../subgraphs/kit/src/principal-token.ts';
-import { parseCli } from './cli-args.ts';
+import { loadSubgraphList, PROJECT_ROOT } from '@cmcc/governance/composition';
+import { signDevToken } from '@cmcc/gateway/auth/dev-keys';
+import { loadOrCreateSharedSecret } from '@cmcc/contracts';
+import { parseCli } from '@cmcc/platform';
 import { START_TOKEN_CLAIMS, startBanner } from './start-banner.ts';
 import { stopOnSignals, Supervisor } from './supervisor.ts';
 

@@ -1,8 +1,8 @@
 // `npm run subgraph -- <name>`: runs one subgraph alone (port, database and data folder from the environment).
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
-import { parseCli, usageError } from './cli-args.ts';
+import { loadSubgraphList, PROJECT_ROOT } from '@cmcc/governance/composition';
+import { parseCli, usageError } from '@cmcc/platform';
 
 const names = loadSubgraphList().map((s) => s.name);
 const USAGE = `Usage: npm run subgraph -- <name>   runs one subgraph alone (PORT, DATABASE_URL, DATA_DIR from the environment)

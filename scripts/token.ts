@@ -4,9 +4,9 @@
 // Prints a development bearer token signed with the development key under DATA_DIR/auth (the key the gateway trusts
 // when no identity provider is configured).
 import path from 'node:path';
-import { DEV_PRINCIPALS, signDevToken } from '../gateway/src/auth/dev-keys.ts';
-import { CLASSIFICATIONS } from '../subgraphs/kit/src/marking.ts';
-import { parseCli, usageError } from './cli-args.ts';
+import { DEV_PRINCIPALS, signDevToken } from '@cmcc/gateway/auth/dev-keys';
+import { CLASSIFICATIONS } from '@cmcc/contracts';
+import { parseCli, usageError } from '@cmcc/platform';
 
 const USAGE = `Usage: npm run -s token -- [options]   prints a development bearer token (the key the gateway trusts without an identity provider)
   --role <role>         a role, repeatable (default member), e.g. dashboard, analyst, editor

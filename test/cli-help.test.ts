@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../schema/composition.ts';
-import { runToEnd, type ProcessOutcome as Run } from './support/process.ts';
+import { PROJECT_ROOT } from '@cmcc/governance/composition';
+import { runToEnd, type ProcessOutcome as Run } from '@cmcc/test-support/process';
 
 // Every `npm run <tool>` that is one of ours (`tsx <file>`); `test` (vitest) and `typecheck` (tsc) are other projects' tools.
 const scripts: Record<string, string> = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).scripts;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { humanitarian } from '../subgraphs/humanitarian/src/server.ts';
-import { dropSchema, postgresAvailable, TEST_DATABASE_URL, uniqueSchema } from './support/services.ts';
-import { startTcpProxy, type TcpProxy } from './support/faulty-proxy.ts';
-import { startTestSubgraph, type TestSubgraph } from './support/subgraph.ts';
+import { humanitarian } from '@cmcc/subgraph-humanitarian/server';
+import { dropSchema, postgresAvailable, TEST_DATABASE_URL, uniqueSchema } from '@cmcc/test-support/services';
+import { startTcpProxy, type TcpProxy } from '@cmcc/test-support/faulty-proxy';
+import { startTestSubgraph, type TestSubgraph } from '@cmcc/test-support/subgraph';
 
 /**
  * A subgraph whose Postgres goes away and comes back, played by a TCP proxy in front of the shared server (which keeps

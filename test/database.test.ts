@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSubgraphList } from '../schema/composition.ts';
-import { openDatabase, prepareDatabase, schemaNameOf, type Database, type SubgraphDefinition } from '../subgraphs/kit/src/index.ts';
-import { loadDefinition } from './support/stack.ts';
-import { dropSchema, postgresAvailable, TEST_DATABASE_URL, uniqueSchema } from './support/services.ts';
+import { loadSubgraphList } from '@cmcc/governance/composition';
+import { openDatabase, prepareDatabase, schemaNameOf, type Database, type SubgraphDefinition } from '@cmcc/subgraph-kit';
+import { loadDefinition } from '@cmcc/test-support/stack';
+import { dropSchema, postgresAvailable, TEST_DATABASE_URL, uniqueSchema } from '@cmcc/test-support/services';
 
 /** Row count and a digest of every row of every table: equal snapshots mean equal data. */
 async function snapshot(db: Database): Promise<Record<string, string>> {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
+import { loadSubgraphList, PROJECT_ROOT } from '@cmcc/governance/composition';
 
 // No Docker engine runs here, so the compose file is checked as data: every subgraph, wired as the code expects.
 const compose = parse(fs.readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
+import { loadSubgraphList, PROJECT_ROOT } from '@cmcc/governance/composition';
 import { START_TOKEN_CLAIMS, startBanner } from '../scripts/start-banner.ts';
-import { printedCommands, shellBlocks } from './support/documentation.ts';
-import { runToEnd, type ProcessOutcome as Outcome } from './support/process.ts';
-import { startStack, type TestStack } from './support/stack.ts';
+import { printedCommands, shellBlocks } from '@cmcc/test-support/documentation';
+import { runToEnd, type ProcessOutcome as Outcome } from '@cmcc/test-support/process';
+import { startStack, type TestStack } from '@cmcc/test-support/stack';
 
 // The commands a reader is told to paste (README.md's and docs/'s shell blocks, and what `npm start` prints) run as
 // printed against one running stack. Only hosts and ports are substituted: the documented localhost:4000 (and a

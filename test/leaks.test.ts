@@ -1,15 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_CLAIM_MAPPING, principalFromClaims } from '../gateway/src/auth/claims.ts';
-import { DEV_PRINCIPALS } from '../gateway/src/auth/dev-keys.ts';
-import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
-import { encodeCursor } from '../subgraphs/kit/src/index.ts';
-import { startGateway, type ExtraGateway } from './support/gateway.ts';
-import type { LeakCollection } from './support/leaks.ts';
-import { released, type MarkedRow, type Reader } from './support/releasability-oracle.ts';
-import { startStack, type TestStack } from './support/stack.ts';
-import type { GraphQLResponse } from './support/subgraph.ts';
+import { DEFAULT_CLAIM_MAPPING, principalFromClaims } from '@cmcc/gateway/auth/claims';
+import { DEV_PRINCIPALS } from '@cmcc/gateway/auth/dev-keys';
+import { loadSubgraphList, PROJECT_ROOT } from '@cmcc/governance/composition';
+import { encodeCursor } from '@cmcc/subgraph-kit';
+import { startGateway, type ExtraGateway } from '@cmcc/test-support/gateway';
+import type { LeakCollection } from '@cmcc/test-support/leaks';
+import { released, type MarkedRow, type Reader } from '@cmcc/test-support/releasability-oracle';
+import { startStack, type TestStack } from '@cmcc/test-support/stack';
+import type { GraphQLResponse } from '@cmcc/test-support/subgraph';
 
 /**
  * Zero leaks and zero over-withholding through the gateway: for principals of every kind, every marked collection

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { parse } from 'graphql';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
+import { loadSubgraphList, PROJECT_ROOT } from '@cmcc/governance/composition';
 import { planSubgraph, ScaffoldError, writePlan } from '../scripts/scaffold/generate.ts';
-import { sharedTypeNames } from '../subgraphs/kit/src/sdl.ts';
+import { sharedTypeNames } from '@cmcc/contracts';
 
 /**
  * `npm run new-subgraph` against a temporary copy of the project (its lists copied, the kit, the other subgraphs and
@@ -31,7 +31,8 @@ function copyProject(): string {
   };
   link('node_modules');
   link('test/support');
-  link('subgraphs/kit');
+  link('packages');
+  link('governance');
   for (const entry of loadSubgraphList()) link(path.join('subgraphs', entry.name));
   return dir;
 }

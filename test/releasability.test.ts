@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canSee, openDatabase, SqlParams, viewerOf, visibleSql, type AccessMarking, type Classification, type Database, type Principal, type Tlp } from '../subgraphs/kit/src/index.ts';
-import { released, type MarkedRow, type Reader } from './support/releasability-oracle.ts';
+import { canSee, openDatabase, SqlParams, viewerOf, visibleSql, type AccessMarking, type Classification, type Database, type Principal, type Tlp } from '@cmcc/subgraph-kit';
+import { released, type MarkedRow, type Reader } from '@cmcc/test-support/releasability-oracle';
 
 /**
  * The kit's releasability rule, in code (`canSee`) and in SQL (`visibleSql`), against the rule written again from its

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
+import { loadSubgraphList, PROJECT_ROOT } from '@cmcc/governance/composition';
 import { GUIDE_END, GUIDE_START, renderGuide, withGuide } from '../scripts/scaffold/guide.ts';
 
 const readmes = [
   ...loadSubgraphList().map((entry) => [entry.name, path.join('subgraphs', entry.name, 'README.md')] as const),
-  ['sample-group', path.join('subgraphs', 'kit', 'template', 'README.md')] as const,
+  ['sample-group', path.join('packages', 'subgraph-kit', 'template', 'README.md')] as const,
 ];
 
 describe('the "Changing your schema" guide in every subgraph README', () => {

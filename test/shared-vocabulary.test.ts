@@ -3,13 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse, print, type DefinitionNode, type DocumentNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { composeSupergraph, loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
-import { readTypeDefs, SHARED_VOCABULARY_PATH, SharedVocabularyError, sharedTypeNames, withSharedVocabulary } from '../subgraphs/kit/src/index.ts';
+import { composeSupergraph, loadSubgraphList, PROJECT_ROOT } from '@cmcc/governance/composition';
+import { readTypeDefs, SHARED_VOCABULARY_PATH, SharedVocabularyError, sharedTypeNames, withSharedVocabulary } from '@cmcc/subgraph-kit';
 
 const nameOf = (definition: DefinitionNode) => ('name' in definition && definition.name ? definition.name.value : null);
 const read = (file: string) => fs.readFileSync(path.resolve(PROJECT_ROOT, file), 'utf8');
 /** Every subgraph's own SDL, and the template new subgraphs are made from. */
-const subgraphFiles: [string, string][] = [...loadSubgraphList().map((s): [string, string] => [s.name, s.schema]), ['template', 'subgraphs/kit/template/schema.graphql']];
+const subgraphFiles: [string, string][] = [...loadSubgraphList().map((s): [string, string] => [s.name, s.schema]), ['template', 'packages/subgraph-kit/template/schema.graphql']];
 const shared = parse(fs.readFileSync(SHARED_VOCABULARY_PATH, 'utf8'));
 const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])';
 

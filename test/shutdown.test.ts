@@ -4,11 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../schema/composition.ts';
-import { signDevToken } from '../gateway/src/auth/dev-keys.ts';
-import { startFaultyProxy, type FaultyProxy } from './support/faulty-proxy.ts';
-import { ANALYST_CLAIMS, startStack, type TestStack } from './support/stack.ts';
-import { TEST_SHARED_SECRET } from './support/subgraph.ts';
+import { PROJECT_ROOT } from '@cmcc/governance/composition';
+import { signDevToken } from '@cmcc/gateway/auth/dev-keys';
+import { startFaultyProxy, type FaultyProxy } from '@cmcc/test-support/faulty-proxy';
+import { ANALYST_CLAIMS, startStack, type TestStack } from '@cmcc/test-support/stack';
+import { TEST_SHARED_SECRET } from '@cmcc/test-support/subgraph';
 
 /**
  * SIGTERM to real processes: the gateway (against in-process subgraphs, the humanitarian one behind a slow proxy) and

@@ -4,9 +4,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSubgraphList, PROJECT_ROOT } from '../schema/composition.ts';
-import { printedCommands } from './support/documentation.ts';
-import { postGraphQL } from './support/subgraph.ts';
+import { loadSubgraphList, PROJECT_ROOT } from '@cmcc/governance/composition';
+import { printedCommands } from '@cmcc/test-support/documentation';
+import { postGraphQL } from '@cmcc/test-support/subgraph';
 
 const PORTS = [4000, ...loadSubgraphList().map((s) => s.port)];
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PROJECT_ROOT } from '../schema/composition.ts';
+import { PROJECT_ROOT } from '@cmcc/governance/composition';
 import { Supervisor } from '../scripts/supervisor.ts';
 
 /** True while the process runs (a zombie waiting to be reaped has ended: it holds no port and runs no code). */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../subgraphs/kit/src/index.ts';
-import { startStack, type TestStack } from './support/stack.ts';
+import type { Database } from '@cmcc/subgraph-kit';
+import { startStack, type TestStack } from '@cmcc/test-support/stack';
 
 /**
  * A withheld nested entity is absent (docs/security.md: a record that fails is never partly leaked, not through a related id

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { civilAdministration } from '../subgraphs/civil-administration/src/server.ts';
-import { engineering } from '../subgraphs/engineering/src/server.ts';
-import { humanitarian } from '../subgraphs/humanitarian/src/server.ts';
-import { intelligence } from '../subgraphs/intelligence/src/server.ts';
-import { multinationalForce } from '../subgraphs/multinational-force/src/server.ts';
-import { security } from '../subgraphs/security/src/server.ts';
-import { markingFromRow, relaxationsOf, type AccessMarking, type MarkingRow, type Principal, type SubgraphDefinition } from '../subgraphs/kit/src/index.ts';
-import { releasedToPrincipal } from './support/releasability-oracle.ts';
-import { startTestSubgraph, type TestSubgraph } from './support/subgraph.ts';
+import { civilAdministration } from '@cmcc/subgraph-civil-administration/server';
+import { engineering } from '@cmcc/subgraph-engineering/server';
+import { humanitarian } from '@cmcc/subgraph-humanitarian/server';
+import { intelligence } from '@cmcc/subgraph-intelligence/server';
+import { multinationalForce } from '@cmcc/subgraph-multinational-force/server';
+import { security } from '@cmcc/subgraph-security/server';
+import { markingFromRow, relaxationsOf, type AccessMarking, type MarkingRow, type Principal, type SubgraphDefinition } from '@cmcc/subgraph-kit';
+import { releasedToPrincipal } from '@cmcc/test-support/releasability-oracle';
+import { startTestSubgraph, type TestSubgraph } from '@cmcc/test-support/subgraph';
 
 /*
  * The writing rule (docs/security.md, "Writes"), the same cases against every subgraph's create and update mutations:

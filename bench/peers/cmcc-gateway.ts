@@ -1,9 +1,9 @@
 // Gateway (a): this product, built by the same createGateway as `npm start`, from the same environment variables (its
 // production configuration), plus an IPC channel answering `stats` with gateway.performance.stats() for the report.
-import { createLogger } from '../../subgraphs/kit/src/logger.ts';
-import { listen } from '../../subgraphs/kit/src/http.ts';
-import { loadGatewayConfig } from '../../gateway/src/config.ts';
-import { createGateway } from '../../gateway/src/server.ts';
+import { createLogger } from '@cmcc/platform';
+import { listen } from '@cmcc/platform';
+import { loadGatewayConfig } from '@cmcc/gateway/config';
+import { createGateway } from '@cmcc/gateway/server';
 
 const config = loadGatewayConfig();
 const gateway = await createGateway(config, createLogger('gateway', config.logLevel));

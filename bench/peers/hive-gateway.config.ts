@@ -2,7 +2,7 @@
 // `--hive-router-runtime` for its Rust planner). Its only addition is what the subgraphs require of any caller: the
 // signed single-use principal header, added in an onFetch hook.
 // Env: BENCH_SHARED_SECRET, BENCH_PRINCIPAL (JSON), BENCH_SUBGRAPHS (JSON: subgraph URL → name, the token's audience).
-import { PRINCIPAL_HEADER, signPrincipal } from '../../subgraphs/kit/src/principal-token.ts';
+import { PRINCIPAL_HEADER, signPrincipal } from '@cmcc/contracts';
 
 const secret = new TextEncoder().encode(process.env.BENCH_SHARED_SECRET);
 const principal = JSON.parse(process.env.BENCH_PRINCIPAL!);

@@ -1,7 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { PRINCIPAL_HEADER, signPrincipal } from '../../subgraphs/kit/src/principal-token.ts';
-import type { Principal } from '../../subgraphs/kit/src/principal.ts';
+import { PRINCIPAL_HEADER, signPrincipal } from '@cmcc/contracts';
+import type { Principal } from '@cmcc/contracts';
 
 /**
  * A plain RemoteGraphQLDataSource that adds only what the subgraphs require of any caller: the principal, signed for

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
-import type { RawRoute } from '../../subgraphs/kit/src/http.ts';
-import { ErrorCode } from '../../subgraphs/kit/src/errors.ts';
+import type { RawRoute } from '@cmcc/platform';
+import { ErrorCode } from '@cmcc/contracts';
 import { NOT_AUTHENTICATED } from './auth/authenticator.ts';
 
 /** Who may read the operator routes (/metrics, /explorer/operations.json): part of GatewayConfig. */

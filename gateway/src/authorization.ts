@@ -14,10 +14,9 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { CLASSIFICATIONS, type Classification } from '../../subgraphs/kit/src/marking.ts';
-import type { Principal } from '../../subgraphs/kit/src/principal.ts';
-// One reader of the authorization directives, shared with the subgraphs' history (which protects the same fields).
-import { requirementOf } from '../../subgraphs/kit/src/history.ts';
+import { CLASSIFICATIONS, type Classification } from '@cmcc/contracts';
+import type { Principal } from '@cmcc/contracts';
+import type { Requirement, Requirements } from '@cmcc/contracts';
 import type { GatewayContext } from './server.ts';
 import { principalView } from './cache/response-cache.ts';
 import { isRefusedByLimits } from './limits/plugin.ts';
@@ -28,16 +27,6 @@ import { isRefusedByLimits } from './limits/plugin.ts';
  * they come back as null with one UNAUTHORIZED_FIELD_OR_TYPE error per path, and the rest executes. In `reject`
  * mode the whole operation is refused instead.
  */
-export interface Requirement {
-  authenticated: boolean;
-  /** OR of AND-groups: the principal holds every scope of at least one group. */
-  scopes: string[][] | null;
-  policies: string[][] | null;
-}
-
-/** Requirements by schema coordinate: `Type` or `Type.field`. */
-export type Requirements = ReadonlyMap<string, Requirement>;
-
 /** A named policy for `@policy`: the principal must meet every condition given. */
 export interface PolicyRule {
   minClearance?: Classification;
@@ -59,22 +48,6 @@ export function gatewayCompatibleSdl(supergraphSdl: string): string {
     /(@link\(url: "https:\/\/specs\.apollo\.dev\/(authenticated|requiresScopes|policy)\/v[\d.]+"), for: SECURITY\)/g,
     '$1)',
   );
-}
-
-/** Reads every authorization directive of the supergraph, by coordinate. */
-export function extractRequirements(supergraphSdl: string): Requirements {
-  const requirements = new Map<string, Requirement>();
-  for (const definition of parse(supergraphSdl).definitions) {
-    if (!('name' in definition) || !definition.name || !('directives' in definition)) continue;
-    const type = definition.name.value;
-    const own = requirementOf(definition.directives);
-    if (own) requirements.set(type, own);
-    for (const field of ('fields' in definition ? definition.fields : undefined) ?? []) {
-      const requirement = requirementOf(field.directives);
-      if (requirement) requirements.set(`${type}.${field.name.value}`, requirement);
-    }
-  }
-  return requirements;
 }
 
 const rank = (c: Classification) => CLASSIFICATIONS.indexOf(c);

@@ -1,12 +1,12 @@
-import { parseCli } from '../../scripts/cli-args.ts';
+import { parseCli } from '@cmcc/platform';
 
 parseCli({
   usage: `Usage: npm run gateway   runs the gateway alone (GATEWAY_PORT, default 4000; every setting from the environment, see README "Configuration")`,
 });
 // Loaded after the command line is read, so `--help` answers at once.
-const { createLogger } = await import('../../subgraphs/kit/src/logger.ts');
-const { listen } = await import('../../subgraphs/kit/src/http.ts');
-const { RequestDrain } = await import('../../subgraphs/kit/src/shutdown.ts');
+const { createLogger } = await import('@cmcc/platform');
+const { listen } = await import('@cmcc/platform');
+const { RequestDrain } = await import('@cmcc/platform');
 const { loadGatewayConfig } = await import('./config.ts');
 const { createGateway } = await import('./server.ts');
 const config = loadGatewayConfig();

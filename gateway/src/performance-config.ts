@@ -1,6 +1,6 @@
 import path from 'node:path';
 import v8 from 'node:v8';
-import { parsePositiveInt, type Env } from '../../subgraphs/kit/src/config.ts';
+import { parsePositiveInt, type Env } from '@cmcc/platform';
 import type { OperationLimits } from './limits/plugin.ts';
 
 /** Response cache, persisted operations, operation limits, subgraph transport and plan cache (part of GatewayConfig). */

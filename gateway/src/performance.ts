@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerOptions, ApolloServerPlugin } from '@apollo/server';
-import type { Logger } from '../../subgraphs/kit/src/logger.ts';
+import type { Logger } from '@cmcc/platform';
 import type { GatewayConfig } from './config.ts';
 import { ApolloServerPluginPrivateCacheHeaders } from './cache/cache-headers.ts';
 import { createPlanCache, type PlanCacheStats } from './cache/plan-cache.ts';

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { Env } from '../../subgraphs/kit/src/config.ts';
-import { parseRegistryConfig, type RegistryConfig } from '../../schema/governance/config.ts';
+import type { Env } from '@cmcc/platform';
+import { parseRegistryConfig, type RegistryConfig } from '@cmcc/governance/config';
 
 /** Where the gateway gets its supergraph (part of the gateway's configuration). */
 export interface SupergraphSourceConfig {

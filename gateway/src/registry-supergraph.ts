@@ -2,9 +2,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SupergraphManager, SupergraphSdlHook } from '@apollo/gateway';
-import type { Logger } from '../../subgraphs/kit/src/logger.ts';
-import type { SchemaRegistry } from '../../schema/governance/registry/types.ts';
-import { extractRequirements, gatewayCompatibleSdl, type Requirements } from './authorization.ts';
+import type { Logger } from '@cmcc/platform';
+import type { SchemaRegistry } from '@cmcc/governance/registry/types';
+import { extractRequirements, type Requirements } from '@cmcc/contracts';
+import { gatewayCompatibleSdl } from './authorization.ts';
 import { swapSupergraph } from './supergraph.ts';
 
 /** Where the served supergraph came from: the registry, the disk cache (registry unreachable at start) or the fallback file. */

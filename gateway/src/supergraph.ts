@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { SupergraphManager, SupergraphSdlHook } from '@apollo/gateway';
-import type { Logger } from '../../subgraphs/kit/src/logger.ts';
-import { extractRequirements, gatewayCompatibleSdl, type Requirements } from './authorization.ts';
+import type { Logger } from '@cmcc/platform';
+import { extractRequirements, type Requirements } from '@cmcc/contracts';
+import { gatewayCompatibleSdl } from './authorization.ts';
 
 /** What the gateway knows about its supergraph, for `/ready` and logs. */
 export type SupergraphState =

@@ -1,8 +1,8 @@
 import { Kind, parse, visit, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fragmentBomb } from '../../test/support/abuse.ts';
-import { startLoneGateway } from '../../test/support/gateway.ts';
-import type { SchemaLike } from '../src/audit/document.ts';
+import { fragmentBomb } from '@cmcc/test-support/abuse';
+import { startLoneGateway } from '@cmcc/test-support/gateway';
+import type { SchemaLike } from '@cmcc/audit-trail';
 import { measureOperation } from '../src/limits/measure.ts';
 
 /**

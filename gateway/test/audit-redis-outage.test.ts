@@ -1,13 +1,13 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../subgraphs/kit/src/logger.ts';
-import { redisAvailable, TEST_REDIS_URL } from '../../test/support/services.ts';
-import { startTcpProxy, type TcpProxy } from '../../test/support/faulty-proxy.ts';
-import { startStack, type TestStack } from '../../test/support/stack.ts';
-import type { AuditRecord } from '../src/audit/records.ts';
-import { hmacAuditKey } from '../src/audit/signing.ts';
-import { RedisAuditSink } from '../src/audit/sinks.ts';
-import { AuditTrail } from '../src/audit/trail.ts';
+import { createLogger } from '@cmcc/platform';
+import { redisAvailable, TEST_REDIS_URL } from '@cmcc/test-support/services';
+import { startTcpProxy, type TcpProxy } from '@cmcc/test-support/faulty-proxy';
+import { startStack, type TestStack } from '@cmcc/test-support/stack';
+import type { AuditRecord } from '@cmcc/audit-trail';
+import { hmacAuditKey } from '@cmcc/audit-trail';
+import { RedisAuditSink } from '@cmcc/audit-trail';
+import { AuditTrail } from '@cmcc/audit-trail';
 import { sampleEvent } from './audit-support.ts';
 
 /**

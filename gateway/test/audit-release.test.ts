@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileAuditStore } from '../src/audit/store.ts';
-import { loadEd25519Key } from '../src/audit/signing.ts';
-import type { AuditEventRecord } from '../src/audit/records.ts';
-import { postGraphQL } from '../../test/support/subgraph.ts';
-import { ANALYST_CLAIMS, startStack, type TestStack } from '../../test/support/stack.ts';
+import { FileAuditStore } from '@cmcc/audit-trail';
+import { loadEd25519Key } from '@cmcc/audit-trail';
+import type { AuditEventRecord } from '@cmcc/audit-trail';
+import { postGraphQL } from '@cmcc/test-support/subgraph';
+import { ANALYST_CLAIMS, startStack, type TestStack } from '@cmcc/test-support/stack';
 
 // Audit releasability end to end: the subgraphs report the markings of the records they return, the gateway writes
 // them into the (hashed) event, and the audit subgraph shows an event's payload only to auditors every marking releases.

@@ -1,4 +1,4 @@
-import type { AuditEventContent } from '../src/audit/records.ts';
+import type { AuditEventContent } from '@cmcc/audit-trail';
 
 /** A plausible audit event for tests of the trail itself (the plugin's events are tested through the gateway). */
 export function sampleEvent(n: number, overrides: Partial<AuditEventContent> = {}): AuditEventContent {

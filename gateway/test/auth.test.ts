@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyStore } from '../src/auth/api-keys.ts';
 import { principalFromClaims, DEFAULT_CLAIM_MAPPING } from '../src/auth/claims.ts';
 import { DEV_AUDIENCE, DEV_ISSUER, loadOrCreateDevKey } from '../src/auth/dev-keys.ts';
-import { postGraphQL, TEST_PRINCIPAL, TEST_SHARED_SECRET } from '../../test/support/subgraph.ts';
-import { startStack, type TestStack } from '../../test/support/stack.ts';
-import { PRINCIPAL_HEADER, signPrincipal } from '../../subgraphs/kit/src/index.ts';
+import { postGraphQL, TEST_PRINCIPAL, TEST_SHARED_SECRET } from '@cmcc/test-support/subgraph';
+import { startStack, type TestStack } from '@cmcc/test-support/stack';
+import { PRINCIPAL_HEADER, signPrincipal } from '@cmcc/subgraph-kit';
 
 let stack: TestStack;
 beforeAll(async () => {

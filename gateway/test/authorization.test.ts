@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
-import { extractRequirements, gatewayCompatibleSdl, satisfies } from '../src/authorization.ts';
+import { extractRequirements } from '@cmcc/contracts';
+import { gatewayCompatibleSdl, satisfies } from '../src/authorization.ts';
 import { DEFAULT_POLICIES } from '../src/config.ts';
-import { startStack, type TestStack } from '../../test/support/stack.ts';
-import { TEST_PRINCIPAL } from '../../test/support/subgraph.ts';
+import { startStack, type TestStack } from '@cmcc/test-support/stack';
+import { TEST_PRINCIPAL } from '@cmcc/test-support/subgraph';
 import fs from 'node:fs';
-import { SUPERGRAPH_PATH } from '../../schema/composition.ts';
+import { SUPERGRAPH_PATH } from '@cmcc/governance/composition';
 
 const SITES = `{ displacementSites(first: 3) { edges { node { id name latitude longitude } } } }`;
 const UPSERT = `mutation($input: UpsertDisplacementSiteInput!) { upsertDisplacementSite(input: $input) { displacementSite { id } userErrors { code } } }`;

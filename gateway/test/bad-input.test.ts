@@ -1,8 +1,8 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_NESTING, nestingDepth } from '../../subgraphs/kit/src/request-limits.ts';
-import { ANALYST_CLAIMS, startStack, type TestStack } from '../../test/support/stack.ts';
-import { random } from '../../test/support/random.ts';
+import { MAX_NESTING, nestingDepth } from '@cmcc/platform';
+import { ANALYST_CLAIMS, startStack, type TestStack } from '@cmcc/test-support/stack';
+import { random } from '@cmcc/test-support/random';
 
 /** Malformed, oversized and hostile requests to the gateway: each gets a clear 4xx or GraphQL error, never a crash. */
 

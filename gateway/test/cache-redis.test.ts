@@ -4,10 +4,10 @@ import net from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../schema/composition.ts';
-import { startGateway, type ExtraGateway } from '../../test/support/gateway.ts';
-import { redisAvailable, TEST_REDIS_URL } from '../../test/support/services.ts';
-import { startStack, type TestStack } from '../../test/support/stack.ts';
+import { PROJECT_ROOT } from '@cmcc/governance/composition';
+import { startGateway, type ExtraGateway } from '@cmcc/test-support/gateway';
+import { redisAvailable, TEST_REDIS_URL } from '@cmcc/test-support/services';
+import { startStack, type TestStack } from '@cmcc/test-support/stack';
 
 /**
  * The response cache and the APQ store in Redis, shared by two gateways; and what happens when Redis goes away:

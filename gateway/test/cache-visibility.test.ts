@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../../subgraphs/kit/src/index.ts';
-import type { Principal } from '../../subgraphs/kit/src/principal.ts';
-import { redisAvailable, TEST_REDIS_URL } from '../../test/support/services.ts';
-import { TEST_PRINCIPAL } from '../../test/support/subgraph.ts';
+import { createLogger } from '@cmcc/subgraph-kit';
+import type { Principal } from '@cmcc/contracts';
+import { redisAvailable, TEST_REDIS_URL } from '@cmcc/test-support/services';
+import { TEST_PRINCIPAL } from '@cmcc/test-support/subgraph';
 import { BroadcastingStore, evictAllResponses } from '../src/cache/broadcast.ts';
 import { principalView } from '../src/cache/response-cache.ts';
 import { MemoryCacheStore, RedisCacheStore } from '../src/cache/store.ts';

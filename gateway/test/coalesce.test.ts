@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../schema/composition.ts';
-import { startGateway, type ExtraGateway } from '../../test/support/gateway.ts';
-import { startStack, type TestStack } from '../../test/support/stack.ts';
+import { PROJECT_ROOT } from '@cmcc/governance/composition';
+import { startGateway, type ExtraGateway } from '@cmcc/test-support/gateway';
+import { startStack, type TestStack } from '@cmcc/test-support/stack';
 import { mergeQueries } from '../src/transport/coalesce.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from '../src/config.ts';
-import { ConfigError } from '../../subgraphs/kit/src/config.ts';
+import { ConfigError } from '@cmcc/platform';
 
 describe('gateway configuration', () => {
   it('defaults to port 4000 and the committed supergraph', () => {

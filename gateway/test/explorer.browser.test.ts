@@ -8,9 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../schema/composition.ts';
-import { REQUIRE_SERVICES } from '../../test/support/services.ts';
-import { startStack, type TestStack } from '../../test/support/stack.ts';
+import { PROJECT_ROOT } from '@cmcc/governance/composition';
+import { REQUIRE_SERVICES } from '@cmcc/test-support/services';
+import { startStack, type TestStack } from '@cmcc/test-support/stack';
 
 /** Debian's package; CHROMIUM_PATH points elsewhere (another distribution's Chromium). */
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';

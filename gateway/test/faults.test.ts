@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { PROJECT_ROOT } from '../../schema/composition.ts';
-import { humanitarian } from '../../subgraphs/humanitarian/src/server.ts';
-import { buildSubgraph, createLogger, listen, openDatabase, prepareDatabase, schemaNameOf } from '../../subgraphs/kit/src/index.ts';
-import { close } from '../../subgraphs/kit/src/http.ts';
-import { startFaultyProxy, type FaultyProxy } from '../../test/support/faulty-proxy.ts';
-import { ANALYST_CLAIMS, startStack, type TestStack } from '../../test/support/stack.ts';
-import { TEST_SHARED_SECRET } from '../../test/support/subgraph.ts';
+import { PROJECT_ROOT } from '@cmcc/governance/composition';
+import { humanitarian } from '@cmcc/subgraph-humanitarian/server';
+import { buildSubgraph, createLogger, listen, openDatabase, prepareDatabase, schemaNameOf } from '@cmcc/subgraph-kit';
+import { close } from '@cmcc/platform';
+import { startFaultyProxy, type FaultyProxy } from '@cmcc/test-support/faulty-proxy';
+import { ANALYST_CLAIMS, startStack, type TestStack } from '@cmcc/test-support/stack';
+import { TEST_SHARED_SECRET } from '@cmcc/test-support/subgraph';
 
 /**
  * A subgraph that is slow, failing or gone, through the real gateway: the security and humanitarian subgraphs sit

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../schema/composition.ts';
-import { ANALYST_CLAIMS, startStack, writeSupergraph, type TestStack } from '../../test/support/stack.ts';
+import { PROJECT_ROOT } from '@cmcc/governance/composition';
+import { ANALYST_CLAIMS, startStack, writeSupergraph, type TestStack } from '@cmcc/test-support/stack';
 
 const SITUATION = fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations', 'SituationByGovernorate.graphql'), 'utf8');
 const SINCE = { since: '2025-10-10T00:00:00Z' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadSubgraphConfig } from '../../subgraphs/kit/src/config.ts';
+import { ConfigError, loadSubgraphConfig } from '@cmcc/platform';
 import { loadGatewayConfig } from '../src/config.ts';
 
 describe('observability and resilience settings', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../subgraphs/kit/src/config.ts';
+import { ConfigError } from '@cmcc/platform';
 import { loadGatewayConfig } from '../src/config.ts';
 
 /** The gateway's caching, persisted-operation, limit and transport settings: defaults, and every bad value reported at once. */

@@ -1,7 +1,7 @@
 import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { PrincipalVerifier, signPrincipal } from '../../subgraphs/kit/src/principal-token.ts';
-import { TEST_PRINCIPAL, TEST_SHARED_SECRET } from '../../test/support/subgraph.ts';
+import { PrincipalVerifier, signPrincipal } from '@cmcc/contracts';
+import { TEST_PRINCIPAL, TEST_SHARED_SECRET } from '@cmcc/test-support/subgraph';
 import { VerifiedTokens } from '../src/auth/verified-tokens.ts';
 import { withFreshPrincipal } from '../src/server.ts';
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { PROJECT_ROOT } from '../../schema/composition.ts';
+import { PROJECT_ROOT } from '@cmcc/governance/composition';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../subgraphs/kit/src/config.ts';
+import { ConfigError } from '@cmcc/platform';
 import { loadGatewayConfig } from '../src/config.ts';
 
 describe('where the gateway gets its supergraph', () => {

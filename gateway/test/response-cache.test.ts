@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../schema/composition.ts';
-import { markingFromRow, type MarkingRow } from '../../subgraphs/kit/src/index.ts';
-import { releasedToPrincipal } from '../../test/support/releasability-oracle.ts';
-import { startStack, type TestStack } from '../../test/support/stack.ts';
-import { postGraphQL } from '../../test/support/subgraph.ts';
-import { FileAuditStore } from '../src/audit/store.ts';
-import { loadEd25519Key } from '../src/audit/signing.ts';
+import { PROJECT_ROOT } from '@cmcc/governance/composition';
+import { markingFromRow, type MarkingRow } from '@cmcc/subgraph-kit';
+import { releasedToPrincipal } from '@cmcc/test-support/releasability-oracle';
+import { startStack, type TestStack } from '@cmcc/test-support/stack';
+import { postGraphQL } from '@cmcc/test-support/subgraph';
+import { FileAuditStore } from '@cmcc/audit-trail';
+import { loadEd25519Key } from '@cmcc/audit-trail';
 import { completeBody } from '../src/cache/response-cache.ts';
 
 /**

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
 import { buildSchema, operationFromDocument, Supergraph, type Operation } from '@apollo/federation-internals';
 import { apolloComputeResponse, computeResponse, installResultShaping, type ComputeResponseArgs } from '../src/execution/result-shaping.ts';
-import { generateSubgraphData, random } from '../../test/support/subgraph-data.ts';
+import { generateSubgraphData, random } from '@cmcc/test-support/subgraph-data';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const apollo = apolloComputeResponse()!;

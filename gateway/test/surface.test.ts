@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLoneGateway } from '../../test/support/gateway.ts';
+import { startLoneGateway } from '@cmcc/test-support/gateway';
 import { guardAdminRoute } from '../src/admin-access.ts';
 import { loadGatewayConfig } from '../src/config.ts';
 

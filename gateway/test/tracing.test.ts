@@ -1,12 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { humanitarian } from '../../subgraphs/humanitarian/src/server.ts';
-import { buildSubgraph, createLogger, listen, openDatabase, prepareDatabase, schemaNameOf } from '../../subgraphs/kit/src/index.ts';
-import { close } from '../../subgraphs/kit/src/http.ts';
-import { startTracing, type Tracing } from '../../subgraphs/kit/src/tracing.ts';
-import { startStack, type TestStack } from '../../test/support/stack.ts';
-import { TEST_SHARED_SECRET } from '../../test/support/subgraph.ts';
+import { humanitarian } from '@cmcc/subgraph-humanitarian/server';
+import { buildSubgraph, createLogger, listen, openDatabase, prepareDatabase, schemaNameOf } from '@cmcc/subgraph-kit';
+import { close } from '@cmcc/platform';
+import { startTracing, type Tracing } from '@cmcc/platform';
+import { startStack, type TestStack } from '@cmcc/test-support/stack';
+import { TEST_SHARED_SECRET } from '@cmcc/test-support/subgraph';
 
 /**
  * OpenTelemetry through a real request: an OTLP/HTTP receiver on port 0 collects what the gateway and a traced

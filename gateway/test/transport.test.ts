@@ -2,9 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PRINCIPAL_HEADER, signPrincipal } from '../../subgraphs/kit/src/principal-token.ts';
-import type { Principal } from '../../subgraphs/kit/src/principal.ts';
-import { TEST_PRINCIPAL, TEST_SHARED_SECRET } from '../../test/support/subgraph.ts';
+import { PRINCIPAL_HEADER, signPrincipal } from '@cmcc/contracts';
+import type { Principal } from '@cmcc/contracts';
+import { TEST_PRINCIPAL, TEST_SHARED_SECRET } from '@cmcc/test-support/subgraph';
 import { createSubgraphTransport, type SubgraphTransport } from '../src/transport/fetcher.ts';
 
 /**

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { composeSupergraph, loadSubgraphList, PROJECT_ROOT, type SubgraphEntry } from '../../schema/composition.ts';
+import { composeSupergraph, loadSubgraphList, PROJECT_ROOT, type SubgraphEntry } from '@cmcc/governance/composition';
 import { withGuide } from './guide.ts';
 import { entityForms, nameForms, replacements, applyReplacements, SUBGRAPH_NAME, TEMPLATE_NAME, TYPE_NAME, type EntityForms, type NameForms } from './names.ts';
 import { addCodeOwner, addComposeService, addToSubgraphList } from './register.ts';
 
-export const TEMPLATE_ROOT = path.join(PROJECT_ROOT, 'subgraphs', 'kit', 'template');
+export const TEMPLATE_ROOT = path.join(PROJECT_ROOT, 'packages', 'subgraph-kit', 'template');
 /** Names that are folders of the platform, not working groups. */
 const RESERVED = new Set(['kit', 'gateway', 'schema', 'test', 'template', 'shared', 'scripts']);
 const GATEWAY_PORT = 4000;
@@ -73,7 +73,6 @@ export function planSubgraph(options: ScaffoldOptions): ScaffoldPlan {
     if (file === 'schema-guide.md') continue;
     const relative = path.join(target, applyReplacements(file, pairs));
     let text = applyReplacements(fs.readFileSync(path.join(TEMPLATE_ROOT, file), 'utf8'), pairs);
-    if (file.endsWith('.ts')) text = rewriteImports(text, file, relative);
     if (file === 'README.md') text = withGuide(text, name);
     files.set(relative, text);
   }
@@ -126,18 +125,3 @@ function listTemplate(folder: string, prefix = ''): string[] {
   });
 }
 
-/**
- * The template sits one folder deeper than a subgraph (subgraphs/kit/template/ against subgraphs/<name>/), so a
- * relative import that leaves the template is recomputed from the generated file's place; imports within it stay.
- */
-function rewriteImports(text: string, templateFile: string, generatedFile: string): string {
-  const templateDir = path.posix.join('subgraphs/kit/template', path.posix.dirname(templateFile.split(path.sep).join('/')));
-  const generatedDir = path.posix.dirname(generatedFile.split(path.sep).join('/'));
-  return text.replace(/(from |import\()'(\.\.?\/[^']+)'/g, (match, keyword: string, specifier: string) => {
-    const target = path.posix.normalize(path.posix.join(templateDir, specifier));
-    if (target.startsWith('subgraphs/kit/template/')) return match;
-    let relative = path.posix.relative(generatedDir, target);
-    if (!relative.startsWith('.')) relative = `./${relative}`;
-    return `${keyword}'${relative}'`;
-  });
-}

@@ -1,15 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../schema/composition.ts';
+import { PROJECT_ROOT } from '@cmcc/governance/composition';
 import { TEMPLATE_NAME } from './names.ts';
 
 /**
- * The "Changing your schema" guide is written once, in subgraphs/kit/template/schema-guide.md, for the template's
+ * The "Changing your schema" guide is written once, in packages/subgraph-kit/template/schema-guide.md, for the template's
  * subgraph `sample-group`; every subgraph README carries it with its own name between these markers.
  */
-export const GUIDE_START = '<!-- schema-guide:start (generated from subgraphs/kit/template/schema-guide.md by `npm run schema-guides`; edit it there) -->';
+export const GUIDE_START = '<!-- schema-guide:start (generated from packages/subgraph-kit/template/schema-guide.md by `npm run schema-guides`; edit it there) -->';
 export const GUIDE_END = '<!-- schema-guide:end -->';
-export const GUIDE_SOURCE = path.join(PROJECT_ROOT, 'subgraphs', 'kit', 'template', 'schema-guide.md');
+export const GUIDE_SOURCE = path.join(PROJECT_ROOT, 'packages', 'subgraph-kit', 'template', 'schema-guide.md');
 
 export function renderGuide(subgraph: string, source = fs.readFileSync(GUIDE_SOURCE, 'utf8')): string {
   return source.split(TEMPLATE_NAME.kebab).join(subgraph);

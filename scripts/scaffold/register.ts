@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import type { SubgraphEntry } from '../../schema/composition.ts';
+import type { SubgraphEntry } from '@cmcc/governance/composition';
 import type { NameForms } from './names.ts';
 
 /** Edits of the files that list the subgraphs; each returns the new text, or throws saying what to do by hand. */

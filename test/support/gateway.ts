@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadSubgraphList, PROJECT_ROOT } from '../../schema/composition.ts';
-import { signDevToken } from '../../gateway/src/auth/dev-keys.ts';
-import { loadGatewayConfig } from '../../gateway/src/config.ts';
-import { createGateway, type Gateway } from '../../gateway/src/server.ts';
-import { close, createLogger, listen } from '../../subgraphs/kit/src/index.ts';
+import { loadSubgraphList, PROJECT_ROOT } from '@cmcc/governance/composition';
+import { signDevToken } from '@cmcc/gateway/auth/dev-keys';
+import { loadGatewayConfig } from '@cmcc/gateway/config';
+import { createGateway, type Gateway } from '@cmcc/gateway/server';
+import { close, createLogger, listen } from '@cmcc/subgraph-kit';
 import { postGraphQL, TEST_SHARED_SECRET, type GraphQLResponse } from './subgraph.ts';
 import { ANALYST_CLAIMS, type TestStack } from './stack.ts';
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { RecordWriter, type Principal } from '../../subgraphs/kit/src/index.ts';
+import { RecordWriter, type Principal } from '@cmcc/subgraph-kit';
 import type { TestSubgraph } from './subgraph.ts';
 
 /**

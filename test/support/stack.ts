@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { composeSupergraph, loadSubgraphList, PROJECT_ROOT, type SubgraphEntry } from '../../schema/composition.ts';
-import { loadGatewayConfig } from '../../gateway/src/config.ts';
-import { createGateway, type Gateway } from '../../gateway/src/server.ts';
-import { close, createLogger, listen, type SubgraphDefinition } from '../../subgraphs/kit/src/index.ts';
+import { composeSupergraph, loadSubgraphList, PROJECT_ROOT, type SubgraphEntry } from '@cmcc/governance/composition';
+import { loadGatewayConfig } from '@cmcc/gateway/config';
+import { createGateway, type Gateway } from '@cmcc/gateway/server';
+import { close, createLogger, listen, type SubgraphDefinition } from '@cmcc/subgraph-kit';
 import { postGraphQL, startTestSubgraph, TEST_SHARED_SECRET, type GraphQLResponse, type TestSubgraph, type TestSubgraphOptions } from './subgraph.ts';
-import { signDevToken } from '../../gateway/src/auth/dev-keys.ts';
+import { signDevToken } from '@cmcc/gateway/auth/dev-keys';
 import { loadDefinition } from '../../scripts/definitions.ts';
 
 export { loadDefinition };

@@ -12,7 +12,7 @@ import {
   type Database,
   type Principal,
   type SubgraphDefinition,
-} from '../../subgraphs/kit/src/index.ts';
+} from '@cmcc/subgraph-kit';
 
 /** The secret test subgraphs share with the test "gateway" (this module, signing each request). */
 export const TEST_SHARED_SECRET = new TextEncoder().encode('test-shared-secret-of-at-least-32-characters');

@@ -1,16 +1,16 @@
-import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
-import type { AuditConfig } from './config.ts';
-import { auditKeyFromConfig } from './signing.ts';
-import { FileAuditSink, RedisAuditSink, type AuditSink } from './sinks.ts';
-import { AuditTrail } from './trail.ts';
+import type { Logger } from '@cmcc/platform';
+import type { AuditConfig } from '@cmcc/audit-trail';
+import { auditKeyFromConfig } from '@cmcc/audit-trail';
+import { FileAuditSink, RedisAuditSink, type AuditSink } from '@cmcc/audit-trail';
+import { AuditTrail } from '@cmcc/audit-trail';
 
 export { ApolloServerPluginAudit, recordSubgraphCall } from './plugin.ts';
 export { recordSubgraphMarkings } from './markings.ts';
-export { AuditTrail } from './trail.ts';
-export { openAuditStore, FileAuditStore, RedisAuditStore, type AuditStore, type AuditEventFilter, type ChainStatus } from './store.ts';
-export { verifyTrail, describeResult } from './verify.ts';
-export type { AuditConfig } from './config.ts';
-export type * from './records.ts';
+export { AuditTrail } from '@cmcc/audit-trail';
+export { openAuditStore, FileAuditStore, RedisAuditStore, type AuditStore, type AuditEventFilter, type ChainStatus } from '@cmcc/audit-trail';
+export { verifyTrail, describeResult } from '@cmcc/audit-trail';
+export type { AuditConfig } from '@cmcc/audit-trail';
+export type * from '@cmcc/audit-trail';
 
 /** The sink the configuration names: the Redis stream when `REDIS_URL` is set (or AUDIT_SINK=redis), else the JSONL file. */
 export function createAuditSink(config: AuditConfig, logger: Logger): AuditSink {

@@ -1,6 +1,6 @@
-import type { AccessMarking } from '../../../subgraphs/kit/src/marking.ts';
-import { MAX_REPORTED_MARKINGS, markingReportOf } from '../../../subgraphs/kit/src/record-markings.ts';
-import { canonicalJson, type AuditEventContent, type AuditMarkings } from './records.ts';
+import type { AccessMarking } from '@cmcc/contracts';
+import { MAX_REPORTED_MARKINGS, markingReportOf } from '@cmcc/contracts';
+import { canonicalJson, type AuditEventContent, type AuditMarkings } from '@cmcc/audit-trail';
 
 interface Collected {
   markings: Map<string, AccessMarking>;
@@ -13,7 +13,7 @@ interface Collected {
 const collected = new WeakMap<object, Collected>();
 
 /**
- * Notes the markings a subgraph reported (response extension, subgraphs/kit/src/record-markings.ts) for the operation
+ * Notes the markings a subgraph reported (response extension, packages/contracts/src/record-markings.ts) for the operation
  * whose context this is. The gateway's data source calls it for every subgraph answer, entity fetches included.
  */
 export function recordSubgraphMarkings(context: object | undefined, subgraph: string, extensions: Record<string, unknown> | undefined | null): void {

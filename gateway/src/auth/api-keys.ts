@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Principal } from '../../../subgraphs/kit/src/principal.ts';
+import type { Principal } from '@cmcc/contracts';
 
 /**
  * API keys for dashboard service accounts, kept in a JSON file: only a SHA-256 hash of each key is stored (keys are

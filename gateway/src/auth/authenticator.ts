@@ -1,9 +1,9 @@
 import type http from 'node:http';
 import fs from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, importSPKI, jwtVerify, type CryptoKey, type JWTVerifyGetKey } from 'jose';
-import { HttpError, requestIdOf } from '../../../subgraphs/kit/src/http.ts';
-import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
-import type { Principal } from '../../../subgraphs/kit/src/principal.ts';
+import { HttpError, requestIdOf } from '@cmcc/platform';
+import type { Logger } from '@cmcc/platform';
+import type { Principal } from '@cmcc/contracts';
 import type { AuthConfig } from '../config.ts';
 import { ApiKeyStore } from './api-keys.ts';
 import { principalFromClaims } from './claims.ts';

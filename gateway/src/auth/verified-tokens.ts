@@ -1,4 +1,4 @@
-import type { Principal } from '../../../subgraphs/kit/src/principal.ts';
+import type { Principal } from '@cmcc/contracts';
 
 /** How long a verified token is trusted without verifying its signature again, at most (and never past its `exp`). */
 const REVERIFY_AFTER_MS = 60_000;

@@ -1,4 +1,4 @@
-import type { SchemaLike } from '../audit/document.ts';
+import type { SchemaLike } from '@cmcc/audit-trail';
 
 /**
  * Fields whose value is worked out from records of other types, each of which a principal may or may not be released:

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
+import type { Logger } from '@cmcc/platform';
 import type { CacheStore, MemoryCacheStore } from './store.ts';
 
 /** The Redis channel gateway processes announce their evictions on (one per deployment: the cache key prefix). */

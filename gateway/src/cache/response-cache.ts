@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
-import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
-import type { Principal } from '../../../subgraphs/kit/src/principal.ts';
-import { entitiesReturned, type SchemaLike } from '../audit/document.ts';
+import type { Logger } from '@cmcc/platform';
+import type { Principal } from '@cmcc/contracts';
+import { entitiesReturned, type SchemaLike } from '@cmcc/audit-trail';
 import type { CacheStore } from './store.ts';
 import { entityTags, payloadTypes, typesSelected, typeTag, untypedTag } from './tags.ts';
 

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
+import type { Logger } from '@cmcc/platform';
 
 /** A string store with lifetimes and tags, for the response cache and persisted queries. */
 export interface CacheStore {

@@ -1,5 +1,5 @@
 import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
-import { fragmentsOf, rootTypeName, type SchemaLike } from '../audit/document.ts';
+import { fragmentsOf, rootTypeName, type SchemaLike } from '@cmcc/audit-trail';
 import { aggregatedFrom } from './aggregates.ts';
 
 const KEY_FIELDS = ['id', 'pcode'];

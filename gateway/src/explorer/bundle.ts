@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
-import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
+import type { Logger } from '@cmcc/platform';
 
 export const CLIENT_DIR = fileURLToPath(new URL('./client/', import.meta.url));
 const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));

@@ -6,8 +6,8 @@
 import crypto from 'node:crypto';
 import type http from 'node:http';
 import path from 'node:path';
-import { HttpError, type RawRoute } from '../../../subgraphs/kit/src/http.ts';
-import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
+import { HttpError, type RawRoute } from '@cmcc/platform';
+import type { Logger } from '@cmcc/platform';
 import type { ExplorerMode } from '../config.ts';
 import { explorerBundle, type Asset } from './bundle.ts';
 import { loadSavedOperations, OPERATIONS_DIR } from './operations.ts';

@@ -1,5 +1,5 @@
 import { Kind, parse, type DirectiveNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode, type DocumentNode } from 'graphql';
-import { fragmentsOf, rootTypeName, type SchemaLike } from '../audit/document.ts';
+import { fragmentsOf, rootTypeName, type SchemaLike } from '@cmcc/audit-trail';
 
 /** What an operation asks of the gateway, measured before planning. */
 export interface OperationMeasure {

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type DocumentNode } from 'graphql';
-import { ErrorCode } from '../../../subgraphs/kit/src/errors.ts';
-import type { SchemaLike } from '../audit/document.ts';
+import { ErrorCode } from '@cmcc/contracts';
+import type { SchemaLike } from '@cmcc/audit-trail';
 import { measureOperation, type CostDirectives, type OperationMeasure } from './measure.ts';
 
 /** Ceilings on what one operation may ask (GATEWAY_MAX_*). */

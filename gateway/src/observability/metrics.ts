@@ -1,5 +1,5 @@
 import client from 'prom-client';
-import type { ServiceMetrics } from '../../../subgraphs/kit/src/metrics.ts';
+import type { ServiceMetrics } from '@cmcc/platform';
 import type { AuditTrail } from '../audit/index.ts';
 import type { CircuitState, Resilience } from '../resilience/index.ts';
 import type { Performance } from '../performance.ts';

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { GraphQLError, Kind, type DocumentNode, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
-import { ErrorCode } from '../../../subgraphs/kit/src/errors.ts';
+import { ErrorCode } from '@cmcc/contracts';
 import type { CacheStore } from '../cache/store.ts';
 import { normalizedHash, type KnownOperations } from './manifest.ts';
 

@@ -1,4 +1,4 @@
-import type { Env } from '../../../subgraphs/kit/src/config.ts';
+import type { Env } from '@cmcc/platform';
 
 /** How the gateway treats a slow or failing subgraph (SUBGRAPH_TIMEOUT_MS, SUBGRAPH_RETRY_*, CIRCUIT_*). */
 export interface ResilienceConfig {

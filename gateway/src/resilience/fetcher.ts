@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { Fetcher, FetcherResponse } from '@apollo/utils.fetcher';
-import { ErrorCode } from '../../../subgraphs/kit/src/errors.ts';
+import { ErrorCode } from '@cmcc/contracts';
 import type { CircuitBreaker } from './breaker.ts';
 import type { RetryBudget } from './retry-budget.ts';
 import { isQueryRequest } from '../transport/operation-kind.ts';

@@ -1,5 +1,5 @@
 import type { Fetcher } from '@apollo/utils.fetcher';
-import type { Logger } from '../../../subgraphs/kit/src/logger.ts';
+import type { Logger } from '@cmcc/platform';
 import { CircuitBreaker, type CircuitState } from './breaker.ts';
 import type { ResilienceConfig } from './config.ts';
 import { resilientFetcher, type AttemptOutcome, type ResilientFetcherOptions } from './fetcher.ts';

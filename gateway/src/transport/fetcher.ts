@@ -3,7 +3,7 @@ import zlib from 'node:zlib';
 import { STATUS_CODES } from 'node:http';
 import type { Fetcher, FetcherHeaders, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { Agent, request } from 'undici';
-import { PRINCIPAL_HEADER } from '../../../subgraphs/kit/src/principal-token.ts';
+import { PRINCIPAL_HEADER } from '@cmcc/contracts';
 import { canMerge, mergeQueries, type SubgraphQuery } from './coalesce.ts';
 import { isQueryRequest } from './operation-kind.ts';
 

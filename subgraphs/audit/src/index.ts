@@ -1,5 +1,5 @@
-import { loadAuditConfig } from '../../../gateway/src/audit/config.ts';
-import { runSubgraph } from '../../kit/src/index.ts';
+import { loadAuditConfig } from '@cmcc/audit-trail';
+import { runSubgraph } from '@cmcc/subgraph-kit';
 import { audit } from './server.ts';
 
 // Refuse to start on bad AUDIT_* settings rather than fail on the first query.

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Env, SubgraphContext, SubgraphDefinition } from '../../kit/src/index.ts';
+import type { Env, SubgraphContext, SubgraphDefinition } from '@cmcc/subgraph-kit';
 import { AuditTrail } from './data/trail.ts';
 import { AuditChange, AuditEvent } from './resolvers/AuditEvent.ts';
 import { Query } from './resolvers/Query.ts';

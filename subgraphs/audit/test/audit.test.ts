@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEventContent } from '../../../gateway/src/audit/records.ts';
-import type { Principal } from '../../kit/src/index.ts';
-import { TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
+import type { AuditEventContent } from '@cmcc/audit-trail';
+import type { Principal } from '@cmcc/subgraph-kit';
+import { TEST_PRINCIPAL, type TestSubgraph } from '@cmcc/test-support/subgraph';
 import { startAuditSubgraphOver } from './trail.ts';
 
 const AUDITOR: Principal = Object.freeze({ ...TEST_PRINCIPAL, subject: 'auditor', roles: ['auditor'], scopes: ['audit:read'] });

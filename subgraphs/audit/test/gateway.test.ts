@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../../schema/composition.ts';
-import { ANALYST_CLAIMS, startStack, type TestStack } from '../../../test/support/stack.ts';
+import { PROJECT_ROOT } from '@cmcc/governance/composition';
+import { ANALYST_CLAIMS, startStack, type TestStack } from '@cmcc/test-support/stack';
 
 // End to end: the gateway writes the audit trail, the audit subgraph (composed into the same supergraph) reads it.
 const read = (name: string) => fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations', `${name}.graphql`), 'utf8');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEventContent, AuditMarkings } from '../../../gateway/src/audit/records.ts';
-import type { AccessMarking, Principal } from '../../kit/src/index.ts';
-import { TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
+import type { AuditEventContent, AuditMarkings } from '@cmcc/audit-trail';
+import type { AccessMarking, Principal } from '@cmcc/subgraph-kit';
+import { TEST_PRINCIPAL, type TestSubgraph } from '@cmcc/test-support/subgraph';
 import { startAuditSubgraphOver } from './trail.ts';
 
 // Which auditor sees an event's payload, over a trail of literal events written by the gateway's own writer. The

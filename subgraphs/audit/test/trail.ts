@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createAuditTrail } from '../../../gateway/src/audit/index.ts';
-import { loadAuditConfig } from '../../../gateway/src/audit/config.ts';
-import type { AuditEventContent } from '../../../gateway/src/audit/records.ts';
-import { createLogger } from '../../kit/src/index.ts';
-import { startTestSubgraph, type TestSubgraph } from '../../../test/support/subgraph.ts';
+import { createAuditTrail } from '@cmcc/gateway/audit/index';
+import { loadAuditConfig } from '@cmcc/audit-trail';
+import type { AuditEventContent } from '@cmcc/audit-trail';
+import { createLogger } from '@cmcc/subgraph-kit';
+import { startTestSubgraph, type TestSubgraph } from '@cmcc/test-support/subgraph';
 import { createAuditSubgraph } from '../src/server.ts';
 
 /**

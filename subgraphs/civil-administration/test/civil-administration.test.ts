@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { civilAdministration } from '../src/server.ts';
-import { startTestSubgraph, type TestSubgraph } from '../../../test/support/subgraph.ts';
+import { startTestSubgraph, type TestSubgraph } from '@cmcc/test-support/subgraph';
 
 let subgraph: TestSubgraph;
 beforeAll(async () => {

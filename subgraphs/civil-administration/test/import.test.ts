@@ -6,9 +6,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { civilAdministration } from '../src/server.ts';
 import { displacementSites, populationMovements } from '../src/data/importers.ts';
-import { startTestSubgraph, type TestSubgraph } from '../../../test/support/subgraph.ts';
-import { ImportFileError, importFile } from '../../kit/src/index.ts';
-import { PROJECT_ROOT } from '../../../schema/composition.ts';
+import { startTestSubgraph, type TestSubgraph } from '@cmcc/test-support/subgraph';
+import { ImportFileError, importFile } from '@cmcc/subgraph-kit';
+import { PROJECT_ROOT } from '@cmcc/governance/composition';
 
 let subgraph: TestSubgraph;
 let dir: string;

@@ -1,4 +1,4 @@
-import type { LeakCollection } from '../../../test/support/leaks.ts';
+import type { LeakCollection } from '@cmcc/test-support/leaks';
 
 /** civil-administration's marked collections, checked by test/leaks.test.ts for every principal of its matrix. */
 export const collections: LeakCollection[] = [

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { civilAdministration } from '../src/server.ts';
-import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
-import { authorizeWrite, markingFromRow, type MarkingRow, type Principal } from '../../kit/src/index.ts';
-import { releasedToPrincipal } from '../../../test/support/releasability-oracle.ts';
+import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '@cmcc/test-support/subgraph';
+import { authorizeWrite, markingFromRow, type MarkingRow, type Principal } from '@cmcc/subgraph-kit';
+import { releasedToPrincipal } from '@cmcc/test-support/releasability-oracle';
 
 let subgraph: TestSubgraph;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SubgraphDefinition } from '../../kit/src/index.ts';
+import type { SubgraphDefinition } from '@cmcc/subgraph-kit';
 import { createLoaders, type Loaders } from './data/loaders.ts';
 import { importers } from './data/importers.ts';
 import { seed } from './data/seed.ts';

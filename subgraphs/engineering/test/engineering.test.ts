@@ -8,9 +8,9 @@ import {
   hospitalId,
   markingFromRow,
   type MarkingRow,
-} from '../../kit/src/index.ts';
-import { releasedToPrincipal } from '../../../test/support/releasability-oracle.ts';
-import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
+} from '@cmcc/subgraph-kit';
+import { releasedToPrincipal } from '@cmcc/test-support/releasability-oracle';
+import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '@cmcc/test-support/subgraph';
 
 let subgraph: TestSubgraph;
 beforeAll(async () => {

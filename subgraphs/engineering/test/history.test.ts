@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { engineering } from '../src/server.ts';
-import { startTestSubgraph, type TestSubgraph } from '../../../test/support/subgraph.ts';
-import { expectHistoryAsProtectedAsTheRecord, HISTORY_SELECTION } from '../../../test/support/history.ts';
+import { startTestSubgraph, type TestSubgraph } from '@cmcc/test-support/subgraph';
+import { expectHistoryAsProtectedAsTheRecord, HISTORY_SELECTION } from '@cmcc/test-support/history';
 
 let subgraph: TestSubgraph;
 beforeAll(async () => {

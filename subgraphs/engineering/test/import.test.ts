@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineering } from '../src/server.ts';
 import { damageAssessments, facilities } from '../src/data/importers.ts';
 import { assessmentId } from '../src/data/rules.ts';
-import { startTestSubgraph, type TestSubgraph } from '../../../test/support/subgraph.ts';
-import { importFile } from '../../kit/src/index.ts';
-import { PROJECT_ROOT } from '../../../schema/composition.ts';
+import { startTestSubgraph, type TestSubgraph } from '@cmcc/test-support/subgraph';
+import { importFile } from '@cmcc/subgraph-kit';
+import { PROJECT_ROOT } from '@cmcc/governance/composition';
 
 let subgraph: TestSubgraph;
 let dir: string;

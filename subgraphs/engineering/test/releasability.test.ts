@@ -9,9 +9,9 @@ import {
   type AccessMarking,
   type MarkingRow,
   type Principal,
-} from '../../kit/src/index.ts';
-import { releasedToPrincipal } from '../../../test/support/releasability-oracle.ts';
-import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
+} from '@cmcc/subgraph-kit';
+import { releasedToPrincipal } from '@cmcc/test-support/releasability-oracle';
+import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '@cmcc/test-support/subgraph';
 
 /**
  * Who must NOT see what: engineering's marked records (facilities, damage assessments, explosive hazard tasks, debris

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineering } from '../src/server.ts';
 import { latestPossibleDate } from '../src/data/rules.ts';
-import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
-import { MARKING_COLUMNS, markingFromRow, type MarkingRow, type Principal } from '../../kit/src/index.ts';
+import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '@cmcc/test-support/subgraph';
+import { MARKING_COLUMNS, markingFromRow, type MarkingRow, type Principal } from '@cmcc/subgraph-kit';
 
 let subgraph: TestSubgraph;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANALYST_CLAIMS, startStack, type TestStack } from '../../../test/support/stack.ts';
+import { ANALYST_CLAIMS, startStack, type TestStack } from '@cmcc/test-support/stack';
 
 /**
  * The humanitarian subgraph behind the gateway: convoy route, timings and driver names (and the history, which holds

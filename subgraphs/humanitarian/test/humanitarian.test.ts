@@ -12,10 +12,10 @@ import {
   markingFromRow,
   sharedTypeNames,
   type MarkingRow,
-} from '../../kit/src/index.ts';
-import { releasedToPrincipal } from '../../../test/support/releasability-oracle.ts';
+} from '@cmcc/subgraph-kit';
+import { releasedToPrincipal } from '@cmcc/test-support/releasability-oracle';
 import { humanitarian } from '../src/server.ts';
-import { startTestSubgraph, TEST_PRINCIPAL, type GraphQLResponse, type TestSubgraph } from '../../../test/support/subgraph.ts';
+import { startTestSubgraph, TEST_PRINCIPAL, type GraphQLResponse, type TestSubgraph } from '@cmcc/test-support/subgraph';
 
 let subgraph: TestSubgraph;
 beforeAll(async () => {

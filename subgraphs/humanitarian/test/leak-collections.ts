@@ -1,4 +1,4 @@
-import type { LeakCollection } from '../../../test/support/leaks.ts';
+import type { LeakCollection } from '@cmcc/test-support/leaks';
 
 /**
  * humanitarian's marked collections, checked by test/leaks.test.ts for every principal of its matrix: each query lists

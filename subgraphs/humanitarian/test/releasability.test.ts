@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kind, parse, visit, type ConstDirectiveNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hospitalId, markingFromRow, type AccessMarking, type MarkingRow, type Principal } from '../../kit/src/index.ts';
-import { releasedToPrincipal } from '../../../test/support/releasability-oracle.ts';
+import { hospitalId, markingFromRow, type AccessMarking, type MarkingRow, type Principal } from '@cmcc/subgraph-kit';
+import { releasedToPrincipal } from '@cmcc/test-support/releasability-oracle';
 import { humanitarian } from '../src/server.ts';
-import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
+import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '@cmcc/test-support/subgraph';
 
 /**
  * Record-level releasability in the humanitarian subgraph: who must NOT see which convoy, crossing report, activity

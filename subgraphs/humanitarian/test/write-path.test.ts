@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { humanitarian } from '../src/server.ts';
-import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
-import type { Principal } from '../../kit/src/index.ts';
+import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '@cmcc/test-support/subgraph';
+import type { Principal } from '@cmcc/subgraph-kit';
 
 let subgraph: TestSubgraph;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { runSubgraph } from '../../kit/src/index.ts';
+import { runSubgraph } from '@cmcc/subgraph-kit';
 import { intelligence } from './server.ts';
 
 await runSubgraph(intelligence);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertRows, MARKING_COLUMNS, markingToRow, type AccessMarking } from '../../kit/src/index.ts';
-import { startStack, type TestStack } from '../../../test/support/stack.ts';
+import { insertRows, MARKING_COLUMNS, markingToRow, type AccessMarking } from '@cmcc/subgraph-kit';
+import { startStack, type TestStack } from '@cmcc/test-support/stack';
 
 /**
  * Intelligence through the gateway: a report's related incidents are resolved by the security subgraph, which leaves

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertRows, MARKING_COLUMNS, markingFromRow, markingToRow, prepareDatabase, type AccessMarking, type MarkingRow, type Principal, type SubgraphDefinition } from '../../kit/src/index.ts';
-import { releasedToPrincipal } from '../../../test/support/releasability-oracle.ts';
-import { startTestSubgraph, type GraphQLResponse, type TestSubgraph } from '../../../test/support/subgraph.ts';
+import { insertRows, MARKING_COLUMNS, markingFromRow, markingToRow, prepareDatabase, type AccessMarking, type MarkingRow, type Principal, type SubgraphDefinition } from '@cmcc/subgraph-kit';
+import { releasedToPrincipal } from '@cmcc/test-support/releasability-oracle';
+import { startTestSubgraph, type GraphQLResponse, type TestSubgraph } from '@cmcc/test-support/subgraph';
 import { SEED_COUNT } from '../src/data/seed.ts';
 import { intelligence } from '../src/server.ts';
 

@@ -1,4 +1,4 @@
-import { runSubgraph } from '../../kit/src/index.ts';
+import { runSubgraph } from '@cmcc/subgraph-kit';
 import { multinationalForce } from './server.ts';
 
 await runSubgraph(multinationalForce);

@@ -1,4 +1,4 @@
-import type { LeakCollection } from '../../../test/support/leaks.ts';
+import type { LeakCollection } from '@cmcc/test-support/leaks';
 
 /** multinational-force's marked collections, checked by test/leaks.test.ts through the gateway for every principal of its matrix. */
 export const collections: LeakCollection[] = [

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { markingFromRow, type MarkingRow, type Principal } from '../../kit/src/index.ts';
-import { releasedToPrincipal } from '../../../test/support/releasability-oracle.ts';
+import { markingFromRow, type MarkingRow, type Principal } from '@cmcc/subgraph-kit';
+import { releasedToPrincipal } from '@cmcc/test-support/releasability-oracle';
 import { REAL_ISR_OBSERVATION_ID } from '../src/data/seed.ts';
-import { startStack, type TestStack } from '../../../test/support/stack.ts';
+import { startStack, type TestStack } from '@cmcc/test-support/stack';
 
 /**
  * The security subgraph's schema-level rights, enforced by the gateway: ISR observations need `isr:read` (and then

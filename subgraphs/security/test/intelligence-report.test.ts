@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertRows, MARKING_COLUMNS, markingToRow, type AccessMarking, type Principal } from '../../kit/src/index.ts';
-import { startTestSubgraph, type TestSubgraph } from '../../../test/support/subgraph.ts';
+import { insertRows, MARKING_COLUMNS, markingToRow, type AccessMarking, type Principal } from '@cmcc/subgraph-kit';
+import { startTestSubgraph, type TestSubgraph } from '@cmcc/test-support/subgraph';
 import { security } from '../src/server.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { LeakCollection } from '../../../test/support/leaks.ts';
+import type { LeakCollection } from '@cmcc/test-support/leaks';
 
 type Ids = { id: string }[];
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CROSSING_IDS, GOVERNORATE_PCODES, LOCALITY_PCODES, convoyId, incidentId, markingFromRow, type MarkingRow, type Principal } from '../../kit/src/index.ts';
-import { releasedToPrincipal } from '../../../test/support/releasability-oracle.ts';
+import { CROSSING_IDS, GOVERNORATE_PCODES, LOCALITY_PCODES, convoyId, incidentId, markingFromRow, type MarkingRow, type Principal } from '@cmcc/subgraph-kit';
+import { releasedToPrincipal } from '@cmcc/test-support/releasability-oracle';
 import { security } from '../src/server.ts';
 import { REAL_INCIDENT_ID, REAL_ISR_OBSERVATION_ID } from '../src/data/seed.ts';
-import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '../../../test/support/subgraph.ts';
+import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '@cmcc/test-support/subgraph';
 
 let subgraph: TestSubgraph;
 beforeAll(async () => {

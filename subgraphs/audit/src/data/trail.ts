@@ -1,10 +1,10 @@
-import { loadAuditConfig, type AuditConfig } from '../../../../gateway/src/audit/config.ts';
-import { openAuditStore, type AuditStore } from '../../../../gateway/src/audit/store.ts';
-import { auditKeyFromConfig } from '../../../../gateway/src/audit/signing.ts';
-import type { Env } from '../../../kit/src/index.ts';
+import { loadAuditConfig, type AuditConfig } from '@cmcc/audit-trail';
+import { openAuditStore, type AuditStore } from '@cmcc/audit-trail';
+import { auditKeyFromConfig } from '@cmcc/audit-trail';
+import type { Env } from '@cmcc/subgraph-kit';
 
 /**
- * The gateway's audit trail, read through its read API (gateway/src/audit/store.ts) with the gateway's own settings:
+ * The gateway's audit trail, read through its read API (packages/audit-trail/src/store.ts) with the gateway's own settings:
  * `REDIS_URL` / `AUDIT_SINK` / `AUDIT_REDIS_STREAM` for the Redis stream, `DATA_DIR` / `AUDIT_DIR` for the JSONL file,
  * `AUDIT_SIGNING_KEY` / `AUDIT_SIGNING_KEY_FILE` to verify checkpoints. Opened on first use; reopened while the
  * verification key is missing (the gateway creates its Ed25519 key on its first start, possibly after this subgraph's).

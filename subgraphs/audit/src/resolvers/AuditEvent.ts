@@ -1,4 +1,4 @@
-import type { AuditChange as AuditChangeRecord, AuditEventRecord } from '../../../../gateway/src/audit/records.ts';
+import type { AuditChange as AuditChangeRecord, AuditEventRecord } from '@cmcc/audit-trail';
 
 /** The parts of a stored event the schema shows differently: JSON as text, optional parts as empty values. */
 export const AuditEvent = {

@@ -1,9 +1,9 @@
-import { badUserInput, notFound } from '../../../kit/src/index.ts';
-import { encodeCursor } from '../../../../gateway/src/audit/store.ts';
+import { badUserInput, notFound } from '@cmcc/subgraph-kit';
+import { encodeCursor } from '@cmcc/audit-trail';
 import type { AuditContext } from '../server.ts';
 import { requireAuditRead } from './access.ts';
 import { payloadReleasedTo, viewOf, type AuditEventView } from './release.ts';
-import { noteRecordMarkings } from '../../../kit/src/record-markings.ts';
+import { noteRecordMarkings } from '@cmcc/contracts';
 import { parseAuditPage, parseFilter, type FilterInput } from './validate.ts';
 
 export const Query = {
@@ -41,7 +41,7 @@ export const Query = {
 
 /**
  * The auditor's own operation is audited too: its event is about the records of the events it was shown in full, so
- * it carries their markings (subgraphs/kit/src/record-markings.ts) and is shown only to auditors released them as well.
+ * it carries their markings (packages/contracts/src/record-markings.ts) and is shown only to auditors released them as well.
  */
 function reportShown(context: AuditContext, views: readonly AuditEventView[]): void {
   for (const view of views) if (!view.redacted) noteRecordMarkings(context, view.markings?.records ?? null);

@@ -1,4 +1,4 @@
-import { forbidden, type Principal } from '../../../kit/src/index.ts';
+import { forbidden, type Principal } from '@cmcc/subgraph-kit';
 
 /** The scope every field of this subgraph requires. */
 export const AUDIT_READ = 'audit:read';

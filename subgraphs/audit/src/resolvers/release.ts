@@ -1,6 +1,6 @@
-import type { AuditEventRecord } from '../../../../gateway/src/audit/records.ts';
-import { REDACTED } from '../../../../gateway/src/audit/redact.ts';
-import { canSee, viewerOf, type Principal } from '../../../kit/src/index.ts';
+import type { AuditEventRecord } from '@cmcc/audit-trail';
+import { REDACTED } from '@cmcc/audit-trail';
+import { canSee, viewerOf, type Principal } from '@cmcc/subgraph-kit';
 
 /** An event as one auditor may see it: `redacted` says whether its payload was taken out. */
 export type AuditEventView = AuditEventRecord & { redacted: boolean };

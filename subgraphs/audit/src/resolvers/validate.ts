@@ -1,6 +1,6 @@
-import { badUserInput } from '../../../kit/src/index.ts';
-import type { AuditEventFilter } from '../../../../gateway/src/audit/store.ts';
-import { decodeCursor } from '../../../../gateway/src/audit/store.ts';
+import { badUserInput } from '@cmcc/subgraph-kit';
+import type { AuditEventFilter } from '@cmcc/audit-trail';
+import { decodeCursor } from '@cmcc/audit-trail';
 
 export const MAX_FIRST = 500;
 const MAX_TEXT = 256;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cells, checkMarkings, KNOWN_PCODES, markingFields, type ImportKind } from '../../../kit/src/index.ts';
+import { cells, checkMarkings, KNOWN_PCODES, markingFields, type ImportKind } from '@cmcc/subgraph-kit';
 
 const SOURCES = ['UN2720', 'COGAT', 'OCHA', 'CMCC', 'CENTCOM', 'PCBS', 'MOI', 'UNOSAT', 'UNMAS', 'PARTNER', 'SYNTHETIC', 'WHO', 'UNEP'] as const;
 const SITE_TYPES = ['COLLECTIVE_CENTRE', 'MAKESHIFT_SITE', 'PLANNED_SITE', 'HOST_COMMUNITY', 'DAMAGED_HOME'] as const;

@@ -14,7 +14,7 @@ import {
   provenanceFromRow,
   type Page,
   type Queryable,
-} from '../../../kit/src/index.ts';
+} from '@cmcc/subgraph-kit';
 
 export interface Area {
   pcode: string;

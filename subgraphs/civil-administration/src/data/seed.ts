@@ -17,7 +17,7 @@ import {
   syntheticMarking,
   type AccessMarking,
   type Database,
-} from '../../../kit/src/index.ts';
+} from '@cmcc/subgraph-kit';
 
 const markingValues = (marking: AccessMarking) => Object.values(markingToRow(marking));
 

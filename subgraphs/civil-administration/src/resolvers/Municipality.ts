@@ -1,4 +1,4 @@
-import type { Resolvers } from '../../../kit/src/index.ts';
+import type { Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import type { Municipality as MunicipalityRecord } from '../data/repository.ts';
 

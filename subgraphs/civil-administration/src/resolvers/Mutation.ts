@@ -7,7 +7,7 @@ import {
   type Queryable,
   type Resolvers,
   type UserError,
-} from '../../../kit/src/index.ts';
+} from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 
 const GROUP = 'civil-administration';

@@ -1,4 +1,4 @@
-import { notFound, parsePage, toConnection, DEFAULT_PAGE, type Resolvers } from '../../../kit/src/index.ts';
+import { notFound, parsePage, toConnection, DEFAULT_PAGE, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import { checkPcode } from './validate.ts';
 

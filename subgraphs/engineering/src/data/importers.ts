@@ -1,4 +1,4 @@
-import { CellProblem, cells, checkMarkings, KNOWN_PCODES, markingFields, type ImportKind } from '../../../kit/src/index.ts';
+import { CellProblem, cells, checkMarkings, KNOWN_PCODES, markingFields, type ImportKind } from '@cmcc/subgraph-kit';
 import {
   assessmentId,
   ASSESSMENT_METHODS,

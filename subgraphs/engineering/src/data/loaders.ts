@@ -7,7 +7,7 @@ import {
   type Database,
   type Page,
   type Principal,
-} from '../../../kit/src/index.ts';
+} from '@cmcc/subgraph-kit';
 import { GraphQLError } from 'graphql';
 import { createRepository, type AssessmentFilter, type DebrisFilter, type FacilityFilter, type TaskFilter } from './repository.ts';
 

@@ -14,7 +14,7 @@ import {
   type Queryable,
   type Viewer,
   provenanceFromRow,
-} from '../../../kit/src/index.ts';
+} from '@cmcc/subgraph-kit';
 
 /** How a record entered the graph and who last changed it (the GraphQL `Provenance`). */
 export type Provenance = ReturnType<typeof provenanceFromRow>;

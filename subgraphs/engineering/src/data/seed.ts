@@ -19,7 +19,7 @@ import {
   syntheticMarking,
   type AccessMarking,
   type Database,
-} from '../../../kit/src/index.ts';
+} from '@cmcc/subgraph-kit';
 
 const markingValues = (marking: AccessMarking) => Object.values(markingToRow(marking));
 const day = (date: Date) => date.toISOString().slice(0, 10);

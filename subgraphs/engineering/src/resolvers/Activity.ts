@@ -1,4 +1,4 @@
-import type { Resolvers } from '../../../kit/src/index.ts';
+import type { Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 
 /** What the gateway sends for an activity: its key and, through @requires, the facility id humanitarian holds. */

@@ -1,4 +1,4 @@
-import type { Resolvers } from '../../../kit/src/index.ts';
+import type { Resolvers } from '@cmcc/subgraph-kit';
 import { releasedAmong, type Loaders } from '../data/loaders.ts';
 import type { ExplosiveHazardTask as Task, RouteHazardStatus as RouteHazard } from '../data/repository.ts';
 

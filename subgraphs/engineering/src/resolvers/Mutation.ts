@@ -1,4 +1,4 @@
-import { markingColumns, mutateRecord, UserErrors, type AccessMarking, type RecordWriter, type Resolvers, type UserError } from '../../../kit/src/index.ts';
+import { markingColumns, mutateRecord, UserErrors, type AccessMarking, type RecordWriter, type Resolvers, type UserError } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import { assessmentId, itemColumns, latestPossibleDate, LATITUDE, LONGITUDE, TASK_STATUS_ORDER, withinGaza } from '../data/rules.ts';
 

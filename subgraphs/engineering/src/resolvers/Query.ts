@@ -1,4 +1,4 @@
-import { notFound, parsePage, toConnection, type Resolvers } from '../../../kit/src/index.ts';
+import { notFound, parsePage, toConnection, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import { ASSESSMENT_LIST_PAGE, DEBRIS_PAGE, FACILITY_PAGE, TASK_PAGE } from './limits.ts';
 import { checkPcode } from './validate.ts';

@@ -1,4 +1,4 @@
-import { DEFAULT_PAGE, type PageLimits } from '../../../kit/src/index.ts';
+import { DEFAULT_PAGE, type PageLimits } from '@cmcc/subgraph-kit';
 
 /** Page sizes of the paginated fields: a default and a maximum each. */
 export const FACILITY_PAGE: PageLimits = DEFAULT_PAGE;

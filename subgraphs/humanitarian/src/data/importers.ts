@@ -10,7 +10,7 @@ import {
   type FieldSpec,
   type ImportKind,
   type Queryable,
-} from '../../../kit/src/index.ts';
+} from '@cmcc/subgraph-kit';
 import { crossingReportId } from './repository.ts';
 
 type Row = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { DataLoader, historyLoaders, loaderFamily, viewerOf, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
+import { DataLoader, historyLoaders, loaderFamily, viewerOf, type Database, type Page, type Principal } from '@cmcc/subgraph-kit';
 import { createRepository, type ActivityFilter, type ConvoyFilter, type DeliveryPeriod, type ReportFilter } from './repository.ts';
 
 /**

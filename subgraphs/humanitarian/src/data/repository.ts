@@ -14,7 +14,7 @@ import {
   type Page,
   type Queryable,
   type Viewer,
-} from '../../../kit/src/index.ts';
+} from '@cmcc/subgraph-kit';
 
 /** How a record entered the graph and who last changed it (the GraphQL `Provenance` type). */
 export type Provenance = ReturnType<typeof provenanceFromRow>;

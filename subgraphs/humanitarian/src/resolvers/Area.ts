@@ -1,4 +1,4 @@
-import { parsePage, type PageArgs, type Resolvers } from '../../../kit/src/index.ts';
+import { parsePage, type PageArgs, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import type { AidDeliverySummary as SummaryRecord } from '../data/repository.ts';
 import { checkPeriod, PAGES } from './validate.ts';

@@ -9,7 +9,7 @@ import {
   type Resolvers,
   type UserError,
   type Viewer,
-} from '../../../kit/src/index.ts';
+} from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import { crossingReportId, lockVisible } from '../data/repository.ts';
 import { consignmentTransitionProblem, convoyTransitionProblem, type ConsignmentStage, type ConvoyStatus } from './transitions.ts';

@@ -1,4 +1,4 @@
-import { notFound, parsePage, toConnection, type PageArgs, type Resolvers } from '../../../kit/src/index.ts';
+import { notFound, parsePage, toConnection, type PageArgs, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import type { ActivityFilter, ConvoyFilter } from '../data/repository.ts';
 import { checkPcode, PAGES } from './validate.ts';

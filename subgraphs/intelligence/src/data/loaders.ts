@@ -1,4 +1,4 @@
-import { DataLoader, historyLoaders, loaderFamily, viewerOf, type Database, type Page, type Principal } from '../../../kit/src/index.ts';
+import { DataLoader, historyLoaders, loaderFamily, viewerOf, type Database, type Page, type Principal } from '@cmcc/subgraph-kit';
 import { createRepository, type IntelligenceReport, type ReportFilter } from './repository.ts';
 
 /** Per-request loaders, named by their key; each batch is one statement, read as far as the principal may see. */

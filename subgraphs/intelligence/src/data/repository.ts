@@ -10,7 +10,7 @@ import {
   type Page,
   type Queryable,
   type Viewer,
-} from '../../../kit/src/index.ts';
+} from '@cmcc/subgraph-kit';
 import { credibilityOf, reliabilityAtLeast, type Credibility, type Reliability } from './grading.ts';
 
 export interface IntelligenceReport {

@@ -12,7 +12,7 @@ import {
   SYNTHETIC_EPOCH,
   type AccessMarking,
   type Database,
-} from '../../../kit/src/index.ts';
+} from '@cmcc/subgraph-kit';
 import { RELIABILITY } from './grading.ts';
 import { TABLE } from './repository.ts';
 

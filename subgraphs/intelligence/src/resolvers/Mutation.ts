@@ -8,7 +8,7 @@ import {
   type Principal,
   type Resolvers,
   type UserError,
-} from '../../../kit/src/index.ts';
+} from '@cmcc/subgraph-kit';
 import { credibilityDigit, type Credibility, type Reliability } from '../data/grading.ts';
 import type { Loaders } from '../data/loaders.ts';
 import { TABLE } from '../data/repository.ts';

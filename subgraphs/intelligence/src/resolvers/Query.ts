@@ -1,4 +1,4 @@
-import { notFound, parsePage, toConnection, type Resolvers } from '../../../kit/src/index.ts';
+import { notFound, parsePage, toConnection, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Reliability } from '../data/grading.ts';
 import type { Loaders } from '../data/loaders.ts';
 import type { ReportFilter } from '../data/repository.ts';

@@ -13,7 +13,7 @@ import {
   type Viewer,
   SqlParams,
   visibleSql,
-} from '../../../kit/src/index.ts';
+} from '@cmcc/subgraph-kit';
 
 export interface ForceContribution {
   id: string;

@@ -10,7 +10,7 @@ import {
   SYNTHETIC_EPOCH,
   type AccessMarking,
   type Database,
-} from '../../../kit/src/index.ts';
+} from '@cmcc/subgraph-kit';
 import { TABLE } from './repository.ts';
 
 /** How many synthetic contributions the seed writes: a few per nation, few enough to keep every stack start fast. */

@@ -7,7 +7,7 @@ import {
   type AccessMarking,
   type Resolvers,
   type UserError,
-} from '../../../kit/src/index.ts';
+} from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import { TABLE } from '../data/repository.ts';
 import { NATION } from './validate.ts';

@@ -1,4 +1,4 @@
-import { notFound, parsePage, toConnection, type Resolvers } from '../../../kit/src/index.ts';
+import { notFound, parsePage, toConnection, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import { RECORD_PAGE } from './limits.ts';
 import { checkNation, checkPcode } from './validate.ts';

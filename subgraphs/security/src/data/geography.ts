@@ -1,4 +1,4 @@
-import { GAZA_STRIP, GOVERNORATES, KNOWN_PCODES, LOCALITIES } from '../../../kit/src/index.ts';
+import { GAZA_STRIP, GOVERNORATES, KNOWN_PCODES, LOCALITIES } from '@cmcc/subgraph-kit';
 
 /** P-codes an incident may be placed in: the Gaza Strip and the areas below it (not the State of Palestine as a whole). */
 export const GAZA_PCODES: ReadonlySet<string> = new Set([...KNOWN_PCODES].filter((pcode) => pcode.startsWith(GAZA_STRIP.pcode)));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CellProblem, cells, checkMarkings, markingFields, type ImportKind } from '../../../kit/src/index.ts';
+import { CellProblem, cells, checkMarkings, markingFields, type ImportKind } from '@cmcc/subgraph-kit';
 import { GAZA_PCODES, GOVERNORATE_NAMES, governorateNamed, localityNamed, placeKey } from './geography.ts';
 import { coordinatesProblem, occurredAtProblem, subEventTypeProblem, today } from './rules.ts';
 import { ACLED_EVENT_TYPE_LABELS, ALL_SUB_EVENT_TYPES, EVENT_TYPES, taxonomyName } from './taxonomy.ts';

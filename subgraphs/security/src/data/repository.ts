@@ -13,7 +13,7 @@ import {
   type Page,
   type Queryable,
   type Viewer,
-} from '../../../kit/src/index.ts';
+} from '@cmcc/subgraph-kit';
 
 export interface SecurityIncident {
   id: string;

@@ -19,7 +19,7 @@ import {
   type AccessMarking,
   type Database,
   type Queryable,
-} from '../../../kit/src/index.ts';
+} from '@cmcc/subgraph-kit';
 import { SUB_EVENT_TYPES, THREAT_LEVELS, type EventType, type ThreatLevel } from './taxonomy.ts';
 
 const markingValues = (marking: AccessMarking) => Object.values(markingToRow(marking));

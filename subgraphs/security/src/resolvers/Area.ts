@@ -1,4 +1,4 @@
-import { parsePage, type Resolvers } from '../../../kit/src/index.ts';
+import { parsePage, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import { checkWindow } from './validate.ts';
 

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { ErrorCode, type Resolvers } from '../../../kit/src/index.ts';
+import { ErrorCode, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 
 /** What the gateway sends for an intelligence report: its key and, through @requires, the incident ids it holds. */

@@ -6,7 +6,7 @@ import {
   type AccessMarking,
   type Resolvers,
   type UserError,
-} from '../../../kit/src/index.ts';
+} from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import { GAZA_PCODES } from '../data/geography.ts';
 import { CEASEFIRE_DATE, coordinatesProblem, eventDateProblem, occurredAtProblem, subEventTypeProblem } from '../data/rules.ts';

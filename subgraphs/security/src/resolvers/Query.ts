@@ -1,4 +1,4 @@
-import { DEFAULT_PAGE, notFound, parsePage, toConnection, type Resolvers } from '../../../kit/src/index.ts';
+import { DEFAULT_PAGE, notFound, parsePage, toConnection, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import type { IncidentFilter, ObservationFilter, ViolationReportFilter } from '../data/repository.ts';
 import { checkPcode, checkWindow } from './validate.ts';

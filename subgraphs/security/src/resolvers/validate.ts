@@ -1,4 +1,4 @@
-import { badUserInput } from '../../../kit/src/index.ts';
+import { badUserInput } from '@cmcc/subgraph-kit';
 
 const PCODE = /^PS\d{0,8}$/;
 

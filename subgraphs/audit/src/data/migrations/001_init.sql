@@ -1,2 +1,2 @@
 -- The audit subgraph owns no tables: it reads the gateway's audit trail (JSONL file or Redis stream) through
--- gateway/src/audit/store.ts. This migration exists because every subgraph has a database and a migrations folder.
+-- packages/audit-trail/src/store.ts. This migration exists because every subgraph has a database and a migrations folder.

@@ -1,0 +1,245 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type http from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { GraphQLError, type DocumentNode } from 'graphql';
+import { openDatabase, type Database } from './db.ts';
+import { migrate, readMigrations } from './migrate.ts';
+import { createGraphQLHandler, HttpError, listen, requestIdOf } from '@cmcc/platform';
+import { createMetrics, savedOperationNames, type ServiceMetrics } from '@cmcc/platform';
+import { observeRequests } from '@cmcc/platform';
+import { RequestDrain } from '@cmcc/platform';
+import { MAX_TOKENS } from '@cmcc/platform';
+import { startTracing, type Tracing } from '@cmcc/platform';
+import { databaseUnavailable, isDatabaseUnavailable } from './unavailable.ts';
+import { loadOrCreateSharedSecret, PRINCIPAL_HEADER, PrincipalTokenError, PrincipalVerifier } from '@cmcc/contracts';
+import { createLogger, type Logger } from '@cmcc/platform';
+import { loadSubgraphConfig, type SubgraphConfig } from '@cmcc/platform';
+import type { Principal } from '@cmcc/contracts';
+import { ErrorCode } from '@cmcc/contracts';
+import { DateScalar, DateTimeScalar } from '@cmcc/contracts';
+import { withSharedVocabulary } from '@cmcc/contracts';
+import type { ImportKind } from './import.ts';
+import { ApolloServerPluginRecordMarkings } from '@cmcc/contracts';
+
+/** What every resolver of every subgraph receives. */
+export interface SubgraphContext<TLoaders> {
+  readonly requestId: string;
+  readonly principal: Principal;
+  /** Per-request DataLoaders: created fresh for each request, so nothing cached leaks between principals. */
+  readonly loaders: TLoaders;
+  readonly logger: Logger;
+  /** The subgraph's database, for mutations (which run in a transaction); reads go through `loaders`. */
+  readonly db: Database;
+}
+
+export type Resolvers<TLoaders> = GraphQLResolverMap<SubgraphContext<TLoaders>>;
+
+/** Everything that makes one working group's subgraph; each group's `src/server.ts` exports one. */
+export interface SubgraphDefinition<TLoaders> {
+  /** Service name as composed into the supergraph, e.g. `civil-administration`. */
+  readonly name: string;
+  readonly defaultPort: number;
+  /** Folder of the subgraph package (holds `schema.graphql` and `src/data/migrations/`). */
+  readonly root: string;
+  readonly resolvers: Resolvers<TLoaders>;
+  createLoaders(db: Database, principal: Principal): TLoaders;
+  /** Writes the seed data; must be idempotent (a second run changes nothing). */
+  seed(db: Database): Promise<void>;
+  /** The agency files this group imports with `npm run import -- <group> <kind> <file>`. */
+  readonly importers?: readonly ImportKind[];
+}
+
+/** The Postgres schema of a subgraph: its name with `-` as `_`. */
+export function schemaNameOf(name: string): string {
+  return name.replace(/-/g, '_');
+}
+
+/** The subgraph's `schema.graphql` with the shared vocabulary added: the schema the subgraph serves. */
+export function readTypeDefs(root: string, name = path.basename(root)): DocumentNode {
+  return withSharedVocabulary(fs.readFileSync(path.join(root, 'schema.graphql'), 'utf8'), name);
+}
+
+const KIT_MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
+
+/** Creates the tables (the kit's migrations, then the subgraph's own) and the seed data. */
+export async function prepareDatabase(definition: SubgraphDefinition<unknown>, db: Database): Promise<string[]> {
+  const kit = readMigrations(KIT_MIGRATIONS).map((migration) => ({ ...migration, version: `kit/${migration.version}` }));
+  const applied = await migrate(db, [...kit, ...readMigrations(path.join(definition.root, 'src', 'data', 'migrations'))]);
+  await definition.seed(db);
+  return applied;
+}
+
+export interface BuiltSubgraph {
+  readonly apollo: ApolloServer<SubgraphContext<unknown>>;
+  readonly handler: http.RequestListener;
+  readonly metrics: ServiceMetrics;
+}
+
+/** Metrics and tracing of a subgraph (from its config's `observability`). */
+export interface SubgraphObservability {
+  metricsToken?: string;
+  tracing?: Tracing | null;
+}
+
+/** Builds the subgraph's Apollo Server and HTTP handler without listening (tests use it in-process). */
+export async function buildSubgraph<TLoaders>(
+  definition: SubgraphDefinition<TLoaders>,
+  db: Database,
+  logger: Logger,
+  sharedSecret: Uint8Array,
+  observability: SubgraphObservability = {},
+): Promise<BuiltSubgraph> {
+  const metrics = createMetrics({ service: definition.name, knownOperations: savedOperationNames(), token: observability.metricsToken });
+  const verifier = new PrincipalVerifier(sharedSecret, definition.name);
+  const schema = buildSubgraphSchema({
+    typeDefs: readTypeDefs(definition.root, definition.name),
+    resolvers: { DateTime: DateTimeScalar, Date: DateScalar, ...definition.resolvers } as GraphQLResolverMap<unknown>,
+  });
+  const apollo = new ApolloServer<SubgraphContext<TLoaders>>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens: MAX_TOKENS },
+    // runSubgraph handles SIGINT/SIGTERM itself: stop taking requests, finish them, close the database, exit.
+    stopOnTerminationSignals: false,
+    formatError: maskInternalErrors(logger, definition.name),
+    // Inline traces serve Apollo's hosted usage reporting, which a closed coalition network does not use.
+    // The markings of the records each operation returned, for the gateway's audit event (record-markings.ts).
+    plugins: [ApolloServerPluginInlineTraceDisabled(), logErrors(logger), metrics.plugin, ApolloServerPluginRecordMarkings()],
+  });
+  await apollo.start();
+  const graphqlHandler = createGraphQLHandler<SubgraphContext<TLoaders>, Principal>({
+    apollo,
+    logger,
+    async authenticate(request) {
+      const header = request.headers[PRINCIPAL_HEADER];
+      try {
+        return await verifier.verify(typeof header === 'string' ? header : undefined);
+      } catch (error) {
+        if (!(error instanceof PrincipalTokenError)) throw error;
+        logger.warn({ requestId: requestIdOf(request), reason: error.message, remote: request.socket.remoteAddress }, 'refused a request not signed by the gateway');
+        throw new HttpError(401, 'UNAUTHENTICATED', error.message);
+      }
+    },
+    context: async (_request, requestId, principal) => ({
+      requestId,
+      principal,
+      db,
+      loaders: definition.createLoaders(db, principal),
+      logger: logger.child({ requestId, subject: principal.subject }),
+    }),
+    routes: {
+      '/health': async () => ({ status: 200, body: { status: 'ok', service: definition.name } }),
+      '/ready': async () => {
+        try {
+          await db.query('SELECT 1');
+          return { status: 200, body: { status: 'ready', service: definition.name, database: db.kind } };
+        } catch {
+          return { status: 503, body: { status: 'unavailable', service: definition.name, database: db.kind } };
+        }
+      },
+    },
+    rawRoutes: { '/metrics': metrics.route },
+  });
+  const handler = observeRequests(graphqlHandler, { logger, metrics, tracing: observability.tracing, routes: ['/graphql', '/health', '/ready', '/metrics'] });
+  return { apollo: apollo as ApolloServer<SubgraphContext<unknown>>, handler, metrics };
+}
+
+const KNOWN_CODES = new Set<string>([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'UNAUTHORIZED_FIELD_OR_TYPE']);
+
+function isKnown(code: unknown): boolean {
+  return typeof code === 'string' && KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR;
+}
+
+/**
+ * Errors the platform did not raise on purpose (SQL, bugs, paths) reach clients only as a code; `logErrors` logs them
+ * in full. A database that cannot be reached is not a bug: it is answered SERVICE_UNAVAILABLE, saying what to do.
+ */
+export function maskInternalErrors(_logger?: Logger, service?: string) {
+  return (formatted: ReturnType<GraphQLError['toJSON']>, error?: unknown) => {
+    if (isKnown(formatted.extensions?.code)) return formatted;
+    if (service && isDatabaseUnavailable(error)) return { ...databaseUnavailable(service).toJSON(), path: formatted.path, locations: formatted.locations };
+    return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  };
+}
+
+/** Logs every internal error of an operation in full, with the request id, so the masked response can be traced. */
+export function logErrors(logger: Logger): ApolloServerPlugin<{ requestId?: string }> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) {
+            const code = error.extensions?.code;
+            if (isKnown(code)) logger.debug({ requestId: contextValue?.requestId, code, path: error.path }, 'operation error');
+            else logger.error({ requestId: contextValue?.requestId, err: error.originalError ?? error, path: error.path }, 'internal error');
+          }
+        },
+      };
+    },
+  };
+}
+
+export interface RunningSubgraph {
+  readonly url: string;
+  readonly db: Database;
+  /** Stops taking requests, lets those in flight finish (at most SHUTDOWN_GRACE_MS), closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Opens the database, migrates, seeds and listens; the entry point of each subgraph's `src/index.ts`. */
+export async function startSubgraph<TLoaders>(
+  definition: SubgraphDefinition<TLoaders>,
+  config: SubgraphConfig = loadSubgraphConfig(definition.name, definition.defaultPort),
+  logger: Logger = createLogger(definition.name, config.logLevel),
+): Promise<RunningSubgraph> {
+  const db = await openDatabase({
+    schema: schemaNameOf(definition.name),
+    databaseUrl: config.databaseUrl,
+    dataDir: path.join(config.dataDir, definition.name),
+  });
+  const applied = await prepareDatabase(definition as SubgraphDefinition<unknown>, db);
+  logger.info({ database: db.kind, schema: db.schema, migrationsApplied: applied }, 'database ready');
+  const tracing = startTracing(config.observability.tracing);
+  const { apollo, handler } = await buildSubgraph(definition, db, logger, loadOrCreateSharedSecret(config.sharedSecret, config.dataDir), {
+    metricsToken: config.observability.metricsToken,
+    tracing,
+  });
+  const drain = new RequestDrain();
+  const { server, url } = await listen(drain.wrap(handler), config.port, config.host);
+  logger.info({ url: `${url}/graphql` }, 'subgraph listening');
+  return {
+    url,
+    db,
+    async stop() {
+      const inFlight = drain.requestsInFlight;
+      const finished = await drain.drain(server, config.observability.shutdownGraceMs);
+      logger.info({ inFlight, finished, graceMs: config.observability.shutdownGraceMs }, finished ? 'drained: every request in flight finished' : 'grace period over: remaining requests cut off');
+      await apollo.stop();
+      await tracing?.shutdown().catch(() => undefined);
+      await db.close();
+    },
+  };
+}
+
+/** Starts the subgraph and stops it cleanly on SIGINT/SIGTERM. */
+export async function runSubgraph<TLoaders>(definition: SubgraphDefinition<TLoaders>): Promise<void> {
+  const config = loadSubgraphConfig(definition.name, definition.defaultPort);
+  const logger = createLogger(definition.name, config.logLevel);
+  const running = await startSubgraph(definition, config, logger);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: refusing new requests, finishing those in flight');
+    setTimeout(() => process.exit(1), config.observability.shutdownGraceMs + 15_000).unref();
+    await running.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

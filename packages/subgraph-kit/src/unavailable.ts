@@ -1,0 +1,23 @@
+import { GraphQLError } from 'graphql';
+import { ErrorCode } from '@cmcc/contracts';
+
+// Node socket errors and Postgres states that mean "the database is not reachable or is restarting", not a bug.
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNABORTED']);
+const POSTGRES_STATES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300']);
+const MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|the database system is (starting up|shutting down)/i;
+
+/** Whether an error (or its cause) says the database is unreachable. */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 5) return false;
+  const { code, message, cause, originalError } = error as { code?: unknown; message?: unknown; cause?: unknown; originalError?: unknown };
+  if (typeof code === 'string' && (NETWORK_CODES.has(code) || POSTGRES_STATES.has(code))) return true;
+  if (typeof message === 'string' && MESSAGES.test(message)) return true;
+  return isDatabaseUnavailable(originalError, depth + 1) || isDatabaseUnavailable(cause, depth + 1);
+}
+
+/** What a client sees while a subgraph's database is down: a code and a message an operator can act on. */
+export function databaseUnavailable(service: string): GraphQLError {
+  return new GraphQLError(`The ${service} database is unavailable; nothing was written. Try again shortly; if it persists, check the ${service} service's database (its /ready shows the state).`, {
+    extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, serviceName: service },
+  });
+}

@@ -7,5 +7,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores: several PGlite instances per file are memory- and CPU-heavy, so files run two at a time.
     maxWorkers: 2,
+    // GraphQL Inspector is ESM importing graphql: Node would hand it graphql's CommonJS build while the code under test
+    // gets the ESM one, and graphql-js refuses a schema from the other copy. Inlined, it shares the code's graphql.
+    server: { deps: { inline: ['@graphql-inspector/core'] } },
   },
 });

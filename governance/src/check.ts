@@ -68,7 +68,7 @@ export function withProposal(current: GraphState, subgraph: string, sdl: string,
  * Composes the proposed SDL with every other subgraph's current SDL and judges the result against the current
  * supergraph: composition, change classes, known operations, loosening of protection, and the nullability rule.
  */
-export function checkProposal(input: CheckInput): CheckResult {
+export async function checkProposal(input: CheckInput): Promise<CheckResult> {
   const approvals = input.approvals ?? {};
   const base = {
     subgraph: input.subgraph,
@@ -94,11 +94,11 @@ export function checkProposal(input: CheckInput): CheckResult {
 }
 
 /** Judges a composed proposal (a publish, or a rollback to an older graph) against the current graph. */
-export function judgeProposal(subgraph: string, current: GraphState, proposed: GraphState, operations: readonly KnownOperation[], approvals: Approvals = {}): CheckResult {
+export async function judgeProposal(subgraph: string, current: GraphState, proposed: GraphState, operations: readonly KnownOperation[], approvals: Approvals = {}): Promise<CheckResult> {
   const currentApi = apiSchemaOf(current.supergraphSdl);
   const proposedApi = apiSchemaOf(proposed.supergraphSdl);
   const checked = checkOperations(currentApi, proposedApi, operations);
-  const changes = classifyBreaking(diffSchemas(currentApi, proposedApi), currentApi, operations, approvals);
+  const changes = classifyBreaking(await diffSchemas(currentApi, proposedApi), currentApi, operations, approvals);
   const loosenings = findLoosenings({ supergraphSdl: current.supergraphSdl, api: currentApi }, { supergraphSdl: proposed.supergraphSdl, api: proposedApi }).map(
     (loosening) => ({ ...loosening, approved: Boolean(approvals.loosening) }),
   );
@@ -147,7 +147,7 @@ function classifyBreaking(changes: SchemaChange[], currentApi: GraphQLSchema, op
   return changes.map((change) => {
     if (change.class !== 'breaking') return change;
     // An enum value cannot be seen in a document when it is only returned: an operation reading the enum counts as a use.
-    const enumType = change.type === 'VALUE_REMOVED_FROM_ENUM' ? change.coordinate.split('.')[0] : null;
+    const enumType = change.type === 'ENUM_VALUE_REMOVED' ? change.coordinate.split('.')[0] : null;
     const inUse = usedCoordinates().has(change.coordinate) || (enumType !== null && usedCoordinates().has(enumType));
     if (isDeprecated(currentApi, change.coordinate) && !inUse) return { ...change, verdict: 'deprecation path' };
     return { ...change, verdict: approvals.breaking ? 'approved' : 'blocking' };

@@ -152,7 +152,7 @@ async function check(registry: SchemaRegistry, config: SchemaCliConfig, args: st
   const approvals = approvalsOf(values);
   const operations = await knownOperations(config, values);
   const { head, state } = await currentState(registry);
-  const result = checkProposal({ subgraph, sdl, url: values.url, current: state, operations, approvals });
+  const result = await checkProposal({ subgraph, sdl, url: values.url, current: state, operations, approvals });
   io.out(values.json ? `${JSON.stringify({ against: head?.id ?? null, ...(checkJson(result) as object) }, null, 2)}\n` : formatCheck(result, { against: against(head, registry) }));
   return result.ok ? EXIT.OK : EXIT.FAILED;
 }
@@ -204,7 +204,7 @@ async function diff(registry: SchemaRegistry, args: string[], values: Values, io
   const [a, b] = await Promise.all(args.map((reference) => resolveVersion(registry, reference)));
   const missing = args.filter((_, i) => ![a, b][i]);
   if (!a || !b) throw new UsageError(`no such version: ${missing.join(', ')} (see npm run schema -- history)`);
-  const changes = diffSchemas(apiSchemaOf(a.supergraphSdl), apiSchemaOf(b.supergraphSdl));
+  const changes = await diffSchemas(apiSchemaOf(a.supergraphSdl), apiSchemaOf(b.supergraphSdl));
   const sdlDiff = unifiedDiff(a.supergraphSdl, b.supergraphSdl, { before: `supergraph ${a.id}`, after: `supergraph ${b.id}` });
   if (values.json) io.out(`${JSON.stringify({ from: a.id, to: b.id, summary: summarize(changes), changes, diff: sdlDiff }, null, 2)}\n`);
   else {

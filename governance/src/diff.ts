@@ -1,63 +1,60 @@
-import {
-  findBreakingChanges,
-  findDangerousChanges,
-  isEnumType,
-  isInputObjectType,
-  isInterfaceType,
-  isObjectType,
-  type GraphQLArgument,
-  type GraphQLField,
-  type GraphQLInputField,
-  type GraphQLNamedType,
-  type GraphQLSchema,
-} from 'graphql';
+import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
+import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, type GraphQLArgument, type GraphQLField, type GraphQLInputField, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
 
 /**
- * Every difference between two API schemas, each with a class:
- * - `breaking`: an operation that works today can stop working (graphql-js `findBreakingChanges`);
- * - `dangerous`: operations keep validating but may behave differently (graphql-js `findDangerousChanges`);
- * - `safe`: additions, descriptions, deprecations and compatible type changes (found by this module's own pass).
+ * Every difference between two API schemas, found by GraphQL Inspector (`diff` of @graphql-inspector/core), each with
+ * the class of its criticality:
+ * - `breaking` (BREAKING): an operation that works today can stop working;
+ * - `dangerous` (DANGEROUS): operations keep validating but may behave differently (a new enum value or union member
+ *   a client does not expect, a changed default, a new optional argument);
+ * - `safe` (NON_BREAKING): additions, descriptions, deprecations and compatible type changes.
+ * The project's own rules sit on top of this list, in check.ts: the deprecation path (a breaking change passes when its
+ * element was deprecated and no known operation uses it), protection loosening (protection.ts) and the nullability rule
+ * (nullability.ts).
  */
 export type ChangeClass = 'breaking' | 'dangerous' | 'safe';
 
 export interface SchemaChange {
   class: ChangeClass;
-  /** graphql-js's change type (e.g. FIELD_REMOVED), or this module's for safe changes (e.g. FIELD_ADDED). */
+  /** GraphQL Inspector's change type (e.g. FIELD_REMOVED, ENUM_VALUE_ADDED, FIELD_ARGUMENT_TYPE_CHANGED). */
   type: string;
-  /** Schema coordinate: `Type`, `Type.field`, `Type.field(arg:)`, `Enum.VALUE` or `@directive`. */
+  /** Schema coordinate: `Type`, `Type.field`, `Type.field(arg:)`, `Enum.VALUE`, `@directive` or `@directive(arg:)`. */
   coordinate: string;
   description: string;
 }
 
-export function diffSchemas(current: GraphQLSchema, proposed: GraphQLSchema): SchemaChange[] {
-  const changes: SchemaChange[] = [
-    ...findBreakingChanges(current, proposed).map((c) => ({ class: 'breaking' as const, type: c.type, coordinate: coordinateOf(c.type, c.description), description: c.description })),
-    ...findDangerousChanges(current, proposed).map((c) => ({ class: 'dangerous' as const, type: c.type, coordinate: coordinateOf(c.type, c.description), description: c.description })),
-  ];
-  const classified = new Set(changes.map((c) => c.coordinate));
-  changes.push(...safeChanges(current, proposed).filter((c) => !(c.type.endsWith('_TYPE_CHANGED') && classified.has(c.coordinate))));
-  return changes;
+const CLASS_OF: Record<CriticalityLevel, ChangeClass> = {
+  [CriticalityLevel.Breaking]: 'breaking',
+  [CriticalityLevel.Dangerous]: 'dangerous',
+  [CriticalityLevel.NonBreaking]: 'safe',
+};
+
+export async function diffSchemas(current: GraphQLSchema, proposed: GraphQLSchema): Promise<SchemaChange[]> {
+  const changes = await diff(current, proposed);
+  return changes.filter((change) => !restatesDeprecation(change)).map((change) => ({
+    class: CLASS_OF[change.criticality.level],
+    type: change.type,
+    coordinate: coordinateOf(change),
+    description: change.message,
+  }));
 }
 
-/** graphql-js describes a change in prose only; the coordinate is read back from its fixed wording. */
-function coordinateOf(type: string, description: string): string {
-  const patterns: [RegExp, (m: RegExpExecArray) => string][] = [
-    [/^An? (?:required|optional) arg (\w+) on directive (\w+)/, (m) => `@${m[2]}(${m[1]}:)`],
-    [/^An? (?:required|optional) field (\w+) on input type (\w+)/, (m) => `${m[2]}.${m[1]}`],
-    [/^An? (?:required|optional) arg (\w+) on (\w+\.\w+)/, (m) => `${m[2]}(${m[1]}:)`],
-    [/^(\w+) was (?:removed from|added to) enum type (\w+)/, (m) => `${m[2]}.${m[1]}`],
-    [/^(\w+) was (?:removed from|added to) union type (\w+)/, (m) => m[2]],
-    [/^(\w+) added to interfaces implemented by (\w+)/, (m) => m[2]],
-    [/^(\w+\.\w+) arg (\w+)/, (m) => `${m[1]}(${m[2]}:)`],
-    [/^(\w+) was removed from (\w+)\.$/, (m) => (type === 'DIRECTIVE_ARG_REMOVED' ? `@${m[2]}(${m[1]}:)` : `@${m[2]}`)],
-    [/^Repeatable flag was removed from (\w+)/, (m) => `@${m[1]}`],
-    [/^(\w+(?:\.\w+)?)/, (m) => (type.startsWith('DIRECTIVE_') ? `@${m[1]}` : m[1])],
-  ];
-  for (const [pattern, build] of patterns) {
-    const match = pattern.exec(description);
-    if (match) return build(match);
-  }
-  return description;
+/**
+ * Inspector reports a deprecation twice: as FIELD_DEPRECATION_ADDED (or the enum value's, argument's...) and as the
+ * usage of the `@deprecated` directive (and of its `reason` argument). The usage changes say nothing more.
+ */
+function restatesDeprecation(change: Change): boolean {
+  return change.type.startsWith('DIRECTIVE_USAGE_') && /\.@deprecated(\.|$)/.test(change.path ?? '');
+}
+
+/** Inspector's path (`Type.field.arg`, `@directive.arg`, `Type.field.@deprecated`) as a schema coordinate. */
+function coordinateOf(change: Change): string {
+  const path = (change.path ?? '').split('.@')[0];
+  if (!path) return change.message;
+  const parts = path.split('.');
+  if (change.type.startsWith('FIELD_ARGUMENT_') && parts.length === 3) return `${parts[0]}.${parts[1]}(${parts[2]}:)`;
+  if (change.type.startsWith('DIRECTIVE_ARGUMENT_') && parts.length === 2) return `${parts[0]}(${parts[1]}:)`;
+  return path;
 }
 
 type Fields = Record<string, GraphQLField<unknown, unknown> | GraphQLInputField>;
@@ -66,82 +63,7 @@ function fieldsOf(type: GraphQLNamedType): Fields | null {
   return isObjectType(type) || isInterfaceType(type) || isInputObjectType(type) ? (type.getFields() as Fields) : null;
 }
 
-/** Additions, descriptions, deprecations and type changes that graphql-js does not list (they break nobody). */
-function safeChanges(current: GraphQLSchema, proposed: GraphQLSchema): SchemaChange[] {
-  const changes: SchemaChange[] = [];
-  const safe = (type: string, coordinate: string, description: string) => changes.push({ class: 'safe', type, coordinate, description });
-  const oldTypes = current.getTypeMap();
-  for (const [name, type] of Object.entries(proposed.getTypeMap())) {
-    if (name.startsWith('__')) continue;
-    const old = oldTypes[name];
-    if (!old) {
-      safe('TYPE_ADDED', name, `${name} was added.`);
-      continue;
-    }
-    if (old.constructor !== type.constructor) continue; // a kind change is graphql-js's breaking TYPE_CHANGED_KIND
-    describeChange(safe, name, old.description, type.description);
-    const [oldFields, newFields] = [fieldsOf(old), fieldsOf(type)];
-    if (oldFields && newFields) {
-      for (const [fieldName, field] of Object.entries(newFields)) {
-        const coordinate = `${name}.${fieldName}`;
-        const before = oldFields[fieldName];
-        // Input fields that were added are graphql-js's (OPTIONAL|REQUIRED)_INPUT_FIELD_ADDED.
-        if (!before) {
-          if (!isInputObjectType(type)) safe('FIELD_ADDED', coordinate, `${coordinate} was added.`);
-          continue;
-        }
-        compareMember(safe, coordinate, before, field, isInputObjectType(type) ? 'INPUT_FIELD' : 'FIELD');
-        if ('args' in field && 'args' in before) {
-          for (const arg of field.args) {
-            const previous = before.args.find((a) => a.name === arg.name);
-            if (previous) compareMember(safe, `${coordinate}(${arg.name}:)`, previous, arg, 'ARG');
-          }
-        }
-      }
-    }
-    if (isEnumType(old) && isEnumType(type)) {
-      for (const value of type.getValues()) {
-        const previous = old.getValue(value.name);
-        if (!previous) continue; // VALUE_ADDED_TO_ENUM is dangerous
-        const coordinate = `${name}.${value.name}`;
-        describeChange(safe, coordinate, previous.description, value.description);
-        deprecationChange(safe, coordinate, previous.deprecationReason, value.deprecationReason, 'ENUM_VALUE');
-      }
-    }
-  }
-  const oldDirectives = new Set(current.getDirectives().map((d) => d.name));
-  for (const directive of proposed.getDirectives()) {
-    if (!oldDirectives.has(directive.name)) safe('DIRECTIVE_ADDED', `@${directive.name}`, `@${directive.name} was added.`);
-  }
-  return changes;
-}
-
 type Member = GraphQLField<unknown, unknown> | GraphQLInputField | GraphQLArgument;
-
-function compareMember(safe: (type: string, coordinate: string, description: string) => void, coordinate: string, before: Member, after: Member, kind: string): void {
-  describeChange(safe, coordinate, before.description, after.description);
-  deprecationChange(safe, coordinate, before.deprecationReason, after.deprecationReason, kind);
-  // Breaking type changes are graphql-js's; one left here is compatible (an output made non-null, an input made optional).
-  if (String(before.type) !== String(after.type)) {
-    safe(`${kind}_TYPE_CHANGED`, coordinate, `${coordinate} changed type from ${String(before.type)} to ${String(after.type)} (compatible).`);
-  }
-}
-
-function describeChange(safe: (type: string, coordinate: string, description: string) => void, coordinate: string, before: unknown, after: unknown): void {
-  if ((before ?? '') !== (after ?? '')) safe('DESCRIPTION_CHANGED', coordinate, `The description of ${coordinate} changed.`);
-}
-
-function deprecationChange(
-  safe: (type: string, coordinate: string, description: string) => void,
-  coordinate: string,
-  before: string | null | undefined,
-  after: string | null | undefined,
-  kind: string,
-): void {
-  if (before == null && after != null) safe(`${kind}_DEPRECATED`, coordinate, `${coordinate} was deprecated: ${after}`);
-  else if (before != null && after == null) safe(`${kind}_DEPRECATION_REMOVED`, coordinate, `${coordinate} is no longer deprecated.`);
-  else if (before != null && after != null && before !== after) safe(`${kind}_DEPRECATION_REASON_CHANGED`, coordinate, `The deprecation reason of ${coordinate} changed.`);
-}
 
 /** Counts of changes by class, for summaries. */
 export function summarize(changes: readonly SchemaChange[]): Record<ChangeClass, number> {

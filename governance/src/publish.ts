@@ -56,7 +56,7 @@ export type PublishOutcome =
 
 export async function publishSubgraph(registry: SchemaRegistry, request: PublishRequest): Promise<PublishOutcome> {
   return underLock(registry, `publish ${request.subgraph} by ${request.author}`, async ({ head, state }) => {
-    const check = checkProposal({ subgraph: request.subgraph, sdl: request.sdl, url: request.url, current: state, operations: request.operations, approvals: request.approvals });
+    const check = await checkProposal({ subgraph: request.subgraph, sdl: request.sdl, url: request.url, current: state, operations: request.operations, approvals: request.approvals });
     if (!check.ok || !check.proposed) return { outcome: { status: 'failed', check } };
     if (head && head.supergraphSdl === check.proposed.supergraphSdl) return { outcome: { status: 'unchanged', version: head, check } };
     const version = newVersion(head, check, { kind: 'publish', subgraph: request.subgraph, author: request.author, message: request.message, rollbackOf: null });
@@ -77,7 +77,7 @@ export interface RollbackRequest {
 export async function rollbackTo(registry: SchemaRegistry, request: RollbackRequest): Promise<PublishOutcome> {
   return underLock(registry, `rollback to ${request.target.id} by ${request.author}`, async ({ head, state }) => {
     const target = withoutVocabularyCopies({ subgraphs: request.target.subgraphs, supergraphSdl: request.target.supergraphSdl });
-    const check = judgeProposal('(rollback)', state, target, request.operations, request.approvals);
+    const check = await judgeProposal('(rollback)', state, target, request.operations, request.approvals);
     if (!check.ok) return { outcome: { status: 'failed', check } };
     if (head && head.supergraphSdl === target.supergraphSdl) return { outcome: { status: 'unchanged', version: head, check } };
     const message = request.message ?? `rollback to ${request.target.id}`;

@@ -33,7 +33,7 @@ function edited(...edits: [string, string][]): string {
   return sdl;
 }
 
-function check(sdl: string, options: { operations?: KnownOperation[]; approvals?: { loosening?: string; breaking?: string } } = {}): CheckResult {
+function check(sdl: string, options: { operations?: KnownOperation[]; approvals?: { loosening?: string; breaking?: string } } = {}): Promise<CheckResult> {
   return checkProposal({ subgraph: 'security', sdl, current, operations: options.operations ?? saved, approvals: options.approvals });
 }
 
@@ -43,14 +43,14 @@ const CITED_SOURCES = '  citedSources: String\n  "Who may see this record."';
 const NOTES = '  "Free-text account of the incident; sensitive, released only with the record\'s marking."\n  notes: String\n';
 
 describe('change classes', () => {
-  it('passes an unchanged subgraph with no change at all', () => {
-    const result = check(security);
+  it('passes an unchanged subgraph with no change at all', async () => {
+    const result = await check(security);
     expect(result.ok).toBe(true);
     expect(result.changes).toEqual([]);
   });
 
-  it('classifies additions, descriptions, deprecations and a field made non-null as safe, and passes', () => {
-    const result = check(
+  it('classifies additions, descriptions, deprecations and a field made non-null as safe, and passes', async () => {
+    const result = await check(
       edited(
         ['  "Reported injured; null', '  "A probe field for the test."\n  probe: String\n  "Reported injured; null'],
         ['"Place name as reported (e.g. Northern Khan Younis)."', '"Place name as reported."'],
@@ -61,44 +61,46 @@ describe('change classes', () => {
     const byType = Object.fromEntries(result.changes.map((c) => [`${c.type} ${c.coordinate}`, c.class]));
     expect(byType).toMatchObject({
       'FIELD_ADDED SecurityIncident.probe': 'safe',
-      'DESCRIPTION_CHANGED SecurityIncident.locationName': 'safe',
-      'FIELD_DEPRECATED SecurityIncident.citedSources': 'safe',
+      'FIELD_DESCRIPTION_CHANGED SecurityIncident.locationName': 'safe',
+      'FIELD_DEPRECATION_ADDED SecurityIncident.citedSources': 'safe',
       'FIELD_TYPE_CHANGED SecurityIncident.subEventType': 'safe',
     });
     expect(result.summary.breaking).toBe(0);
+    // The deprecation is reported once: the usage of @deprecated that GraphQL Inspector also lists restates it.
+    expect(result.changes.filter((c) => c.coordinate === 'SecurityIncident.citedSources')).toHaveLength(1);
     expect(result.ok).toBe(true);
   });
 
-  it('classifies an enum value added and an optional argument added as dangerous, reported without failing', () => {
-    const result = check(
+  it('classifies an enum value added and an optional argument added as dangerous, reported without failing', async () => {
+    const result = await check(
       edited(
         ['  "Shown not to have happened as reported."\n  REFUTED\n', '  "Shown not to have happened as reported."\n  REFUTED\n  "Withdrawn by the source."\n  RETRACTED\n'],
         ['incident("The incident\'s id, e.g. INC-0001." id: ID!)', 'incident("The incident\'s id, e.g. INC-0001." id: ID!, "Include withdrawn incidents." withdrawn: Boolean = false)'],
       ),
     );
     const dangerous = result.changes.filter((c) => c.class === 'dangerous').map((c) => `${c.type} ${c.coordinate}`);
-    expect(dangerous).toEqual(expect.arrayContaining(['VALUE_ADDED_TO_ENUM Verification.RETRACTED', 'OPTIONAL_ARG_ADDED Query.incident(withdrawn:)']));
+    expect(dangerous).toEqual(expect.arrayContaining(['ENUM_VALUE_ADDED Verification.RETRACTED', 'FIELD_ARGUMENT_ADDED Query.incident(withdrawn:)']));
     expect(result.ok).toBe(true);
   });
 
-  it('classifies a removed field and a changed argument type as breaking and fails without --allow-breaking', () => {
-    const result = check(edited([NOTES, ''], ['incident("The incident\'s id, e.g. INC-0001." id: ID!)', 'incident("The incident\'s id, e.g. INC-0001." id: String!)']));
+  it('classifies a removed field and a changed argument type as breaking and fails without --allow-breaking', async () => {
+    const result = await check(edited([NOTES, ''], ['incident("The incident\'s id, e.g. INC-0001." id: ID!)', 'incident("The incident\'s id, e.g. INC-0001." id: String!)']));
     const breaking = result.changes.filter((c) => c.class === 'breaking');
     expect(breaking.map((c) => `${c.type} ${c.coordinate} ${c.verdict}`)).toEqual(
-      expect.arrayContaining(['FIELD_REMOVED SecurityIncident.notes blocking', 'ARG_CHANGED_KIND Query.incident(id:) blocking']),
+      expect.arrayContaining(['FIELD_REMOVED SecurityIncident.notes blocking', 'FIELD_ARGUMENT_TYPE_CHANGED Query.incident(id:) blocking']),
     );
     expect(result.ok).toBe(false);
     expect(result.reasons.join(' ')).toContain('SecurityIncident.notes');
   });
 
-  it('lets a breaking change through with --allow-breaking and records the reason', () => {
-    const result = check(edited([NOTES, '']), { approvals: { breaking: 'CMCC-42: notes move to a report' } });
+  it('lets a breaking change through with --allow-breaking and records the reason', async () => {
+    const result = await check(edited([NOTES, '']), { approvals: { breaking: 'CMCC-42: notes move to a report' } });
     expect(result.ok).toBe(true);
     expect(result.changes.find((c) => c.coordinate === 'SecurityIncident.notes')?.verdict).toBe('approved');
   });
 
-  it('reports a composition error with its subgraph and location, and stops there', () => {
-    const result = check(edited(['type SecurityIncident @key(fields: "id")', 'type SecurityIncident @key(fields: "nope")']));
+  it('reports a composition error with its subgraph and location, and stops there', async () => {
+    const result = await check(edited(['type SecurityIncident @key(fields: "id")', 'type SecurityIncident @key(fields: "nope")']));
     expect(result.ok).toBe(false);
     expect(result.composition.ok).toBe(false);
     expect(result.composition.problems[0]).toMatchObject({ subgraph: 'security' });
@@ -107,68 +109,80 @@ describe('change classes', () => {
   });
 });
 
-describe('change coordinates', () => {
-  it('names the element of every kind of change graphql-js reports, and of the safe ones', () => {
-    const before = buildSchema(`
-      directive @audited(level: Int, note: String) repeatable on FIELD_DEFINITION | OBJECT
-      interface Node { id: ID! }
-      type A implements Node { id: ID! gone: String kept(x: Int, y: Int = 1): String }
-      type B { id: ID! }
-      type Old { id: ID! }
-      union U = A | B
-      enum E { ONE TWO }
-      input I { a: Int }
-      type Query { a: A u: U e: E old: Old f(i: I): Int }
-    `);
-    const after = buildSchema(`
-      directive @audited(level: Int) on FIELD_DEFINITION
-      interface Node { id: ID! }
-      type A { id: ID! kept(y: Int = 2, z: Int!): String added: Int }
-      type B { id: ID! }
-      type C { id: ID! }
-      union U = B | C
-      enum E { ONE THREE }
-      input I { a: Int b: Int! }
-      type Query { a: A u: U e: E f(i: I): Int }
-    `);
-    const found = diffSchemas(before, after).map((c) => `${c.class} ${c.type} ${c.coordinate}`);
+describe('change coordinates and classes (GraphQL Inspector)', () => {
+  const before = buildSchema(`
+    directive @audited(level: Int, note: String) repeatable on FIELD_DEFINITION | OBJECT
+    interface Node { id: ID! }
+    type A implements Node { id: ID! gone: String kept(x: Int, y: Int = 1): String }
+    type B { id: ID! }
+    type Old { id: ID! }
+    union U = A | B
+    enum E { ONE TWO }
+    input I { a: Int }
+    type Query { a: A u: U e: E old: Old f(i: I): Int }
+  `);
+  const after = buildSchema(`
+    directive @audited(level: Int) on FIELD_DEFINITION
+    interface Node { id: ID! }
+    type A { id: ID! kept(y: Int = 2, z: Int!): String added: Int }
+    type B { id: ID! }
+    type C { id: ID! }
+    union U = B | C
+    enum E { ONE THREE }
+    input I { a: Int b: Int! c: String }
+    type Query { a: A u: U e: E f(i: I): Int }
+  `);
+
+  it('names the element of every kind of change as a schema coordinate, with the class of its criticality', async () => {
+    const found = (await diffSchemas(before, after)).map((c) => `${c.class} ${c.type} ${c.coordinate}`);
     expect(found).toEqual(
       expect.arrayContaining([
         'breaking TYPE_REMOVED Old',
         'breaking FIELD_REMOVED A.gone',
         'breaking FIELD_REMOVED Query.old',
-        'breaking ARG_REMOVED A.kept(x:)',
-        'breaking REQUIRED_ARG_ADDED A.kept(z:)',
-        'breaking VALUE_REMOVED_FROM_ENUM E.TWO',
-        'breaking TYPE_REMOVED_FROM_UNION U',
-        'breaking IMPLEMENTED_INTERFACE_REMOVED A',
-        'breaking REQUIRED_INPUT_FIELD_ADDED I.b',
-        'breaking DIRECTIVE_ARG_REMOVED @audited(note:)',
-        'breaking DIRECTIVE_REPEATABLE_REMOVED @audited',
+        'breaking FIELD_ARGUMENT_REMOVED A.kept(x:)',
+        'breaking FIELD_ARGUMENT_ADDED A.kept(z:)',
+        'breaking ENUM_VALUE_REMOVED E.TWO',
+        'breaking UNION_MEMBER_REMOVED U',
+        'breaking OBJECT_TYPE_INTERFACE_REMOVED A',
+        'breaking INPUT_FIELD_ADDED I.b',
+        'breaking DIRECTIVE_ARGUMENT_REMOVED @audited(note:)',
         'breaking DIRECTIVE_LOCATION_REMOVED @audited',
-        'dangerous VALUE_ADDED_TO_ENUM E.THREE',
-        'dangerous TYPE_ADDED_TO_UNION U',
-        'dangerous ARG_DEFAULT_VALUE_CHANGE A.kept(y:)',
+        'dangerous ENUM_VALUE_ADDED E.THREE',
+        'dangerous UNION_MEMBER_ADDED U',
+        'dangerous FIELD_ARGUMENT_DEFAULT_CHANGED A.kept(y:)',
         'safe TYPE_ADDED C',
         'safe FIELD_ADDED A.added',
       ]),
     );
-    expect(found.every((line) => !line.endsWith(' '))).toBe(true);
+    expect(found.every((line) => !line.endsWith(' ') && !line.includes('.@'))).toBe(true);
+  });
+
+  // Where GraphQL Inspector classifies differently from graphql-js's findBreakingChanges/findDangerousChanges (the
+  // check's classes before it), Inspector's class is kept, because it is the right one for clients:
+  it('classifies an optional input field added as safe: operations that do not send it behave as before (graphql-js: dangerous)', async () => {
+    const changes = await diffSchemas(before, after);
+    expect(changes.find((c) => c.coordinate === 'I.c')).toMatchObject({ class: 'safe', type: 'INPUT_FIELD_ADDED' });
+  });
+
+  it('classifies a directive losing `repeatable` as dangerous: only an operation repeating it breaks, and the known-operations check fails those (graphql-js: breaking)', async () => {
+    const changes = await diffSchemas(before, after);
+    expect(changes.find((c) => c.type === 'DIRECTIVE_REPEATABLE_REMOVED')).toMatchObject({ class: 'dangerous', coordinate: '@audited' });
   });
 });
 
 describe('the deprecation path', () => {
-  it('passes the removal of a field deprecated in the current graph that no known operation uses', () => {
+  it('passes the removal of a field deprecated in the current graph that no known operation uses', async () => {
     const deprecated = edited([CITED_SOURCES, CITED_SOURCES.replace('citedSources: String', 'citedSources: String @deprecated(reason: "Unused.")')]);
-    current = checkProposal({ subgraph: 'security', sdl: deprecated, current, operations: saved }).proposed!;
+    current = (await checkProposal({ subgraph: 'security', sdl: deprecated, current, operations: saved })).proposed!;
     try {
-      const result = check(deprecated.replace(/ {2}"The sources the record cites[^\n]*\n {2}citedSources: String @deprecated\(reason: "Unused\."\)\n/, ''));
+      const result = await check(deprecated.replace(/ {2}"The sources the record cites[^\n]*\n {2}citedSources: String @deprecated\(reason: "Unused\."\)\n/, ''));
       const removal = result.changes.find((c) => c.coordinate === 'SecurityIncident.citedSources');
       expect(removal).toMatchObject({ class: 'breaking', verdict: 'deprecation path' });
       expect(result.ok).toBe(true);
 
       const stillUsed: KnownOperation = { origin: 'traffic', name: 'Sources', hash: 'h1', document: '{ incident(id: "INC-0001") { citedSources } }', clients: ['dashboard'], lastSeen: '2026-01-01T00:00:00Z', count: 3 };
-      const used = check(deprecated.replace(/ {2}"The sources the record cites[^\n]*\n {2}citedSources: String @deprecated\(reason: "Unused\."\)\n/, ''), { operations: [...saved, stillUsed] });
+      const used = await check(deprecated.replace(/ {2}"The sources the record cites[^\n]*\n {2}citedSources: String @deprecated\(reason: "Unused\."\)\n/, ''), { operations: [...saved, stillUsed] });
       expect(used.changes.find((c) => c.coordinate === 'SecurityIncident.citedSources')?.verdict).toBe('blocking');
       expect(used.ok).toBe(false);
     } finally {
@@ -178,18 +192,18 @@ describe('the deprecation path', () => {
 });
 
 describe('the deprecation path for enum values', () => {
-  it('blocks the removal of a deprecated enum value while an operation reads fields of that enum (values are only returned)', () => {
+  it('blocks the removal of a deprecated enum value while an operation reads fields of that enum (values are only returned)', async () => {
     const value = '  "Shown not to have happened as reported."\n  REFUTED\n';
     const deprecated = edited([value, '  "Shown not to have happened as reported."\n  REFUTED @deprecated(reason: "Use UNVERIFIED.")\n']);
-    current = checkProposal({ subgraph: 'security', sdl: deprecated, current, operations: saved }).proposed!;
+    current = (await checkProposal({ subgraph: 'security', sdl: deprecated, current, operations: saved })).proposed!;
     try {
       const removed = deprecated.replace('  "Shown not to have happened as reported."\n  REFUTED @deprecated(reason: "Use UNVERIFIED.")\n', '');
       expect(removed).not.toBe(deprecated);
       // SituationByGovernorate selects SecurityIncident.verification: it still validates, but could receive REFUTED.
-      const used = check(removed);
+      const used = await check(removed);
       expect(used.operations.failures).toEqual([]);
       expect(used.changes.find((c) => c.coordinate === 'Verification.REFUTED')).toMatchObject({ class: 'breaking', verdict: 'blocking' });
-      const unused = check(removed, { operations: [] });
+      const unused = await check(removed, { operations: [] });
       expect(unused.changes.find((c) => c.coordinate === 'Verification.REFUTED')?.verdict).toBe('deprecation path');
     } finally {
       current = repositoryState();
@@ -198,8 +212,8 @@ describe('the deprecation path for enum values', () => {
 });
 
 describe('known operations', () => {
-  it('fails the removal of a field the dashboard operations use, naming each operation, even with --allow-breaking', () => {
-    const result = check(edited([FATALITIES, '']), { approvals: { breaking: 'we think nobody uses it' } });
+  it('fails the removal of a field the dashboard operations use, naming each operation, even with --allow-breaking', async () => {
+    const result = await check(edited([FATALITIES, '']), { approvals: { breaking: 'we think nobody uses it' } });
     expect(result.ok).toBe(false);
     // Both dashboards read fatalities; each is named by its operation, not by a word of its comment.
     expect(result.operations.failures.map((f) => f.operation.name)).toEqual(['OperationsFloorDashboard', 'SituationByGovernorate']);
@@ -229,16 +243,16 @@ describe('known operations', () => {
     });
     afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    it('reads the window once per distinct document, with its clients, count and last use, and leaves out refused ones', () => {
+    it('reads the window once per distinct document, with its clients, count and last use, and leaves out refused ones', async () => {
       expect(traffic).toHaveLength(1);
       expect(traffic[0]).toMatchObject({ origin: 'traffic', count: 2, clients: ['liaison-app@1.2', 'ops-dashboard@1.2'] });
     });
 
-    it('fails a proposal that breaks an operation seen in traffic, and not one that breaks only an operation older than the window', () => {
-      const breaksRecent = check(edited(['  "Reported injured; null when the source gave no figure (not the same as zero)."\n  injured: Int\n', '']), { operations: traffic, approvals: { breaking: 'test' } });
+    it('fails a proposal that breaks an operation seen in traffic, and not one that breaks only an operation older than the window', async () => {
+      const breaksRecent = await check(edited(['  "Reported injured; null when the source gave no figure (not the same as zero)."\n  injured: Int\n', '']), { operations: traffic, approvals: { breaking: 'test' } });
       expect(breaksRecent.ok).toBe(false);
       expect(breaksRecent.operations.failures[0].operation.clients).toEqual(['liaison-app@1.2', 'ops-dashboard@1.2']);
-      const breaksOld = check(edited(['  "The other actor or the target, if any (ACLED actor2). Sensitive: attribution may be contested."\n  actor2: String\n', '']), {
+      const breaksOld = await check(edited(['  "The other actor or the target, if any (ACLED actor2). Sensitive: attribution may be contested."\n  actor2: String\n', '']), {
         operations: traffic,
         approvals: { breaking: 'test' },
       });
@@ -248,27 +262,27 @@ describe('known operations', () => {
 });
 
 describe('loosening of protection', () => {
-  it('refuses a field losing @policy, and accepts it only with --approve-loosening', () => {
+  it('refuses a field losing @policy, and accepts it only with --approve-loosening', async () => {
     const sdl = edited(['latitude: Float @policy(policies: [["sensitive-location"]])', 'latitude: Float']);
-    const refused = check(sdl);
+    const refused = await check(sdl);
     expect(refused.ok).toBe(false);
     expect(refused.loosenings).toEqual([expect.objectContaining({ coordinate: 'SecurityIncident.latitude', kind: 'POLICIES_LOOSENED', approved: false })]);
     expect(formatCheck(refused, { against: 'x' })).toContain('REFUSED');
-    const approved = check(sdl, { approvals: { loosening: 'SEC-7: coordinates are public now' } });
+    const approved = await check(sdl, { approvals: { loosening: 'SEC-7: coordinates are public now' } });
     expect(approved.ok).toBe(true);
     expect(approved.loosenings[0].approved).toBe(true);
   });
 
-  it('refuses a type whose @requiresScopes gains an alternative scope, and accepts one that requires more', () => {
-    const looser = check(edited(['type IsrObservation @requiresScopes(scopes: [["isr:read"]])', 'type IsrObservation @requiresScopes(scopes: [["isr:read"], ["isr:summary"]])']));
+  it('refuses a type whose @requiresScopes gains an alternative scope, and accepts one that requires more', async () => {
+    const looser = await check(edited(['type IsrObservation @requiresScopes(scopes: [["isr:read"]])', 'type IsrObservation @requiresScopes(scopes: [["isr:read"], ["isr:summary"]])']));
     expect(looser.loosenings.map((l) => `${l.kind} ${l.coordinate}`)).toEqual(['SCOPES_LOOSENED IsrObservation']);
     expect(looser.ok).toBe(false);
-    const stricter = check(edited(['type IsrObservation @requiresScopes(scopes: [["isr:read"]])', 'type IsrObservation @requiresScopes(scopes: [["isr:read", "isr:secret"]])']));
+    const stricter = await check(edited(['type IsrObservation @requiresScopes(scopes: [["isr:read"]])', 'type IsrObservation @requiresScopes(scopes: [["isr:read", "isr:secret"]])']));
     expect(stricter.loosenings).toEqual([]);
     expect(stricter.ok).toBe(true);
   });
 
-  it('compares scope requirements as OR-of-AND groups', () => {
+  it('compares scope requirements as OR-of-AND groups', async () => {
     expect(atLeastAsStrict([['a']], [['a', 'b']])).toBe(true);
     expect(atLeastAsStrict([['a', 'b']], [['a']])).toBe(false);
     expect(atLeastAsStrict([['a'], ['b']], [['b']])).toBe(true);
@@ -277,8 +291,8 @@ describe('loosening of protection', () => {
     expect(atLeastAsStrict(null, [['a']])).toBe(true);
   });
 
-  it('refuses a type losing its marking field', () => {
-    const result = check(edited(['  "Who may see this record; always SECRET."\n  marking: AccessMarking!\n', '']), { approvals: { breaking: 'test' } });
+  it('refuses a type losing its marking field', async () => {
+    const result = await check(edited(['  "Who may see this record; always SECRET."\n  marking: AccessMarking!\n', '']), { approvals: { breaking: 'test' } });
     expect(result.loosenings.map((l) => `${l.kind} ${l.coordinate}`)).toEqual(['MARKING_REMOVED IsrObservation.marking']);
     expect(result.ok).toBe(false);
   });
@@ -288,8 +302,8 @@ describe('nullability rule: a field crossing a subgraph boundary is nullable', (
   const INCIDENTS = '    after: ID\n  ): [SecurityIncident!]\n  """\n  The threat level';
   const INCIDENT_AREA = '  area: Area\n  "Place name as reported';
 
-  it('holds in the repository graph, and every owner it finds is the one the type descriptions name', () => {
-    const result = check(security);
+  it('holds in the repository graph, and every owner it finds is the one the type descriptions name', async () => {
+    const result = await check(security);
     expect(result.nullability).toEqual([]);
     // Oracle: each subgraph's description of a type it does not own says "(owned by the <owner> subgraph)".
     const owners = entityOwners(current.subgraphs);
@@ -298,8 +312,8 @@ describe('nullability rule: a field crossing a subgraph boundary is nullable', (
     for (const [type, owner] of named) expect(owners.get(type), type).toBe(owner);
   });
 
-  it('fails a field contributed to another subgraph\'s entity made non-null, saying which subgraph would take whose data down', () => {
-    const result = check(edited([INCIDENTS, INCIDENTS.replace('[SecurityIncident!]\n', '[SecurityIncident!]!\n')]));
+  it('fails a field contributed to another subgraph\'s entity made non-null, saying which subgraph would take whose data down', async () => {
+    const result = await check(edited([INCIDENTS, INCIDENTS.replace('[SecurityIncident!]\n', '[SecurityIncident!]!\n')]));
     expect(result.ok).toBe(false);
     expect(result.nullability.map((f) => `${f.kind} ${f.coordinate}`)).toEqual(['CONTRIBUTED_FIELD Area.incidents']);
     const report = formatCheck(result, { against: 'the repository' });
@@ -308,14 +322,14 @@ describe('nullability rule: a field crossing a subgraph boundary is nullable', (
     expect(result.reasons.join(' ')).toMatch(/non-null field\(s\) crossing a subgraph boundary: Area\.incidents\b/);
   });
 
-  it('fails a field resolved through another subgraph\'s entity made non-null, naming the owner it depends on', () => {
-    const result = check(edited([INCIDENT_AREA, INCIDENT_AREA.replace('area: Area\n', 'area: Area!\n')]));
+  it('fails a field resolved through another subgraph\'s entity made non-null, naming the owner it depends on', async () => {
+    const result = await check(edited([INCIDENT_AREA, INCIDENT_AREA.replace('area: Area\n', 'area: Area!\n')]));
     expect(result.ok).toBe(false);
     expect(result.nullability).toMatchObject([{ kind: 'ENTITY_REFERENCE', coordinate: 'SecurityIncident.area', subgraph: 'security', dependsOn: 'civil-administration' }]);
     expect(formatCheck(result, { against: 'the repository' })).toContain('when civil-administration is down');
   });
 
-  it('leaves the owner\'s own non-null fields, key fields and @external fields alone, and lets list items stay non-null', () => {
+  it('leaves the owner\'s own non-null fields, key fields and @external fields alone, and lets list items stay non-null', async () => {
     const found = findNonNullCrossSubgraphFields([
       { name: 'owner', sdl: 'type Query { place(id: ID!): Place } type Place @key(fields: "id") { id: ID! name: String! kind: String! tags: [String!]! }' },
       {
@@ -326,7 +340,7 @@ describe('nullability rule: a field crossing a subgraph boundary is nullable', (
     expect(found.map((f) => `${f.kind} ${f.coordinate} ${f.dependsOn}`)).toEqual(['ENTITY_REFERENCE Event.where owner', 'CONTRIBUTED_FIELD Place.score adder']);
   });
 
-  it('never makes a subgraph that extends an entity (or only references it) its owner, however many fields it adds', () => {
+  it('never makes a subgraph that extends an entity (or only references it) its owner, however many fields it adds', async () => {
     const owners = entityOwners([
       { name: 'small', sdl: 'type Place @key(fields: "id") { id: ID! name: String! }' },
       { name: 'extender', sdl: 'type Place @key(fields: "id") @extends { id: ID! a: Int b: Int c: Int }' },

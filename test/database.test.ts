@@ -12,7 +12,7 @@ async function snapshot(db: Database): Promise<Record<string, string>> {
   return db.transaction(async (tx) => {
     await tx.query(`SET LOCAL TIME ZONE 'UTC'`);
     const tables = await tx.query<{ table_name: string }>(
-      `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name NOT IN ('schema_migrations', 'seed_state') ORDER BY table_name`,
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name NOT IN ('schema_migrations', 'kit_schemaversion', 'group_schemaversion', 'seed_state') ORDER BY table_name`,
       [db.schema],
     );
     const result: Record<string, string> = {};

@@ -3,7 +3,7 @@ export * from '@cmcc/platform';
 export * from './db.ts';
 export * from '@cmcc/contracts';
 export * from './loaders.ts';
-export * from './migrate.ts';
+export { migrate, migrationSets, readMigrations, type MigrationSet } from './migrate.ts';
 export * from './pagination.ts';
 export * from './seed.ts';
 export * from './subgraph.ts';

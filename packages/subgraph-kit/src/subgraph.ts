@@ -8,7 +8,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { GraphQLError, type DocumentNode } from 'graphql';
 import { openDatabase, type Database } from './db.ts';
-import { migrate, readMigrations } from './migrate.ts';
+import { migrate, migrationSets } from './migrate.ts';
 import { createGraphQLHandler, HttpError, listen, requestIdOf } from '@cmcc/platform';
 import { createMetrics, savedOperationNames, type ServiceMetrics } from '@cmcc/platform';
 import { observeRequests } from '@cmcc/platform';
@@ -68,8 +68,7 @@ const KIT_MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 
 /** Creates the tables (the kit's migrations, then the subgraph's own) and the seed data. */
 export async function prepareDatabase(definition: SubgraphDefinition<unknown>, db: Database): Promise<string[]> {
-  const kit = readMigrations(KIT_MIGRATIONS).map((migration) => ({ ...migration, version: `kit/${migration.version}` }));
-  const applied = await migrate(db, [...kit, ...readMigrations(path.join(definition.root, 'src', 'data', 'migrations'))]);
+  const applied = await migrate(db, migrationSets(KIT_MIGRATIONS, path.join(definition.root, 'src', 'data', 'migrations')));
   await definition.seed(db);
   return applied;
 }

@@ -8,8 +8,10 @@
  * read it back in a few milliseconds. The key hashes everything the bundle is made of (the client's sources, the
  * installed package versions from node_modules/.package-lock.json, esbuild's version and options), so a changed client or
  * an upgraded GraphiQL gets a new bundle and a stale one is never served; nothing needs a "rebuild" step, and the
- * repository carries no ~2 MB of minified third-party code that would go stale with every dependency update. The
- * packages are `dependencies`, so the production image (npm ci --omit=dev) can build it too.
+ * repository carries no ~2 MB of minified third-party code that would go stale with every dependency update.
+ *
+ * The production image has neither the client's sources nor esbuild: `npm run build` (scripts/build.ts) writes the
+ * bundle to `dist/explorer/` beside the built services, and a gateway without the sources serves that prebuilt bundle.
  *
  * Every file is same-origin: the fonts and images GraphiQL's stylesheet inlines as data: URLs are written out as files
  * of their own, so the page's Content-Security-Policy needs no `data:` source.
@@ -23,6 +25,8 @@ import type { Logger } from '@cmcc/platform';
 
 export const CLIENT_DIR = fileURLToPath(new URL('./client/', import.meta.url));
 const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** Where `npm run build` writes the bundle, served when the client's sources are not installed (the production image). */
+export const PREBUILT_DIR = path.join(PROJECT_ROOT, 'dist', 'explorer');
 /** Bumped when the way the bundle is made changes in a way the key does not see. */
 const BUILD_FORMAT = 1;
 
@@ -39,8 +43,8 @@ export interface ExplorerBundle {
   readonly script: string;
   readonly stylesheet: string;
   readonly assets: ReadonlyMap<string, Asset>;
-  /** How the bundle was obtained and how long it took. */
-  readonly source: 'built' | 'disk';
+  /** How the bundle was obtained (built now, read from the cache, or prebuilt by `npm run build`) and how long it took. */
+  readonly source: 'built' | 'disk' | 'prebuilt';
   readonly ms: number;
 }
 
@@ -72,10 +76,11 @@ const inProcess = new Map<string, Promise<ExplorerBundle>>();
  * A failed build is not remembered, so the next request tries again.
  */
 export function explorerBundle(options: { cacheDir: string; assetsPath: string; logger: Logger }): Promise<ExplorerBundle> {
-  const key = bundleKey(options.assetsPath);
+  const sources = fs.existsSync(CLIENT_DIR);
+  const key = sources ? bundleKey(options.assetsPath) : prebuiltKey(options.assetsPath);
   let bundle = inProcess.get(key);
   if (!bundle) {
-    bundle = loadOrBuild(key, options);
+    bundle = sources ? loadOrBuild(key, options) : loadPrebuilt(key);
     inProcess.set(key, bundle);
     bundle.then(
       (result) => options.logger.info({ source: result.source, ms: result.ms, bytes: bundleBytes(result) }, 'explorer bundle ready'),
@@ -108,6 +113,32 @@ async function loadOrBuild(key: string, options: { cacheDir: string; assetsPath:
     options.logger.warn({ err: error, dir }, 'explorer bundle not cached on disk');
   }
   return bundle;
+}
+
+function prebuiltKey(assetsPath: string): string {
+  return `prebuilt-${BUILD_FORMAT}-${crypto.createHash('sha256').update(assetsPath).digest('hex').slice(0, 12)}`;
+}
+
+async function loadPrebuilt(key: string): Promise<ExplorerBundle> {
+  const started = performance.now();
+  const prebuilt = readCache(PREBUILT_DIR, key);
+  if (!prebuilt) {
+    throw new Error(
+      `this installation has no explorer sources (${path.relative(PROJECT_ROOT, CLIENT_DIR)}) and no prebuilt bundle for them in ${path.relative(PROJECT_ROOT, PREBUILT_DIR)}: run \`npm run build\` where the gateway was built`,
+    );
+  }
+  return { ...prebuilt, source: 'prebuilt', ms: Math.round(performance.now() - started) };
+}
+
+/** Builds the bundle (esbuild) and writes it to `outDir` for gateways without the client's sources (`npm run build`). */
+export async function writePrebuiltBundle(outDir: string, assetsPath: string): Promise<{ files: number; bytes: number }> {
+  const bundle = await build(assetsPath);
+  const dir = path.resolve(outDir);
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  writeCache(path.dirname(dir), dir, prebuiltKey(assetsPath), { ...bundle, source: 'built', ms: 0 }, { dropOthers: false });
+  // Written through a private temporary folder; the image's unprivileged user must be able to read it.
+  fs.chmodSync(dir, 0o755);
+  return { files: bundle.assets.size, bytes: [...bundle.assets.values()].reduce((sum, asset) => sum + asset.body.length, 0) };
 }
 
 /** What the bundle is made of, hashed: the client's files, the installed packages (esbuild among them) and the options. */
@@ -194,7 +225,7 @@ function readCache(dir: string, key: string): Omit<ExplorerBundle, 'source' | 'm
 }
 
 /** Writes the bundle to `dir` (through a temporary folder, so a reader never sees half of it) and drops older bundles. */
-function writeCache(cacheDir: string, dir: string, key: string, bundle: ExplorerBundle): void {
+function writeCache(cacheDir: string, dir: string, key: string, bundle: ExplorerBundle, options = { dropOthers: true }): void {
   fs.mkdirSync(cacheDir, { recursive: true });
   const temporary = fs.mkdtempSync(path.join(cacheDir, '.tmp-'));
   for (const asset of bundle.assets.values()) {
@@ -210,6 +241,7 @@ function writeCache(cacheDir: string, dir: string, key: string, bundle: Explorer
   fs.writeFileSync(path.join(temporary, 'manifest.json'), JSON.stringify(manifest, null, 2));
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(temporary, dir);
+  if (!options.dropOthers) return;
   for (const entry of fs.readdirSync(cacheDir)) {
     if (entry !== key && !entry.startsWith('.tmp-')) fs.rmSync(path.join(cacheDir, entry), { recursive: true, force: true });
   }

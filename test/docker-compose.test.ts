@@ -17,8 +17,9 @@ describe('docker-compose.yml', () => {
   it.each(subgraphs.map((s) => [s.name, s] as const))('runs the %s subgraph on Postgres with its port and a readiness check', (name, subgraph) => {
     const service = compose.services[name];
     expect(service, `service ${name} missing`).toBeDefined();
-    expect(service.command).toEqual([`subgraphs/${name}/src/index.ts`]);
-    expect(fs.existsSync(path.join(PROJECT_ROOT, service.command[0]))).toBe(true);
+    // The bundle `npm run build` makes of the subgraph's entry point (test/build.test.ts runs one).
+    expect(service.command).toEqual([`dist/subgraphs/${name}.js`]);
+    expect(fs.existsSync(path.join(PROJECT_ROOT, 'subgraphs', name, 'src', 'index.ts'))).toBe(true);
     expect(service.environment.PORT).toBe(String(subgraph.port));
     expect(service.environment.DATABASE_URL).toMatch(/^postgres:\/\/.+@postgres:5432\//);
     expect(service.healthcheck.test.join(' ')).toContain(`127.0.0.1:${subgraph.port}/ready`);
@@ -28,6 +29,7 @@ describe('docker-compose.yml', () => {
 
   it('points the gateway at every subgraph by service name and waits for them to be healthy', () => {
     const gateway = compose.services.gateway;
+    expect(gateway.command).toEqual(['dist/gateway.js']);
     expect(gateway.ports).toContain('4000:4000');
     for (const subgraph of subgraphs) {
       const variable = `SUBGRAPH_${subgraph.name.toUpperCase().replace(/-/g, '_')}_URL`;
@@ -38,10 +40,17 @@ describe('docker-compose.yml', () => {
     expect(gateway.environment.SUBGRAPH_SHARED_SECRET).toMatch(/^\$\{SUBGRAPH_SHARED_SECRET:\?/);
   });
 
-  it('builds one non-root Node 24 image that runs any service by command', () => {
+  it('builds one non-root Node 24 image that runs the built JavaScript of any service by command, with production dependencies only', () => {
     const dockerfile = fs.readFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
     expect(dockerfile.match(/^FROM node:24/gm)?.length).toBeGreaterThanOrEqual(2);
     expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toMatch(/ENTRYPOINT \["node", "--import", "tsx"\]/);
+    // A build stage with the development dependencies runs `npm run build`; the runtime stage has none of them.
+    expect(dockerfile).toMatch(/^RUN npm run build -- --out \/out$/m);
+    expect(dockerfile).toMatch(/^RUN npm ci --omit=dev /m);
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(runtime).toMatch(/^COPY --from=build \/out \.\/$/m);
+    expect(runtime).not.toMatch(/tsx|esbuild/);
+    expect(runtime).toMatch(/^ENTRYPOINT \["node"[^\]]*\]$/m);
+    expect(runtime).toMatch(/^CMD \["dist\/gateway\.js"\]$/m);
   });
 });

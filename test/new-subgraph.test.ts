@@ -16,7 +16,7 @@ import { sharedTypeNames } from '@cmcc/contracts';
  */
 
 const NAME = 'logistics-cell';
-const COPIED = ['package.json', 'schema/subgraphs.json', 'schema/supergraph.graphql', '.github/CODEOWNERS', 'docker-compose.yml'];
+const COPIED = ['package.json', 'schema/subgraphs.json', 'schema/supergraph.graphql', '.github/CODEOWNERS', 'docker-compose.yml', 'Dockerfile'];
 let root: string;
 
 function copyProject(): string {
@@ -95,18 +95,20 @@ describe('new-subgraph creates a working subgraph', () => {
     writePlan(planSubgraph({ name: NAME, owner: '@cmcc/logistics-wg', root }));
   });
 
-  it('registers it on the next free port in subgraphs.json, CODEOWNERS and docker-compose.yml', () => {
+  it('registers it on the next free port in subgraphs.json, CODEOWNERS, docker-compose.yml and the Dockerfile', () => {
     const entries = loadSubgraphList(path.join(root, 'schema', 'subgraphs.json'));
     expect(entries.at(-1)).toEqual({ name: NAME, schema: `subgraphs/${NAME}/schema.graphql`, port, routingUrl: `http://localhost:${port}/graphql` });
     expect(entries.slice(0, -1)).toEqual(loadSubgraphList());
     expect(read('.github/CODEOWNERS')).toMatch(new RegExp(`^/subgraphs/${NAME}/ +@cmcc/logistics-wg$`, 'm'));
     const compose = parseYaml(read('docker-compose.yml'), { merge: true });
-    expect(compose.services[NAME]).toMatchObject({ command: [`subgraphs/${NAME}/src/index.ts`], environment: { PORT: String(port) } });
+    expect(compose.services[NAME]).toMatchObject({ command: [`dist/subgraphs/${NAME}.js`], environment: { PORT: String(port) } });
     expect(compose.services[NAME].healthcheck.test.join(' ')).toContain(`127.0.0.1:${port}/ready`);
     expect(compose.services.gateway.environment.SUBGRAPH_LOGISTICS_CELL_URL).toBe(`http://${NAME}:${port}/graphql`);
     expect(compose.services.gateway.depends_on[NAME].condition).toBe('service_healthy');
     // The comments of the hand-written compose file survive the edit.
     expect(read('docker-compose.yml')).toContain('# The whole stack on real Postgres and Redis');
+    // The image's `npm ci` needs every workspace's manifest: the new one is copied after the other subgraphs'.
+    expect(read('Dockerfile')).toMatch(new RegExp(`^COPY subgraphs/security/package\\.json subgraphs/security/\nCOPY subgraphs/${NAME}/package\\.json subgraphs/${NAME}/$`, 'm'));
   });
 
   it('recomposes the supergraph with the real subgraphs and the new one', () => {

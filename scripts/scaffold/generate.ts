@@ -3,7 +3,7 @@ import path from 'node:path';
 import { composeSupergraph, loadSubgraphList, PROJECT_ROOT, type SubgraphEntry } from '@cmcc/governance/composition';
 import { withGuide } from './guide.ts';
 import { entityForms, nameForms, replacements, applyReplacements, SUBGRAPH_NAME, TEMPLATE_NAME, TYPE_NAME, type EntityForms, type NameForms } from './names.ts';
-import { addCodeOwner, addComposeService, addToSubgraphList } from './register.ts';
+import { addCodeOwner, addComposeService, addDockerManifest, addToSubgraphList } from './register.ts';
 
 export const TEMPLATE_ROOT = path.join(PROJECT_ROOT, 'packages', 'subgraph-kit', 'template');
 /** Names that are folders of the platform, not working groups. */
@@ -83,6 +83,7 @@ export function planSubgraph(options: ScaffoldOptions): ScaffoldPlan {
     ['schema/subgraphs.json', () => addToSubgraphList(read('schema/subgraphs.json'), entry)],
     ['.github/CODEOWNERS', () => addCodeOwner(read('.github/CODEOWNERS'), name, owner)],
     ['docker-compose.yml', () => addComposeService(read('docker-compose.yml'), forms, port)],
+    ['Dockerfile', () => addDockerManifest(read('Dockerfile'), name)],
   ];
   for (const [file, edit] of edits) {
     try {

@@ -25,6 +25,17 @@ export function addCodeOwner(codeowners: string, name: string, owner: string): s
   return `${lines.join('\n')}\n`;
 }
 
+/** Adds the subgraph's manifest to the Dockerfile's list, after the last subgraph's: `npm ci` needs every workspace's. */
+export function addDockerManifest(dockerfile: string, name: string): string {
+  const line = `COPY subgraphs/${name}/package.json subgraphs/${name}/`;
+  const lines = dockerfile.split('\n');
+  if (lines.includes(line)) throw new Error(`Dockerfile already copies subgraphs/${name}/package.json`);
+  const last = lines.reduce((found, text, index) => (/^COPY subgraphs\/[\w-]+\/package\.json /.test(text) ? index : found), -1);
+  if (last < 0) throw new Error(`Dockerfile copies no subgraph's package.json; add "${line}" by hand`);
+  lines.splice(last + 1, 0, line);
+  return lines.join('\n');
+}
+
 /**
  * Adds the subgraph's service (on Postgres, with a readiness check) before the gateway, its URL to the gateway's
  * environment and its health to the gateway's `depends_on`. The file is edited as text so its comments stay.
@@ -33,7 +44,7 @@ export function addComposeService(compose: string, name: NameForms, port: number
   const service = [
     `  ${name.kebab}:`,
     '    <<: *subgraph',
-    `    command: ["subgraphs/${name.kebab}/src/index.ts"]`,
+    `    command: ["dist/subgraphs/${name.kebab}.js"]`,
     '    environment:',
     `      PORT: "${port}"`,
     '      DATABASE_URL: postgres://cmcc:cmcc@postgres:5432/cmcc',

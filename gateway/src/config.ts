@@ -4,6 +4,11 @@ import {
   boolean,
   ConfigError,
   defineEnv,
+  OBSERVABILITY_ENV,
+  REDIS_ENV,
+  SERVICE_ENV,
+  SUBGRAPH_ENV,
+  type EnvSpecs,
   jsonObject,
   list,
   oneOf,
@@ -19,11 +24,12 @@ import {
 } from '@cmcc/platform';
 import { DEFAULT_CLAIM_MAPPING, type ClaimMapping } from './auth/claims.ts';
 import type { PolicyRule } from './authorization.ts';
-import { parseAuditConfig, type AuditConfig } from '@cmcc/audit-trail';
+import { AUDIT_ENV, parseAuditConfig, type AuditConfig } from '@cmcc/audit-trail';
+import { SCHEMA_ENV } from '@cmcc/governance/config';
 import { parseSupergraphSource, SUPERGRAPH_ENV, type SupergraphSourceConfig } from './registry-config.ts';
-import { parseResilienceConfig, type ResilienceConfig } from './resilience/config.ts';
+import { parseResilienceConfig, RESILIENCE_ENV, type ResilienceConfig } from './resilience/config.ts';
 import { parseObservabilityConfig, type ObservabilityConfig } from '@cmcc/platform';
-import { parsePerformanceConfig, type PerformanceConfig } from './performance-config.ts';
+import { parsePerformanceConfig, PERFORMANCE_ENV, type PerformanceConfig } from './performance-config.ts';
 import type { AdminAccess } from './admin-access.ts';
 
 /** How the gateway authenticates callers. */
@@ -197,6 +203,24 @@ function parseAuth(env: Env, dataDir: string, problems: string[]): AuthConfig {
     apiKeysFile: path.resolve(values.AUTH_API_KEYS_FILE || path.join(dataDir, 'auth', 'api-keys.json')),
   });
 }
+
+/**
+ * Every variable of the platform, in the README's order: the gateway's, then those every service shares, the
+ * subgraphs', the audit trail's and the schema registry's. `npm run env-table` writes the README table from it.
+ */
+export const ENV_REGISTRIES: readonly EnvSpecs[] = [
+  GATEWAY_ENV,
+  SUPERGRAPH_ENV,
+  SCHEMA_ENV,
+  RESILIENCE_ENV,
+  PERFORMANCE_ENV,
+  AUTH_ENV,
+  REDIS_ENV,
+  AUDIT_ENV,
+  SUBGRAPH_ENV,
+  SERVICE_ENV,
+  OBSERVABILITY_ENV,
+];
 
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   const problems: string[] = [];

@@ -134,11 +134,6 @@ export function readEnvFamily<S extends z.ZodType>(env: Env, spec: EnvVariable<S
   return members;
 }
 
-/** The raw value of a variable, its former names considered, for settings read before the configuration is loaded. */
-export function envValue(env: Env, name: string, spec: EnvVariable): string | undefined {
-  return rawValue(env, name, spec, []).raw;
-}
-
 // ---- Schemas of the usual kinds of value, each with the rule a problem states. ----
 
 /** Digits only (an optional sign), as a number. */

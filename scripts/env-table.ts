@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '@cmcc/governance/composition';
-import { ENV_REGISTRIES } from '@cmcc/gateway/config';
+import { ALL_ENV_REGISTRIES } from './env-registries.ts';
 import { parseCli, renderEnvTable, replaceEnvTable } from '@cmcc/platform';
 
 const USAGE = `Usage: npm run env-table [-- --check]
@@ -13,7 +13,7 @@ const USAGE = `Usage: npm run env-table [-- --check]
 const { values } = parseCli({ usage: USAGE, options: { check: { type: 'boolean' } } });
 const readme = path.join(PROJECT_ROOT, 'README.md');
 const current = fs.readFileSync(readme, 'utf8');
-const updated = replaceEnvTable(current, renderEnvTable(ENV_REGISTRIES));
+const updated = replaceEnvTable(current, renderEnvTable(ALL_ENV_REGISTRIES));
 if (values.check) {
   if (updated !== current) {
     console.error('README.md: the table of environment variables is out of date; run npm run env-table');

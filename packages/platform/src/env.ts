@@ -141,7 +141,7 @@ const integer = z.string().trim().regex(/^[+-]?\d+$/).transform(Number);
 
 /** A whole number from `min` to `max`. */
 export function wholeNumber({ min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
-  return { schema: integer.pipe(z.number().int().min(min).max(max)), rule: `must be a whole number from ${min} to ${max}` };
+  return { schema: integer.pipe(z.number().int().min(min).max(max)), rule: max === Number.MAX_SAFE_INTEGER ? `must be a whole number, at least ${min}` : `must be a whole number from ${min} to ${max}` };
 }
 
 /** A whole number above 0 (at most `max` when given). */
@@ -149,6 +149,14 @@ export function positiveInt(max?: number) {
   return {
     schema: integer.pipe(z.number().int().positive().max(max ?? Number.MAX_SAFE_INTEGER)),
     rule: `must be a positive whole number${max === undefined ? '' : ` up to ${max}`}`,
+  };
+}
+
+/** A number of at least `min` (decimals allowed), e.g. seconds. */
+export function decimal({ min = 0, unit = 'number' } = {}) {
+  return {
+    schema: z.string().trim().regex(/^[+-]?\d+(\.\d+)?$/).transform(Number).pipe(z.number().min(min)),
+    rule: `must be a ${unit === 'number' ? 'number' : `number of ${unit}`}, at least ${min}`,
   };
 }
 

@@ -212,7 +212,7 @@ describe('GATEWAY_EXPLORER=off', () => {
 });
 
 describe('explorer configuration and bundle helpers', () => {
-  it('defaults to graphiql and reports a bad EXPLORER with the other problems', () => {
+  it('defaults to graphiql and reports a bad GATEWAY_EXPLORER with the other problems', () => {
     expect(loadGatewayConfig({}).explorer).toBe('graphiql');
     expect(loadGatewayConfig({ GATEWAY_EXPLORER: 'sandbox' }).explorer).toBe('sandbox');
     let error: unknown;

@@ -134,6 +134,36 @@ export function readEnvFamily<S extends z.ZodType>(env: Env, spec: EnvVariable<S
   return members;
 }
 
+/**
+ * Variables that start with one of `prefixes` but are declared nowhere in `registries` (under their name, a former name
+ * or a family's pattern): most likely misspelt, so the setting silently keeps its default. Names only, never values.
+ */
+export function undeclaredVariables(env: Env, registries: readonly EnvSpecs[], prefixes: readonly string[]): string[] {
+  const known = new Set<string>();
+  const patterns: RegExp[] = [];
+  for (const specs of registries) {
+    for (const [name, spec] of Object.entries(specs)) {
+      if (spec.pattern) patterns.push(spec.pattern);
+      else known.add(name);
+      for (const formerName of spec.formerNames ?? []) known.add(formerName);
+    }
+  }
+  return Object.keys(env)
+    .filter((name) => prefixes.some((prefix) => name.startsWith(prefix)) && !known.has(name) && !patterns.some((pattern) => pattern.test(name)))
+    .sort();
+}
+
+/** One warning (code `CMCC_ENV_UNKNOWN`) per environment and name for each of `undeclaredVariables`. */
+export function warnUndeclared(env: Env, registries: readonly EnvSpecs[], prefixes: readonly string[]): void {
+  let seen = warned.get(env);
+  if (!seen) warned.set(env, (seen = new Set()));
+  for (const name of undeclaredVariables(env, registries, prefixes)) {
+    if (seen.has(`unknown:${name}`)) continue;
+    seen.add(`unknown:${name}`);
+    process.emitWarning(`${name} is not a setting of this service and is ignored; is it misspelt? (README "Configuration" lists every variable)`, { code: 'CMCC_ENV_UNKNOWN' });
+  }
+}
+
 // ---- Schemas of the usual kinds of value, each with the rule a problem states. ----
 
 /** Digits only (an optional sign), as a number. */

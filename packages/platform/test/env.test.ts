@@ -139,6 +139,18 @@ describe('validation', () => {
   });
 });
 
+describe('a variable with a component prefix that is declared nowhere', () => {
+  it('is named in a warning (never its value), so a misspelt setting does not silently keep its default', () => {
+    const emitted: string[] = [];
+    vi.spyOn(process, 'emitWarning').mockImplementation(((warning: string, options?: { code?: string }) => {
+      if (options?.code === 'CMCC_ENV_UNKNOWN') emitted.push(warning);
+    }) as typeof process.emitWarning);
+    loadGatewayConfig({ GATEWAY_MAX_DEPHT: '3', AUDIT_SINKK: 'secret-looking-value', SUBGRAPH_SECURITY_URL: 'http://security:4003/graphql', SUBGRAPH_SECURITY_TIMEOUT_MS: '100', EXPLORER: 'off', HOME: '/home/x' });
+    expect(emitted).toEqual([expect.stringMatching(/^AUDIT_SINKK is not a setting/), expect.stringMatching(/^GATEWAY_MAX_DEPHT is not a setting/)]);
+    expect(emitted.join('\n')).not.toContain('secret-looking-value');
+  });
+});
+
 describe('readEnv', () => {
   const declared = defineEnv({
     SIZE: { description: 'a size', components: ['test'], default: '5', ...positiveInt() },

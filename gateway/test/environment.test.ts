@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { boolean, ConfigError, defineEnv, loadSubgraphConfig, positiveInt, readEnv, text, url } from '@cmcc/platform';
-import { loadGatewayConfig } from '@cmcc/gateway/config';
+import { loadGatewayConfig } from '../src/config.ts';
 import { loadAuditConfig } from '@cmcc/audit-trail';
+
+//  Environment variables: former names, conflicts, every problem at once, secrets never shown, misspelt names (packages/platform/src/env.ts and every loader built on it).
 
 /** The deprecation warnings the loaders emitted while `run` ran (the default warning output is silenced). */
 function warningsOf(run: () => void): string[] {

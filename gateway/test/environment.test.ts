@@ -3,7 +3,7 @@ import { boolean, ConfigError, defineEnv, loadSubgraphConfig, positiveInt, readE
 import { loadGatewayConfig } from '../src/config.ts';
 import { loadAuditConfig } from '@cmcc/audit-trail';
 
-//  Environment variables: former names, conflicts, every problem at once, secrets never shown, misspelt names (packages/platform/src/env.ts and every loader built on it).
+// Environment variables: former names, conflicts, every problem at once, secrets never shown, misspelt names (packages/platform/src/env.ts and every loader built on it).
 
 /** The deprecation warnings the loaders emitted while `run` ran (the default warning output is silenced). */
 function warningsOf(run: () => void): string[] {

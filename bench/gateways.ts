@@ -246,7 +246,7 @@ export async function benchGateways(options: GatewayBenchOptions): Promise<void>
         SUBGRAPH_SHARED_SECRET: secretText,
         // autocannon ends each run with requests in flight; the HTTP layer logs each such disconnect as an error.
         LOG_LEVEL: 'fatal',
-        RESPONSE_CACHE: String(cache),
+        GATEWAY_RESPONSE_CACHE: String(cache),
         REDIS_URL: '',
       }, { ipc: true });
       children.push(child);

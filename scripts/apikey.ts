@@ -1,12 +1,12 @@
 // `npm run apikey -- create --name <service> [--nation ISO3] [--org id] [--clearance LEVEL] [--scope s ...] [--role r ...]`
 // `npm run apikey -- list` · `npm run apikey -- revoke <id>`
-// Manages the API keys of dashboard service accounts (hashed in API_KEYS_FILE, default DATA_DIR/auth/api-keys.json).
+// Manages the API keys of dashboard service accounts (hashed in AUTH_API_KEYS_FILE, default DATA_DIR/auth/api-keys.json).
 import { ApiKeyStore } from '@cmcc/gateway/auth/api-keys';
 import { loadGatewayConfig } from '@cmcc/gateway/config';
 import { CLASSIFICATIONS, type Classification } from '@cmcc/contracts';
 import { parseCli, usageError } from '@cmcc/platform';
 
-const USAGE = `Usage: npm run apikey -- <command> [options]   API keys of service accounts (hashed in API_KEYS_FILE, default DATA_DIR/auth/api-keys.json)
+const USAGE = `Usage: npm run apikey -- <command> [options]   API keys of service accounts (hashed in AUTH_API_KEYS_FILE, default DATA_DIR/auth/api-keys.json)
   create --name <service> [--nation <ISO3>] [--org <id>] [--clearance <level>] [--scope <scope> ...] [--role <role> ...]
          prints the new key once; --org default CMCC, --clearance default UNCLASSIFIED (${CLASSIFICATIONS.join(', ')}),
          --scope default read:*, --role default dashboard (both repeatable)

@@ -1,7 +1,7 @@
 // `npm run import -- <group> <kind> <file> [--skip-invalid] [--json] [--as <who>] [--marking <json>]`
 // Imports an agency file into a working group's database (the same one the subgraph uses: DATABASE_URL, or the
 // embedded database under DATA_DIR, which must not be in use by a running subgraph at the same time). With REDIS_URL
-// (and CACHE_KEY_PREFIX) as the gateways have them, an import that changed records evicts the gateways' cached responses.
+// (and GATEWAY_CACHE_KEY_PREFIX) as the gateways have them, an import that changed records evicts the gateways' cached responses.
 import os from 'node:os';
 import path from 'node:path';
 import { loadSubgraphList } from '@cmcc/governance/composition';
@@ -83,7 +83,7 @@ try {
   if (report.committed && report.created + report.updated > 0 && redisUrl) {
     await evictAllResponses(redisUrl, cacheKeyPrefix).then(
       (keys) => !values.json && console.log(`Gateway response cache evicted (${keys} Redis keys; in-memory caches told).`),
-      (error: Error) => console.error(`The gateways' cached responses could not be evicted (${error.message}): they expire within RESPONSE_CACHE_MAX_AGE_SECONDS.`),
+      (error: Error) => console.error(`The gateways' cached responses could not be evicted (${error.message}): they expire within GATEWAY_RESPONSE_CACHE_MAX_AGE_SECONDS.`),
     );
   }
   exitCode = report.committed && (report.problemCount === 0 || values['skip-invalid']) ? (report.problemCount > 0 ? 3 : 0) : 1;

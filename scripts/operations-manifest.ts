@@ -1,5 +1,5 @@
 // `npm run operations:manifest [-- --out file]`: writes the persisted query manifest of schema/operations/ (default
-// schema/operations/manifest.json), for clients that send operations by hash and for OPERATIONS_MANIFEST.
+// schema/operations/manifest.json), for clients that send operations by hash and for GATEWAY_OPERATIONS_MANIFEST.
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '@cmcc/governance/composition';
@@ -7,7 +7,7 @@ import { buildManifest } from '@cmcc/gateway/operations/manifest';
 import { parseCli } from '@cmcc/platform';
 
 const USAGE = `Usage: npm run operations:manifest [-- --out <file>]
-  writes the persisted query manifest of schema/operations/ (Apollo's format), for clients and OPERATIONS_MANIFEST
+  writes the persisted query manifest of schema/operations/ (Apollo's format), for clients and GATEWAY_OPERATIONS_MANIFEST
   --out <file>   where (default schema/operations/manifest.json)`;
 
 const { values } = parseCli({ usage: USAGE, options: { out: { type: 'string' } } });

@@ -37,7 +37,7 @@ describe('the documented commands', () => {
    * (`--fail-with-body`, the body still printed) and to end each answer with a newline, so every answer is one line.
    */
   function run(script: string): Promise<Outcome> {
-    const { DATABASE_URL: _db, REDIS_URL: _redis, SCHEMA_REGISTRY_DIR: _registry, AUDIT_DIR: _audit, API_KEYS_FILE: _keys, ...env } = process.env;
+    const { DATABASE_URL: _db, REDIS_URL: _redis, SCHEMA_REGISTRY_DIR: _registry, AUDIT_DIR: _audit, API_KEYS_FILE: _keys, AUTH_API_KEYS_FILE: _authKeys, ...env } = process.env;
     const preamble = 'curl() { command curl --fail-with-body --show-error "$@"; echo; }\n';
     return runToEnd('bash', ['-e', '-o', 'pipefail', '-c', preamble + substitute(script)], { cwd: PROJECT_ROOT, env: { ...env, DATA_DIR: stack.dataDir, LOG_LEVEL: 'warn' } });
   }

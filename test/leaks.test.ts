@@ -209,7 +209,7 @@ describe.each(Object.entries(ENTITIES))('entity references to %s', (table, { sub
 describe('cached responses', () => {
   let cached: ExtraGateway;
   beforeAll(async () => {
-    cached = await startGateway(stack, { RESPONSE_CACHE: 'true' });
+    cached = await startGateway(stack, { GATEWAY_RESPONSE_CACHE: 'true' });
   });
   afterAll(() => cached?.close());
 

@@ -10,7 +10,7 @@ export interface AdminAccess {
   readonly token: string | undefined;
   /**
    * Without a token, whether a caller on the gateway's own machine (loopback) may read them: true in development
-   * (`npm start`), false when NODE_ENV=production or ADMIN_LOOPBACK=false. A reverse proxy on the same machine makes
+   * (`npm start`), false when NODE_ENV=production or GATEWAY_ADMIN_LOOPBACK=false. A reverse proxy on the same machine makes
    * every caller look local, so production relies on the token alone.
    */
   readonly openOnLoopback: boolean;

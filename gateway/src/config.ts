@@ -1,13 +1,36 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, parseLogLevel, parsePort, parsePositiveInt, parseSharedSecret, type Env } from '@cmcc/platform';
+import {
+  boolean,
+  ConfigError,
+  defineEnv,
+  OBSERVABILITY_ENV,
+  REDIS_ENV,
+  SERVICE_ENV,
+  SUBGRAPH_ENV,
+  type EnvSpecs,
+  jsonObject,
+  list,
+  oneOf,
+  parseServiceEnv,
+  port,
+  positiveInt,
+  readEnv,
+  readEnvFamily,
+  text,
+  url,
+  warnUndeclared,
+  wholeNumber,
+  type Env,
+} from '@cmcc/platform';
 import { DEFAULT_CLAIM_MAPPING, type ClaimMapping } from './auth/claims.ts';
 import type { PolicyRule } from './authorization.ts';
-import { parseAuditConfig, type AuditConfig } from '@cmcc/audit-trail';
-import { parseSupergraphSource, type SupergraphSourceConfig } from './registry-config.ts';
-import { parseResilienceConfig, type ResilienceConfig } from './resilience/config.ts';
+import { AUDIT_ENV, parseAuditConfig, type AuditConfig } from '@cmcc/audit-trail';
+import { SCHEMA_ENV } from '@cmcc/governance/config';
+import { parseSupergraphSource, SUPERGRAPH_ENV, type SupergraphSourceConfig } from './registry-config.ts';
+import { parseResilienceConfig, RESILIENCE_ENV, type ResilienceConfig } from './resilience/config.ts';
 import { parseObservabilityConfig, type ObservabilityConfig } from '@cmcc/platform';
-import { parsePerformanceConfig, type PerformanceConfig } from './performance-config.ts';
+import { parsePerformanceConfig, PERFORMANCE_ENV, type PerformanceConfig } from './performance-config.ts';
 import type { AdminAccess } from './admin-access.ts';
 
 /** How the gateway authenticates callers. */
@@ -57,13 +80,13 @@ export interface GatewayConfig {
    * `sandbox`, Apollo's embedded Sandbox, loaded from Apollo's CDN (networks with internet access only); `off`, nothing.
    */
   readonly explorer: ExplorerMode;
-  /** Per-subgraph timeouts, query retries within a budget, circuit breakers (SUBGRAPH_*_TIMEOUT_MS, SUBGRAPH_RETRY_*, CIRCUIT_*). */
+  /** Per-subgraph timeouts, query retries within a budget, circuit breakers (SUBGRAPH_*_TIMEOUT_MS, SUBGRAPH_RETRY_*, SUBGRAPH_CIRCUIT_*). */
   readonly resilience: ResilienceConfig;
   /** /metrics, tracing and shutdown (METRICS_TOKEN, OTEL_*, SHUTDOWN_GRACE_MS). */
   readonly observability: ObservabilityConfig;
   /** Response cache, persisted operations and safelist, operation limits, subgraph transport, plan cache. */
   readonly performance: PerformanceConfig;
-  /** Who may read /metrics and /explorer/operations.json (METRICS_TOKEN, ADMIN_LOOPBACK, NODE_ENV). */
+  /** Who may read /metrics and /explorer/operations.json (METRICS_TOKEN, GATEWAY_ADMIN_LOOPBACK, NODE_ENV). */
   readonly adminAccess: AdminAccess;
 }
 
@@ -80,120 +103,165 @@ export const DEFAULT_POLICIES: Readonly<Record<string, PolicyRule>> = Object.fre
 
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
+const GATEWAY = ['gateway'];
+
+/** The gateway's own variables (its HTTP side, explorer, admin access, authorization mode). */
+export const GATEWAY_ENV = defineEnv({
+  GATEWAY_PORT: { description: 'HTTP port of the gateway', components: GATEWAY, default: '4000', ...port() },
+  GATEWAY_MAX_BODY_BYTES: { description: 'largest accepted request body (413 above)', components: GATEWAY, default: '1000000', formerNames: ['MAX_BODY_BYTES'], ...positiveInt() },
+  GATEWAY_EXPLORER: {
+    description: "what `GET /` serves: `graphiql`, the bundled explorer that works offline; `sandbox`, Apollo Sandbox (loads from Apollo's CDN); `off`, nothing",
+    components: GATEWAY,
+    default: 'graphiql',
+    formerNames: ['EXPLORER'],
+    ...oneOf(EXPLORER_MODES),
+  },
+  GATEWAY_ADMIN_LOOPBACK: {
+    description: 'without `METRICS_TOKEN`, whether loopback callers may read `/metrics` and `/explorer/operations.json`',
+    components: GATEWAY,
+    defaultText: '`true` (`false` under `NODE_ENV=production`)',
+    formerNames: ['ADMIN_LOOPBACK'],
+    ...boolean(),
+  },
+  GATEWAY_AUTHORIZATION_MODE: {
+    description: '`filter`: unauthorized fields are null with an error; `reject`: the operation is refused',
+    components: GATEWAY,
+    default: 'filter',
+    formerNames: ['AUTHORIZATION_MODE'],
+    ...oneOf(['filter', 'reject']),
+  },
+  NODE_ENV: {
+    description: '`production` closes `/metrics` and `/explorer/operations.json` to loopback callers without a token (see `GATEWAY_ADMIN_LOOPBACK`)',
+    components: GATEWAY,
+    ...text(),
+  },
+  'SUBGRAPH_<NAME>_URL': {
+    description: 'routing URL override per subgraph, e.g. `SUBGRAPH_CIVIL_ADMINISTRATION_URL=http://civil-administration:4001/graphql`',
+    components: GATEWAY,
+    defaultText: 'URL in the supergraph',
+    pattern: /^SUBGRAPH_([A-Z0-9_]+)_URL$/,
+    ...url('http://security:4003/graphql'),
+  },
+});
+
+/** How the gateway authenticates callers and which policies `@policy` names. */
+export const AUTH_ENV = defineEnv({
+  AUTH_JWKS_URL: {
+    description: "the identity provider's JWKS endpoint (e.g. Keycloak's `.../protocol/openid-connect/certs`); see [docs/security.md](docs/security.md)",
+    components: GATEWAY,
+    defaultText: 'development key',
+    ...url('https://idp.example/realms/cmcc/protocol/openid-connect/certs'),
+  },
+  AUTH_PUBLIC_KEY_FILE: { description: 'a PEM public key or a JWKS JSON file, instead of `AUTH_JWKS_URL`', components: GATEWAY, ...text() },
+  AUTH_ISSUER: { description: 'expected `iss` of tokens (required with `AUTH_JWKS_URL` or `AUTH_PUBLIC_KEY_FILE`)', components: GATEWAY, ...text() },
+  AUTH_AUDIENCE: { description: 'expected `aud` of tokens (required with `AUTH_JWKS_URL` or `AUTH_PUBLIC_KEY_FILE`)', components: GATEWAY, ...text() },
+  AUTH_ALGORITHMS: {
+    description: 'accepted token signature algorithms (asymmetric only)',
+    components: GATEWAY,
+    default: 'RS256,ES256,PS256,EdDSA',
+    ...list((algorithm) => ALGORITHMS.includes(algorithm), `may list only ${ALGORITHMS.join(', ')} (asymmetric algorithms)`),
+  },
+  AUTH_CLOCK_SKEW_SECONDS: {
+    description: 'tolerated clock difference when checking `exp` and `nbf`',
+    components: GATEWAY,
+    default: '30',
+    ...wholeNumber({ max: 300 }),
+    rule: 'must be a whole number of seconds from 0 to 300',
+  },
+  AUTH_CLAIMS: {
+    description: 'JSON mapping of principal attributes to token claims, merged over the defaults; see [docs/security.md](docs/security.md)',
+    components: GATEWAY,
+    ...jsonObject('{"roles":"realm_access.roles","organization":"org_id"}'),
+  },
+  AUTH_POLICIES: {
+    description: 'JSON rules for `@policy` names, merged over the defaults',
+    components: GATEWAY,
+    defaultText: '`sensitive-location`',
+    ...jsonObject('{"isr-analyst":{"minClearance":"SECRET","anyRole":["analyst"]}}'),
+  },
+  AUTH_API_KEYS_FILE: {
+    description: 'hashed API keys of service accounts (`npm run apikey`)',
+    components: [...GATEWAY, '`npm run apikey`'],
+    defaultText: '`<DATA_DIR>/auth/api-keys.json`',
+    formerNames: ['API_KEYS_FILE'],
+    ...text(),
+  },
+});
+
 function parseAuth(env: Env, dataDir: string, problems: string[]): AuthConfig {
-  const algorithms = (env.AUTH_ALGORITHMS || 'RS256,ES256,PS256,EdDSA').split(',').map((a) => a.trim());
-  for (const algorithm of algorithms) {
-    if (!ALGORITHMS.includes(algorithm)) problems.push(`AUTH_ALGORITHMS may list only ${ALGORITHMS.join(', ')} (asymmetric algorithms); got "${algorithm}"`);
-  }
-  let claims = DEFAULT_CLAIM_MAPPING;
-  if (env.AUTH_CLAIMS) {
-    try {
-      claims = { ...DEFAULT_CLAIM_MAPPING, ...(JSON.parse(env.AUTH_CLAIMS) as Partial<ClaimMapping>) };
-    } catch {
-      problems.push('AUTH_CLAIMS must be JSON, e.g. {"roles":"realm_access.roles","organization":"org_id"}');
-    }
-  }
-  const external = Boolean(env.AUTH_JWKS_URL || env.AUTH_PUBLIC_KEY_FILE);
-  if (external && (!env.AUTH_ISSUER || !env.AUTH_AUDIENCE)) problems.push('AUTH_ISSUER and AUTH_AUDIENCE are required with AUTH_JWKS_URL or AUTH_PUBLIC_KEY_FILE');
-  if (env.AUTH_JWKS_URL) {
-    try {
-      new URL(env.AUTH_JWKS_URL);
-    } catch {
-      problems.push(`AUTH_JWKS_URL must be a URL, got "${env.AUTH_JWKS_URL}"`);
-    }
-  }
-  if (env.AUTH_PUBLIC_KEY_FILE && !fs.existsSync(env.AUTH_PUBLIC_KEY_FILE)) problems.push(`AUTH_PUBLIC_KEY_FILE ${env.AUTH_PUBLIC_KEY_FILE} does not exist`);
-  const skew = Number(env.AUTH_CLOCK_SKEW_SECONDS ?? 30);
-  if (!Number.isInteger(skew) || skew < 0 || skew > 300) problems.push('AUTH_CLOCK_SKEW_SECONDS must be a whole number of seconds from 0 to 300');
+  const values = readEnv(env, AUTH_ENV, problems);
+  const external = Boolean(values.AUTH_JWKS_URL || values.AUTH_PUBLIC_KEY_FILE);
+  if (external && (!values.AUTH_ISSUER || !values.AUTH_AUDIENCE)) problems.push('AUTH_ISSUER and AUTH_AUDIENCE are required with AUTH_JWKS_URL or AUTH_PUBLIC_KEY_FILE');
+  if (values.AUTH_PUBLIC_KEY_FILE && !fs.existsSync(values.AUTH_PUBLIC_KEY_FILE)) problems.push(`AUTH_PUBLIC_KEY_FILE ${values.AUTH_PUBLIC_KEY_FILE} does not exist`);
   return Object.freeze({
-    jwksUrl: env.AUTH_JWKS_URL || undefined,
-    publicKeyFile: env.AUTH_PUBLIC_KEY_FILE || undefined,
-    issuer: env.AUTH_ISSUER || undefined,
-    audience: env.AUTH_AUDIENCE || undefined,
-    algorithms,
-    clockSkewSeconds: skew,
-    claims: Object.freeze(claims),
-    apiKeysFile: path.resolve(env.API_KEYS_FILE || path.join(dataDir, 'auth', 'api-keys.json')),
+    jwksUrl: values.AUTH_JWKS_URL,
+    publicKeyFile: values.AUTH_PUBLIC_KEY_FILE,
+    issuer: values.AUTH_ISSUER,
+    audience: values.AUTH_AUDIENCE,
+    algorithms: values.AUTH_ALGORITHMS,
+    clockSkewSeconds: values.AUTH_CLOCK_SKEW_SECONDS,
+    claims: Object.freeze({ ...DEFAULT_CLAIM_MAPPING, ...(values.AUTH_CLAIMS as Partial<ClaimMapping> | undefined) }),
+    apiKeysFile: path.resolve(values.AUTH_API_KEYS_FILE || path.join(dataDir, 'auth', 'api-keys.json')),
   });
 }
 
-/** `SUBGRAPH_CIVIL_ADMINISTRATION_URL` → `civil-administration`. */
-function subgraphUrlOverrides(env: Env, problems: string[]): Record<string, string> {
-  const urls: Record<string, string> = {};
-  for (const [variable, value] of Object.entries(env)) {
-    const match = /^SUBGRAPH_([A-Z0-9_]+)_URL$/.exec(variable);
-    if (!match || !value) continue;
-    try {
-      new URL(value);
-    } catch {
-      problems.push(`${variable} must be a URL such as http://security:4003/graphql, got "${value}"`);
-      continue;
-    }
-    urls[match[1].toLowerCase().replace(/_/g, '-')] = value;
-  }
-  return urls;
-}
+/**
+ * Every variable of the platform, in the README's order: the gateway's, then those every service shares, the
+ * subgraphs', the audit trail's and the schema registry's. `npm run env-table` writes the README table from it.
+ */
+export const ENV_REGISTRIES: readonly EnvSpecs[] = [
+  GATEWAY_ENV,
+  SUPERGRAPH_ENV,
+  SCHEMA_ENV,
+  RESILIENCE_ENV,
+  PERFORMANCE_ENV,
+  AUTH_ENV,
+  REDIS_ENV,
+  AUDIT_ENV,
+  SUBGRAPH_ENV,
+  SERVICE_ENV,
+  OBSERVABILITY_ENV,
+];
 
-function parseMode(value: string | undefined, problems: string[]): 'filter' | 'reject' {
-  const mode = value || 'filter';
-  if (mode !== 'filter' && mode !== 'reject') problems.push(`AUTHORIZATION_MODE must be filter or reject, got "${mode}"`);
-  return mode === 'reject' ? 'reject' : 'filter';
-}
-
-function parsePolicies(value: string | undefined, problems: string[]): Readonly<Record<string, PolicyRule>> {
-  if (!value) return DEFAULT_POLICIES;
-  try {
-    return Object.freeze({ ...DEFAULT_POLICIES, ...(JSON.parse(value) as Record<string, PolicyRule>) });
-  } catch {
-    problems.push('AUTH_POLICIES must be JSON, e.g. {"isr-analyst":{"minClearance":"SECRET","anyRole":["analyst"]}}');
-    return DEFAULT_POLICIES;
-  }
-}
-
-function parseAdminAccess(env: Env, token: string | undefined, problems: string[]): AdminAccess {
-  const production = env.NODE_ENV === 'production';
-  const value = env.ADMIN_LOOPBACK;
-  let openOnLoopback = !production;
-  if (value === 'true' || value === '1') openOnLoopback = true;
-  else if (value === 'false' || value === '0') openOnLoopback = false;
-  else if (value !== undefined && value !== '') problems.push(`ADMIN_LOOPBACK must be true or false, got "${value}"`);
-  return Object.freeze({ token, openOnLoopback });
-}
-
-function parseExplorer(value: string | undefined, problems: string[]): ExplorerMode {
-  const mode = value || 'graphiql';
-  if ((EXPLORER_MODES as readonly string[]).includes(mode)) return mode as ExplorerMode;
-  problems.push(`EXPLORER must be ${EXPLORER_MODES.join(', ')}, got "${mode}"`);
-  return 'graphiql';
-}
+/** The prefixes of the gateway's own variables: one of these that is declared nowhere is warned about (a typo). */
+const GATEWAY_PREFIXES = ['GATEWAY_', 'AUTH_', 'SUPERGRAPH_', 'SUBGRAPH_', 'SCHEMA_REGISTRY_', 'AUDIT_'];
 
 export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   const problems: string[] = [];
-  const dataDir = path.resolve(env.DATA_DIR || 'data');
+  warnUndeclared(env, ENV_REGISTRIES, GATEWAY_PREFIXES);
+  const service = parseServiceEnv(env, problems);
+  const values = readEnv(env, GATEWAY_ENV, problems);
+  const { dataDir } = service;
   const resilience = parseResilienceConfig(env, problems);
   const observability = parseObservabilityConfig(env, problems, 'gateway');
+  const supergraph = readEnv(env, { SUPERGRAPH_PATH: SUPERGRAPH_ENV.SUPERGRAPH_PATH, SUPERGRAPH_POLL_MS: SUPERGRAPH_ENV.SUPERGRAPH_POLL_MS }, []);
   const config: GatewayConfig = {
-    host: env.HOST || '0.0.0.0',
-    port: parsePort(env.GATEWAY_PORT, 4000, 'GATEWAY_PORT', problems),
-    supergraphPath: path.resolve(env.SUPERGRAPH_PATH || 'schema/supergraph.graphql'),
-    supergraphPollMs: parsePositiveInt(env.SUPERGRAPH_POLL_MS, 1000, 'SUPERGRAPH_POLL_MS', problems),
+    host: service.host,
+    port: values.GATEWAY_PORT,
+    supergraphPath: path.resolve(supergraph.SUPERGRAPH_PATH),
+    supergraphPollMs: supergraph.SUPERGRAPH_POLL_MS,
     supergraphSource: parseSupergraphSource(env, dataDir, problems),
-    subgraphUrls: Object.freeze(subgraphUrlOverrides(env, problems)),
+    subgraphUrls: Object.freeze(readEnvFamily(env, GATEWAY_ENV['SUBGRAPH_<NAME>_URL'], problems)),
     subgraphTimeoutMs: resilience.defaultTimeoutMs,
-    maxBodyBytes: parsePositiveInt(env.MAX_BODY_BYTES, 1_000_000, 'MAX_BODY_BYTES', problems),
-    logLevel: parseLogLevel(env.LOG_LEVEL, problems),
+    maxBodyBytes: values.GATEWAY_MAX_BODY_BYTES,
+    logLevel: service.logLevel,
     dataDir,
     auth: parseAuth(env, dataDir, problems),
-    sharedSecret: parseSharedSecret(env.SUBGRAPH_SHARED_SECRET, problems),
-    authorizationMode: parseMode(env.AUTHORIZATION_MODE, problems),
-    policies: parsePolicies(env.AUTH_POLICIES, problems),
+    sharedSecret: service.sharedSecret,
+    authorizationMode: values.GATEWAY_AUTHORIZATION_MODE,
+    policies: parsePolicies(env, problems),
     audit: parseAuditConfig(env, dataDir, problems),
-    explorer: parseExplorer(env.EXPLORER, problems),
+    explorer: values.GATEWAY_EXPLORER,
     resilience,
     observability,
     performance: parsePerformanceConfig(env, problems),
-    adminAccess: parseAdminAccess(env, observability.metricsToken, problems),
+    adminAccess: Object.freeze({ token: observability.metricsToken, openOnLoopback: values.GATEWAY_ADMIN_LOOPBACK ?? values.NODE_ENV !== 'production' }),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+function parsePolicies(env: Env, problems: string[]): Readonly<Record<string, PolicyRule>> {
+  const { AUTH_POLICIES: policies } = readEnv(env, { AUTH_POLICIES: AUTH_ENV.AUTH_POLICIES }, problems);
+  return policies ? Object.freeze({ ...DEFAULT_POLICIES, ...(policies as Record<string, PolicyRule>) }) : DEFAULT_POLICIES;
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import v8 from 'node:v8';
-import { parsePositiveInt, type Env } from '@cmcc/platform';
+import { boolean, defineEnv, oneOf, positiveInt, readEnv, REDIS_ENV, text, type Env } from '@cmcc/platform';
 import type { OperationLimits } from './limits/plugin.ts';
 
 /** Response cache, persisted operations, operation limits, subgraph transport and plan cache (part of GatewayConfig). */
@@ -52,26 +52,6 @@ export interface PerformanceConfig {
   readonly cacheKeyPrefix: string;
 }
 
-function positiveInt(env: Env, variable: string, fallback: number, problems: string[]): number {
-  return parsePositiveInt(env[variable], fallback, variable, problems);
-}
-
-function bool(env: Env, variable: string, fallback: boolean, problems: string[]): boolean {
-  const value = env[variable];
-  if (value === undefined || value === '') return fallback;
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  problems.push(`${variable} must be true or false, got "${value}"`);
-  return fallback;
-}
-
-function store(env: Env, variable: string, redisUrl: string | undefined, problems: string[]): 'memory' | 'redis' {
-  const value = env[variable] || (redisUrl ? 'redis' : 'memory');
-  if (value !== 'memory' && value !== 'redis') problems.push(`${variable} must be memory or redis, got "${value}"`);
-  if (value === 'redis' && !redisUrl) problems.push(`${variable}=redis needs REDIS_URL`);
-  return value === 'redis' && redisUrl ? 'redis' : 'memory';
-}
-
 /**
  * Defaults let every saved operation in schema/operations/ and the explorer's introspection query through (a test
  * checks it); a dashboard that needs more asks the platform team.
@@ -86,45 +66,162 @@ export function heapShare(fraction: number): number {
   return Math.floor(v8.getHeapStatistics().heap_size_limit * fraction);
 }
 
+const GATEWAY = ['gateway'];
+
+/** Operation limits, response cache, persisted operations, subgraph transport and plan cache. */
+export const PERFORMANCE_ENV = defineEnv({
+  GATEWAY_MAX_DEPTH: { description: 'deepest selection nesting an operation may have (`OPERATION_LIMIT_EXCEEDED`, HTTP 400, checked before planning)', components: GATEWAY, default: String(DEFAULT_LIMITS.maxDepth), ...positiveInt() },
+  GATEWAY_MAX_ALIASES: { description: 'aliases an operation may use', components: GATEWAY, default: String(DEFAULT_LIMITS.maxAliases), ...positiveInt() },
+  GATEWAY_MAX_ROOT_FIELDS: { description: 'root fields an operation may select', components: GATEWAY, default: String(DEFAULT_LIMITS.maxRootFields), ...positiveInt() },
+  GATEWAY_MAX_COST: { description: 'estimated cost an operation may have', components: GATEWAY, default: String(DEFAULT_LIMITS.maxCost), ...positiveInt() },
+  GATEWAY_MAX_FIELDS: {
+    description: 'fields of an operation once every fragment is written out (a fragment bomb is refused with `limit: "fields"`)',
+    components: GATEWAY,
+    default: String(DEFAULT_LIMITS.maxFields),
+    ...positiveInt(),
+  },
+  GATEWAY_DEFAULT_LIST_SIZE: {
+    description: 'list size the cost estimate assumes for a list without `first:` or `@listSize`',
+    components: GATEWAY,
+    default: String(DEFAULT_LIMITS.defaultListSize),
+    ...positiveInt(),
+  },
+  GATEWAY_RESPONSE_CACHE: {
+    description: 'cache query responses for the lifetime the subgraphs declare (`@cacheControl`), per principal',
+    components: GATEWAY,
+    default: 'true',
+    formerNames: ['RESPONSE_CACHE'],
+    ...boolean(),
+  },
+  GATEWAY_RESPONSE_CACHE_STORE: {
+    description: 'where cached responses live; Redis errors bypass the store (logged once per outage, counted), never fail a request',
+    components: GATEWAY,
+    defaultText: '`redis` with `REDIS_URL`, else `memory`',
+    formerNames: ['RESPONSE_CACHE_STORE'],
+    ...oneOf(['memory', 'redis']),
+  },
+  GATEWAY_RESPONSE_CACHE_MAX_ENTRIES: { description: 'entries of the in-memory response cache', components: GATEWAY, default: '10000', formerNames: ['RESPONSE_CACHE_MAX_ENTRIES'], ...positiveInt() },
+  GATEWAY_RESPONSE_CACHE_MAX_BYTES: {
+    description: 'bytes the in-memory response cache holds at most (text counted at two bytes a character), least recently used evicted first',
+    components: GATEWAY,
+    defaultText: '1/20 of the V8 heap limit',
+    formerNames: ['RESPONSE_CACHE_MAX_BYTES'],
+    ...positiveInt(),
+  },
+  GATEWAY_RESPONSE_CACHE_MAX_AGE_SECONDS: {
+    description: 'longest any response stays cached, whatever the subgraphs declare',
+    components: GATEWAY,
+    default: '300',
+    formerNames: ['RESPONSE_CACHE_MAX_AGE_SECONDS'],
+    ...positiveInt(),
+  },
+  GATEWAY_CACHE_KEY_PREFIX: {
+    description: 'prefix of the Redis keys of the response cache and persisted queries (one per deployment sharing a Redis)',
+    components: [...GATEWAY, '`npm run import`'],
+    default: 'cmcc:gateway:',
+    formerNames: ['CACHE_KEY_PREFIX'],
+    ...text({ noSpaces: true }),
+  },
+  GATEWAY_PERSISTED_QUERIES: { description: 'automatic persisted queries (register by hash, then send only the hash)', components: GATEWAY, default: 'true', formerNames: ['PERSISTED_QUERIES'], ...boolean() },
+  GATEWAY_PERSISTED_QUERIES_STORE: {
+    description: 'where persisted queries live; Redis errors bypass the store, never fail a request',
+    components: GATEWAY,
+    defaultText: '`redis` with `REDIS_URL`, else `memory`',
+    formerNames: ['PERSISTED_QUERIES_STORE'],
+    ...oneOf(['memory', 'redis']),
+  },
+  GATEWAY_PERSISTED_QUERIES_MAX_ENTRIES: { description: 'entries of the in-memory persisted-query store', components: GATEWAY, default: '10000', formerNames: ['PERSISTED_QUERIES_MAX_ENTRIES'], ...positiveInt() },
+  GATEWAY_PERSISTED_QUERIES_MAX_BYTES: {
+    description: 'bytes of registered operation text the in-memory store holds at most, least recently used evicted first',
+    components: GATEWAY,
+    defaultText: '1/100 of the V8 heap limit',
+    formerNames: ['PERSISTED_QUERIES_MAX_BYTES'],
+    ...positiveInt(),
+  },
+  GATEWAY_OPERATIONS_SAFELIST: {
+    description: '`true` (production): only the operations of the manifest run (`OPERATION_NOT_IN_SAFELIST` otherwise)',
+    components: GATEWAY,
+    default: 'false',
+    formerNames: ['OPERATIONS_SAFELIST'],
+    ...boolean(),
+  },
+  GATEWAY_OPERATIONS_SAFELIST_INTROSPECTION: {
+    description: 'with the safelist on, still allow introspection-only queries (the explorer)',
+    components: GATEWAY,
+    default: 'false',
+    formerNames: ['OPERATIONS_SAFELIST_INTROSPECTION'],
+    ...boolean(),
+  },
+  GATEWAY_OPERATIONS_DIR: {
+    description: "saved operations (`*.graphql`) the manifest is built from at start, and the explorer's saved operations",
+    components: GATEWAY,
+    default: 'schema/operations',
+    formerNames: ['OPERATIONS_DIR'],
+    ...text(),
+  },
+  GATEWAY_OPERATIONS_MANIFEST: {
+    description: 'a manifest file (`npm run operations:manifest`) to use instead of `GATEWAY_OPERATIONS_DIR`',
+    components: GATEWAY,
+    formerNames: ['OPERATIONS_MANIFEST'],
+    ...text(),
+  },
+  SUBGRAPH_CONNECTIONS: { description: 'keep-alive connections per subgraph origin', components: GATEWAY, default: '32', ...positiveInt() },
+  SUBGRAPH_KEEPALIVE_MS: { description: 'how long an idle subgraph connection is kept', components: GATEWAY, default: '30000', ...positiveInt() },
+  SUBGRAPH_COMPRESSION: { description: 'ask subgraphs for gzip/br responses', components: GATEWAY, default: 'false', ...boolean() },
+  SUBGRAPH_DEDUPE: { description: 'share one fetch among identical in-flight subgraph queries of the same principal', components: GATEWAY, default: 'true', ...boolean() },
+  SUBGRAPH_COALESCE: {
+    description: 'merge the queries of one principal to one subgraph issued at the same moment into one request',
+    components: GATEWAY,
+    default: 'true',
+    ...boolean(),
+  },
+  GATEWAY_QUERY_PLAN_CACHE_MIB: { description: 'approximate size of the query plan cache, in MiB', components: GATEWAY, default: '30', formerNames: ['QUERY_PLAN_CACHE_MIB'], ...positiveInt() },
+});
+
+function store(variable: string, requested: 'memory' | 'redis' | undefined, redisUrl: string | undefined, problems: string[]): 'memory' | 'redis' {
+  if (requested === 'redis' && !redisUrl) problems.push(`${variable}=redis needs REDIS_URL`);
+  return (requested ?? (redisUrl ? 'redis' : 'memory')) === 'redis' && redisUrl ? 'redis' : 'memory';
+}
+
 /** Reads the performance variables in the gateway config's style: problems are collected, not thrown. */
 export function parsePerformanceConfig(env: Env, problems: string[]): PerformanceConfig {
-  const redisUrl = env.REDIS_URL || undefined; // validated with the audit settings
-  const manifestFile = env.OPERATIONS_MANIFEST ? path.resolve(env.OPERATIONS_MANIFEST) : undefined;
+  const { REDIS_URL: redisUrl } = readEnv(env, REDIS_ENV, problems);
+  const values = readEnv(env, PERFORMANCE_ENV, problems);
   return Object.freeze({
     limits: Object.freeze({
-      maxDepth: positiveInt(env, 'GATEWAY_MAX_DEPTH', DEFAULT_LIMITS.maxDepth, problems),
-      maxAliases: positiveInt(env, 'GATEWAY_MAX_ALIASES', DEFAULT_LIMITS.maxAliases, problems),
-      maxRootFields: positiveInt(env, 'GATEWAY_MAX_ROOT_FIELDS', DEFAULT_LIMITS.maxRootFields, problems),
-      maxCost: positiveInt(env, 'GATEWAY_MAX_COST', DEFAULT_LIMITS.maxCost, problems),
-      maxFields: positiveInt(env, 'GATEWAY_MAX_FIELDS', DEFAULT_LIMITS.maxFields, problems),
-      defaultListSize: positiveInt(env, 'GATEWAY_DEFAULT_LIST_SIZE', DEFAULT_LIMITS.defaultListSize, problems),
+      maxDepth: values.GATEWAY_MAX_DEPTH,
+      maxAliases: values.GATEWAY_MAX_ALIASES,
+      maxRootFields: values.GATEWAY_MAX_ROOT_FIELDS,
+      maxCost: values.GATEWAY_MAX_COST,
+      maxFields: values.GATEWAY_MAX_FIELDS,
+      defaultListSize: values.GATEWAY_DEFAULT_LIST_SIZE,
     }),
     responseCache: Object.freeze({
-      enabled: bool(env, 'RESPONSE_CACHE', true, problems),
-      store: store(env, 'RESPONSE_CACHE_STORE', redisUrl, problems),
-      maxEntries: positiveInt(env, 'RESPONSE_CACHE_MAX_ENTRIES', 10_000, problems),
-      maxBytes: positiveInt(env, 'RESPONSE_CACHE_MAX_BYTES', heapShare(1 / 20), problems),
-      maxAgeSeconds: positiveInt(env, 'RESPONSE_CACHE_MAX_AGE_SECONDS', 300, problems),
+      enabled: values.GATEWAY_RESPONSE_CACHE,
+      store: store('GATEWAY_RESPONSE_CACHE_STORE', values.GATEWAY_RESPONSE_CACHE_STORE, redisUrl, problems),
+      maxEntries: values.GATEWAY_RESPONSE_CACHE_MAX_ENTRIES,
+      maxBytes: values.GATEWAY_RESPONSE_CACHE_MAX_BYTES ?? heapShare(1 / 20),
+      maxAgeSeconds: values.GATEWAY_RESPONSE_CACHE_MAX_AGE_SECONDS,
     }),
     persistedQueries: Object.freeze({
-      enabled: bool(env, 'PERSISTED_QUERIES', true, problems),
-      store: store(env, 'PERSISTED_QUERIES_STORE', redisUrl, problems),
-      maxEntries: positiveInt(env, 'PERSISTED_QUERIES_MAX_ENTRIES', 10_000, problems),
-      maxBytes: positiveInt(env, 'PERSISTED_QUERIES_MAX_BYTES', heapShare(1 / 100), problems),
-      safelist: bool(env, 'OPERATIONS_SAFELIST', false, problems),
-      safelistAllowsIntrospection: bool(env, 'OPERATIONS_SAFELIST_INTROSPECTION', false, problems),
-      operationsDir: path.resolve(env.OPERATIONS_DIR || 'schema/operations'),
-      manifestFile,
+      enabled: values.GATEWAY_PERSISTED_QUERIES,
+      store: store('GATEWAY_PERSISTED_QUERIES_STORE', values.GATEWAY_PERSISTED_QUERIES_STORE, redisUrl, problems),
+      maxEntries: values.GATEWAY_PERSISTED_QUERIES_MAX_ENTRIES,
+      maxBytes: values.GATEWAY_PERSISTED_QUERIES_MAX_BYTES ?? heapShare(1 / 100),
+      safelist: values.GATEWAY_OPERATIONS_SAFELIST,
+      safelistAllowsIntrospection: values.GATEWAY_OPERATIONS_SAFELIST_INTROSPECTION,
+      operationsDir: path.resolve(values.GATEWAY_OPERATIONS_DIR),
+      manifestFile: values.GATEWAY_OPERATIONS_MANIFEST ? path.resolve(values.GATEWAY_OPERATIONS_MANIFEST) : undefined,
     }),
     transport: Object.freeze({
-      connectionsPerSubgraph: positiveInt(env, 'SUBGRAPH_CONNECTIONS', 32, problems),
-      keepAliveMs: positiveInt(env, 'SUBGRAPH_KEEPALIVE_MS', 30_000, problems),
-      compression: bool(env, 'SUBGRAPH_COMPRESSION', false, problems),
-      dedupe: bool(env, 'SUBGRAPH_DEDUPE', true, problems),
-      coalesce: bool(env, 'SUBGRAPH_COALESCE', true, problems),
+      connectionsPerSubgraph: values.SUBGRAPH_CONNECTIONS,
+      keepAliveMs: values.SUBGRAPH_KEEPALIVE_MS,
+      compression: values.SUBGRAPH_COMPRESSION,
+      dedupe: values.SUBGRAPH_DEDUPE,
+      coalesce: values.SUBGRAPH_COALESCE,
     }),
-    planCacheMiB: positiveInt(env, 'QUERY_PLAN_CACHE_MIB', 30, problems),
+    planCacheMiB: values.GATEWAY_QUERY_PLAN_CACHE_MIB,
     redisUrl,
-    cacheKeyPrefix: env.CACHE_KEY_PREFIX || 'cmcc:gateway:',
+    cacheKeyPrefix: values.GATEWAY_CACHE_KEY_PREFIX,
   });
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Env } from '@cmcc/platform';
+import { defineEnv, oneOf, positiveInt, readEnv, text, wholeNumber, type Env } from '@cmcc/platform';
 import { parseRegistryConfig, type RegistryConfig } from '@cmcc/governance/config';
 
 /** Where the gateway gets its supergraph (part of the gateway's configuration). */
@@ -16,16 +16,43 @@ export interface SupergraphSourceConfig {
   readonly cacheDir: string;
 }
 
+/** Where the gateway's supergraph comes from. */
+export const SUPERGRAPH_ENV = defineEnv({
+  SUPERGRAPH_PATH: {
+    description: 'composed supergraph to serve; watched for changes (with the registry: served while the registry is empty)',
+    components: ['gateway'],
+    default: 'schema/supergraph.graphql',
+    ...text(),
+  },
+  SUPERGRAPH_POLL_MS: { description: 'how often the supergraph file is checked, in milliseconds', components: ['gateway'], default: '1000', ...positiveInt() },
+  SUPERGRAPH_SOURCE: {
+    description: "`registry`: serve the schema registry's head and follow publishes (the supergraph file while the registry is empty); `file`: the file alone",
+    components: ['gateway'],
+    defaultText: '`registry`, or `file` when `SUPERGRAPH_PATH` is set',
+    ...oneOf(['registry', 'file']),
+  },
+  SCHEMA_REGISTRY_POLL_MS: {
+    description: 'how often the registry head is read, besides notifications (50 or more)',
+    components: ['gateway'],
+    default: '2000',
+    ...wholeNumber({ min: 50 }),
+    rule: 'must be a whole number of milliseconds, 50 or more',
+  },
+  SCHEMA_REGISTRY_CACHE_DIR: {
+    description: 'where the last supergraph served from the registry is cached, to start from when the registry is unreachable',
+    components: ['gateway'],
+    defaultText: '`<DATA_DIR>/registry-cache`',
+    ...text(),
+  },
+});
+
 export function parseSupergraphSource(env: Env, dataDir: string, problems: string[]): SupergraphSourceConfig {
-  const requested = env.SUPERGRAPH_SOURCE || (env.SUPERGRAPH_PATH ? 'file' : 'registry');
-  if (requested !== 'registry' && requested !== 'file') problems.push(`SUPERGRAPH_SOURCE must be registry or file, got "${requested}"`);
-  const pollValue = env.SCHEMA_REGISTRY_POLL_MS;
-  const pollMs = pollValue === undefined || pollValue === '' ? 2000 : Number(pollValue);
-  if (!Number.isInteger(pollMs) || pollMs < 50) problems.push(`SCHEMA_REGISTRY_POLL_MS must be a whole number of milliseconds, 50 or more, got "${pollValue}"`);
+  const values = readEnv(env, SUPERGRAPH_ENV, problems);
+  const pathSet = env.SUPERGRAPH_PATH !== undefined && env.SUPERGRAPH_PATH !== '';
   return Object.freeze({
-    source: requested === 'file' ? 'file' : 'registry',
+    source: values.SUPERGRAPH_SOURCE ?? (pathSet ? 'file' : 'registry'),
     registry: parseRegistryConfig(env, dataDir, problems),
-    pollMs: Number.isInteger(pollMs) && pollMs >= 50 ? pollMs : 2000,
-    cacheDir: path.resolve(env.SCHEMA_REGISTRY_CACHE_DIR || path.join(dataDir, 'registry-cache')),
+    pollMs: values.SCHEMA_REGISTRY_POLL_MS,
+    cacheDir: path.resolve(values.SCHEMA_REGISTRY_CACHE_DIR || path.join(dataDir, 'registry-cache')),
   });
 }

@@ -102,7 +102,7 @@ describe('schema-level authorization (filter mode)', () => {
 describe('schema-level authorization (reject mode)', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startStack({ env: { AUTHORIZATION_MODE: 'reject' } });
+    stack = await startStack({ env: { GATEWAY_AUTHORIZATION_MODE: 'reject' } });
   });
   afterAll(() => stack?.close());
 

@@ -60,11 +60,11 @@ describe('the in-memory cache store', () => {
     expect(store.byteSize).toBe(0);
   });
 
-  it('defaults to a small share of the heap, and takes RESPONSE_CACHE_MAX_BYTES / PERSISTED_QUERIES_MAX_BYTES', () => {
+  it('defaults to a small share of the heap, and takes GATEWAY_RESPONSE_CACHE_MAX_BYTES / GATEWAY_PERSISTED_QUERIES_MAX_BYTES', () => {
     const { performance } = loadGatewayConfig({});
     expect(performance.responseCache.maxBytes).toBeGreaterThan(MiB);
     expect(performance.responseCache.maxBytes).toBeLessThanOrEqual(v8.getHeapStatistics().heap_size_limit / 10);
-    const set = loadGatewayConfig({ RESPONSE_CACHE_MAX_BYTES: '1048576', PERSISTED_QUERIES_MAX_BYTES: '2097152' }).performance;
+    const set = loadGatewayConfig({ GATEWAY_RESPONSE_CACHE_MAX_BYTES: '1048576', GATEWAY_PERSISTED_QUERIES_MAX_BYTES: '2097152' }).performance;
     expect([set.responseCache.maxBytes, set.persistedQueries.maxBytes]).toEqual([MiB, 2 * MiB]);
   });
 });

@@ -47,7 +47,7 @@ describe.skipIf(!withRedis)('response cache and APQ in Redis', () => {
   let a: ExtraGateway;
   let b: ExtraGateway;
   beforeAll(async () => {
-    const env = { REDIS_URL: TEST_REDIS_URL, AUDIT_SINK: 'file', CACHE_KEY_PREFIX: prefix, RESPONSE_CACHE: 'true' };
+    const env = { REDIS_URL: TEST_REDIS_URL, AUDIT_SINK: 'file', GATEWAY_CACHE_KEY_PREFIX: prefix, GATEWAY_RESPONSE_CACHE: 'true' };
     [a, b] = await Promise.all([startGateway(stack, env), startGateway(stack, env)]);
     await eventually(async () => (await a.query('{ __typename }')).status === 200);
   });
@@ -135,7 +135,7 @@ describe.skipIf(!withRedis)('Redis outage', () => {
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const port = (proxy.address() as net.AddressInfo).port;
-    const gateway = await startGateway(stack, { REDIS_URL: `redis://127.0.0.1:${port}`, AUDIT_SINK: 'file', CACHE_KEY_PREFIX: `${prefix}outage:`, RESPONSE_CACHE: 'true' });
+    const gateway = await startGateway(stack, { REDIS_URL: `redis://127.0.0.1:${port}`, AUDIT_SINK: 'file', GATEWAY_CACHE_KEY_PREFIX: `${prefix}outage:`, GATEWAY_RESPONSE_CACHE: 'true' });
     try {
       const stats = () => gateway.gateway.performance.stats().responseCache!;
       await eventually(async () => ((await gateway.query(SITUATION, SINCE)).errors === undefined && stats().stores > 0));
@@ -174,7 +174,7 @@ describe('Redis unreachable from the start', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as net.AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const gateway = await startGateway(stack, { REDIS_URL: `redis://127.0.0.1:${port}`, AUDIT_SINK: 'file', CACHE_KEY_PREFIX: `${prefix}none:`, RESPONSE_CACHE: 'true' });
+    const gateway = await startGateway(stack, { REDIS_URL: `redis://127.0.0.1:${port}`, AUDIT_SINK: 'file', GATEWAY_CACHE_KEY_PREFIX: `${prefix}none:`, GATEWAY_RESPONSE_CACHE: 'true' });
     try {
       const text = `query NoRedis { areas(level: GOVERNORATE) { pcode } }`;
       const extensions = { persistedQuery: { version: 1, sha256Hash: sha256(text) } };

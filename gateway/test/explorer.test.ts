@@ -169,10 +169,10 @@ describe('the explorer (GraphiQL, the default)', () => {
   });
 });
 
-describe('EXPLORER=sandbox', () => {
+describe('GATEWAY_EXPLORER=sandbox', () => {
   let gateway: RunningGateway;
   beforeAll(async () => {
-    gateway = await startGateway({ EXPLORER: 'sandbox' });
+    gateway = await startGateway({ GATEWAY_EXPLORER: 'sandbox' });
   });
   afterAll(() => gateway?.stop());
 
@@ -199,9 +199,9 @@ describe('EXPLORER=sandbox', () => {
   });
 });
 
-describe('EXPLORER=off', () => {
+describe('GATEWAY_EXPLORER=off', () => {
   it('serves nothing at /', async () => {
-    const gateway = await startGateway({ EXPLORER: 'off' });
+    const gateway = await startGateway({ GATEWAY_EXPLORER: 'off' });
     try {
       expect((await fetch(`${gateway.url}/`)).status).toBe(404);
       expect((await fetch(`${gateway.url}/explorer/operations.json`)).status).toBe(404);
@@ -212,18 +212,18 @@ describe('EXPLORER=off', () => {
 });
 
 describe('explorer configuration and bundle helpers', () => {
-  it('defaults to graphiql and reports a bad EXPLORER with the other problems', () => {
+  it('defaults to graphiql and reports a bad GATEWAY_EXPLORER with the other problems', () => {
     expect(loadGatewayConfig({}).explorer).toBe('graphiql');
-    expect(loadGatewayConfig({ EXPLORER: 'sandbox' }).explorer).toBe('sandbox');
+    expect(loadGatewayConfig({ GATEWAY_EXPLORER: 'sandbox' }).explorer).toBe('sandbox');
     let error: unknown;
     try {
-      loadGatewayConfig({ EXPLORER: 'playground', GATEWAY_PORT: 'eighty' });
+      loadGatewayConfig({ GATEWAY_EXPLORER: 'playground', GATEWAY_PORT: 'eighty' });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toHaveLength(2);
-    expect((error as ConfigError).message).toContain('EXPLORER must be graphiql, sandbox, off, got "playground"');
+    expect((error as ConfigError).message).toContain('GATEWAY_EXPLORER must be graphiql, sandbox or off, got "playground"');
   });
 
   it('writes data: URLs of a stylesheet out as files', () => {

@@ -27,7 +27,7 @@ let safelisted: ExtraGateway;
 
 beforeAll(async () => {
   stack = await startStack({ env: { GATEWAY_MAX_DEPTH: '6', GATEWAY_MAX_ALIASES: '3', GATEWAY_MAX_ROOT_FIELDS: '3', GATEWAY_MAX_COST: '2000' } });
-  safelisted = await startGateway(stack, { OPERATIONS_SAFELIST: 'true', RESPONSE_CACHE: 'false' });
+  safelisted = await startGateway(stack, { GATEWAY_OPERATIONS_SAFELIST: 'true', GATEWAY_RESPONSE_CACHE: 'false' });
 });
 afterAll(async () => {
   await safelisted?.close();
@@ -108,7 +108,7 @@ describe('persisted queries', () => {
   });
 
   it('answers an unknown hash with PERSISTED_QUERY_NOT_FOUND, and the hash alone once the client registered it', async () => {
-    const gateway = await startGateway(stack, { RESPONSE_CACHE: 'false' });
+    const gateway = await startGateway(stack, { GATEWAY_RESPONSE_CACHE: 'false' });
     try {
       const text = `query RegisteredLater { areas(level: GOVERNORATE) { pcode } }`;
       const extensions = { persistedQuery: { version: 1, sha256Hash: sha256(text) } };
@@ -158,9 +158,9 @@ describe('safelist mode', () => {
     expect(response.errors).toBeUndefined();
   });
 
-  it('refuses introspection unless OPERATIONS_SAFELIST_INTROSPECTION=true', async () => {
+  it('refuses introspection unless GATEWAY_OPERATIONS_SAFELIST_INTROSPECTION=true', async () => {
     expect((await safelisted.query(getIntrospectionQuery())).errors?.[0].extensions?.code).toBe('OPERATION_NOT_IN_SAFELIST');
-    const withIntrospection = await startGateway(stack, { OPERATIONS_SAFELIST: 'true', OPERATIONS_SAFELIST_INTROSPECTION: 'true', RESPONSE_CACHE: 'false' });
+    const withIntrospection = await startGateway(stack, { GATEWAY_OPERATIONS_SAFELIST: 'true', GATEWAY_OPERATIONS_SAFELIST_INTROSPECTION: 'true', GATEWAY_RESPONSE_CACHE: 'false' });
     try {
       expect((await withIntrospection.query(getIntrospectionQuery())).errors).toBeUndefined();
       expect((await withIntrospection.query(`query Improvised { areas { pcode } }`)).errors?.[0].extensions?.code).toBe('OPERATION_NOT_IN_SAFELIST');

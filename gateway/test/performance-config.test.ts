@@ -23,7 +23,7 @@ describe('performance configuration', () => {
   it('reports every bad value together', () => {
     let error: unknown;
     try {
-      loadGatewayConfig({ GATEWAY_MAX_DEPTH: '0', OPERATIONS_SAFELIST: 'yes', RESPONSE_CACHE_STORE: 'redis', SUBGRAPH_CONNECTIONS: 'many' });
+      loadGatewayConfig({ GATEWAY_MAX_DEPTH: '0', GATEWAY_OPERATIONS_SAFELIST: 'yes', GATEWAY_RESPONSE_CACHE_STORE: 'redis', SUBGRAPH_CONNECTIONS: 'many' });
     } catch (caught) {
       error = caught;
     }
@@ -31,8 +31,8 @@ describe('performance configuration', () => {
     expect((error as ConfigError).problems).toEqual(
       expect.arrayContaining([
         expect.stringContaining('GATEWAY_MAX_DEPTH must be a positive whole number'),
-        expect.stringContaining('OPERATIONS_SAFELIST must be true or false'),
-        expect.stringContaining('RESPONSE_CACHE_STORE=redis needs REDIS_URL'),
+        expect.stringContaining('GATEWAY_OPERATIONS_SAFELIST must be true or false'),
+        expect.stringContaining('GATEWAY_RESPONSE_CACHE_STORE=redis needs REDIS_URL'),
         expect.stringContaining('SUBGRAPH_CONNECTIONS must be a positive whole number'),
       ]),
     );

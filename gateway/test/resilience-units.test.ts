@@ -199,8 +199,8 @@ describe('resilience configuration', () => {
     expect(problems).toEqual([]);
     expect(config.defaultTimeoutMs).toBe(3000);
     expect(config.timeoutsMs).toEqual({ 'civil-administration': 800 });
-    parseResilienceConfig({ SUBGRAPH_RETRIES: 'many', CIRCUIT_OPEN_MS: '0', SUBGRAPH_SECURITY_TIMEOUT_MS: '-1' }, problems);
+    parseResilienceConfig({ SUBGRAPH_RETRIES: 'many', SUBGRAPH_CIRCUIT_OPEN_MS: '0', SUBGRAPH_SECURITY_TIMEOUT_MS: '-1' }, problems);
     expect(problems).toHaveLength(3);
-    expect(problems.join('\n')).toMatch(/SUBGRAPH_RETRIES.*CIRCUIT_OPEN_MS|CIRCUIT_OPEN_MS.*SUBGRAPH_RETRIES/s);
+    expect(problems.join('\n')).toMatch(/SUBGRAPH_RETRIES.*SUBGRAPH_CIRCUIT_OPEN_MS|SUBGRAPH_CIRCUIT_OPEN_MS.*SUBGRAPH_RETRIES/s);
   });
 });

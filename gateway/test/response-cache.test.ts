@@ -42,7 +42,7 @@ const stats = () => stack.gateway.performance.stats();
 const incidentIds = (data: any): string[] => data.areas.flatMap((area: any) => area.incidents.map((incident: any) => incident.id)).sort();
 
 beforeAll(async () => {
-  stack = await startStack({ env: { RESPONSE_CACHE: 'true' } });
+  stack = await startStack({ env: { GATEWAY_RESPONSE_CACHE: 'true' } });
   store = new FileAuditStore(path.join(stack.dataDir, 'audit'), loadEd25519Key(path.join(stack.dataDir, 'auth', 'audit-signing-key.json')));
 });
 afterAll(() => stack?.close());

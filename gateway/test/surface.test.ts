@@ -16,7 +16,7 @@ let gateway: Awaited<ReturnType<typeof startLoneGateway>>;
 let production: Awaited<ReturnType<typeof startLoneGateway>>;
 beforeAll(async () => {
   [gateway, production] = await Promise.all([
-    startLoneGateway({ AUTHORIZATION_MODE: 'reject' }),
+    startLoneGateway({ GATEWAY_AUTHORIZATION_MODE: 'reject' }),
     startLoneGateway({ NODE_ENV: 'production', METRICS_TOKEN }),
   ]);
 });
@@ -87,7 +87,7 @@ describe('operator routes', () => {
     expect(remote.statusCode).toBe(403);
     expect(JSON.parse(remote.body).errors[0]).toEqual({ message: 'Not allowed.', extensions: { code: 'FORBIDDEN' } });
     expect((await call(productionAccess, '127.0.0.1')).statusCode).toBe(403);
-    expect((await call(loadGatewayConfig({ ADMIN_LOOPBACK: 'false' }).adminAccess, '127.0.0.1')).statusCode).toBe(403);
+    expect((await call(loadGatewayConfig({ GATEWAY_ADMIN_LOOPBACK: 'false' }).adminAccess, '127.0.0.1')).statusCode).toBe(403);
     expect(served).toEqual(['served', 'served']);
   });
 

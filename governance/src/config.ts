@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, type Env } from '@cmcc/platform';
+import { ConfigError, defineEnv, readEnv, REDIS_ENV, SERVICE_ENV, text, type Env } from '@cmcc/platform';
 import { parseAuditConfig, type AuditConfig } from '@cmcc/audit-trail';
 
 /** Where the schema registry lives: Redis when `REDIS_URL` is set, otherwise files under `SCHEMA_REGISTRY_DIR`. */
@@ -13,12 +13,38 @@ export interface RegistryConfig {
   readonly dir: string;
 }
 
-/** Reads the registry's variables in the config modules' style: problems are collected, not thrown. REDIS_URL's form is checked with the audit settings. */
+/** The schema registry's variables (and `npm run schema`'s). */
+export const SCHEMA_ENV = defineEnv({
+  SCHEMA_REGISTRY_DIR: {
+    description: 'folder of the file registry (used when `REDIS_URL` is unset)',
+    components: ['gateway', '`npm run schema`'],
+    defaultText: '`<DATA_DIR>/registry`',
+    ...text(),
+  },
+  SCHEMA_REGISTRY_PREFIX: {
+    description: 'Redis key prefix of the registry (used when `REDIS_URL` is set)',
+    components: ['gateway', '`npm run schema`'],
+    default: 'cmcc:schema:',
+    ...text({ noSpaces: true }),
+  },
+  SCHEMA_AUTHOR: {
+    description: 'author recorded on published versions (`--author` overrides)',
+    components: ['`npm run schema`'],
+    defaultText: 'the OS user name',
+    ...text(),
+  },
+});
+
+/** Reads the registry's variables in the config modules' style: problems are collected, not thrown. */
 export function parseRegistryConfig(env: Env, dataDir: string, problems: string[]): RegistryConfig {
-  const prefix = env.SCHEMA_REGISTRY_PREFIX || 'cmcc:schema:';
-  if (/\s/.test(prefix)) problems.push(`SCHEMA_REGISTRY_PREFIX must not contain spaces, got "${prefix}"`);
-  const redisUrl = env.REDIS_URL || undefined;
-  return Object.freeze({ kind: redisUrl ? 'redis' : 'files', redisUrl, prefix, dir: path.resolve(env.SCHEMA_REGISTRY_DIR || path.join(dataDir, 'registry')) });
+  const { REDIS_URL: redisUrl } = readEnv(env, REDIS_ENV, problems);
+  const values = readEnv(env, SCHEMA_ENV, problems);
+  return Object.freeze({
+    kind: redisUrl ? 'redis' : 'files',
+    redisUrl,
+    prefix: values.SCHEMA_REGISTRY_PREFIX,
+    dir: path.resolve(values.SCHEMA_REGISTRY_DIR || path.join(dataDir, 'registry')),
+  });
 }
 
 /** The settings of `npm run schema`. */
@@ -32,10 +58,10 @@ export interface SchemaCliConfig {
 
 export function loadSchemaCliConfig(env: Env = process.env): SchemaCliConfig {
   const problems: string[] = [];
-  const dataDir = path.resolve(env.DATA_DIR || 'data');
+  const dataDir = path.resolve(readEnv(env, { DATA_DIR: SERVICE_ENV.DATA_DIR }, problems).DATA_DIR);
   const config = {
     registry: parseRegistryConfig(env, dataDir, problems),
-    author: env.SCHEMA_AUTHOR || safeUserName(),
+    author: readEnv(env, SCHEMA_ENV, problems).SCHEMA_AUTHOR || safeUserName(),
     audit: parseAuditConfig(env, dataDir, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -33,7 +33,7 @@ export async function startGateway(stack: TestStack, env: Record<string, string>
     DATA_DIR: dir,
     SUBGRAPH_SHARED_SECRET: new TextDecoder().decode(TEST_SHARED_SECRET),
     // As in startStack: the response cache is opt-in in tests.
-    RESPONSE_CACHE: 'false',
+    GATEWAY_RESPONSE_CACHE: 'false',
     ...env,
   });
   return serveGateway(config, dir, (claims) => stack.token(claims));
@@ -80,7 +80,7 @@ export async function startLoneGateway(env: Record<string, string> = {}): Promis
     LOG_LEVEL: 'info',
     DATA_DIR: dir,
     SUBGRAPH_SHARED_SECRET: new TextDecoder().decode(TEST_SHARED_SECRET),
-    RESPONSE_CACHE: 'false',
+    GATEWAY_RESPONSE_CACHE: 'false',
     ...nowhere,
     ...env,
   });

@@ -65,7 +65,7 @@ export async function startStack(options: { env?: Record<string, string>; subgra
     DATA_DIR: dir,
     SUBGRAPH_SHARED_SECRET: new TextDecoder().decode(TEST_SHARED_SECRET),
     // Tests count subgraph calls and SQL statements of repeated queries: the response cache is opt-in here.
-    RESPONSE_CACHE: 'false',
+    GATEWAY_RESPONSE_CACHE: 'false',
     ...options.env,
   };
   const subgraphs: Record<string, TestSubgraph> = {};

@@ -10,7 +10,7 @@ export const invalidationChannel = (prefix: string) => `${prefix}invalidations`;
  * An in-process store whose evictions reach every gateway process sharing a Redis (REDIS_URL with the store kept in
  * memory): an `invalidate` here is published on the deployment's channel, and one published by another process is
  * applied here. The store stays usable while Redis is away; an eviction published then is lost, and the entries it
- * missed leave by their lifetime (RESPONSE_CACHE_MAX_AGE_SECONDS at most).
+ * missed leave by their lifetime (GATEWAY_RESPONSE_CACHE_MAX_AGE_SECONDS at most).
  */
 export class BroadcastingStore implements CacheStore {
   private readonly id = randomUUID();

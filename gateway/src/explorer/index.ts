@@ -1,6 +1,6 @@
 /**
  * The explorer at `GET /` (issue 5, point 5): GraphiQL bundled into the gateway, which loads nothing from outside the
- * gateway's origin, or, by configuration (`EXPLORER=sandbox`), Apollo's embedded Sandbox for networks with internet
+ * gateway's origin, or, by configuration (`GATEWAY_EXPLORER=sandbox`), Apollo's embedded Sandbox for networks with internet
  * access. The pages need no credential; introspection and operations do, like any request to /graphql.
  */
 import crypto from 'node:crypto';
@@ -66,7 +66,7 @@ export function createExplorerRoutes(options: ExplorerOptions): Record<string, R
   };
 
   if (options.mode === 'sandbox') {
-    options.logger.warn({ explorer: 'sandbox' }, 'the explorer at / is Apollo Sandbox, which loads from Apollo\'s CDN (EXPLORER=sandbox)');
+    options.logger.warn({ explorer: 'sandbox' }, 'the explorer at / is Apollo Sandbox, which loads from Apollo\'s CDN (GATEWAY_EXPLORER=sandbox)');
     routes['/'] = async (request, response) =>
       send(request, response, { status: 200, type: 'text/html; charset=utf-8', body: sandboxPage(paths), cache: NO_STORE, csp: sandboxCsp() });
     routes[paths.sandboxScript] = async (request, response) =>

@@ -91,7 +91,7 @@ export function sandboxPage(paths: ExplorerPaths): string {
 </head>
 <body data-graphql="${escapeAttribute(paths.graphql)}">
 <p class="fallback">Apollo Sandbox loads from Apollo's CDN (${SANDBOX_SCRIPT_ORIGIN}); this network does not seem to reach it.
-Set <code>EXPLORER=graphiql</code> on the gateway for the explorer that works offline.</p>
+Set <code>GATEWAY_EXPLORER=graphiql</code> on the gateway for the explorer that works offline.</p>
 <div id="sandbox"></div>
 <script src="${SANDBOX_SCRIPT}"></script>
 <script src="${escapeAttribute(paths.sandboxScript)}"></script>

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { parse, print, type DocumentNode } from 'graphql';
 import { loadSavedOperations } from '../explorer/operations.ts';
 
-/** Apollo's persisted query manifest format (what `npm run operations:manifest` writes and OPERATIONS_MANIFEST reads). */
+/** Apollo's persisted query manifest format (what `npm run operations:manifest` writes and GATEWAY_OPERATIONS_MANIFEST reads). */
 export interface OperationManifest {
   format: 'apollo-persisted-query-manifest';
   version: 1;

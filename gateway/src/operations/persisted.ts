@@ -72,7 +72,7 @@ function introspectionOnly(operation: OperationDefinitionNode): boolean {
 }
 
 /**
- * Safelist mode (OPERATIONS_SAFELIST=true): only operations of the manifest run, compared by their printed
+ * Safelist mode (GATEWAY_OPERATIONS_SAFELIST=true): only operations of the manifest run, compared by their printed
  * document so layout and comments do not matter. Anything else, sent as text or registered by hash, is refused
  * before planning with OPERATION_NOT_IN_SAFELIST (HTTP 400), and audited like any refusal.
  */

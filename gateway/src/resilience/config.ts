@@ -1,6 +1,6 @@
-import type { Env } from '@cmcc/platform';
+import { defineEnv, readEnv, readEnvFamily, wholeNumber, type Env } from '@cmcc/platform';
 
-/** How the gateway treats a slow or failing subgraph (SUBGRAPH_TIMEOUT_MS, SUBGRAPH_RETRY_*, CIRCUIT_*). */
+/** How the gateway treats a slow or failing subgraph (SUBGRAPH_TIMEOUT_MS, SUBGRAPH_RETRY_*, SUBGRAPH_CIRCUIT_*). */
 export interface ResilienceConfig {
   /** Timeout of one subgraph request, in milliseconds, unless the subgraph has its own. */
   readonly defaultTimeoutMs: number;
@@ -22,41 +22,62 @@ export interface ResilienceConfig {
   readonly circuitOpenMs: number;
 }
 
-function wholeNumber(value: string | undefined, fallback: number, variable: string, problems: string[], { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number {
-  if (value === undefined || value === '') return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < min || number > max) {
-    problems.push(`${variable} must be a whole number from ${min} to ${max}, got "${value}"`);
-    return fallback;
-  }
-  return number;
-}
+const RESILIENCE = ['gateway'];
 
-/** `SUBGRAPH_SECURITY_TIMEOUT_MS=2000` → `{ security: 2000 }`. */
-function perSubgraphTimeouts(env: Env, problems: string[]): Record<string, number> {
-  const timeouts: Record<string, number> = {};
-  for (const [variable, value] of Object.entries(env)) {
-    const match = /^SUBGRAPH_([A-Z0-9_]+)_TIMEOUT_MS$/.exec(variable);
-    if (!match || !value) continue;
-    timeouts[match[1].toLowerCase().replace(/_/g, '-')] = wholeNumber(value, 0, variable, problems, { min: 1 });
-  }
-  return timeouts;
-}
+/** The gateway's variables for slow or failing subgraphs. */
+export const RESILIENCE_ENV = defineEnv({
+  SUBGRAPH_TIMEOUT_MS: { description: 'timeout of one attempt of a subgraph request', components: RESILIENCE, default: '10000', ...wholeNumber({ min: 1 }) },
+  'SUBGRAPH_<NAME>_TIMEOUT_MS': {
+    description: 'timeout for one subgraph, e.g. `SUBGRAPH_SECURITY_TIMEOUT_MS=3000`',
+    components: RESILIENCE,
+    defaultText: '`SUBGRAPH_TIMEOUT_MS`',
+    pattern: /^SUBGRAPH_([A-Z0-9_]+)_TIMEOUT_MS$/,
+    ...wholeNumber({ min: 1 }),
+  },
+  SUBGRAPH_RETRIES: {
+    description: 'retries of a failed subgraph query (timeout, connection error, 5xx); mutations are never retried',
+    components: RESILIENCE,
+    default: '2',
+    ...wholeNumber({ max: 10 }),
+  },
+  SUBGRAPH_RETRY_BASE_DELAY_MS: { description: 'backoff before retry n: a random delay up to min(max, base × 2ⁿ) (full jitter); this is base', components: RESILIENCE, default: '50', ...wholeNumber({ min: 1 }) },
+  SUBGRAPH_RETRY_MAX_DELAY_MS: { description: 'the max of that backoff', components: RESILIENCE, default: '1000', ...wholeNumber({ min: 1 }) },
+  SUBGRAPH_RETRY_BUDGET_PERCENT: {
+    description: "per subgraph, retries in the last 10 s are at most this percent of its requests (but always `SUBGRAPH_RETRY_BUDGET_MIN`)",
+    components: RESILIENCE,
+    default: '10',
+    ...wholeNumber({ max: 100 }),
+  },
+  SUBGRAPH_RETRY_BUDGET_MIN: { description: 'retries always allowed per subgraph in 10 s', components: RESILIENCE, default: '3', ...wholeNumber() },
+  SUBGRAPH_CIRCUIT_FAILURE_THRESHOLD: {
+    description: "consecutive failed attempts that open a subgraph's circuit",
+    components: RESILIENCE,
+    default: '5',
+    formerNames: ['CIRCUIT_FAILURE_THRESHOLD'],
+    ...wholeNumber({ min: 1 }),
+  },
+  SUBGRAPH_CIRCUIT_OPEN_MS: {
+    description: 'how long an open circuit refuses calls before one trial call',
+    components: RESILIENCE,
+    default: '10000',
+    formerNames: ['CIRCUIT_OPEN_MS'],
+    ...wholeNumber({ min: 1 }),
+  },
+});
 
 export function parseResilienceConfig(env: Env, problems: string[]): ResilienceConfig {
-  const retryBaseDelayMs = wholeNumber(env.SUBGRAPH_RETRY_BASE_DELAY_MS, 50, 'SUBGRAPH_RETRY_BASE_DELAY_MS', problems, { min: 1 });
-  const retryMaxDelayMs = wholeNumber(env.SUBGRAPH_RETRY_MAX_DELAY_MS, 1000, 'SUBGRAPH_RETRY_MAX_DELAY_MS', problems, { min: 1 });
-  if (retryMaxDelayMs < retryBaseDelayMs) problems.push('SUBGRAPH_RETRY_MAX_DELAY_MS must not be smaller than SUBGRAPH_RETRY_BASE_DELAY_MS');
+  const values = readEnv(env, RESILIENCE_ENV, problems);
+  if (values.SUBGRAPH_RETRY_MAX_DELAY_MS < values.SUBGRAPH_RETRY_BASE_DELAY_MS) problems.push('SUBGRAPH_RETRY_MAX_DELAY_MS must not be smaller than SUBGRAPH_RETRY_BASE_DELAY_MS');
   return Object.freeze({
-    defaultTimeoutMs: wholeNumber(env.SUBGRAPH_TIMEOUT_MS, 10_000, 'SUBGRAPH_TIMEOUT_MS', problems, { min: 1 }),
-    timeoutsMs: Object.freeze(perSubgraphTimeouts(env, problems)),
-    retries: wholeNumber(env.SUBGRAPH_RETRIES, 2, 'SUBGRAPH_RETRIES', problems, { max: 10 }),
-    retryBaseDelayMs,
-    retryMaxDelayMs,
-    retryBudgetPercent: wholeNumber(env.SUBGRAPH_RETRY_BUDGET_PERCENT, 10, 'SUBGRAPH_RETRY_BUDGET_PERCENT', problems, { max: 100 }),
-    retryBudgetMinPerWindow: wholeNumber(env.SUBGRAPH_RETRY_BUDGET_MIN, 3, 'SUBGRAPH_RETRY_BUDGET_MIN', problems),
+    defaultTimeoutMs: values.SUBGRAPH_TIMEOUT_MS,
+    timeoutsMs: Object.freeze(readEnvFamily(env, RESILIENCE_ENV['SUBGRAPH_<NAME>_TIMEOUT_MS'], problems)),
+    retries: values.SUBGRAPH_RETRIES,
+    retryBaseDelayMs: values.SUBGRAPH_RETRY_BASE_DELAY_MS,
+    retryMaxDelayMs: values.SUBGRAPH_RETRY_MAX_DELAY_MS,
+    retryBudgetPercent: values.SUBGRAPH_RETRY_BUDGET_PERCENT,
+    retryBudgetMinPerWindow: values.SUBGRAPH_RETRY_BUDGET_MIN,
     retryBudgetWindowMs: 10_000,
-    circuitFailureThreshold: wholeNumber(env.CIRCUIT_FAILURE_THRESHOLD, 5, 'CIRCUIT_FAILURE_THRESHOLD', problems, { min: 1 }),
-    circuitOpenMs: wholeNumber(env.CIRCUIT_OPEN_MS, 10_000, 'CIRCUIT_OPEN_MS', problems, { min: 1 }),
+    circuitFailureThreshold: values.SUBGRAPH_CIRCUIT_FAILURE_THRESHOLD,
+    circuitOpenMs: values.SUBGRAPH_CIRCUIT_OPEN_MS,
   });
 }

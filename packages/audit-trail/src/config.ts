@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError, type Env } from '@cmcc/platform';
+import { boolean, ConfigError, defineEnv, list, oneOf, positiveInt, readEnv, REDIS_ENV, SERVICE_ENV, text, type Env } from '@cmcc/platform';
 
 /**
  * Keys whose values never reach the audit trail, matched case-insensitively anywhere in a variable's, argument's or
@@ -33,75 +33,83 @@ export interface AuditConfig {
   readonly redact: readonly string[];
 }
 
-function positiveInt(env: Env, variable: string, fallback: number, problems: string[], max = Number.MAX_SAFE_INTEGER): number {
-  const value = env[variable];
-  if (value === undefined || value === '') return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0 || number > max) {
-    problems.push(`${variable} must be a positive whole number${max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ''}, got "${value}"`);
-    return fallback;
+function validPattern(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'i');
+    return true;
+  } catch {
+    return false;
   }
-  return number;
 }
+
+const AUDIT_COMPONENTS = ['gateway', 'audit subgraph', '`npm run audit:verify`', '`npm run schema`'];
+
+/** The audit trail's variables. */
+export const AUDIT_ENV = defineEnv({
+  AUDIT_SINK: { description: '`auto` (Redis when `REDIS_URL` is set, else file), `file` or `redis`', components: AUDIT_COMPONENTS, default: 'auto', ...oneOf(['auto', 'file', 'redis']) },
+  AUDIT_DIR: {
+    description: 'folder of the JSONL trail (`audit.jsonl`) and its signed head (`audit.head.json`)',
+    components: AUDIT_COMPONENTS,
+    defaultText: '`<DATA_DIR>/audit`',
+    ...text(),
+  },
+  AUDIT_REDIS_STREAM: { description: 'stream key (head at `<key>:head`); one per gateway instance', components: AUDIT_COMPONENTS, default: 'cmcc:audit', ...text({ noSpaces: true }) },
+  AUDIT_SIGNING_KEY: {
+    description: 'HMAC-SHA256 key (32+ characters) for checkpoints; unset: an Ed25519 key generated in `AUDIT_SIGNING_KEY_FILE`',
+    components: AUDIT_COMPONENTS,
+    secret: true,
+    ...text({ minLength: 32, rule: 'must be at least 32 characters (e.g. openssl rand -base64 32)' }),
+  },
+  AUDIT_SIGNING_KEY_FILE: {
+    description: 'the Ed25519 audit key (created on first start)',
+    components: AUDIT_COMPONENTS,
+    defaultText: '`<DATA_DIR>/auth/audit-signing-key.json`',
+    ...text(),
+  },
+  AUDIT_CHECKPOINT_EVERY: { description: 'a signed checkpoint after this many events...', components: ['gateway'], default: '1000', ...positiveInt() },
+  AUDIT_CHECKPOINT_SECONDS: { description: '...or this many seconds after the first event not yet covered by one', components: ['gateway'], default: '60', ...positiveInt(86_400) },
+  AUDIT_BUFFER_SIZE: { description: 'events held in memory at most while the sink writes', components: ['gateway'], default: '10000', ...positiveInt(1_000_000) },
+  AUDIT_BATCH_SIZE: { description: 'events written to the sink per batch (at most `AUDIT_BUFFER_SIZE`)', components: ['gateway'], default: '500', ...positiveInt(100_000) },
+  AUDIT_FAIL_OPEN: {
+    description: '`true`: when the buffer is full, serve operations unaudited (each dropped event logged as an error) instead of refusing them',
+    components: ['gateway'],
+    default: 'false',
+    ...boolean(),
+  },
+  AUDIT_REDACT: {
+    description: 'extra comma-separated key patterns (case-insensitive regular expressions) whose values are redacted, added to the defaults',
+    components: ['gateway'],
+    ...list(validPattern, 'must be a comma-separated list of key patterns (regular expressions)'),
+  },
+});
 
 /** Reads the AUDIT_* variables (and REDIS_URL) in the gateway config's style: problems are collected, not thrown. */
 export function parseAuditConfig(env: Env, dataDir: string, problems: string[]): AuditConfig {
-  const redisUrl = env.REDIS_URL || undefined;
-  if (redisUrl) {
-    try {
-      const url = new URL(redisUrl);
-      if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') problems.push(`REDIS_URL must start with redis:// or rediss://, got "${url.protocol}//..."`);
-    } catch {
-      problems.push(`REDIS_URL must be a URL such as redis://redis:6379, got "${redisUrl}"`);
-    }
-  }
-  const requested = env.AUDIT_SINK || 'auto';
-  if (!['auto', 'file', 'redis'].includes(requested)) problems.push(`AUDIT_SINK must be auto, file or redis, got "${requested}"`);
+  const { REDIS_URL: redisUrl } = readEnv(env, REDIS_ENV, problems);
+  const values = readEnv(env, AUDIT_ENV, problems);
+  const requested = values.AUDIT_SINK;
   if (requested === 'redis' && !redisUrl) problems.push('AUDIT_SINK=redis needs REDIS_URL');
   const sink = requested === 'file' ? 'file' : requested === 'redis' || (requested === 'auto' && redisUrl) ? 'redis' : 'file';
-
-  const signingKey = env.AUDIT_SIGNING_KEY || undefined;
-  if (signingKey !== undefined && signingKey.length < 32) problems.push('AUDIT_SIGNING_KEY must be at least 32 characters (e.g. openssl rand -base64 32)');
-
-  const failOpenValue = (env.AUDIT_FAIL_OPEN || 'false').toLowerCase();
-  if (!['true', 'false', '1', '0'].includes(failOpenValue)) problems.push(`AUDIT_FAIL_OPEN must be true or false, got "${env.AUDIT_FAIL_OPEN}"`);
-
-  const extra = (env.AUDIT_REDACT || '')
-    .split(',')
-    .map((pattern) => pattern.trim())
-    .filter(Boolean);
-  for (const pattern of extra) {
-    try {
-      new RegExp(pattern, 'i');
-    } catch {
-      problems.push(`AUDIT_REDACT must be a comma-separated list of key patterns (regular expressions); "${pattern}" is not one`);
-    }
-  }
-
-  const stream = env.AUDIT_REDIS_STREAM || 'cmcc:audit';
-  if (/\s/.test(stream)) problems.push(`AUDIT_REDIS_STREAM must not contain spaces, got "${stream}"`);
-
-  const bufferSize = positiveInt(env, 'AUDIT_BUFFER_SIZE', 10_000, problems, 1_000_000);
   return Object.freeze({
     sink,
-    dir: path.resolve(env.AUDIT_DIR || path.join(dataDir, 'audit')),
+    dir: path.resolve(values.AUDIT_DIR || path.join(dataDir, 'audit')),
     redisUrl,
-    redisStream: stream,
-    signingKey,
-    keyFile: path.resolve(env.AUDIT_SIGNING_KEY_FILE || path.join(dataDir, 'auth', 'audit-signing-key.json')),
-    checkpointEvery: positiveInt(env, 'AUDIT_CHECKPOINT_EVERY', 1000, problems),
-    checkpointSeconds: positiveInt(env, 'AUDIT_CHECKPOINT_SECONDS', 60, problems, 86_400),
-    bufferSize,
-    batchSize: Math.min(positiveInt(env, 'AUDIT_BATCH_SIZE', 500, problems, 100_000), bufferSize),
-    failOpen: failOpenValue === 'true' || failOpenValue === '1',
-    redact: Object.freeze([...DEFAULT_REDACT_PATTERNS, ...extra]),
+    redisStream: values.AUDIT_REDIS_STREAM,
+    signingKey: values.AUDIT_SIGNING_KEY,
+    keyFile: path.resolve(values.AUDIT_SIGNING_KEY_FILE || path.join(dataDir, 'auth', 'audit-signing-key.json')),
+    checkpointEvery: values.AUDIT_CHECKPOINT_EVERY,
+    checkpointSeconds: values.AUDIT_CHECKPOINT_SECONDS,
+    bufferSize: values.AUDIT_BUFFER_SIZE,
+    batchSize: Math.min(values.AUDIT_BATCH_SIZE, values.AUDIT_BUFFER_SIZE),
+    failOpen: values.AUDIT_FAIL_OPEN,
+    redact: Object.freeze([...DEFAULT_REDACT_PATTERNS, ...(values.AUDIT_REDACT ?? [])]),
   });
 }
 
 /** The audit settings alone, for `npm run audit:verify` and the audit read API. */
 export function loadAuditConfig(env: Env = process.env): AuditConfig {
   const problems: string[] = [];
-  const config = parseAuditConfig(env, path.resolve(env.DATA_DIR || 'data'), problems);
+  const config = parseAuditConfig(env, path.resolve(readEnv(env, { DATA_DIR: SERVICE_ENV.DATA_DIR }, problems).DATA_DIR), problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

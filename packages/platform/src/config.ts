@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ConfigError, defineEnv, oneOf, port, readEnv, text, url, type Env } from './env.ts';
 import { parseObservabilityConfig, type ObservabilityConfig } from './observability-config.ts';
 
 /** Configuration shared by every subgraph service, parsed once from the environment and frozen. */
@@ -17,63 +18,52 @@ export interface SubgraphConfig {
   readonly observability: ObservabilityConfig;
 }
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** Thrown when the environment is invalid; lists every problem at once. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
-  }
-}
+/** The variables every service (gateway and subgraphs) reads. */
+export const SERVICE_ENV = defineEnv({
+  HOST: { description: 'interface to listen on', components: ['all'], default: '0.0.0.0', ...text() },
+  LOG_LEVEL: { description: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`', components: ['all'], default: 'info', ...oneOf(LOG_LEVELS) },
+  DATA_DIR: {
+    description: 'folder of embedded databases (`<DATA_DIR>/<group>/`), development keys (`<DATA_DIR>/auth/`), the file audit trail and registry',
+    components: ['all'],
+    default: 'data',
+    ...text(),
+  },
+  SUBGRAPH_SHARED_SECRET: {
+    description: 'secret that signs the principal the gateway forwards to subgraphs (32+ characters)',
+    components: ['gateway', 'subgraphs'],
+    defaultText: 'generated in `<DATA_DIR>/auth/`',
+    secret: true,
+    ...text({ minLength: 32, rule: 'must be at least 32 characters (e.g. openssl rand -base64 32)' }),
+  },
+});
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** The variables only subgraphs read. */
+export const SUBGRAPH_ENV = defineEnv({
+  PORT: { description: 'HTTP port of the subgraph', components: ['subgraphs'], defaultText: '4001-4007 (see the table of subgraphs)', ...port() },
+  DATABASE_URL: {
+    description: '`postgres://...`: use Postgres (schema named after the subgraph); unset: embedded PGlite',
+    components: ['subgraphs'],
+    secret: true,
+    ...url('postgres://user:password@postgres:5432/cmcc', ['postgres', 'postgresql']),
+  },
+});
 
-export function parsePort(value: string | undefined, fallback: number, variable: string, problems: string[]): number {
-  if (value === undefined || value === '') return fallback;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    problems.push(`${variable} must be a port number from 0 to 65535, got "${value}"`);
-    return fallback;
-  }
-  return port;
-}
+/** `REDIS_URL`, read by every part that can keep its state in Redis. */
+export const REDIS_ENV = defineEnv({
+  REDIS_URL: {
+    description: '`redis://...`: the audit trail goes to a Redis stream instead of the JSONL file, the schema registry lives in Redis, and so do the response cache and persisted queries',
+    components: ['gateway', 'audit subgraph', '`npm run audit:verify`', '`npm run schema`', '`npm run import`'],
+    secret: true,
+    ...url('redis://redis:6379', ['redis', 'rediss']),
+  },
+});
 
-/** A setting that must be a whole number above 0; unset or empty gives `fallback`. */
-export function parsePositiveInt(value: string | undefined, fallback: number, variable: string, problems: string[]): number {
-  if (value === undefined || value === '') return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) {
-    problems.push(`${variable} must be a positive whole number, got "${value}"`);
-    return fallback;
-  }
-  return number;
-}
-
-export function parseLogLevel(value: string | undefined, problems: string[]): string {
-  const level = value && value !== '' ? value : 'info';
-  if (!LOG_LEVELS.includes(level)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
-  return level;
-}
-
-/** `SUBGRAPH_SHARED_SECRET`: at least 32 characters when set. */
-export function parseSharedSecret(value: string | undefined, problems: string[]): string | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (value.length < 32) problems.push('SUBGRAPH_SHARED_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)');
-  return value;
-}
-
-export function parseDatabaseUrl(value: string | undefined, problems: string[]): string | undefined {
-  if (value === undefined || value === '') return undefined;
-  try {
-    const url = new URL(value);
-    if (!['postgres:', 'postgresql:'].includes(url.protocol)) {
-      problems.push(`DATABASE_URL must start with postgres:// or postgresql://, got "${url.protocol}//..."`);
-    }
-  } catch {
-    problems.push('DATABASE_URL is not a valid URL');
-  }
-  return value;
+/** The shared service settings: listen address, log level, data folder, shared secret. */
+export function parseServiceEnv(env: Env, problems: string[]) {
+  const values = readEnv(env, SERVICE_ENV, problems);
+  return { host: values.HOST, logLevel: values.LOG_LEVEL as string, dataDir: path.resolve(values.DATA_DIR), sharedSecret: values.SUBGRAPH_SHARED_SECRET };
 }
 
 /**
@@ -82,14 +72,13 @@ export function parseDatabaseUrl(value: string | undefined, problems: string[]):
  */
 export function loadSubgraphConfig(name: string, defaultPort: number, env: Env = process.env): SubgraphConfig {
   const problems: string[] = [];
+  const service = parseServiceEnv(env, problems);
+  const values = readEnv(env, SUBGRAPH_ENV, problems);
   const config: SubgraphConfig = {
     name,
-    host: env.HOST || '0.0.0.0',
-    port: parsePort(env.PORT, defaultPort, 'PORT', problems),
-    databaseUrl: parseDatabaseUrl(env.DATABASE_URL, problems),
-    dataDir: path.resolve(env.DATA_DIR || 'data'),
-    logLevel: parseLogLevel(env.LOG_LEVEL, problems),
-    sharedSecret: parseSharedSecret(env.SUBGRAPH_SHARED_SECRET, problems),
+    ...service,
+    port: values.PORT ?? defaultPort,
+    databaseUrl: values.DATABASE_URL,
     observability: parseObservabilityConfig(env, problems, name),
   };
   if (problems.length > 0) throw new ConfigError(problems);

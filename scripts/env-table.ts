@@ -1,0 +1,28 @@
+// `npm run env-table`: rewrites the README's table of environment variables from their declarations (every
+// component's `defineEnv` registry); `--check` only reports whether the README is up to date (exit 1 when not).
+import fs from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '@cmcc/governance/composition';
+import { ALL_ENV_REGISTRIES } from './env-registries.ts';
+import { parseCli, renderEnvTable, replaceEnvTable } from '@cmcc/platform';
+
+const USAGE = `Usage: npm run env-table [-- --check]
+  rewrites the table of environment variables in README.md (between the env-table markers) from their declarations
+  --check   only check that README.md is up to date (exit 1 when it is not)`;
+
+const { values } = parseCli({ usage: USAGE, options: { check: { type: 'boolean' } } });
+const readme = path.join(PROJECT_ROOT, 'README.md');
+const current = fs.readFileSync(readme, 'utf8');
+const updated = replaceEnvTable(current, renderEnvTable(ALL_ENV_REGISTRIES));
+if (values.check) {
+  if (updated !== current) {
+    console.error('README.md: the table of environment variables is out of date; run npm run env-table');
+    process.exit(1);
+  }
+  console.log('README.md: the table of environment variables is up to date');
+} else if (updated !== current) {
+  fs.writeFileSync(readme, updated);
+  console.log('README.md: table of environment variables rewritten');
+} else {
+  console.log('README.md: the table of environment variables is already up to date');
+}

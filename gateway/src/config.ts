@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, parseLogLevel, parsePort, parsePositiveInt, parseSharedSecret, type Env } from '@cmcc/platform';
+import { ConfigError, parseLogLevel, parsePort, parsePositiveInt, parseSharedSecret, type Env, parseObservabilityConfig, type ObservabilityConfig } from '@cmcc/platform';
 import { DEFAULT_CLAIM_MAPPING, type ClaimMapping } from './auth/claims.ts';
 import type { PolicyRule } from './authorization.ts';
 import { parseAuditConfig, type AuditConfig } from '@cmcc/audit-trail';
 import { parseSupergraphSource, type SupergraphSourceConfig } from './registry-config.ts';
 import { parseResilienceConfig, type ResilienceConfig } from './resilience/config.ts';
-import { parseObservabilityConfig, type ObservabilityConfig } from '@cmcc/platform';
 import { parsePerformanceConfig, type PerformanceConfig } from './performance-config.ts';
 import type { AdminAccess } from './admin-access.ts';
 

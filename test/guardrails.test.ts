@@ -13,7 +13,7 @@ const CACHE = bin('.cache');
 const CHECKS = {
   typecheck: [bin('typescript', 'bin', 'tsc'), '--noEmit', '--pretty', 'false'],
   lint: [bin('eslint', 'bin', 'eslint.js'), '--cache', '--cache-location', path.join(CACHE, 'eslint', 'guardrails'), '.'],
-  'format:check': [bin('prettier', 'bin', 'prettier.cjs'), '--check', '--cache', '--cache-strategy', 'content', '--cache-location', path.join(CACHE, 'prettier', 'guardrails'), '.'],
+  'format:check': [bin('prettier', 'bin', 'prettier.cjs'), '--check', '--cache', '--cache-location', path.join(CACHE, 'prettier', 'guardrails'), '.'],
 } satisfies Record<string, string[]>;
 
 type Check = keyof typeof CHECKS;

@@ -1,20 +1,16 @@
 // ESLint flat config: typescript-eslint's recommended rules without type information (fast on the whole repo) and the
 // import-x rules that catch real mistakes. Import cycles and package boundaries are dependency-cruiser's job.
+import { defineConfig, globalIgnores } from 'eslint/config';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
-export default tseslint.config(
-  {
-    ignores: ['**/node_modules/', 'data/', '**/dist/', 'coverage/', '.ci/results/', 'schema/operations/manifest.json'],
-  },
+export default defineConfig(
+  globalIgnores(['**/node_modules/', 'data/', '**/dist/', 'coverage/', '.ci/results/']),
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  tseslint.configs.recommended,
   {
-    languageOptions: {
-      ecmaVersion: 2022,
-      sourceType: 'module',
-    },
+    languageOptions: { ecmaVersion: 'latest', sourceType: 'module' },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     plugins: { 'import-x': importX },
     rules: {
@@ -28,6 +24,19 @@ export default tseslint.config(
       'import-x/no-empty-named-blocks': 'error',
       'import-x/no-mutable-exports': 'error',
     },
+  },
+  {
+    // Tool configuration in CommonJS (e.g. dependency-cruiser's): Node's module globals, and require is how it imports.
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', exports: 'writable', __dirname: 'readonly', __filename: 'readonly', process: 'readonly', console: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
   {
     files: ['test/**/*.ts', '**/test/**/*.ts'],

@@ -2,12 +2,8 @@
 // Checks the whole audit trail the gateway writes (the configured one by default: AUDIT_DIR / DATA_DIR, or the Redis
 // stream when REDIS_URL is set) and names the first record that was changed, removed, reordered or truncated.
 // Exit code: 0 intact, 1 broken, 2 bad usage or unreadable trail.
-import { ConfigError } from '@cmcc/platform';
-import { loadAuditConfig } from '@cmcc/audit-trail';
-import { auditKeyFromConfig, hmacAuditKey, loadEd25519Key, type AuditKey } from '@cmcc/audit-trail';
-import { FileAuditStore, RedisAuditStore, type AuditStore } from '@cmcc/audit-trail';
-import { describeResult } from '@cmcc/audit-trail';
-import { parseCli } from '@cmcc/platform';
+import { ConfigError, parseCli } from '@cmcc/platform';
+import { loadAuditConfig, auditKeyFromConfig, hmacAuditKey, loadEd25519Key, type AuditKey, FileAuditStore, RedisAuditStore, type AuditStore, describeResult } from '@cmcc/audit-trail';
 
 const { values } = parseCli({
   usage: `Usage: npm run audit:verify [-- options]

@@ -2,6 +2,7 @@
 // subgraph for a new working group from packages/subgraph-kit/template/, registers it and recomposes the supergraph.
 import path from 'node:path';
 import { planSubgraph, ScaffoldError, writePlan } from './scaffold/generate.ts';
+import { formatWritten } from './scaffold/format.ts';
 import { parseCli, usageError } from '@cmcc/platform';
 
 const USAGE = `Usage: npm run new-subgraph -- <name> [--entity <TypeName>] [--port <n>] [--owner <@team>] [--dry-run]
@@ -43,6 +44,7 @@ if (values['dry-run']) {
   process.exit(0);
 }
 writePlan(plan);
+await formatWritten(plan.root, created);
 console.log(`Created subgraphs/${name}/ (${created.length} files): ${plan.entity.pascal} on port ${plan.port}, owned by ${plan.owner}.
 Updated ${edited.join(', ')}; the supergraph composes with it.
 

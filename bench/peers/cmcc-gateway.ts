@@ -1,7 +1,6 @@
 // Gateway (a): this product, built by the same createGateway as `npm start`, from the same environment variables (its
 // production configuration), plus an IPC channel answering `stats` with gateway.performance.stats() for the report.
-import { createLogger } from '@cmcc/platform';
-import { listen } from '@cmcc/platform';
+import { createLogger, listen } from '@cmcc/platform';
 import { loadGatewayConfig } from '@cmcc/gateway/config';
 import { createGateway } from '@cmcc/gateway/server';
 

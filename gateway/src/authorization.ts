@@ -3,7 +3,6 @@ import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import {
   GraphQLError,
   Kind,
-  parse,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -14,9 +13,7 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { CLASSIFICATIONS, type Classification } from '@cmcc/contracts';
-import type { Principal } from '@cmcc/contracts';
-import type { Requirement, Requirements } from '@cmcc/contracts';
+import { CLASSIFICATIONS, type Classification, type Principal, type Requirement, type Requirements } from '@cmcc/contracts';
 import type { GatewayContext } from './server.ts';
 import { principalView } from './cache/response-cache.ts';
 import { isRefusedByLimits } from './limits/plugin.ts';

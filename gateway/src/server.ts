@@ -2,33 +2,26 @@ import type http from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { createGraphQLHandler } from '@cmcc/platform';
-import type { Principal } from '@cmcc/contracts';
-import { loadOrCreateSharedSecret, PRINCIPAL_HEADER, signPrincipal } from '@cmcc/contracts';
+import { createGraphQLHandler, createMetrics, savedOperationNames, type ServiceMetrics, observeRequests, MAX_TOKENS, injectTraceContext, startTracing, type Logger } from '@cmcc/platform';
+import { loadOrCreateSharedSecret, PRINCIPAL_HEADER, signPrincipal, type Principal } from '@cmcc/contracts';
 import { logErrors, maskInternalErrors } from '@cmcc/subgraph-kit';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { ApolloServerPluginAuthorization } from './authorization.ts';
 import { ApolloServerPluginAudit, createAuditTrail, recordSubgraphCall, recordSubgraphMarkings, type AuditTrail } from './audit/index.ts';
-import type { Logger } from '@cmcc/platform';
 import type { GatewayConfig } from './config.ts';
 import { FileSupergraphManager } from './supergraph.ts';
 import { RegistrySupergraphManager } from './registry-supergraph.ts';
 import { openRegistry } from '@cmcc/governance/registry/index';
-import { createExplorerRoutes } from './explorer/index.ts';
+import { createExplorerRoutes, EXPLORER_PATHS } from './explorer/index.ts';
 import { installResultShaping } from './execution/result-shaping.ts';
 import { principalTokenClaims } from './transport/fetcher.ts';
 import { completeBody, type StoredAnswer } from './cache/response-cache.ts';
 import { ApolloServerPluginOperationResolution } from './operation-resolution.ts';
 import { Resilience } from './resilience/index.ts';
 import { registerGatewayMetrics } from './observability/metrics.ts';
-import { createMetrics, savedOperationNames, type ServiceMetrics } from '@cmcc/platform';
-import { observeRequests } from '@cmcc/platform';
-import { MAX_TOKENS } from '@cmcc/platform';
-import { injectTraceContext, startTracing } from '@cmcc/platform';
 import { createPerformance, type Performance } from './performance.ts';
 import { guardAdminRoutes } from './admin-access.ts';
 import { formatPersistedQueryErrors } from './operations/persisted.ts';
-import { EXPLORER_PATHS } from './explorer/index.ts';
 
 /** What the gateway's plugins and data sources know about a request. */
 export interface GatewayContext extends BaseContext {

@@ -3,8 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type TestStack } from '@cmcc/test-support/stack';
-import { FileAuditStore } from '@cmcc/audit-trail';
-import { hmacAuditKey } from '@cmcc/audit-trail';
+import { FileAuditStore, hmacAuditKey } from '@cmcc/audit-trail';
 
 /**
  * The gateway when its audit sink cannot keep up: fail-closed (default) refuses new operations with

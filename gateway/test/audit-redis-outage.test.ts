@@ -5,9 +5,7 @@ import { redisAvailable, TEST_REDIS_URL } from '@cmcc/test-support/services';
 import { startTcpProxy, type TcpProxy } from '@cmcc/test-support/faulty-proxy';
 import { startStack, type TestStack } from '@cmcc/test-support/stack';
 import type { AuditRecord } from '@cmcc/audit-trail';
-import { hmacAuditKey } from '@cmcc/audit-trail';
-import { RedisAuditSink } from '@cmcc/audit-trail';
-import { AuditTrail } from '@cmcc/audit-trail';
+import { hmacAuditKey, RedisAuditSink, AuditTrail } from '@cmcc/audit-trail';
 import { sampleEvent } from './audit-support.ts';
 
 /**

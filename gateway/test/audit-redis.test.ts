@@ -5,10 +5,7 @@ import { createLogger } from '@cmcc/platform';
 import { redisAvailable, TEST_REDIS_URL } from '@cmcc/test-support/services';
 import { startStack, type TestStack } from '@cmcc/test-support/stack';
 import type { AuditRecord } from '@cmcc/audit-trail';
-import { hmacAuditKey } from '@cmcc/audit-trail';
-import { RedisAuditSink } from '@cmcc/audit-trail';
-import { RedisAuditStore } from '@cmcc/audit-trail';
-import { AuditTrail } from '@cmcc/audit-trail';
+import { hmacAuditKey, RedisAuditSink, RedisAuditStore, AuditTrail } from '@cmcc/audit-trail';
 import { sampleEvent } from './audit-support.ts';
 
 /**

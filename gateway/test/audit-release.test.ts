@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileAuditStore } from '@cmcc/audit-trail';
-import { loadEd25519Key } from '@cmcc/audit-trail';
+import { FileAuditStore, loadEd25519Key } from '@cmcc/audit-trail';
 import type { AuditEventRecord } from '@cmcc/audit-trail';
 import { postGraphQL } from '@cmcc/test-support/subgraph';
 import { ANALYST_CLAIMS, startStack, type TestStack } from '@cmcc/test-support/stack';

@@ -4,16 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@cmcc/platform';
+import { createLogger, ConfigError } from '@cmcc/platform';
 import { PROJECT_ROOT } from '@cmcc/governance/composition';
-import { canonicalJson, recordHash, type AuditRecord } from '@cmcc/audit-trail';
+import { canonicalJson, recordHash, type AuditRecord, hmacAuditKey, loadOrCreateEd25519Key, type AuditKey, FileAuditSink, type AuditSink, type SinkState, FileAuditStore, AuditTrail } from '@cmcc/audit-trail';
 import { sampleEvent } from './audit-support.ts';
-import { hmacAuditKey, loadOrCreateEd25519Key, type AuditKey } from '@cmcc/audit-trail';
-import { FileAuditSink, type AuditSink, type SinkState } from '@cmcc/audit-trail';
-import { FileAuditStore } from '@cmcc/audit-trail';
-import { AuditTrail } from '@cmcc/audit-trail';
 import { loadGatewayConfig } from '../src/config.ts';
-import { ConfigError } from '@cmcc/platform';
 
 /**
  * The chain and its verification on real trails written by the trail writer, then tampered with on disk: every kind

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { markingFromRow, type MarkingRow } from '@cmcc/subgraph-kit';
+import { type MarkingRow } from '@cmcc/subgraph-kit';
 import { releasedToPrincipal } from '@cmcc/test-support/releasability-oracle';
 import { PROJECT_ROOT } from '@cmcc/governance/composition';
 import { startStack, type TestStack } from '@cmcc/test-support/stack';
 import { postGraphQL } from '@cmcc/test-support/subgraph';
-import { FileAuditStore } from '@cmcc/audit-trail';
-import { loadEd25519Key } from '@cmcc/audit-trail';
+import { FileAuditStore, loadEd25519Key } from '@cmcc/audit-trail';
 import type { AuditEventRecord } from '@cmcc/audit-trail';
 
 /**

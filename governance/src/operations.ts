@@ -62,6 +62,7 @@ export async function loadTrafficOperations(store: AuditStore, since: Date): Pro
   const byHash = new Map<string, KnownOperation & { clientSet: Set<string> }>();
   const cutoff = since.toISOString();
   for await (const { text } of store.records()) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON line of the trail, checked field by field below
     let record: any;
     try {
       record = JSON.parse(text);

@@ -50,7 +50,7 @@ describe('a registry published before the kit added the shared vocabulary', () =
 
   it('refuses a copy that differs from the kit file, naming the subgraph and the type', async () => {
     // The copy lacks the value RED (and its description), whatever the kit's description says today.
-    const outcome = await publishOver(legacy((sdl) => sdl.replace(/\n  "[^"\n]*"\n  RED\n/, '\n')));
+    const outcome = await publishOver(legacy((sdl) => sdl.replace(/\n {2}"[^"\n]*"\n {2}RED\n/, '\n')));
     expect(outcome.status).toBe('failed');
     const problems = outcome.status === 'failed' ? outcome.check.composition.problems : [];
     expect(problems.map((p) => p.code)).toEqual(own.subgraphs.filter((s) => s.name !== 'security').map(() => 'SHARED_TYPE_REDEFINED'));

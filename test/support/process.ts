@@ -6,7 +6,7 @@ export interface ProcessOutcome {
   readonly stderr: string;
 }
 
-/** Runs a command to its end with no input and collects what it printed. (One that never ends is named by the test's timeout.) */
+/** Runs a command to its end with no input and collects everything it printed (`close`: after its output streams end). (One that never ends is named by the test's timeout.) */
 export function runToEnd(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<ProcessOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -15,6 +15,6 @@ export function runToEnd(command: string, args: string[], options: { cwd: string
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
 }

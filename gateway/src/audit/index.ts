@@ -1,8 +1,5 @@
 import type { Logger } from '@cmcc/platform';
-import type { AuditConfig } from '@cmcc/audit-trail';
-import { auditKeyFromConfig } from '@cmcc/audit-trail';
-import { FileAuditSink, RedisAuditSink, type AuditSink } from '@cmcc/audit-trail';
-import { AuditTrail } from '@cmcc/audit-trail';
+import { auditKeyFromConfig, FileAuditSink, RedisAuditSink, type AuditSink, AuditTrail, type AuditConfig } from '@cmcc/audit-trail';
 
 export { ApolloServerPluginAudit, recordSubgraphCall } from './plugin.ts';
 export { recordSubgraphMarkings } from './markings.ts';

@@ -2,16 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { getOperationAST, GraphQLError, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
-import { ErrorCode } from '@cmcc/contracts';
+import { ErrorCode, type Principal } from '@cmcc/contracts';
 import type { Logger } from '@cmcc/platform';
-import type { Principal } from '@cmcc/contracts';
 import { removalsOf } from '../authorization.ts';
 import { isCacheHit } from '../cache/response-cache.ts';
-import { entitiesReturned, fieldsRead, mutationChanges, normalizeDocument, redactVariables, type SchemaLike } from '@cmcc/audit-trail';
+import { entitiesReturned, fieldsRead, mutationChanges, normalizeDocument, redactVariables, type SchemaLike, createRedactor, sha256, type AuditEventContent, type Admission, type AuditTrail } from '@cmcc/audit-trail';
 import { eventMarkings } from './markings.ts';
-import { createRedactor } from '@cmcc/audit-trail';
-import { sha256, type AuditEventContent } from '@cmcc/audit-trail';
-import type { Admission, AuditTrail } from '@cmcc/audit-trail';
 
 export interface AuditPluginOptions {
   trail: AuditTrail;

@@ -1,6 +1,5 @@
 import type { JWTPayload } from 'jose';
-import { CLASSIFICATIONS, type Classification } from '@cmcc/contracts';
-import type { Principal } from '@cmcc/contracts';
+import { CLASSIFICATIONS, type Classification, type Principal } from '@cmcc/contracts';
 
 /**
  * Where each part of a principal is found in a token's claims: a claim name or a dotted path (`realm_access.roles`

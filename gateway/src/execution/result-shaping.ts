@@ -152,6 +152,7 @@ function shouldSkip(step: Step, parameters: Parameters): boolean {
   return step.skip;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- @skip/@include on whatever element carries it
 function ifValue(directive: Directive<any, { if: boolean | Variable }>, variables: Record<string, unknown>): boolean {
   const ifArg = directive.arguments().if;
   if (ifArg instanceof Variable) {

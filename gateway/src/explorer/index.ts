@@ -6,8 +6,7 @@
 import crypto from 'node:crypto';
 import type http from 'node:http';
 import path from 'node:path';
-import { HttpError, type RawRoute } from '@cmcc/platform';
-import type { Logger } from '@cmcc/platform';
+import { HttpError, type RawRoute, type Logger } from '@cmcc/platform';
 import type { ExplorerMode } from '../config.ts';
 import { explorerBundle, type Asset } from './bundle.ts';
 import { loadSavedOperations, OPERATIONS_DIR } from './operations.ts';

@@ -236,6 +236,7 @@ class SubgraphResponse implements FetcherResponse {
     return this.received.body.toString('utf8');
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the signature of the Fetcher response it implements
   async json(): Promise<any> {
     return JSON.parse(await this.text());
   }

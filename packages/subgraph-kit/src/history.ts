@@ -1,12 +1,9 @@
 import fs from 'node:fs';
-import { Kind, parse, type DirectiveNode, type DocumentNode, type ValueNode } from 'graphql';
+import { Kind, parse, type DocumentNode } from 'graphql';
 import DataLoader from 'dataloader';
 import type { Queryable } from './db.ts';
 import { loaderFamily } from './loaders.ts';
-import { CLASSIFICATIONS, MARKING_COLUMNS, markingFromRow, type Classification, type MarkingRow } from '@cmcc/contracts';
-import type { Principal } from '@cmcc/contracts';
-import { canSee, viewerOf, type Viewer } from '@cmcc/contracts';
-import { requirementOf, type FieldRequirement } from '@cmcc/contracts';
+import { CLASSIFICATIONS, MARKING_COLUMNS, markingFromRow, type Classification, type MarkingRow, canSee, viewerOf, type Viewer, requirementOf, type FieldRequirement, type Principal } from '@cmcc/contracts';
 
 /**
  * Reading a record's change history as protected as the record itself. A history entry holds the values fields had,

@@ -15,16 +15,11 @@ import { observeRequests } from '@cmcc/platform';
 import { RequestDrain } from '@cmcc/platform';
 import { MAX_TOKENS } from '@cmcc/platform';
 import { startTracing, type Tracing } from '@cmcc/platform';
+import { createLogger, loadSubgraphConfig, type Logger, type SubgraphConfig } from '@cmcc/platform';
 import { databaseUnavailable, isDatabaseUnavailable } from './unavailable.ts';
-import { loadOrCreateSharedSecret, PRINCIPAL_HEADER, PrincipalTokenError, PrincipalVerifier } from '@cmcc/contracts';
-import { createLogger, type Logger } from '@cmcc/platform';
-import { loadSubgraphConfig, type SubgraphConfig } from '@cmcc/platform';
+import { loadOrCreateSharedSecret, PRINCIPAL_HEADER, PrincipalTokenError, PrincipalVerifier, ErrorCode, DateScalar, DateTimeScalar, withSharedVocabulary, ApolloServerPluginRecordMarkings } from '@cmcc/contracts';
 import type { Principal } from '@cmcc/contracts';
-import { ErrorCode } from '@cmcc/contracts';
-import { DateScalar, DateTimeScalar } from '@cmcc/contracts';
-import { withSharedVocabulary } from '@cmcc/contracts';
 import type { ImportKind } from './import.ts';
-import { ApolloServerPluginRecordMarkings } from '@cmcc/contracts';
 
 /** What every resolver of every subgraph receives. */
 export interface SubgraphContext<TLoaders> {

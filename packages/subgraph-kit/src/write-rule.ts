@@ -1,7 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { ErrorCode } from '@cmcc/contracts';
-import { CLASSIFICATIONS, TLPS, type AccessMarking } from '@cmcc/contracts';
-import type { Principal } from '@cmcc/contracts';
+import { ErrorCode, CLASSIFICATIONS, TLPS, type AccessMarking, type Principal } from '@cmcc/contracts';
 
 /**
  * The writing rule of the releasability model, version 2, in one place:

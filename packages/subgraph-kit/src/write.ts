@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Database, Queryable } from './db.ts';
-import { ErrorCode } from '@cmcc/contracts';
-import { CLASSIFICATIONS, MARKING_COLUMNS, markingFromRow, TLPS, type AccessMarking, type MarkingRow } from '@cmcc/contracts';
+import { ErrorCode, CLASSIFICATIONS, MARKING_COLUMNS, markingFromRow, TLPS, type AccessMarking, type MarkingRow, canSee, viewerOf, type Principal } from '@cmcc/contracts';
 import { markingSnapshot } from './history.ts';
-import type { Principal } from '@cmcc/contracts';
-import { canSee, viewerOf } from '@cmcc/contracts';
 import { checkCreateMarking, checkRemarking } from './write-rule.ts';
 
 /** Why one input field was refused; returned in a mutation payload's `userErrors`. */

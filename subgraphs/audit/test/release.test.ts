@@ -59,12 +59,11 @@ const FIELDS = `id redacted requestId claimedRequestId principal { subject } ope
   entities { key } changes { field arguments records { key } } markings { classification releasableTo } markingsComplete
   authorization { removed { path coordinate } withheld { path service } } outcome { status } fields hash`;
 
-let dir: string;
 let subgraph: TestSubgraph;
 let audit: Awaited<ReturnType<typeof startAuditSubgraphOver>>;
 beforeAll(async () => {
   audit = await startAuditSubgraphOver(EVENTS);
-  ({ subgraph, dir } = audit);
+  ({ subgraph } = audit);
 });
 afterAll(() => audit?.close());
 

@@ -6,7 +6,6 @@ import {
   HOSPITAL_COUNT,
   convoyId,
   hospitalId,
-  markingFromRow,
   type MarkingRow,
 } from '@cmcc/subgraph-kit';
 import { releasedToPrincipal } from '@cmcc/test-support/releasability-oracle';

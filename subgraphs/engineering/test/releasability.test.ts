@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineering } from '../src/server.ts';
 import {
-  canSee,
   insertRows,
   MARKING_COLUMNS,
-  markingFromRow,
   markingToRow,
   type AccessMarking,
   type MarkingRow,

@@ -9,7 +9,6 @@ import {
   ORGANIZATION_IDS,
   convoyId,
   hospitalId,
-  markingFromRow,
   sharedTypeNames,
   type MarkingRow,
 } from '@cmcc/subgraph-kit';

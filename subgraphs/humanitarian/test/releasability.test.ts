@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kind, parse, visit, type ConstDirectiveNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hospitalId, markingFromRow, type AccessMarking, type MarkingRow, type Principal } from '@cmcc/subgraph-kit';
+import { hospitalId, type AccessMarking, type MarkingRow, type Principal } from '@cmcc/subgraph-kit';
 import { releasedToPrincipal } from '@cmcc/test-support/releasability-oracle';
 import { humanitarian } from '../src/server.ts';
 import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '@cmcc/test-support/subgraph';
@@ -120,8 +120,6 @@ async function releasedIds(who: Principal, table: string, where = 'true'): Promi
 }
 
 const sorted = (ids: string[]) => [...ids].sort();
-type GraphQLError = { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> };
-const codes = (errors: GraphQLError[] = []) => errors.map((e) => e.extensions?.code);
 
 describe('who must not see a convoy', () => {
   it('hides a TLP:RED convoy from a GBR member: absent from the list, the filtered list and the total', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { markingFromRow, type MarkingRow, type Principal } from '@cmcc/subgraph-kit';
+import { type MarkingRow, type Principal } from '@cmcc/subgraph-kit';
 import { releasedToPrincipal } from '@cmcc/test-support/releasability-oracle';
 import { REAL_ISR_OBSERVATION_ID } from '../src/data/seed.ts';
 import { startStack, type TestStack } from '@cmcc/test-support/stack';

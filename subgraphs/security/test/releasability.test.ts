@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CROSSING_IDS, encodeCursor, GOVERNORATE_PCODES, LOCALITY_PCODES, markingFromRow, type MarkingRow, type Principal } from '@cmcc/subgraph-kit';
+import { CROSSING_IDS, encodeCursor, GOVERNORATE_PCODES, LOCALITY_PCODES, type MarkingRow, type Principal } from '@cmcc/subgraph-kit';
 import { releasedToPrincipal } from '@cmcc/test-support/releasability-oracle';
 import { security } from '../src/server.ts';
 import { REAL_INCIDENT_ID, REAL_ISR_OBSERVATION_ID } from '../src/data/seed.ts';

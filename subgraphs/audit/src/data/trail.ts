@@ -1,6 +1,4 @@
-import { loadAuditConfig, type AuditConfig } from '@cmcc/audit-trail';
-import { openAuditStore, type AuditStore } from '@cmcc/audit-trail';
-import { auditKeyFromConfig } from '@cmcc/audit-trail';
+import { loadAuditConfig, type AuditConfig, openAuditStore, type AuditStore, auditKeyFromConfig } from '@cmcc/audit-trail';
 import type { Env } from '@cmcc/subgraph-kit';
 
 /**

@@ -4,6 +4,7 @@ import { decodeCursor } from '@cmcc/audit-trail';
 
 export const MAX_FIRST = 500;
 const MAX_TEXT = 256;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: text arguments refuse them.
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** The `filter` argument as given (from/to already parsed by the DateTime scalar). */

@@ -84,6 +84,7 @@ export interface ServiceStatus {
   provenance: ReturnType<typeof provenanceFromRow>;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a database row: its columns are the table's
 type Row = Record<string, any>;
 
 const toArea = (r: Row): Area => ({

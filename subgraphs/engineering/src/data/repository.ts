@@ -108,6 +108,7 @@ export interface RouteHazardStatus {
   marking: AccessMarking;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a database row: its columns are the table's
 type Row = Record<string, any>;
 
 const toFacility = (r: Row): Facility => ({

@@ -7,7 +7,6 @@ import {
   KNOWN_PCODES,
   markingFields,
   ORGANIZATIONS,
-  type FieldSpec,
   type ImportKind,
   type Queryable,
 } from '@cmcc/subgraph-kit';

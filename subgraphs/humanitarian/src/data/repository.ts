@@ -172,6 +172,7 @@ export interface ActivityFilter {
   areaPcode: string | null;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a database row: its columns are the table's
 type Row = Record<string, any>;
 
 /** The id of the daily report of a crossing, day and source, the same whether seeded, recorded by an editor or imported. */

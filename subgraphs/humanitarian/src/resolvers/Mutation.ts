@@ -25,6 +25,7 @@ interface Args<I> {
   idempotencyKey?: string | null;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a database row: its columns are the table's
 type Row = Record<string, any>;
 
 interface CrossingReportInput {

@@ -37,6 +37,7 @@ export interface ReportFilter {
   since: Date | null;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a database row: its columns are the table's
 type Row = Record<string, any>;
 
 export const toIntelligenceReport = (r: Row): IntelligenceReport => ({

@@ -44,6 +44,7 @@ export interface ContributionFilter {
   readiness: string | null;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a database row: its columns are the table's
 type Row = Record<string, any>;
 
 export const toForceContribution = (r: Row): ForceContribution => ({

@@ -93,6 +93,7 @@ export interface CrossingClosure {
   marking: AccessMarking;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a database row: its columns are the table's
 type Row = Record<string, any>;
 
 /** Who recorded a written record, when and how, and its version (see the kit's `provenanceFromRow`). */

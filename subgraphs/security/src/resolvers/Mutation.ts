@@ -205,7 +205,7 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         if (input.version < 1) errors.push({ field: ['input', 'version'], code: 'INVALID', message: 'A version is 1 or more: give the version you last read' });
         return errors;
       },
-      async write(writer, tx) {
+      async write(writer) {
         // An incident not released to the editor is refused by the writer exactly like an unknown id.
         const row = await writer.update('security_incident', 'SecurityIncident', input.id, input.version, {
           verification: input.verification,

@@ -21,6 +21,7 @@ export interface SampleGroupRecord {
   provenance: ReturnType<typeof provenanceFromRow>;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a database row: its columns are the table's
 type Row = Record<string, any>;
 
 export const toSampleGroupRecord = (r: Row): SampleGroupRecord => ({

@@ -17,7 +17,7 @@ import {
 import { CLASSIFICATIONS, type Classification } from '@cmcc/contracts';
 import type { Principal } from '@cmcc/contracts';
 import type { Requirement, Requirements } from '@cmcc/contracts';
-import type { GatewayContext } from './server.ts';
+import type { GatewayContext } from './context.ts';
 import { principalView } from './cache/response-cache.ts';
 import { isRefusedByLimits } from './limits/plugin.ts';
 

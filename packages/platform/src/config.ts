@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Env } from './env.ts';
 import { parseObservabilityConfig, type ObservabilityConfig } from './observability-config.ts';
 
 /** Configuration shared by every subgraph service, parsed once from the environment and frozen. */
@@ -17,7 +18,7 @@ export interface SubgraphConfig {
   readonly observability: ObservabilityConfig;
 }
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { Env } from './env.ts';
 
 /** Thrown when the environment is invalid; lists every problem at once. */
 export class ConfigError extends Error {

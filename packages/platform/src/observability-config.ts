@@ -1,4 +1,4 @@
-import type { Env } from './config.ts';
+import type { Env } from './env.ts';
 
 /** Where traces go: OpenTelemetry over OTLP/HTTP (JSON), configured by the standard OTEL_* variables. */
 export interface TracingConfig {

@@ -7,6 +7,7 @@ export * from './migrate.ts';
 export * from './pagination.ts';
 export * from './seed.ts';
 export * from './subgraph.ts';
+export * from './definitions.ts';
 export * from './reference.ts';
 export * from './sql.ts';
 export * from './write.ts';

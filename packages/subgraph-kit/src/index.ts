@@ -14,3 +14,4 @@ export * from './write.ts';
 export * from './history.ts';
 export * from './write-rule.ts';
 export * from './import.ts';
+export * from './validate.ts';

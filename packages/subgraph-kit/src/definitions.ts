@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { SubgraphDefinition } from './subgraph.ts';
 
 /**
@@ -12,4 +13,12 @@ export async function loadDefinition(name: string, projectRoot: string): Promise
   );
   if (!definition) throw new Error(`subgraphs/${name}/src/server.ts exports no SubgraphDefinition named "${name}"`);
   return definition;
+}
+
+/**
+ * The folder of the subgraph package whose `src/server.ts` has the URL `serverModuleUrl` (pass `import.meta.url`):
+ * the definition's `root`, holding `schema.graphql` and `src/data/migrations/`.
+ */
+export function subgraphRoot(serverModuleUrl: string): string {
+  return path.resolve(path.dirname(fileURLToPath(serverModuleUrl)), '..');
 }

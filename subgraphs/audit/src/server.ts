@@ -1,6 +1,4 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Env, SubgraphDefinition } from '@cmcc/subgraph-kit';
+import { subgraphRoot, type Env, type SubgraphDefinition } from '@cmcc/subgraph-kit';
 import { AuditTrail } from './data/trail.ts';
 import type { AuditLoaders } from './context.ts';
 import { AuditChange, AuditEvent } from './resolvers/AuditEvent.ts';
@@ -14,7 +12,7 @@ export interface AuditSubgraphDefinition extends SubgraphDefinition<AuditLoaders
   readonly trail: AuditTrail;
 }
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = subgraphRoot(import.meta.url);
 
 /** The platform team's audit subgraph: the gateway's audit trail, read only, for principals with `audit:read`. */
 export function createAuditSubgraph(env: Env = process.env): AuditSubgraphDefinition {

@@ -3,11 +3,11 @@
 // answers `counts` with `{ requests }`; after `record` it keeps the interval ([start, end], epoch milliseconds) of each
 // request it serves, and `intervals` hands them over and stops recording. Env: BENCH_SHARED_SECRET.
 import { performance } from 'node:perf_hooks';
-import { loadDefinition } from '../scripts/definitions.ts';
-import { buildSubgraph, createLogger, listen, openDatabase, prepareDatabase, schemaNameOf, type SubgraphDefinition } from '@cmcc/subgraph-kit';
+import { PROJECT_ROOT } from '@cmcc/governance/composition';
+import { buildSubgraph, createLogger, listen, loadDefinition, openDatabase, prepareDatabase, schemaNameOf, type SubgraphDefinition } from '@cmcc/subgraph-kit';
 
 const name = process.argv[2];
-const definition = (await loadDefinition(name)) as SubgraphDefinition<unknown>;
+const definition = (await loadDefinition(name, PROJECT_ROOT)) as SubgraphDefinition<unknown>;
 const db = await openDatabase({ schema: schemaNameOf(name) });
 await prepareDatabase(definition, db);
 const { handler } = await buildSubgraph(definition, db, createLogger(name, 'silent'), new TextEncoder().encode(process.env.BENCH_SHARED_SECRET));

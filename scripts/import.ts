@@ -4,7 +4,7 @@
 // (and GATEWAY_CACHE_KEY_PREFIX) as the gateways have them, an import that changed records evicts the gateways' cached responses.
 import os from 'node:os';
 import path from 'node:path';
-import { loadSubgraphList } from '@cmcc/governance/composition';
+import { loadSubgraphList, PROJECT_ROOT } from '@cmcc/governance/composition';
 import { parseCli, usageError } from '@cmcc/platform';
 import type { AccessMarking } from '@cmcc/subgraph-kit';
 
@@ -34,11 +34,10 @@ function usage(message: string): never {
 
 if (!group || !groups.includes(group)) usage(`The group must be one of: ${groups.join(', ')}`);
 // Loaded after the command line is read, so `--help` and usage errors answer at once.
-const { ImportFileError, importFile, loadSubgraphConfig, openDatabase, parseTlp, prepareDatabase, schemaNameOf, validateMarking } = await import('@cmcc/subgraph-kit');
-const { loadDefinition } = await import('./definitions.ts');
+const { ImportFileError, importFile, loadDefinition, loadSubgraphConfig, openDatabase, parseTlp, prepareDatabase, schemaNameOf, validateMarking } = await import('@cmcc/subgraph-kit');
 const { evictAllResponses } = await import('@cmcc/gateway/cache/broadcast');
 const { parsePerformanceConfig } = await import('@cmcc/gateway/performance-config');
-const definition = await loadDefinition(group);
+const definition = await loadDefinition(group, PROJECT_ROOT);
 const kinds = definition.importers ?? [];
 const kind = kinds.find((k) => k.kind === kindName);
 if (!kind) usage(`${group} imports these kinds: ${kinds.map((k) => `${k.kind} (${k.description})`).join('; ') || 'none'}`);

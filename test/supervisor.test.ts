@@ -73,7 +73,7 @@ describe('the npm start supervisor', () => {
   });
 
   it('kills every service and their children when the launcher itself fails with an uncaught error', { timeout: 60_000 }, async () => {
-    const runner = spawn(process.execPath, ['--import', 'tsx', path.join('test', 'support', 'supervised-services.ts'), JSON.stringify([{ name: 'engineering', script: service({ grandchild: true }) }])], {
+    const runner = spawn(process.execPath, ['--import', 'tsx', path.join('test', 'fixtures', 'supervised-services.ts'), JSON.stringify([{ name: 'engineering', script: service({ grandchild: true }) }])], {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -98,7 +98,7 @@ describe('the npm start supervisor', () => {
       { name: 'humanitarian', script: service({ grandchild: true }) },
       { name: 'stubborn', script: service({ ignoreSigterm: true }) },
     ];
-    const runner = spawn(process.execPath, ['--import', 'tsx', path.join('test', 'support', 'supervised-services.ts'), JSON.stringify(services)], {
+    const runner = spawn(process.execPath, ['--import', 'tsx', path.join('test', 'fixtures', 'supervised-services.ts'), JSON.stringify(services)], {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });

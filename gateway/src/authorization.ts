@@ -14,7 +14,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { CLASSIFICATIONS, type Classification, type Principal, type Requirement, type Requirements } from '@cmcc/contracts';
-import type { GatewayContext } from './server.ts';
+import type { GatewayContext } from './context.ts';
 import { principalView } from './cache/response-cache.ts';
 import { isRefusedByLimits } from './limits/plugin.ts';
 

@@ -24,6 +24,9 @@ import {
   type Env,
 } from '@cmcc/platform';
 import { DEFAULT_CLAIM_MAPPING, type ClaimMapping } from './auth/claims.ts';
+import type { AuthConfig } from './auth/config.ts';
+
+export type { AuthConfig } from './auth/config.ts';
 import type { PolicyRule } from './authorization.ts';
 import { AUDIT_ENV, parseAuditConfig, type AuditConfig } from '@cmcc/audit-trail';
 import { SCHEMA_ENV } from '@cmcc/governance/config';
@@ -32,21 +35,6 @@ import { parseResilienceConfig, RESILIENCE_ENV, type ResilienceConfig } from './
 import { parseObservabilityConfig, type ObservabilityConfig } from '@cmcc/platform';
 import { parsePerformanceConfig, PERFORMANCE_ENV, type PerformanceConfig } from './performance-config.ts';
 import type { AdminAccess } from './admin-access.ts';
-
-/** How the gateway authenticates callers. */
-export interface AuthConfig {
-  /** The identity provider's JWKS endpoint (e.g. Keycloak's .../protocol/openid-connect/certs). */
-  readonly jwksUrl: string | undefined;
-  /** A PEM public key or a JWKS JSON file, instead of a JWKS URL. */
-  readonly publicKeyFile: string | undefined;
-  readonly issuer: string | undefined;
-  readonly audience: string | undefined;
-  readonly algorithms: string[];
-  readonly clockSkewSeconds: number;
-  readonly claims: ClaimMapping;
-  /** Hashed API keys of service accounts. */
-  readonly apiKeysFile: string;
-}
 
 /** The gateway's settings, parsed once from the environment and frozen. */
 export interface GatewayConfig {

@@ -1,10 +1,9 @@
 import type http from 'node:http';
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { createGraphQLHandler, createMetrics, savedOperationNames, type ServiceMetrics, observeRequests, MAX_TOKENS, injectTraceContext, startTracing, type Logger } from '@cmcc/platform';
+import { createGraphQLHandler, createMetrics, savedOperationNames, type ServiceMetrics, observeRequests, MAX_TOKENS, injectTraceContext, startTracing, type Logger, logErrors, maskInternalErrors } from '@cmcc/platform';
 import { loadOrCreateSharedSecret, PRINCIPAL_HEADER, signPrincipal, type Principal } from '@cmcc/contracts';
-import { logErrors, maskInternalErrors } from '@cmcc/subgraph-kit';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { ApolloServerPluginAuthorization } from './authorization.ts';
 import { ApolloServerPluginAudit, createAuditTrail, recordSubgraphCall, recordSubgraphMarkings, type AuditTrail } from './audit/index.ts';
@@ -15,7 +14,8 @@ import { openRegistry } from '@cmcc/governance/registry/index';
 import { createExplorerRoutes, EXPLORER_PATHS } from './explorer/index.ts';
 import { installResultShaping } from './execution/result-shaping.ts';
 import { principalTokenClaims } from './transport/fetcher.ts';
-import { completeBody, type StoredAnswer } from './cache/response-cache.ts';
+import { completeBody } from './cache/response-cache.ts';
+import type { GatewayContext } from './context.ts';
 import { ApolloServerPluginOperationResolution } from './operation-resolution.ts';
 import { Resilience } from './resilience/index.ts';
 import { registerGatewayMetrics } from './observability/metrics.ts';
@@ -23,16 +23,7 @@ import { createPerformance, type Performance } from './performance.ts';
 import { guardAdminRoutes } from './admin-access.ts';
 import { formatPersistedQueryErrors } from './operations/persisted.ts';
 
-/** What the gateway's plugins and data sources know about a request. */
-export interface GatewayContext extends BaseContext {
-  readonly requestId: string;
-  readonly principal: Principal;
-  /**
-   * This request's box for a response-cache hit's stored answer bytes, which the HTTP layer sends (see
-   * gateway/src/cache/response-cache.ts). An object, so it stays the same through Apollo Server's copy of the context.
-   */
-  readonly storedAnswer?: StoredAnswer;
-}
+export type { GatewayContext } from './context.ts';
 
 /** The gateway's own identity, for its health checks of the subgraphs. */
 const GATEWAY_PRINCIPAL: Principal = Object.freeze({

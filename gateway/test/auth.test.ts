@@ -6,7 +6,7 @@ import { principalFromClaims, DEFAULT_CLAIM_MAPPING } from '../src/auth/claims.t
 import { DEV_AUDIENCE, DEV_ISSUER, loadOrCreateDevKey } from '../src/auth/dev-keys.ts';
 import { postGraphQL, TEST_PRINCIPAL, TEST_SHARED_SECRET } from '@cmcc/test-support/subgraph';
 import { startStack, type TestStack } from '@cmcc/test-support/stack';
-import { PRINCIPAL_HEADER, signPrincipal } from '@cmcc/subgraph-kit';
+import { PRINCIPAL_HEADER, signPrincipal } from '@cmcc/contracts';
 
 let stack: TestStack;
 beforeAll(async () => {

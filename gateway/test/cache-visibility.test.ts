@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '@cmcc/subgraph-kit';
+import { createLogger } from '@cmcc/platform';
 import type { Principal } from '@cmcc/contracts';
 import { redisAvailable, TEST_REDIS_URL } from '@cmcc/test-support/services';
 import { TEST_PRINCIPAL } from '@cmcc/test-support/subgraph';

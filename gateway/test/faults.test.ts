@@ -2,12 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PROJECT_ROOT } from '@cmcc/governance/composition';
-import { humanitarian } from '@cmcc/subgraph-humanitarian/server';
-import { buildSubgraph, createLogger, listen, openDatabase, prepareDatabase, schemaNameOf } from '@cmcc/subgraph-kit';
-import { close } from '@cmcc/platform';
+import { createLogger } from '@cmcc/platform';
 import { startFaultyProxy, type FaultyProxy } from '@cmcc/test-support/faulty-proxy';
-import { ANALYST_CLAIMS, startStack, type TestStack } from '@cmcc/test-support/stack';
-import { TEST_SHARED_SECRET } from '@cmcc/test-support/subgraph';
+import { ANALYST_CLAIMS, loadDefinition, startStack, type TestStack } from '@cmcc/test-support/stack';
+import { startTestSubgraph, type TestSubgraph } from '@cmcc/test-support/subgraph';
 
 /**
  * A subgraph that is slow, failing or gone, through the real gateway: the security and humanitarian subgraphs sit
@@ -20,24 +18,14 @@ let stack: TestStack;
 let security: FaultyProxy;
 let humanitarianProxy: FaultyProxy;
 const subgraphLogs: string[] = [];
-let stopHumanitarian: () => Promise<void>;
-let humanitarianDb: Awaited<ReturnType<typeof openDatabase>>;
+let humanitarian: TestSubgraph;
 
 beforeAll(async () => {
   security = await startFaultyProxy();
   humanitarianProxy = await startFaultyProxy();
-  const db = await openDatabase({ schema: schemaNameOf('humanitarian') });
-  humanitarianDb = db;
-  await prepareDatabase(humanitarian as never, db);
   const logger = createLogger('humanitarian', 'debug', { write: (line: string) => void subgraphLogs.push(line) });
-  const built = await buildSubgraph(humanitarian, db, logger, TEST_SHARED_SECRET);
-  const { server, url } = await listen(built.handler, 0);
-  humanitarianProxy.target = url;
-  stopHumanitarian = async () => {
-    await close(server);
-    await built.apollo.stop();
-    await db.close();
-  };
+  humanitarian = await startTestSubgraph(await loadDefinition('humanitarian'), { logger });
+  humanitarianProxy.target = humanitarian.url;
   stack = await startStack({
     env: {
       SUBGRAPH_SECURITY_URL: `${security.url}/graphql`,
@@ -56,7 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.close();
-  await stopHumanitarian?.();
+  await humanitarian?.close();
   await security?.close();
   await humanitarianProxy?.close();
 });
@@ -153,7 +141,7 @@ describe('a failing subgraph', () => {
 
 describe('a subgraph whose database is down', () => {
   it('reaches the client as SERVICE_UNAVAILABLE naming the subgraph (not a masked internal error), beside the other subgraphs\' data', async () => {
-    const stop = humanitarianDb.onQuery(() => {
+    const stop = humanitarian.db.onQuery(() => {
       throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
     });
     try {

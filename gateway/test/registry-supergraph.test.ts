@@ -9,7 +9,7 @@ import type { GraphState } from '@cmcc/governance/check';
 import { loadSavedOperations } from '@cmcc/governance/operations';
 import { publishSubgraph } from '@cmcc/governance/publish';
 import { FileSchemaRegistry, RedisSchemaRegistry, type SchemaRegistry, type SchemaVersion } from '@cmcc/governance/registry/index';
-import { close, createLogger, listen } from '@cmcc/subgraph-kit';
+import { close, createLogger, listen } from '@cmcc/platform';
 import { postGraphQL, TEST_SHARED_SECRET } from '@cmcc/test-support/subgraph';
 import { redisAvailable, TEST_REDIS_URL } from '@cmcc/test-support/services';
 import { ANALYST_CLAIMS, startStack, type TestStack } from '@cmcc/test-support/stack';

@@ -1,12 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { humanitarian } from '@cmcc/subgraph-humanitarian/server';
-import { buildSubgraph, createLogger, listen, openDatabase, prepareDatabase, schemaNameOf } from '@cmcc/subgraph-kit';
-import { close } from '@cmcc/platform';
 import { startTracing, type Tracing } from '@cmcc/platform';
-import { startStack, type TestStack } from '@cmcc/test-support/stack';
-import { TEST_SHARED_SECRET } from '@cmcc/test-support/subgraph';
+import { loadDefinition, startStack, type TestStack } from '@cmcc/test-support/stack';
+import { startTestSubgraph, type TestSubgraph } from '@cmcc/test-support/subgraph';
 
 /**
  * OpenTelemetry through a real request: an OTLP/HTTP receiver on port 0 collects what the gateway and a traced
@@ -27,7 +24,7 @@ const contentTypes: string[] = [];
 let receiver: http.Server;
 let stack: TestStack;
 let subgraphTracing: Tracing | null;
-let stopSubgraph: () => Promise<void>;
+let subgraph: TestSubgraph;
 
 beforeAll(async () => {
   receiver = http.createServer(async (request, response) => {
@@ -51,22 +48,14 @@ beforeAll(async () => {
   const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
 
   subgraphTracing = startTracing({ tracesUrl: `${endpoint}/v1/traces`, serviceName: 'humanitarian', headers: {} });
-  const db = await openDatabase({ schema: schemaNameOf('humanitarian') });
-  await prepareDatabase(humanitarian as never, db);
-  const built = await buildSubgraph(humanitarian, db, createLogger('humanitarian', 'silent'), TEST_SHARED_SECRET, { tracing: subgraphTracing });
-  const { server, url } = await listen(built.handler, 0);
-  stopSubgraph = async () => {
-    await close(server);
-    await built.apollo.stop();
-    await db.close();
-  };
-  stack = await startStack({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, SUBGRAPH_HUMANITARIAN_URL: `${url}/graphql` } });
+  subgraph = await startTestSubgraph(await loadDefinition('humanitarian'), { tracing: subgraphTracing });
+  stack = await startStack({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, SUBGRAPH_HUMANITARIAN_URL: `${subgraph.url}/graphql` } });
 }, 60_000);
 
 afterAll(async () => {
   await stack?.close();
   await subgraphTracing?.shutdown();
-  await stopSubgraph?.();
+  await subgraph?.close();
   await new Promise((resolve) => receiver?.close(resolve));
 });
 

@@ -7,9 +7,12 @@ import { createGateway, type Gateway } from '@cmcc/gateway/server';
 import { close, createLogger, listen, type SubgraphDefinition } from '@cmcc/subgraph-kit';
 import { postGraphQL, startTestSubgraph, TEST_SHARED_SECRET, type GraphQLResponse, type TestSubgraph, type TestSubgraphOptions } from './subgraph.ts';
 import { signDevToken } from '@cmcc/gateway/auth/dev-keys';
-import { loadDefinition } from '../../scripts/definitions.ts';
+import { loadDefinition as loadDefinitionFrom } from '@cmcc/subgraph-kit';
 
-export { loadDefinition };
+/** Imports a subgraph's definition from `subgraphs/<name>/src/server.ts`, whatever the export is called. */
+export function loadDefinition(name: string): Promise<SubgraphDefinition<unknown>> {
+  return loadDefinitionFrom(name, PROJECT_ROOT);
+}
 
 /** Composes a supergraph whose routing URLs point at the given running subgraphs, written to a temporary file. */
 export function writeSupergraph(entries: SubgraphEntry[], urls: Record<string, string>, file: string): void {

@@ -10,8 +10,10 @@ import {
   PRINCIPAL_HEADER,
   signPrincipal,
   type Database,
+  type Logger,
   type Principal,
   type SubgraphDefinition,
+  type Tracing,
 } from '@cmcc/subgraph-kit';
 
 /** The secret test subgraphs share with the test "gateway" (this module, signing each request). */
@@ -56,14 +58,18 @@ export interface TestSubgraphOptions {
   schema?: string;
   /** PGlite folder; absent means in memory. */
   dataDir?: string;
+  /** Where the subgraph logs; absent means nowhere. */
+  logger?: Logger;
+  /** Where its spans go; absent means no tracing. */
+  tracing?: Tracing | null;
 }
 
 /** Migrates, seeds and serves a subgraph on a free port, exactly as `npm start` does but with a throwaway database. */
 export async function startTestSubgraph<L>(definition: SubgraphDefinition<L>, options: TestSubgraphOptions = {}): Promise<TestSubgraph> {
   const db = await openDatabase({ schema: options.schema ?? schemaNameOf(definition.name), databaseUrl: options.databaseUrl, dataDir: options.dataDir });
   await prepareDatabase(definition as SubgraphDefinition<unknown>, db);
-  const logger = createLogger(definition.name, 'silent');
-  const { apollo, handler } = await buildSubgraph(definition, db, logger, TEST_SHARED_SECRET);
+  const logger = options.logger ?? createLogger(definition.name, 'silent');
+  const { apollo, handler } = await buildSubgraph(definition, db, logger, TEST_SHARED_SECRET, { tracing: options.tracing });
   const { server, url } = await listen(handler, 0);
   return {
     url,

@@ -1,30 +1,7 @@
-import type { Logger } from '@cmcc/platform';
-import { auditKeyFromConfig, FileAuditSink, RedisAuditSink, type AuditSink, AuditTrail, type AuditConfig } from '@cmcc/audit-trail';
-
 export { ApolloServerPluginAudit, recordSubgraphCall } from './plugin.ts';
 export { recordSubgraphMarkings } from './markings.ts';
-export { AuditTrail } from '@cmcc/audit-trail';
+export { AuditTrail, createAuditSink, createAuditTrail } from '@cmcc/audit-trail';
 export { openAuditStore, FileAuditStore, RedisAuditStore, type AuditStore, type AuditEventFilter, type ChainStatus } from '@cmcc/audit-trail';
 export { verifyTrail, describeResult } from '@cmcc/audit-trail';
 export type { AuditConfig } from '@cmcc/audit-trail';
 export type * from '@cmcc/audit-trail';
-
-/** The sink the configuration names: the Redis stream when `REDIS_URL` is set (or AUDIT_SINK=redis), else the JSONL file. */
-export function createAuditSink(config: AuditConfig, logger: Logger): AuditSink {
-  return config.sink === 'redis' ? new RedisAuditSink(config.redisUrl!, config.redisStream, logger) : new FileAuditSink(config.dir);
-}
-
-/** The gateway's audit trail: sink, signing key (created on first use when no AUDIT_SIGNING_KEY) and buffer from config. */
-export function createAuditTrail(config: AuditConfig, logger: Logger, sink: AuditSink = createAuditSink(config, logger)): AuditTrail {
-  if (config.failOpen) logger.warn('AUDIT_FAIL_OPEN=true: when the audit sink cannot keep up, operations are served unaudited (each dropped event is logged as an error)');
-  return new AuditTrail({
-    sink,
-    key: auditKeyFromConfig(config, { create: true }),
-    logger,
-    bufferSize: config.bufferSize,
-    batchSize: config.batchSize,
-    checkpointEvery: config.checkpointEvery,
-    checkpointSeconds: config.checkpointSeconds,
-    failOpen: config.failOpen,
-  });
-}

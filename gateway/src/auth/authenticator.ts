@@ -4,7 +4,7 @@ import { createLocalJWKSet, createRemoteJWKSet, importSPKI, jwtVerify, type Cryp
 import { HttpError, requestIdOf } from '@cmcc/platform';
 import type { Logger } from '@cmcc/platform';
 import type { Principal } from '@cmcc/contracts';
-import type { AuthConfig } from '../config.ts';
+import type { AuthConfig } from './config.ts';
 import { ApiKeyStore } from './api-keys.ts';
 import { principalFromClaims } from './claims.ts';
 import { DEV_AUDIENCE, DEV_ISSUER, loadOrCreateDevKey } from './dev-keys.ts';

@@ -2,6 +2,7 @@
 // audit subgraph and governance read, and the verifier. Written by the gateway; depends on contracts and platform.
 export * from './config.ts';
 export * from './document.ts';
+export * from './from-config.ts';
 export * from './records.ts';
 export * from './redact.ts';
 export * from './signing.ts';

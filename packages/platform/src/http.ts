@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { Logger } from './logger.ts';
 import { assertNesting, decodeUtf8 } from './request-limits.ts';
+import { HttpError } from './http-error.ts';
 
 /** A plain JSON endpoint next to GraphQL, such as `/health`. */
 export type JsonRoute = (request: http.IncomingMessage) => Promise<{ status: number; body: unknown }>;
@@ -53,16 +54,7 @@ export function requestIdOf(request: http.IncomingMessage): string | undefined {
   return requestIds.get(request);
 }
 
-/** An HTTP failure with a status and an error code, answered as a GraphQL-shaped JSON error. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { HttpError } from './http-error.ts';
 
 /**
  * A small Node `http` integration for Apollo Server: GraphQL at one path, JSON routes beside it, a body size

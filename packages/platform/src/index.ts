@@ -3,6 +3,7 @@
 export * from './cli-args.ts';
 export * from './config.ts';
 export * from './env.ts';
+export * from './graphql-errors.ts';
 export * from './http.ts';
 export * from './logger.ts';
 export * from './metrics.ts';

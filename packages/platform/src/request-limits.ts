@@ -1,4 +1,4 @@
-import { HttpError } from './http.ts';
+import { HttpError } from './http-error.ts';
 
 /**
  * Brackets nested deeper than this are refused before parsing: graphql-js parses (and JSON.stringify walks)

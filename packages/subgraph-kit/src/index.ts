@@ -7,9 +7,11 @@ export { migrate, migrationSets, readMigrations, type MigrationSet } from './mig
 export * from './pagination.ts';
 export * from './seed.ts';
 export * from './subgraph.ts';
+export * from './definitions.ts';
 export * from './reference.ts';
 export * from './sql.ts';
 export * from './write.ts';
 export * from './history.ts';
 export * from './write-rule.ts';
 export * from './import.ts';
+export * from './validate.ts';

@@ -32,3 +32,12 @@ export function loaderFamily<A, K, V>(create: (args: A) => DataLoader<K, V>): (a
 }
 
 export { DataLoader };
+
+/**
+ * Puts every record of `pages` into the by-id loader, so a record listed (and so released to the viewer) is not read
+ * again when something refers to it by id; returns `pages`, for a list loader to answer with.
+ */
+export function primeById<V extends { id: string }>(byId: { prime(key: string, value: NoInfer<V>): unknown }, pages: V[][]): V[][] {
+  for (const record of pages.flat()) byId.prime(record.id, record);
+  return pages;
+}

@@ -1,5 +1,5 @@
 import type { Database, Queryable } from './db.ts';
-import type { AccessMarking } from '@cmcc/contracts';
+import { markingToRow, type AccessMarking } from '@cmcc/contracts';
 
 /** A deterministic pseudo-random generator (mulberry32): the same seed gives the same synthetic data on every machine. */
 export class SeededRandom {
@@ -144,6 +144,16 @@ export async function insertRows(
     });
     await db.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING`, params);
   }
+}
+
+/** A marking's column values in MARKING_COLUMNS order, to spread into a seeded row after the record's own values. */
+export function markingValues(marking: AccessMarking): unknown[] {
+  return Object.values(markingToRow(marking));
+}
+
+/** The calendar day of an instant in UTC (`2025-10-10`), as a SQL `date` column takes it. */
+export function isoDay(instant: Date): string {
+  return instant.toISOString().slice(0, 10);
 }
 
 /** Adds `days` (may be fractional) to an ISO instant. */

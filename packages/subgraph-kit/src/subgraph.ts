@@ -2,14 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type http from 'node:http';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { GraphQLError, type DocumentNode } from 'graphql';
+import type { DocumentNode } from 'graphql';
 import { openDatabase, type Database } from './db.ts';
 import { migrate, migrationSets } from './migrate.ts';
-import { createGraphQLHandler, HttpError, listen, requestIdOf } from '@cmcc/platform';
+import { createGraphQLHandler, HttpError, listen, logErrors, maskInternalErrors, requestIdOf } from '@cmcc/platform';
 import { createMetrics, savedOperationNames, type ServiceMetrics } from '@cmcc/platform';
 import { observeRequests } from '@cmcc/platform';
 import { RequestDrain } from '@cmcc/platform';
@@ -100,7 +100,7 @@ export async function buildSubgraph<TLoaders>(
     parseOptions: { maxTokens: MAX_TOKENS },
     // runSubgraph handles SIGINT/SIGTERM itself: stop taking requests, finish them, close the database, exit.
     stopOnTerminationSignals: false,
-    formatError: maskInternalErrors(logger, definition.name),
+    formatError: maskInternalErrors((error) => (isDatabaseUnavailable(error) ? databaseUnavailable(definition.name) : undefined)),
     // Inline traces serve Apollo's hosted usage reporting, which a closed coalition network does not use.
     // The markings of the records each operation returned, for the gateway's audit event (record-markings.ts).
     plugins: [ApolloServerPluginInlineTraceDisabled(), logErrors(logger), metrics.plugin, ApolloServerPluginRecordMarkings()],
@@ -141,41 +141,6 @@ export async function buildSubgraph<TLoaders>(
   });
   const handler = observeRequests(graphqlHandler, { logger, metrics, tracing: observability.tracing, routes: ['/graphql', '/health', '/ready', '/metrics'] });
   return { apollo: apollo as ApolloServer<SubgraphContext<unknown>>, handler, metrics };
-}
-
-const KNOWN_CODES = new Set<string>([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'UNAUTHORIZED_FIELD_OR_TYPE']);
-
-function isKnown(code: unknown): boolean {
-  return typeof code === 'string' && KNOWN_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR;
-}
-
-/**
- * Errors the platform did not raise on purpose (SQL, bugs, paths) reach clients only as a code; `logErrors` logs them
- * in full. A database that cannot be reached is not a bug: it is answered SERVICE_UNAVAILABLE, saying what to do.
- */
-export function maskInternalErrors(_logger?: Logger, service?: string) {
-  return (formatted: ReturnType<GraphQLError['toJSON']>, error?: unknown) => {
-    if (isKnown(formatted.extensions?.code)) return formatted;
-    if (service && isDatabaseUnavailable(error)) return { ...databaseUnavailable(service).toJSON(), path: formatted.path, locations: formatted.locations };
-    return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
-  };
-}
-
-/** Logs every internal error of an operation in full, with the request id, so the masked response can be traced. */
-export function logErrors(logger: Logger): ApolloServerPlugin<{ requestId?: string }> {
-  return {
-    async requestDidStart() {
-      return {
-        async didEncounterErrors({ errors, contextValue }) {
-          for (const error of errors) {
-            const code = error.extensions?.code;
-            if (isKnown(code)) logger.debug({ requestId: contextValue?.requestId, code, path: error.path }, 'operation error');
-            else logger.error({ requestId: contextValue?.requestId, err: error.originalError ?? error, path: error.path }, 'internal error');
-          }
-        },
-      };
-    },
-  };
 }
 
 export interface RunningSubgraph {

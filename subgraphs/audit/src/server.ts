@@ -1,16 +1,10 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Env, SubgraphContext, SubgraphDefinition } from '@cmcc/subgraph-kit';
+import { subgraphRoot, type Env, type SubgraphDefinition } from '@cmcc/subgraph-kit';
 import { AuditTrail } from './data/trail.ts';
+import type { AuditLoaders } from './context.ts';
 import { AuditChange, AuditEvent } from './resolvers/AuditEvent.ts';
 import { Query } from './resolvers/Query.ts';
 
-/** What the audit resolvers share: the trail (one per subgraph, not per request: it holds no principal's data). */
-export interface AuditLoaders {
-  readonly trail: AuditTrail;
-}
-
-export type AuditContext = SubgraphContext<AuditLoaders>;
+export type { AuditContext, AuditLoaders } from './context.ts';
 
 export interface AuditSubgraphDefinition extends SubgraphDefinition<AuditLoaders> {
   /** The same subgraph reading the trail of the gateway whose environment is `env` (DATA_DIR, AUDIT_*, REDIS_URL). */
@@ -18,7 +12,7 @@ export interface AuditSubgraphDefinition extends SubgraphDefinition<AuditLoaders
   readonly trail: AuditTrail;
 }
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = subgraphRoot(import.meta.url);
 
 /** The platform team's audit subgraph: the gateway's audit trail, read only, for principals with `audit:read`. */
 export function createAuditSubgraph(env: Env = process.env): AuditSubgraphDefinition {

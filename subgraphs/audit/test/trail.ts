@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createAuditTrail } from '@cmcc/gateway/audit/index';
-import { loadAuditConfig } from '@cmcc/audit-trail';
+import { createAuditTrail, loadAuditConfig } from '@cmcc/audit-trail';
 import type { AuditEventContent } from '@cmcc/audit-trail';
 import { createLogger } from '@cmcc/subgraph-kit';
 import { startTestSubgraph, type TestSubgraph } from '@cmcc/test-support/subgraph';

@@ -1,6 +1,4 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { SubgraphDefinition } from '@cmcc/subgraph-kit';
+import { subgraphRoot, type SubgraphDefinition } from '@cmcc/subgraph-kit';
 import { createLoaders, type Loaders } from './data/loaders.ts';
 import { seed } from './data/seed.ts';
 import { importers } from './data/importers.ts';
@@ -15,7 +13,7 @@ import { Query } from './resolvers/Query.ts';
 export const civilAdministration: SubgraphDefinition<Loaders> = {
   name: 'civil-administration',
   defaultPort: 4001,
-  root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
+  root: subgraphRoot(import.meta.url),
   resolvers: { Query, Mutation, Area, DisplacementSite, PopulationMovement, Facility, ServiceStatus, Municipality },
   createLoaders,
   seed,

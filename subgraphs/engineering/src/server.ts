@@ -1,6 +1,4 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { SubgraphDefinition } from '@cmcc/subgraph-kit';
+import { subgraphRoot, type SubgraphDefinition } from '@cmcc/subgraph-kit';
 import { createLoaders, type Loaders } from './data/loaders.ts';
 import { importers } from './data/importers.ts';
 import { seed } from './data/seed.ts';
@@ -17,7 +15,7 @@ import { Query } from './resolvers/Query.ts';
 export const engineering: SubgraphDefinition<Loaders> = {
   name: 'engineering',
   defaultPort: 4004,
-  root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
+  root: subgraphRoot(import.meta.url),
   resolvers: { Query, Mutation, Facility, DamageAssessment, ExplosiveHazardTask, DebrisEstimate, Area, Crossing, AccessRoadStatus, Convoy, RouteHazardStatus, Activity },
   createLoaders,
   seed,

@@ -1,6 +1,4 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { SubgraphDefinition } from '@cmcc/subgraph-kit';
+import { subgraphRoot, type SubgraphDefinition } from '@cmcc/subgraph-kit';
 import { createLoaders, type Loaders } from './data/loaders.ts';
 import { seed } from './data/seed.ts';
 import { importers } from './data/importers.ts';
@@ -18,7 +16,7 @@ import { SecurityIncident } from './resolvers/SecurityIncident.ts';
 export const humanitarian: SubgraphDefinition<Loaders> = {
   name: 'humanitarian',
   defaultPort: 4002,
-  root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
+  root: subgraphRoot(import.meta.url),
   resolvers: {
     Query,
     Mutation,

@@ -1,6 +1,4 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { SubgraphDefinition } from '@cmcc/subgraph-kit';
+import { subgraphRoot, type SubgraphDefinition } from '@cmcc/subgraph-kit';
 import { createLoaders, type Loaders } from './data/loaders.ts';
 import { seed } from './data/seed.ts';
 import { Area } from './resolvers/Area.ts';
@@ -13,7 +11,7 @@ import { SecurityIncident } from './resolvers/SecurityIncident.ts';
 export const intelligence: SubgraphDefinition<Loaders> = {
   name: 'intelligence',
   defaultPort: 4006,
-  root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
+  root: subgraphRoot(import.meta.url),
   resolvers: { Query, Mutation, IntelligenceReport, SecurityIncident, Area },
   createLoaders,
   seed,

@@ -1,6 +1,4 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { SubgraphDefinition } from '@cmcc/subgraph-kit';
+import { subgraphRoot, type SubgraphDefinition } from '@cmcc/subgraph-kit';
 import { createLoaders, type Loaders } from './data/loaders.ts';
 import { seed } from './data/seed.ts';
 import { Area } from './resolvers/Area.ts';
@@ -12,7 +10,7 @@ import { ForceContribution } from './resolvers/ForceContribution.ts';
 export const multinationalForce: SubgraphDefinition<Loaders> = {
   name: 'multinational-force',
   defaultPort: 4007,
-  root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
+  root: subgraphRoot(import.meta.url),
   resolvers: { Query, Mutation, ForceContribution, Area },
   createLoaders,
   seed,

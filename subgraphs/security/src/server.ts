@@ -1,6 +1,4 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { SubgraphDefinition } from '@cmcc/subgraph-kit';
+import { subgraphRoot, type SubgraphDefinition } from '@cmcc/subgraph-kit';
 import { createLoaders, type Loaders } from './data/loaders.ts';
 import { importers } from './data/importers.ts';
 import { seed } from './data/seed.ts';
@@ -19,7 +17,7 @@ import { CrossingClosure, ThreatAssessment } from './resolvers/ThreatAssessment.
 export const security: SubgraphDefinition<Loaders> = {
   name: 'security',
   defaultPort: 4003,
-  root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
+  root: subgraphRoot(import.meta.url),
   resolvers: { Query, Mutation, SecurityIncident, CeasefireViolationReport, IsrObservation, ThreatAssessment, CrossingClosure, Area, Crossing, Convoy, IntelligenceReport },
   createLoaders,
   seed,

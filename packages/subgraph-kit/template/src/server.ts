@@ -1,6 +1,4 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { SubgraphDefinition } from '@cmcc/subgraph-kit';
+import { subgraphRoot, type SubgraphDefinition } from '@cmcc/subgraph-kit';
 import { createLoaders, type Loaders } from './data/loaders.ts';
 import { seed } from './data/seed.ts';
 import { Area } from './resolvers/Area.ts';
@@ -12,7 +10,7 @@ import { SampleGroupRecord } from './resolvers/SampleGroupRecord.ts';
 export const sampleGroup: SubgraphDefinition<Loaders> = {
   name: 'sample-group',
   defaultPort: 4999,
-  root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'),
+  root: subgraphRoot(import.meta.url),
   resolvers: { Query, Mutation, SampleGroupRecord, Area },
   createLoaders,
   seed,

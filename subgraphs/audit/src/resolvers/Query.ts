@@ -1,6 +1,6 @@
 import { badUserInput, notFound } from '@cmcc/subgraph-kit';
 import { encodeCursor } from '@cmcc/audit-trail';
-import type { AuditContext } from '../server.ts';
+import type { AuditContext } from '../context.ts';
 import { requireAuditRead } from './access.ts';
 import { payloadReleasedTo, viewOf, type AuditEventView } from './release.ts';
 import { noteRecordMarkings } from '@cmcc/contracts';

@@ -11,15 +11,13 @@ import {
   hospitalId,
   insertRows,
   MARKING_COLUMNS,
-  markingToRow,
+  markingValues,
   publicMarking,
   seedOnce,
   syntheticMarking,
-  type AccessMarking,
   type Database,
 } from '@cmcc/subgraph-kit';
 
-const markingValues = (marking: AccessMarking) => Object.values(markingToRow(marking));
 
 /** Real figures [R], each with its source and date. */
 const REAL_POPULATION: [pcode: string, value: number, source: string, asOf: string, description: string][] = [

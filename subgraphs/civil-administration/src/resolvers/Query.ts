@@ -1,12 +1,11 @@
-import { notFound, parsePage, toConnection, DEFAULT_PAGE, type Resolvers } from '@cmcc/subgraph-kit';
+import { checkPcode, notFound, parsePage, toConnection, DEFAULT_PAGE, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
-import { checkPcode } from './validate.ts';
 
 export const Query: Resolvers<Loaders>['Query'] = {
   areas: (_root, args: { level?: string | null }, { loaders }) => loaders.repository.areasByLevel(args.level ?? null),
 
   async area(_root, args: { pcode: string }, { loaders }) {
-    const area = await loaders.areaByPcode.load(checkPcode(args.pcode));
+    const area = await loaders.areaByPcode.load(checkPcode(args.pcode, 'pcode'));
     if (!area) throw notFound(`No area has the P-code "${args.pcode}"; list them with areas(level: GOVERNORATE)`);
     return area;
   },

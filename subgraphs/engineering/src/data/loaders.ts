@@ -3,6 +3,7 @@ import {
   ErrorCode,
   historyLoaders,
   loaderFamily,
+  primeById,
   viewerOf,
   type Database,
   type Page,
@@ -33,12 +34,7 @@ export function createLoaders(db: Database, principal: Principal) {
     facilityById,
     facilitiesByArea: loaderFamily(
       ({ filter, page }: { filter: FacilityFilter; page: Page }) =>
-        new DataLoader(async (pcodes: readonly string[]) => {
-          const pages = await repository.facilitiesByArea(pcodes, filter, page);
-          // A facility listed under an area (so released to the viewer) need not be read again when something refers to it by id.
-          for (const facility of pages.flat()) facilityById.prime(facility.id, facility);
-          return pages;
-        }),
+        new DataLoader(async (pcodes: readonly string[]) => primeById(facilityById, await repository.facilitiesByArea(pcodes, filter, page))),
     ),
     assessmentsByFacility: loaderFamily(
       ({ page }: { page: Page }) => new DataLoader((ids: readonly string[]) => repository.assessmentsByFacility(ids, page)),

@@ -13,16 +13,14 @@ import {
   convoyId,
   hospitalId,
   insertRows,
-  markingToRow,
+  isoDay,
+  markingValues,
   publicMarking,
   seedOnce,
   syntheticMarking,
-  type AccessMarking,
   type Database,
 } from '@cmcc/subgraph-kit';
 
-const markingValues = (marking: AccessMarking) => Object.values(markingToRow(marking));
-const day = (date: Date) => date.toISOString().slice(0, 10);
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 const UNICEF = 'XM-DAC-41122';
@@ -129,7 +127,7 @@ export async function seed(db: Database): Promise<void> {
   await seedOnce(db, 'engineering-v1', async (tx) => {
     const random = new SeededRandom(2025_10_17);
     const governorateOf = (pcode: string) => pcode.slice(0, 6);
-    const dateWithinPicture = () => day(addDays(SYNTHETIC_EPOCH, random.int(0, SYNTHETIC_DAYS - 1)));
+    const dateWithinPicture = () => isoDay(addDays(SYNTHETIC_EPOCH, random.int(0, SYNTHETIC_DAYS - 1)));
     const coordinates = (pcode: string) => {
       const band = BANDS[governorateOf(pcode)];
       const at = (range: [number, number]) => Math.round((range[0] + random.next() * (range[1] - range[0])) * 1e5) / 1e5;
@@ -195,7 +193,7 @@ export async function seed(db: Database): Promise<void> {
         const method = offset < 0 ? 'UNOSAT_SATELLITE' : random.weighted([['FIELD', 70], ['UNOSAT_SATELLITE', 30]] as const);
         assessments.push([
           `DA-${pad(assessments.length + 1, 5)}`, facility.id, facility.areaPcode, method, random.pick(DAMAGE_BY_STATUS[facility.status]),
-          day(addDays(SYNTHETIC_EPOCH, Math.min(offset, SYNTHETIC_DAYS - 1))), 'SYNTHETIC',
+          isoDay(addDays(SYNTHETIC_EPOCH, Math.min(offset, SYNTHETIC_DAYS - 1))), 'SYNTHETIC',
           ...markingValues(syntheticMarking(random, method === 'FIELD' ? 'CMCC' : 'UNOSAT')),
         ]);
       }

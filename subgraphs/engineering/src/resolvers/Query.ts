@@ -1,7 +1,6 @@
-import { notFound, parsePage, toConnection, type Resolvers } from '@cmcc/subgraph-kit';
+import { checkPcode, notFound, parsePage, toConnection, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import { ASSESSMENT_LIST_PAGE, DEBRIS_PAGE, FACILITY_PAGE, TASK_PAGE } from './limits.ts';
-import { checkPcode } from './validate.ts';
 
 type ConnectionArgs<F> = { filter?: F | null; first?: number; after?: string | null };
 

@@ -11,16 +11,14 @@ import {
   hospitalId,
   insertRows,
   MARKING_COLUMNS,
-  markingToRow,
+  isoDay,
+  markingValues,
   publicMarking,
   seedOnce,
   syntheticMarking,
-  type AccessMarking,
   type Database,
 } from '@cmcc/subgraph-kit';
 
-const markingValues = (marking: AccessMarking) => Object.values(markingToRow(marking));
-const isoDate = (date: Date) => date.toISOString().slice(0, 10);
 const dayOf = (date: string) => Math.round((Date.parse(`${date}T00:00:00Z`) - SYNTHETIC_EPOCH.getTime()) / 86_400_000);
 
 const WFP = 'XM-DAC-41140';
@@ -60,7 +58,7 @@ const CROSSINGS: CrossingSeed[] = [
     statusSince: null,
     statusNote: 'The main cargo and fuel gate into the Gaza Strip.',
     statusSource: 'CMCC',
-    traffic: { openFrom: isoDate(SYNTHETIC_EPOCH), trucks: [180, 420], fuelLitres: [60_000, 400_000] },
+    traffic: { openFrom: isoDay(SYNTHETIC_EPOCH), trucks: [180, 420], fuelLitres: [60_000, 400_000] },
   },
   {
     id: 'KISSUFIM',
@@ -243,7 +241,7 @@ export async function seed(db: Database): Promise<void> {
       if (!crossing.traffic) continue;
       const { openFrom, trucks, fuelLitres } = crossing.traffic;
       for (let day = 0; day < SYNTHETIC_DAYS; day++) {
-        const date = isoDate(addDays(SYNTHETIC_EPOCH, day));
+        const date = isoDay(addDays(SYNTHETIC_EPOCH, day));
         const open = date >= openFrom;
         const offloaded = open ? random.int(trucks[0], trucks[1]) : 0;
         const collected = Math.round(offloaded * (0.55 + random.next() * 0.4));
@@ -389,8 +387,8 @@ export async function seed(db: Database): Promise<void> {
         atHospital ? hospitals[n - 1] : null,
         random.pick(names),
         status,
-        isoDate(addDays(SYNTHETIC_EPOCH, startDay)),
-        endDay === null ? null : isoDate(addDays(SYNTHETIC_EPOCH, endDay)),
+        isoDay(addDays(SYNTHETIC_EPOCH, startDay)),
+        endDay === null ? null : isoDay(addDays(SYNTHETIC_EPOCH, endDay)),
         targeted,
         share === null ? null : Math.round(targeted * share),
         'SYNTHETIC',

@@ -1,7 +1,7 @@
-import { notFound, parsePage, toConnection, type PageArgs, type Resolvers } from '@cmcc/subgraph-kit';
+import { checkPcode, notFound, parsePage, toConnection, type PageArgs, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import type { ActivityFilter, ConvoyFilter } from '../data/repository.ts';
-import { checkPcode, PAGES } from './validate.ts';
+import { PAGES } from './validate.ts';
 
 type Nullable<T> = { [K in keyof T]?: T[K] | null };
 

@@ -1,4 +1,4 @@
-import { DataLoader, historyLoaders, loaderFamily, viewerOf, type Database, type Page, type Principal } from '@cmcc/subgraph-kit';
+import { DataLoader, primeById, historyLoaders, loaderFamily, viewerOf, type Database, type Page, type Principal } from '@cmcc/subgraph-kit';
 import { createRepository, type IntelligenceReport, type ReportFilter } from './repository.ts';
 
 /** Per-request loaders, named by their key; each batch is one statement, read as far as the principal may see. */
@@ -6,10 +6,7 @@ export function createLoaders(db: Database, principal: Principal) {
   const repository = createRepository(db, viewerOf(principal));
   const intelligenceReportById = new DataLoader((ids: readonly string[]) => repository.intelligenceReportsById(ids));
   // A report listed (so released to the viewer) need not be read again when something refers to it by id.
-  const primed = (pages: IntelligenceReport[][]) => {
-    for (const report of pages.flat()) intelligenceReportById.prime(report.id, report);
-    return pages;
-  };
+  const primed = (pages: IntelligenceReport[][]) => primeById(intelligenceReportById, pages);
   return {
     intelligenceReportById,
     intelligenceReportsByArea: loaderFamily(

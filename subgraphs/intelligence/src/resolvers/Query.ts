@@ -1,9 +1,8 @@
-import { notFound, parsePage, toConnection, type Resolvers } from '@cmcc/subgraph-kit';
+import { checkPcode, notFound, parsePage, toConnection, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Reliability } from '../data/grading.ts';
 import type { Loaders } from '../data/loaders.ts';
 import type { ReportFilter } from '../data/repository.ts';
 import { RECORD_PAGE } from './limits.ts';
-import { checkPcode } from './validate.ts';
 
 interface FilterArgs {
   areaPcode?: string | null;
@@ -19,7 +18,7 @@ export const reportFilter = (args: FilterArgs | null | undefined): ReportFilter 
 export const Query: Resolvers<Loaders>['Query'] = {
   async intelligenceReports(_root, args: { filter?: FilterArgs | null; first?: number; after?: string | null }, { loaders }) {
     const page = parsePage(args, RECORD_PAGE, 'opaque');
-    const areaPcode = args.filter?.areaPcode ? checkPcode(args.filter.areaPcode) : null;
+    const areaPcode = args.filter?.areaPcode ? checkPcode(args.filter.areaPcode, 'areaPcode') : null;
     const filter = reportFilter(args.filter);
     const [rows, total] = await Promise.all([
       // The empty P-code is a prefix of every P-code: no area filter.

@@ -1,4 +1,4 @@
-import { DataLoader, historyLoaders, loaderFamily, viewerOf, type Database, type Page, type Principal } from '@cmcc/subgraph-kit';
+import { DataLoader, primeById, historyLoaders, loaderFamily, viewerOf, type Database, type Page, type Principal } from '@cmcc/subgraph-kit';
 import { createRepository, type ContributionFilter } from './repository.ts';
 
 /** Per-request loaders, named by their key; each batch is one statement, read as far as the principal may see. */
@@ -9,12 +9,7 @@ export function createLoaders(db: Database, principal: Principal) {
     forceContributionById,
     forceContributionsByArea: loaderFamily(
       ({ filter, page }: { filter: ContributionFilter; page: Page }) =>
-        new DataLoader(async (pcodes: readonly string[]) => {
-          const pages = await repository.forceContributionsByArea(pcodes, filter, page);
-          // A contribution listed (so released to the viewer) need not be read again when something refers to it by id.
-          for (const contribution of pages.flat()) forceContributionById.prime(contribution.id, contribution);
-          return pages;
-        }),
+        new DataLoader(async (pcodes: readonly string[]) => primeById(forceContributionById, await repository.forceContributionsByArea(pcodes, filter, page))),
     ),
     forceStrengthByArea: new DataLoader((pcodes: readonly string[]) => repository.forceStrengthByArea(pcodes)),
     /** Change history by contribution id; only reached through a contribution released to the viewer. */

@@ -1,7 +1,7 @@
-import { notFound, parsePage, toConnection, type Resolvers } from '@cmcc/subgraph-kit';
+import { checkPcode, notFound, parsePage, toConnection, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import { RECORD_PAGE } from './limits.ts';
-import { checkNation, checkPcode } from './validate.ts';
+import { checkNation } from './validate.ts';
 
 interface FilterArgs {
   nation?: string | null;
@@ -13,7 +13,7 @@ interface FilterArgs {
 export const Query: Resolvers<Loaders>['Query'] = {
   async forceContributions(_root, args: { filter?: FilterArgs | null; first?: number; after?: string | null }, { loaders }) {
     const page = parsePage(args, RECORD_PAGE, 'opaque');
-    const areaPcode = args.filter?.areaPcode ? checkPcode(args.filter.areaPcode) : null;
+    const areaPcode = args.filter?.areaPcode ? checkPcode(args.filter.areaPcode, 'areaPcode') : null;
     const filter = {
       nation: args.filter?.nation ? checkNation(args.filter.nation) : null,
       role: args.filter?.role ?? null,

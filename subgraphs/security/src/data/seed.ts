@@ -12,7 +12,7 @@ import {
   incidentId,
   insertRows,
   MARKING_COLUMNS,
-  markingToRow,
+  markingValues,
   publicMarking,
   seedOnce,
   syntheticMarking,
@@ -22,7 +22,6 @@ import {
 } from '@cmcc/subgraph-kit';
 import { SUB_EVENT_TYPES, THREAT_LEVELS, type EventType, type ThreatLevel } from './taxonomy.ts';
 
-const markingValues = (marking: AccessMarking) => Object.values(markingToRow(marking));
 
 export const SYNTHETIC_INCIDENT_COUNT = 240;
 export const VIOLATION_REPORT_COUNT = 80;

@@ -1,12 +1,12 @@
-import { DEFAULT_PAGE, notFound, parsePage, toConnection, type Resolvers } from '@cmcc/subgraph-kit';
+import { checkPcode, DEFAULT_PAGE, notFound, parsePage, toConnection, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import type { IncidentFilter, ObservationFilter, ViolationReportFilter } from '../data/repository.ts';
-import { checkPcode, checkWindow } from './validate.ts';
+import { checkWindow } from './validate.ts';
 
 type PageArgs = { first?: number; after?: string | null };
 type Input<T> = { [K in keyof T]?: T[K] | null };
 
-const areaOf = (pcode: string | null | undefined) => (pcode ? checkPcode(pcode) : null);
+const areaOf = (pcode: string | null | undefined) => (pcode ? checkPcode(pcode, 'areaPcode') : null);
 
 export const Query: Resolvers<Loaders>['Query'] = {
   async incidents(_root, args: PageArgs & { filter?: Input<IncidentFilter> | null }, { loaders }) {

@@ -1,4 +1,4 @@
-import { DataLoader, historyLoaders, loaderFamily, viewerOf, type Database, type Page, type Principal } from '@cmcc/subgraph-kit';
+import { DataLoader, primeById, historyLoaders, loaderFamily, viewerOf, type Database, type Page, type Principal } from '@cmcc/subgraph-kit';
 import { createRepository } from './repository.ts';
 
 /** Per-request loaders, named by their key; each batch is one statement, read as far as the principal may see. */
@@ -9,12 +9,7 @@ export function createLoaders(db: Database, principal: Principal) {
     sampleGroupRecordById,
     sampleGroupRecordsByArea: loaderFamily(
       ({ page }: { page: Page }) =>
-        new DataLoader(async (pcodes: readonly string[]) => {
-          const pages = await repository.sampleGroupRecordsByArea(pcodes, page);
-          // A record listed (so released to the viewer) need not be read again when something refers to it by id.
-          for (const record of pages.flat()) sampleGroupRecordById.prime(record.id, record);
-          return pages;
-        }),
+        new DataLoader(async (pcodes: readonly string[]) => primeById(sampleGroupRecordById, await repository.sampleGroupRecordsByArea(pcodes, page))),
     ),
     /** Change history by record id; only reached through a record released to the viewer. */
     historyOf: historyLoaders(db, principal, new URL('../../schema.graphql', import.meta.url)),

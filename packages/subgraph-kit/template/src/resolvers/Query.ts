@@ -1,12 +1,11 @@
-import { notFound, parsePage, toConnection, type Resolvers } from '@cmcc/subgraph-kit';
+import { checkPcode, notFound, parsePage, toConnection, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import { RECORD_PAGE } from './limits.ts';
-import { checkPcode } from './validate.ts';
 
 export const Query: Resolvers<Loaders>['Query'] = {
   async sampleGroupRecords(_root, args: { filter?: { areaPcode?: string | null } | null; first?: number; after?: string | null }, { loaders }) {
     const page = parsePage(args, RECORD_PAGE, 'opaque');
-    const areaPcode = args.filter?.areaPcode ? checkPcode(args.filter.areaPcode) : null;
+    const areaPcode = args.filter?.areaPcode ? checkPcode(args.filter.areaPcode, 'areaPcode') : null;
     const [rows, total] = await Promise.all([
       // The empty P-code is a prefix of every P-code: no area filter.
       loaders.sampleGroupRecordsByArea({ page }).load(areaPcode ?? ''),

@@ -1,0 +1,10 @@
+/** An HTTP failure with a status and an error code, answered as a GraphQL-shaped JSON error. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -21,20 +21,19 @@ import {
   url,
   warnUndeclared,
   wholeNumber,
-  type Env,
+  type Env, parseObservabilityConfig, type ObservabilityConfig
 } from '@cmcc/platform';
 import { DEFAULT_CLAIM_MAPPING, type ClaimMapping } from './auth/claims.ts';
 import type { AuthConfig } from './auth/config.ts';
-
-export type { AuthConfig } from './auth/config.ts';
 import type { PolicyRule } from './authorization.ts';
 import { AUDIT_ENV, parseAuditConfig, type AuditConfig } from '@cmcc/audit-trail';
 import { SCHEMA_ENV } from '@cmcc/governance/config';
 import { parseSupergraphSource, SUPERGRAPH_ENV, type SupergraphSourceConfig } from './registry-config.ts';
 import { parseResilienceConfig, RESILIENCE_ENV, type ResilienceConfig } from './resilience/config.ts';
-import { parseObservabilityConfig, type ObservabilityConfig } from '@cmcc/platform';
 import { parsePerformanceConfig, PERFORMANCE_ENV, type PerformanceConfig } from './performance-config.ts';
 import type { AdminAccess } from './admin-access.ts';
+
+export type { AuthConfig } from './auth/config.ts';
 
 /** The gateway's settings, parsed once from the environment and frozen. */
 export interface GatewayConfig {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { markingFromRow, type MarkingRow } from '@cmcc/contracts';
+import { type MarkingRow } from '@cmcc/contracts';
 import { releasedToPrincipal } from '@cmcc/test-support/releasability-oracle';
 import { PROJECT_ROOT } from '@cmcc/governance/composition';
 import { startStack, type TestStack } from '@cmcc/test-support/stack';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '@cmcc/governance/composition';
-import { markingFromRow, type MarkingRow } from '@cmcc/contracts';
+import { type MarkingRow } from '@cmcc/contracts';
 import { releasedToPrincipal } from '@cmcc/test-support/releasability-oracle';
 import { startStack, type TestStack } from '@cmcc/test-support/stack';
 import { postGraphQL } from '@cmcc/test-support/subgraph';

@@ -9,15 +9,10 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import type { DocumentNode } from 'graphql';
 import { openDatabase, type Database } from './db.ts';
 import { migrate, migrationSets } from './migrate.ts';
-import { createGraphQLHandler, HttpError, listen, logErrors, maskInternalErrors, requestIdOf } from '@cmcc/platform';
-import { createMetrics, savedOperationNames, type ServiceMetrics } from '@cmcc/platform';
-import { observeRequests } from '@cmcc/platform';
-import { RequestDrain } from '@cmcc/platform';
-import { MAX_TOKENS } from '@cmcc/platform';
-import { startTracing, type Tracing } from '@cmcc/platform';
-import { createLogger, loadSubgraphConfig, type Logger, type SubgraphConfig } from '@cmcc/platform';
+import { createGraphQLHandler, HttpError, listen, logErrors, maskInternalErrors, requestIdOf, observeRequests, RequestDrain, MAX_TOKENS } from '@cmcc/platform';
+import { createMetrics, savedOperationNames, type ServiceMetrics, startTracing, type Tracing, createLogger, loadSubgraphConfig, type Logger, type SubgraphConfig } from '@cmcc/platform';
 import { databaseUnavailable, isDatabaseUnavailable } from './unavailable.ts';
-import { loadOrCreateSharedSecret, PRINCIPAL_HEADER, PrincipalTokenError, PrincipalVerifier, ErrorCode, DateScalar, DateTimeScalar, withSharedVocabulary, ApolloServerPluginRecordMarkings } from '@cmcc/contracts';
+import { loadOrCreateSharedSecret, PRINCIPAL_HEADER, PrincipalTokenError, PrincipalVerifier, DateScalar, DateTimeScalar, withSharedVocabulary, ApolloServerPluginRecordMarkings } from '@cmcc/contracts';
 import type { Principal } from '@cmcc/contracts';
 import type { ImportKind } from './import.ts';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, parseLogLevel, parsePort, parsePositiveInt, parseSharedSecret, type Env } from '@cmcc/platform';
 import { DEFAULT_CLAIM_MAPPING, type ClaimMapping } from './auth/claims.ts';
-import type { PolicyRule } from './authorization.ts';
+import type { PolicyRule } from './authorization/requirements.ts';
 import { parseAuditConfig, type AuditConfig } from '@cmcc/audit-trail';
 import { parseSupergraphSource, type SupergraphSourceConfig } from './registry-config.ts';
 import { parseResilienceConfig, type ResilienceConfig } from './resilience/config.ts';

@@ -5,7 +5,7 @@ import { getOperationAST, GraphQLError, parse, type DocumentNode, type Operation
 import { ErrorCode } from '@cmcc/contracts';
 import type { Logger } from '@cmcc/platform';
 import type { Principal } from '@cmcc/contracts';
-import { removalsOf } from '../authorization.ts';
+import { removalsOf } from '../stages/authorize.ts';
 import { isCacheHit } from '../cache/response-cache.ts';
 import { entitiesReturned, fieldsRead, mutationChanges, normalizeDocument, redactVariables, type SchemaLike } from '@cmcc/audit-trail';
 import { eventMarkings } from './markings.ts';

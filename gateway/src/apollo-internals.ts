@@ -14,6 +14,8 @@
 // - `replaceOperation`: Apollo Server reads `requestContext.operation`, `document` and `queryHash` again after the
 //   `didResolveOperation` hooks, so authorization's filtered operation is what is planned and executed
 //   (gateway/src/stages/authorize.ts). The types declare them readonly.
+// - `schemaOf`: the API schema Apollo Server hands each request is built by @apollo/gateway, possibly with its own
+//   copy of graphql-js; the gateway reads it through the structural SchemaLike of @cmcc/audit-trail (no instanceof).
 // - `asFetcherResponse`: a WHATWG Response handed to @apollo/gateway's data sources, which declare
 //   @apollo/utils.fetcher's own response type.
 import fs from 'node:fs';
@@ -22,7 +24,8 @@ import { createRequire } from 'node:module';
 import type { GraphQLRequestContext } from '@apollo/server';
 import type { ApolloGateway } from '@apollo/gateway';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
-import type { DocumentNode, OperationDefinitionNode } from 'graphql';
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
+import type { SchemaLike } from '@cmcc/audit-trail';
 
 /**
  * The versions this module was written and tested for, by package: a version matches when it starts with the prefix
@@ -151,4 +154,9 @@ export function replaceOperation<TContext extends object>(
 /** A WHATWG Response as @apollo/utils.fetcher's response type, which @apollo/gateway reads only in part (status, headers, text/json). */
 export function asFetcherResponse(response: Response): FetcherResponse {
   return response as unknown as FetcherResponse;
+}
+
+/** The API schema of a request (`requestContext.schema`), as the gateway's schema walkers read it. */
+export function schemaOf(requestContext: { readonly schema: GraphQLSchema }): SchemaLike {
+  return requestContext.schema as unknown as SchemaLike;
 }

@@ -7,11 +7,12 @@ import type { Logger } from '@cmcc/platform';
 import type { Principal } from '@cmcc/contracts';
 import { removalsOf } from '../stages/authorize.ts';
 import { isCacheHit } from '../cache/response-cache.ts';
-import { entitiesReturned, fieldsRead, mutationChanges, normalizeDocument, redactVariables, type SchemaLike } from '@cmcc/audit-trail';
+import { entitiesReturned, fieldsRead, mutationChanges, normalizeDocument, redactVariables } from '@cmcc/audit-trail';
 import { eventMarkings } from './markings.ts';
 import { createRedactor } from '@cmcc/audit-trail';
 import { sha256, type AuditEventContent } from '@cmcc/audit-trail';
 import type { Admission, AuditTrail } from '@cmcc/audit-trail';
+import { schemaOf } from '../apollo-internals.ts';
 
 export interface AuditPluginOptions {
   trail: AuditTrail;
@@ -130,7 +131,7 @@ export function ApolloServerPluginAudit(options: AuditPluginOptions): ApolloServ
     const result = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
     // Fields and entities only for operations that executed (not for those refused before execution, e.g. invalid).
     if (executed && executedDocument && result.data !== undefined) {
-      const schemaLike = schema as unknown as SchemaLike;
+      const schemaLike = schemaOf({ schema });
       let fields = operationFields.get(executed);
       if (!fields) operationFields.set(executed, (fields = fieldsRead(schemaLike, executedDocument, executed as OperationDefinitionNode)));
       event.fields = [...fields];

@@ -3,9 +3,10 @@ import type { GraphQLRequestContextResponseForOperation, GraphQLRequestContextWi
 import type { FormattedExecutionResult } from 'graphql';
 import type { Logger } from '@cmcc/platform';
 import type { Principal } from '@cmcc/contracts';
-import { entitiesReturned, type SchemaLike } from '@cmcc/audit-trail';
+import { entitiesReturned } from '@cmcc/audit-trail';
 import type { CacheStore } from './store.ts';
 import { entityTags, payloadTypes, typesSelected, typeTag, untypedTag } from './tags.ts';
+import { schemaOf } from '../apollo-internals.ts';
 
 export interface ResponseCacheStats {
   hits: number;
@@ -233,7 +234,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       if (!key || result.errors?.length || !result.data) return;
       const policy = requestContext.overallCachePolicy.policyIfCacheable();
       if (!policy?.maxAge) return;
-      const schema = requestContext.schema as unknown as SchemaLike;
+      const schema = schemaOf(requestContext);
       const tags = [...entityTags(schema, requestContext.document!, operation!, result.data), ...typesSelected(schema, requestContext.document!, operation!).map(typeTag)];
       const ttl = Math.min(policy.maxAge, options.maxAgeSeconds);
       await options.store.set(`response:${key}`, JSON.stringify({ result: { data: result.data }, expiresAt: Date.now() + ttl * 1000 } satisfies Entry), ttl, tags);
@@ -243,9 +244,9 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
 
   async function invalidate(requestContext: GraphQLRequestContextWillSendResponse<CacheContext>, result: FormattedExecutionResult): Promise<void> {
     if (!result.data || !requestContext.document || !requestContext.operation) return;
-    const { entities } = entitiesReturned(requestContext.schema as unknown as SchemaLike, requestContext.document, requestContext.operation, result.data);
+    const { entities } = entitiesReturned(schemaOf(requestContext), requestContext.document, requestContext.operation, result.data);
     const tags = new Set(entities.flatMap((entity) => [`${entity.type}:${entity.key}`, untypedTag(entity.key), typeTag(entity.type)]));
-    for (const type of payloadTypes(requestContext.schema as unknown as SchemaLike, requestContext.document, requestContext.operation)) tags.add(typeTag(type));
+    for (const type of payloadTypes(schemaOf(requestContext), requestContext.document, requestContext.operation)) tags.add(typeTag(type));
     if (tags.size === 0) return;
     const removed = await options.store.invalidate([...tags]);
     counters.invalidations += removed;

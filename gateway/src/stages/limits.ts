@@ -1,8 +1,8 @@
 import type { DocumentNode } from 'graphql';
-import type { SchemaLike } from '@cmcc/audit-trail';
 import { checkLimits, type OperationLimits } from '../limits/check.ts';
 import { extractCostDirectives, measureOperation, type CostDirectives, type OperationMeasure } from '../limits/measure.ts';
 import type { Stage } from './stage.ts';
+import { schemaOf } from '../apollo-internals.ts';
 
 /**
  * Refuses operations beyond the limits (GATEWAY_MAX_*, gateway/src/limits/) before anything is planned or sent to a
@@ -29,7 +29,7 @@ export function limitsStage(limits: OperationLimits): Stage & { useSupergraph(su
             const key = `${request.operationName ?? ''}\n${JSON.stringify(request.variables ?? {})}`;
             let measure = known.byVariables.get(key);
             if (!measure) {
-              measure = measureOperation(schema as unknown as SchemaLike, document, operation, request.variables ?? {}, current, limits.defaultListSize);
+              measure = measureOperation(schemaOf({ schema }), document, operation, request.variables ?? {}, current, limits.defaultListSize);
               if (known.byVariables.size < 100) known.byVariables.set(key, measure);
             }
             const refusal = checkLimits(measure, limits);

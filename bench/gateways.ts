@@ -9,7 +9,7 @@ import { parse } from 'graphql';
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
 import { QueryPlanner, type PlanNode, type SubscriptionNode } from '@apollo/query-planner';
 import { composeSupergraph, loadSubgraphList, PROJECT_ROOT } from '@cmcc/governance/composition';
-import { gatewayCompatibleSdl } from '@cmcc/gateway/authorization';
+import { gatewayCompatibleSdl } from '@cmcc/gateway/authorization/sdl-compatibility';
 import { DEFAULT_CLAIM_MAPPING, principalFromClaims } from '@cmcc/gateway/auth/claims';
 import { signDevToken } from '@cmcc/gateway/auth/dev-keys';
 import type { PerformanceStats } from '@cmcc/gateway/performance';

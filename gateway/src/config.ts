@@ -25,7 +25,7 @@ import {
 } from '@cmcc/platform';
 import { DEFAULT_CLAIM_MAPPING, type ClaimMapping } from './auth/claims.ts';
 import type { AuthConfig } from './auth/config.ts';
-import type { PolicyRule } from './authorization.ts';
+import type { PolicyRule } from './authorization/requirements.ts';
 import { AUDIT_ENV, parseAuditConfig, type AuditConfig } from '@cmcc/audit-trail';
 import { SCHEMA_ENV } from '@cmcc/governance/config';
 import { parseSupergraphSource, SUPERGRAPH_ENV, type SupergraphSourceConfig } from './registry-config.ts';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import v8 from 'node:v8';
 import { boolean, defineEnv, oneOf, positiveInt, readEnv, REDIS_ENV, text, type Env } from '@cmcc/platform';
-import type { OperationLimits } from './limits/plugin.ts';
+import type { OperationLimits } from './limits/check.ts';
 
 /** Response cache, persisted operations, operation limits, subgraph transport and plan cache (part of GatewayConfig). */
 export interface PerformanceConfig {

@@ -1,16 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { ApolloServerOptions, ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from '@cmcc/platform';
 import type { GatewayConfig } from './config.ts';
-import { ApolloServerPluginPrivateCacheHeaders } from './cache/cache-headers.ts';
 import { createPlanCache, type PlanCacheStats } from './cache/plan-cache.ts';
-import { ApolloServerPluginResponseCache, type ResponseCacheStats } from './cache/response-cache.ts';
+import { createResponseCache, type ResponseCache, type ResponseCacheStats } from './cache/response-cache.ts';
 import { BroadcastingStore } from './cache/broadcast.ts';
 import { MemoryCacheStore, RedisCacheStore, type CacheStore } from './cache/store.ts';
-import { extractCostDirectives, type CostDirectives } from './limits/measure.ts';
-import { ApolloServerPluginOperationLimits } from './limits/plugin.ts';
-import { buildManifest, knownOperations, readManifest } from './operations/manifest.ts';
-import { ApolloServerPluginSafelist, createPersistedQueryCache, type PersistedQueryStats } from './operations/persisted.ts';
+import { buildManifest, knownOperations, readManifest, type KnownOperations } from './operations/manifest.ts';
+import { createPersistedQueryCache, type PersistedQueryStats } from './operations/persisted.ts';
 import { createSubgraphTransport, type TransportStats } from './transport/fetcher.ts';
 
 /** Counters of the gateway's caches and transport, as plain objects (for /metrics and the benchmark). */
@@ -23,17 +19,19 @@ export interface PerformanceStats {
   memory: Record<string, { bytes: number; maxBytes: number; evictions: number }>;
 }
 
-/** The gateway's performance parts, built from its configuration; server.ts plugs them in. */
+/**
+ * The gateway's caches and subgraph transport, built from its configuration, with their counters and their lifetime;
+ * the stages of gateway/src/pipeline.ts use them (persisted-query, safelist, cache-lookup, plan, cache-store, execute).
+ */
 export interface Performance {
-  /** Plugins that must run before authorization (limits, safelist). */
-  readonly firstPlugins: ApolloServerPlugin[];
-  /** Plugins that must run after authorization and audit (the response cache). */
-  readonly lastPlugins: ApolloServerPlugin[];
-  readonly persistedQueries: ApolloServerOptions<never>['persistedQueries'];
+  /** The operations of schema/operations/ (the manifest): known by their id, and the safelist. */
+  readonly knownOperations: KnownOperations;
+  /** The APQ store, or undefined when persisted queries are off. */
+  readonly persistedQueries: ReturnType<typeof createPersistedQueryCache> | undefined;
+  /** The response cache, or undefined when it is off. */
+  readonly responseCache: ResponseCache | undefined;
   readonly planCache: ReturnType<typeof createPlanCache>;
   readonly transport: ReturnType<typeof createSubgraphTransport>;
-  /** Reads the cost directives of each supergraph served (from `gateway.onSchemaLoadOrUpdate`). */
-  useSupergraph(supergraphSdl: string): void;
   stats(): PerformanceStats;
   close(): Promise<void>;
 }
@@ -69,20 +67,14 @@ export function createPerformance(config: GatewayConfig, logger: Logger, supergr
   const onProblem = settings.persistedQueries.safelist ? undefined : (problem: string) => logger.warn({ problem }, 'saved operation left out of the persisted-operation manifest');
   const known = knownOperations(settings.persistedQueries.manifestFile ? readManifest(settings.persistedQueries.manifestFile) : buildManifest(settings.persistedQueries.operationsDir, onProblem));
 
-  let costs: CostDirectives = { weights: new Map(), listSizes: new Map() };
-  const firstPlugins: ApolloServerPlugin[] = [ApolloServerPluginOperationLimits(settings.limits, () => costs)];
-  if (settings.persistedQueries.safelist) firstPlugins.push(ApolloServerPluginSafelist(known, { allowIntrospection: settings.persistedQueries.safelistAllowsIntrospection }));
-
   const stores: CacheStore[] = [];
   const memoryStores: MemoryStores = new Map();
-  const lastPlugins: ApolloServerPlugin[] = [...ApolloServerPluginPrivateCacheHeaders()];
-  let responseCache: ReturnType<typeof ApolloServerPluginResponseCache> | undefined;
+  let responseCache: ResponseCache | undefined;
   if (settings.responseCache.enabled) {
     const store = openStore(settings.responseCache, config, logger, 'response cache', { stores: memoryStores, name: 'response', broadcast: true });
     stores.push(store);
     const authorization = createHash('sha256').update(JSON.stringify([config.authorizationMode, config.policies])).digest('hex').slice(0, 16);
-    responseCache = ApolloServerPluginResponseCache({ store, maxAgeSeconds: settings.responseCache.maxAgeSeconds, parsedMaxBytes: Math.floor(settings.responseCache.maxBytes / 4), generation: () => `${supergraph.state.hash}:${authorization}`, logger });
-    lastPlugins.push(responseCache);
+    responseCache = createResponseCache({ store, maxAgeSeconds: settings.responseCache.maxAgeSeconds, parsedMaxBytes: Math.floor(settings.responseCache.maxBytes / 4), generation: () => `${supergraph.state.hash}:${authorization}`, logger });
   }
   let persistedQueryCache: ReturnType<typeof createPersistedQueryCache> | undefined;
   if (settings.persistedQueries.enabled) {
@@ -91,12 +83,11 @@ export function createPerformance(config: GatewayConfig, logger: Logger, supergr
     persistedQueryCache = createPersistedQueryCache(store, known);
   }
   return {
-    firstPlugins,
-    lastPlugins,
-    persistedQueries: persistedQueryCache ? { cache: persistedQueryCache } : false,
+    knownOperations: known,
+    persistedQueries: persistedQueryCache,
+    responseCache,
     planCache,
     transport,
-    useSupergraph: (sdl) => void (costs = extractCostDirectives(sdl)),
     stats: () => ({
       planCache: planCache.stats(),
       responseCache: responseCache?.stats() ?? null,

@@ -5,7 +5,7 @@ import type { SupergraphManager, SupergraphSdlHook } from '@apollo/gateway';
 import type { Logger } from '@cmcc/platform';
 import type { SchemaRegistry } from '@cmcc/governance/registry/types';
 import { extractRequirements, type Requirements } from '@cmcc/contracts';
-import { gatewayCompatibleSdl } from './authorization.ts';
+import { gatewayCompatibleSdl } from './authorization/sdl-compatibility.ts';
 import { swapSupergraph } from './supergraph.ts';
 
 /** Where the served supergraph came from: the registry, the disk cache (registry unreachable at start) or the fallback file. */

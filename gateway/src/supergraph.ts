@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { SupergraphManager, SupergraphSdlHook } from '@apollo/gateway';
 import type { Logger } from '@cmcc/platform';
 import { extractRequirements, type Requirements } from '@cmcc/contracts';
-import { gatewayCompatibleSdl } from './authorization.ts';
+import { gatewayCompatibleSdl } from './authorization/sdl-compatibility.ts';
 
 /** What the gateway knows about its supergraph, for `/ready` and logs. */
 export type SupergraphState =

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
 import { extractRequirements } from '@cmcc/contracts';
-import { gatewayCompatibleSdl, satisfies } from '../src/authorization.ts';
+import { gatewayCompatibleSdl } from '../src/authorization/sdl-compatibility.ts';
+import { satisfies } from '../src/authorization/requirements.ts';
 import { DEFAULT_POLICIES } from '../src/config.ts';
 import { startStack, type TestStack } from '@cmcc/test-support/stack';
 import { TEST_PRINCIPAL } from '@cmcc/test-support/subgraph';

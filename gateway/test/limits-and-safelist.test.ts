@@ -9,7 +9,7 @@ import { startStack, type TestStack } from '@cmcc/test-support/stack';
 import type { SchemaLike } from '@cmcc/audit-trail';
 import { loadSavedOperations } from '../src/explorer/operations.ts';
 import { extractCostDirectives, measureOperation } from '../src/limits/measure.ts';
-import { checkLimits } from '../src/limits/plugin.ts';
+import { checkLimits } from '../src/limits/check.ts';
 import { buildManifest, readManifest } from '../src/operations/manifest.ts';
 import { DEFAULT_LIMITS } from '../src/performance-config.ts';
 

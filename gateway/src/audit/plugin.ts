@@ -4,10 +4,12 @@ import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContextWillSendR
 import { getOperationAST, GraphQLError, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { ErrorCode, type Principal } from '@cmcc/contracts';
 import type { Logger } from '@cmcc/platform';
-import { removalsOf } from '../authorization.ts';
+import { removalsOf } from '../stages/authorize.ts';
 import { isCacheHit } from '../cache/response-cache.ts';
-import { entitiesReturned, fieldsRead, mutationChanges, normalizeDocument, redactVariables, type SchemaLike, createRedactor, sha256, type AuditEventContent, type Admission, type AuditTrail } from '@cmcc/audit-trail';
+import { entitiesReturned, fieldsRead, mutationChanges, normalizeDocument, redactVariables, createRedactor, sha256 } from '@cmcc/audit-trail';
 import { eventMarkings } from './markings.ts';
+import type { Admission, AuditTrail, AuditEventContent } from '@cmcc/audit-trail';
+import { schemaOf } from '../apollo-internals.ts';
 
 export interface AuditPluginOptions {
   trail: AuditTrail;
@@ -126,7 +128,7 @@ export function ApolloServerPluginAudit(options: AuditPluginOptions): ApolloServ
     const result = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
     // Fields and entities only for operations that executed (not for those refused before execution, e.g. invalid).
     if (executed && executedDocument && result.data !== undefined) {
-      const schemaLike = schema as unknown as SchemaLike;
+      const schemaLike = schemaOf({ schema });
       let fields = operationFields.get(executed);
       if (!fields) operationFields.set(executed, (fields = fieldsRead(schemaLike, executedDocument, executed as OperationDefinitionNode)));
       event.fields = [...fields];

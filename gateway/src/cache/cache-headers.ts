@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 
 /**
@@ -7,20 +7,13 @@ import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheContr
  * another (a GET persisted query is cacheable by URL). Every answer here is built for one principal, so it is
  * `private, max-age=<the declared lifetime>` when cacheable, else `no-store`.
  */
-export function ApolloServerPluginPrivateCacheHeaders(): ApolloServerPlugin[] {
-  return [
-    // Keeps computing the policy from the subgraphs' headers, without writing the header itself.
-    ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
-    {
-      async requestDidStart() {
-        return {
-          async willSendResponse({ response, overallCachePolicy }) {
-            const policy = overallCachePolicy.policyIfCacheable();
-            const cacheable = policy && response.body.kind === 'single' && !response.body.singleResult.errors;
-            response.http.headers.set('cache-control', cacheable ? `private, max-age=${policy.maxAge}` : 'no-store');
-          },
-        };
-      },
-    },
-  ];
+export function setPrivateCacheHeader({ response, overallCachePolicy }: GraphQLRequestContextWillSendResponse<object>): void {
+  const policy = overallCachePolicy.policyIfCacheable();
+  const cacheable = policy && response.body.kind === 'single' && !response.body.singleResult.errors;
+  response.http.headers.set('cache-control', cacheable ? `private, max-age=${policy.maxAge}` : 'no-store');
+}
+
+/** Apollo Server's cache control, computing the policy from the subgraphs' headers without writing the header itself. */
+export function cachePolicyWithoutHeaders(): ApolloServerPlugin {
+  return ApolloServerPluginCacheControl({ calculateHttpHeaders: false });
 }

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
+import type { GraphQLRequestContextResponseForOperation, GraphQLRequestContextWillSendResponse, GraphQLResponse } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
 import type { Logger } from '@cmcc/platform';
 import type { Principal } from '@cmcc/contracts';
-import { entitiesReturned, type SchemaLike } from '@cmcc/audit-trail';
+import { entitiesReturned } from '@cmcc/audit-trail';
 import type { CacheStore } from './store.ts';
 import { entityTags, payloadTypes, typesSelected, typeTag, untypedTag } from './tags.ts';
+import { schemaOf } from '../apollo-internals.ts';
 
 export interface ResponseCacheStats {
   hits: number;
@@ -141,15 +142,25 @@ interface Entry {
   expiresAt: number;
 }
 
-/** The response cache's Apollo Server plugin and its counters. */
-export type ResponseCachePlugin = ApolloServerPlugin<CacheContext> & { stats(): ResponseCacheStats };
+/**
+ * The response cache: `lookup` answers a query from the cache (stage cache-lookup, gateway/src/stages/cache-lookup.ts),
+ * `store` keeps a response or evicts what a mutation changed (stage cache-store, gateway/src/stages/cache-store.ts).
+ */
+export interface ResponseCache {
+  /** The cached response for this request, or null (a miss, remembered for `store`). Called after every `didResolveOperation`. */
+  lookup(requestContext: GraphQLRequestContextResponseForOperation<CacheContext>): Promise<GraphQLResponse | null>;
+  /** Stores the response of a miss, or evicts the entries a mutation changed. Called when the response is complete. */
+  store(requestContext: GraphQLRequestContextWillSendResponse<CacheContext>): Promise<void>;
+  stats(): ResponseCacheStats;
+}
 
 /** A request's box for the stored answer bytes of a hit (GatewayContext.storedAnswer). */
 export interface StoredAnswer {
   bytes?: Buffer;
 }
 
-interface CacheContext {
+export interface CacheContext {
+  requestId?: string;
   principal?: Principal;
   storedAnswer?: StoredAnswer;
 }
@@ -172,16 +183,16 @@ export function completeBody(box: StoredAnswer | undefined, body: string): strin
  * subgraph response's `cache-control` header; any subgraph answer without a lifetime makes the response uncacheable).
  *
  * Where it sits: a hit is served in `responseForOperation`, after every `didResolveOperation` hook has run, that is
- * after the operation limits, the safelist, the audit trail's admission and authorization, which rewrote the operation
- * and its hash for this principal. The key is that rewritten hash, the principal's whole view, the variables, the
- * operation name and the generation; so a hit is always a response built for this principal with these rights. The
+ * after the operation limits, the safelist, authorization, which rewrote the operation and its hash for this principal,
+ * and the audit trail's admission (gateway/src/pipeline.ts). The key is that rewritten hash, the principal's whole
+ * view, the variables, the operation name and the generation; so a hit is always a response built for this principal with these rights. The
  * audit plugin still writes the event of a hit (fields, entities, `cacheHit: true`).
  *
  * Never cached: mutations, responses with any error, responses a subgraph gave no lifetime. A mutation evicts, before
  * its response is sent, every entry that contains a record it returned (`Type:key` tags) and every entry whose
  * operation reads that type (`type:Type`), since a record it created may belong in any list of its type.
  */
-export function ApolloServerPluginResponseCache(options: ResponseCacheOptions): ResponseCachePlugin {
+export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const counters = { hits: 0, misses: 0, stores: 0, invalidations: 0 };
   const keyOf = (requestContext: { queryHash?: string; request: { operationName?: string; variables?: Record<string, unknown> }; contextValue: { principal?: Principal } }) =>
     createHash('sha256')
@@ -190,61 +201,55 @@ export function ApolloServerPluginResponseCache(options: ResponseCacheOptions): 
   const keys = new WeakMap<object, string>();
   const parsed = new ParsedEntries(options.parsedMaxBytes ?? 16 * 2 ** 20);
 
-  const plugin: ResponseCachePlugin = {
+  return {
     stats: () => ({ ...counters, bypasses: options.store.bypasses }),
-    async requestDidStart() {
-      return {
-        async responseForOperation(requestContext) {
-          if (requestContext.operation?.operation !== 'query') return null;
-          const key = keyOf(requestContext);
-          const cached = await options.store.get(`response:${key}`);
-          if (cached === undefined) {
-            counters.misses++;
-            keys.set(requestContext.request, key);
-            return null;
-          }
-          counters.hits++;
-          hits.add(requestContext.request);
-          const { entry, answer } = parsed.get(key, cached);
-          requestContext.overallCachePolicy.restrict({ maxAge: Math.max(0, Math.floor((entry.expiresAt - Date.now()) / 1000)), scope: 'PRIVATE' });
-          const box = requestContext.contextValue.storedAnswer;
-          if (!answer || (box && !box.bytes)) {
-            if (box && answer) box.bytes = answer;
-            return { http: requestContext.response.http, body: { kind: 'single', singleResult: entry.result } };
-          }
-          // No box (Apollo Server's executeOperation, no HTTP layer), or one already holding another hit's bytes: the
-          // data as a plain copy, serialised as usual, so one body never carries two markers.
-          return { http: requestContext.response.http, body: { kind: 'single', singleResult: { data: JSON.parse(answer.toString('utf8')) } } };
-        },
-        async willSendResponse(requestContext) {
-          const { operation, response } = requestContext;
-          if (response.body.kind !== 'single') return;
-          const result = response.body.singleResult;
-          if (operation?.operation === 'mutation') return invalidate(requestContext, result);
-          const key = keys.get(requestContext.request);
-          if (!key || result.errors?.length || !result.data) return;
-          const policy = requestContext.overallCachePolicy.policyIfCacheable();
-          if (!policy?.maxAge) return;
-          const schema = requestContext.schema as unknown as SchemaLike;
-          const tags = [...entityTags(schema, requestContext.document!, operation!, result.data), ...typesSelected(schema, requestContext.document!, operation!).map(typeTag)];
-          const ttl = Math.min(policy.maxAge, options.maxAgeSeconds);
-          await options.store.set(`response:${key}`, JSON.stringify({ result: { data: result.data }, expiresAt: Date.now() + ttl * 1000 } satisfies Entry), ttl, tags);
-          counters.stores++;
-        },
-      };
+    async lookup(requestContext) {
+      if (requestContext.operation?.operation !== 'query') return null;
+      const key = keyOf(requestContext);
+      const cached = await options.store.get(`response:${key}`);
+      if (cached === undefined) {
+        counters.misses++;
+        keys.set(requestContext.request, key);
+        return null;
+      }
+      counters.hits++;
+      hits.add(requestContext.request);
+      const { entry, answer } = parsed.get(key, cached);
+      requestContext.overallCachePolicy.restrict({ maxAge: Math.max(0, Math.floor((entry.expiresAt - Date.now()) / 1000)), scope: 'PRIVATE' });
+      const box = requestContext.contextValue.storedAnswer;
+      if (!answer || (box && !box.bytes)) {
+        if (box && answer) box.bytes = answer;
+        return { http: requestContext.response.http, body: { kind: 'single', singleResult: entry.result } };
+      }
+      // No box (Apollo Server's executeOperation, no HTTP layer), or one already holding another hit's bytes: the
+      // data as a plain copy, serialised as usual, so one body never carries two markers.
+      return { http: requestContext.response.http, body: { kind: 'single', singleResult: { data: JSON.parse(answer.toString('utf8')) } } };
+    },
+    async store(requestContext) {
+      const { operation, response } = requestContext;
+      if (response.body.kind !== 'single') return;
+      const result = response.body.singleResult;
+      if (operation?.operation === 'mutation') return invalidate(requestContext, result);
+      const key = keys.get(requestContext.request);
+      if (!key || result.errors?.length || !result.data) return;
+      const policy = requestContext.overallCachePolicy.policyIfCacheable();
+      if (!policy?.maxAge) return;
+      const schema = schemaOf(requestContext);
+      const tags = [...entityTags(schema, requestContext.document!, operation!, result.data), ...typesSelected(schema, requestContext.document!, operation!).map(typeTag)];
+      const ttl = Math.min(policy.maxAge, options.maxAgeSeconds);
+      await options.store.set(`response:${key}`, JSON.stringify({ result: { data: result.data }, expiresAt: Date.now() + ttl * 1000 } satisfies Entry), ttl, tags);
+      counters.stores++;
     },
   };
 
   async function invalidate(requestContext: GraphQLRequestContextWillSendResponse<CacheContext>, result: FormattedExecutionResult): Promise<void> {
     if (!result.data || !requestContext.document || !requestContext.operation) return;
-    const { entities } = entitiesReturned(requestContext.schema as unknown as SchemaLike, requestContext.document, requestContext.operation, result.data);
+    const { entities } = entitiesReturned(schemaOf(requestContext), requestContext.document, requestContext.operation, result.data);
     const tags = new Set(entities.flatMap((entity) => [`${entity.type}:${entity.key}`, untypedTag(entity.key), typeTag(entity.type)]));
-    for (const type of payloadTypes(requestContext.schema as unknown as SchemaLike, requestContext.document, requestContext.operation)) tags.add(typeTag(type));
+    for (const type of payloadTypes(schemaOf(requestContext), requestContext.document, requestContext.operation)) tags.add(typeTag(type));
     if (tags.size === 0) return;
     const removed = await options.store.invalidate([...tags]);
     counters.invalidations += removed;
     if (removed > 0) options.logger.debug({ requestId: (requestContext.contextValue as { requestId?: string }).requestId, removed }, 'response cache: entries evicted by a mutation');
   }
-
-  return plugin;
 }

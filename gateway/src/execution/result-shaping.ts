@@ -15,10 +15,10 @@
 // same as Apollo's: test/result-shaping.test.ts compares the two on every saved operation and on generated inputs,
 // including malformed ones.
 //
-// `installResultShaping()` makes @apollo/gateway's query-plan executor use it: executeQueryPlan.js reads
-// `computeResponse` from its resultShaping module at each call, so replacing that export is enough. If a future
-// @apollo/gateway moves it, nothing is replaced and Apollo's own shaping runs (logged at start; the test fails).
-import { createRequire } from 'node:module';
+// `installResultShaping()` makes @apollo/gateway's query-plan executor use it, through the adapter for Apollo's
+// internals (gateway/src/apollo-internals.ts): executeQueryPlan.js reads `computeResponse` from its resultShaping
+// module at each call, so replacing that export is enough. The adapter refuses to start on an @apollo/gateway it was
+// not written for, and gateway/test/apollo-internals.test.ts checks that a real request is shaped here.
 import {
   assert,
   ERRORS,
@@ -44,6 +44,7 @@ import {
   type Type,
 } from '@apollo/federation-internals';
 import type { GraphQLError } from 'graphql';
+import { apolloComputeResponse as apolloComputeResponseOf, currentComputeResponse, replaceComputeResponse, type ComputeResponseFunction } from '../apollo-internals.ts';
 
 /** The arguments @apollo/gateway's executeQueryPlan passes to computeResponse. */
 export interface ComputeResponseArgs {
@@ -101,8 +102,11 @@ interface Updated {
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
+let shaped = 0;
+
 /** Same contract and output as @apollo/gateway's computeResponse. */
 export function computeResponse({ operation, variables, input, introspectionHandling }: ComputeResponseArgs): ComputeResponseResult {
+  shaped++;
   if (!input) return { data: input, errors: [] };
   const schema = operation.schema();
   const parameters: Parameters = {
@@ -341,35 +345,28 @@ function leafCheck(schema: Schema, type: ScalarType | EnumType): (value: unknown
   };
 }
 
-const requireFromHere = createRequire(import.meta.url);
-
-/** @apollo/gateway's own module, whose `computeResponse` its executor calls. */
-function apolloResultShaping(): { computeResponse: ComputeResponse } | undefined {
-  try {
-    const module = requireFromHere('@apollo/gateway/dist/resultShaping.js') as { computeResponse?: unknown };
-    return typeof module.computeResponse === 'function' ? (module as { computeResponse: ComputeResponse }) : undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * Makes @apollo/gateway's executor shape results with `computeResponse` above, through the adapter for Apollo's
+ * internals (gateway/src/apollo-internals.ts), which throws if this @apollo/gateway has no such module.
+ */
+export function installResultShaping(): void {
+  replaceComputeResponse(computeResponse as ComputeResponseFunction);
 }
-
-let apollosOwn: ComputeResponse | undefined;
 
 /** Apollo's computeResponse, as it was before installResultShaping (for the comparison tests and the benchmark). */
 export function apolloComputeResponse(): ComputeResponse | undefined {
-  return apollosOwn ?? apolloResultShaping()?.computeResponse;
+  return apolloComputeResponseOf() as ComputeResponse | undefined;
+}
+
+/** Whether @apollo/gateway's executor calls this module's computeResponse now. */
+export function isResultShapingInstalled(): boolean {
+  return currentComputeResponse() === (computeResponse as ComputeResponseFunction);
 }
 
 /**
- * Makes @apollo/gateway's executor shape results with `computeResponse` above. Returns false (and changes nothing) if
- * this @apollo/gateway has no such module: its own shaping then runs, slower but correct.
+ * Results shaped by this module's computeResponse since start: only this implementation counts, so a gateway request
+ * that moves the count was shaped here and not by Apollo's own (gateway/test/apollo-internals.test.ts).
  */
-export function installResultShaping(): boolean {
-  const module = apolloResultShaping();
-  if (!module) return false;
-  if (module.computeResponse !== computeResponse) {
-    apollosOwn = module.computeResponse;
-    module.computeResponse = computeResponse;
-  }
-  return true;
+export function resultsShaped(): number {
+  return shaped;
 }

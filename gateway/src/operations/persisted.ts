@@ -1,9 +1,8 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
-import { GraphQLError, Kind, type DocumentNode, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from '@cmcc/contracts';
 import type { CacheStore } from '../cache/store.ts';
-import { normalizedHash, type KnownOperations } from './manifest.ts';
+import type { KnownOperations } from './manifest.ts';
 
 export interface PersistedQueryStats {
   /** Operations sent by hash and found (in the manifest or the store). */
@@ -63,34 +62,5 @@ export function formatPersistedQueryErrors(format: FormatError): FormatError {
       message: 'The persisted query hash (extensions.persistedQuery.sha256Hash) is not the SHA-256 of the query sent with it: compute it from the exact text sent.',
       extensions: { code: ErrorCode.PERSISTED_QUERY_HASH_MISMATCH },
     };
-  };
-}
-
-/** Whether an operation reads only the schema (`__schema`, `__type`, `__typename`): the explorer's introspection query. */
-function introspectionOnly(operation: OperationDefinitionNode): boolean {
-  return operation.operation === 'query' && operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
-}
-
-/**
- * Safelist mode (GATEWAY_OPERATIONS_SAFELIST=true): only operations of the manifest run, compared by their printed
- * document so layout and comments do not matter. Anything else, sent as text or registered by hash, is refused
- * before planning with OPERATION_NOT_IN_SAFELIST (HTTP 400), and audited like any refusal.
- */
-export function ApolloServerPluginSafelist(known: KnownOperations, options: { allowIntrospection: boolean }): ApolloServerPlugin {
-  const checked = new WeakMap<DocumentNode, boolean>();
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ document, operation, operationName }) {
-          let allowed = checked.get(document);
-          if (allowed === undefined) checked.set(document, (allowed = known.allowed.has(normalizedHash(document))));
-          if (allowed || (options.allowIntrospection && operation && introspectionOnly(operation))) return;
-          throw new GraphQLError(
-            `Operation ${operationName ?? '(anonymous)'} is not in the safelist: this gateway runs only the operations saved under schema/operations/. Add it there (reviewed like any schema change) and redeploy.`,
-            { extensions: { code: ErrorCode.OPERATION_NOT_IN_SAFELIST, http: { status: 400 } } },
-          );
-        },
-      };
-    },
   };
 }

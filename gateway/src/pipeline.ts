@@ -4,12 +4,12 @@
 // plugin that calls the stages' hooks in this order (gateway/test/pipeline.test.ts checks the order on real requests).
 //
 //   authenticate       HTTP: bearer token or API key, else 401 (before the body is read)    stages/authenticate.ts
-//   read               HTTP: the body, at most MAX_BODY_BYTES, else 413                      stages/read.ts
+//   read               HTTP: the body, at most GATEWAY_MAX_BODY_BYTES, else 413                      stages/read.ts
 //   persisted-query    Apollo Server: the text of an operation sent by hash (APQ, manifest)  stages/persisted-query.ts
 //   parse              Apollo Server: parse (MAX_TOKENS) and validate                        stages/parse.ts
 //   resolve-operation  the operation named by operationName exists, else 400                stages/resolve-operation.ts
 //   limits             depth, aliases, root fields, cost, expanded fields, else 400          stages/limits.ts
-//   safelist           only saved operations (OPERATIONS_SAFELIST), else 400                 stages/safelist.ts
+//   safelist           only saved operations (GATEWAY_OPERATIONS_SAFELIST), else 400                 stages/safelist.ts
 //   authorize          removes what the principal may not use (or refuses, reject mode)     stages/authorize.ts
 //   cache-lookup       a cached answer for this operation, principal and variables           stages/cache-lookup.ts
 //   plan               @apollo/gateway plans over the subgraphs (plan cache)                 stages/plan.ts

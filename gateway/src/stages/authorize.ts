@@ -15,7 +15,7 @@ import type { Stage } from './stage.ts';
  * refused instead. Runs after the limits and the safelist: a refused operation never reaches it.
  */
 
-/** How the authorize stage decides (AUTHORIZATION_MODE, AUTH_POLICIES and the served supergraph's directives). */
+/** How the authorize stage decides (GATEWAY_AUTHORIZATION_MODE, AUTH_POLICIES and the served supergraph's directives). */
 export interface AuthorizationOptions {
   mode: 'filter' | 'reject';
   policies: Readonly<Record<string, PolicyRule>>;

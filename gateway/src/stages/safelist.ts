@@ -9,12 +9,12 @@ function introspectionOnly(operation: OperationDefinitionNode): boolean {
 }
 
 /**
- * Safelist mode (OPERATIONS_SAFELIST=true): only operations of the manifest run, compared by their printed
+ * Safelist mode (GATEWAY_OPERATIONS_SAFELIST=true): only operations of the manifest run, compared by their printed
  * document so layout and comments do not matter. Anything else, sent as text or registered by hash, is refused
  * before planning with OPERATION_NOT_IN_SAFELIST (HTTP 400), and audited like any refusal.
  */
 export function safelistStage(known: KnownOperations, options: { enabled: boolean; allowIntrospection: boolean }): Stage {
-  if (!options.enabled) return { name: 'safelist', does: 'off (OPERATIONS_SAFELIST=false)' };
+  if (!options.enabled) return { name: 'safelist', does: 'off (GATEWAY_OPERATIONS_SAFELIST=false)' };
   const checked = new WeakMap<DocumentNode, boolean>();
   return {
     name: 'safelist',

@@ -36,7 +36,7 @@ const US_ANALYST = { sub: 'us-analyst', nation: 'USA', org: 'CMCC', clearance: '
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startStack({ env: { RESPONSE_CACHE: 'true', GATEWAY_MAX_DEPTH: '6' } });
+  stack = await startStack({ env: { GATEWAY_RESPONSE_CACHE: 'true', GATEWAY_MAX_DEPTH: '6' } });
 });
 afterAll(() => stack?.close());
 

@@ -4,6 +4,7 @@
 // workspace package its policy forbids.
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeOrCheck } from './generated-section.ts';
 import { parseCli } from '@cmcc/platform';
 import { policy, renderArchitecture, withArchitecture } from './architecture-doc.ts';
 
@@ -19,15 +20,4 @@ if (problems.length > 0) {
   console.error(`Some package.json files declare a workspace package their policy forbids:\n  - ${problems.join('\n  - ')}`);
   process.exit(1);
 }
-const current = fs.readFileSync(file, 'utf8');
-const updated = withArchitecture(current, renderArchitecture(workspaces));
-if (values.check) {
-  if (updated !== current) {
-    console.error('docs/architecture.md is out of date with the package.json files: run `npm run architecture` and commit the result.');
-    process.exit(1);
-  }
-  console.log('docs/architecture.md is up to date.');
-} else {
-  if (updated !== current) fs.writeFileSync(file, updated);
-  console.log(updated === current ? 'docs/architecture.md was already up to date.' : 'Rewrote the generated section of docs/architecture.md.');
-}
+writeOrCheck({ file, what: 'the generated section (package graph and paragraphs)', updated: withArchitecture(fs.readFileSync(file, 'utf8'), renderArchitecture(workspaces)), command: 'npm run architecture', check: Boolean(values.check), root: policy.ROOT });

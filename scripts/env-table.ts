@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '@cmcc/governance/composition';
 import { ALL_ENV_REGISTRIES } from './env-registries.ts';
+import { writeOrCheck } from './generated-section.ts';
 import { parseCli, renderEnvTable, replaceEnvTable } from '@cmcc/platform';
 
 const USAGE = `Usage: npm run env-table [-- --check]
@@ -12,17 +13,4 @@ const USAGE = `Usage: npm run env-table [-- --check]
 
 const { values } = parseCli({ usage: USAGE, options: { check: { type: 'boolean' } } });
 const readme = path.join(PROJECT_ROOT, 'README.md');
-const current = fs.readFileSync(readme, 'utf8');
-const updated = replaceEnvTable(current, renderEnvTable(ALL_ENV_REGISTRIES));
-if (values.check) {
-  if (updated !== current) {
-    console.error('README.md: the table of environment variables is out of date; run npm run env-table');
-    process.exit(1);
-  }
-  console.log('README.md: the table of environment variables is up to date');
-} else if (updated !== current) {
-  fs.writeFileSync(readme, updated);
-  console.log('README.md: table of environment variables rewritten');
-} else {
-  console.log('README.md: the table of environment variables is already up to date');
-}
+writeOrCheck({ file: readme, what: 'the table of environment variables', updated: replaceEnvTable(fs.readFileSync(readme, 'utf8'), renderEnvTable(ALL_ENV_REGISTRIES)), command: 'npm run env-table', check: Boolean(values.check), root: PROJECT_ROOT });

@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import type http from 'node:http';
+import path from 'node:path';
 import {
   buildSubgraph,
   close,
@@ -58,10 +61,57 @@ export interface TestSubgraphOptions {
   dataDir?: string;
 }
 
+/**
+ * The folder where this test run keeps seeded PGlite templates (test/global-setup.ts creates it for the run and removes
+ * it after; absent outside vitest, where every database starts empty).
+ */
+export const TEMPLATE_DIR_ENV = 'CMCC_TEST_PGLITE_TEMPLATES';
+
+/** What a template depends on: the subgraph, its schema name, its migrations and its seed. */
+function templateKey(definition: SubgraphDefinition<unknown>, schema: string): string {
+  const hash = createHash('sha256').update(`${definition.name}\0${schema}\0${definition.root}\0${definition.seed.toString()}`);
+  const migrations = path.join(definition.root, 'src', 'data', 'migrations');
+  if (fs.existsSync(migrations)) {
+    for (const file of fs.readdirSync(migrations).sort()) hash.update(`\0${file}\0`).update(fs.readFileSync(path.join(migrations, file)));
+  }
+  return `${definition.name}-${hash.digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * Opens an in-memory PGlite database migrated and seeded for `definition`. PGlite's initdb costs seconds per database,
+ * so the first test of a run to need a subgraph's database migrates and seeds an empty one as usual and keeps a copy
+ * (its data folder as a tarball) in the run's template folder; later ones open that copy and run `prepareDatabase`
+ * again, which finds every migration applied and the seed written. The database is the same either way.
+ */
+async function openSeededPglite(definition: SubgraphDefinition<unknown>, schema: string): Promise<Database> {
+  const dir = process.env[TEMPLATE_DIR_ENV];
+  const file = dir ? path.join(dir, `${templateKey(definition, schema)}.tar`) : undefined;
+  if (file && fs.existsSync(file)) {
+    const db = await openDatabase({ schema, template: new Blob([fs.readFileSync(file)]) });
+    await prepareDatabase(definition, db);
+    return db;
+  }
+  const db = await openDatabase({ schema });
+  await prepareDatabase(definition, db);
+  if (file && db.dump) {
+    // Written aside and renamed: a worker building the same template at the same time never reads half a file.
+    const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+    fs.writeFileSync(partial, Buffer.from(await (await db.dump()).arrayBuffer()));
+    fs.renameSync(partial, file);
+  }
+  return db;
+}
+
 /** Migrates, seeds and serves a subgraph on a free port, exactly as `npm start` does but with a throwaway database. */
 export async function startTestSubgraph<L>(definition: SubgraphDefinition<L>, options: TestSubgraphOptions = {}): Promise<TestSubgraph> {
-  const db = await openDatabase({ schema: options.schema ?? schemaNameOf(definition.name), databaseUrl: options.databaseUrl, dataDir: options.dataDir });
-  await prepareDatabase(definition as SubgraphDefinition<unknown>, db);
+  const schema = options.schema ?? schemaNameOf(definition.name);
+  let db: Database;
+  if (options.databaseUrl || options.dataDir) {
+    db = await openDatabase({ schema, databaseUrl: options.databaseUrl, dataDir: options.dataDir });
+    await prepareDatabase(definition as SubgraphDefinition<unknown>, db);
+  } else {
+    db = await openSeededPglite(definition as SubgraphDefinition<unknown>, schema);
+  }
   const logger = createLogger(definition.name, 'silent');
   const { apollo, handler } = await buildSubgraph(definition, db, logger, TEST_SHARED_SECRET);
   const { server, url } = await listen(handler, 0);

@@ -1,0 +1,10 @@
+import { PGlite } from '@electric-sql/pglite';
+let t = performance.now();
+const lap = (m) => { const n = performance.now(); console.log(m, (n - t).toFixed(0)); t = n; };
+const a = new PGlite(); await a.waitReady; lap('first plain');
+const b = new PGlite(); await b.waitReady; lap('second plain');
+await b.exec('create schema s; create table s.t(x int); insert into s.t values (1)');
+const dump = await b.dumpDataDir('none'); lap('dump ' + dump.size);
+const c = new PGlite({ loadDataDir: dump }); await c.waitReady; lap('load');
+console.log(await c.query('select * from s.t'));
+lap('q');

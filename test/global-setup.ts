@@ -1,16 +1,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-// The variable test/support/subgraph.ts reads (TEMPLATE_DIR_ENV there).
-const TEMPLATE_DIR_ENV = 'CMCC_TEST_PGLITE_TEMPLATES';
+import { loadSubgraphList } from '@cmcc/governance/composition';
+import { makeTemplate, TEMPLATE_DIR_ENV } from '@cmcc/test-support/subgraph';
+import { loadDefinition } from '../scripts/definitions.ts';
 
 /**
  * Once per `vitest run`: a fresh folder for the run's seeded PGlite templates (see test/support/subgraph.ts), inherited
- * by every test worker through the environment, removed when the run ends. Fresh per run, so a template never outlives
- * the migrations and seed it was made from.
+ * by every test worker through the environment and removed when the run ends. Fresh per run, so a template never
+ * outlives the migrations and seed it was made from. Every listed subgraph's template is made here, once, before the
+ * first test file starts (rather than by the first stacks of both workers at once, within their hook timeouts).
  */
-export default function setup(): () => void {
+export default async function setup(): Promise<() => void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-pglite-templates-'));
   process.env[TEMPLATE_DIR_ENV] = dir;
+  for (const { name } of loadSubgraphList()) await makeTemplate(await loadDefinition(name));
   return () => fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -77,11 +77,38 @@ function templateKey(definition: SubgraphDefinition<unknown>, schema: string): s
   return `${definition.name}-${hash.digest('hex').slice(0, 16)}`;
 }
 
+/** Writes the template of a database migrated and seeded for `definition` (aside, then renamed: never half a file). */
+async function keepTemplate(db: Database, file: string): Promise<void> {
+  if (!db.dump) return;
+  const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  fs.writeFileSync(partial, Buffer.from(await (await db.dump()).arrayBuffer()));
+  fs.renameSync(partial, file);
+}
+
+/**
+ * Makes the run's template of `definition`'s database if there is none yet (test/global-setup.ts makes every listed
+ * subgraph's before the first test file starts).
+ */
+export async function makeTemplate(definition: SubgraphDefinition<unknown>, schema = schemaNameOf(definition.name)): Promise<void> {
+  const dir = process.env[TEMPLATE_DIR_ENV];
+  if (!dir) throw new Error(`${TEMPLATE_DIR_ENV} names no folder: templates are made only inside a vitest run`);
+  const file = path.join(dir, `${templateKey(definition, schema)}.tar`);
+  if (fs.existsSync(file)) return;
+  const db = await openDatabase({ schema });
+  try {
+    await prepareDatabase(definition, db);
+    await keepTemplate(db, file);
+  } finally {
+    await db.close();
+  }
+}
+
 /**
  * Opens an in-memory PGlite database migrated and seeded for `definition`. PGlite's initdb costs seconds per database,
- * so the first test of a run to need a subgraph's database migrates and seeds an empty one as usual and keeps a copy
- * (its data folder as a tarball) in the run's template folder; later ones open that copy and run `prepareDatabase`
- * again, which finds every migration applied and the seed written. The database is the same either way.
+ * so each subgraph's database is migrated and seeded once per run (before the first test file for the listed
+ * subgraphs, else by the first test that needs it) and kept as a copy of its data folder in the run's template folder;
+ * every test opens that copy and runs `prepareDatabase` again, which finds every migration applied and the seed
+ * written. The database is the same either way.
  */
 async function openSeededPglite(definition: SubgraphDefinition<unknown>, schema: string): Promise<Database> {
   const dir = process.env[TEMPLATE_DIR_ENV];
@@ -93,12 +120,7 @@ async function openSeededPglite(definition: SubgraphDefinition<unknown>, schema:
   }
   const db = await openDatabase({ schema });
   await prepareDatabase(definition, db);
-  if (file && db.dump) {
-    // Written aside and renamed: a worker building the same template at the same time never reads half a file.
-    const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-    fs.writeFileSync(partial, Buffer.from(await (await db.dump()).arrayBuffer()));
-    fs.renameSync(partial, file);
-  }
+  if (file) await keepTemplate(db, file);
   return db;
 }
 

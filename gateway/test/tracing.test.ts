@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually as poll } from '@cmcc/test-support/eventually';
 import { humanitarian } from '@cmcc/subgraph-humanitarian/server';
 import { buildSubgraph, createLogger, listen, openDatabase, prepareDatabase, schemaNameOf } from '@cmcc/subgraph-kit';
 import { close } from '@cmcc/platform';
@@ -70,15 +71,7 @@ afterAll(async () => {
   await new Promise((resolve) => receiver?.close(resolve));
 });
 
-async function eventually<T>(read: () => T, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = read();
-  while (!ok(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = read();
-  }
-  return value;
-}
+const eventually = <T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 15_000) => poll(probe, accept, timeoutMs, 100);
 
 describe('tracing', () => {
   it('exports spans for the gateway request and each subgraph fetch, and the subgraph continues the same trace', async () => {

@@ -3,11 +3,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PROJECT_ROOT } from '@cmcc/governance/composition';
 import { humanitarian } from '@cmcc/subgraph-humanitarian/server';
-import { buildSubgraph, createLogger, listen, openDatabase, prepareDatabase, schemaNameOf } from '@cmcc/subgraph-kit';
+import { buildSubgraph, createLogger, listen } from '@cmcc/subgraph-kit';
 import { close } from '@cmcc/platform';
 import { startFaultyProxy, type FaultyProxy } from '@cmcc/test-support/faulty-proxy';
 import { ANALYST_CLAIMS, startStack, type TestStack } from '@cmcc/test-support/stack';
-import { TEST_SHARED_SECRET } from '@cmcc/test-support/subgraph';
+import { openSeededPglite, TEST_SHARED_SECRET } from '@cmcc/test-support/subgraph';
 
 /**
  * A subgraph that is slow, failing or gone, through the real gateway: the security and humanitarian subgraphs sit
@@ -21,14 +21,13 @@ let security: FaultyProxy;
 let humanitarianProxy: FaultyProxy;
 const subgraphLogs: string[] = [];
 let stopHumanitarian: () => Promise<void>;
-let humanitarianDb: Awaited<ReturnType<typeof openDatabase>>;
+let humanitarianDb: Awaited<ReturnType<typeof openSeededPglite>>;
 
 beforeAll(async () => {
   security = await startFaultyProxy();
   humanitarianProxy = await startFaultyProxy();
-  const db = await openDatabase({ schema: schemaNameOf('humanitarian') });
+  const db = await openSeededPglite(humanitarian as never);
   humanitarianDb = db;
-  await prepareDatabase(humanitarian as never, db);
   const logger = createLogger('humanitarian', 'debug', { write: (line: string) => void subgraphLogs.push(line) });
   const built = await buildSubgraph(humanitarian, db, logger, TEST_SHARED_SECRET);
   const { server, url } = await listen(built.handler, 0);

@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually as poll } from '@cmcc/test-support/eventually';
 import { humanitarian } from '@cmcc/subgraph-humanitarian/server';
-import { buildSubgraph, createLogger, listen, openDatabase, prepareDatabase, schemaNameOf } from '@cmcc/subgraph-kit';
+import { buildSubgraph, createLogger, listen } from '@cmcc/subgraph-kit';
 import { close } from '@cmcc/platform';
 import { startTracing, type Tracing } from '@cmcc/platform';
 import { startStack, type TestStack } from '@cmcc/test-support/stack';
-import { TEST_SHARED_SECRET } from '@cmcc/test-support/subgraph';
+import { openSeededPglite, TEST_SHARED_SECRET } from '@cmcc/test-support/subgraph';
 
 /**
  * OpenTelemetry through a real request: an OTLP/HTTP receiver on port 0 collects what the gateway and a traced
@@ -52,8 +52,7 @@ beforeAll(async () => {
   const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
 
   subgraphTracing = startTracing({ tracesUrl: `${endpoint}/v1/traces`, serviceName: 'humanitarian', headers: {} });
-  const db = await openDatabase({ schema: schemaNameOf('humanitarian') });
-  await prepareDatabase(humanitarian as never, db);
+  const db = await openSeededPglite(humanitarian as never);
   const built = await buildSubgraph(humanitarian, db, createLogger('humanitarian', 'silent'), TEST_SHARED_SECRET, { tracing: subgraphTracing });
   const { server, url } = await listen(built.handler, 0);
   stopSubgraph = async () => {

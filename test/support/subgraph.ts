@@ -110,7 +110,7 @@ export async function makeTemplate(definition: SubgraphDefinition<unknown>, sche
  * every test opens that copy and runs `prepareDatabase` again, which finds every migration applied and the seed
  * written. The database is the same either way.
  */
-async function openSeededPglite(definition: SubgraphDefinition<unknown>, schema: string): Promise<Database> {
+export async function openSeededPglite(definition: SubgraphDefinition<unknown>, schema = schemaNameOf(definition.name)): Promise<Database> {
   const dir = process.env[TEMPLATE_DIR_ENV];
   const file = dir ? path.join(dir, `${templateKey(definition, schema)}.tar`) : undefined;
   if (file && fs.existsSync(file)) {

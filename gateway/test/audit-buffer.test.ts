@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually as poll } from '@cmcc/test-support/eventually';
 import { startStack, type TestStack } from '@cmcc/test-support/stack';
 import { FileAuditStore, hmacAuditKey } from '@cmcc/audit-trail';
 
@@ -15,15 +16,7 @@ import { FileAuditStore, hmacAuditKey } from '@cmcc/audit-trail';
 const QUERY = `query Governorates { areas(level: GOVERNORATE) { pcode } }`;
 const SIGNING_KEY = 'a-test-audit-signing-key-of-32-characters-or-more';
 
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!accept(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await probe();
-  }
-  return value;
-}
+const eventually = <T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 15_000) => poll(probe, accept, timeoutMs, 100);
 
 function blockedAuditDir(): { blocker: string; dir: string } {
   const blocker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-audit-blocked-')), 'blocked');

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@cmcc/platform';
 import { redisAvailable, TEST_REDIS_URL } from '@cmcc/test-support/services';
 import { startTcpProxy, type TcpProxy } from '@cmcc/test-support/faulty-proxy';
@@ -65,8 +65,8 @@ describe.skipIf(!available)('the audit trail while Redis is down', () => {
     for (let n = 2; n <= 7; n++) admitted.push(trail.admit());
     expect(admitted.map((a) => a !== null)).toEqual([true, true, true, true, false, false]);
     admitted.forEach((admission, i) => admission && trail.append(sampleEvent(i + 2), admission));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(trail.stats).toMatchObject({ depth: 4, refused: 2, sinkHealthy: false });
+    // The trail finds the sink gone when it tries to write: wait for that, not for a fixed time.
+    await vi.waitFor(() => expect(trail.stats).toMatchObject({ depth: 4, refused: 2, sinkHealthy: false }), { timeout: 15_000 });
 
     proxy.restore();
     expect(await trail.flush(15_000)).toBe(true);

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '@cmcc/platform';
 import { redisAvailable, TEST_REDIS_URL } from '@cmcc/test-support/services';
 import { startStack, type TestStack } from '@cmcc/test-support/stack';
@@ -164,13 +164,8 @@ describe.skipIf(!available)('the gateway on Redis', () => {
     expect(statuses).toEqual([200, 200, 200, 503, 503]); // three places in the buffer, then fail-closed
 
     await proxy.up();
-    const deadline = Date.now() + 20_000;
-    let status = 503;
-    while (status !== 200 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      status = (await stack.query(query)).status;
-    }
-    expect(status).toBe(200);
+    // Served again once the trail reaches Redis again.
+    await vi.waitFor(async () => expect((await stack.query(query)).status).toBe(200), { timeout: 20_000, interval: 200 });
     expect(await stack.gateway.audit.flush()).toBe(true);
 
     const store = new RedisAuditStore(TEST_REDIS_URL, stream, KEY);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PROJECT_ROOT } from '@cmcc/governance/composition';
 import { startGateway, type ExtraGateway } from '@cmcc/test-support/gateway';
 import { redisAvailable, TEST_REDIS_URL } from '@cmcc/test-support/services';
@@ -34,13 +34,9 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-/** Polls until `check` holds (Redis reconnecting); fails after `attempts`. */
-async function eventually(check: () => Promise<boolean>, attempts = 100): Promise<void> {
-  for (let i = 0; i < attempts; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('condition never held');
+/** Waits until `check` holds (Redis reconnecting); fails after 10 s. */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  await vi.waitFor(async () => expect(await check(), 'condition never held').toBe(true), { timeout: 10_000, interval: 100 });
 }
 
 describe.skipIf(!withRedis)('response cache and APQ in Redis', () => {

@@ -172,10 +172,10 @@ describe('request ids and metrics', () => {
     expect(requestId).toBeTruthy();
     expect(requestId).not.toBe(claimed);
     await response.json();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The subgraph logs its request line when its response has been sent: wait for it rather than for a fixed time.
+    await vi.waitFor(() => expect(subgraphLogs.slice(logsBefore).map((line) => JSON.parse(line)).filter((line) => line.msg === 'request')).not.toHaveLength(0));
     const lines = subgraphLogs.slice(logsBefore).map((line) => JSON.parse(line));
     expect(lines.length).toBeGreaterThan(0);
-    expect(lines.filter((line) => line.msg === 'request')).not.toHaveLength(0);
     for (const line of lines) expect(line.requestId).toBe(requestId);
     const gatewayLines = stack.logs.map((line) => JSON.parse(line)).filter((line) => line.requestId === requestId);
     expect(gatewayLines.find((line) => line.msg === 'request')).toMatchObject({ path: '/graphql', status: 200, service: 'gateway' });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually as poll } from '@cmcc/test-support/eventually';
 import { PROJECT_ROOT } from '@cmcc/governance/composition';
 import { ANALYST_CLAIMS, startStack, writeSupergraph, type TestStack } from '@cmcc/test-support/stack';
 
@@ -15,15 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!accept(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await probe();
-  }
-  return value;
-}
+const eventually = <T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 10_000) => poll(probe, accept, timeoutMs, 100);
 
 describe('the canonical dashboard query', () => {
   it('returns population, aid deliveries, incidents and facilities per governorate from all four subgraphs', async () => {

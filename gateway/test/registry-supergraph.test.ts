@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually as poll } from '@cmcc/test-support/eventually';
 import { PROJECT_ROOT } from '@cmcc/governance/composition';
 import type { GraphState } from '@cmcc/governance/check';
 import { loadSavedOperations } from '@cmcc/governance/operations';
@@ -28,15 +29,7 @@ let registry: SchemaRegistry;
 let baseline: GraphState;
 const manager = () => stack.gateway.supergraph as RegistrySupergraphManager;
 
-async function eventually<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!accept(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await probe();
-  }
-  return value;
-}
+const eventually = <T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 15_000) => poll(probe, accept, timeoutMs, 50);
 
 async function ready(url: string): Promise<any> {
   return (await fetch(`${url}/ready`)).json();

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually as poll } from '@cmcc/test-support/eventually';
 import { startTracing, type Tracing } from '@cmcc/platform';
 import { loadDefinition, startStack, type TestStack } from '@cmcc/test-support/stack';
 import { startTestSubgraph, type TestSubgraph } from '@cmcc/test-support/subgraph';
@@ -59,15 +60,7 @@ afterAll(async () => {
   await new Promise((resolve) => receiver?.close(resolve));
 });
 
-async function eventually<T>(read: () => T, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = read();
-  while (!ok(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = read();
-  }
-  return value;
-}
+const eventually = <T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 15_000) => poll(probe, accept, timeoutMs, 100);
 
 describe('tracing', () => {
   it('exports spans for the gateway request and each subgraph fetch, and the subgraph continues the same trace', async () => {

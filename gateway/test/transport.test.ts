@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PRINCIPAL_HEADER, signPrincipal } from '@cmcc/contracts';
 import type { Principal } from '@cmcc/contracts';
 import { TEST_PRINCIPAL, TEST_SHARED_SECRET } from '@cmcc/test-support/subgraph';
@@ -77,7 +77,8 @@ describe('in-flight deduplication', () => {
     const { fetcher, stats } = transport();
     const open = hold();
     const pending = await Promise.all(Array.from({ length: 5 }, () => init(QUERY))).then((inits) => inits.map((i) => fetcher(url, i)));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Held at the subgraph until open(): every request that is sent is there at once.
+    await vi.waitFor(() => expect(received).toHaveLength(1));
     open();
     const bodies = await Promise.all((await Promise.all(pending)).map((response) => response.json()));
     expect(received).toHaveLength(1);
@@ -90,7 +91,8 @@ describe('in-flight deduplication', () => {
     const open = hold();
     const other: Principal = { ...TEST_PRINCIPAL, subject: 'gbr-analyst', nation: 'GBR' };
     const pending = [fetcher(url, await init(QUERY)), fetcher(url, await init(QUERY, other)), fetcher(url, await init(QUERY))];
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Held at the subgraph until open(): every request that is sent is there at once.
+    await vi.waitFor(() => expect(received).toHaveLength(2));
     open();
     await Promise.all(pending);
     expect(received).toHaveLength(2);
@@ -100,7 +102,8 @@ describe('in-flight deduplication', () => {
     const { fetcher } = transport();
     const open = hold();
     const pending = [fetcher(url, await init(QUERY, TEST_PRINCIPAL, { representations: [{ pcode: 'PS0255' }] })), fetcher(url, await init(QUERY, TEST_PRINCIPAL, { representations: [{ pcode: 'PS0260' }] }))];
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Held at the subgraph until open(): every request that is sent is there at once.
+    await vi.waitFor(() => expect(received).toHaveLength(2));
     open();
     await Promise.all(pending);
     expect(received).toHaveLength(2);
@@ -111,7 +114,8 @@ describe('in-flight deduplication', () => {
     const open = hold();
     const mutation = 'mutation Report__security__0($input:ReportIncidentInput!){reportIncident(input:$input){incident{id}}}';
     const pending = await Promise.all([init(mutation), init(mutation), init(mutation)]).then((inits) => inits.map((i) => fetcher(url, i)));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Held at the subgraph until open(): every request that is sent is there at once.
+    await vi.waitFor(() => expect(received).toHaveLength(3));
     open();
     await Promise.all(pending);
     expect(received).toHaveLength(3);
@@ -125,7 +129,8 @@ describe('in-flight deduplication', () => {
       return { ...base, body: JSON.stringify({ ...JSON.parse(base.body), operationName: 'Write' }) };
     };
     const pending = await Promise.all([request(), request()]).then((inits) => inits.map((i) => fetcher(url, i)));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Held at the subgraph until open(): every request that is sent is there at once.
+    await vi.waitFor(() => expect(received).toHaveLength(2));
     open();
     await Promise.all(pending);
     expect(received).toHaveLength(2);
@@ -136,7 +141,8 @@ describe('in-flight deduplication', () => {
     const open = hold();
     const anonymous = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) };
     const pending = [fetcher(url, anonymous), fetcher(url, anonymous)];
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Held at the subgraph until open(): every request that is sent is there at once.
+    await vi.waitFor(() => expect(received).toHaveLength(2));
     open();
     await Promise.all(pending);
     expect(received).toHaveLength(2);
@@ -146,7 +152,8 @@ describe('in-flight deduplication', () => {
     const { fetcher } = transport({ dedupe: false });
     const open = hold();
     const pending = await Promise.all([init(QUERY), init(QUERY)]).then((inits) => inits.map((i) => fetcher(url, i)));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Held at the subgraph until open(): every request that is sent is there at once.
+    await vi.waitFor(() => expect(received).toHaveLength(2));
     open();
     await Promise.all(pending);
     expect(received).toHaveLength(2);

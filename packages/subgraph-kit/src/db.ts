@@ -21,6 +21,8 @@ export interface Database extends Queryable {
   exec(sql: string): Promise<void>;
   /** Calls `listener` with every statement run; returns the function that stops listening. */
   onQuery(listener: (sql: string, params: readonly unknown[]) => void): () => void;
+  /** PGlite only: a copy of the whole data folder (a tarball), to open another database from with `template`. */
+  dump?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -31,6 +33,11 @@ export interface OpenDatabaseOptions {
   databaseUrl?: string;
   /** Folder for PGlite's files; absent (with no `databaseUrl`) means an in-memory database, for tests. */
   dataDir?: string;
+  /**
+   * PGlite only: start from this copy of a data folder (`dump()` of another database) instead of an empty one. Tests
+   * open each subgraph's database from one already migrated and seeded, which skips PGlite's initdb.
+   */
+  template?: Blob;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -49,7 +56,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   if (!SCHEMA_NAME.test(options.schema)) {
     throw new Error(`Database schema name must match ${SCHEMA_NAME}, got "${options.schema}"`);
   }
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.schema) : openPglite(options.schema, options.dataDir);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.schema) : openPglite(options.schema, options.dataDir, options.template);
 }
 
 class Listeners {
@@ -148,11 +155,11 @@ function isRunning(pid: number): boolean {
   }
 }
 
-async function openPglite(schema: string, dataDir: string | undefined): Promise<Database> {
+async function openPglite(schema: string, dataDir: string | undefined, template: Blob | undefined): Promise<Database> {
   if (dataDir) fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
   const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
   // (The two-argument constructor drops its options when dataDir is undefined, hence the one-object form.)
-  const db = new PGlite({ dataDir, parsers });
+  const db = new PGlite({ dataDir, parsers, loadDataDir: template });
   try {
     await db.waitReady;
     // PGlite is a single connection, so the session's search_path holds for every later statement.
@@ -183,6 +190,7 @@ async function openPglite(schema: string, dataDir: string | undefined): Promise<
         }),
       ),
     onQuery: (listener) => listeners.add(listener),
+    dump: async () => db.dumpDataDir('none'),
     async close() {
       await db.close();
       unlock();

@@ -96,14 +96,15 @@ module.exports = {
     {
       name: 'not-to-unresolvable',
       severity: 'error',
-      comment: 'The import does not resolve. Across packages only what the package.json "exports" of the target lists resolves: a deep import into another package\'s files fails here.',
+      comment:
+        'The import does not resolve. Across packages only what the package.json "exports" of the target lists resolves: a deep import into another package\'s files fails here.',
       from: {},
       to: { couldNotResolve: true },
     },
     {
       name: 'not-to-undeclared',
       severity: 'error',
-      comment: 'An npm package that the importing workspace\'s own package.json does not declare: add it there with the version range the root uses.',
+      comment: "An npm package that the importing workspace's own package.json does not declare: add it there with the version range the root uses.",
       from: {},
       to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
     },

@@ -28,7 +28,9 @@ export async function benchAbuse(requests: number): Promise<void> {
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)];
     console.log(`Abuse: query shapes refused before any work grows with them, ${requests} requests over HTTP`);
-    console.log(`  fragment bomb (depth 10, fan-out 4, ${body.length} bytes)  refused in median ${median.toFixed(1)} ms, slowest ${times.at(-1)!.toFixed(1)} ms (limit ${LIMIT_MS} ms)`);
+    console.log(
+      `  fragment bomb (depth 10, fan-out 4, ${body.length} bytes)  refused in median ${median.toFixed(1)} ms, slowest ${times.at(-1)!.toFixed(1)} ms (limit ${LIMIT_MS} ms)`,
+    );
     console.log('');
     if (median >= LIMIT_MS) throw new Error(`fragment bomb: refused in ${median.toFixed(1)} ms, not under ${LIMIT_MS} ms`);
   } finally {

@@ -8,7 +8,12 @@ const names = list(() => true, 'must be a comma-separated list');
 /** The benchmark's settings (`npm run bench`); bench/index.ts reads them. */
 export const BENCH_ENV = defineEnv({
   BENCH_IMPORT_ROWS: { description: 'rows in the import benchmark', components: BENCH, default: '100000', ...wholeNumber() },
-  BENCH_DATABASE_URL: { description: 'also benchmark the import against this Postgres', components: BENCH, secret: true, ...url('postgres://postgres@127.0.0.1:5432/test', ['postgres', 'postgresql']) },
+  BENCH_DATABASE_URL: {
+    description: 'also benchmark the import against this Postgres',
+    components: BENCH,
+    secret: true,
+    ...url('postgres://postgres@127.0.0.1:5432/test', ['postgres', 'postgresql']),
+  },
   BENCH_SHAPING_CALLS: { description: 'result-shaping calls per round and implementation', components: BENCH, default: '200', ...wholeNumber() },
   BENCH_ABUSE_REQUESTS: { description: 'fragment bombs sent to measure their refusal', components: BENCH, default: '20', ...wholeNumber({ min: 1 }) },
   BENCH_DURATION: { description: 'seconds measured per gateway and operation', components: BENCH, default: '10', ...seconds },

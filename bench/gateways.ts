@@ -130,7 +130,12 @@ async function roundTrip(url: string, answerBytes: number, count: number): Promi
   const times: number[] = [];
   for (let i = 0; i < count + 10; i++) {
     const start = performance.now();
-    const response = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-bench-answer-bytes': String(answerBytes) }, body: '{"query":"{ x }"}', dispatcher: serialAgent });
+    const response = await request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-bench-answer-bytes': String(answerBytes) },
+      body: '{"query":"{ x }"}',
+      dispatcher: serialAgent,
+    });
     await response.body.arrayBuffer();
     if (i >= 10) times.push(performance.now() - start);
   }
@@ -207,14 +212,21 @@ export async function benchGateways(options: GatewayBenchOptions): Promise<void>
     const peerSdl = gatewayCompatibleSdl(composed.supergraphSdl);
     fs.writeFileSync(peerSupergraphPath, peerSdl);
     const principal = principalFromClaims(CLAIMS, DEFAULT_CLAIM_MAPPING);
-    const peerEnv = { BENCH_SHARED_SECRET: secretText, BENCH_PRINCIPAL: JSON.stringify(principal), BENCH_SUBGRAPHS: JSON.stringify(Object.fromEntries(subgraphs.map((s) => [s.url, s.name]))) };
+    const peerEnv = {
+      BENCH_SHARED_SECRET: secretText,
+      BENCH_PRINCIPAL: JSON.stringify(principal),
+      BENCH_SUBGRAPHS: JSON.stringify(Object.fromEntries(subgraphs.map((s) => [s.url, s.name]))),
+    };
 
     const operations = Object.fromEntries(options.operations.map((name) => [name, fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations', `${name}.graphql`), 'utf8')]));
     // The sequential fetch stages of each operation's query plan (the planner every @apollo/gateway runs), for the floor.
     const planned = Supergraph.build(composed.supergraphSdl, { supportedFeatures: null });
     const planner = new QueryPlanner(planned);
     const stages = Object.fromEntries(
-      Object.entries(operations).map(([name, query]) => [name, sequentialStages(planner.buildQueryPlan(operationFromDocument(planned.apiSchema(), parse(query), { validate: false })).node)]),
+      Object.entries(operations).map(([name, query]) => [
+        name,
+        sequentialStages(planner.buildQueryPlan(operationFromDocument(planned.apiSchema(), parse(query), { validate: false })).node),
+      ]),
     );
     const answerBytes: Record<string, number> = {};
 
@@ -223,7 +235,12 @@ export async function benchGateways(options: GatewayBenchOptions): Promise<void>
       'cmcc-warm': () => startCmcc('cmcc-warm', 'this gateway, response cache on', true),
       apollo: async () => {
         const port = await freePort();
-        const child = spawnChild('apollo', ['--import', 'tsx', 'bench/peers/apollo-gateway.ts'], { ...peerEnv, BENCH_PORT: String(port), BENCH_SUPERGRAPH: peerSupergraphPath }, { quiet: true });
+        const child = spawnChild(
+          'apollo',
+          ['--import', 'tsx', 'bench/peers/apollo-gateway.ts'],
+          { ...peerEnv, BENCH_PORT: String(port), BENCH_SUPERGRAPH: peerSupergraphPath },
+          { quiet: true },
+        );
         return ready({ id: 'apollo', label: 'plain @apollo/gateway', child, url: `http://127.0.0.1:${port}/graphql`, headers: {} });
       },
       hive: () => startHive('hive', 'Hive Gateway', []),
@@ -239,17 +256,22 @@ export async function benchGateways(options: GatewayBenchOptions): Promise<void>
       const port = await freePort();
       const dataDir = path.join(dir, id);
       const profile = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(options.cpuProfileDir)] : [];
-      const child = spawnChild(id, [...profile, '--import', 'tsx', 'bench/peers/cmcc-gateway.ts'], {
-        GATEWAY_PORT: String(port),
-        HOST: '127.0.0.1',
-        SUPERGRAPH_PATH: supergraphPath,
-        DATA_DIR: dataDir,
-        SUBGRAPH_SHARED_SECRET: secretText,
-        // autocannon ends each run with requests in flight; the HTTP layer logs each such disconnect as an error.
-        LOG_LEVEL: 'fatal',
-        GATEWAY_RESPONSE_CACHE: String(cache),
-        REDIS_URL: '',
-      }, { ipc: true });
+      const child = spawnChild(
+        id,
+        [...profile, '--import', 'tsx', 'bench/peers/cmcc-gateway.ts'],
+        {
+          GATEWAY_PORT: String(port),
+          HOST: '127.0.0.1',
+          SUPERGRAPH_PATH: supergraphPath,
+          DATA_DIR: dataDir,
+          SUBGRAPH_SHARED_SECRET: secretText,
+          // autocannon ends each run with requests in flight; the HTTP layer logs each such disconnect as an error.
+          LOG_LEVEL: 'fatal',
+          GATEWAY_RESPONSE_CACHE: String(cache),
+          REDIS_URL: '',
+        },
+        { ipc: true },
+      );
       children.push(child);
       await firstMessage(child);
       const token = await signDevToken(dataDir, CLAIMS, '24h');
@@ -260,7 +282,23 @@ export async function benchGateways(options: GatewayBenchOptions): Promise<void>
       const bin = path.join(PROJECT_ROOT, 'node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js');
       const child = spawnChild(
         id,
-        ['--import', 'tsx', '--import', './bench/peers/polyfill.ts', bin, 'supergraph', peerSupergraphPath, '-p', String(port), '-h', '127.0.0.1', '-c', 'bench/peers/hive-gateway.config.ts', '--disable-websockets', ...flags],
+        [
+          '--import',
+          'tsx',
+          '--import',
+          './bench/peers/polyfill.ts',
+          bin,
+          'supergraph',
+          peerSupergraphPath,
+          '-p',
+          String(port),
+          '-h',
+          '127.0.0.1',
+          '-c',
+          'bench/peers/hive-gateway.config.ts',
+          '--disable-websockets',
+          ...flags,
+        ],
         peerEnv,
         { quiet: true },
       );
@@ -312,7 +350,12 @@ export async function benchGateways(options: GatewayBenchOptions): Promise<void>
         overheads.push(latency - path);
         calls += intervals.length;
       }
-      return { p50: round(median(latencies), 2), criticalPath: round(median(paths), 2), overhead: round(median(overheads), 2), subgraphRequests: round(calls / options.serialRequests, 2) };
+      return {
+        p50: round(median(latencies), 2),
+        criticalPath: round(median(paths), 2),
+        overhead: round(median(overheads), 2),
+        subgraphRequests: round(calls / options.serialRequests, 2),
+      };
     };
 
     const subgraphRequests = async () => (await Promise.all(subgraphs.map((s) => s.child.ask<{ requests: number }>('counts')))).reduce((sum, c) => sum + c.requests, 0);
@@ -324,9 +367,18 @@ export async function benchGateways(options: GatewayBenchOptions): Promise<void>
           const count = Math.max(options.serialRequests, 50);
           const answerRoundTrip = await roundTrip(echoUrl, answerBytes[name], count);
           const smallRoundTrip = await roundTrip(echoUrl, 2048, count);
-          const floor = { operation: name, stages: stages[name], answerBytes: answerBytes[name], answerRoundTrip, smallRoundTrip, total: answerRoundTrip + stages[name] * smallRoundTrip };
+          const floor = {
+            operation: name,
+            stages: stages[name],
+            answerBytes: answerBytes[name],
+            answerRoundTrip,
+            smallRoundTrip,
+            total: answerRoundTrip + stages[name] * smallRoundTrip,
+          };
           floors.push(floor);
-          console.log(`  round ${r + 1} ${name.padEnd(26)} network floor: ${round(floor.total, 2)} ms (${floor.stages} sequential fetch stages × ${round(smallRoundTrip, 2)} ms + answer round trip ${round(answerRoundTrip, 2)} ms for ${floor.answerBytes} bytes)`);
+          console.log(
+            `  round ${r + 1} ${name.padEnd(26)} network floor: ${round(floor.total, 2)} ms (${floor.stages} sequential fetch stages × ${round(smallRoundTrip, 2)} ms + answer round trip ${round(answerRoundTrip, 2)} ms for ${floor.answerBytes} bytes)`,
+          );
         }
         for (const gateway of gateways) {
           const mode = gateway.id === 'cmcc-warm' ? 'warm' : 'cold';
@@ -343,7 +395,10 @@ export async function benchGateways(options: GatewayBenchOptions): Promise<void>
           const statsAfter = await gateway.stats?.();
           const serial = mode === 'cold' && options.serialRequests > 0 ? await serialPhase(gateway, query) : undefined;
           const requests = result.requests.total;
-          const transportDelta = statsAfter && statsBefore ? { requests: statsAfter.transport.requests - statsBefore.transport.requests, sent: statsAfter.transport.sent - statsBefore.transport.sent } : undefined;
+          const transportDelta =
+            statsAfter && statsBefore
+              ? { requests: statsAfter.transport.requests - statsBefore.transport.requests, sent: statsAfter.transport.sent - statsBefore.transport.sent }
+              : undefined;
           const run: Run = {
             gateway: gateway.id,
             operation: name,
@@ -397,14 +452,23 @@ function formatReport(runs: Run[], floors: Floor[], operations: string[], gatewa
     }
   });
   const cpus = os.cpus();
-  lines.push(`Run of ${new Date().toISOString()}: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${os.release()}, Node ${process.version}, load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}.`);
+  lines.push(
+    `Run of ${new Date().toISOString()}: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${os.release()}, Node ${process.version}, load average at the end ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}.`,
+  );
   lines.push(`${versions.join(', ')}.`);
-  lines.push(`Load: autocannon, ${options.connections} connections, ${options.warmupSeconds} s warm-up then ${options.durationSeconds} s measured per gateway and operation, ${options.rounds} round(s), interleaved; then ${options.serialRequests} requests one at a time (serial).`);
+  lines.push(
+    `Load: autocannon, ${options.connections} connections, ${options.warmupSeconds} s warm-up then ${options.durationSeconds} s measured per gateway and operation, ${options.rounds} round(s), interleaved; then ${options.serialRequests} requests one at a time (serial).`,
+  );
   lines.push('');
   for (const operation of operations) {
     lines.push(`### ${operation}`);
     lines.push('');
-    lines.push('| gateway | mode | req/s | p50 ms | p99 ms | CPU s | CPU ms/req | peak RSS MiB | subgraph req/req under load | serial p50 ms | subgraphs\' critical path ms | overhead ms | subgraph req/req serial | vs plain Apollo | vs Hive | vs Hive+Rust |');
+    lines.push(
+      "| gateway | mode | req/s | p50 ms | p99 ms | CPU s | CPU ms/req | peak RSS MiB | subgraph req/req under load | serial p50 ms | subgraphs' critical path ms | overhead ms | subgraph req/req serial | vs plain Apollo | vs Hive | vs Hive+Rust |",
+    );
     lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     const rps = (id: string) => median(runs.filter((r) => r.operation === operation && r.gateway === id).map((r) => r.rps));
     for (const gateway of gateways) {
@@ -439,7 +503,8 @@ function formatReport(runs: Run[], floors: Floor[], operations: string[], gatewa
           (Number.isFinite(overhead) ? ` This gateway's overhead above it: ${round(overhead - f((x) => x.total), 2)} ms.` : ''),
       );
     }
-    for (const r of runs.filter((r) => r.operation === operation && (r.non2xx > 0 || r.errors > 0))) lines.push(`Warning: ${r.gateway} had ${r.non2xx} non-2xx answers and ${r.errors} connection errors.`);
+    for (const r of runs.filter((r) => r.operation === operation && (r.non2xx > 0 || r.errors > 0)))
+      lines.push(`Warning: ${r.gateway} had ${r.non2xx} non-2xx answers and ${r.errors} connection errors.`);
     lines.push('');
   }
   return lines.join('\n');

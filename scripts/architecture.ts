@@ -20,4 +20,11 @@ if (problems.length > 0) {
   console.error(`Some package.json files declare a workspace package their policy forbids:\n  - ${problems.join('\n  - ')}`);
   process.exit(1);
 }
-writeOrCheck({ file, what: 'the generated section (package graph and paragraphs)', updated: withArchitecture(fs.readFileSync(file, 'utf8'), renderArchitecture(workspaces)), command: 'npm run architecture', check: Boolean(values.check), root: policy.ROOT });
+writeOrCheck({
+  file,
+  what: 'the generated section (package graph and paragraphs)',
+  updated: withArchitecture(fs.readFileSync(file, 'utf8'), renderArchitecture(workspaces)),
+  command: 'npm run architecture',
+  check: Boolean(values.check),
+  root: policy.ROOT,
+});

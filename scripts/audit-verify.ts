@@ -3,7 +3,17 @@
 // stream when REDIS_URL is set) and names the first record that was changed, removed, reordered or truncated.
 // Exit code: 0 intact, 1 broken, 2 bad usage or unreadable trail.
 import { ConfigError, parseCli } from '@cmcc/platform';
-import { loadAuditConfig, auditKeyFromConfig, hmacAuditKey, loadEd25519Key, type AuditKey, FileAuditStore, RedisAuditStore, type AuditStore, describeResult } from '@cmcc/audit-trail';
+import {
+  loadAuditConfig,
+  auditKeyFromConfig,
+  hmacAuditKey,
+  loadEd25519Key,
+  type AuditKey,
+  FileAuditStore,
+  RedisAuditStore,
+  type AuditStore,
+  describeResult,
+} from '@cmcc/audit-trail';
 
 const { values } = parseCli({
   usage: `Usage: npm run audit:verify [-- options]

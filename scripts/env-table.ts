@@ -13,4 +13,11 @@ const USAGE = `Usage: npm run env-table [-- --check]
 
 const { values } = parseCli({ usage: USAGE, options: { check: { type: 'boolean' } } });
 const readme = path.join(PROJECT_ROOT, 'README.md');
-writeOrCheck({ file: readme, what: 'the table of environment variables', updated: replaceEnvTable(fs.readFileSync(readme, 'utf8'), renderEnvTable(ALL_ENV_REGISTRIES)), command: 'npm run env-table', check: Boolean(values.check), root: PROJECT_ROOT });
+writeOrCheck({
+  file: readme,
+  what: 'the table of environment variables',
+  updated: replaceEnvTable(fs.readFileSync(readme, 'utf8'), renderEnvTable(ALL_ENV_REGISTRIES)),
+  command: 'npm run env-table',
+  check: Boolean(values.check),
+  root: PROJECT_ROOT,
+});

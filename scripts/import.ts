@@ -34,7 +34,8 @@ function usage(message: string): never {
 
 if (!group || !groups.includes(group)) usage(`The group must be one of: ${groups.join(', ')}`);
 // Loaded after the command line is read, so `--help` and usage errors answer at once.
-const { ImportFileError, importFile, loadDefinition, loadSubgraphConfig, openDatabase, parseTlp, prepareDatabase, schemaNameOf, validateMarking } = await import('@cmcc/subgraph-kit');
+const { ImportFileError, importFile, loadDefinition, loadSubgraphConfig, openDatabase, parseTlp, prepareDatabase, schemaNameOf, validateMarking } =
+  await import('@cmcc/subgraph-kit');
 const { evictAllResponses } = await import('@cmcc/gateway/cache/broadcast');
 const { parsePerformanceConfig } = await import('@cmcc/gateway/performance-config');
 const definition = await loadDefinition(group, PROJECT_ROOT);

@@ -24,17 +24,41 @@ const isSubgraph = (name) => name.startsWith('@cmcc/subgraph-') && name !== KIT;
 function policyOf(name) {
   switch (name) {
     case CONTRACTS:
-      return { src: [], test: [TEST_SUPPORT], owns: 'The contracts every part shares: the access marking and releasability rule v2, the principal and its signed header, the requirements of the authorization directives, error codes, scalars and the shared SDL.' };
+      return {
+        src: [],
+        test: [TEST_SUPPORT],
+        owns: 'The contracts every part shares: the access marking and releasability rule v2, the principal and its signed header, the requirements of the authorization directives, error codes, scalars and the shared SDL.',
+      };
     case PLATFORM:
-      return { src: [CONTRACTS], test: [TEST_SUPPORT], owns: 'What every service runs on: environment configuration, logs, metrics, tracing, the HTTP server and its request limits, GraphQL error masking, shutdown, command-line parsing.' };
+      return {
+        src: [CONTRACTS],
+        test: [TEST_SUPPORT],
+        owns: 'What every service runs on: environment configuration, logs, metrics, tracing, the HTTP server and its request limits, GraphQL error masking, shutdown, command-line parsing.',
+      };
     case KIT:
-      return { src: [CONTRACTS, PLATFORM], test: [TEST_SUPPORT], owns: 'What a working group builds its subgraph on: database and migrations, loaders, releasability in SQL, writes with history, imports, seeding, the subgraph server and runSubgraph; template/ is the new-subgraph template.' };
+      return {
+        src: [CONTRACTS, PLATFORM],
+        test: [TEST_SUPPORT],
+        owns: 'What a working group builds its subgraph on: database and migrations, loaders, releasability in SQL, writes with history, imports, seeding, the subgraph server and runSubgraph; template/ is the new-subgraph template.',
+      };
     case AUDIT_TRAIL:
-      return { src: [CONTRACTS, PLATFORM], test: [TEST_SUPPORT], owns: 'The hash-chained audit trail: records, signed checkpoints, sinks (file, Redis), the store, the verifier, and the trail built from configuration.' };
+      return {
+        src: [CONTRACTS, PLATFORM],
+        test: [TEST_SUPPORT],
+        owns: 'The hash-chained audit trail: records, signed checkpoints, sinks (file, Redis), the store, the verifier, and the trail built from configuration.',
+      };
     case GOVERNANCE:
-      return { src: [CONTRACTS, PLATFORM, AUDIT_TRAIL], test: [TEST_SUPPORT], owns: 'Schema governance: composition, breaking-change checks, the schema registry and its publish/rollback workflow.' };
+      return {
+        src: [CONTRACTS, PLATFORM, AUDIT_TRAIL],
+        test: [TEST_SUPPORT],
+        owns: 'Schema governance: composition, breaking-change checks, the schema registry and its publish/rollback workflow.',
+      };
     case GATEWAY:
-      return { src: [CONTRACTS, PLATFORM, AUDIT_TRAIL, GOVERNANCE], test: [TEST_SUPPORT], owns: 'The federation gateway: authentication, authorization, limits, caching, audit and query execution over the subgraphs.' };
+      return {
+        src: [CONTRACTS, PLATFORM, AUDIT_TRAIL, GOVERNANCE],
+        test: [TEST_SUPPORT],
+        owns: 'The federation gateway: authentication, authorization, limits, caching, audit and query execution over the subgraphs.',
+      };
     case TEST_SUPPORT:
       return { src: '*', test: '*', owns: 'Helpers the test suites share: stacks of real servers, the releasability oracle, fault proxies. Used only by tests.' };
     default:
@@ -42,7 +66,14 @@ function policyOf(name) {
         const group = name.slice('@cmcc/subgraph-'.length);
         // The audit working group's subgraph is the query surface of the audit trail: it reads the trail's store.
         const src = group === 'audit' ? [KIT, CONTRACTS, AUDIT_TRAIL] : [KIT, CONTRACTS];
-        return { src, test: [TEST_SUPPORT, GOVERNANCE], owns: group === 'audit' ? 'The audit working group\'s subgraph: the audit trail, read only, for principals with audit:read.' : `The ${group} working group's subgraph: its schema, resolvers, migrations, seed and importers.` };
+        return {
+          src,
+          test: [TEST_SUPPORT, GOVERNANCE],
+          owns:
+            group === 'audit'
+              ? "The audit working group's subgraph: the audit trail, read only, for principals with audit:read."
+              : `The ${group} working group's subgraph: its schema, resolvers, migrations, seed and importers.`,
+        };
       }
       throw new Error(`scripts/package-policy.cjs: no policy for workspace package ${name}; add it to policyOf()`);
   }
@@ -88,10 +119,15 @@ function manifestViolations(workspaces = readWorkspaces()) {
   const problems = [];
   for (const ws of workspaces) {
     const policy = policyOf(ws.name);
-    for (const [field, allowed] of [['dependencies', policy.src], ['devDependencies', testAllowance(policy)]]) {
+    for (const [field, allowed] of [
+      ['dependencies', policy.src],
+      ['devDependencies', testAllowance(policy)],
+    ]) {
       for (const dependency of ws[field]) {
         if (!names.has(dependency) || allowed === '*' || allowed.includes(dependency)) continue;
-        problems.push(`${ws.dir}/package.json "${field}" lists ${dependency}, which ${ws.name} ${field === 'dependencies' ? 'code' : 'tests'} may not use (scripts/package-policy.cjs)`);
+        problems.push(
+          `${ws.dir}/package.json "${field}" lists ${dependency}, which ${ws.name} ${field === 'dependencies' ? 'code' : 'tests'} may not use (scripts/package-policy.cjs)`,
+        );
       }
     }
   }

@@ -123,7 +123,21 @@ async function publishSchemaChange(): Promise<string> {
   // The first one-line description (a line that is only a string), not a directive argument such as @link's url.
   const sdlPath = path.join(dir, `humanitarian-revision-${revision}.graphql`);
   fs.writeFileSync(sdlPath, original.replace(/^(\s*)"([^"\n]+)"$/m, `$1"$2 (soak revision ${revision})"`));
-  const argv = ['--import', 'tsx', 'scripts/schema.ts', 'publish', 'humanitarian', '--sdl', sdlPath, '--author', 'soak', '--message', `soak revision ${revision}`, '--traffic-days', '1'];
+  const argv = [
+    '--import',
+    'tsx',
+    'scripts/schema.ts',
+    'publish',
+    'humanitarian',
+    '--sdl',
+    sdlPath,
+    '--author',
+    'soak',
+    '--message',
+    `soak revision ${revision}`,
+    '--traffic-days',
+    '1',
+  ];
   const child = spawn(process.execPath, argv, { cwd: PROJECT_ROOT, env: { ...process.env, ...common }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
@@ -137,7 +151,9 @@ async function publishSchemaChange(): Promise<string> {
 async function waitForVersion(version: string, timeoutMs = 30_000): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
-    const ready = await fetch(`${gatewayUrl}/ready`, { signal: AbortSignal.timeout(2000) }).then((r) => r.json()).catch(() => null);
+    const ready = await fetch(`${gatewayUrl}/ready`, { signal: AbortSignal.timeout(2000) })
+      .then((r) => r.json())
+      .catch(() => null);
     if (ready?.supergraph?.version === version) return Date.now() - started;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -186,8 +202,16 @@ async function write(token: string): Promise<void> {
   const days = Math.floor((Date.now() - Date.UTC(2000, 0, 1)) / 86_400_000);
   const day = new Date(Date.UTC(2000, 0, 1) + (Math.floor(n / CROSSINGS.length) % days) * 86_400_000).toISOString().slice(0, 10);
   const input = {
-    crossingId: CROSSINGS[n % CROSSINGS.length], date: day, source: 'UN2720', open: true, trucksOffloaded: n % 300, trucksCollected: n % 200, tonnes: n % 1000,
-    fuelLitres: 0, note: 'soak', marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC' },
+    crossingId: CROSSINGS[n % CROSSINGS.length],
+    date: day,
+    source: 'UN2720',
+    open: true,
+    trucksOffloaded: n % 300,
+    trucksCollected: n % 200,
+    tonnes: n % 1000,
+    fuelLitres: 0,
+    note: 'soak',
+    marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC' },
   };
   const key = randomUUID();
   for (let attempt = 1; attempt <= 5; attempt++) {
@@ -210,7 +234,8 @@ async function worker(reader: string, editor: string, dashboard: { document: str
     if (pick < 0.2) {
       await write(editor);
     } else {
-      const [kind, query, variables] = pick < 0.8 ? ['dashboard', dashboard.document, dashboard.variables] : ['incidents', '{ incidents(first: 20) { totalCount edges { node { id } } } crossings { id } }', {}];
+      const [kind, query, variables] =
+        pick < 0.8 ? ['dashboard', dashboard.document, dashboard.variables] : ['incidents', '{ incidents(first: 20) { totalCount edges { node { id } } } crossings { id } }', {}];
       const { cause } = await post(reader, query as string, variables as Record<string, unknown>);
       if (cause) count(failed, `${kind}: ${cause}`);
       else count(served, kind as string);
@@ -242,12 +267,27 @@ try {
   await Promise.all(entries.map((entry) => waitFor(`http://127.0.0.1:${ports[entry.name]}/ready`)));
   // The gateway follows the registry (empty at first: it serves the committed supergraph), routed to the soak's ports.
   const routes = Object.fromEntries(entries.map((entry) => [`SUBGRAPH_${entry.name.toUpperCase().replace(/-/g, '_')}_URL`, `http://127.0.0.1:${ports[entry.name]}/graphql`]));
-  run('gateway', process.execPath, ['--import', 'tsx', 'gateway/src/index.ts'], { ...common, ...routes, GATEWAY_PORT: String(gatewayPort), SUPERGRAPH_SOURCE: 'registry', SCHEMA_REGISTRY_POLL_MS: '1000' });
+  run('gateway', process.execPath, ['--import', 'tsx', 'gateway/src/index.ts'], {
+    ...common,
+    ...routes,
+    GATEWAY_PORT: String(gatewayPort),
+    SUPERGRAPH_SOURCE: 'registry',
+    SCHEMA_REGISTRY_POLL_MS: '1000',
+  });
   await waitFor(`${gatewayUrl}/ready`);
   log(`stack up in ${dir}; load for ${durationMs / 1000} s with ${workers} workers`);
 
   const reader = await signDevToken(dir, { sub: 'soak-dashboard', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['dashboard'], scope: 'read:*', cmcc: true });
-  const editor = await signDevToken(dir, { sub: 'soak-editor', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['editor'], wg: ['humanitarian'], scope: 'read:* write:humanitarian', cmcc: true });
+  const editor = await signDevToken(dir, {
+    sub: 'soak-editor',
+    nation: 'USA',
+    org: 'CMCC',
+    clearance: 'SECRET',
+    roles: ['editor'],
+    wg: ['humanitarian'],
+    scope: 'read:* write:humanitarian',
+    cmcc: true,
+  });
   const saved = loadSavedOperations().operations.find((operation) => operation.name === 'SituationByGovernorate');
   if (!saved) throw new Error('schema/operations/SituationByGovernorate.graphql is missing');
   const dashboard = { document: saved.document, variables: { ...saved.variables } };
@@ -285,7 +325,9 @@ try {
   await faults;
   clearInterval(memory);
   await sampleMemory();
-  const ready = await fetch(`${gatewayUrl}/ready`).then((r) => r.json()).catch(() => null);
+  const ready = await fetch(`${gatewayUrl}/ready`)
+    .then((r) => r.json())
+    .catch(() => null);
 
   // Stop everything (graceful), then read the humanitarian database itself for the acknowledged writes.
   await stopChild('gateway');
@@ -298,12 +340,16 @@ try {
 
   const total = (map: Map<string, number>) => [...map.values()].reduce((a, b) => a + b, 0);
   console.log('\n=== soak report ===');
-  console.log(`duration ${(Date.now() - loadStart) / 1000} s, ${workers} workers, Redis step ${redisBinary ? 'run' : 'SKIPPED (no redis-server)'}, schema versions published ${revision}`);
+  console.log(
+    `duration ${(Date.now() - loadStart) / 1000} s, ${workers} workers, Redis step ${redisBinary ? 'run' : 'SKIPPED (no redis-server)'}, schema versions published ${revision}`,
+  );
   console.log(`requests sent ${sent}; served ${total(served)} (${[...served].map(([k, v]) => `${k} ${v}`).join(', ')}); failed ${total(failed)}`);
   for (const [cause, n] of [...failed].sort((a, b) => b[1] - a[1])) console.log(`  failed ${String(n).padStart(6)}  ${cause}`);
   console.log(`mutations acknowledged ${ids.length}, found in the database ${found}, LOST ${lost}`);
   console.log(`gateway RSS (MB) over time: ${rss.map((s) => `${s.atS}s:${s.mb}`).join(' ')}`);
-  console.log(`gateway /ready at the end: ${ready ? `${ready.status}; circuits ${JSON.stringify(ready.circuits?.map((c: { subgraph: string; state: string }) => `${c.subgraph}:${c.state}`))}; audit ${JSON.stringify(ready.auditBuffer)}` : 'no answer'}`);
+  console.log(
+    `gateway /ready at the end: ${ready ? `${ready.status}; circuits ${JSON.stringify(ready.circuits?.map((c: { subgraph: string; state: string }) => `${c.subgraph}:${c.state}`))}; audit ${JSON.stringify(ready.auditBuffer)}` : 'no answer'}`,
+  );
   if (lost > 0) {
     console.error(`FAIL: ${lost} acknowledged writes are not in the database`);
     exitCode = 1;

@@ -15,7 +15,10 @@ const NPM_SCRIPT_ARGS = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'pac
 
 /** `npm run boundaries` in `cwd`, without npm's own start-up: dependency-cruiser with the config and folders it names. */
 function boundaries(cwd: string, folders = NPM_SCRIPT_ARGS.slice(2)): Promise<ProcessOutcome> {
-  return runToEnd(process.execPath, [DEPCRUISE, ...NPM_SCRIPT_ARGS.slice(0, 2), '--output-type', 'err', ...folders], { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+  return runToEnd(process.execPath, [DEPCRUISE, ...NPM_SCRIPT_ARGS.slice(0, 2), '--output-type', 'err', ...folders], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  });
 }
 
 /** `error <rule>: <from> → <to>` lines of dependency-cruiser's report, as [rule, from] pairs. */
@@ -55,12 +58,23 @@ const FIXTURE: Record<string, string> = {
   // A cycle: each module imports the other.
   'packages/contracts/src/cycle-a.ts': "import { b } from './cycle-b.ts';\nexport const a = () => b;\n",
   'packages/contracts/src/cycle-b.ts': "import { a } from './cycle-a.ts';\nexport const b = () => a;\n",
-  'packages/subgraph-kit/package.json': JSON.stringify({ name: '@cmcc/subgraph-kit', type: 'module', exports: { '.': './src/index.ts' }, dependencies: { '@cmcc/contracts': '*' }, devDependencies: { 'left-pad-like': '^1.0.0' } }),
+  'packages/subgraph-kit/package.json': JSON.stringify({
+    name: '@cmcc/subgraph-kit',
+    type: 'module',
+    exports: { '.': './src/index.ts' },
+    dependencies: { '@cmcc/contracts': '*' },
+    devDependencies: { 'left-pad-like': '^1.0.0' },
+  }),
   'packages/subgraph-kit/src/index.ts': "export { marking } from '@cmcc/contracts';\nexport const runSubgraph = () => undefined;\n",
   'packages/subgraph-kit/src/internal.ts': 'export const internal = 1;\n',
   // An npm package declared only in devDependencies, used by the kit's code.
   'packages/subgraph-kit/src/pads.ts': "import pad from 'left-pad-like';\nexport const padded = pad('x');\n",
-  'gateway/package.json': JSON.stringify({ name: '@cmcc/gateway', type: 'module', exports: { './server': './src/server.ts' }, dependencies: { '@cmcc/contracts': '*', '@cmcc/subgraph-kit': '*' } }),
+  'gateway/package.json': JSON.stringify({
+    name: '@cmcc/gateway',
+    type: 'module',
+    exports: { './server': './src/server.ts' },
+    dependencies: { '@cmcc/contracts': '*', '@cmcc/subgraph-kit': '*' },
+  }),
   'gateway/src/server.ts': "import { marking } from '@cmcc/contracts';\nexport const serve = () => marking;\n",
   // The gateway using the subgraph kit (declared, but forbidden by the policy).
   'gateway/src/uses-kit.ts': "import { runSubgraph } from '@cmcc/subgraph-kit';\nexport const run = runSubgraph;\n",
@@ -94,7 +108,12 @@ describe('a tree with deliberate violations', () => {
     fs.copyFileSync(path.join(PROJECT_ROOT, 'scripts', 'package-policy.cjs'), path.join(dir, 'scripts', 'package-policy.cjs'));
     // The workspace links npm would make.
     fs.mkdirSync(path.join(dir, 'node_modules', '@cmcc'), { recursive: true });
-    for (const [name, folder] of [['contracts', 'packages/contracts'], ['subgraph-kit', 'packages/subgraph-kit'], ['gateway', 'gateway'], ['subgraph-engineering', 'subgraphs/engineering']]) {
+    for (const [name, folder] of [
+      ['contracts', 'packages/contracts'],
+      ['subgraph-kit', 'packages/subgraph-kit'],
+      ['gateway', 'gateway'],
+      ['subgraph-engineering', 'subgraphs/engineering'],
+    ]) {
       fs.symlinkSync(path.join(dir, folder), path.join(dir, 'node_modules', '@cmcc', name), 'dir');
     }
     result = await boundaries(dir, ['packages', 'gateway', 'subgraphs']);
@@ -138,7 +157,13 @@ describe('a tree with deliberate violations', () => {
 });
 
 describe('the package policy of the package.json files', () => {
-  const workspace = (name: string, dir: string, dependencies: string[] = [], devDependencies: string[] = []): Workspace => ({ name, dir, description: '', dependencies, devDependencies });
+  const workspace = (name: string, dir: string, dependencies: string[] = [], devDependencies: string[] = []): Workspace => ({
+    name,
+    dir,
+    description: '',
+    dependencies,
+    devDependencies,
+  });
 
   it('refuses a subgraph declaring the gateway, and the contracts declaring any workspace package', () => {
     const problems = policy.manifestViolations([

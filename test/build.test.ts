@@ -24,7 +24,12 @@ const productionPackages = Object.entries(lock.packages)
 
 /** Every `dependencies` entry of the root and of each workspace package the image installs. */
 function declaredProductionDependencies(): Set<string> {
-  const manifests = ['package.json', ...['packages', 'subgraphs'].flatMap((dir) => fs.readdirSync(path.join(PROJECT_ROOT, dir)).map((name) => `${dir}/${name}/package.json`)), 'gateway/package.json', 'governance/package.json'];
+  const manifests = [
+    'package.json',
+    ...['packages', 'subgraphs'].flatMap((dir) => fs.readdirSync(path.join(PROJECT_ROOT, dir)).map((name) => `${dir}/${name}/package.json`)),
+    'gateway/package.json',
+    'governance/package.json',
+  ];
   const declared = new Set<string>();
   for (const manifest of manifests) {
     const file = path.join(PROJECT_ROOT, manifest);
@@ -111,7 +116,13 @@ describe('the production build (npm run build), as the image runs it', () => {
       expect(fs.readFileSync(path.join(out, 'dist', bundle), 'utf8')).not.toMatch(/from\s*["']@cmcc\//);
     }
     // What the services read at run time sits at its repository path.
-    for (const file of ['packages/contracts/sdl/shared.graphql', 'packages/subgraph-kit/migrations/001_write_support.sql', 'subgraphs/security/schema.graphql', 'subgraphs/security/src/data/migrations/001_init.sql', 'schema/supergraph.graphql']) {
+    for (const file of [
+      'packages/contracts/sdl/shared.graphql',
+      'packages/subgraph-kit/migrations/001_write_support.sql',
+      'subgraphs/security/schema.graphql',
+      'subgraphs/security/src/data/migrations/001_init.sql',
+      'schema/supergraph.graphql',
+    ]) {
       expect(fs.existsSync(path.join(out, file)), file).toBe(true);
     }
     expect(fs.existsSync(path.join(out, 'gateway', 'src'))).toBe(false);

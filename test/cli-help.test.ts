@@ -51,7 +51,22 @@ describe('every command-line tool', () => {
 
   it('covers every npm script that runs one of our files', () => {
     expect(TOOLS.map((tool) => tool.name).sort()).toEqual(
-      expect.arrayContaining(['apikey', 'audit:verify', 'bench', 'compose', 'gateway', 'import', 'new-subgraph', 'operations:manifest', 'schema', 'schema-guides', 'soak', 'start', 'subgraph', 'token']),
+      expect.arrayContaining([
+        'apikey',
+        'audit:verify',
+        'bench',
+        'compose',
+        'gateway',
+        'import',
+        'new-subgraph',
+        'operations:manifest',
+        'schema',
+        'schema-guides',
+        'soak',
+        'start',
+        'subgraph',
+        'token',
+      ]),
     );
   });
 

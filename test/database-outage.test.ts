@@ -18,8 +18,15 @@ const RECORD = `mutation($input: RecordCrossingReportInput!, $key: String) {
   recordCrossingReport(input: $input, idempotencyKey: $key) { crossingDailyReport { id } userErrors { code message } }
 }`;
 const REPORT = {
-  crossingId: 'KEREM_SHALOM', date: '2026-01-20', source: 'UN2720', open: true, trucksOffloaded: 10, trucksCollected: 9, tonnes: 120,
-  fuelLitres: 0, marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC' },
+  crossingId: 'KEREM_SHALOM',
+  date: '2026-01-20',
+  source: 'UN2720',
+  open: true,
+  trucksOffloaded: 10,
+  trucksCollected: 9,
+  tonnes: 120,
+  fuelLitres: 0,
+  marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC' },
 };
 
 beforeAll(async () => {

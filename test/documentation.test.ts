@@ -13,7 +13,13 @@ import { startStack, type TestStack } from '@cmcc/test-support/stack';
 // audit trail, schema registry), as data/ is the one `npm start` uses.
 
 const GATEWAY_PORT = 4000;
-const DOCUMENTS = ['README.md', ...fs.readdirSync(path.join(PROJECT_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const DOCUMENTS = [
+  'README.md',
+  ...fs
+    .readdirSync(path.join(PROJECT_ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 const blocks = DOCUMENTS.flatMap((file) => shellBlocks(file, fs.readFileSync(path.join(PROJECT_ROOT, file), 'utf8')));
 const runnable = blocks.filter((block) => block.illustrative === null);

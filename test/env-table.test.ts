@@ -20,7 +20,11 @@ describe('the README table of environment variables', () => {
     expect(new Set(names).size).toBe(names.length);
     const rows = table.split('\n').filter((line) => line.startsWith('| `'));
     expect(rows).toHaveLength(names.length);
-    for (const name of [...names, ...Object.keys(SUBGRAPH_ENV)]) expect(rows.filter((row) => row.startsWith(`| \`${name}\``)), name).toHaveLength(1);
+    for (const name of [...names, ...Object.keys(SUBGRAPH_ENV)])
+      expect(
+        rows.filter((row) => row.startsWith(`| \`${name}\``)),
+        name,
+      ).toHaveLength(1);
     expect(table).toContain('| `GATEWAY_PORT` | gateway | `4000` |');
     expect(table).toContain('| `GATEWAY_MAX_BODY_BYTES` (formerly `MAX_BODY_BYTES`) | gateway | `1000000` |');
   });

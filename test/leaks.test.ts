@@ -62,7 +62,11 @@ async function rowsOf(collection: { subgraph: string; table: string }): Promise<
   return rowsByTable.get(key)!;
 }
 
-const expectedIds = (reader: Reader, rows: Row[]) => rows.filter((row) => released(reader, row)).map((row) => row.id).sort();
+const expectedIds = (reader: Reader, rows: Row[]) =>
+  rows
+    .filter((row) => released(reader, row))
+    .map((row) => row.id)
+    .sort();
 
 /** A FORBIDDEN error says nothing of the record: none of its marking, beyond the key the caller sent. */
 function expectSilentForbidden(error: { message: string; extensions?: Record<string, unknown> } | undefined, row: Row) {
@@ -231,9 +235,7 @@ describe('cached responses', () => {
         for (const reader of readers) {
           const { data, errors } = await cached.query(collection.list, undefined, reader as unknown as Record<string, unknown>);
           expect(errors).toBeUndefined();
-          expect([...collection.ids(data)].sort(), `${collection.list} as ${reader.sub} (caveats: ${reader.caveats ?? []}), round ${round}`).toEqual(
-            expectedIds(reader, rows),
-          );
+          expect([...collection.ids(data)].sort(), `${collection.list} as ${reader.sub} (caveats: ${reader.caveats ?? []}), round ${round}`).toEqual(expectedIds(reader, rows));
         }
       }
       // The second round is answered from the cache.

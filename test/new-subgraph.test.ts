@@ -141,11 +141,19 @@ describe('new-subgraph creates a working subgraph', () => {
     expect(sdl).not.toContain('Shared vocabulary');
   });
 
-  it("passes its own generated tests as generated (batching, releasability, seed, writes)", () => {
+  it('passes its own generated tests as generated (batching, releasability, seed, writes)', () => {
     const report = path.join(root, 'vitest-report.json');
     const run = spawnSync(
       process.execPath,
-      [path.join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', `subgraphs/${NAME}/`, '--reporter=json', `--outputFile=${report}`, '--testTimeout=60000', '--hookTimeout=120000'],
+      [
+        path.join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs'),
+        'run',
+        `subgraphs/${NAME}/`,
+        '--reporter=json',
+        `--outputFile=${report}`,
+        '--testTimeout=60000',
+        '--hookTimeout=120000',
+      ],
       { cwd: root, encoding: 'utf8' },
     );
     expect(run.status, run.stderr + run.stdout).toBe(0);

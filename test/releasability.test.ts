@@ -52,8 +52,7 @@ function readerMatrix(): Reader[] {
       for (const clearance of nation ? LEVELS : ['UNCLASSIFIED'])
         for (const caveats of caveatSets)
           for (const cmcc of [true, false, undefined])
-            for (const sub of caveats.length === 0 ? ['someone', NAMED] : ['someone'])
-              readers.push({ sub: `${sub}`, nation, org, clearance, cmcc, caveats });
+            for (const sub of caveats.length === 0 ? ['someone', NAMED] : ['someone']) readers.push({ sub: `${sub}`, nation, org, clearance, cmcc, caveats });
     }
   return readers;
 }
@@ -72,7 +71,15 @@ function markingMatrix(): AccessMarking[] {
         for (const originator of originators)
           for (const recipients of tlp === 'RED' || tlp === 'AMBER_STRICT' ? recipientLists : [[]])
             for (const caveats of caveatSets)
-              markings.push({ classification, nationalMarking: classification === 'RESTRICTED' ? 'UK OFFICIAL-SENSITIVE' : null, tlp, releasableTo, originator, recipients, caveats });
+              markings.push({
+                classification,
+                nationalMarking: classification === 'RESTRICTED' ? 'UK OFFICIAL-SENSITIVE' : null,
+                tlp,
+                releasableTo,
+                originator,
+                recipients,
+                caveats,
+              });
   return markings;
 }
 
@@ -88,10 +95,12 @@ describe('the releasability rule against an independent oracle', () => {
     );
     for (let start = 0; start < markings.length; start += 1000) {
       const params = new SqlParams();
-      const values = markings.slice(start, start + 1000).map(
-        (m, i) =>
-          `(${params.add(`M${start + i}`)}, ${params.add(m.classification)}, ${params.add(m.nationalMarking)}, ${params.add(m.releasableTo)}::text[], ${params.add(m.tlp)}, ${params.add(m.originator)}, ${params.add(m.recipients)}::text[], ${params.add(m.caveats)}::text[])`,
-      );
+      const values = markings
+        .slice(start, start + 1000)
+        .map(
+          (m, i) =>
+            `(${params.add(`M${start + i}`)}, ${params.add(m.classification)}, ${params.add(m.nationalMarking)}, ${params.add(m.releasableTo)}::text[], ${params.add(m.tlp)}, ${params.add(m.originator)}, ${params.add(m.recipients)}::text[], ${params.add(m.caveats)}::text[])`,
+        );
       await db.query(`INSERT INTO marked VALUES ${values.join(', ')}`, params.values);
     }
   });
@@ -154,13 +163,33 @@ describe('the releasability rule, case by case', () => {
   });
   const cases: [string, Partial<Reader>, Partial<AccessMarking>, boolean][] = [
     // 1. Originator
-    ['the originator sees its own record released to no one', { nation: 'ISR', clearance: 'SECRET' }, { classification: 'SECRET', tlp: 'AMBER', releasableTo: [], originator: 'ISR' }, true],
-    ['another nation does not see a record released to no one', { nation: 'USA', clearance: 'SECRET' }, { classification: 'SECRET', tlp: 'AMBER', releasableTo: [], originator: 'ISR' }, false],
+    [
+      'the originator sees its own record released to no one',
+      { nation: 'ISR', clearance: 'SECRET' },
+      { classification: 'SECRET', tlp: 'AMBER', releasableTo: [], originator: 'ISR' },
+      true,
+    ],
+    [
+      'another nation does not see a record released to no one',
+      { nation: 'USA', clearance: 'SECRET' },
+      { classification: 'SECRET', tlp: 'AMBER', releasableTo: [], originator: 'ISR' },
+      false,
+    ],
     ['an originating NGO sees its TLP:RED record without being named', { org: PRCS }, { tlp: 'RED', releasableTo: ['CMCC'], originator: PRCS, recipients: [OCHA] }, true],
-    ['the originator sees its record above its own clearance and with caveats it lacks', { nation: 'GBR', clearance: 'RESTRICTED' }, { classification: 'SECRET', tlp: 'AMBER', releasableTo: ['FVEY'], originator: 'GBR', caveats: ['ORCON'] }, true],
+    [
+      'the originator sees its record above its own clearance and with caveats it lacks',
+      { nation: 'GBR', clearance: 'RESTRICTED' },
+      { classification: 'SECRET', tlp: 'AMBER', releasableTo: ['FVEY'], originator: 'GBR', caveats: ['ORCON'] },
+      true,
+    ],
     ['a non-participant originator sees its own TLP:GREEN record', { org: WFP, cmcc: false }, { tlp: 'GREEN', originator: WFP }, true],
     // 2. Clearance
-    ['CONFIDENTIAL clearance does not reach SECRET', { nation: 'USA', clearance: 'CONFIDENTIAL' }, { classification: 'SECRET', tlp: 'AMBER', releasableTo: ['USA'], originator: 'GBR' }, false],
+    [
+      'CONFIDENTIAL clearance does not reach SECRET',
+      { nation: 'USA', clearance: 'CONFIDENTIAL' },
+      { classification: 'SECRET', tlp: 'AMBER', releasableTo: ['USA'], originator: 'GBR' },
+      false,
+    ],
     ['SECRET clearance reaches SECRET', { nation: 'USA', clearance: 'SECRET' }, { classification: 'SECRET', tlp: 'AMBER', releasableTo: ['USA'], originator: 'GBR' }, true],
     ['a partner without a national clearance sees nothing classified', { org: WFP }, { classification: 'RESTRICTED', tlp: 'GREEN', originator: 'USA' }, false],
     // 3. Release
@@ -170,13 +199,43 @@ describe('the releasability rule, case by case', () => {
     ['UN reaches WFP', { org: WFP }, { tlp: 'AMBER', releasableTo: ['UN'], originator: OCHA }, true],
     ['UN does not reach an NGO', { org: PRCS }, { tlp: 'AMBER', releasableTo: ['UN'], originator: OCHA }, false],
     ['CMCC reaches only a participant', { nation: 'USA', clearance: 'SECRET', cmcc: false }, { tlp: 'CLEAR', releasableTo: ['CMCC'], originator: 'GBR' }, false],
-    ['an org claim spelled CMCC is not the CMCC group without the participant claim', { org: 'CMCC', cmcc: false }, { tlp: 'CLEAR', releasableTo: ['CMCC'], originator: OCHA }, false],
+    [
+      'an org claim spelled CMCC is not the CMCC group without the participant claim',
+      { org: 'CMCC', cmcc: false },
+      { tlp: 'CLEAR', releasableTo: ['CMCC'], originator: OCHA },
+      false,
+    ],
     // 4. Caveats
-    ['NOFORN: a principal of the originator nation sees it', { nation: 'USA', org: 'CMCC', clearance: 'SECRET' }, { classification: 'SECRET', tlp: 'AMBER', releasableTo: ['FVEY'], originator: 'USA', caveats: ['NOFORN'] }, true],
-    ['NOFORN: a FVEY partner does not', { nation: 'GBR', clearance: 'SECRET' }, { classification: 'SECRET', tlp: 'AMBER', releasableTo: ['FVEY'], originator: 'USA', caveats: ['NOFORN'] }, false],
-    ['NOFORN: a NOFORN claim grants nothing', { nation: 'GBR', clearance: 'SECRET', caveats: ['NOFORN'] }, { classification: 'SECRET', tlp: 'AMBER', releasableTo: ['FVEY'], originator: 'USA', caveats: ['NOFORN'] }, false],
-    ['ORCON needs the ORCON claim', { nation: 'GBR', clearance: 'SECRET' }, { classification: 'SECRET', tlp: 'AMBER', releasableTo: ['FVEY'], originator: 'USA', caveats: ['ORCON'] }, false],
-    ['ORCON with the claim', { nation: 'GBR', clearance: 'SECRET', caveats: ['ORCON'] }, { classification: 'SECRET', tlp: 'AMBER', releasableTo: ['FVEY'], originator: 'USA', caveats: ['ORCON'] }, true],
+    [
+      'NOFORN: a principal of the originator nation sees it',
+      { nation: 'USA', org: 'CMCC', clearance: 'SECRET' },
+      { classification: 'SECRET', tlp: 'AMBER', releasableTo: ['FVEY'], originator: 'USA', caveats: ['NOFORN'] },
+      true,
+    ],
+    [
+      'NOFORN: a FVEY partner does not',
+      { nation: 'GBR', clearance: 'SECRET' },
+      { classification: 'SECRET', tlp: 'AMBER', releasableTo: ['FVEY'], originator: 'USA', caveats: ['NOFORN'] },
+      false,
+    ],
+    [
+      'NOFORN: a NOFORN claim grants nothing',
+      { nation: 'GBR', clearance: 'SECRET', caveats: ['NOFORN'] },
+      { classification: 'SECRET', tlp: 'AMBER', releasableTo: ['FVEY'], originator: 'USA', caveats: ['NOFORN'] },
+      false,
+    ],
+    [
+      'ORCON needs the ORCON claim',
+      { nation: 'GBR', clearance: 'SECRET' },
+      { classification: 'SECRET', tlp: 'AMBER', releasableTo: ['FVEY'], originator: 'USA', caveats: ['ORCON'] },
+      false,
+    ],
+    [
+      'ORCON with the claim',
+      { nation: 'GBR', clearance: 'SECRET', caveats: ['ORCON'] },
+      { classification: 'SECRET', tlp: 'AMBER', releasableTo: ['FVEY'], originator: 'USA', caveats: ['ORCON'] },
+      true,
+    ],
     ['MEDICAL needs the MEDICAL claim', { org: 'XM-DAC-928' }, { tlp: 'AMBER', releasableTo: ['UN'], originator: OCHA, caveats: ['MEDICAL'] }, false],
     ['every caveat must be claimed', { org: 'XM-DAC-928', caveats: ['MEDICAL'] }, { tlp: 'AMBER', releasableTo: ['UN'], originator: OCHA, caveats: ['MEDICAL', 'PROPIN'] }, false],
     ['an unknown caveat is enforced, not ignored', { nation: 'USA', clearance: 'SECRET' }, { tlp: 'CLEAR', releasableTo: ['USA'], originator: 'GBR', caveats: ['XYZZY'] }, false],
@@ -188,14 +247,39 @@ describe('the releasability rule, case by case', () => {
     ['TLP:AMBER: a group released to counts', { org: PRCS }, { tlp: 'AMBER', releasableTo: ['CMCC'], originator: OCHA }, true],
     ['TLP:AMBER: not an organisation outside every code released to', { org: PRCS }, { tlp: 'AMBER', releasableTo: ['UN'], originator: OCHA }, false],
     ['TLP:AMBER+STRICT: the organisation named in releasableTo', { org: PRCS }, { tlp: 'AMBER_STRICT', releasableTo: [PRCS], originator: OCHA }, true],
-    ['TLP:AMBER+STRICT: the organisation named in recipients (and released to)', { org: WFP }, { tlp: 'AMBER_STRICT', releasableTo: ['UN'], recipients: [WFP], originator: OCHA }, true],
+    [
+      'TLP:AMBER+STRICT: the organisation named in recipients (and released to)',
+      { org: WFP },
+      { tlp: 'AMBER_STRICT', releasableTo: ['UN'], recipients: [WFP], originator: OCHA },
+      true,
+    ],
     ['TLP:AMBER+STRICT: a group code does not expand it', { org: WFP }, { tlp: 'AMBER_STRICT', releasableTo: ['UN'], originator: OCHA }, false],
-    ['TLP:AMBER+STRICT: a nation does not expand it', { nation: 'USA', org: 'CMCC', clearance: 'SECRET' }, { tlp: 'AMBER_STRICT', releasableTo: ['USA'], originator: 'GBR' }, false],
-    ['TLP:RED: a person named by subject id', { sub: 'gbr-j2-lead', nation: 'GBR', clearance: 'SECRET' }, { classification: 'CONFIDENTIAL', tlp: 'RED', releasableTo: ['USA', 'GBR'], recipients: ['gbr-j2-lead'], originator: 'USA' }, true],
+    [
+      'TLP:AMBER+STRICT: a nation does not expand it',
+      { nation: 'USA', org: 'CMCC', clearance: 'SECRET' },
+      { tlp: 'AMBER_STRICT', releasableTo: ['USA'], originator: 'GBR' },
+      false,
+    ],
+    [
+      'TLP:RED: a person named by subject id',
+      { sub: 'gbr-j2-lead', nation: 'GBR', clearance: 'SECRET' },
+      { classification: 'CONFIDENTIAL', tlp: 'RED', releasableTo: ['USA', 'GBR'], recipients: ['gbr-j2-lead'], originator: 'USA' },
+      true,
+    ],
     ['TLP:RED: an organisation named', { org: WFP }, { tlp: 'RED', releasableTo: ['CMCC'], recipients: [WFP], originator: OCHA }, true],
-    ['TLP:RED: never a nation named', { nation: 'USA', clearance: 'SECRET' }, { classification: 'CONFIDENTIAL', tlp: 'RED', releasableTo: ['USA', 'GBR'], recipients: ['USA'], originator: 'GBR' }, false],
+    [
+      'TLP:RED: never a nation named',
+      { nation: 'USA', clearance: 'SECRET' },
+      { classification: 'CONFIDENTIAL', tlp: 'RED', releasableTo: ['USA', 'GBR'], recipients: ['USA'], originator: 'GBR' },
+      false,
+    ],
     ['TLP:RED: never a group code named', { nation: 'USA', clearance: 'SECRET' }, { tlp: 'RED', releasableTo: ['FVEY'], recipients: ['FVEY', 'CMCC'], originator: 'GBR' }, false],
-    ['TLP:RED: not another member of a named organisation\'s nation', { nation: 'GBR', clearance: 'SECRET' }, { classification: 'CONFIDENTIAL', tlp: 'RED', releasableTo: ['USA', 'GBR'], recipients: ['gbr-j2-lead'], originator: 'USA' }, false],
+    [
+      "TLP:RED: not another member of a named organisation's nation",
+      { nation: 'GBR', clearance: 'SECRET' },
+      { classification: 'CONFIDENTIAL', tlp: 'RED', releasableTo: ['USA', 'GBR'], recipients: ['gbr-j2-lead'], originator: 'USA' },
+      false,
+    ],
     ['an unknown TLP releases to no one but the originator', { nation: 'USA', clearance: 'SECRET' }, { tlp: 'WHITE' as Tlp, releasableTo: ['USA'], originator: 'GBR' }, false],
   ];
 

@@ -29,7 +29,19 @@ describe('the "Changing your schema" guide in every subgraph README', () => {
 
   it('names in the guide follow the CLI contract of npm run schema', () => {
     const guide = renderGuide('security');
-    for (const usage of ['check security', '--sdl', '--json', '--approve-loosening', '--allow-breaking', '--traffic-days', 'publish security', 'history', 'diff <a> <b>', 'rollback <version>', 'SCHEMA_REGISTRY_DIR']) {
+    for (const usage of [
+      'check security',
+      '--sdl',
+      '--json',
+      '--approve-loosening',
+      '--allow-breaking',
+      '--traffic-days',
+      'publish security',
+      'history',
+      'diff <a> <b>',
+      'rollback <version>',
+      'SCHEMA_REGISTRY_DIR',
+    ]) {
       expect(guide).toContain(usage);
     }
   });

@@ -34,7 +34,9 @@ function undocumented(document: DocumentNode): string[] {
 
 describe('shared vocabulary', () => {
   it('is the kit file: scalars, markings, sources, paging, provenance and user errors', () => {
-    expect(sharedTypeNames()).toEqual(expect.arrayContaining(['DateTime', 'Date', 'Classification', 'Tlp', 'Source', 'AccessMarking', 'PageInfo', 'Provenance', 'RecordChange', 'UserError', 'AccessMarkingInput']));
+    expect(sharedTypeNames()).toEqual(
+      expect.arrayContaining(['DateTime', 'Date', 'Classification', 'Tlp', 'Source', 'AccessMarking', 'PageInfo', 'Provenance', 'RecordChange', 'UserError', 'AccessMarkingInput']),
+    );
   });
 
   it.each(subgraphFiles)('%s defines none of the shared types: the kit adds them', (_name, file) => {
@@ -59,11 +61,16 @@ describe('shared vocabulary', () => {
     expect(thrown).toBeInstanceOf(SharedVocabularyError);
     expect((thrown as SharedVocabularyError).message).toContain('The sample-group subgraph');
     expect((thrown as SharedVocabularyError).types).toEqual(['Tlp', 'PageInfo']);
-    expect((thrown as SharedVocabularyError).locations).toEqual([{ line: 3, column: 1 }, { line: 4, column: 1 }]);
+    expect((thrown as SharedVocabularyError).locations).toEqual([
+      { line: 3, column: 1 },
+      { line: 4, column: 1 },
+    ]);
   });
 
   it('refuses an extension of a shared type too', () => {
-    expect(() => withSharedVocabulary(`${LINK}\n"Q." type Query { "P." page: PageInfo }\nextend enum Source { "Mine." MINE }`, 'sample-group')).toThrow(/sample-group subgraph.*shared type Source/);
+    expect(() => withSharedVocabulary(`${LINK}\n"Q." type Query { "P." page: PageInfo }\nextend enum Source { "Mine." MINE }`, 'sample-group')).toThrow(
+      /sample-group subgraph.*shared type Source/,
+    );
   });
 
   it('refuses to add the vocabulary twice', () => {
@@ -105,9 +112,12 @@ describe('shared vocabulary', () => {
 });
 
 describe('schema documentation', () => {
-  it.each([...subgraphFiles, ['shared vocabulary', path.relative(PROJECT_ROOT, SHARED_VOCABULARY_PATH)]])('%s describes every type, field, argument and enum value', (_name, file) => {
-    expect(undocumented(parse(read(file)))).toEqual([]);
-  });
+  it.each([...subgraphFiles, ['shared vocabulary', path.relative(PROJECT_ROOT, SHARED_VOCABULARY_PATH)]])(
+    '%s describes every type, field, argument and enum value',
+    (_name, file) => {
+      expect(undocumented(parse(read(file)))).toEqual([]);
+    },
+  );
 
   it.each(subgraphFiles)('%s with the shared vocabulary added describes every type, field, argument and enum value', (name, file) => {
     expect(undocumented(withSharedVocabulary(read(file), name))).toEqual([]);

@@ -24,7 +24,11 @@ interface Child {
 }
 
 function start(entry: string, env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: PROJECT_ROOT, env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: Record<string, unknown>[] = [];
   let buffered = '';
   const waiters: (() => void)[] = [];
@@ -102,7 +106,9 @@ describe('graceful shutdown of the gateway', () => {
       REDIS_URL: '',
     });
     const listening = await gateway.waitFor('gateway listening');
-    const base = String(listening.url).replace(/\/graphql$/, '').replace('localhost', '127.0.0.1');
+    const base = String(listening.url)
+      .replace(/\/graphql$/, '')
+      .replace('localhost', '127.0.0.1');
     const port = Number(new URL(base).port);
     const token = await signDevToken(dataDir, ANALYST_CLAIMS);
     const post = (query: string) =>
@@ -130,7 +136,11 @@ describe('graceful shutdown of the gateway', () => {
     expect(await refusesConnections(port)).toBe(true);
     expect(gateway.lines.find((line) => line.msg === 'drained: every request in flight finished')).toBeTruthy();
 
-    const trail = fs.readFileSync(path.join(dataDir, 'audit', 'audit.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const trail = fs
+      .readFileSync(path.join(dataDir, 'audit', 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(trail.some((record) => record.kind === 'event' && record.operation?.name === 'SlowCrossings' && record.outcome.status === 'OK')).toBe(true);
     expect(trail[trail.length - 1].kind).toBe('checkpoint');
     slow.mode = { kind: 'pass' };
@@ -141,7 +151,9 @@ describe('graceful shutdown of a subgraph', () => {
   it('stops on SIGTERM after its requests, closes its database and exits 0', async () => {
     const subgraph = start('subgraphs/civil-administration/src/index.ts', { PORT: '0', DATA_DIR: tempDir(), SHUTDOWN_GRACE_MS: '5000', DATABASE_URL: '' });
     const listening = await subgraph.waitFor('subgraph listening', 120_000);
-    const base = String(listening.url).replace(/\/graphql$/, '').replace('localhost', '127.0.0.1');
+    const base = String(listening.url)
+      .replace(/\/graphql$/, '')
+      .replace('localhost', '127.0.0.1');
     expect((await fetch(`${base}/ready`)).status).toBe(200);
     subgraph.process.kill('SIGTERM');
     expect(await subgraph.exited).toBe(0);

@@ -73,10 +73,14 @@ describe('the npm start supervisor', () => {
   });
 
   it('kills every service and their children when the launcher itself fails with an uncaught error', { timeout: 60_000 }, async () => {
-    const runner = spawn(process.execPath, ['--import', 'tsx', path.join('test', 'fixtures', 'supervised-services.ts'), JSON.stringify([{ name: 'engineering', script: service({ grandchild: true }) }])], {
-      cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const runner = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join('test', 'fixtures', 'supervised-services.ts'), JSON.stringify([{ name: 'engineering', script: service({ grandchild: true }) }])],
+      {
+        cwd: PROJECT_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     runner.stdout.on('data', (chunk) => (output += chunk));
     runner.stderr.on('data', () => undefined);

@@ -23,7 +23,17 @@ type Marking = Omit<AccessMarking, 'nationalMarking'> & { nationalMarking?: stri
 const SCOPES = ['civil-administration', 'engineering', 'humanitarian', 'intelligence', 'multinational-force', 'security'].map((group) => `write:${group}`);
 /** An editor of every group; the caveats claim lets it read the ORCON/PROPIN records these cases write. */
 const editor = (over: Partial<Principal> & { subject: string }): Principal =>
-  ({ nation: null, organization: null, workingGroups: [], roles: ['editor'], scopes: SCOPES, clearance: 'SECRET', participant: true, caveats: ['ORCON', 'PROPIN'], ...over }) as Principal;
+  ({
+    nation: null,
+    organization: null,
+    workingGroups: [],
+    roles: ['editor'],
+    scopes: SCOPES,
+    clearance: 'SECRET',
+    participant: true,
+    caveats: ['ORCON', 'PROPIN'],
+    ...over,
+  }) as Principal;
 
 const GBR = editor({ subject: 'gbr-editor', nation: 'GBR' });
 /** A nation and an organisation: either is itself as originator. */
@@ -70,7 +80,16 @@ const CREATES: Record<string, Create> = {
     mutation: 'upsertDisplacementSite',
     document: doc('upsertDisplacementSite', 'UpsertDisplacementSiteInput', 'displacementSite'),
     table: 'displacement_site',
-    input: (marking, n) => ({ name: `Write-rule site ${n}`, type: 'COLLECTIVE_CENTRE', areaPcode: 'PS027001', households: 10, individuals: 50, source: 'PARTNER', asOf: day(n), marking }),
+    input: (marking, n) => ({
+      name: `Write-rule site ${n}`,
+      type: 'COLLECTIVE_CENTRE',
+      areaPcode: 'PS027001',
+      households: 10,
+      individuals: 50,
+      source: 'PARTNER',
+      asOf: day(n),
+      marking,
+    }),
   },
   'engineering recordDamageAssessment': {
     mutation: 'recordDamageAssessment',
@@ -88,36 +107,79 @@ const CREATES: Record<string, Create> = {
     mutation: 'requestConvoy',
     document: doc('requestConvoy', 'RequestConvoyInput', 'convoy'),
     table: 'convoy',
-    input: (marking) => ({ type: 'ASSESSMENT', requestingOrganizationIds: ['XM-DAC-41140'], destinationPcode: 'PS0255', plannedStart: '2026-03-01T06:00:00Z', source: 'CMCC', marking }),
+    input: (marking) => ({
+      type: 'ASSESSMENT',
+      requestingOrganizationIds: ['XM-DAC-41140'],
+      destinationPcode: 'PS0255',
+      plannedStart: '2026-03-01T06:00:00Z',
+      source: 'CMCC',
+      marking,
+    }),
   },
   'intelligence recordIntelligenceReport': {
     mutation: 'recordIntelligenceReport',
     document: doc('recordIntelligenceReport', 'RecordIntelligenceReportInput', 'intelligenceReport'),
     table: 'intelligence_report',
     input: (marking, n) => ({
-      title: `Write-rule report ${n}`, summary: 'A test report.', reportedAt: '2025-11-05T10:00:00Z', discipline: 'HUMINT', sourceReliability: 'B',
-      informationCredibility: 'POSSIBLY_TRUE', sourceDescription: 'Test liaison contact', areaPcode: 'PS0270', relatedIncidentIds: ['INC-0001'], source: 'SYNTHETIC', marking,
+      title: `Write-rule report ${n}`,
+      summary: 'A test report.',
+      reportedAt: '2025-11-05T10:00:00Z',
+      discipline: 'HUMINT',
+      sourceReliability: 'B',
+      informationCredibility: 'POSSIBLY_TRUE',
+      sourceDescription: 'Test liaison contact',
+      areaPcode: 'PS0270',
+      relatedIncidentIds: ['INC-0001'],
+      source: 'SYNTHETIC',
+      marking,
     }),
   },
   'multinational-force recordForceContribution': {
     mutation: 'recordForceContribution',
     document: doc('recordForceContribution', 'RecordForceContributionInput', 'forceContribution'),
     table: 'force_contribution',
-    input: (marking, n) => ({ nation: 'EGY', unit: `Write-rule company ${n}`, role: 'ENGINEERING', personnel: 100, readiness: 'PREPARING', readinessAsOf: '2025-11-10T00:00:00Z', areaPcode: 'PS0275', source: 'SYNTHETIC', marking }),
+    input: (marking, n) => ({
+      nation: 'EGY',
+      unit: `Write-rule company ${n}`,
+      role: 'ENGINEERING',
+      personnel: 100,
+      readiness: 'PREPARING',
+      readinessAsOf: '2025-11-10T00:00:00Z',
+      areaPcode: 'PS0275',
+      source: 'SYNTHETIC',
+      marking,
+    }),
   },
   'security reportIncident': {
     mutation: 'reportIncident',
     document: doc('reportIncident', 'ReportIncidentInput', 'incident'),
     table: 'security_incident',
-    input: (marking, n) => ({ eventDate: '2025-11-20', eventType: 'RIOTS', subEventType: 'MOB_VIOLENCE', actor1: 'Rioters (Palestine)', areaPcode: 'PS027001', locationName: `Write-rule place ${n}`, affectsAid: false, source: 'SYNTHETIC', marking }),
+    input: (marking, n) => ({
+      eventDate: '2025-11-20',
+      eventType: 'RIOTS',
+      subEventType: 'MOB_VIOLENCE',
+      actor1: 'Rioters (Palestine)',
+      areaPcode: 'PS027001',
+      locationName: `Write-rule place ${n}`,
+      affectsAid: false,
+      source: 'SYNTHETIC',
+      marking,
+    }),
   },
   'security reportCeasefireViolation': {
     mutation: 'reportCeasefireViolation',
     document: doc('reportCeasefireViolation', 'ReportCeasefireViolationInput', 'ceasefireViolationReport'),
     table: 'ceasefire_violation_report',
     input: (marking, n) => ({
-      reportedBy: 'CMCC liaison cell', allegedParty: 'Unidentified Armed Group (Palestine)', violationType: 'ARMED_APPROACH', occurredAt: '2025-11-21T03:10:00Z',
-      areaPcode: 'PS027003', yellowLineSide: 'WITHDRAWN_SIDE', source: 'SYNTHETIC', notes: `Write-rule allegation ${n}`, marking,
+      reportedBy: 'CMCC liaison cell',
+      allegedParty: 'Unidentified Armed Group (Palestine)',
+      violationType: 'ARMED_APPROACH',
+      occurredAt: '2025-11-21T03:10:00Z',
+      areaPcode: 'PS027003',
+      yellowLineSide: 'WITHDRAWN_SIDE',
+      source: 'SYNTHETIC',
+      notes: `Write-rule allegation ${n}`,
+      marking,
     }),
   },
 };
@@ -252,7 +314,7 @@ const REMARKINGS: [string, Partial<Marking>, 'allowed' | string, 'allowed' | str
   ['drops the caveat ORCON', { caveats: [] }, 'ONLY_ORIGINATOR_RELAXES', 'allowed'],
   ['relaxes the TLP (AMBER to GREEN)', { tlp: 'GREEN' }, 'ONLY_ORIGINATOR_RELAXES', 'allowed'],
   ['changes the originator', { originator: 'USA' }, 'ORIGINATOR_FIXED', 'ORIGINATOR_FIXED'],
-  ['gives a national marking (the originator\'s own words)', { nationalMarking: 'UK OFFICIAL-SENSITIVE' }, 'ONLY_ORIGINATOR_RELAXES', 'allowed'],
+  ["gives a national marking (the originator's own words)", { nationalMarking: 'UK OFFICIAL-SENSITIVE' }, 'ONLY_ORIGINATOR_RELAXES', 'allowed'],
   ['raises the classification (RESTRICTED to CONFIDENTIAL)', { classification: 'CONFIDENTIAL' }, 'allowed', 'allowed'],
   ['narrows releasableTo (drops GBR)', { releasableTo: ['USA'] }, 'allowed', 'allowed'],
   ['adds the caveat PROPIN', { caveats: ['ORCON', 'PROPIN'] }, 'allowed', 'allowed'],
@@ -267,7 +329,10 @@ describe.each(Object.entries(UPDATES))('re-marking with %s', (name, target) => {
     return { record: { id: String(made.written[0].id), version: Number(made.written[0].version) }, n: made.n };
   }
 
-  for (const [who, as, column] of [['a non-originator (USA)', USA, 2], ['the originator (GBR)', GBR, 3]] as const) {
+  for (const [who, as, column] of [
+    ['a non-originator (USA)', USA, 2],
+    ['the originator (GBR)', GBR, 3],
+  ] as const) {
     it.each(REMARKINGS)(`by ${who}: a change that %s`, async (_case, change, ...outcomes) => {
       const outcome = outcomes[column - 2];
       const subgraph = subgraphOf(name);

@@ -22,7 +22,8 @@ function refuse(response: http.ServerResponse, status: 401 | 403): void {
   response.statusCode = status;
   if (status === 401) response.setHeader('www-authenticate', 'Bearer');
   response.setHeader('content-type', 'application/json; charset=utf-8');
-  const error = status === 401 ? { message: NOT_AUTHENTICATED, extensions: { code: ErrorCode.UNAUTHENTICATED } } : { message: 'Not allowed.', extensions: { code: ErrorCode.FORBIDDEN } };
+  const error =
+    status === 401 ? { message: NOT_AUTHENTICATED, extensions: { code: ErrorCode.UNAUTHENTICATED } } : { message: 'Not allowed.', extensions: { code: ErrorCode.FORBIDDEN } };
   response.end(JSON.stringify({ errors: [error] }));
 }
 

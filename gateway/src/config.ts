@@ -21,7 +21,9 @@ import {
   url,
   warnUndeclared,
   wholeNumber,
-  type Env, parseObservabilityConfig, type ObservabilityConfig
+  type Env,
+  parseObservabilityConfig,
+  type ObservabilityConfig,
 } from '@cmcc/platform';
 import { DEFAULT_CLAIM_MAPPING, type ClaimMapping } from './auth/claims.ts';
 import type { AuthConfig } from './auth/config.ts';

@@ -70,7 +70,12 @@ const GATEWAY = ['gateway'];
 
 /** Operation limits, response cache, persisted operations, subgraph transport and plan cache. */
 export const PERFORMANCE_ENV = defineEnv({
-  GATEWAY_MAX_DEPTH: { description: 'deepest selection nesting an operation may have (`OPERATION_LIMIT_EXCEEDED`, HTTP 400, checked before planning)', components: GATEWAY, default: String(DEFAULT_LIMITS.maxDepth), ...positiveInt() },
+  GATEWAY_MAX_DEPTH: {
+    description: 'deepest selection nesting an operation may have (`OPERATION_LIMIT_EXCEEDED`, HTTP 400, checked before planning)',
+    components: GATEWAY,
+    default: String(DEFAULT_LIMITS.maxDepth),
+    ...positiveInt(),
+  },
   GATEWAY_MAX_ALIASES: { description: 'aliases an operation may use', components: GATEWAY, default: String(DEFAULT_LIMITS.maxAliases), ...positiveInt() },
   GATEWAY_MAX_ROOT_FIELDS: { description: 'root fields an operation may select', components: GATEWAY, default: String(DEFAULT_LIMITS.maxRootFields), ...positiveInt() },
   GATEWAY_MAX_COST: { description: 'estimated cost an operation may have', components: GATEWAY, default: String(DEFAULT_LIMITS.maxCost), ...positiveInt() },
@@ -100,7 +105,13 @@ export const PERFORMANCE_ENV = defineEnv({
     formerNames: ['RESPONSE_CACHE_STORE'],
     ...oneOf(['memory', 'redis']),
   },
-  GATEWAY_RESPONSE_CACHE_MAX_ENTRIES: { description: 'entries of the in-memory response cache', components: GATEWAY, default: '10000', formerNames: ['RESPONSE_CACHE_MAX_ENTRIES'], ...positiveInt() },
+  GATEWAY_RESPONSE_CACHE_MAX_ENTRIES: {
+    description: 'entries of the in-memory response cache',
+    components: GATEWAY,
+    default: '10000',
+    formerNames: ['RESPONSE_CACHE_MAX_ENTRIES'],
+    ...positiveInt(),
+  },
   GATEWAY_RESPONSE_CACHE_MAX_BYTES: {
     description: 'bytes the in-memory response cache holds at most (text counted at two bytes a character), least recently used evicted first',
     components: GATEWAY,
@@ -122,7 +133,13 @@ export const PERFORMANCE_ENV = defineEnv({
     formerNames: ['CACHE_KEY_PREFIX'],
     ...text({ noSpaces: true }),
   },
-  GATEWAY_PERSISTED_QUERIES: { description: 'automatic persisted queries (register by hash, then send only the hash)', components: GATEWAY, default: 'true', formerNames: ['PERSISTED_QUERIES'], ...boolean() },
+  GATEWAY_PERSISTED_QUERIES: {
+    description: 'automatic persisted queries (register by hash, then send only the hash)',
+    components: GATEWAY,
+    default: 'true',
+    formerNames: ['PERSISTED_QUERIES'],
+    ...boolean(),
+  },
   GATEWAY_PERSISTED_QUERIES_STORE: {
     description: 'where persisted queries live; Redis errors bypass the store, never fail a request',
     components: GATEWAY,
@@ -130,7 +147,13 @@ export const PERFORMANCE_ENV = defineEnv({
     formerNames: ['PERSISTED_QUERIES_STORE'],
     ...oneOf(['memory', 'redis']),
   },
-  GATEWAY_PERSISTED_QUERIES_MAX_ENTRIES: { description: 'entries of the in-memory persisted-query store', components: GATEWAY, default: '10000', formerNames: ['PERSISTED_QUERIES_MAX_ENTRIES'], ...positiveInt() },
+  GATEWAY_PERSISTED_QUERIES_MAX_ENTRIES: {
+    description: 'entries of the in-memory persisted-query store',
+    components: GATEWAY,
+    default: '10000',
+    formerNames: ['PERSISTED_QUERIES_MAX_ENTRIES'],
+    ...positiveInt(),
+  },
   GATEWAY_PERSISTED_QUERIES_MAX_BYTES: {
     description: 'bytes of registered operation text the in-memory store holds at most, least recently used evicted first',
     components: GATEWAY,
@@ -175,7 +198,13 @@ export const PERFORMANCE_ENV = defineEnv({
     default: 'true',
     ...boolean(),
   },
-  GATEWAY_QUERY_PLAN_CACHE_MIB: { description: 'approximate size of the query plan cache, in MiB', components: GATEWAY, default: '30', formerNames: ['QUERY_PLAN_CACHE_MIB'], ...positiveInt() },
+  GATEWAY_QUERY_PLAN_CACHE_MIB: {
+    description: 'approximate size of the query plan cache, in MiB',
+    components: GATEWAY,
+    default: '30',
+    formerNames: ['QUERY_PLAN_CACHE_MIB'],
+    ...positiveInt(),
+  },
 });
 
 function store(variable: string, requested: 'memory' | 'redis' | undefined, redisUrl: string | undefined, problems: string[]): 'memory' | 'redis' {

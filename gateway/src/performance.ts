@@ -44,7 +44,13 @@ export interface SupergraphSource {
 /** The in-memory stores opened, by what they cache (for `stats().memory`). */
 type MemoryStores = Map<string, { store: MemoryCacheStore; maxBytes: number }>;
 
-function openStore(settings: { store: 'memory' | 'redis'; maxEntries: number; maxBytes: number }, config: GatewayConfig, logger: Logger, what: string, memory: { stores: MemoryStores; name: string; broadcast?: boolean }): CacheStore {
+function openStore(
+  settings: { store: 'memory' | 'redis'; maxEntries: number; maxBytes: number },
+  config: GatewayConfig,
+  logger: Logger,
+  what: string,
+  memory: { stores: MemoryStores; name: string; broadcast?: boolean },
+): CacheStore {
   const { redisUrl, cacheKeyPrefix } = config.performance;
   if (settings.store === 'redis') return new RedisCacheStore(redisUrl!, cacheKeyPrefix, logger, what);
   const store = new MemoryCacheStore(settings.maxBytes, settings.maxEntries);
@@ -65,7 +71,9 @@ export function createPerformance(config: GatewayConfig, logger: Logger, supergr
   // In safelist mode a saved operation that does not parse stops the start (it could not be allowed); otherwise it is
   // left out of the manifest with a warning.
   const onProblem = settings.persistedQueries.safelist ? undefined : (problem: string) => logger.warn({ problem }, 'saved operation left out of the persisted-operation manifest');
-  const known = knownOperations(settings.persistedQueries.manifestFile ? readManifest(settings.persistedQueries.manifestFile) : buildManifest(settings.persistedQueries.operationsDir, onProblem));
+  const known = knownOperations(
+    settings.persistedQueries.manifestFile ? readManifest(settings.persistedQueries.manifestFile) : buildManifest(settings.persistedQueries.operationsDir, onProblem),
+  );
 
   const stores: CacheStore[] = [];
   const memoryStores: MemoryStores = new Map();
@@ -73,8 +81,17 @@ export function createPerformance(config: GatewayConfig, logger: Logger, supergr
   if (settings.responseCache.enabled) {
     const store = openStore(settings.responseCache, config, logger, 'response cache', { stores: memoryStores, name: 'response', broadcast: true });
     stores.push(store);
-    const authorization = createHash('sha256').update(JSON.stringify([config.authorizationMode, config.policies])).digest('hex').slice(0, 16);
-    responseCache = createResponseCache({ store, maxAgeSeconds: settings.responseCache.maxAgeSeconds, parsedMaxBytes: Math.floor(settings.responseCache.maxBytes / 4), generation: () => `${supergraph.state.hash}:${authorization}`, logger });
+    const authorization = createHash('sha256')
+      .update(JSON.stringify([config.authorizationMode, config.policies]))
+      .digest('hex')
+      .slice(0, 16);
+    responseCache = createResponseCache({
+      store,
+      maxAgeSeconds: settings.responseCache.maxAgeSeconds,
+      parsedMaxBytes: Math.floor(settings.responseCache.maxBytes / 4),
+      generation: () => `${supergraph.state.hash}:${authorization}`,
+      logger,
+    });
   }
   let persistedQueryCache: ReturnType<typeof createPersistedQueryCache> | undefined;
   if (settings.persistedQueries.enabled) {

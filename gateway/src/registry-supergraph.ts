@@ -81,7 +81,8 @@ export class RegistrySupergraphManager implements SupergraphManager {
     try {
       const head = await withTimeout(this.readHead(), this.options.startTimeoutMs ?? 5000, 'reading the registry head');
       initial = head ? { sdl: head.supergraphSdl, source: 'registry', version: head.id } : { sdl: this.readFallback(), source: 'file', version: null };
-      if (!head) logger.info({ registry: this.registry.description, path: this.options.fallbackPath }, 'schema registry empty; serving the supergraph file until a version is published');
+      if (!head)
+        logger.info({ registry: this.registry.description, path: this.options.fallbackPath }, 'schema registry empty; serving the supergraph file until a version is published');
     } catch (error) {
       this.markUnreachable(error);
       const cached = this.readCache();
@@ -190,7 +191,10 @@ export class RegistrySupergraphManager implements SupergraphManager {
     if (sha256(version.supergraphSdl) !== version.hash) {
       // Versions are immutable and named by their hash: one whose content changed was altered in the registry.
       this.rejectedVersion = version.id;
-      this.state = { ...this.state, lastRejected: { hash: sha256(version.supergraphSdl).slice(0, 16), version: version.id, error: 'content does not match the version hash' } } as RegistrySupergraphState;
+      this.state = {
+        ...this.state,
+        lastRejected: { hash: sha256(version.supergraphSdl).slice(0, 16), version: version.id, error: 'content does not match the version hash' },
+      } as RegistrySupergraphState;
       this.options.logger.error({ version: version.id }, 'supergraph rejected: the registry version does not match its hash; the last good supergraph keeps serving');
       return;
     }
@@ -219,10 +223,7 @@ export class RegistrySupergraphManager implements SupergraphManager {
       const message = error instanceof Error ? error.message : String(error);
       this.rejectedVersion = version;
       this.state = { ...previous, lastRejected: { hash, version, error: message } };
-      this.options.logger.error(
-        { source, version, hash, error: message },
-        'supergraph rejected: it does not parse or validate; the last good supergraph keeps serving',
-      );
+      this.options.logger.error({ source, version, hash, error: message }, 'supergraph rejected: it does not parse or validate; the last good supergraph keeps serving');
     }
   }
 

@@ -6,9 +6,7 @@ import { extractRequirements, type Requirements } from '@cmcc/contracts';
 import { gatewayCompatibleSdl } from './authorization/sdl-compatibility.ts';
 
 /** What the gateway knows about its supergraph, for `/ready` and logs. */
-export type SupergraphState =
-  | { phase: 'not loaded' }
-  | { phase: 'loaded'; hash: string; loadedAt: Date; lastRejected: { hash: string; error: string } | null };
+export type SupergraphState = { phase: 'not loaded' } | { phase: 'loaded'; hash: string; loadedAt: Date; lastRejected: { hash: string; error: string } | null };
 
 /**
  * Serves the composed supergraph from a file and reloads it when the file changes, without a restart.
@@ -69,10 +67,7 @@ export class FileSupergraphManager implements SupergraphManager {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (previous.phase === 'loaded') this.state = { ...previous, lastRejected: { hash, error: message } };
-      this.logger.error(
-        { path: this.path, hash, error: message },
-        'supergraph file rejected: it does not parse or validate; the last good supergraph keeps serving',
-      );
+      this.logger.error({ path: this.path, hash, error: message }, 'supergraph file rejected: it does not parse or validate; the last good supergraph keeps serving');
     }
   }
 }

@@ -58,7 +58,10 @@ describe('fail-closed (default)', () => {
 
     // The sink comes back: the buffered events are written and operations are served again.
     fs.rmSync(blocker);
-    const after = await eventually(() => stack.query(QUERY), (response) => response.status === 200);
+    const after = await eventually(
+      () => stack.query(QUERY),
+      (response) => response.status === 200,
+    );
     expect(after.errors).toBeUndefined();
     expect(await stack.gateway.audit.flush()).toBe(true);
 

@@ -48,7 +48,14 @@ function trailOn(stream: string, failOpen: boolean, logs: string[]) {
   const logger = createLogger('outage-test', 'info', { write: (line: string) => void logs.push(line) });
   return new AuditTrail({
     sink: new RedisAuditSink(`redis://127.0.0.1:${proxy.port}`, stream, logger),
-    key: KEY, logger, bufferSize: 4, batchSize: 10, checkpointEvery: 100, checkpointSeconds: 3600, failOpen, retryMaxMs: 100,
+    key: KEY,
+    logger,
+    bufferSize: 4,
+    batchSize: 10,
+    checkpointEvery: 100,
+    checkpointSeconds: 3600,
+    failOpen,
+    retryMaxMs: 100,
   });
 }
 
@@ -108,7 +115,13 @@ describe.skipIf(!available)('the gateway while Redis is down, fail-open', () => 
   const stream = uniqueStream();
   beforeAll(async () => {
     stack = await startStack({
-      env: { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, AUDIT_REDIS_STREAM: stream, AUDIT_BUFFER_SIZE: '2', AUDIT_FAIL_OPEN: 'true', AUDIT_SIGNING_KEY: 'an-outage-test-audit-key-of-32-characters' },
+      env: {
+        REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+        AUDIT_REDIS_STREAM: stream,
+        AUDIT_BUFFER_SIZE: '2',
+        AUDIT_FAIL_OPEN: 'true',
+        AUDIT_SIGNING_KEY: 'an-outage-test-audit-key-of-32-characters',
+      },
     });
   }, 60_000);
   afterAll(async () => {

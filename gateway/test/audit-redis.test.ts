@@ -36,7 +36,16 @@ afterAll(async () => {
 });
 
 async function writeStream(stream: string, events: number): Promise<void> {
-  const trail = new AuditTrail({ sink: new RedisAuditSink(TEST_REDIS_URL, stream, logger), key: KEY, logger, bufferSize: 100, batchSize: 4, checkpointEvery: 5, checkpointSeconds: 3600, failOpen: false });
+  const trail = new AuditTrail({
+    sink: new RedisAuditSink(TEST_REDIS_URL, stream, logger),
+    key: KEY,
+    logger,
+    bufferSize: 100,
+    batchSize: 4,
+    checkpointEvery: 5,
+    checkpointSeconds: 3600,
+    failOpen: false,
+  });
   for (let n = 1; n <= events; n++) trail.append(sampleEvent(n), trail.admit());
   await trail.close();
 }

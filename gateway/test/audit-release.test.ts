@@ -84,7 +84,7 @@ describe('an audit event about a SECRET record released to the United States onl
     id = (await stored(claimed)).id;
   });
 
-  it('carries the record\'s marking inside the hashed event, and the chain still verifies', async () => {
+  it("carries the record's marking inside the hashed event, and the chain still verifies", async () => {
     const event = await stored(claimed);
     expect(event.markings).toEqual({ complete: true, records: [US_ONLY_SECRET] });
     stack.gateway.audit.requestCheckpoint();
@@ -115,7 +115,13 @@ describe('an audit event about a SECRET record released to the United States onl
 
   it('shows an auditor released the record the payload: variables, document, entities and the marking', async () => {
     const { event } = await asAuditor(US_AUDITOR, id);
-    expect(event).toMatchObject({ id, redacted: false, markingsComplete: true, markings: [US_ONLY_SECRET], entities: [{ type: 'SecurityIncident', key: secretId, field: 'incident' }] });
+    expect(event).toMatchObject({
+      id,
+      redacted: false,
+      markingsComplete: true,
+      markings: [US_ONLY_SECRET],
+      entities: [{ type: 'SecurityIncident', key: secretId, field: 'incident' }],
+    });
     expect(JSON.parse(event.variables)).toEqual({ id: secretId });
     expect(event.operation.document).toContain('SecretIncident');
   });
@@ -203,7 +209,13 @@ describe("a mutation's inputs", () => {
     expect(event.markings).toEqual({ complete: true, records: [US_ONLY_SECRET] });
 
     const hidden = await asAuditor(GBR_AUDITOR, event.id);
-    expect(hidden.event).toMatchObject({ redacted: true, variables: null, changes: [], principal: { subject: 'us-security-editor' }, operation: { name: 'Verify', type: 'mutation' } });
+    expect(hidden.event).toMatchObject({
+      redacted: true,
+      variables: null,
+      changes: [],
+      principal: { subject: 'us-security-editor' },
+      operation: { name: 'Verify', type: 'mutation' },
+    });
     expect(hidden.json).not.toContain(SECRET_NOTE);
     expect(hidden.json).not.toContain(secretId);
 
@@ -245,7 +257,6 @@ describe('request ids sent by a client', () => {
     const { event: view } = await asAuditor(GBR_AUDITOR, event.id);
     expect(view).toMatchObject({ requestId: event.requestId, claimedRequestId: claimed });
   });
-
 });
 
 describe("the subgraphs' marking reports", () => {

@@ -19,4 +19,3 @@ export function sampleEvent(n: number, overrides: Partial<AuditEventContent> = {
     ...overrides,
   };
 }
-

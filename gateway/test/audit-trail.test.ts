@@ -6,7 +6,19 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger, ConfigError } from '@cmcc/platform';
 import { PROJECT_ROOT } from '@cmcc/governance/composition';
-import { canonicalJson, recordHash, type AuditRecord, hmacAuditKey, loadOrCreateEd25519Key, type AuditKey, FileAuditSink, type AuditSink, type SinkState, FileAuditStore, AuditTrail } from '@cmcc/audit-trail';
+import {
+  canonicalJson,
+  recordHash,
+  type AuditRecord,
+  hmacAuditKey,
+  loadOrCreateEd25519Key,
+  type AuditKey,
+  FileAuditSink,
+  type AuditSink,
+  type SinkState,
+  FileAuditStore,
+  AuditTrail,
+} from '@cmcc/audit-trail';
 import { sampleEvent } from './audit-support.ts';
 import { loadGatewayConfig } from '../src/config.ts';
 
@@ -126,14 +138,22 @@ describe('verification names the first record tampered with', () => {
         records[i].prevHash = records[i - 1].hash;
         records[i].hash = recordHash(records[i]);
       }
-      writeLines(dir, records.map((r) => JSON.stringify(r)));
+      writeLines(
+        dir,
+        records.map((r) => JSON.stringify(r)),
+      );
     });
     expect(result).toMatchObject({ ok: false, verifiedUpToSeq: 11, problem: { kind: 'signature', seq: 12 } });
     expect(result.problem!.message).toContain('after checkpoint seq 6');
   });
 
   it('a deleted event', async () => {
-    const result = await tampered((lines, dir) => writeLines(dir, lines.filter((_, i) => i !== lineOf(lines, 9))));
+    const result = await tampered((lines, dir) =>
+      writeLines(
+        dir,
+        lines.filter((_, i) => i !== lineOf(lines, 9)),
+      ),
+    );
     expect(result).toMatchObject({ ok: false, verifiedUpToSeq: 8, problem: { kind: 'removed', seq: 9 } });
     expect(result.problem!.message).toMatch(/seq 9 was removed/);
   });
@@ -230,7 +250,10 @@ describe('npm run audit:verify', () => {
     expect(ok.stdout).toMatch(/^OK: 10 records \(8 events, 2 signed checkpoints\) verified up to seq 10/m);
 
     const lines = readLines(dir);
-    writeLines(dir, lines.filter((_, i) => i !== lineOf(lines, 2)));
+    writeLines(
+      dir,
+      lines.filter((_, i) => i !== lineOf(lines, 2)),
+    );
     const broken = await run({ DATA_DIR: dataDir });
     expect(broken.code).toBe(1);
     expect(broken.stdout).toContain('BROKEN (removed at seq 2)');
@@ -316,7 +339,13 @@ describe('the bounded buffer', () => {
 describe('audit configuration', () => {
   it('defaults to a fail-closed JSONL trail under <DATA_DIR>/audit with an Ed25519 key under <DATA_DIR>/auth', () => {
     const config = loadGatewayConfig({ DATA_DIR: '/srv/cmcc' }).audit;
-    expect(config).toMatchObject({ sink: 'file', dir: path.resolve('/srv/cmcc/audit'), keyFile: path.resolve('/srv/cmcc/auth/audit-signing-key.json'), failOpen: false, signingKey: undefined });
+    expect(config).toMatchObject({
+      sink: 'file',
+      dir: path.resolve('/srv/cmcc/audit'),
+      keyFile: path.resolve('/srv/cmcc/auth/audit-signing-key.json'),
+      failOpen: false,
+      signingKey: undefined,
+    });
     expect(config.redact).toEqual(expect.arrayContaining(['token', 'password', 'secret', 'key', 'latitude', 'longitude', 'driver', 'notes']));
     expect(Object.isFrozen(config)).toBe(true);
   });

@@ -63,10 +63,15 @@ async function send(query: string, variables?: Record<string, unknown>, claims: 
 
 describe('audit events', () => {
   it('records a query: who, which client, what document, which fields, which entities, which subgraphs, outcome and time', async () => {
-    const { response, event } = await send(SITUATION, { since: '2025-10-10T00:00:00Z' }, {}, {
-      'apollographql-client-name': 'ops-dashboard',
-      'apollographql-client-version': '2.3.1',
-    });
+    const { response, event } = await send(
+      SITUATION,
+      { since: '2025-10-10T00:00:00Z' },
+      {},
+      {
+        'apollographql-client-name': 'ops-dashboard',
+        'apollographql-client-version': '2.3.1',
+      },
+    );
     expect(response.errors).toBeUndefined();
     const e = await event();
     expect(e).toMatchObject({
@@ -121,7 +126,11 @@ describe('audit events', () => {
     const reader = { subject: 'wfp', nation: null, organization: 'XM-DAC-41140', workingGroups: [], roles: [], scopes: [], clearance: 'UNCLASSIFIED', participant: true };
     const hidden = rows.find((row) => !releasedToPrincipal(reader, row as unknown as MarkingRow));
     expect(hidden).toBeDefined();
-    const { response, event } = await send(`query One($id: ID!) { displacementSite(id: $id) { id name } }`, { id: hidden!.id }, { ...WFP, nation: undefined, roles: undefined, scope: undefined });
+    const { response, event } = await send(
+      `query One($id: ID!) { displacementSite(id: $id) { id name } }`,
+      { id: hidden!.id },
+      { ...WFP, nation: undefined, roles: undefined, scope: undefined },
+    );
     expect(response.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const e = await event();
     expect(e.authorization.withheld).toEqual([expect.objectContaining({ path: 'displacementSite' })]);
@@ -184,7 +193,10 @@ describe('audit events', () => {
     expect(JSON.stringify(e)).not.toMatch(/tok-123|"pw"/);
 
     // Inline literal in a sensitive input field, and a variable placed in one: both hidden (validation fails, still audited).
-    const inline = await send(`mutation($n: String) { upsertDisplacementSite(input: { name: "x", notes: "the driver is Ahmed", latitude: 31.5, risks: [$n] }) { userErrors { code } } }`, { n: 'harmless' });
+    const inline = await send(
+      `mutation($n: String) { upsertDisplacementSite(input: { name: "x", notes: "the driver is Ahmed", latitude: 31.5, risks: [$n] }) { userErrors { code } } }`,
+      { n: 'harmless' },
+    );
     const i = await inline.event();
     expect(i.operation.document).toContain('notes: "[REDACTED]"');
     expect(i.operation.document).toContain('latitude: "[REDACTED]"');

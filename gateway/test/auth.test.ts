@@ -43,26 +43,52 @@ describe('authentication at the gateway', () => {
     ['not yet valid', () => devSigned({}, (jwt) => jwt.setNotBefore(Math.floor(Date.now() / 1000) + 3600))],
     ['from another issuer', () => devSigned({}, (jwt) => jwt.setIssuer('https://evil.example'))],
     ['for another audience', () => devSigned({}, (jwt) => jwt.setAudience('another-service'))],
-    ['without an expiry', async () => {
-      const key = await loadOrCreateDevKey(stack.dataDir);
-      return new SignJWT({ sub: 'probe' }).setProtectedHeader({ alg: key.alg, kid: key.kid }).setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).sign(await importJWK(key.privateJwk, key.alg));
-    }],
+    [
+      'without an expiry',
+      async () => {
+        const key = await loadOrCreateDevKey(stack.dataDir);
+        return new SignJWT({ sub: 'probe' })
+          .setProtectedHeader({ alg: key.alg, kid: key.kid })
+          .setIssuer(DEV_ISSUER)
+          .setAudience(DEV_AUDIENCE)
+          .sign(await importJWK(key.privateJwk, key.alg));
+      },
+    ],
     ['with alg: none', async () => new UnsecuredJWT({ sub: 'probe', clearance: 'SECRET' }).setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setExpirationTime('5m').encode()],
-    ['tampered (clearance raised after signing)', async () => {
-      const [header, payload, signature] = (await devSigned({ clearance: 'UNCLASSIFIED' })).split('.');
-      const raised = { ...JSON.parse(Buffer.from(payload, 'base64url').toString()), clearance: 'SECRET' };
-      return [header, Buffer.from(JSON.stringify(raised)).toString('base64url'), signature].join('.');
-    }],
+    [
+      'tampered (clearance raised after signing)',
+      async () => {
+        const [header, payload, signature] = (await devSigned({ clearance: 'UNCLASSIFIED' })).split('.');
+        const raised = { ...JSON.parse(Buffer.from(payload, 'base64url').toString()), clearance: 'SECRET' };
+        return [header, Buffer.from(JSON.stringify(raised)).toString('base64url'), signature].join('.');
+      },
+    ],
     ['unsigned (signature stripped)', async () => `${(await devSigned({})).split('.').slice(0, 2).join('.')}.`],
-    ['signed by another key', async () => {
-      const { privateKey } = await generateKeyPair('ES256');
-      const key = await loadOrCreateDevKey(stack.dataDir);
-      return new SignJWT({ sub: 'probe' }).setProtectedHeader({ alg: 'ES256', kid: key.kid }).setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setExpirationTime('5m').sign(privateKey);
-    }],
-    ['HS256 keyed with the public key (algorithm confusion)', async () => {
-      const key = await loadOrCreateDevKey(stack.dataDir);
-      return new SignJWT({ sub: 'probe' }).setProtectedHeader({ alg: 'HS256', kid: key.kid }).setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setExpirationTime('5m').sign(new TextEncoder().encode(JSON.stringify(key.publicJwk)));
-    }],
+    [
+      'signed by another key',
+      async () => {
+        const { privateKey } = await generateKeyPair('ES256');
+        const key = await loadOrCreateDevKey(stack.dataDir);
+        return new SignJWT({ sub: 'probe' })
+          .setProtectedHeader({ alg: 'ES256', kid: key.kid })
+          .setIssuer(DEV_ISSUER)
+          .setAudience(DEV_AUDIENCE)
+          .setExpirationTime('5m')
+          .sign(privateKey);
+      },
+    ],
+    [
+      'HS256 keyed with the public key (algorithm confusion)',
+      async () => {
+        const key = await loadOrCreateDevKey(stack.dataDir);
+        return new SignJWT({ sub: 'probe' })
+          .setProtectedHeader({ alg: 'HS256', kid: key.kid })
+          .setIssuer(DEV_ISSUER)
+          .setAudience(DEV_AUDIENCE)
+          .setExpirationTime('5m')
+          .sign(new TextEncoder().encode(JSON.stringify(key.publicJwk)));
+      },
+    ],
   ])('refuses a token %s with 401', async (_name, make) => {
     const response = await ask(bearer(await make()));
     expect(response.status).toBe(401);
@@ -94,7 +120,14 @@ describe('claims mapping', () => {
       { sub: 'u-1', realm_access: { roles: ['editor'] }, org_id: 'XM-DAC-41140', country: 'jor', clearance: 'restricted', scope: 'openid write:humanitarian' },
       { ...DEFAULT_CLAIM_MAPPING, roles: 'realm_access.roles', organization: 'org_id', nation: 'country' },
     );
-    expect(principal).toMatchObject({ subject: 'u-1', roles: ['editor'], organization: 'XM-DAC-41140', nation: 'JOR', clearance: 'RESTRICTED', scopes: ['openid', 'write:humanitarian'] });
+    expect(principal).toMatchObject({
+      subject: 'u-1',
+      roles: ['editor'],
+      organization: 'XM-DAC-41140',
+      nation: 'JOR',
+      clearance: 'RESTRICTED',
+      scopes: ['openid', 'write:humanitarian'],
+    });
     expect(() => principalFromClaims({ sub: 'u-2', clearance: 'TOP_SECRET_PLUS' }, DEFAULT_CLAIM_MAPPING)).toThrow(/clearance/);
   });
 

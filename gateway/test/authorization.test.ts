@@ -63,15 +63,28 @@ describe('schema-level authorization (filter mode)', () => {
     // organisation, a member whose nation grants the coordinates, and the same partner organisation under another subject.
     const OTHER_PARTNER = { ...PARTNER_NGO, sub: 'wfp-second-officer' };
     for (let round = 0; round < 3; round++) {
-      for (const [claims, seesCoordinates] of [[PARTNER_NGO, false], [GBR_MEMBER, true], [OTHER_PARTNER, false]] as const) {
+      for (const [claims, seesCoordinates] of [
+        [PARTNER_NGO, false],
+        [GBR_MEMBER, true],
+        [OTHER_PARTNER, false],
+      ] as const) {
         const { data, errors } = await stack.query(SITES, undefined, claims);
         const latitudes = data.displacementSites.edges.map((e: { node: { latitude: number | null } }) => e.node.latitude);
         if (seesCoordinates) {
           expect(errors, claims.sub).toBeUndefined();
-          expect(latitudes.some((value: number | null) => typeof value === 'number'), claims.sub).toBe(true);
+          expect(
+            latitudes.some((value: number | null) => typeof value === 'number'),
+            claims.sub,
+          ).toBe(true);
         } else {
-          expect(latitudes.every((value: number | null) => value === null), claims.sub).toBe(true);
-          expect(errors?.map((e) => e.extensions?.code), claims.sub).toEqual(['UNAUTHORIZED_FIELD_OR_TYPE', 'UNAUTHORIZED_FIELD_OR_TYPE']);
+          expect(
+            latitudes.every((value: number | null) => value === null),
+            claims.sub,
+          ).toBe(true);
+          expect(
+            errors?.map((e) => e.extensions?.code),
+            claims.sub,
+          ).toEqual(['UNAUTHORIZED_FIELD_OR_TYPE', 'UNAUTHORIZED_FIELD_OR_TYPE']);
         }
       }
     }

@@ -25,7 +25,13 @@ function send(body: Buffer | string | null, headers: Record<string, string> = {}
     const url = new URL(stack.gatewayUrl);
     const bytes = body === null ? null : Buffer.isBuffer(body) ? body : Buffer.from(body);
     const request = http.request(
-      { host: url.hostname, port: url.port, method, path, headers: { authorization, 'content-type': 'application/json', ...(bytes && !chunked ? { 'content-length': String(bytes.length) } : {}), ...headers } },
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path,
+        headers: { authorization, 'content-type': 'application/json', ...(bytes && !chunked ? { 'content-length': String(bytes.length) } : {}), ...headers },
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -41,7 +47,9 @@ function send(body: Buffer | string | null, headers: Record<string, string> = {}
         });
       },
     );
-    request.on('error', (error) => ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || (error as NodeJS.ErrnoException).code === 'EPIPE' ? resolve({ status: 0, body: null }) : reject(error)));
+    request.on('error', (error) =>
+      (error as NodeJS.ErrnoException).code === 'ECONNRESET' || (error as NodeJS.ErrnoException).code === 'EPIPE' ? resolve({ status: 0, body: null }) : reject(error),
+    );
     if (bytes && chunked) {
       for (let i = 0; i < bytes.length; i += 65_536) request.write(bytes.subarray(i, i + 65_536));
     } else if (bytes) request.write(bytes);
@@ -80,7 +88,7 @@ describe('bad input', () => {
     await stillServes();
   });
 
-  it('nesting that would exhaust the parser\'s stack, in the query or in the JSON: 400, before any parsing', async () => {
+  it("nesting that would exhaust the parser's stack, in the query or in the JSON: 400, before any parsing", async () => {
     const deepQuery = await send(json({ query: `{${'areas{'.repeat(3000)}pcode${'}'.repeat(3001)}` }));
     expect(deepQuery.status).toBe(400);
     expect(deepQuery.body.errors[0].message).toMatch(`more than ${MAX_NESTING} levels`);
@@ -130,13 +138,12 @@ describe('bad input', () => {
 
 describe('nestingDepth', () => {
   it('counts brackets outside strings and comments only', () => {
-    expect(nestingDepth("{ a { b(x: [1, [2]]) } }")).toBe(5);
+    expect(nestingDepth('{ a { b(x: [1, [2]]) } }')).toBe(5);
     expect(nestingDepth('{ a(s: "{{{{[[[") }')).toBe(2);
     expect(nestingDepth('{ a # {{{{\n }', { comments: true })).toBe(1);
     expect(nestingDepth('"\\"{{{"')).toBe(0);
   });
 });
-
 
 const VALID = 'query Situation($since: DateTime) { areas(level: GOVERNORATE) { pcode name incidents(since: $since) { id } } }';
 const PIECES = ['{', '}', '(', ')', '[', ']', '"', '\\', ':', '$', '...', 'fragment', 'on', '@include', '#', '\n', '\u0000', '\uffff', 'mutation', '__schema', ' '];
@@ -172,7 +179,19 @@ function fuzzCase(next: () => number): { body: Buffer; headers: Record<string, s
       body = Buffer.from(json({ query: VALID, variables: [null, 42, 'x', [], { since: 12 }, { since: { deep: [1, [2, [3]]] } }][Math.floor(next() * 6)] }));
       break;
     case 4: // odd top-level JSON
-      body = Buffer.from([`null`, `42`, `"query"`, `[]`, `[{}]`, `{"query":42}`, `{"query":null}`, `{"operationName":{}}`, `{"query":"{ __typename }","extensions":{"persistedQuery":{"version":1,"sha256Hash":"00"}}}`][Math.floor(next() * 9)]);
+      body = Buffer.from(
+        [
+          `null`,
+          `42`,
+          `"query"`,
+          `[]`,
+          `[{}]`,
+          `{"query":42}`,
+          `{"query":null}`,
+          `{"operationName":{}}`,
+          `{"query":"{ __typename }","extensions":{"persistedQuery":{"version":1,"sha256Hash":"00"}}}`,
+        ][Math.floor(next() * 9)],
+      );
       break;
     case 5: // a valid query with a strange content type
       headers['content-type'] = ['text/plain', 'application/graphql', '', 'application/json; charset=latin1', 'application/jsonx'][Math.floor(next() * 5)];
@@ -192,7 +211,8 @@ describe('fuzzing the gateway with generated malformed requests', () => {
       const { body, headers } = fuzzCase(next);
       const answer = await send(body, headers);
       statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
-      if (answer.status >= 500 || answer.status === 0) throw new Error(`case ${i} (seed 0xc3cc) got ${answer.status}: ${body.toString('utf8').slice(0, 200)} → ${JSON.stringify(answer.body).slice(0, 300)}`);
+      if (answer.status >= 500 || answer.status === 0)
+        throw new Error(`case ${i} (seed 0xc3cc) got ${answer.status}: ${body.toString('utf8').slice(0, 200)} → ${JSON.stringify(answer.body).slice(0, 300)}`);
       if (answer.status === 200) expect(answer.body.errors ?? answer.body.data).toBeDefined();
     }
     expect([...statuses.keys()].every((status) => status === 200 || (status >= 400 && status < 500))).toBe(true);

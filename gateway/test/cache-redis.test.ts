@@ -66,7 +66,15 @@ describe.skipIf(!withRedis)('response cache and APQ in Redis', () => {
   it('evicts on every instance when a mutation on one returns a cached record', async () => {
     const SITE = `query Site($id: ID!) { displacementSite(id: $id) { id name provenance { version } } }`;
     const UPSERT = `mutation($input: UpsertDisplacementSiteInput!) { upsertDisplacementSite(input: $input) { displacementSite { id provenance { version } } userErrors { code } } }`;
-    const input = { type: 'MAKESHIFT_SITE', areaPcode: 'PS027004', households: 3, individuals: 9, source: 'PARTNER', asOf: '2025-11-22', marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC' } };
+    const input = {
+      type: 'MAKESHIFT_SITE',
+      areaPcode: 'PS027004',
+      households: 3,
+      individuals: 9,
+      source: 'PARTNER',
+      asOf: '2025-11-22',
+      marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC' },
+    };
     const created = await a.query(UPSERT, { input: { ...input, name: 'Redis probe' } }, CA_EDITOR);
     const { id, provenance } = created.data.upsertDisplacementSite.displacementSite;
     expect((await a.query(SITE, { id }, CA_EDITOR)).data.displacementSite.name).toBe('Redis probe');
@@ -78,7 +86,7 @@ describe.skipIf(!withRedis)('response cache and APQ in Redis', () => {
     expect((await a.query(SITE, { id }, CA_EDITOR)).data.displacementSite.name).toBe('Redis probe, renamed');
   });
 
-  it("evicts a cached aggregate (Area.forceStrength) on every instance when a mutation on one records a contribution it counts", async () => {
+  it('evicts a cached aggregate (Area.forceStrength) on every instance when a mutation on one records a contribution it counts', async () => {
     // The reader (USA, SECRET) is released the contribution below; its figures must include it at once, on both gateways.
     const STRENGTH = `query Strength { area(pcode: "PS0275") { pcode forceStrength { readiness source contributions personnel } } }`;
     const RECORD = `mutation($input: RecordForceContributionInput!) { recordForceContribution(input: $input) { forceContribution { id } userErrors { code } } }`;
@@ -93,8 +101,15 @@ describe.skipIf(!withRedis)('response cache and APQ in Redis', () => {
     expect(b.gateway.performance.stats().responseCache!.hits).toBe(hits + 1); // cached, so the eviction below is what is tested
 
     const input = {
-      nation: 'EGY', unit: 'Cache probe company', role: 'ENGINEERING', personnel: 37, readiness: 'PREPARING', readinessAsOf: '2025-11-10T00:00:00Z',
-      areaPcode: 'PS0275', source: 'SYNTHETIC', marking: { classification: 'CONFIDENTIAL', releasableTo: ['EGY', 'USA'], tlp: 'AMBER', originator: 'EGY' },
+      nation: 'EGY',
+      unit: 'Cache probe company',
+      role: 'ENGINEERING',
+      personnel: 37,
+      readiness: 'PREPARING',
+      readinessAsOf: '2025-11-10T00:00:00Z',
+      areaPcode: 'PS0275',
+      source: 'SYNTHETIC',
+      marking: { classification: 'CONFIDENTIAL', releasableTo: ['EGY', 'USA'], tlp: 'AMBER', originator: 'EGY' },
     };
     const recorded = await a.query(RECORD, { input }, EGY_EDITOR);
     expect(recorded.errors).toBeUndefined();
@@ -131,10 +146,15 @@ describe.skipIf(!withRedis)('Redis outage', () => {
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const port = (proxy.address() as net.AddressInfo).port;
-    const gateway = await startGateway(stack, { REDIS_URL: `redis://127.0.0.1:${port}`, AUDIT_SINK: 'file', GATEWAY_CACHE_KEY_PREFIX: `${prefix}outage:`, GATEWAY_RESPONSE_CACHE: 'true' });
+    const gateway = await startGateway(stack, {
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      AUDIT_SINK: 'file',
+      GATEWAY_CACHE_KEY_PREFIX: `${prefix}outage:`,
+      GATEWAY_RESPONSE_CACHE: 'true',
+    });
     try {
       const stats = () => gateway.gateway.performance.stats().responseCache!;
-      await eventually(async () => ((await gateway.query(SITUATION, SINCE)).errors === undefined && stats().stores > 0));
+      await eventually(async () => (await gateway.query(SITUATION, SINCE)).errors === undefined && stats().stores > 0);
 
       await new Promise<void>((resolve) => {
         proxy.close(() => resolve());
@@ -170,7 +190,12 @@ describe('Redis unreachable from the start', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as net.AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const gateway = await startGateway(stack, { REDIS_URL: `redis://127.0.0.1:${port}`, AUDIT_SINK: 'file', GATEWAY_CACHE_KEY_PREFIX: `${prefix}none:`, GATEWAY_RESPONSE_CACHE: 'true' });
+    const gateway = await startGateway(stack, {
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      AUDIT_SINK: 'file',
+      GATEWAY_CACHE_KEY_PREFIX: `${prefix}none:`,
+      GATEWAY_RESPONSE_CACHE: 'true',
+    });
     try {
       const text = `query NoRedis { areas(level: GOVERNORATE) { pcode } }`;
       const extensions = { persistedQuery: { version: 1, sha256Hash: sha256(text) } };

@@ -16,7 +16,7 @@ import { MemoryCacheStore, RedisCacheStore } from '../src/cache/store.ts';
 describe('the principal part of a response cache key', () => {
   const analyst = { ...TEST_PRINCIPAL, roles: ['analyst', 'member'] } as Principal;
 
-  it('differs for principals who differ only in their caveats, so neither is served the other\'s answer', () => {
+  it("differs for principals who differ only in their caveats, so neither is served the other's answer", () => {
     const cleared = { ...analyst, caveats: ['NOFORN-EXEMPT'] } as Principal;
     const otherCaveat = { ...analyst, caveats: ['ORCON'] } as Principal;
     expect(principalView(cleared)).not.toBe(principalView(analyst));
@@ -52,7 +52,6 @@ describe.skipIf(!withRedis)('in-memory response caches of gateway processes shar
     expect(await stores[1].get('response:sites')).toBeDefined();
   });
 });
-
 
 describe.skipIf(!withRedis)('after an import', () => {
   it('evicts every cached response of the deployment, in Redis and in the in-memory caches listening, and nothing of another deployment', async () => {

@@ -16,10 +16,17 @@ const DASHBOARD = fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations'
 const SINCE = { since: '2025-10-10T00:00:00Z' };
 
 describe('merging queries', () => {
-  const a = { query: 'query A__security__1($representations:[_Any!]!,$since:DateTime!){_entities(representations:$representations){...on Area{incidents(since:$since){...F}}}} fragment F on SecurityIncident{id}', variables: { representations: [{ __typename: 'Area', pcode: 'PS0255' }], since: '2025-10-10T00:00:00Z' } };
-  const b = { query: 'query A__security__2($representations:[_Any!]!){_entities(representations:$representations){...on Area{threatLevel}}}', variables: { representations: [{ __typename: 'Area', pcode: 'PS0260' }] } };
+  const a = {
+    query:
+      'query A__security__1($representations:[_Any!]!,$since:DateTime!){_entities(representations:$representations){...on Area{incidents(since:$since){...F}}}} fragment F on SecurityIncident{id}',
+    variables: { representations: [{ __typename: 'Area', pcode: 'PS0255' }], since: '2025-10-10T00:00:00Z' },
+  };
+  const b = {
+    query: 'query A__security__2($representations:[_Any!]!){_entities(representations:$representations){...on Area{threatLevel}}}',
+    variables: { representations: [{ __typename: 'Area', pcode: 'PS0260' }] },
+  };
 
-  it('prefixes each query\'s variables, fragments and root fields, so nothing of one can collide with another', () => {
+  it("prefixes each query's variables, fragments and root fields, so nothing of one can collide with another", () => {
     const merged = mergeQueries([a, b])!;
     const document = parse(merged.body.query);
     expect(merged.body.query).toContain('q0__entities: _entities(representations: $q0_representations)');
@@ -90,4 +97,3 @@ describe('merging through the gateway', () => {
     expect((merged.errors ?? []).map((e) => [e.path, e.extensions?.code])).toEqual((plain.errors ?? []).map((e) => [e.path, e.extensions?.code]));
   });
 });
-

@@ -147,7 +147,14 @@ describe('a variable with a component prefix that is declared nowhere', () => {
     vi.spyOn(process, 'emitWarning').mockImplementation(((warning: string, options?: { code?: string }) => {
       if (options?.code === 'CMCC_ENV_UNKNOWN') emitted.push(warning);
     }) as typeof process.emitWarning);
-    loadGatewayConfig({ GATEWAY_MAX_DEPHT: '3', AUDIT_SINKK: 'secret-looking-value', SUBGRAPH_SECURITY_URL: 'http://security:4003/graphql', SUBGRAPH_SECURITY_TIMEOUT_MS: '100', EXPLORER: 'off', HOME: '/home/x' });
+    loadGatewayConfig({
+      GATEWAY_MAX_DEPHT: '3',
+      AUDIT_SINKK: 'secret-looking-value',
+      SUBGRAPH_SECURITY_URL: 'http://security:4003/graphql',
+      SUBGRAPH_SECURITY_TIMEOUT_MS: '100',
+      EXPLORER: 'off',
+      HOME: '/home/x',
+    });
     expect(emitted).toEqual([expect.stringMatching(/^AUDIT_SINKK is not a setting/), expect.stringMatching(/^GATEWAY_MAX_DEPHT is not a setting/)]);
     expect(emitted.join('\n')).not.toContain('secret-looking-value');
   });

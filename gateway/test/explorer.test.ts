@@ -137,7 +137,10 @@ describe('the explorer (GraphiQL, the default)', () => {
     expect(response.headers.get('cache-control')).toBe('no-cache');
     const { operations, problems } = (await response.json()) as { operations: any[]; problems: string[] };
     expect(problems).toEqual([]);
-    const files = fs.readdirSync(OPERATIONS_DIR).filter((file) => file.endsWith('.graphql')).sort();
+    const files = fs
+      .readdirSync(OPERATIONS_DIR)
+      .filter((file) => file.endsWith('.graphql'))
+      .sort();
     expect(operations.map((operation) => operation.file)).toEqual(files.map((file) => `schema/operations/${file}`));
     const situation = operations.find((operation) => operation.name === 'SituationByGovernorate');
     expect(situation).toMatchObject({

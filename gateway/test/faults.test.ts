@@ -55,8 +55,15 @@ const RECORD = `mutation Record($input: RecordCrossingReportInput!, $key: String
   recordCrossingReport(input: $input, idempotencyKey: $key) { crossingDailyReport { id } userErrors { code message } }
 }`;
 const REPORT = {
-  crossingId: 'KEREM_SHALOM', date: '2026-01-15', source: 'UN2720', open: true, trucksOffloaded: 10, trucksCollected: 9, tonnes: 120,
-  fuelLitres: 0, marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC' },
+  crossingId: 'KEREM_SHALOM',
+  date: '2026-01-15',
+  source: 'UN2720',
+  open: true,
+  trucksOffloaded: 10,
+  trucksCollected: 9,
+  tonnes: 120,
+  fuelLitres: 0,
+  marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC' },
 };
 const isMutation = (body: string) => body.includes('recordCrossingReport');
 
@@ -140,7 +147,7 @@ describe('a failing subgraph', () => {
 });
 
 describe('a subgraph whose database is down', () => {
-  it('reaches the client as SERVICE_UNAVAILABLE naming the subgraph (not a masked internal error), beside the other subgraphs\' data', async () => {
+  it("reaches the client as SERVICE_UNAVAILABLE naming the subgraph (not a masked internal error), beside the other subgraphs' data", async () => {
     const stop = humanitarian.db.onQuery(() => {
       throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
     });
@@ -173,7 +180,14 @@ describe('request ids and metrics', () => {
     expect(requestId).not.toBe(claimed);
     await response.json();
     // The subgraph logs its request line when its response has been sent: wait for it rather than for a fixed time.
-    await vi.waitFor(() => expect(subgraphLogs.slice(logsBefore).map((line) => JSON.parse(line)).filter((line) => line.msg === 'request')).not.toHaveLength(0));
+    await vi.waitFor(() =>
+      expect(
+        subgraphLogs
+          .slice(logsBefore)
+          .map((line) => JSON.parse(line))
+          .filter((line) => line.msg === 'request'),
+      ).not.toHaveLength(0),
+    );
     const lines = subgraphLogs.slice(logsBefore).map((line) => JSON.parse(line));
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line.requestId).toBe(requestId);
@@ -214,10 +228,13 @@ describe('a subgraph that is down', () => {
     const variables = { since: '2025-01-01T00:00:00Z' };
     // Security answers within this file's 200 ms only once warm: the first dashboard query on a loaded machine may time out.
     let healthy = await stack.query(query, variables);
-    await vi.waitFor(async () => {
-      if (healthy.errors) healthy = await stack.query(query, variables);
-      expect(healthy.errors).toBeUndefined();
-    }, { timeout: 30_000, interval: 100 });
+    await vi.waitFor(
+      async () => {
+        if (healthy.errors) healthy = await stack.query(query, variables);
+        expect(healthy.errors).toBeUndefined();
+      },
+      { timeout: 30_000, interval: 100 },
+    );
     expect(healthy.data.areas.every((area: { incidents: unknown }) => Array.isArray(area.incidents))).toBe(true);
 
     security.mode = { kind: 'reset' };

@@ -112,7 +112,11 @@ describe('hardening', () => {
   });
 
   it('answers introspection only to authenticated principals', async () => {
-    const anonymous = await fetch(`${stack.gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }) });
+    const anonymous = await fetch(`${stack.gatewayUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __schema { queryType { name } } }' }),
+    });
     expect(anonymous.status).toBe(401);
     const { data } = await query('{ __schema { queryType { name } } }');
     expect(data.__schema.queryType.name).toBe('Query');
@@ -161,11 +165,18 @@ describe('supergraph reload', () => {
     expect(await fieldsOfArea()).toContain('facilities');
     const urls = Object.fromEntries(Object.entries(stack.subgraphs).map(([name, s]) => [name, s.url]));
     // Publish a supergraph without the engineering subgraph: Area.facilities disappears.
-    writeSupergraph(stack.entries.filter((e) => e.name !== 'engineering'), urls, stack.supergraphPath);
+    writeSupergraph(
+      stack.entries.filter((e) => e.name !== 'engineering'),
+      urls,
+      stack.supergraphPath,
+    );
     expect(await eventually(fieldsOfArea, (fields) => !fields.includes('facilities'))).not.toContain('facilities');
 
     fs.writeFileSync(stack.supergraphPath, 'this is not a supergraph');
-    await eventually(async () => stack.logs.join('\n'), (logs) => logs.includes('supergraph file rejected'));
+    await eventually(
+      async () => stack.logs.join('\n'),
+      (logs) => logs.includes('supergraph file rejected'),
+    );
     expect(stack.logs.join('\n')).toContain('the last good supergraph keeps serving');
     const { data, errors } = await query(`{ areas(level: GOVERNORATE) { pcode incidents(since: "2025-10-10T00:00:00Z") { id } } }`);
     expect(errors).toBeUndefined();

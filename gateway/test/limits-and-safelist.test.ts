@@ -53,7 +53,9 @@ describe('operation limits', () => {
   });
 
   it('refuses more root fields than GATEWAY_MAX_ROOT_FIELDS, also through fragments', async () => {
-    const response = await stack.query(`query { ...Roots areas { pcode } } fragment Roots on Query { a1: area(pcode: "PS0255") { pcode } a2: area(pcode: "PS0260") { pcode } a3: area(pcode: "PS0265") { pcode } }`);
+    const response = await stack.query(
+      `query { ...Roots areas { pcode } } fragment Roots on Query { a1: area(pcode: "PS0255") { pcode } a2: area(pcode: "PS0260") { pcode } a3: area(pcode: "PS0265") { pcode } }`,
+    );
     // Three aliases pass the alias limit of 3; four root fields do not pass the root field limit of 3.
     expectRefused(response, 'rootFields');
   });
@@ -160,7 +162,11 @@ describe('safelist mode', () => {
 
   it('refuses introspection unless GATEWAY_OPERATIONS_SAFELIST_INTROSPECTION=true', async () => {
     expect((await safelisted.query(getIntrospectionQuery())).errors?.[0].extensions?.code).toBe('OPERATION_NOT_IN_SAFELIST');
-    const withIntrospection = await startGateway(stack, { GATEWAY_OPERATIONS_SAFELIST: 'true', GATEWAY_OPERATIONS_SAFELIST_INTROSPECTION: 'true', GATEWAY_RESPONSE_CACHE: 'false' });
+    const withIntrospection = await startGateway(stack, {
+      GATEWAY_OPERATIONS_SAFELIST: 'true',
+      GATEWAY_OPERATIONS_SAFELIST_INTROSPECTION: 'true',
+      GATEWAY_RESPONSE_CACHE: 'false',
+    });
     try {
       expect((await withIntrospection.query(getIntrospectionQuery())).errors).toBeUndefined();
       expect((await withIntrospection.query(`query Improvised { areas { pcode } }`)).errors?.[0].extensions?.code).toBe('OPERATION_NOT_IN_SAFELIST');

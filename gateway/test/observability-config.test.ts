@@ -11,7 +11,10 @@ describe('observability and resilience settings', () => {
   });
 
   it('read the standard OTEL_* variables: the traces URL under the endpoint, the service name, headers', () => {
-    const { tracing } = loadSubgraphConfig('security', 4003, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/', OTEL_EXPORTER_OTLP_HEADERS: 'x-team=cmcc,authorization=Bearer%20abc' }).observability;
+    const { tracing } = loadSubgraphConfig('security', 4003, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/',
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-team=cmcc,authorization=Bearer%20abc',
+    }).observability;
     expect(tracing).toEqual({ tracesUrl: 'http://collector:4318/v1/traces', serviceName: 'security', headers: { 'x-team': 'cmcc', authorization: 'Bearer abc' } });
     const named = loadGatewayConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/custom', OTEL_SERVICE_NAME: 'gw-east' }).observability.tracing;
     expect(named).toMatchObject({ tracesUrl: 'http://c:4318/custom', serviceName: 'gw-east' });

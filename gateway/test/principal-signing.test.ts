@@ -47,7 +47,9 @@ describe('principal tokens', () => {
     await expect(verifier.verify(token)).rejects.toThrow(/Replayed/);
     await expect(new PrincipalVerifier(TEST_SHARED_SECRET, 'engineering').verify(await signPrincipal(TEST_PRINCIPAL, TEST_SHARED_SECRET, 'security'))).rejects.toThrow(/Invalid/);
     const [header, payload, signature] = (await signPrincipal(TEST_PRINCIPAL, TEST_SHARED_SECRET, 'security')).split('.');
-    const raised = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), principal: { ...TEST_PRINCIPAL, clearance: 'SECRET', subject: 'someone-else' } })).toString('base64url');
+    const raised = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), principal: { ...TEST_PRINCIPAL, clearance: 'SECRET', subject: 'someone-else' } }),
+    ).toString('base64url');
     await expect(verifier.verify(`${header}.${raised}.${signature}`)).rejects.toThrow(/Invalid/);
   });
 });

@@ -40,7 +40,7 @@ describe('where the gateway gets its supergraph', () => {
     }
   });
 
-  it('has the compose file\'s gateway follow the registry in Redis, the committed file serving until the first publish', () => {
+  it("has the compose file's gateway follow the registry in Redis, the committed file serving until the first publish", () => {
     const compose = parse(fs.readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'));
     const env = Object.fromEntries(Object.entries(compose.services.gateway.environment as Record<string, string>).filter(([, v]) => !v.startsWith('${')));
     const { supergraphSource, supergraphPath } = loadGatewayConfig({ ...env, SUBGRAPH_SHARED_SECRET: 'x'.repeat(32), AUDIT_SIGNING_KEY: 'y'.repeat(32) });

@@ -97,7 +97,10 @@ describe('a gateway following the schema registry', () => {
     const token = await stack.token(ANALYST_CLAIMS);
     const worker = async () => {
       while (!stop) {
-        const response = await postGraphQL(`${stack.gatewayUrl}/graphql`, SITUATION, SINCE, { authorization: `Bearer ${token}` }).catch((error: Error) => ({ status: 0, errors: [error.message] }));
+        const response = await postGraphQL(`${stack.gatewayUrl}/graphql`, SITUATION, SINCE, { authorization: `Bearer ${token}` }).catch((error: Error) => ({
+          status: 0,
+          errors: [error.message],
+        }));
         results.push(response);
       }
     };
@@ -111,10 +114,16 @@ describe('a gateway following the schema registry', () => {
       ]) {
         const before = results.length;
         const version = await publishProbe(subgraph, field);
-        const state = await eventually(() => manager().state, (s) => s.phase === 'loaded' && s.version === version.id);
+        const state = await eventually(
+          () => manager().state,
+          (s) => s.phase === 'loaded' && s.version === version.id,
+        );
         expect(state).toMatchObject({ source: 'registry', version: version.id });
         // Requests keep completing across each swap.
-        await eventually(() => results.length, (n) => n >= before + 8);
+        await eventually(
+          () => results.length,
+          (n) => n >= before + 8,
+        );
         completedAt.push(results.length);
       }
     } finally {
@@ -151,7 +160,12 @@ describe('a gateway following the schema registry', () => {
     await manager().refresh();
     expect(manager().state).toMatchObject({ version: (served as { version: string }).version });
     // The dashboard's principal without the policy still gets latitude withheld.
-    const { errors } = await stack.query('{ incidents(first: 1) { edges { node { id latitude } } } }', undefined, { sub: 'ngo', org: 'XM-DAC-41127', clearance: 'UNCLASSIFIED', cmcc: true });
+    const { errors } = await stack.query('{ incidents(first: 1) { edges { node { id latitude } } } }', undefined, {
+      sub: 'ngo',
+      org: 'XM-DAC-41127',
+      clearance: 'UNCLASSIFIED',
+      cmcc: true,
+    });
     expect(errors?.map((e) => e.extensions?.code)).toContain('UNAUTHORIZED_FIELD_OR_TYPE');
   });
 
@@ -172,7 +186,13 @@ describe('a gateway following the schema registry', () => {
   it('rejects a registry version whose content does not match its hash (altered in the registry)', async () => {
     const served = manager().state as { version: string };
     const good = (await registry.get(served.version))!;
-    const altered: SchemaVersion = { ...good, id: `${good.seq + 2}-${good.hash.slice(0, 12)}`, seq: good.seq + 2, parent: await registry.head(), supergraphSdl: good.supergraphSdl.replace(/@policy\(policies: \[\["sensitive-location"\]\]\)/g, '') };
+    const altered: SchemaVersion = {
+      ...good,
+      id: `${good.seq + 2}-${good.hash.slice(0, 12)}`,
+      seq: good.seq + 2,
+      parent: await registry.head(),
+      supergraphSdl: good.supergraphSdl.replace(/@policy\(policies: \[\["sensitive-location"\]\]\)/g, ''),
+    };
     expect(altered.supergraphSdl).not.toBe(good.supergraphSdl);
     await writeBypassingChecks(altered.parent, altered);
     await manager().refresh();
@@ -230,16 +250,24 @@ describe('notifications', () => {
     try {
       const following = gateway.supergraph as RegistrySupergraphManager;
       expect(following.state).toMatchObject({ source: 'file' });
-      const outcome = await publishSubgraph(watched, { subgraph: 'security', sdl: withProbe(baseline, 'security', 'probe_watch'), author: 'watch-test', operations, baseline: () => baseline });
+      const outcome = await publishSubgraph(watched, {
+        subgraph: 'security',
+        sdl: withProbe(baseline, 'security', 'probe_watch'),
+        author: 'watch-test',
+        operations,
+        baseline: () => baseline,
+      });
       expect(outcome.status).toBe('published');
-      const state = await eventually(() => following.state, (s) => s.phase === 'loaded' && s.source === 'registry');
+      const state = await eventually(
+        () => following.state,
+        (s) => s.phase === 'loaded' && s.source === 'registry',
+      );
       expect(state).toMatchObject({ source: 'registry', version: (outcome as { version: SchemaVersion }).version.id });
     } finally {
       await gateway.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
-
 
   it('from the Redis registry (pub/sub) reach a gateway that polls only every ten minutes', async (context) => {
     if (!(await redisAvailable())) return context.skip();
@@ -261,10 +289,22 @@ describe('notifications', () => {
       const following = gateway.supergraph as RegistrySupergraphManager;
       expect(following.state).toMatchObject({ source: 'file' });
       // Subscribed before publishing: the notification is what must carry the change.
-      await eventually(() => following.state, (s) => s.phase === 'loaded' && s.registry.reachable);
-      const outcome = await publishSubgraph(redisRegistry, { subgraph: 'security', sdl: withProbe(baseline, 'security', 'probe_redis'), author: 'redis-test', operations, baseline: () => baseline });
+      await eventually(
+        () => following.state,
+        (s) => s.phase === 'loaded' && s.registry.reachable,
+      );
+      const outcome = await publishSubgraph(redisRegistry, {
+        subgraph: 'security',
+        sdl: withProbe(baseline, 'security', 'probe_redis'),
+        author: 'redis-test',
+        operations,
+        baseline: () => baseline,
+      });
       expect(outcome.status).toBe('published');
-      const state = await eventually(() => following.state, (s) => s.phase === 'loaded' && s.source === 'registry');
+      const state = await eventually(
+        () => following.state,
+        (s) => s.phase === 'loaded' && s.source === 'registry',
+      );
       expect(state).toMatchObject({ source: 'registry', version: (outcome as { version: SchemaVersion }).version.id });
     } finally {
       await gateway.stop();

@@ -135,8 +135,14 @@ describe('resilient fetcher', () => {
     const spent = new RetryBudget({ percent: 0, minPerWindow: 0, windowMs: 10_000 });
     let attempts = 0;
     const noBudget = resilientFetcher(async () => (attempts++, response(503)), {
-      subgraph: 'security', timeoutMs: 1000, retries: 5, retryBaseDelayMs: 1, retryMaxDelayMs: 1,
-      breaker: new CircuitBreaker({ failureThreshold: 100, openMs: 1000 }), budget: spent, sleep: async () => undefined,
+      subgraph: 'security',
+      timeoutMs: 1000,
+      retries: 5,
+      retryBaseDelayMs: 1,
+      retryMaxDelayMs: 1,
+      breaker: new CircuitBreaker({ failureThreshold: 100, openMs: 1000 }),
+      budget: spent,
+      sleep: async () => undefined,
     });
     await noBudget('http://security/graphql', { body: QUERY }).catch(() => undefined);
     expect(attempts).toBe(1);
@@ -150,11 +156,15 @@ describe('resilient fetcher', () => {
   });
 
   it('times an attempt out and names the timeout', async () => {
-    const hanging: Fetcher = (_url, init) =>
-      new Promise((_resolve, reject) => (init?.signal as AbortSignal).addEventListener('abort', () => reject(new Error('aborted'))));
+    const hanging: Fetcher = (_url, init) => new Promise((_resolve, reject) => (init?.signal as AbortSignal).addEventListener('abort', () => reject(new Error('aborted'))));
     const fetcher = resilientFetcher(hanging, {
-      subgraph: 'engineering', timeoutMs: 20, retries: 0, retryBaseDelayMs: 1, retryMaxDelayMs: 1,
-      breaker: new CircuitBreaker({ failureThreshold: 100, openMs: 1000 }), budget: new RetryBudget({ percent: 10, minPerWindow: 1, windowMs: 1000 }),
+      subgraph: 'engineering',
+      timeoutMs: 20,
+      retries: 0,
+      retryBaseDelayMs: 1,
+      retryMaxDelayMs: 1,
+      breaker: new CircuitBreaker({ failureThreshold: 100, openMs: 1000 }),
+      budget: new RetryBudget({ percent: 10, minPerWindow: 1, windowMs: 1000 }),
     });
     const failure = (await fetcher('http://engineering/graphql', { body: QUERY }).catch((error: unknown) => error)) as GraphQLError;
     expect(failure.extensions).toMatchObject({ code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'engineering', reason: 'timeout' });
@@ -172,8 +182,13 @@ describe('resilient fetcher', () => {
     };
     let fresh = 0;
     const fetcher = resilientFetcher(slowThenFine, {
-      subgraph: 'security', timeoutMs: 20, retries: 2, retryBaseDelayMs: 1, retryMaxDelayMs: 1,
-      breaker: new CircuitBreaker({ failureThreshold: 100, openMs: 1000 }), budget: new RetryBudget({ percent: 100, minPerWindow: 10, windowMs: 1000 }),
+      subgraph: 'security',
+      timeoutMs: 20,
+      retries: 2,
+      retryBaseDelayMs: 1,
+      retryMaxDelayMs: 1,
+      breaker: new CircuitBreaker({ failureThreshold: 100, openMs: 1000 }),
+      budget: new RetryBudget({ percent: 100, minPerWindow: 10, windowMs: 1000 }),
       sleep: async () => undefined,
       beforeRetry: async (init) => ({ ...init, headers: { ...(init?.headers as Record<string, string>), 'x-cmcc-principal': `fresh-${++fresh}` } }),
     });

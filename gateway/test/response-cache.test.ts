@@ -87,7 +87,13 @@ describe('response cache', () => {
     const { responseCache } = stats();
     const text = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
     const value = (name: string, labels: string) =>
-      Number(text.split('\n').find((line) => line.startsWith(`${name}{`) && labels.split(',').every((label) => line.includes(label)))?.split(' ').pop());
+      Number(
+        text
+          .split('\n')
+          .find((line) => line.startsWith(`${name}{`) && labels.split(',').every((label) => line.includes(label)))
+          ?.split(' ')
+          .pop(),
+      );
     expect(value('cmcc_cache_lookups', 'cache="response",result="hit"')).toBe(responseCache!.hits);
     expect(value('cmcc_cache_lookups', 'cache="response",result="miss"')).toBe(responseCache!.misses);
     expect(value('cmcc_cache_hit_ratio', 'cache="response"')).toBeCloseTo(responseCache!.hits / (responseCache!.hits + responseCache!.misses), 6);
@@ -115,7 +121,11 @@ describe('response cache', () => {
   it('tells clients a response is private to them: never `public`, so no shared HTTP cache can pass it on', async () => {
     const token = await stack.token({ ...US_ANALYST, sub: 'header-probe' });
     const send = (query: string, variables: object) =>
-      fetch(`${stack.gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+      fetch(`${stack.gatewayUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+      });
     // Security incidents declare 30 seconds: the shortest lifetime among the subgraph answers wins.
     const situation = await send(SITUATION, SINCE);
     expect(situation.headers.get('cache-control')).toBe('private, max-age=30');
@@ -125,7 +135,10 @@ describe('response cache', () => {
     expect(areas.headers.get('cache-control')).toBe('private, max-age=3600');
     const audit = await fetch(`${stack.gatewayUrl}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await stack.token({ sub: 'auditor', nation: 'USA', org: 'CMCC', clearance: 'SECRET', scope: 'audit:read', cmcc: true })}` },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await stack.token({ sub: 'auditor', nation: 'USA', org: 'CMCC', clearance: 'SECRET', scope: 'audit:read', cmcc: true })}`,
+      },
       body: JSON.stringify({ query: '{ auditChainStatus { ok } }' }),
     });
     expect(audit.headers.get('cache-control')).toBe('no-store');
@@ -254,7 +267,7 @@ describe('response cache', () => {
   });
 });
 
-describe('a hit\'s body', () => {
+describe("a hit's body", () => {
   const marked = JSON.stringify({ errors: [{ message: 'kept' }], data: '\u0000cmcc:stored-answer\u0000' }) + '\n';
   it('puts the stored bytes where Apollo Server serialised the marker, keeping the rest of its body', () => {
     const box = { bytes: Buffer.from('{"areas":[]}') };

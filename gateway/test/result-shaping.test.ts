@@ -17,7 +17,10 @@ const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const apollo = apolloComputeResponse()!;
 
 /** Runs both implementations; the outcome as text: the data and errors, or the exception. */
-function outcome(shape: (args: ComputeResponseArgs) => { data: unknown; errors: { message: string; path?: readonly unknown[]; extensions?: Record<string, unknown> }[] }, args: ComputeResponseArgs): string {
+function outcome(
+  shape: (args: ComputeResponseArgs) => { data: unknown; errors: { message: string; path?: readonly unknown[]; extensions?: Record<string, unknown> }[] },
+  args: ComputeResponseArgs,
+): string {
   try {
     const { data, errors } = shape(args);
     return JSON.stringify({ data, errors: errors.map((e) => ({ message: e.message, path: e.path, code: e.extensions?.code })) });
@@ -39,7 +42,12 @@ function compare(operation: Operation, variables: Record<string, unknown>, seeds
   for (let seed = 1; seed <= seeds; seed++) {
     const input = generateSubgraphData(operation.selectionSet, root, random(seed), { malformed });
     // Each implementation gets its own copy (the output may share input objects) and the same introspection answer.
-    const args = (): ComputeResponseArgs => ({ operation, variables, input: structuredClone(input), introspectionHandling: (selection) => ({ introspected: selection.element.responseName() }) });
+    const args = (): ComputeResponseArgs => ({
+      operation,
+      variables,
+      input: structuredClone(input),
+      introspectionHandling: (selection) => ({ introspected: selection.element.responseName() }),
+    });
     const ours = outcome(computeResponse as never, args());
     const theirs = outcome(apollo as never, args());
     if (theirs.startsWith('threw')) seen.threw++;
@@ -143,7 +151,12 @@ describe('result shaping', () => {
   it('refuses leaf values of the wrong type and unknown __typename values, as Apollo does', () => {
     const schema = buildSchema(CRAFTED_SDL);
     const operation = operationFromDocument(schema, parse('{ ratio level node(id: "1") { id } }'), { validate: false });
-    const { data, errors } = computeResponse({ operation, variables: {}, input: { ratio: 'high', level: 'EXTREME', node: { __typename: 'Ghost', id: '1' } }, introspectionHandling: () => null });
+    const { data, errors } = computeResponse({
+      operation,
+      variables: {},
+      input: { ratio: 'high', level: 'EXTREME', node: { __typename: 'Ghost', id: '1' } },
+      introspectionHandling: () => null,
+    });
     expect(data).toBeNull();
     // level is non-null: its invalid value nulls the whole answer (one error for it, not a second for the null).
     expect(errors.map((e) => e.message)).toEqual(['Invalid value found for field Query.ratio.', 'Invalid value found for field Query.level.']);
@@ -151,5 +164,4 @@ describe('result shaping', () => {
     expect(typename.data).toEqual({ ratio: 1, level: 'LOW', node: null });
     expect(typename.errors.map((e) => [e.message, e.path])).toEqual([['Invalid __typename found for object at field Query.node.', ['node']]]);
   });
-
 });

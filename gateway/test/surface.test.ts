@@ -15,10 +15,7 @@ const METRICS_TOKEN = 'operator-token-for-the-surface-tests';
 let gateway: Awaited<ReturnType<typeof startLoneGateway>>;
 let production: Awaited<ReturnType<typeof startLoneGateway>>;
 beforeAll(async () => {
-  [gateway, production] = await Promise.all([
-    startLoneGateway({ GATEWAY_AUTHORIZATION_MODE: 'reject' }),
-    startLoneGateway({ NODE_ENV: 'production', METRICS_TOKEN }),
-  ]);
+  [gateway, production] = await Promise.all([startLoneGateway({ GATEWAY_AUTHORIZATION_MODE: 'reject' }), startLoneGateway({ NODE_ENV: 'production', METRICS_TOKEN })]);
 });
 afterAll(async () => {
   await Promise.all([gateway?.close(), production?.close()]);
@@ -48,7 +45,11 @@ describe('refusals', () => {
 
   it('answers 403 "not allowed" in reject mode without naming the fields or the requirement they failed', async () => {
     const partner = { sub: 'wfp-logistics-officer', org: 'XM-DAC-41140', clearance: 'UNCLASSIFIED', roles: ['member'] };
-    const { status, body } = await post(gateway.url, { query: '{ displacementSites(first: 3) { edges { node { id latitude } } } }' }, { authorization: `Bearer ${await gateway.token(partner)}` });
+    const { status, body } = await post(
+      gateway.url,
+      { query: '{ displacementSites(first: 3) { edges { node { id latitude } } } }' },
+      { authorization: `Bearer ${await gateway.token(partner)}` },
+    );
     expect(status).toBe(403);
     expect(body.errors?.[0].message).toMatch(/^Not allowed\b/);
     expect(body.errors?.[0].message).not.toMatch(/latitude|DisplacementSite|sensitive-location|clearance|nation/i);
@@ -74,7 +75,17 @@ describe('operator routes', () => {
     const served: string[] = [];
     const route = async () => void served.push('served');
     const call = async (access: { token: string | undefined; openOnLoopback: boolean }, remoteAddress: string) => {
-      const response = { statusCode: 200, headers: {} as Record<string, string>, body: '', setHeader(name: string, value: string) { this.headers[name] = value; }, end(body?: string) { this.body = body ?? ''; } };
+      const response = {
+        statusCode: 200,
+        headers: {} as Record<string, string>,
+        body: '',
+        setHeader(name: string, value: string) {
+          this.headers[name] = value;
+        },
+        end(body?: string) {
+          this.body = body ?? '';
+        },
+      };
       const request = { headers: {}, socket: { remoteAddress } } as unknown as http.IncomingMessage;
       await guardAdminRoute(route, access)(request, response as unknown as http.ServerResponse, new URL('http://gateway/metrics'));
       return response;

@@ -101,7 +101,10 @@ describe('in-flight deduplication', () => {
   it('keeps different variables apart', async () => {
     const { fetcher } = transport();
     const open = hold();
-    const pending = [fetcher(url, await init(QUERY, TEST_PRINCIPAL, { representations: [{ pcode: 'PS0255' }] })), fetcher(url, await init(QUERY, TEST_PRINCIPAL, { representations: [{ pcode: 'PS0260' }] }))];
+    const pending = [
+      fetcher(url, await init(QUERY, TEST_PRINCIPAL, { representations: [{ pcode: 'PS0255' }] })),
+      fetcher(url, await init(QUERY, TEST_PRINCIPAL, { representations: [{ pcode: 'PS0260' }] })),
+    ];
     // Held at the subgraph until open(): every request that is sent is there at once.
     await vi.waitFor(() => expect(received).toHaveLength(2));
     open();

@@ -94,21 +94,30 @@ export async function checkProposal(input: CheckInput): Promise<CheckResult> {
 }
 
 /** Judges a composed proposal (a publish, or a rollback to an older graph) against the current graph. */
-export async function judgeProposal(subgraph: string, current: GraphState, proposed: GraphState, operations: readonly KnownOperation[], approvals: Approvals = {}): Promise<CheckResult> {
+export async function judgeProposal(
+  subgraph: string,
+  current: GraphState,
+  proposed: GraphState,
+  operations: readonly KnownOperation[],
+  approvals: Approvals = {},
+): Promise<CheckResult> {
   const currentApi = apiSchemaOf(current.supergraphSdl);
   const proposedApi = apiSchemaOf(proposed.supergraphSdl);
   const checked = checkOperations(currentApi, proposedApi, operations);
   const changes = classifyBreaking(await diffSchemas(currentApi, proposedApi), currentApi, operations, approvals);
-  const loosenings = findLoosenings({ supergraphSdl: current.supergraphSdl, api: currentApi }, { supergraphSdl: proposed.supergraphSdl, api: proposedApi }).map(
-    (loosening) => ({ ...loosening, approved: Boolean(approvals.loosening) }),
-  );
+  const loosenings = findLoosenings({ supergraphSdl: current.supergraphSdl, api: currentApi }, { supergraphSdl: proposed.supergraphSdl, api: proposedApi }).map((loosening) => ({
+    ...loosening,
+    approved: Boolean(approvals.loosening),
+  }));
   const reasons: string[] = [];
   const blocking = changes.filter((c) => c.verdict === 'blocking');
   if (blocking.length > 0) {
     reasons.push(`${blocking.length} breaking change(s) without --allow-breaking (and not deprecated-and-unused first): ${blocking.map((c) => c.coordinate).join(', ')}.`);
   }
   if (checked.failures.length > 0) {
-    reasons.push(`${checked.failures.length} known operation(s) would no longer validate: ${checked.failures.map((f) => f.operation.name ?? f.operation.hash.slice(0, 12)).join(', ')}.`);
+    reasons.push(
+      `${checked.failures.length} known operation(s) would no longer validate: ${checked.failures.map((f) => f.operation.name ?? f.operation.hash.slice(0, 12)).join(', ')}.`,
+    );
   }
   const unapproved = loosenings.filter((l) => !l.approved);
   if (unapproved.length > 0) reasons.push(`${unapproved.length} loosening(s) of protection without --approve-loosening: ${unapproved.map((l) => l.coordinate).join(', ')}.`);

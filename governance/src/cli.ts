@@ -133,7 +133,9 @@ async function knownOperations(config: SchemaCliConfig, values: Values): Promise
   try {
     return [...saved, ...(await loadTrafficOperations(store, new Date(Date.now() - days * 86_400_000)))];
   } catch (error) {
-    throw new RegistryUnavailableError(`cannot read the audit trail (${store.description}) for recent operations: ${(error as Error).message}; use --traffic-days 0 to check saved operations only`);
+    throw new RegistryUnavailableError(
+      `cannot read the audit trail (${store.description}) for recent operations: ${(error as Error).message}; use --traffic-days 0 to check saved operations only`,
+    );
   } finally {
     await store.close();
   }

@@ -54,7 +54,15 @@ export function composeSupergraph(subgraphs: { name: string; routingUrl: string;
   if (problems.length > 0) return { ok: false, problems };
   const result = composeServices(services);
   if (result.errors) {
-    return { ok: false, problems: result.errors.map((error) => toProblem(error, subgraphs.map((s) => s.name))) };
+    return {
+      ok: false,
+      problems: result.errors.map((error) =>
+        toProblem(
+          error,
+          subgraphs.map((s) => s.name),
+        ),
+      ),
+    };
   }
   return { ok: true, supergraphSdl: result.supergraphSdl };
 }
@@ -74,7 +82,5 @@ function toProblem(error: GraphQLError, names: string[]): CompositionProblem {
 
 /** Reads every subgraph's SDL from the files listed in `schema/subgraphs.json` and composes them. */
 export function composeFromFiles(entries: SubgraphEntry[] = loadSubgraphList()): CompositionResult {
-  return composeSupergraph(
-    entries.map((entry) => ({ name: entry.name, routingUrl: entry.routingUrl, sdl: fs.readFileSync(path.resolve(PROJECT_ROOT, entry.schema), 'utf8') })),
-  );
+  return composeSupergraph(entries.map((entry) => ({ name: entry.name, routingUrl: entry.routingUrl, sdl: fs.readFileSync(path.resolve(PROJECT_ROOT, entry.schema), 'utf8') })));
 }

@@ -1,5 +1,15 @@
 import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
-import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, type GraphQLArgument, type GraphQLField, type GraphQLInputField, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
+import {
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLInputField,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+} from 'graphql';
 
 /**
  * Every difference between two API schemas, found by GraphQL Inspector (`diff` of @graphql-inspector/core), each with
@@ -31,12 +41,14 @@ const CLASS_OF: Record<CriticalityLevel, ChangeClass> = {
 
 export async function diffSchemas(current: GraphQLSchema, proposed: GraphQLSchema): Promise<SchemaChange[]> {
   const changes = await diff(current, proposed);
-  return changes.filter((change) => !restatesDeprecation(change)).map((change) => ({
-    class: CLASS_OF[change.criticality.level],
-    type: change.type,
-    coordinate: coordinateOf(change),
-    description: change.message,
-  }));
+  return changes
+    .filter((change) => !restatesDeprecation(change))
+    .map((change) => ({
+      class: CLASS_OF[change.criticality.level],
+      type: change.type,
+      coordinate: coordinateOf(change),
+      description: change.message,
+    }));
 }
 
 /**

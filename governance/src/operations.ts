@@ -1,17 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  getNamedType,
-  isEnumType,
-  parse,
-  TypeInfo,
-  validate,
-  visit,
-  visitWithTypeInfo,
-  type DocumentNode,
-  type GraphQLSchema,
-} from 'graphql';
+import { getNamedType, isEnumType, parse, TypeInfo, validate, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { AuditStore } from '@cmcc/audit-trail';
 import { operationNames } from '@cmcc/platform';
 
@@ -46,7 +36,13 @@ export function loadSavedOperations(dir: string, root: string): KnownOperation[]
     .sort()
     .map((file) => {
       const document = fs.readFileSync(path.join(dir, file), 'utf8');
-      return { origin: 'saved' as const, name: operationName(document) ?? path.basename(file, '.graphql'), hash: sha256(document), document, file: path.relative(root, path.join(dir, file)) };
+      return {
+        origin: 'saved' as const,
+        name: operationName(document) ?? path.basename(file, '.graphql'),
+        hash: sha256(document),
+        document,
+        file: path.relative(root, path.join(dir, file)),
+      };
     });
 }
 
@@ -80,7 +76,15 @@ export async function loadTrafficOperations(store: AuditStore, since: Date): Pro
       seen.clientSet.add(client);
       if (record.time > (seen.lastSeen ?? '')) seen.lastSeen = record.time;
     } else {
-      byHash.set(hash, { origin: 'traffic', name: record.operation.name ?? null, hash, document: record.operation.document, lastSeen: record.time, count: 1, clientSet: new Set([client]) });
+      byHash.set(hash, {
+        origin: 'traffic',
+        name: record.operation.name ?? null,
+        hash,
+        document: record.operation.document,
+        lastSeen: record.time,
+        count: 1,
+        clientSet: new Set([client]),
+      });
     }
   }
   return [...byHash.values()].map(({ clientSet, ...operation }) => ({ ...operation, clients: [...clientSet].sort() }));
@@ -101,7 +105,11 @@ export function validationErrors(schema: GraphQLSchema, text: string): string[] 
  * Operations that validate against the current graph and not against the proposed one. An operation that is already
  * invalid today is returned apart (`alreadyInvalid`): the proposal did not break it.
  */
-export function checkOperations(current: GraphQLSchema, proposed: GraphQLSchema, operations: readonly KnownOperation[]): { failures: OperationFailure[]; alreadyInvalid: OperationFailure[] } {
+export function checkOperations(
+  current: GraphQLSchema,
+  proposed: GraphQLSchema,
+  operations: readonly KnownOperation[],
+): { failures: OperationFailure[]; alreadyInvalid: OperationFailure[] } {
   const failures: OperationFailure[] = [];
   const alreadyInvalid: OperationFailure[] = [];
   for (const operation of operations) {

@@ -53,7 +53,11 @@ function requirementLoosenings(current: { supergraphSdl: string; api: GraphQLSch
       loosenings.push({ coordinate, kind: 'SCOPES_LOOSENED', description: `${coordinate} required scopes ${show(old.scopes)}; the proposal requires ${show(now.scopes)}.` });
     }
     if (!atLeastAsStrict(old.policies, now.policies)) {
-      loosenings.push({ coordinate, kind: 'POLICIES_LOOSENED', description: `${coordinate} required policies ${show(old.policies)}; the proposal requires ${show(now.policies)}.` });
+      loosenings.push({
+        coordinate,
+        kind: 'POLICIES_LOOSENED',
+        description: `${coordinate} required policies ${show(old.policies)}; the proposal requires ${show(now.policies)}.`,
+      });
     }
   }
   return loosenings;
@@ -80,7 +84,11 @@ function markingLoosenings(current: GraphQLSchema, proposed: GraphQLSchema): Loo
     if (ORDERED_VOCABULARIES.includes(name) && isEnumType(type) && isEnumType(now)) {
       const [was, is] = [type.getValues().map((v) => v.name), now.getValues().map((v) => v.name)];
       if (was.join(',') !== is.join(',')) {
-        loosenings.push({ coordinate: name, kind: 'MARKING_VOCABULARY_CHANGED', description: `The marking vocabulary ${name} changed from ${was.join(' < ')} to ${is.join(' < ')}.` });
+        loosenings.push({
+          coordinate: name,
+          kind: 'MARKING_VOCABULARY_CHANGED',
+          description: `The marking vocabulary ${name} changed from ${was.join(' < ')} to ${is.join(' < ')}.`,
+        });
       }
     }
   }

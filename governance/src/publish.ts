@@ -55,13 +55,25 @@ export type PublishOutcome =
   | { status: 'failed'; check: CheckResult };
 
 export async function publishSubgraph(registry: SchemaRegistry, request: PublishRequest): Promise<PublishOutcome> {
-  return underLock(registry, `publish ${request.subgraph} by ${request.author}`, async ({ head, state }) => {
-    const check = await checkProposal({ subgraph: request.subgraph, sdl: request.sdl, url: request.url, current: state, operations: request.operations, approvals: request.approvals });
-    if (!check.ok || !check.proposed) return { outcome: { status: 'failed', check } };
-    if (head && head.supergraphSdl === check.proposed.supergraphSdl) return { outcome: { status: 'unchanged', version: head, check } };
-    const version = newVersion(head, check, { kind: 'publish', subgraph: request.subgraph, author: request.author, message: request.message, rollbackOf: null });
-    return { version, outcome: { status: 'published', version, check } };
-  }, request.baseline);
+  return underLock(
+    registry,
+    `publish ${request.subgraph} by ${request.author}`,
+    async ({ head, state }) => {
+      const check = await checkProposal({
+        subgraph: request.subgraph,
+        sdl: request.sdl,
+        url: request.url,
+        current: state,
+        operations: request.operations,
+        approvals: request.approvals,
+      });
+      if (!check.ok || !check.proposed) return { outcome: { status: 'failed', check } };
+      if (head && head.supergraphSdl === check.proposed.supergraphSdl) return { outcome: { status: 'unchanged', version: head, check } };
+      const version = newVersion(head, check, { kind: 'publish', subgraph: request.subgraph, author: request.author, message: request.message, rollbackOf: null });
+      return { version, outcome: { status: 'published', version, check } };
+    },
+    request.baseline,
+  );
 }
 
 export interface RollbackRequest {

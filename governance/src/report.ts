@@ -22,7 +22,9 @@ export function formatCheck(result: CheckResult, context: { against: string }): 
   lines.push('', `Operations: ${result.operations.saved} saved and ${result.operations.traffic} seen in traffic checked; ${result.operations.failures.length} would break`);
   for (const failure of result.operations.failures) lines.push(...formatFailure(failure));
   if (result.operations.alreadyInvalid.length > 0) {
-    lines.push(`  (${result.operations.alreadyInvalid.length} already invalid against the current graph, not counted: ${result.operations.alreadyInvalid.map((f) => f.operation.name ?? f.operation.hash.slice(0, 12)).join(', ')})`);
+    lines.push(
+      `  (${result.operations.alreadyInvalid.length} already invalid against the current graph, not counted: ${result.operations.alreadyInvalid.map((f) => f.operation.name ?? f.operation.hash.slice(0, 12)).join(', ')})`,
+    );
   }
   lines.push('', `Protection: ${result.loosenings.length} loosening(s)${result.approvals.loosening ? ` (approved: "${result.approvals.loosening}")` : ''}`);
   for (const loosening of result.loosenings) lines.push(`  ${loosening.approved ? 'approved' : 'REFUSED '} ${loosening.kind} ${loosening.coordinate}: ${loosening.description}`);
@@ -49,10 +51,7 @@ export function formatChange(change: SchemaChange & { verdict?: string }): strin
 }
 
 function formatFailure({ operation, errors }: OperationFailure): string[] {
-  const who =
-    operation.origin === 'saved'
-      ? `saved ${operation.file}`
-      : `seen ${operation.count} time(s), last ${operation.lastSeen}, from ${operation.clients?.join(', ')}`;
+  const who = operation.origin === 'saved' ? `saved ${operation.file}` : `seen ${operation.count} time(s), last ${operation.lastSeen}, from ${operation.clients?.join(', ')}`;
   return [`  ✗ ${operation.name ?? '(anonymous)'} ${operation.hash.slice(0, 12)} (${who})`, ...errors.map((error) => `      ${error}`)];
 }
 

@@ -55,7 +55,10 @@ describe('change classes', () => {
         ['  "Reported injured; null', '  "A probe field for the test."\n  probe: String\n  "Reported injured; null'],
         ['"Place name as reported (e.g. Northern Khan Younis)."', '"Place name as reported."'],
         [CITED_SOURCES, CITED_SOURCES.replace('citedSources: String', 'citedSources: String @deprecated(reason: "Use sources.")')],
-        ['  "ACLED sub-event type, always one that belongs to the event type; null when not yet coded."\n  subEventType: IncidentSubEventType\n', '  "ACLED sub-event type, always one that belongs to the event type; null when not yet coded."\n  subEventType: IncidentSubEventType!\n'],
+        [
+          '  "ACLED sub-event type, always one that belongs to the event type; null when not yet coded."\n  subEventType: IncidentSubEventType\n',
+          '  "ACLED sub-event type, always one that belongs to the event type; null when not yet coded."\n  subEventType: IncidentSubEventType!\n',
+        ],
       ),
     );
     const byType = Object.fromEntries(result.changes.map((c) => [`${c.type} ${c.coordinate}`, c.class]));
@@ -75,7 +78,10 @@ describe('change classes', () => {
     const result = await check(
       edited(
         ['  "Shown not to have happened as reported."\n  REFUTED\n', '  "Shown not to have happened as reported."\n  REFUTED\n  "Withdrawn by the source."\n  RETRACTED\n'],
-        ['incident("The incident\'s id, e.g. INC-0001." id: ID!)', 'incident("The incident\'s id, e.g. INC-0001." id: ID!, "Include withdrawn incidents." withdrawn: Boolean = false)'],
+        [
+          'incident("The incident\'s id, e.g. INC-0001." id: ID!)',
+          'incident("The incident\'s id, e.g. INC-0001." id: ID!, "Include withdrawn incidents." withdrawn: Boolean = false)',
+        ],
       ),
     );
     const dangerous = result.changes.filter((c) => c.class === 'dangerous').map((c) => `${c.type} ${c.coordinate}`);
@@ -181,8 +187,18 @@ describe('the deprecation path', () => {
       expect(removal).toMatchObject({ class: 'breaking', verdict: 'deprecation path' });
       expect(result.ok).toBe(true);
 
-      const stillUsed: KnownOperation = { origin: 'traffic', name: 'Sources', hash: 'h1', document: '{ incident(id: "INC-0001") { citedSources } }', clients: ['dashboard'], lastSeen: '2026-01-01T00:00:00Z', count: 3 };
-      const used = await check(deprecated.replace(/ {2}"The sources the record cites[^\n]*\n {2}citedSources: String @deprecated\(reason: "Unused\."\)\n/, ''), { operations: [...saved, stillUsed] });
+      const stillUsed: KnownOperation = {
+        origin: 'traffic',
+        name: 'Sources',
+        hash: 'h1',
+        document: '{ incident(id: "INC-0001") { citedSources } }',
+        clients: ['dashboard'],
+        lastSeen: '2026-01-01T00:00:00Z',
+        count: 3,
+      };
+      const used = await check(deprecated.replace(/ {2}"The sources the record cites[^\n]*\n {2}citedSources: String @deprecated\(reason: "Unused\."\)\n/, ''), {
+        operations: [...saved, stillUsed],
+      });
       expect(used.changes.find((c) => c.coordinate === 'SecurityIncident.citedSources')?.verdict).toBe('blocking');
       expect(used.ok).toBe(false);
     } finally {
@@ -249,7 +265,10 @@ describe('known operations', () => {
     });
 
     it('fails a proposal that breaks an operation seen in traffic, and not one that breaks only an operation older than the window', async () => {
-      const breaksRecent = await check(edited(['  "Reported injured; null when the source gave no figure (not the same as zero)."\n  injured: Int\n', '']), { operations: traffic, approvals: { breaking: 'test' } });
+      const breaksRecent = await check(edited(['  "Reported injured; null when the source gave no figure (not the same as zero)."\n  injured: Int\n', '']), {
+        operations: traffic,
+        approvals: { breaking: 'test' },
+      });
       expect(breaksRecent.ok).toBe(false);
       expect(breaksRecent.operations.failures[0].operation.clients).toEqual(['liaison-app@1.2', 'ops-dashboard@1.2']);
       const breaksOld = await check(edited(['  "The other actor or the target, if any (ACLED actor2). Sensitive: attribution may be contested."\n  actor2: String\n', '']), {
@@ -274,10 +293,14 @@ describe('loosening of protection', () => {
   });
 
   it('refuses a type whose @requiresScopes gains an alternative scope, and accepts one that requires more', async () => {
-    const looser = await check(edited(['type IsrObservation @requiresScopes(scopes: [["isr:read"]])', 'type IsrObservation @requiresScopes(scopes: [["isr:read"], ["isr:summary"]])']));
+    const looser = await check(
+      edited(['type IsrObservation @requiresScopes(scopes: [["isr:read"]])', 'type IsrObservation @requiresScopes(scopes: [["isr:read"], ["isr:summary"]])']),
+    );
     expect(looser.loosenings.map((l) => `${l.kind} ${l.coordinate}`)).toEqual(['SCOPES_LOOSENED IsrObservation']);
     expect(looser.ok).toBe(false);
-    const stricter = await check(edited(['type IsrObservation @requiresScopes(scopes: [["isr:read"]])', 'type IsrObservation @requiresScopes(scopes: [["isr:read", "isr:secret"]])']));
+    const stricter = await check(
+      edited(['type IsrObservation @requiresScopes(scopes: [["isr:read"]])', 'type IsrObservation @requiresScopes(scopes: [["isr:read", "isr:secret"]])']),
+    );
     expect(stricter.loosenings).toEqual([]);
     expect(stricter.ok).toBe(true);
   });
@@ -312,7 +335,7 @@ describe('nullability rule: a field crossing a subgraph boundary is nullable', (
     for (const [type, owner] of named) expect(owners.get(type), type).toBe(owner);
   });
 
-  it('fails a field contributed to another subgraph\'s entity made non-null, saying which subgraph would take whose data down', async () => {
+  it("fails a field contributed to another subgraph's entity made non-null, saying which subgraph would take whose data down", async () => {
     const result = await check(edited([INCIDENTS, INCIDENTS.replace('[SecurityIncident!]\n', '[SecurityIncident!]!\n')]));
     expect(result.ok).toBe(false);
     expect(result.nullability.map((f) => `${f.kind} ${f.coordinate}`)).toEqual(['CONTRIBUTED_FIELD Area.incidents']);
@@ -322,14 +345,14 @@ describe('nullability rule: a field crossing a subgraph boundary is nullable', (
     expect(result.reasons.join(' ')).toMatch(/non-null field\(s\) crossing a subgraph boundary: Area\.incidents\b/);
   });
 
-  it('fails a field resolved through another subgraph\'s entity made non-null, naming the owner it depends on', async () => {
+  it("fails a field resolved through another subgraph's entity made non-null, naming the owner it depends on", async () => {
     const result = await check(edited([INCIDENT_AREA, INCIDENT_AREA.replace('area: Area\n', 'area: Area!\n')]));
     expect(result.ok).toBe(false);
     expect(result.nullability).toMatchObject([{ kind: 'ENTITY_REFERENCE', coordinate: 'SecurityIncident.area', subgraph: 'security', dependsOn: 'civil-administration' }]);
     expect(formatCheck(result, { against: 'the repository' })).toContain('when civil-administration is down');
   });
 
-  it('leaves the owner\'s own non-null fields, key fields and @external fields alone, and lets list items stay non-null', async () => {
+  it("leaves the owner's own non-null fields, key fields and @external fields alone, and lets list items stay non-null", async () => {
     const found = findNonNullCrossSubgraphFields([
       { name: 'owner', sdl: 'type Query { place(id: ID!): Place } type Place @key(fields: "id") { id: ID! name: String! kind: String! tags: [String!]! }' },
       {

@@ -171,7 +171,9 @@ describe('the file registry lock', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(second).toBe(false);
       await release();
-      await (await waiting)();
+      await (
+        await waiting
+      )();
       expect(second).toBe(true);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

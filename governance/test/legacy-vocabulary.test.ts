@@ -8,10 +8,12 @@ import { publishSubgraph, repositoryState } from '../src/publish.ts';
 import { FileSchemaRegistry } from '../src/registry/index.ts';
 
 /** A registry whose versions were published when every subgraph SDL carried its own copy of the shared vocabulary. */
-const copy = fs.readFileSync(SHARED_VOCABULARY_PATH, 'utf8').replace(
-  /^(#.*\n)+/,
-  "# Shared vocabulary: copy these definitions unchanged into every subgraph's schema.graphql.\n# test/shared-vocabulary.test.ts fails when a subgraph's copy differs from this file.\n",
-);
+const copy = fs
+  .readFileSync(SHARED_VOCABULARY_PATH, 'utf8')
+  .replace(
+    /^(#.*\n)+/,
+    "# Shared vocabulary: copy these definitions unchanged into every subgraph's schema.graphql.\n# test/shared-vocabulary.test.ts fails when a subgraph's copy differs from this file.\n",
+  );
 let own: GraphState;
 let dir: string;
 
@@ -43,7 +45,10 @@ describe('a registry published before the kit added the shared vocabulary', () =
     expect(outcome.version.supergraphSdl).toContain('probe_security');
     for (const subgraph of outcome.version.subgraphs) {
       const defined = [...subgraph.sdl.matchAll(/^(?:type|enum|scalar|input) (\w+)/gm)].map((m) => m[1]);
-      expect(defined.filter((name) => sharedTypeNames().includes(name)), subgraph.name).toEqual([]);
+      expect(
+        defined.filter((name) => sharedTypeNames().includes(name)),
+        subgraph.name,
+      ).toEqual([]);
       expect(subgraph.sdl, subgraph.name).not.toContain('Shared vocabulary');
     }
   });

@@ -47,14 +47,17 @@ export function planSubgraph(options: ScaffoldOptions): ScaffoldPlan {
   const problems: string[] = [];
   const { name } = options;
   if (!SUBGRAPH_NAME.test(name) || name.length > 40) {
-    problems.push(`The name must be kebab-case (lower-case letters and digits, words joined by "-", at most 40 characters), e.g. "multinational-force"; got ${JSON.stringify(name)}`);
+    problems.push(
+      `The name must be kebab-case (lower-case letters and digits, words joined by "-", at most 40 characters), e.g. "multinational-force"; got ${JSON.stringify(name)}`,
+    );
   } else if (RESERVED.has(name) || name === TEMPLATE_NAME.kebab) {
     problems.push(`"${name}" is reserved for the platform; choose the working group's name`);
   } else if (entries.some((entry) => entry.name === name) || fs.existsSync(path.join(root, 'subgraphs', name))) {
     problems.push(`A subgraph named "${name}" exists already (schema/subgraphs.json or subgraphs/${name}/)`);
   }
   const taken = new Map(entries.map((entry) => [entry.port, entry.name]));
-  const port = options.port === undefined ? Math.max(GATEWAY_PORT, ...entries.map((entry) => entry.port)) + 1 : /^\d+$/.test(String(options.port)) ? Number(options.port) : Number.NaN;
+  const port =
+    options.port === undefined ? Math.max(GATEWAY_PORT, ...entries.map((entry) => entry.port)) + 1 : /^\d+$/.test(String(options.port)) ? Number(options.port) : Number.NaN;
   if (!Number.isInteger(port) || port < 1024 || port > 65535) problems.push(`--port must be a whole number from 1024 to 65535; got ${JSON.stringify(String(options.port))}`);
   else if (port === GATEWAY_PORT) problems.push(`Port ${port} is the gateway's`);
   else if (taken.has(port)) problems.push(`Port ${port} is taken by the ${taken.get(port)} subgraph; omit --port to take the next free one`);
@@ -125,4 +128,3 @@ function listTemplate(folder: string, prefix = ''): string[] {
     return entry.isDirectory() ? listTemplate(folder, relative) : [relative];
   });
 }
-

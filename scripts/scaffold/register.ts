@@ -8,7 +8,10 @@ export function addToSubgraphList(json: string, entry: SubgraphEntry): string {
   const list = JSON.parse(json) as Record<string, unknown> & { subgraphs: SubgraphEntry[] };
   const entries = [...list.subgraphs, entry];
   // One entry per line, as the file is written by hand, so a diff shows the new subgraph as one added line.
-  const line = (e: SubgraphEntry) => `    { ${Object.entries(e).map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`).join(', ')} }`;
+  const line = (e: SubgraphEntry) =>
+    `    { ${Object.entries(e)
+      .map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`)
+      .join(', ')} }`;
   const others = Object.entries(list)
     .filter(([key]) => key !== 'subgraphs')
     .map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)},\n`)

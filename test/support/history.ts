@@ -112,7 +112,10 @@ export async function expectHistoryAsProtectedAsTheRecord(c: HistoryExpectations
 
   for (const who of c.readers ?? [GBR_RESTRICTED, PARTNER_NGO]) {
     const history = await historyAs(c.subgraph, c.query, who, c.pick);
-    expect(history.map((entry) => entry.version), who.subject).toEqual([1, 3, 4]);
+    expect(
+      history.map((entry) => entry.version),
+      who.subject,
+    ).toEqual([1, 3, 4]);
     expect(fieldOf(history, 3, c.plainColumn), who.subject).toEqual({ field: c.plainColumn, previousValue: null, newValue: plain[2], redacted: true });
     expect(fieldOf(history, 3, 'classification')).toEqual({ field: 'classification', previousValue: null, newValue: openClassification, redacted: true });
     expect(fieldOf(history, 4, c.plainColumn)).toEqual({ field: c.plainColumn, previousValue: plain[2], newValue: plain[3], redacted: false });

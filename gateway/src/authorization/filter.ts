@@ -32,9 +32,7 @@ export function filterOperation(
   operation: OperationDefinitionNode,
   allowed: (coordinate: string) => boolean,
 ): { operation: OperationDefinitionNode; removals: Removal[] } {
-  const fragments = new Map(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
-  );
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
   const removals: Removal[] = [];
   const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
 

@@ -10,8 +10,5 @@ export const SECURITY_FEATURES = ['authenticated', 'requiresScopes', 'policy'];
  * three links as plain features; any other SECURITY feature is still refused.
  */
 export function gatewayCompatibleSdl(supergraphSdl: string): string {
-  return supergraphSdl.replace(
-    /(@link\(url: "https:\/\/specs\.apollo\.dev\/(authenticated|requiresScopes|policy)\/v[\d.]+"), for: SECURITY\)/g,
-    '$1)',
-  );
+  return supergraphSdl.replace(/(@link\(url: "https:\/\/specs\.apollo\.dev\/(authenticated|requiresScopes|policy)\/v[\d.]+"), for: SECURITY\)/g, '$1)');
 }

@@ -34,7 +34,7 @@ export class BroadcastingStore implements CacheStore {
     this.subscriber.on('message', (_channel: string, message: string) => void this.receive(message));
     this.listening = this.subscriber.subscribe(this.channel).then(
       () => undefined,
-      (error: Error) => this.logger.warn({ err: { message: error.message } }, 'response cache: cannot listen for other gateways\' evictions; entries leave by their lifetime'),
+      (error: Error) => this.logger.warn({ err: { message: error.message } }, "response cache: cannot listen for other gateways' evictions; entries leave by their lifetime"),
     );
   }
 
@@ -53,7 +53,9 @@ export class BroadcastingStore implements CacheStore {
   async invalidate(tags: readonly string[]): Promise<number> {
     const removed = await this.inner.invalidate(tags);
     if (tags.length > 0 && this.publisher.status === 'ready') {
-      await this.publisher.publish(this.channel, JSON.stringify({ from: this.id, tags })).catch((error: Error) => this.logger.warn({ err: { message: error.message } }, 'response cache: could not announce an eviction to the other gateways'));
+      await this.publisher
+        .publish(this.channel, JSON.stringify({ from: this.id, tags }))
+        .catch((error: Error) => this.logger.warn({ err: { message: error.message } }, 'response cache: could not announce an eviction to the other gateways'));
     }
     return removed;
   }

@@ -50,7 +50,12 @@ export function createPlanCache(maxMiB: number): QueryPlanCache & { stats(): Pla
       missedAt.clear();
       lru.clear();
     },
-    stats: () => ({ ...counters, planningMs: Math.round(counters.planningMs * 100) / 100, lastPlanningMs: Math.round(counters.lastPlanningMs * 100) / 100, entries: lru.keys().length }),
+    stats: () => ({
+      ...counters,
+      planningMs: Math.round(counters.planningMs * 100) / 100,
+      lastPlanningMs: Math.round(counters.lastPlanningMs * 100) / 100,
+      entries: lru.keys().length,
+    }),
   };
 }
 

@@ -196,7 +196,9 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   const counters = { hits: 0, misses: 0, stores: 0, invalidations: 0 };
   const keyOf = (requestContext: { queryHash?: string; request: { operationName?: string; variables?: Record<string, unknown> }; contextValue: { principal?: Principal } }) =>
     createHash('sha256')
-      .update(`${options.generation()}\n${requestContext.queryHash}\n${requestContext.request.operationName ?? ''}\n${canonical(requestContext.request.variables ?? {})}\n${principalView(requestContext.contextValue.principal)}`)
+      .update(
+        `${options.generation()}\n${requestContext.queryHash}\n${requestContext.request.operationName ?? ''}\n${canonical(requestContext.request.variables ?? {})}\n${principalView(requestContext.contextValue.principal)}`,
+      )
       .digest('hex');
   const keys = new WeakMap<object, string>();
   const parsed = new ParsedEntries(options.parsedMaxBytes ?? 16 * 2 ** 20);
@@ -250,6 +252,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     if (tags.size === 0) return;
     const removed = await options.store.invalidate([...tags]);
     counters.invalidations += removed;
-    if (removed > 0) options.logger.debug({ requestId: (requestContext.contextValue as { requestId?: string }).requestId, removed }, 'response cache: entries evicted by a mutation');
+    if (removed > 0)
+      options.logger.debug({ requestId: (requestContext.contextValue as { requestId?: string }).requestId, removed }, 'response cache: entries evicted by a mutation');
   }
 }

@@ -166,7 +166,10 @@ export class RedisCacheStore implements CacheStore {
       for (const tag of tags) {
         const tagKey = `${this.prefix}tag:${tag}`;
         // A tag set lives as long as its longest entry; stale members only cost an extra DEL.
-        multi.sadd(tagKey, this.prefix + key).expire(tagKey, ttlSeconds, 'GT').expire(tagKey, ttlSeconds, 'NX');
+        multi
+          .sadd(tagKey, this.prefix + key)
+          .expire(tagKey, ttlSeconds, 'GT')
+          .expire(tagKey, ttlSeconds, 'NX');
       }
       await multi.exec();
     });
@@ -179,7 +182,11 @@ export class RedisCacheStore implements CacheStore {
         const tagKeys = tags.map((tag) => `${this.prefix}tag:${tag}`);
         const members = await this.redis.sunion(...tagKeys);
         if (members.length === 0) return 0;
-        const [[, removed]] = (await this.redis.multi().del(...members).del(...tagKeys).exec()) as [[Error | null, number]];
+        const [[, removed]] = (await this.redis
+          .multi()
+          .del(...members)
+          .del(...tagKeys)
+          .exec()) as [[Error | null, number]];
         return removed;
       })) ?? 0
     );

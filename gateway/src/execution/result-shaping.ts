@@ -299,7 +299,9 @@ function updateOutputValue(
     if (inputTypename) {
       const typenameType = typeNamed(inputTypename, parameters);
       if (!typenameType || !isCompositeType(typenameType)) {
-        parameters.errors.push(ERRORS.INVALID_GRAPHQL.err(`Invalid __typename found for object at ${pathLastElementDescription(path, type, parentType)}.`, { path: Array.from(path) }));
+        parameters.errors.push(
+          ERRORS.INVALID_GRAPHQL.err(`Invalid __typename found for object at ${pathLastElementDescription(path, type, parentType)}.`, { path: Array.from(path) }),
+        );
         return { updated: null, hasErrors: true };
       }
       objectType = typenameType;

@@ -10,16 +10,7 @@ import { HttpError, type RawRoute, type Logger } from '@cmcc/platform';
 import type { ExplorerMode } from '../config.ts';
 import { explorerBundle, type Asset } from './bundle.ts';
 import { loadSavedOperations, OPERATIONS_DIR } from './operations.ts';
-import {
-  FAVICON_SVG,
-  graphiqlCsp,
-  graphiqlPage,
-  SANDBOX_SCRIPT_BODY,
-  SANDBOX_STYLE_BODY,
-  sandboxCsp,
-  sandboxPage,
-  type ExplorerPaths,
-} from './pages.ts';
+import { FAVICON_SVG, graphiqlCsp, graphiqlPage, SANDBOX_SCRIPT_BODY, SANDBOX_STYLE_BODY, sandboxCsp, sandboxPage, type ExplorerPaths } from './pages.ts';
 
 export const EXPLORER_PATHS: ExplorerPaths = Object.freeze({
   graphql: '/graphql',
@@ -65,7 +56,7 @@ export function createExplorerRoutes(options: ExplorerOptions): Record<string, R
   };
 
   if (options.mode === 'sandbox') {
-    options.logger.warn({ explorer: 'sandbox' }, 'the explorer at / is Apollo Sandbox, which loads from Apollo\'s CDN (GATEWAY_EXPLORER=sandbox)');
+    options.logger.warn({ explorer: 'sandbox' }, "the explorer at / is Apollo Sandbox, which loads from Apollo's CDN (GATEWAY_EXPLORER=sandbox)");
     routes['/'] = async (request, response) =>
       send(request, response, { status: 200, type: 'text/html; charset=utf-8', body: sandboxPage(paths), cache: NO_STORE, csp: sandboxCsp() });
     routes[paths.sandboxScript] = async (request, response) =>
@@ -78,7 +69,11 @@ export function createExplorerRoutes(options: ExplorerOptions): Record<string, R
   const bundle = () => explorerBundle({ cacheDir: path.join(options.dataDir, 'explorer'), assetsPath: paths.assets, logger: options.logger });
   routes['/'] = async (request, response) => {
     const built = await bundle().catch((error: unknown) => {
-      throw new HttpError(503, 'SERVICE_UNAVAILABLE', `The explorer could not be built (${error instanceof Error ? error.message : String(error)}); the gateway log has the details`);
+      throw new HttpError(
+        503,
+        'SERVICE_UNAVAILABLE',
+        `The explorer could not be built (${error instanceof Error ? error.message : String(error)}); the gateway log has the details`,
+      );
     });
     const pageNonce = nonce();
     const body = graphiqlPage({ nonce: pageNonce, script: built.script, stylesheet: built.stylesheet, paths });

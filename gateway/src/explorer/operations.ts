@@ -47,7 +47,12 @@ const VARIABLES_COMMENT = /^#\s*variables:\s*(\{.*\})\s*$/m;
 export function loadSavedOperations(dir = OPERATIONS_DIR): { operations: SavedOperation[]; problems: string[] } {
   const operations: SavedOperation[] = [];
   const problems: string[] = [];
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((file) => file.endsWith('.graphql')).sort() : [];
+  const files = fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((file) => file.endsWith('.graphql'))
+        .sort()
+    : [];
   for (const file of files) {
     const text = fs.readFileSync(path.join(dir, file), 'utf8');
     try {

@@ -1,4 +1,14 @@
-import { Kind, parse, type DirectiveNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode, type DocumentNode } from 'graphql';
+import {
+  Kind,
+  parse,
+  type DirectiveNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
+  type DocumentNode,
+} from 'graphql';
 import { fragmentsOf, rootTypeName, type SchemaLike } from '@cmcc/audit-trail';
 
 /** What an operation asks of the gateway, measured before planning. */
@@ -119,7 +129,8 @@ export function measureOperation(
         total.depth = Math.max(total.depth, inner.depth + 1);
         total.aliases += inner.aliases;
         total.fields += inner.fields;
-        const own = directives.weights.get(`${typeName}.${name}`) ?? (isMutationRoot ? MUTATION_FIELD_WEIGHT : isComposite(schema, returned) ? (directives.weights.get(returned) ?? 1) : 0);
+        const own =
+          directives.weights.get(`${typeName}.${name}`) ?? (isMutationRoot ? MUTATION_FIELD_WEIGHT : isComposite(schema, returned) ? (directives.weights.get(returned) ?? 1) : 0);
         const pageSize = sized !== undefined && SIZED_FIELDS.includes(name) ? sized : undefined;
         const multiplier = isList ? (slice ?? pageSize ?? directives.listSizes.get(`${typeName}.${name}`)?.assumedSize ?? defaultListSize) : 1;
         total.cost += multiplier * (own + inner.cost);

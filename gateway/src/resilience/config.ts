@@ -40,10 +40,15 @@ export const RESILIENCE_ENV = defineEnv({
     default: '2',
     ...wholeNumber({ max: 10 }),
   },
-  SUBGRAPH_RETRY_BASE_DELAY_MS: { description: 'backoff before retry n: a random delay up to min(max, base × 2ⁿ) (full jitter); this is base', components: RESILIENCE, default: '50', ...wholeNumber({ min: 1 }) },
+  SUBGRAPH_RETRY_BASE_DELAY_MS: {
+    description: 'backoff before retry n: a random delay up to min(max, base × 2ⁿ) (full jitter); this is base',
+    components: RESILIENCE,
+    default: '50',
+    ...wholeNumber({ min: 1 }),
+  },
   SUBGRAPH_RETRY_MAX_DELAY_MS: { description: 'the max of that backoff', components: RESILIENCE, default: '1000', ...wholeNumber({ min: 1 }) },
   SUBGRAPH_RETRY_BUDGET_PERCENT: {
-    description: "per subgraph, retries in the last 10 s are at most this percent of its requests (but always `SUBGRAPH_RETRY_BUDGET_MIN`)",
+    description: 'per subgraph, retries in the last 10 s are at most this percent of its requests (but always `SUBGRAPH_RETRY_BUDGET_MIN`)',
     components: RESILIENCE,
     default: '10',
     ...wholeNumber({ max: 100 }),

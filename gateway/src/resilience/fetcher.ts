@@ -74,7 +74,10 @@ export function resilientFetcher(inner: Fetcher, options: ResilientFetcherOption
       breaker.recordFailure();
       const timedOut = timeout.aborted;
       options.onAttempt?.(timedOut ? 'timeout' : 'error', seconds());
-      throw new AttemptFailure(timedOut ? 'timeout' : 'error', timedOut ? `no answer within ${options.timeoutMs} ms` : `unreachable (${error instanceof Error ? error.message : String(error)})`);
+      throw new AttemptFailure(
+        timedOut ? 'timeout' : 'error',
+        timedOut ? `no answer within ${options.timeoutMs} ms` : `unreachable (${error instanceof Error ? error.message : String(error)})`,
+      );
     }
     if (response.status >= 500) {
       breaker.recordFailure();

@@ -85,6 +85,11 @@ export class Resilience {
 
   /** Every subgraph's circuit, for /ready. */
   get circuits(): SubgraphCircuit[] {
-    return [...this.breakers].map(([subgraph, breaker]) => ({ subgraph, state: breaker.state, consecutiveFailures: breaker.consecutiveFailures, timeoutMs: this.timeoutOf(subgraph) }));
+    return [...this.breakers].map(([subgraph, breaker]) => ({
+      subgraph,
+      state: breaker.state,
+      consecutiveFailures: breaker.consecutiveFailures,
+      timeoutMs: this.timeoutOf(subgraph),
+    }));
   }
 }

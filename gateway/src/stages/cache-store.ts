@@ -11,7 +11,9 @@ import type { Stage } from './stage.ts';
 export function cacheStoreStage(cache: ResponseCache | undefined): Stage {
   return {
     name: 'cache-store',
-    does: cache ? 'sets the private cache-control header; stores a cacheable query response, or evicts what a mutation changed' : 'sets the private cache-control header (response cache off)',
+    does: cache
+      ? 'sets the private cache-control header; stores a cacheable query response, or evicts what a mutation changed'
+      : 'sets the private cache-control header (response cache off)',
     apolloPlugins: [cachePolicyWithoutHeaders()],
     plugin: {
       async requestDidStart() {

@@ -8,5 +8,5 @@ import type { Stage } from './stage.ts';
  */
 export function shapeStage(): Stage & { shaped(): number } {
   installResultShaping();
-  return { name: 'shape', does: 'shapes the merged subgraph data into the answer (the gateway\'s own computeResponse)', shaped: resultsShaped };
+  return { name: 'shape', does: "shapes the merged subgraph data into the answer (the gateway's own computeResponse)", shaped: resultsShaped };
 }

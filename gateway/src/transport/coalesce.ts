@@ -58,7 +58,10 @@ function prefixed(document: DocumentNode, prefix: string): { operation: Operatio
     const key = selection.alias?.value ?? selection.name.value;
     return { ...selection, alias: { kind: Kind.NAME, value: prefix + key } } as FieldNode;
   });
-  return { operation: { ...operation, selectionSet: { ...operation.selectionSet, selections } }, fragments: renamed.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION) };
+  return {
+    operation: { ...operation, selectionSet: { ...operation.selectionSet, selections } },
+    fragments: renamed.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION),
+  };
 }
 
 const merges = new Map<string, string>();
@@ -68,7 +71,8 @@ const MAX_MERGES = 1000;
 export function mergeQueries(requests: SubgraphQuery[]): MergedQuery | undefined {
   const documents = requests.map((request) => mergeable(request.query));
   if (documents.some((document) => !document)) return undefined;
-  if (documents.some((document) => document!.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.selectionSet.selections.some((s) => s.kind !== Kind.FIELD)))) return undefined;
+  if (documents.some((document) => document!.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && d.selectionSet.selections.some((s) => s.kind !== Kind.FIELD))))
+    return undefined;
   const prefix = (index: number) => `q${index}_`;
   const cacheKey = requests.map((request) => request.query).join('\u0000');
   let query = merges.get(cacheKey);

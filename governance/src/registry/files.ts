@@ -120,7 +120,10 @@ export class FileSchemaRegistry implements SchemaRegistry {
   /** Moves a stale lock aside; if what was moved turns out to be a fresh lock (a race), it is put back. */
   private async takeOverIfStale(): Promise<void> {
     const held = await fs.promises.readFile(this.lockFile, 'utf8').catch(() => null);
-    const modified = await fs.promises.stat(this.lockFile).then((stat) => stat.mtimeMs, () => null);
+    const modified = await fs.promises.stat(this.lockFile).then(
+      (stat) => stat.mtimeMs,
+      () => null,
+    );
     if (held === null || modified === null || !isStale(held, modified)) return;
     const aside = `${this.lockFile}.stale-${randomUUID()}`;
     try {

@@ -46,14 +46,24 @@ const AUDIT_COMPONENTS = ['gateway', 'audit subgraph', '`npm run audit:verify`',
 
 /** The audit trail's variables. */
 export const AUDIT_ENV = defineEnv({
-  AUDIT_SINK: { description: '`auto` (Redis when `REDIS_URL` is set, else file), `file` or `redis`', components: AUDIT_COMPONENTS, default: 'auto', ...oneOf(['auto', 'file', 'redis']) },
+  AUDIT_SINK: {
+    description: '`auto` (Redis when `REDIS_URL` is set, else file), `file` or `redis`',
+    components: AUDIT_COMPONENTS,
+    default: 'auto',
+    ...oneOf(['auto', 'file', 'redis']),
+  },
   AUDIT_DIR: {
     description: 'folder of the JSONL trail (`audit.jsonl`) and its signed head (`audit.head.json`)',
     components: AUDIT_COMPONENTS,
     defaultText: '`<DATA_DIR>/audit`',
     ...text(),
   },
-  AUDIT_REDIS_STREAM: { description: 'stream key (head at `<key>:head`); one per gateway instance', components: AUDIT_COMPONENTS, default: 'cmcc:audit', ...text({ noSpaces: true }) },
+  AUDIT_REDIS_STREAM: {
+    description: 'stream key (head at `<key>:head`); one per gateway instance',
+    components: AUDIT_COMPONENTS,
+    default: 'cmcc:audit',
+    ...text({ noSpaces: true }),
+  },
   AUDIT_SIGNING_KEY: {
     description: 'HMAC-SHA256 key (32+ characters) for checkpoints; unset: an Ed25519 key generated in `AUDIT_SIGNING_KEY_FILE`',
     components: AUDIT_COMPONENTS,

@@ -102,7 +102,11 @@ function collectFields(selectionSets: readonly (SelectionSetNode | undefined)[],
   return fields;
 }
 
-const subFields = (nodes: FieldNode[], fragments: Map<string, FragmentDefinitionNode>) => collectFields(nodes.map((node) => node.selectionSet), fragments);
+const subFields = (nodes: FieldNode[], fragments: Map<string, FragmentDefinitionNode>) =>
+  collectFields(
+    nodes.map((node) => node.selectionSet),
+    fragments,
+  );
 
 type Found = { type: string; key: string; version?: number };
 
@@ -163,12 +167,7 @@ function entitiesIn(
 }
 
 /** The entities each root field returned, in order, at most MAX_ENTITIES. */
-export function entitiesReturned(
-  schema: SchemaLike,
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  data: unknown,
-): { entities: AuditEntity[]; truncated: boolean } {
+export function entitiesReturned(schema: SchemaLike, document: DocumentNode, operation: OperationDefinitionNode, data: unknown): { entities: AuditEntity[]; truncated: boolean } {
   if (!data || typeof data !== 'object') return { entities: [], truncated: false };
   const fragments = fragmentsOf(document);
   const root = rootTypeName(schema, operation);

@@ -203,7 +203,11 @@ export class RedisAuditSink implements AuditSink {
     await this.ready();
     const [entries, head] = await Promise.all([this.redis.xrevrange(this.stream, '+', '-', 'COUNT', 1), this.redis.get(this.headKey)]);
     const last = entries.length > 0 ? parseRecord(fieldOf(entries[0][1])) : null;
-    return { last, head: head ? (JSON.parse(head) as AuditHead) : null, repaired: entries.length > 0 && !last ? [{ notice: 'damaged-records-at-end', severity: 'error', details: { id: entries[0][0] } }] : [] };
+    return {
+      last,
+      head: head ? (JSON.parse(head) as AuditHead) : null,
+      repaired: entries.length > 0 && !last ? [{ notice: 'damaged-records-at-end', severity: 'error', details: { id: entries[0][0] } }] : [],
+    };
   }
 
   async write(records: AuditRecord[]): Promise<void> {
@@ -219,7 +223,9 @@ export class RedisAuditSink implements AuditSink {
       const existing = await this.redis.xrange(this.stream, `${records[i].seq}-0`, `${records[i].seq}-0`);
       const stored = existing.length > 0 ? parseRecord(fieldOf(existing[0][1])) : null;
       if (stored?.hash !== records[i].hash) {
-        throw new Error(`audit stream ${this.stream} already holds a different record at seq ${records[i].seq}: is another gateway writing to it? Give each instance its own AUDIT_REDIS_STREAM`);
+        throw new Error(
+          `audit stream ${this.stream} already holds a different record at seq ${records[i].seq}: is another gateway writing to it? Give each instance its own AUDIT_REDIS_STREAM`,
+        );
       }
     }
   }

@@ -197,7 +197,14 @@ export class AuditTrail {
   }
 
   private drained(): boolean {
-    return this.last !== null && this.pending.length === 0 && this.inflight === null && this.pendingHead === null && this.notices.length === 0 && !(this.checkpointRequested && this.since.events > 0);
+    return (
+      this.last !== null &&
+      this.pending.length === 0 &&
+      this.inflight === null &&
+      this.pendingHead === null &&
+      this.notices.length === 0 &&
+      !(this.checkpointRequested && this.since.events > 0)
+    );
   }
 
   private schedule(): void {
@@ -281,7 +288,10 @@ export class AuditTrail {
     this.since = { fromSeq: this.last.seq + 1, events: 0, firstAt: 0 };
     this.notices = notices;
     for (const notice of notices) {
-      this.logger[notice.severity === 'error' ? 'error' : 'warn']({ ...notice, sink: this.options.sink.description }, 'audit: the trail was not as this gateway left it; a notice is written into the chain');
+      this.logger[notice.severity === 'error' ? 'error' : 'warn'](
+        { ...notice, sink: this.options.sink.description },
+        'audit: the trail was not as this gateway left it; a notice is written into the chain',
+      );
     }
     this.logger.info({ sink: this.options.sink.description, lastSeq: this.last.seq, keyId: this.options.key.keyId, failOpen: this.options.failOpen }, 'audit trail open');
   }
@@ -316,7 +326,18 @@ export class AuditTrail {
   private nextBatch(): { records: AuditRecord[]; events: AuditEventContent[] } | null {
     const records: AuditRecord[] = [];
     for (const { notice, severity, details } of this.notices.splice(0)) {
-      records.push(this.chain<AuditNoticeRecord>({ kind: 'notice', v: FORMAT_VERSION, seq: this.nextSeq(), time: new Date().toISOString(), severity, notice, details, prevHash: this.last!.hash } as Omit<AuditNoticeRecord, 'hash'>));
+      records.push(
+        this.chain<AuditNoticeRecord>({
+          kind: 'notice',
+          v: FORMAT_VERSION,
+          seq: this.nextSeq(),
+          time: new Date().toISOString(),
+          severity,
+          notice,
+          details,
+          prevHash: this.last!.hash,
+        } as Omit<AuditNoticeRecord, 'hash'>),
+      );
     }
     const events = this.pending.splice(0, this.options.batchSize);
     for (const event of events) {

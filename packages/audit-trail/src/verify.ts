@@ -1,4 +1,13 @@
-import { checkpointSigningInput, GENESIS_HASH, headSigningInput, recordHash, type AuditCheckpointRecord, type AuditHead, type AuditNoticeRecord, type AuditRecord } from './records.ts';
+import {
+  checkpointSigningInput,
+  GENESIS_HASH,
+  headSigningInput,
+  recordHash,
+  type AuditCheckpointRecord,
+  type AuditHead,
+  type AuditNoticeRecord,
+  type AuditRecord,
+} from './records.ts';
 import type { AuditKey } from './signing.ts';
 
 /** One stored line (file) or entry (stream), in storage order. */
@@ -84,7 +93,12 @@ export function verifyTrail(stored: Iterable<StoredRecord>, head: AuditHead | nu
       const earlier = (positionsBySeq.get(record.seq) ?? []).some((at) => at < index);
       if (earlier) return fail('inserted', record.seq, position, `seq ${record.seq} at ${position} appears a second time (a record was inserted or duplicated)`);
       if (laterIndex !== undefined) {
-        return fail('reordered', expected, entries[laterIndex].position, `seq ${expected} was moved: it is at ${entries[laterIndex].position}, after seq ${record.seq} (${position}); the trail was reordered`);
+        return fail(
+          'reordered',
+          expected,
+          entries[laterIndex].position,
+          `seq ${expected} was moved: it is at ${entries[laterIndex].position}, after seq ${record.seq} (${position}); the trail was reordered`,
+        );
       }
       if (record.seq > expected) {
         const missing = record.seq - 1 === expected ? `seq ${expected} was removed` : `seq ${expected} to ${record.seq - 1} were removed`;
@@ -98,7 +112,12 @@ export function verifyTrail(stored: Iterable<StoredRecord>, head: AuditHead | nu
     if (record.prevHash !== previous.hash) {
       // Its own hash matches, so the one before was rewritten with a recomputed hash (or this record's link was).
       const changed = previous.seq > 0 ? previous.seq : record.seq;
-      return fail('changed', changed, position, `seq ${changed} was changed and its hash recomputed: seq ${record.seq} (${position}) records a different hash for the record before it`);
+      return fail(
+        'changed',
+        changed,
+        position,
+        `seq ${changed} was changed and its hash recomputed: seq ${record.seq} (${position}) records a different hash for the record before it`,
+      );
     }
     if (record.kind === 'checkpoint') {
       const problem = checkCheckpoint(record, key, result.lastCheckpoint?.seq ?? 0);
@@ -128,7 +147,12 @@ export function verifyTrail(stored: Iterable<StoredRecord>, head: AuditHead | nu
   }
   if (head.seq > previous.seq) {
     const missing = head.seq - 1 === previous.seq ? `seq ${head.seq} is missing` : `seq ${previous.seq + 1} to ${head.seq} are missing`;
-    return fail('truncated', previous.seq + 1, null, `the trail was truncated: it ends at seq ${previous.seq}, but the signed head says seq ${head.seq} was written (${head.time}); ${missing}`);
+    return fail(
+      'truncated',
+      previous.seq + 1,
+      null,
+      `the trail was truncated: it ends at seq ${previous.seq}, but the signed head says seq ${head.seq} was written (${head.time}); ${missing}`,
+    );
   }
   const atHead = (positionsBySeq.get(head.seq) ?? []).map((at) => entries[at].record).find(Boolean);
   if (head.seq > 0 && atHead?.hash !== head.hash) {
@@ -162,17 +186,33 @@ function describeNotice(record: AuditNoticeRecord): { kind: ProblemKind; seq: nu
         message: `the trail was truncated while the gateway was stopped: it ended at seq ${details.trailEndsAtSeq} but its signed head said seq ${details.headSeq} (${details.headTime}) was written; the gateway wrote notice seq ${record.seq} on restart`,
       };
     case 'changed-while-stopped':
-      return { kind: 'changed', seq: Number(details.seq), message: `seq ${details.seq} was changed while the gateway was stopped (its hash no longer matched the signed head; notice seq ${record.seq})` };
+      return {
+        kind: 'changed',
+        seq: Number(details.seq),
+        message: `seq ${details.seq} was changed while the gateway was stopped (its hash no longer matched the signed head; notice seq ${record.seq})`,
+      };
     case 'head-missing':
-      return { kind: 'truncated', seq: null, message: `the signed head was deleted while the gateway was stopped (the trail ended at seq ${details.trailEndsAtSeq}; notice seq ${record.seq})` };
+      return {
+        kind: 'truncated',
+        seq: null,
+        message: `the signed head was deleted while the gateway was stopped (the trail ended at seq ${details.trailEndsAtSeq}; notice seq ${record.seq})`,
+      };
     case 'head-invalid':
       return { kind: 'signature', seq: null, message: `the signed head was forged or replaced while the gateway was stopped (notice seq ${record.seq})` };
     case 'damaged-records-at-end':
       return { kind: 'damaged', seq: null, message: `damaged records were found at the end of the trail on restart (notice seq ${record.seq})` };
     case 'incomplete-record-removed':
-      return { kind: 'damaged', seq: null, message: `an incomplete last record (${details.bytes} bytes, never acknowledged) was removed on restart after a crash (notice seq ${record.seq})` };
+      return {
+        kind: 'damaged',
+        seq: null,
+        message: `an incomplete last record (${details.bytes} bytes, never acknowledged) was removed on restart after a crash (notice seq ${record.seq})`,
+      };
     case 'records-after-head':
-      return { kind: 'notice', seq: null, message: `seq ${details.fromSeq} to ${details.toSeq} were written but not yet anchored by the head when the gateway stopped (notice seq ${record.seq})` };
+      return {
+        kind: 'notice',
+        seq: null,
+        message: `seq ${details.fromSeq} to ${details.toSeq} were written but not yet anchored by the head when the gateway stopped (notice seq ${record.seq})`,
+      };
     default:
       return { kind: 'notice', seq: null, message: `notice ${record.notice} (seq ${record.seq}): ${JSON.stringify(details)}` };
   }

@@ -19,15 +19,7 @@ export const TLPS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER_STRICT', 'RED'] as const;
 export type Tlp = (typeof TLPS)[number];
 
 /** The SQL columns of a marking, spelled the same in every table that holds marked records. */
-export const MARKING_COLUMNS = [
-  'classification',
-  'national_marking',
-  'releasable_to',
-  'tlp',
-  'originator',
-  'recipients',
-  'caveats',
-] as const;
+export const MARKING_COLUMNS = ['classification', 'national_marking', 'releasable_to', 'tlp', 'originator', 'recipients', 'caveats'] as const;
 
 export interface MarkingRow {
   classification: string;

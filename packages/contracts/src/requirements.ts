@@ -57,4 +57,3 @@ export function extractRequirements(supergraphSdl: string): Requirements {
   }
   return requirements;
 }
-

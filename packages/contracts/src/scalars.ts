@@ -11,9 +11,7 @@ function invalid(message: string): GraphQLError {
 /** Parses an ISO 8601 date-time with an explicit offset; anything else is the caller's mistake. */
 export function parseDateTime(value: unknown): Date {
   if (typeof value !== 'string' || !DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
-    throw invalid(
-      `DateTime must be an ISO 8601 date and time with a time zone, such as "2025-10-10T00:00:00Z"; got ${JSON.stringify(value)}`,
-    );
+    throw invalid(`DateTime must be an ISO 8601 date and time with a time zone, such as "2025-10-10T00:00:00Z"; got ${JSON.stringify(value)}`);
   }
   return new Date(value);
 }

@@ -22,7 +22,9 @@ function nameOf(definition: DefinitionNode): string | null {
 
 /** The names of the shared vocabulary's types and scalars; no subgraph may define or extend them. */
 export function sharedTypeNames(): string[] {
-  return sharedDefinitions().map(nameOf).filter((name): name is string => name !== null);
+  return sharedDefinitions()
+    .map(nameOf)
+    .filter((name): name is string => name !== null);
 }
 
 /** A subgraph's SDL defines or extends types of the shared vocabulary, which belong to the platform. */

@@ -16,9 +16,7 @@ type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ options: O; allow
 
 /** The outcome of reading a command line, without printing or exiting (for tools that return an exit code themselves). */
 export type CliOutcome<O extends Options> =
-  | { readonly kind: 'ok'; readonly values: Parsed<O>['values']; readonly positionals: string[] }
-  | { readonly kind: 'help' }
-  | { readonly kind: 'error'; readonly message: string };
+  { readonly kind: 'ok'; readonly values: Parsed<O>['values']; readonly positionals: string[] } | { readonly kind: 'help' } | { readonly kind: 'error'; readonly message: string };
 
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;
 

@@ -53,7 +53,8 @@ export const SUBGRAPH_ENV = defineEnv({
 /** `REDIS_URL`, read by every part that can keep its state in Redis. */
 export const REDIS_ENV = defineEnv({
   REDIS_URL: {
-    description: '`redis://...`: the audit trail goes to a Redis stream instead of the JSONL file, the schema registry lives in Redis, and so do the response cache and persisted queries',
+    description:
+      '`redis://...`: the audit trail goes to a Redis stream instead of the JSONL file, the schema registry lives in Redis, and so do the response cache and persisted queries',
     components: ['gateway', 'audit subgraph', '`npm run audit:verify`', '`npm run schema`', '`npm run import`'],
     secret: true,
     ...url('redis://redis:6379', ['redis', 'rediss']),

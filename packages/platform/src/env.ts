@@ -167,17 +167,30 @@ export function warnUndeclared(env: Env, registries: readonly EnvSpecs[], prefix
 // ---- Schemas of the usual kinds of value, each with the rule a problem states. ----
 
 /** Digits only (an optional sign), as a number. */
-const integer = z.string().trim().regex(/^[+-]?\d+$/).transform(Number);
+const integer = z
+  .string()
+  .trim()
+  .regex(/^[+-]?\d+$/)
+  .transform(Number);
 
 /** A whole number from `min` to `max`. */
 export function wholeNumber({ min = 0, max = Number.MAX_SAFE_INTEGER } = {}) {
-  return { schema: integer.pipe(z.number().int().min(min).max(max)), rule: max === Number.MAX_SAFE_INTEGER ? `must be a whole number, at least ${min}` : `must be a whole number from ${min} to ${max}` };
+  return {
+    schema: integer.pipe(z.number().int().min(min).max(max)),
+    rule: max === Number.MAX_SAFE_INTEGER ? `must be a whole number, at least ${min}` : `must be a whole number from ${min} to ${max}`,
+  };
 }
 
 /** A whole number above 0 (at most `max` when given). */
 export function positiveInt(max?: number) {
   return {
-    schema: integer.pipe(z.number().int().positive().max(max ?? Number.MAX_SAFE_INTEGER)),
+    schema: integer.pipe(
+      z
+        .number()
+        .int()
+        .positive()
+        .max(max ?? Number.MAX_SAFE_INTEGER),
+    ),
     rule: `must be a positive whole number${max === undefined ? '' : ` up to ${max}`}`,
   };
 }
@@ -185,7 +198,12 @@ export function positiveInt(max?: number) {
 /** A number of at least `min` (decimals allowed), e.g. seconds. */
 export function decimal({ min = 0, unit = 'number' } = {}) {
   return {
-    schema: z.string().trim().regex(/^[+-]?\d+(\.\d+)?$/).transform(Number).pipe(z.number().min(min)),
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[+-]?\d+(\.\d+)?$/)
+      .transform(Number)
+      .pipe(z.number().min(min)),
     rule: `must be a ${unit === 'number' ? 'number' : `number of ${unit}`}, at least ${min}`,
   };
 }

@@ -37,7 +37,16 @@ export interface MetricsOptions {
 const OPERATIONS_DIR = fileURLToPath(new URL('../../../schema/operations/', import.meta.url));
 const PLANNER_SUFFIX = /^(.+?)__[a-z0-9_]+__\d+$/;
 /** Codes counted by name; anything else is `OTHER`, so a subgraph cannot grow the label set. */
-const CODES = new Set<string>([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'UNAUTHORIZED_FIELD_OR_TYPE', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE']);
+const CODES = new Set<string>([
+  ...Object.values(ErrorCode),
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'UNAUTHORIZED_FIELD_OR_TYPE',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+]);
 
 /** The names of the saved operations under `schema/operations/` (the operations clients are known to send). */
 export function savedOperationNames(dir = OPERATIONS_DIR): Set<string> {
@@ -66,7 +75,12 @@ export function createMetrics(options: MetricsOptions): ServiceMetrics {
   registry.setDefaultLabels({ service: options.service });
   // Process metrics, among them event-loop lag (nodejs_eventloop_lag_seconds) and memory.
   client.collectDefaultMetrics({ register: registry });
-  const operations = new client.Counter({ name: 'cmcc_graphql_operations_total', help: 'GraphQL operations answered, by operation, type and outcome', labelNames: ['operation', 'type', 'outcome'], registers: [registry] });
+  const operations = new client.Counter({
+    name: 'cmcc_graphql_operations_total',
+    help: 'GraphQL operations answered, by operation, type and outcome',
+    labelNames: ['operation', 'type', 'outcome'],
+    registers: [registry],
+  });
   const duration = new client.Histogram({
     name: 'cmcc_graphql_operation_duration_seconds',
     help: 'Time to answer a GraphQL operation, by operation',
@@ -75,8 +89,19 @@ export function createMetrics(options: MetricsOptions): ServiceMetrics {
     registers: [registry],
   });
   const errors = new client.Counter({ name: 'cmcc_graphql_errors_total', help: 'Errors in GraphQL responses, by extensions.code', labelNames: ['code'], registers: [registry] });
-  const httpRequests = new client.Counter({ name: 'cmcc_http_requests_total', help: 'HTTP requests, by route, method and status', labelNames: ['route', 'method', 'status'], registers: [registry] });
-  const httpDuration = new client.Histogram({ name: 'cmcc_http_request_duration_seconds', help: 'Time to answer an HTTP request, by route', labelNames: ['route'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] });
+  const httpRequests = new client.Counter({
+    name: 'cmcc_http_requests_total',
+    help: 'HTTP requests, by route, method and status',
+    labelNames: ['route', 'method', 'status'],
+    registers: [registry],
+  });
+  const httpDuration = new client.Histogram({
+    name: 'cmcc_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by route',
+    labelNames: ['route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
 
   const plugin: ApolloServerPlugin = {
     async requestDidStart() {

@@ -79,9 +79,7 @@ export function parseObservabilityConfig(env: Env, problems: string[], service: 
   const tracesUrl = values.OTEL_SDK_DISABLED ? undefined : values.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || (base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined);
   return Object.freeze({
     metricsToken: values.METRICS_TOKEN,
-    tracing: tracesUrl
-      ? Object.freeze({ tracesUrl, serviceName: values.OTEL_SERVICE_NAME || service, headers: Object.freeze(values.OTEL_EXPORTER_OTLP_HEADERS ?? {}) })
-      : null,
+    tracing: tracesUrl ? Object.freeze({ tracesUrl, serviceName: values.OTEL_SERVICE_NAME || service, headers: Object.freeze(values.OTEL_EXPORTER_OTLP_HEADERS ?? {}) }) : null,
     shutdownGraceMs: values.SHUTDOWN_GRACE_MS,
   });
 }

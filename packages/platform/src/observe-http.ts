@@ -24,7 +24,11 @@ export function observeRequests(handler: http.RequestListener, options: ObserveO
     const pathname = (request.url ?? '/').split('?')[0];
     const route = known.has(pathname) ? pathname : 'other';
     const parent = propagation.extract(context.active(), request.headers);
-    const span = options.tracing?.tracer.startSpan(`${request.method} ${route}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method ?? '', 'url.path': route } }, parent);
+    const span = options.tracing?.tracer.startSpan(
+      `${request.method} ${route}`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method ?? '', 'url.path': route } },
+      parent,
+    );
     response.once('close', () => {
       const seconds = (performance.now() - started) / 1000;
       const requestId = requestIdOf(request);

@@ -32,7 +32,11 @@ export function nestingDepth(text: string, { comments = false, limit = Infinity 
 export function assertNesting(text: string, what: 'body' | 'query'): void {
   const depth = nestingDepth(text, { comments: what === 'query', limit: MAX_NESTING });
   if (depth > MAX_NESTING) {
-    throw new HttpError(400, 'BAD_REQUEST', `The ${what === 'body' ? 'request body' : 'GraphQL document'} nests more than ${MAX_NESTING} levels deep; at most ${MAX_NESTING} are accepted`);
+    throw new HttpError(
+      400,
+      'BAD_REQUEST',
+      `The ${what === 'body' ? 'request body' : 'GraphQL document'} nests more than ${MAX_NESTING} levels deep; at most ${MAX_NESTING} are accepted`,
+    );
   }
 }
 

@@ -27,7 +27,13 @@ export class RequestDrain {
         response.setHeader('retry-after', '1');
         response.setHeader('content-type', 'application/json; charset=utf-8');
         const ready = (request.url ?? '').startsWith('/ready');
-        response.end(JSON.stringify(ready ? { status: 'draining' } : { errors: [{ message: 'This instance is shutting down; send the request again (another instance will answer it)', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }));
+        response.end(
+          JSON.stringify(
+            ready
+              ? { status: 'draining' }
+              : { errors: [{ message: 'This instance is shutting down; send the request again (another instance will answer it)', extensions: { code: 'SERVICE_UNAVAILABLE' } }] },
+          ),
+        );
         return;
       }
       this.inFlight++;

@@ -3,7 +3,19 @@ import { Kind, parse, type DocumentNode } from 'graphql';
 import DataLoader from 'dataloader';
 import type { Queryable } from './db.ts';
 import { loaderFamily } from './loaders.ts';
-import { CLASSIFICATIONS, MARKING_COLUMNS, markingFromRow, type Classification, type MarkingRow, canSee, viewerOf, type Viewer, requirementOf, type FieldRequirement, type Principal } from '@cmcc/contracts';
+import {
+  CLASSIFICATIONS,
+  MARKING_COLUMNS,
+  markingFromRow,
+  type Classification,
+  type MarkingRow,
+  canSee,
+  viewerOf,
+  type Viewer,
+  requirementOf,
+  type FieldRequirement,
+  type Principal,
+} from '@cmcc/contracts';
 
 /**
  * Reading a record's change history as protected as the record itself. A history entry holds the values fields had,
@@ -194,10 +206,7 @@ export function visibleHistory(rows: readonly Row[], view: HistoryView): RecordC
 
 /** Batch function for `history` fields: the changes of many records of one type in one statement, oldest first. */
 export async function historyByEntity(db: Queryable, entityType: string, ids: readonly string[], view: HistoryView): Promise<RecordChangeView[][]> {
-  const rows = await db.query<Row>(
-    'SELECT * FROM record_change WHERE entity_type = $1 AND entity_id = ANY($2::text[]) ORDER BY entity_id, version, id',
-    [entityType, ids],
-  );
+  const rows = await db.query<Row>('SELECT * FROM record_change WHERE entity_type = $1 AND entity_id = ANY($2::text[]) ORDER BY entity_id, version, id', [entityType, ids]);
   const byId = new Map<string, Row[]>(ids.map((id) => [id, []]));
   for (const row of rows) byId.get(String(row.entity_id))?.push(row);
   return ids.map((id) => visibleHistory(byId.get(id) ?? [], view));
@@ -211,7 +220,6 @@ export function historyLoaders(db: Queryable, principal: Principal, schemaFile: 
   const protection = schemaProtectionOf(schemaFile);
   const viewer = viewerOf(principal);
   return loaderFamily(
-    (entityType: string) =>
-      new DataLoader((ids: readonly string[]) => historyByEntity(db, entityType, ids, { principal, viewer, protection: protection.get(entityType) })),
+    (entityType: string) => new DataLoader((ids: readonly string[]) => historyByEntity(db, entityType, ids, { principal, viewer, protection: protection.get(entityType) })),
   );
 }

@@ -120,7 +120,11 @@ export function hxlMatches(pattern: string, hashtag: string): boolean {
   return wanted.tag === actual.tag && wanted.attributes.every((attribute) => actual.attributes.includes(attribute));
 }
 
-const normalizeHeader = (text: string) => text.trim().toLowerCase().replace(/[\s_-]+/g, '');
+const normalizeHeader = (text: string) =>
+  text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
 
 /** Decodes UTF-8 strictly while streaming; any invalid byte sequence stops the import with a clear message. */
 class StrictUtf8 extends Transform {
@@ -159,7 +163,13 @@ async function* readRows(file: string): AsyncGenerator<{ row: number; cells: str
     if (text.includes('\uFFFD')) throw new ImportFileError('The file is not valid UTF-8; save it as UTF-8 and import it again');
     let records: Record<string, unknown>[];
     try {
-      records = extension === '.json' ? JSON.parse(text) : text.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line));
+      records =
+        extension === '.json'
+          ? JSON.parse(text)
+          : text
+              .split('\n')
+              .filter((line) => line.trim())
+              .map((line) => JSON.parse(line));
     } catch (error) {
       throw new ImportFileError(`The file is not valid JSON: ${(error as Error).message}`);
     }
@@ -167,7 +177,12 @@ async function* readRows(file: string): AsyncGenerator<{ row: number; cells: str
     const header = [...new Set(records.flatMap((record) => Object.keys(record ?? {})))];
     yield { header };
     for (const [index, record] of records.entries()) {
-      yield { row: index + 1, cells: header.map((key) => (record?.[key] === undefined || record?.[key] === null ? '' : Array.isArray(record[key]) ? (record[key] as unknown[]).join(';') : String(record[key]))) };
+      yield {
+        row: index + 1,
+        cells: header.map((key) =>
+          record?.[key] === undefined || record?.[key] === null ? '' : Array.isArray(record[key]) ? (record[key] as unknown[]).join(';') : String(record[key]),
+        ),
+      };
     }
     return;
   }
@@ -274,9 +289,7 @@ export async function importFile(db: Database, kind: ImportKind, file: string, o
             result = await writer.upsertMany(kind.table, kind.entityType, kind.naturalKey, good, absent);
           } catch (error) {
             if (!(error instanceof UserErrors)) throw error;
-            throw new ImportFileError(
-              `Rows ${batch[0].row} to ${batch[batch.length - 1].row} clash with records already stored (${error.message}); nothing was imported`,
-            );
+            throw new ImportFileError(`Rows ${batch[0].row} to ${batch[batch.length - 1].row} clash with records already stored (${error.message}); nothing was imported`);
           }
           report.created += result.created;
           report.updated += result.updated;
@@ -446,7 +459,10 @@ export const cells = {
   },
   oneOf<T extends string>(values: readonly T[]) {
     return (text: string): T => {
-      const value = text.trim().toUpperCase().replace(/[\s-]+/g, '_') as T;
+      const value = text
+        .trim()
+        .toUpperCase()
+        .replace(/[\s-]+/g, '_') as T;
       if (!values.includes(value)) throw new CellProblem(`Must be one of ${values.join(', ')}`);
       return value;
     };
@@ -459,7 +475,10 @@ export const cells = {
   },
   /** A list separated by semicolons or pipes. */
   list(text: string): string[] {
-    return text.split(/[;|]/).map((item) => item.trim()).filter(Boolean);
+    return text
+      .split(/[;|]/)
+      .map((item) => item.trim())
+      .filter(Boolean);
   },
   pcode(known: ReadonlySet<string>) {
     return (text: string): string => {
@@ -473,7 +492,11 @@ export const cells = {
 
 /** A TLP cell: the enum name (`AMBER_STRICT`) or the canonical FIRST TLP 2.0 label (`TLP:AMBER+STRICT`). */
 export function parseTlp(text: string): (typeof TLPS)[number] {
-  const value = text.trim().toUpperCase().replace(/^TLP\s*:\s*/, '').replace(/[\s+-]+/g, '_');
+  const value = text
+    .trim()
+    .toUpperCase()
+    .replace(/^TLP\s*:\s*/, '')
+    .replace(/[\s+-]+/g, '_');
   if (!(TLPS as readonly string[]).includes(value)) {
     throw new CellProblem(`Must be a TLP: ${TLPS.join(', ')}, or its label (TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED)`);
   }

@@ -34,7 +34,10 @@ interface MigrationFile extends Postgrator.Migration {
 
 /** Reads `NNN_title.sql` files from a folder, in version order; any other `.sql` file there is refused (it would never run). */
 export function readMigrations(folder: string): MigrationFile[] {
-  const files = fs.readdirSync(folder).filter((file) => file.endsWith('.sql')).sort();
+  const files = fs
+    .readdirSync(folder)
+    .filter((file) => file.endsWith('.sql'))
+    .sort();
   const migrations: MigrationFile[] = [];
   for (const file of files) {
     const match = FILE.exec(file);
@@ -140,10 +143,10 @@ function explain(error: unknown, set: MigrationSet, migrations: MigrationFile[],
  */
 async function adoptLegacyRecord(tx: Queryable, schema: string, table: string, set: MigrationSet, migrations: MigrationFile[]): Promise<void> {
   if (!set.legacyVersion) return;
-  const [{ legacy, adopted }] = await tx.query<{ legacy: string | null; adopted: string | null }>(
-    `SELECT to_regclass($1)::text AS legacy, to_regclass($2)::text AS adopted`,
-    [`${schema}.schema_migrations`, `${schema}.${table}`],
-  );
+  const [{ legacy, adopted }] = await tx.query<{ legacy: string | null; adopted: string | null }>(`SELECT to_regclass($1)::text AS legacy, to_regclass($2)::text AS adopted`, [
+    `${schema}.schema_migrations`,
+    `${schema}.${table}`,
+  ]);
   if (!legacy || adopted) return;
   const rows = await tx.query<{ version: string; applied_at: string }>(`SELECT version, applied_at::text AS applied_at FROM ${schema}.schema_migrations`);
   const appliedAt = new Map(rows.map((row) => [row.version, row.applied_at]));

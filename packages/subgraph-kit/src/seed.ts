@@ -128,13 +128,7 @@ export function publicMarking(originator: string): AccessMarking {
  * Inserts rows in chunks of multi-row statements; rows whose primary key exists are left untouched, so running a
  * seed again neither duplicates nor changes anything.
  */
-export async function insertRows(
-  db: Queryable,
-  table: string,
-  columns: readonly string[],
-  rows: readonly (readonly unknown[])[],
-  chunkSize = 500,
-): Promise<void> {
+export async function insertRows(db: Queryable, table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], chunkSize = 500): Promise<void> {
   for (let start = 0; start < rows.length; start += chunkSize) {
     const chunk = rows.slice(start, start + chunkSize);
     const params: unknown[] = [];

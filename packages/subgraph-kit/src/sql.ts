@@ -45,7 +45,11 @@ export interface PagedByParentQuery extends ByParentQuery {
 function joinParents(query: ByParentQuery, params: SqlParams): string {
   const keys = params.add(query.keys);
   const match =
-    query.match === 'prefix' ? `starts_with(t.${query.parentColumn}, k.key)` : query.match === 'contains' ? `k.key = ANY(t.${query.parentColumn})` : `t.${query.parentColumn} = k.key`;
+    query.match === 'prefix'
+      ? `starts_with(t.${query.parentColumn}, k.key)`
+      : query.match === 'contains'
+        ? `k.key = ANY(t.${query.parentColumn})`
+        : `t.${query.parentColumn} = k.key`;
   return `FROM unnest(${keys}::text[]) AS k(key) JOIN ${query.table} t ON ${match}`;
 }
 

@@ -10,9 +10,28 @@ import type { DocumentNode } from 'graphql';
 import { openDatabase, type Database } from './db.ts';
 import { migrate, migrationSets } from './migrate.ts';
 import { createGraphQLHandler, HttpError, listen, logErrors, maskInternalErrors, requestIdOf, observeRequests, RequestDrain, MAX_TOKENS } from '@cmcc/platform';
-import { createMetrics, savedOperationNames, type ServiceMetrics, startTracing, type Tracing, createLogger, loadSubgraphConfig, type Logger, type SubgraphConfig } from '@cmcc/platform';
+import {
+  createMetrics,
+  savedOperationNames,
+  type ServiceMetrics,
+  startTracing,
+  type Tracing,
+  createLogger,
+  loadSubgraphConfig,
+  type Logger,
+  type SubgraphConfig,
+} from '@cmcc/platform';
 import { databaseUnavailable, isDatabaseUnavailable } from './unavailable.ts';
-import { loadOrCreateSharedSecret, PRINCIPAL_HEADER, PrincipalTokenError, PrincipalVerifier, DateScalar, DateTimeScalar, withSharedVocabulary, ApolloServerPluginRecordMarkings } from '@cmcc/contracts';
+import {
+  loadOrCreateSharedSecret,
+  PRINCIPAL_HEADER,
+  PrincipalTokenError,
+  PrincipalVerifier,
+  DateScalar,
+  DateTimeScalar,
+  withSharedVocabulary,
+  ApolloServerPluginRecordMarkings,
+} from '@cmcc/contracts';
 import type { Principal } from '@cmcc/contracts';
 import type { ImportKind } from './import.ts';
 
@@ -172,7 +191,10 @@ export async function startSubgraph<TLoaders>(
     async stop() {
       const inFlight = drain.requestsInFlight;
       const finished = await drain.drain(server, config.observability.shutdownGraceMs);
-      logger.info({ inFlight, finished, graceMs: config.observability.shutdownGraceMs }, finished ? 'drained: every request in flight finished' : 'grace period over: remaining requests cut off');
+      logger.info(
+        { inFlight, finished, graceMs: config.observability.shutdownGraceMs },
+        finished ? 'drained: every request in flight finished' : 'grace period over: remaining requests cut off',
+      );
       await apollo.stop();
       await tracing?.shutdown().catch(() => undefined);
       await db.close();

@@ -4,7 +4,8 @@ import { ErrorCode } from '@cmcc/contracts';
 // Node socket errors and Postgres states that mean "the database is not reachable or is restarting", not a bug.
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNABORTED']);
 const POSTGRES_STATES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300']);
-const MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|the database system is (starting up|shutting down)/i;
+const MESSAGES =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|the database system is (starting up|shutting down)/i;
 
 /** Whether an error (or its cause) says the database is unreachable. */
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
@@ -17,7 +18,10 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
 
 /** What a client sees while a subgraph's database is down: a code and a message an operator can act on. */
 export function databaseUnavailable(service: string): GraphQLError {
-  return new GraphQLError(`The ${service} database is unavailable; nothing was written. Try again shortly; if it persists, check the ${service} service's database (its /ready shows the state).`, {
-    extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, serviceName: service },
-  });
+  return new GraphQLError(
+    `The ${service} database is unavailable; nothing was written. Try again shortly; if it persists, check the ${service} service's database (its /ready shows the state).`,
+    {
+      extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, serviceName: service },
+    },
+  );
 }

@@ -129,7 +129,11 @@ function plain(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(plain);
   if (value === undefined) return null;
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, plain((value as Record<string, unknown>)[key])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, plain((value as Record<string, unknown>)[key])]),
+    );
   }
   return value;
 }
@@ -255,9 +259,7 @@ export class RecordWriter {
         continue;
       }
       ids.push(String(current.id));
-      const changed = Object.fromEntries(
-        Object.entries(row).filter(([column, value]) => column !== 'id' && !preserve.includes(column) && !sameValue(current[column], value)),
-      );
+      const changed = Object.fromEntries(Object.entries(row).filter(([column, value]) => column !== 'id' && !preserve.includes(column) && !sameValue(current[column], value)));
       if (Object.keys(changed).length === 0) unchanged++;
       else updates.push({ current, changed });
     }
@@ -321,7 +323,9 @@ export class RecordWriter {
   }
 
   /** `marking`: the record's marking at the version written (null for unmarked records), which decides who sees the entry. */
-  private async recordHistory(changes: { entityType: string; id: string; version: number; operation: string; previous: Row | null; changes: Row; marking: MarkingRow | null }[]): Promise<void> {
+  private async recordHistory(
+    changes: { entityType: string; id: string; version: number; operation: string; previous: Row | null; changes: Row; marking: MarkingRow | null }[],
+  ): Promise<void> {
     if (changes.length === 0) return;
     await this.tx.query(
       `INSERT INTO record_change (entity_type, entity_id, version, operation, changed_by, request_id, via, previous, changes, marking)
@@ -329,7 +333,15 @@ export class RecordWriter {
          FROM jsonb_to_recordset($1::jsonb) AS c(entity_type text, entity_id text, version integer, operation text, previous jsonb, changes jsonb, marking jsonb)`,
       [
         JSON.stringify(
-          changes.map((c) => ({ entity_type: c.entityType, entity_id: c.id, version: c.version, operation: c.operation, previous: c.previous, changes: c.changes, marking: c.marking && plain(c.marking) })),
+          changes.map((c) => ({
+            entity_type: c.entityType,
+            entity_id: c.id,
+            version: c.version,
+            operation: c.operation,
+            previous: c.previous,
+            changes: c.changes,
+            marking: c.marking && plain(c.marking),
+          })),
         ),
         this.actor.subject,
         this.actor.requestId,
@@ -371,11 +383,7 @@ export interface MutationOutcome<TRef> {
  * Runs a mutation: authorization, validation, then the write, the history and the idempotency record in one
  * transaction, so a failure anywhere leaves nothing behind and a retry with the same key writes nothing twice.
  */
-export async function performMutation<TRef>(
-  db: Database,
-  context: { principal: Principal; requestId: string },
-  request: MutationRequest<TRef>,
-): Promise<MutationOutcome<TRef>> {
+export async function performMutation<TRef>(db: Database, context: { principal: Principal; requestId: string }, request: MutationRequest<TRef>): Promise<MutationOutcome<TRef>> {
   authorizeWrite(context.principal, request.group);
   const invalid = [...(request.marking ? validateMarking(request.marking, ['input', 'marking']) : []), ...(request.validate?.() ?? [])];
   if (invalid.length > 0) return { ref: null, userErrors: invalid, replayed: false };
@@ -383,14 +391,18 @@ export async function performMutation<TRef>(
   if (key !== null && (key.length === 0 || key.length > 200)) {
     return { ref: null, userErrors: [{ field: ['idempotencyKey'], code: 'INVALID', message: 'An idempotency key is 1 to 200 characters' }], replayed: false };
   }
-  const requestHash = createHash('sha256').update(JSON.stringify([request.mutation, request.input])).digest('hex');
+  const requestHash = createHash('sha256')
+    .update(JSON.stringify([request.mutation, request.input]))
+    .digest('hex');
   try {
     return await db.transaction(async (tx) => {
       if (key !== null) {
-        const claimed = await tx.query(
-          `INSERT INTO idempotency_key (principal, key, mutation, request_hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING key`,
-          [context.principal.subject, key, request.mutation, requestHash],
-        );
+        const claimed = await tx.query(`INSERT INTO idempotency_key (principal, key, mutation, request_hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING key`, [
+          context.principal.subject,
+          key,
+          request.mutation,
+          requestHash,
+        ]);
         if (claimed.length === 0) {
           const [earlier] = await tx.query<{ mutation: string; request_hash: string; result: TRef }>(
             'SELECT mutation, request_hash, result FROM idempotency_key WHERE principal = $1 AND key = $2',
@@ -398,7 +410,11 @@ export async function performMutation<TRef>(
           );
           if (earlier.mutation !== request.mutation || earlier.request_hash !== requestHash) {
             throw new UserErrors([
-              { field: ['idempotencyKey'], code: 'IDEMPOTENCY_KEY_REUSED', message: `This idempotency key was already used for a different ${earlier.mutation} request; use a new key for a new request` },
+              {
+                field: ['idempotencyKey'],
+                code: 'IDEMPOTENCY_KEY_REUSED',
+                message: `This idempotency key was already used for a different ${earlier.mutation} request; use a new key for a new request`,
+              },
             ]);
           }
           return { ref: earlier.result, userErrors: [], replayed: true };

@@ -27,7 +27,15 @@ const SDL = `
 
 const OPEN = { classification: 'UNCLASSIFIED', releasable_to: ['CMCC'], tlp: 'GREEN', originator: 'USA', recipients: [], caveats: [] };
 const row = (version: number, operation: string, changes: Record<string, unknown>, previous: Record<string, unknown> | null, marking: unknown = null) => ({
-  version, operation, changes, previous, marking, changed_by: 'editor', changed_at: '2025-11-01T00:00:00Z', via: 'TEST', request_id: null,
+  version,
+  operation,
+  changes,
+  previous,
+  marking,
+  changed_by: 'editor',
+  changed_at: '2025-11-01T00:00:00Z',
+  via: 'TEST',
+  request_id: null,
 });
 
 describe('history protection read from the SDL', () => {
@@ -49,7 +57,9 @@ describe('history protection read from the SDL', () => {
   it('a policy the subgraph does not know is never met: its field stays redacted even for a SECRET nation with every scope', () => {
     const everything = member({ nation: 'USA', clearance: 'SECRET', scopes: ['intel:read'], roles: ['analyst', 'admin'] });
     const [entry] = visibleHistory([row(1, 'CREATE', { pilot_notes: 'notes', source_description: 'desc', ...OPEN }, null, OPEN)], {
-      principal: everything, viewer: viewerOf(everything), protection: schemaProtection(SDL).get('Site'),
+      principal: everything,
+      viewer: viewerOf(everything),
+      protection: schemaProtection(SDL).get('Site'),
     });
     expect(entry.fields).toContainEqual({ field: 'pilot_notes', previousValue: null, newValue: null, redacted: true });
     expect(entry.fields).toContainEqual({ field: 'source_description', previousValue: null, newValue: '"desc"', redacted: false });
@@ -58,7 +68,9 @@ describe('history protection read from the SDL', () => {
   it("an @inaccessible reference (another group's record, which that group withholds or not) is redacted for everyone", () => {
     const everything = member({ nation: 'USA', clearance: 'SECRET', scopes: ['intel:read'] });
     const [entry] = visibleHistory([row(2, 'UPDATE', { convoy_id: 'CONVOY-0009' }, { convoy_id: null }, OPEN)], {
-      principal: everything, viewer: viewerOf(everything), protection: schemaProtection(SDL).get('Site'),
+      principal: everything,
+      viewer: viewerOf(everything),
+      protection: schemaProtection(SDL).get('Site'),
     });
     expect(entry.fields).toEqual([{ field: 'convoy_id', previousValue: null, newValue: null, redacted: true }]);
   });

@@ -21,7 +21,7 @@ beforeEach(() => {
   write(kitFolder, '001_shared.sql', '-- The kit table.\nCREATE TABLE shared_thing (id text PRIMARY KEY);\n');
   write(kitFolder, '002_shared_note.sql', 'ALTER TABLE shared_thing ADD COLUMN note text;\n');
   // The group's first migration uses the kit's table: it only works if the kit's migrations ran first.
-  write(groupFolder, '001_init.sql', 'CREATE TABLE own_thing (id text PRIMARY KEY);\nINSERT INTO shared_thing (id, note) VALUES (\'from-group\', \'kit first\');\n');
+  write(groupFolder, '001_init.sql', "CREATE TABLE own_thing (id text PRIMARY KEY);\nINSERT INTO shared_thing (id, note) VALUES ('from-group', 'kit first');\n");
 });
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

@@ -141,14 +141,20 @@ describe('auditEvent', () => {
       variables: null,
       entities: [{ type: 'DisplacementSite', key: 'SITE-0001', field: 'upsertDisplacementSite', version: 2 }],
       entitiesTruncated: false,
-      changes: [{ field: 'upsertDisplacementSite', arguments: '{"input":{"name":"Site A"}}', records: [{ type: 'DisplacementSite', key: 'SITE-0001', version: 2 }], userErrors: [] }],
+      changes: [
+        { field: 'upsertDisplacementSite', arguments: '{"input":{"name":"Site A"}}', records: [{ type: 'DisplacementSite', key: 'SITE-0001', version: 2 }], userErrors: [] },
+      ],
       outcome: { status: 'OK', httpStatus: 200, errorCodes: [], errorCount: 0 },
       seq: 2,
     });
     expect(e.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(e.prevHash).toMatch(/^[0-9a-f]{64}$/);
 
-    const first = await subgraph.execute(`{ auditEvent(id: "ev-1") { variables authorization { removed { path coordinate } withheld { path service } } changes { field } } }`, undefined, AUDITOR);
+    const first = await subgraph.execute(
+      `{ auditEvent(id: "ev-1") { variables authorization { removed { path coordinate } withheld { path service } } changes { field } } }`,
+      undefined,
+      AUDITOR,
+    );
     expect(JSON.parse(first.data.auditEvent.variables)).toEqual({ since: '2025-10-01T00:00:00Z', token: '[REDACTED]' });
     expect(first.data.auditEvent.authorization).toEqual({
       removed: [{ path: 'areas.0.incidents', coordinate: 'Area.incidents' }],

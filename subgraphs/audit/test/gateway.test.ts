@@ -60,7 +60,10 @@ describe('the audit subgraph behind the gateway', () => {
     for (const query of [`{ auditEvents { edges { cursor } } }`, `{ auditEvent(id: "any") { id } }`, CHAIN_STATUS]) {
       const { data, errors } = await stack.query(query, undefined, ANALYST_CLAIMS);
       const { __typename: _typename, ...fields } = data ?? {};
-      expect(Object.values(fields).every((value) => value === null), JSON.stringify({ data, errors })).toBe(true);
+      expect(
+        Object.values(fields).every((value) => value === null),
+        JSON.stringify({ data, errors }),
+      ).toBe(true);
       expect(errors?.map((e) => e.extensions?.code)).toContain('UNAUTHORIZED_FIELD_OR_TYPE');
     }
   });

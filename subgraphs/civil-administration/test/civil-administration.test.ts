@@ -92,7 +92,10 @@ describe('civil-administration input errors', () => {
     let after: string | null = null;
     let total = 0;
     do {
-      const { data }: { data?: any } = await subgraph.execute(`query($after: String) { displacementSites(first: 7, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`, { after });
+      const { data }: { data?: any } = await subgraph.execute(
+        `query($after: String) { displacementSites(first: 7, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
       total = data.displacementSites.totalCount;
       seen.push(...data.displacementSites.edges.map((e: { node: { id: string } }) => e.node.id));
       after = data.displacementSites.pageInfo.hasNextPage ? data.displacementSites.pageInfo.endCursor : null;

@@ -29,7 +29,10 @@ const write = (name: string, content: string | Buffer) => {
 };
 const count = async (table: string) => (await subgraph.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
 // The marking of rows that state none: an import states its marking, per row or for the whole file.
-const options = { subject: 'import:test', marking: { classification: 'UNCLASSIFIED' as const, releasableTo: ['CMCC'], tlp: 'GREEN' as const, originator: 'CMCC', recipients: [], caveats: [] } };
+const options = {
+  subject: 'import:test',
+  marking: { classification: 'UNCLASSIFIED' as const, releasableTo: ['CMCC'], tlp: 'GREEN' as const, originator: 'CMCC', recipients: [], caveats: [] },
+};
 const HEADER = 'monitoring_point,pcode,date,direction,count';
 
 describe('importing HXL-tagged displacement site lists', () => {
@@ -108,9 +111,7 @@ describe('bad import files', () => {
       ImportFileError,
     );
     const hxlOnly = { ...populationMovements, hxl: 'required' as const };
-    await expect(importFile(subgraph.db, hxlOnly, write('plain.csv', `${HEADER}\nA,PS02,2026-01-01,S_TO_N,1`), options)).rejects.toThrow(
-      /No HXL hashtag row .* first 25 rows/,
-    );
+    await expect(importFile(subgraph.db, hxlOnly, write('plain.csv', `${HEADER}\nA,PS02,2026-01-01,S_TO_N,1`), options)).rejects.toThrow(/No HXL hashtag row .* first 25 rows/);
   });
 
   it('leaves nothing behind when the database fails in the middle of a large import', async () => {

@@ -95,7 +95,7 @@ describe('upsertDisplacementSite', () => {
     const again = await subgraph.execute(UPSERT_SITE, { input: SITE, key: 'retry-1' });
     expect(again.data.upsertDisplacementSite.displacementSite.id).toBe(first.data.upsertDisplacementSite.displacementSite.id);
     expect(await count('displacement_site')).toBe(before + 1);
-    const reused = await subgraph.execute(UPSERT_SITE, { input: { ...SITE, individuals: 701 }, key: "retry-1" });
+    const reused = await subgraph.execute(UPSERT_SITE, { input: { ...SITE, individuals: 701 }, key: 'retry-1' });
     expect(reused.data.upsertDisplacementSite.userErrors[0]).toMatchObject({ field: ['idempotencyKey'], code: 'IDEMPOTENCY_KEY_REUSED' });
     expect(await count('displacement_site')).toBe(before + 1);
   });
@@ -121,7 +121,15 @@ describe('recordPopulationMovement and recordServiceStatus', () => {
   const RECORD_MOVEMENT = `mutation($input: RecordPopulationMovementInput!) {
     recordPopulationMovement(input: $input) { populationMovement { id count area { pcode } provenance { version } } userErrors { field code } }
   }`;
-  const movement = { monitoringPoint: 'Al-Rashid Road (coastal)', areaPcode: 'PS026002', date: '2026-01-10', direction: 'S_TO_N', count: 1200, source: 'PARTNER', marking: MARKING };
+  const movement = {
+    monitoringPoint: 'Al-Rashid Road (coastal)',
+    areaPcode: 'PS026002',
+    date: '2026-01-10',
+    direction: 'S_TO_N',
+    count: 1200,
+    source: 'PARTNER',
+    marking: MARKING,
+  };
 
   it('records a count once and refuses a second count for the same point, day and direction', async () => {
     const first = await subgraph.execute(RECORD_MOVEMENT, { input: movement });
@@ -142,7 +150,15 @@ describe('recordPopulationMovement and recordServiceStatus', () => {
     const RECORD_STATUS = `mutation($input: RecordServiceStatusInput!) {
       recordServiceStatus(input: $input) { facility { id serviceStatus { functionality provenance { version } history { operation } } } userErrors { field code } }
     }`;
-    const status = { facilityId: 'FAC-HOSPITAL-001', functionality: 'FULL', buildingCondition: 'PARTIALLY_DAMAGED', accessibility: 'ACCESSIBLE', asOf: '2025-11-22', source: 'WHO', marking: MARKING };
+    const status = {
+      facilityId: 'FAC-HOSPITAL-001',
+      functionality: 'FULL',
+      buildingCondition: 'PARTIALLY_DAMAGED',
+      accessibility: 'ACCESSIBLE',
+      asOf: '2025-11-22',
+      source: 'WHO',
+      marking: MARKING,
+    };
     const withoutVersion = await subgraph.execute(RECORD_STATUS, { input: status });
     expect(withoutVersion.data.recordServiceStatus.userErrors).toEqual([{ field: ['input', 'version'], code: 'REQUIRED' }]);
     // The seeded status keeps its marking (its originator is not the editor, who may not relax it).
@@ -163,9 +179,7 @@ describe('editing withheld records', () => {
     const hidden = rows.find((row) => !releasedToPrincipal(gbrEditor, row as unknown as MarkingRow))!;
     expect(hidden).toBeDefined();
     const { data } = await subgraph.execute(UPSERT_SITE, { input: { ...SITE, id: hidden.id, version: hidden.version } }, gbrEditor);
-    expect(data.upsertDisplacementSite.userErrors).toEqual([
-      { field: ['input', 'id'], code: 'NOT_FOUND', message: `No DisplacementSite has the id "${hidden.id}"` },
-    ]);
+    expect(data.upsertDisplacementSite.userErrors).toEqual([{ field: ['input', 'id'], code: 'NOT_FOUND', message: `No DisplacementSite has the id "${hidden.id}"` }]);
     const [after] = await subgraph.db.query<{ individuals: number }>('SELECT individuals FROM displacement_site WHERE id = $1', [hidden.id]);
     expect(after.individuals).toBe(hidden.individuals);
   });

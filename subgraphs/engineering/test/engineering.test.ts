@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineering } from '../src/server.ts';
-import {
-  CONVOY_COUNT,
-  GOVERNORATE_PCODES,
-  HOSPITAL_COUNT,
-  convoyId,
-  hospitalId,
-  type MarkingRow,
-} from '@cmcc/subgraph-kit';
+import { CONVOY_COUNT, GOVERNORATE_PCODES, HOSPITAL_COUNT, convoyId, hospitalId, type MarkingRow } from '@cmcc/subgraph-kit';
 import { releasedToPrincipal } from '@cmcc/test-support/releasability-oracle';
 import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '@cmcc/test-support/subgraph';
 
@@ -25,8 +18,18 @@ async function releasedIds(table: string, where = 'true', params: unknown[] = []
 }
 
 const FACILITY_TYPES = [
-  'WATER_WELL', 'DESALINATION_PLANT', 'WASTEWATER_PLANT', 'PUMPING_STATION', 'POWER_FEEDER', 'POWER_PLANT',
-  'ROAD_SEGMENT', 'HOSPITAL', 'PRIMARY_HEALTH_CENTRE', 'BAKERY', 'SCHOOL', 'WAREHOUSE',
+  'WATER_WELL',
+  'DESALINATION_PLANT',
+  'WASTEWATER_PLANT',
+  'PUMPING_STATION',
+  'POWER_FEEDER',
+  'POWER_PLANT',
+  'ROAD_SEGMENT',
+  'HOSPITAL',
+  'PRIMARY_HEALTH_CENTRE',
+  'BAKERY',
+  'SCHOOL',
+  'WAREHOUSE',
 ];
 
 describe('engineering entities', () => {
@@ -143,7 +146,9 @@ describe('engineering seed', () => {
     for (let n = 1; n <= HOSPITAL_COUNT; n++) expect(status.get(hospitalId(n))).toMatch(n <= 14 ? /^PARTIAL$/ : /^(DAMAGED|DESTROYED)$/);
     for (const type of FACILITY_TYPES) expect(seeded.filter((f) => f.type === type).length, type).toBeGreaterThan(0);
 
-    const { data } = await subgraph.execute(`{ all: facilities { totalCount } hospitals: facilities(filter: { type: HOSPITAL }, first: 100) { totalCount edges { node { id status } } } }`);
+    const { data } = await subgraph.execute(
+      `{ all: facilities { totalCount } hospitals: facilities(filter: { type: HOSPITAL }, first: 100) { totalCount edges { node { id status } } } }`,
+    );
     expect(data.all.totalCount).toBe((await releasedIds('facility')).length);
     expect(data.all.totalCount).toBeGreaterThan(seeded.length / 2);
     const releasedHospitals = await releasedIds('facility', "type = 'HOSPITAL'");
@@ -151,10 +156,9 @@ describe('engineering seed', () => {
     expect(data.hospitals.edges.map((e: any) => e.node.id).sort()).toEqual(releasedHospitals.sort());
     for (const { node } of data.hospitals.edges) expect(node.status).toBe(status.get(node.id));
 
-    const byArea = await subgraph.execute(
-      `query($r: [_Any!]!) { _entities(representations: $r) { ... on Area { pcode facilities(first: 500) { id } } } }`,
-      { r: GOVERNORATE_PCODES.map((pcode) => ({ __typename: 'Area', pcode })) },
-    );
+    const byArea = await subgraph.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Area { pcode facilities(first: 500) { id } } } }`, {
+      r: GOVERNORATE_PCODES.map((pcode) => ({ __typename: 'Area', pcode })),
+    });
     const perGovernorate = byArea.data._entities.map((a: any) => a.facilities.length);
     for (const count of perGovernorate) expect(count).toBeGreaterThan(20);
     // Prefix match: the five governorates between them hold every facility.
@@ -177,8 +181,26 @@ describe('engineering seed', () => {
 
 describe('engineering batching', () => {
   it('resolves 22 area references with all their relations in one statement per relation', async () => {
-    const pcodes = ['PS02', ...GOVERNORATE_PCODES, 'PS025501', 'PS025502', 'PS025503', 'PS026001', 'PS026002', 'PS026501', 'PS026502', 'PS026503',
-      'PS026504', 'PS026505', 'PS027001', 'PS027002', 'PS027003', 'PS027004', 'PS027501', 'PS027502'];
+    const pcodes = [
+      'PS02',
+      ...GOVERNORATE_PCODES,
+      'PS025501',
+      'PS025502',
+      'PS025503',
+      'PS026001',
+      'PS026002',
+      'PS026501',
+      'PS026502',
+      'PS026503',
+      'PS026504',
+      'PS026505',
+      'PS027001',
+      'PS027002',
+      'PS027003',
+      'PS027004',
+      'PS027501',
+      'PS027502',
+    ];
     expect(pcodes.length).toBeGreaterThanOrEqual(20);
     const { result, statements } = await subgraph.statementsDuring(() =>
       subgraph.execute(
@@ -204,10 +226,9 @@ describe('engineering batching', () => {
     const representations = Array.from({ length: 25 }, (_, i) => ({ __typename: 'Facility', id: hospitalId(i + 1) }));
     const released = new Set(await releasedIds('facility', "type = 'HOSPITAL'"));
     const { result, statements } = await subgraph.statementsDuring(() =>
-      subgraph.execute(
-        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Facility { id area { pcode } damageAssessments(first: 5) { id } } } }`,
-        { r: representations },
-      ),
+      subgraph.execute(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Facility { id area { pcode } damageAssessments(first: 5) { id } } } }`, {
+        r: representations,
+      }),
     );
     // Hospitals not released to the test principal are null with FORBIDDEN; the others resolve.
     expect(result.data._entities.map((f: { id: string } | null) => f?.id ?? null)).toEqual(representations.map((r) => (released.has(r.id) ? r.id : null)));
@@ -278,10 +299,13 @@ describe('engineering input errors', () => {
 
   it('filters explosive hazard tasks by request date', async () => {
     const since = '2025-11-01T00:00:00Z';
-    const { data } = await subgraph.execute(`query($since: DateTime) {
+    const { data } = await subgraph.execute(
+      `query($since: DateTime) {
       all: explosiveHazardTasks { totalCount }
       recent: explosiveHazardTasks(filter: { requestedSince: $since }, first: 500) { totalCount edges { node { requestedAt } } }
-    }`, { since });
+    }`,
+      { since },
+    );
     expect(data.recent.totalCount).toBeGreaterThan(0);
     expect(data.recent.totalCount).toBeLessThan(data.all.totalCount);
     for (const { node } of data.recent.edges) expect(node.requestedAt >= since).toBe(true);

@@ -33,7 +33,10 @@ const count = async (table: string) => (await subgraph.db.query<{ n: number }>(`
 const assessment = async (facilityId: string, imageryDate: string, method = 'UNOSAT_SATELLITE') =>
   (await subgraph.db.query<Row>('SELECT *, imagery_date::text AS imagery_date FROM damage_assessment WHERE id = $1', [assessmentId(facilityId, imageryDate, method)]))[0];
 // The marking of rows that state none: an import states its marking, per row or for the whole file.
-const options = { subject: 'import:test', marking: { classification: 'UNCLASSIFIED' as const, releasableTo: ['CMCC'], tlp: 'GREEN' as const, originator: 'CMCC', recipients: [], caveats: [] } };
+const options = {
+  subject: 'import:test',
+  marking: { classification: 'UNCLASSIFIED' as const, releasableTo: ['CMCC'], tlp: 'GREEN' as const, originator: 'CMCC', recipients: [], caveats: [] },
+};
 const HEADER = 'SiteID,Main_Damage_Site_Class,SensorDate,Pcode';
 
 describe('importing UNOSAT damage assessment exports', () => {
@@ -63,7 +66,9 @@ describe('importing UNOSAT damage assessment exports', () => {
       recorded_by: 'import:test',
     });
 
-    const { data } = await subgraph.execute(`{ facility(id: "FAC-HOSPITAL-001") { damageAssessments(first: 1) { damageClass imageryDate provenance { recordedVia } history { operation via } } } }`);
+    const { data } = await subgraph.execute(
+      `{ facility(id: "FAC-HOSPITAL-001") { damageAssessments(first: 1) { damageClass imageryDate provenance { recordedVia } history { operation via } } } }`,
+    );
     expect(data.facility.damageAssessments[0]).toEqual({
       damageClass: 'SEVERE',
       imageryDate: '2025-10-11',
@@ -91,7 +96,13 @@ describe('importing UNOSAT damage assessment exports', () => {
     const history = await subgraph.db.query<Row>(`SELECT version, operation, via, previous, changes FROM record_change WHERE entity_id = $1 ORDER BY version`, [school.id]);
     expect(history).toEqual([
       expect.objectContaining({ version: 1, operation: 'CREATE', via: 'IMPORT:damage-assessments:damage-assessments.csv' }),
-      expect.objectContaining({ version: 2, operation: 'UPDATE', via: 'IMPORT:damage-assessments:overlap.csv', previous: { damage_class: 'MODERATE' }, changes: { damage_class: 'SEVERE' } }),
+      expect.objectContaining({
+        version: 2,
+        operation: 'UPDATE',
+        via: 'IMPORT:damage-assessments:overlap.csv',
+        previous: { damage_class: 'MODERATE' },
+        changes: { damage_class: 'SEVERE' },
+      }),
     ]);
   });
 
@@ -146,7 +157,12 @@ describe('bad damage assessment files', () => {
       { row: 4, column: 'Pcode', value: 'PS0299', problem: expect.stringContaining('Unknown P-code') },
       { row: 5, column: 'SensorDate', value: '20/10/2025', problem: expect.stringContaining('YYYY-MM-DD') },
       { row: 6, column: null, value: null, problem: 'Duplicate of row 2: same facility_id + imagery_date + method' },
-      { row: 7, column: 'Main_Damage_Site_Class', value: 'Flattened', problem: expect.stringContaining('Destroyed, Severe Damage, Moderate Damage, Possible Damage or No Visible Damage') },
+      {
+        row: 7,
+        column: 'Main_Damage_Site_Class',
+        value: 'Flattened',
+        problem: expect.stringContaining('Destroyed, Severe Damage, Moderate Damage, Possible Damage or No Visible Damage'),
+      },
       { row: 7, column: 'SensorDate', value: '2099-01-01', problem: 'The date is in the future' },
       { row: 8, column: 'Latitude', value: '48.85', problem: expect.stringContaining('within the Gaza Strip') },
       { row: 8, column: 'Longitude', value: '2.35', problem: expect.stringContaining('within the Gaza Strip') },
@@ -198,7 +214,9 @@ describe('importing facility lists', () => {
   it('creates new facilities, updates existing ones by id with history, and checks capacities', async () => {
     const first = await importFile(subgraph.db, facilities, path.join(SAMPLES, 'facilities.csv'), options);
     expect(first).toMatchObject({ rowsRead: 3, created: 3, committed: true });
-    const { data } = await subgraph.execute(`{ facility(id: "FAC-BAKERY-101") { type status statusSource capacity { value unit } operator { id } area { pcode } provenance { version recordedVia } } }`);
+    const { data } = await subgraph.execute(
+      `{ facility(id: "FAC-BAKERY-101") { type status statusSource capacity { value unit } operator { id } area { pcode } provenance { version recordedVia } } }`,
+    );
     expect(data.facility).toEqual({
       type: 'BAKERY',
       status: 'OPERATIONAL',

@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineering } from '../src/server.ts';
-import {
-  insertRows,
-  MARKING_COLUMNS,
-  markingToRow,
-  type AccessMarking,
-  type MarkingRow,
-  type Principal,
-} from '@cmcc/subgraph-kit';
+import { insertRows, MARKING_COLUMNS, markingToRow, type AccessMarking, type MarkingRow, type Principal } from '@cmcc/subgraph-kit';
 import { releasedToPrincipal } from '@cmcc/test-support/releasability-oracle';
 import { startTestSubgraph, TEST_PRINCIPAL, type TestSubgraph } from '@cmcc/test-support/subgraph';
 
@@ -55,41 +48,93 @@ beforeAll(async () => {
   subgraph = await startTestSubgraph(engineering);
   const db = subgraph.db;
   const facility = (id: string, marking: unknown[]) => [id, `Test facility ${id}`, 'SCHOOL', 'PARTIAL', '2025-11-01', LOCALITY, 31.5, 34.45, 'SYNTHETIC', ...marking];
-  await insertRows(db, 'facility', ['id', 'name', 'type', 'status', 'status_as_of', 'area_pcode', 'latitude', 'longitude', 'source', ...MARKING_COLUMNS], [
-    facility('FAC-T-OPEN', OPEN),
-    facility('FAC-T-RESTRICTED', RESTRICTED_NATO),
-    facility('FAC-T-RED', RED_FOR_USA),
-    facility('FAC-T-SECRET', SECRET_FVEY),
-    facility('FAC-T-WFP', AMBER_FOR_WFP),
-  ]);
-  await insertRows(db, 'damage_assessment', ['id', 'facility_id', 'area_pcode', 'method', 'damage_class', 'imagery_date', 'source', ...MARKING_COLUMNS], [
-    ['DA-T-OPEN', 'FAC-T-OPEN', LOCALITY, 'FIELD', 'MODERATE', '2025-11-01', 'SYNTHETIC', ...OPEN],
-    ['DA-T-RED', 'FAC-T-OPEN', LOCALITY, 'FIELD', 'SEVERE', '2025-11-02', 'SYNTHETIC', ...RED_FOR_USA],
-    ['DA-T-SECRET', 'FAC-T-OPEN', LOCALITY, 'UNOSAT_SATELLITE', 'DESTROYED', '2025-11-03', 'SYNTHETIC', ...SECRET_FVEY],
-    // An assessment anyone may read, of a facility not everyone may.
-    ['DA-T-OF-RESTRICTED', 'FAC-T-RESTRICTED', LOCALITY, 'FIELD', 'NONE', '2025-11-01', 'SYNTHETIC', ...OPEN],
-  ]);
-  const task = (id: string, facilityId: string | null, marking: unknown[]) =>
-    [id, LOCALITY, facilityId, 'XM-DAC-41140', '2025-11-01T08:00:00Z', '2025-11-02T08:00:00Z', 'MARKED', ['MORTAR'], [2], 31.51, 34.46, 'SYNTHETIC', ...marking];
+  await insertRows(
+    db,
+    'facility',
+    ['id', 'name', 'type', 'status', 'status_as_of', 'area_pcode', 'latitude', 'longitude', 'source', ...MARKING_COLUMNS],
+    [
+      facility('FAC-T-OPEN', OPEN),
+      facility('FAC-T-RESTRICTED', RESTRICTED_NATO),
+      facility('FAC-T-RED', RED_FOR_USA),
+      facility('FAC-T-SECRET', SECRET_FVEY),
+      facility('FAC-T-WFP', AMBER_FOR_WFP),
+    ],
+  );
+  await insertRows(
+    db,
+    'damage_assessment',
+    ['id', 'facility_id', 'area_pcode', 'method', 'damage_class', 'imagery_date', 'source', ...MARKING_COLUMNS],
+    [
+      ['DA-T-OPEN', 'FAC-T-OPEN', LOCALITY, 'FIELD', 'MODERATE', '2025-11-01', 'SYNTHETIC', ...OPEN],
+      ['DA-T-RED', 'FAC-T-OPEN', LOCALITY, 'FIELD', 'SEVERE', '2025-11-02', 'SYNTHETIC', ...RED_FOR_USA],
+      ['DA-T-SECRET', 'FAC-T-OPEN', LOCALITY, 'UNOSAT_SATELLITE', 'DESTROYED', '2025-11-03', 'SYNTHETIC', ...SECRET_FVEY],
+      // An assessment anyone may read, of a facility not everyone may.
+      ['DA-T-OF-RESTRICTED', 'FAC-T-RESTRICTED', LOCALITY, 'FIELD', 'NONE', '2025-11-01', 'SYNTHETIC', ...OPEN],
+    ],
+  );
+  const task = (id: string, facilityId: string | null, marking: unknown[]) => [
+    id,
+    LOCALITY,
+    facilityId,
+    'XM-DAC-41140',
+    '2025-11-01T08:00:00Z',
+    '2025-11-02T08:00:00Z',
+    'MARKED',
+    ['MORTAR'],
+    [2],
+    31.51,
+    34.46,
+    'SYNTHETIC',
+    ...marking,
+  ];
   await insertRows(
     db,
     'explosive_hazard_task',
-    ['id', 'area_pcode', 'facility_id', 'requested_by_org_id', 'requested_at', 'status_changed_at', 'status', 'item_types', 'item_counts', 'latitude', 'longitude', 'source', ...MARKING_COLUMNS],
+    [
+      'id',
+      'area_pcode',
+      'facility_id',
+      'requested_by_org_id',
+      'requested_at',
+      'status_changed_at',
+      'status',
+      'item_types',
+      'item_counts',
+      'latitude',
+      'longitude',
+      'source',
+      ...MARKING_COLUMNS,
+    ],
     [task('EHT-T-OPEN', 'FAC-T-RESTRICTED', OPEN), task('EHT-T-RED', null, RED_FOR_USA), task('EHT-T-RESTRICTED', 'FAC-T-OPEN', RESTRICTED_NATO)],
   );
-  await insertRows(db, 'debris_estimate', ['id', 'area_pcode', 'tonnes', 'asbestos_tonnes', 'source', 'as_of', 'description', ...MARKING_COLUMNS], [
-    ['DEBRIS-T-OPEN', AREA, 1000, null, 'SYNTHETIC', '2025-11-01', 'Illustrative test estimate.', ...OPEN],
-    // Published, so preferred to the illustrative one, but only for those it is released to.
-    ['DEBRIS-T-SECRET', AREA, 2000, null, 'UNEP', '2025-11-02', 'Test estimate, secret.', ...SECRET_FVEY],
-  ]);
-  await insertRows(db, 'crossing_access_road', ['crossing_id', 'road_segment_facility_id', 'passability', 'constraints', 'as_of', 'source', ...MARKING_COLUMNS], [
-    ['TEST_CROSSING_OPEN', 'FAC-T-RESTRICTED', 'RESTRICTED', ['UXO'], '2025-11-01', 'SYNTHETIC', ...OPEN],
-    ['TEST_CROSSING_RED', 'FAC-T-OPEN', 'BLOCKED', [], '2025-11-01', 'SYNTHETIC', ...RED_FOR_USA],
-  ]);
-  await insertRows(db, 'convoy_route_hazard', ['convoy_id', 'level', 'hazard_task_ids', 'assessed_at', 'source', ...MARKING_COLUMNS], [
-    ['CONVOY-T-OPEN', 'MARKED_HAZARDS', ['EHT-T-OPEN', 'EHT-T-RED', 'EHT-T-RESTRICTED'], '2025-11-03T00:00:00Z', 'SYNTHETIC', ...OPEN],
-    ['CONVOY-T-RED', 'MARKED_HAZARDS', ['EHT-T-OPEN'], '2025-11-03T00:00:00Z', 'SYNTHETIC', ...RED_FOR_USA],
-  ]);
+  await insertRows(
+    db,
+    'debris_estimate',
+    ['id', 'area_pcode', 'tonnes', 'asbestos_tonnes', 'source', 'as_of', 'description', ...MARKING_COLUMNS],
+    [
+      ['DEBRIS-T-OPEN', AREA, 1000, null, 'SYNTHETIC', '2025-11-01', 'Illustrative test estimate.', ...OPEN],
+      // Published, so preferred to the illustrative one, but only for those it is released to.
+      ['DEBRIS-T-SECRET', AREA, 2000, null, 'UNEP', '2025-11-02', 'Test estimate, secret.', ...SECRET_FVEY],
+    ],
+  );
+  await insertRows(
+    db,
+    'crossing_access_road',
+    ['crossing_id', 'road_segment_facility_id', 'passability', 'constraints', 'as_of', 'source', ...MARKING_COLUMNS],
+    [
+      ['TEST_CROSSING_OPEN', 'FAC-T-RESTRICTED', 'RESTRICTED', ['UXO'], '2025-11-01', 'SYNTHETIC', ...OPEN],
+      ['TEST_CROSSING_RED', 'FAC-T-OPEN', 'BLOCKED', [], '2025-11-01', 'SYNTHETIC', ...RED_FOR_USA],
+    ],
+  );
+  await insertRows(
+    db,
+    'convoy_route_hazard',
+    ['convoy_id', 'level', 'hazard_task_ids', 'assessed_at', 'source', ...MARKING_COLUMNS],
+    [
+      ['CONVOY-T-OPEN', 'MARKED_HAZARDS', ['EHT-T-OPEN', 'EHT-T-RED', 'EHT-T-RESTRICTED'], '2025-11-03T00:00:00Z', 'SYNTHETIC', ...OPEN],
+      ['CONVOY-T-RED', 'MARKED_HAZARDS', ['EHT-T-OPEN'], '2025-11-03T00:00:00Z', 'SYNTHETIC', ...RED_FOR_USA],
+    ],
+  );
 });
 afterAll(() => subgraph?.close());
 
@@ -97,7 +142,10 @@ afterAll(() => subgraph?.close());
 async function releasedIds(table: string, who: Principal, where = 'true', idColumn = 'id'): Promise<string[]> {
   const rows = await subgraph.db.query<MarkingRow & Record<string, string>>(`SELECT * FROM ${table} WHERE ${where}`);
   const reader = who;
-  return rows.filter((row) => releasedToPrincipal(reader, row as unknown as MarkingRow)).map((row) => row[idColumn]).sort();
+  return rows
+    .filter((row) => releasedToPrincipal(reader, row as unknown as MarkingRow))
+    .map((row) => row[idColumn])
+    .sort();
 }
 
 const ids = (connection: { edges: { node: { id: string } }[] }) => connection.edges.map((e) => e.node.id).sort();
@@ -131,7 +179,11 @@ describe('engineering releasability: lists and totals', () => {
         who,
       );
       expect(errors, who.subject).toBeUndefined();
-      for (const [field, table] of [['facilities', 'facility'], ['explosiveHazardTasks', 'explosive_hazard_task'], ['debrisEstimates', 'debris_estimate']]) {
+      for (const [field, table] of [
+        ['facilities', 'facility'],
+        ['explosiveHazardTasks', 'explosive_hazard_task'],
+        ['debrisEstimates', 'debris_estimate'],
+      ]) {
         const released = await releasedIds(table, who);
         expect(ids(data[field]), `${who.subject} ${field}`).toEqual(released);
         expect(data[field].totalCount, `${who.subject} ${field}`).toBe(released.length);
@@ -301,7 +353,11 @@ describe('engineering releasability: writes and history', () => {
       `mutation($input: RecordDamageAssessmentInput!) { recordDamageAssessment(input: $input) { damageAssessment { id } userErrors { code } } }`,
       {
         input: {
-          facilityId: 'FAC-T-OPEN', method: 'FIELD', damageClass: 'SEVERE', imageryDate: '2025-11-04', source: 'CMCC',
+          facilityId: 'FAC-T-OPEN',
+          method: 'FIELD',
+          damageClass: 'SEVERE',
+          imageryDate: '2025-11-04',
+          source: 'CMCC',
           marking: { classification: 'CONFIDENTIAL', releasableTo: ['USA'], tlp: 'AMBER_STRICT', originator: 'USA' },
         },
       },
@@ -318,8 +374,14 @@ describe('engineering releasability: writes and history', () => {
       `mutation($input: RecordDamageAssessmentInput!) { recordDamageAssessment(input: $input) { damageAssessment { id } userErrors { code } } }`,
       {
         input: {
-          facilityId: 'FAC-T-OPEN', method: 'UNOSAT_SATELLITE', damageClass: 'MODERATE', imageryDate: '2025-11-06', latitude: 31.52, longitude: 34.45,
-          source: 'UNOSAT', marking: MARKING,
+          facilityId: 'FAC-T-OPEN',
+          method: 'UNOSAT_SATELLITE',
+          damageClass: 'MODERATE',
+          imageryDate: '2025-11-06',
+          latitude: 31.52,
+          longitude: 34.45,
+          source: 'UNOSAT',
+          marking: MARKING,
         },
       },
       US_SECRET,
@@ -333,7 +395,10 @@ describe('engineering releasability: writes and history', () => {
     };
     for (const who of [US_SECRET, DEU_RESTRICTED]) {
       expect(await fieldsFor(who)).toEqual(
-        expect.arrayContaining([{ field: 'latitude', newValue: '31.52', redacted: false }, { field: 'longitude', newValue: '34.45', redacted: false }]),
+        expect.arrayContaining([
+          { field: 'latitude', newValue: '31.52', redacted: false },
+          { field: 'longitude', newValue: '34.45', redacted: false },
+        ]),
       );
     }
     for (const who of [PARTNER_NGO, WFP_OFFICER]) {

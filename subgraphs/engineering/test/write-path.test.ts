@@ -213,9 +213,7 @@ describe('recordDamageAssessment', () => {
       facility: { id: 'FAC-HOSPITAL-001' },
       provenance: { version: 1, recordedBy: 'test-editor', recordedVia: 'MUTATION:recordDamageAssessment', updatedBy: null },
     });
-    expect(damageAssessment.history).toEqual([
-      expect.objectContaining({ version: 1, operation: 'CREATE', changedBy: 'test-editor', via: 'MUTATION:recordDamageAssessment' }),
-    ]);
+    expect(damageAssessment.history).toEqual([expect.objectContaining({ version: 1, operation: 'CREATE', changedBy: 'test-editor', via: 'MUTATION:recordDamageAssessment' })]);
     expect(damageAssessment.history[0].fields).toEqual(expect.arrayContaining([{ field: 'damage_class', previousValue: null, newValue: '"MODERATE"' }]));
     const listed = await subgraph.execute(`{ facility(id: "FAC-HOSPITAL-001") { damageAssessments(first: 1) { id } } }`);
     expect(listed.data.facility.damageAssessments).toEqual([{ id: damageAssessment.id }]);
@@ -301,7 +299,13 @@ describe('updateExplosiveHazardTask', () => {
   it('moves a task forward with the items found by kind, a new version, and an UPDATE in its history', async () => {
     const task = await seededTask('REQUESTED');
     const { data, errors } = await subgraph.execute(UPDATE_TASK, {
-      input: update(task, { status: 'ASSESSED', itemsFound: [{ type: 'IED', count: 1 }, { type: 'MORTAR', count: 4 }] }),
+      input: update(task, {
+        status: 'ASSESSED',
+        itemsFound: [
+          { type: 'IED', count: 1 },
+          { type: 'MORTAR', count: 4 },
+        ],
+      }),
     });
     expect(errors).toBeUndefined();
     const { explosiveHazardTask, userErrors } = data.updateExplosiveHazardTask;
@@ -309,7 +313,10 @@ describe('updateExplosiveHazardTask', () => {
     expect(explosiveHazardTask).toMatchObject({
       status: 'ASSESSED',
       // Stored in the order of the item kinds, whatever order they were given in.
-      itemsFound: [{ type: 'MORTAR', count: 4 }, { type: 'IED', count: 1 }],
+      itemsFound: [
+        { type: 'MORTAR', count: 4 },
+        { type: 'IED', count: 1 },
+      ],
       provenance: { version: 2, recordedBy: 'seed', recordedVia: 'SEED', updatedBy: 'test-editor' },
     });
     expect(Date.parse(explosiveHazardTask.updatedAt)).toBeGreaterThan(Date.now() - 60_000);
@@ -352,7 +359,17 @@ describe('updateExplosiveHazardTask', () => {
     const task = await seededTask('REQUESTED');
     const before = await snapshot();
     const invalid = await subgraph.execute(UPDATE_TASK, {
-      input: { ...update(task, { status: 'ASSESSED', itemsFound: [{ type: 'ROCKET', count: 0 }, { type: 'ROCKET', count: 2 }] }), version: 0, marking: BAD_MARKING },
+      input: {
+        ...update(task, {
+          status: 'ASSESSED',
+          itemsFound: [
+            { type: 'ROCKET', count: 0 },
+            { type: 'ROCKET', count: 2 },
+          ],
+        }),
+        version: 0,
+        marking: BAD_MARKING,
+      },
     });
     expect(codes(invalid.data.updateExplosiveHazardTask.userErrors)).toEqual(
       expect.arrayContaining(['input.itemsFound.0.count:INVALID', 'input.itemsFound.1.type:INVALID', 'input.version:INVALID', 'input.marking.recipients:REQUIRED']),
@@ -412,8 +429,16 @@ describe('write authorization', () => {
     const before = await snapshot();
     const task = await seededTask('REQUESTED');
     const attempts = await Promise.all([
-      subgraph.execute(RECORD_STATUS, { input: { facilityId: 'FAC-HOSPITAL-010', version: 1, status: 'OPERATIONAL', statusAsOf: '2026-01-01', source: 'CMCC', marking: MARKING } }, securityEditor),
-      subgraph.execute(RECORD_ASSESSMENT, { input: { facilityId: 'FAC-HOSPITAL-010', method: 'FIELD', damageClass: 'NONE', imageryDate: '2026-01-01', source: 'CMCC', marking: MARKING } }, securityEditor),
+      subgraph.execute(
+        RECORD_STATUS,
+        { input: { facilityId: 'FAC-HOSPITAL-010', version: 1, status: 'OPERATIONAL', statusAsOf: '2026-01-01', source: 'CMCC', marking: MARKING } },
+        securityEditor,
+      ),
+      subgraph.execute(
+        RECORD_ASSESSMENT,
+        { input: { facilityId: 'FAC-HOSPITAL-010', method: 'FIELD', damageClass: 'NONE', imageryDate: '2026-01-01', source: 'CMCC', marking: MARKING } },
+        securityEditor,
+      ),
       subgraph.execute(UPDATE_TASK, { input: { id: task.id, version: 1, status: 'ASSESSED', marking: MARKING } }, securityEditor),
     ]);
     for (const attempt of attempts) {

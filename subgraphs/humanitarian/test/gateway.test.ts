@@ -77,10 +77,10 @@ describe('a withheld convoy reached from another subgraph', () => {
     const { id: incidentId, convoy } = edges[index].node;
 
     const saved = await humanitarianDb().query(`SELECT classification, releasable_to, tlp, originator, recipients, caveats FROM convoy WHERE id = $1`, [convoy!.id]);
-    await humanitarianDb().query(
-      `UPDATE convoy SET classification = $2, releasable_to = $3, tlp = $4, originator = $5, recipients = $6, caveats = $7 WHERE id = $1`,
-      [convoy!.id, ...RED_FOR_USA],
-    );
+    await humanitarianDb().query(`UPDATE convoy SET classification = $2, releasable_to = $3, tlp = $4, originator = $5, recipients = $6, caveats = $7 WHERE id = $1`, [
+      convoy!.id,
+      ...RED_FOR_USA,
+    ]);
     try {
       const after = await stack.query(INCIDENTS, undefined, GBR_MEMBER);
       expect(after.data.incidents.edges[index].node).toEqual({ id: incidentId, convoy: null });
@@ -93,10 +93,15 @@ describe('a withheld convoy reached from another subgraph', () => {
       if (asUs.data.incident) expect(asUs.data.incident.convoy).toEqual({ id: convoy!.id });
     } finally {
       const [m] = saved as Record<string, unknown>[];
-      await humanitarianDb().query(
-        `UPDATE convoy SET classification = $2, releasable_to = $3, tlp = $4, originator = $5, recipients = $6, caveats = $7 WHERE id = $1`,
-        [convoy!.id, m.classification, m.releasable_to, m.tlp, m.originator, m.recipients, m.caveats],
-      );
+      await humanitarianDb().query(`UPDATE convoy SET classification = $2, releasable_to = $3, tlp = $4, originator = $5, recipients = $6, caveats = $7 WHERE id = $1`, [
+        convoy!.id,
+        m.classification,
+        m.releasable_to,
+        m.tlp,
+        m.originator,
+        m.recipients,
+        m.caveats,
+      ]);
     }
   });
 });

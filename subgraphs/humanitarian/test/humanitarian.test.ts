@@ -2,16 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse, visit } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CONVOY_COUNT,
-  GOVERNORATE_PCODES,
-  HOSPITAL_COUNT,
-  ORGANIZATION_IDS,
-  convoyId,
-  hospitalId,
-  sharedTypeNames,
-  type MarkingRow,
-} from '@cmcc/subgraph-kit';
+import { CONVOY_COUNT, GOVERNORATE_PCODES, HOSPITAL_COUNT, ORGANIZATION_IDS, convoyId, hospitalId, sharedTypeNames, type MarkingRow } from '@cmcc/subgraph-kit';
 import { releasedToPrincipal } from '@cmcc/test-support/releasability-oracle';
 import { humanitarian } from '../src/server.ts';
 import { startTestSubgraph, TEST_PRINCIPAL, type GraphQLResponse, type TestSubgraph } from '@cmcc/test-support/subgraph';
@@ -159,9 +150,7 @@ describe('humanitarian seed', () => {
     const ids = await subgraph.db.query<{ id: string }>('SELECT id FROM convoy ORDER BY id');
     expect(ids.map((r) => r.id)).toEqual(Array.from({ length: CONVOY_COUNT }, (_, i) => convoyId(i + 1)));
 
-    const reports = await subgraph.db.query<{ crossing_id: string; days: number }>(
-      `SELECT crossing_id, count(*)::int AS days FROM crossing_daily_report GROUP BY crossing_id`,
-    );
+    const reports = await subgraph.db.query<{ crossing_id: string; days: number }>(`SELECT crossing_id, count(*)::int AS days FROM crossing_daily_report GROUP BY crossing_id`);
     for (const id of ['KEREM_SHALOM', 'KISSUFIM', 'ZIKIM']) expect(reports.find((r) => r.crossing_id === id)?.days).toBeGreaterThanOrEqual(60);
 
     const [consignments] = await subgraph.db.query<{ total: number; delivered: number; stages: number; cargo_convoys: number; fewest: number }>(
@@ -259,7 +248,11 @@ describe('humanitarian batching', () => {
   });
 
   it('resolves 23 areas with aid deliveries and activities (with their organisations) in one statement per relation', async () => {
-    const pcodes = ['PS02', ...GOVERNORATE_PCODES, ...(await subgraph.db.query<{ p: string }>('SELECT DISTINCT area_pcode AS p FROM activity WHERE length(area_pcode) = 8')).map((r) => r.p)];
+    const pcodes = [
+      'PS02',
+      ...GOVERNORATE_PCODES,
+      ...(await subgraph.db.query<{ p: string }>('SELECT DISTINCT area_pcode AS p FROM activity WHERE length(area_pcode) = 8')).map((r) => r.p),
+    ];
     const representations = pcodes.slice(0, 23).map((pcode) => ({ __typename: 'Area', pcode }));
     expect(representations.length).toBeGreaterThanOrEqual(20);
     const { result, statements } = await subgraph.statementsDuring(() =>

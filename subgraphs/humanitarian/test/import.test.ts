@@ -29,7 +29,10 @@ const write = (name: string, content: string | Buffer) => {
 };
 const count = async (table: string, where = 'true') => (await subgraph.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`))[0].n;
 // The marking of rows that state none: an import states its marking, per row or for the whole file.
-const options = { subject: 'import:test', marking: { classification: 'UNCLASSIFIED' as const, releasableTo: ['CMCC'], tlp: 'GREEN' as const, originator: 'CMCC', recipients: [], caveats: [] } };
+const options = {
+  subject: 'import:test',
+  marking: { classification: 'UNCLASSIFIED' as const, releasableTo: ['CMCC'], tlp: 'GREEN' as const, originator: 'CMCC', recipients: [], caveats: [] },
+};
 
 const REPORT_HEADER = 'date,crossing,source,open,trucks_offloaded,trucks_collected,tonnes,fuel_litres';
 
@@ -69,11 +72,19 @@ describe('importing crossing reports', () => {
   });
 
   it('updates an overlapping file by crossing + date + source, keeps other sources apart, and records the previous values', async () => {
-    const first = write('un2720-week.csv', [REPORT_HEADER, '2026-03-01,Kerem Shalom,UN2720,yes,300,200,4500,200000', '2026-03-02,Kerem Shalom,UN2720,yes,280,210,4300,150000'].join('\n'));
+    const first = write(
+      'un2720-week.csv',
+      [REPORT_HEADER, '2026-03-01,Kerem Shalom,UN2720,yes,300,200,4500,200000', '2026-03-02,Kerem Shalom,UN2720,yes,280,210,4300,150000'].join('\n'),
+    );
     expect(await importFile(subgraph.db, crossingReports, first, options)).toMatchObject({ created: 2 });
     const overlap = write(
       'un2720-overlap.csv',
-      [REPORT_HEADER, '2026-03-02,Kerem Shalom,UN2720,yes,285,210,4300,150000', '2026-03-03,Kerem Shalom,UN2720,yes,260,190,3900,120000', '2026-03-02,Kerem Shalom,COGAT,yes,420,0,6100,150000'].join('\n'),
+      [
+        REPORT_HEADER,
+        '2026-03-02,Kerem Shalom,UN2720,yes,285,210,4300,150000',
+        '2026-03-03,Kerem Shalom,UN2720,yes,260,190,3900,120000',
+        '2026-03-02,Kerem Shalom,COGAT,yes,420,0,6100,150000',
+      ].join('\n'),
     );
     expect(await importFile(subgraph.db, crossingReports, overlap, options)).toMatchObject({ created: 2, updated: 1, unchanged: 0 });
     expect(await count('crossing_daily_report', `crossing_id = 'KEREM_SHALOM' AND date = '2026-03-02'`)).toBe(2);
@@ -88,7 +99,9 @@ describe('importing crossing reports', () => {
     expect(history[1]).toMatchObject({ previous: { trucks_offloaded: 280 }, changes: { trucks_offloaded: 285 } });
 
     // A correction recorded by an editor afterwards needs the version the import left.
-    const { data } = await subgraph.execute(`{ crossing(id: "KEREM_SHALOM") { dailyReports(since: "2026-03-02T00:00:00Z", until: "2026-03-03T00:00:00Z") { source provenance { version recordedVia updatedBy } } } }`);
+    const { data } = await subgraph.execute(
+      `{ crossing(id: "KEREM_SHALOM") { dailyReports(since: "2026-03-02T00:00:00Z", until: "2026-03-03T00:00:00Z") { source provenance { version recordedVia updatedBy } } } }`,
+    );
     expect(data.crossing.dailyReports).toEqual(
       expect.arrayContaining([{ source: 'UN2720', provenance: { version: 2, recordedVia: 'IMPORT:crossing-reports:un2720-week.csv', updatedBy: 'import:test' } }]),
     );
@@ -144,7 +157,13 @@ describe('importing 3W activity sheets (HXL)', () => {
     const file = path.join(SAMPLES, 'activities-3w.hxl.csv');
     const first = await importFile(subgraph.db, activities, file, options);
     expect(first).toMatchObject({ format: 'hxl', rowsRead: 8, created: 8, updated: 0, rejected: 0, committed: true, problems: [] });
-    expect(first.hxlTags).toMatchObject({ organization_id: '#org+code', implementing_organization_id: '#org+impl+name', sector: '#sector+cluster', area_adm3: '#adm3+code', reached: '#reached+ind' });
+    expect(first.hxlTags).toMatchObject({
+      organization_id: '#org+code',
+      implementing_organization_id: '#org+impl+name',
+      sector: '#sector+cluster',
+      area_adm3: '#adm3+code',
+      reached: '#reached+ind',
+    });
 
     const { data, errors } = await subgraph.execute(`{
       activities(filter: { organizationId: "XM-DAC-41122", sector: WASH }) { edges { node {
@@ -169,7 +188,13 @@ describe('importing 3W activity sheets (HXL)', () => {
       provenance: { version: 1, recordedBy: 'import:test', recordedVia: 'IMPORT:activities:activities-3w.hxl.csv' },
       history: [{ operation: 'CREATE', via: 'IMPORT:activities:activities-3w.hxl.csv' }],
     });
-    expect(activity.hxlTags).toEqual(expect.arrayContaining([{ field: 'area_adm3', tag: '#adm3+code' }, { field: 'reached', tag: '#reached+ind' }, { field: 'sector', tag: '#sector+cluster' }]));
+    expect(activity.hxlTags).toEqual(
+      expect.arrayContaining([
+        { field: 'area_adm3', tag: '#adm3+code' },
+        { field: 'reached', tag: '#reached+ind' },
+        { field: 'sector', tag: '#sector+cluster' },
+      ]),
+    );
 
     // A governorate-level row (no locality) is placed in the governorate.
     expect(await count('activity', `area_pcode = 'PS0265' AND activity = 'Site management by mobile teams'`)).toBe(1);
@@ -179,12 +204,18 @@ describe('importing 3W activity sheets (HXL)', () => {
   });
 
   it('updates an overlapping sheet by organisation + area + activity + start, with the previous values in the history', async () => {
-    const first = write('3w-week1.hxl.csv', sheet3w('WFP,,Food,PS0260,PS026002,Hot meal kitchens,Ongoing,2026-05-01,,1000', 'WFP,,Food,PS0260,PS026002,Bakery support,Ongoing,2026-05-01,,500'));
+    const first = write(
+      '3w-week1.hxl.csv',
+      sheet3w('WFP,,Food,PS0260,PS026002,Hot meal kitchens,Ongoing,2026-05-01,,1000', 'WFP,,Food,PS0260,PS026002,Bakery support,Ongoing,2026-05-01,,500'),
+    );
     expect(await importFile(subgraph.db, activities, first, options)).toMatchObject({ created: 2 });
     // The same activities from another partner export: the organisation by IATI id instead of acronym, one figure updated.
     const second = write(
       '3w-week2.hxl.csv',
-      sheet3w('XM-DAC-41140,,Food Security,PS0260,PS026002,Hot meal kitchens,Ongoing,2026-05-01,,1800', 'XM-DAC-41140,XI-CMCC-PRCS,Food Security,PS0260,PS026002,Hot meal kitchens,Planned,2026-06-01,,'),
+      sheet3w(
+        'XM-DAC-41140,,Food Security,PS0260,PS026002,Hot meal kitchens,Ongoing,2026-05-01,,1800',
+        'XM-DAC-41140,XI-CMCC-PRCS,Food Security,PS0260,PS026002,Hot meal kitchens,Planned,2026-06-01,,',
+      ),
     );
     expect(await importFile(subgraph.db, activities, second, options)).toMatchObject({ created: 1, updated: 1, unchanged: 0 });
     expect(await count('activity', `activity = 'Hot meal kitchens' AND area_pcode = 'PS026002' AND start_date = '2026-05-01'`)).toBe(1);
@@ -199,7 +230,9 @@ describe('importing 3W activity sheets (HXL)', () => {
     const refused = await importFile(subgraph.db, activities, noMarking, { subject: 'import:test' });
     expect(refused).toMatchObject({ committed: false, rejected: 1, updated: 0 });
     expect(refused.problems).toEqual([expect.objectContaining({ row: 4, problem: expect.stringContaining('marking') })]);
-    const [who] = await subgraph.db.query<{ reached: number }>(`SELECT reached, tlp, releasable_to FROM activity WHERE organization_id = 'XM-DAC-928' AND start_date = '2026-02-01'`);
+    const [who] = await subgraph.db.query<{ reached: number }>(
+      `SELECT reached, tlp, releasable_to FROM activity WHERE organization_id = 'XM-DAC-928' AND start_date = '2026-02-01'`,
+    );
     expect(who).toMatchObject({ tlp: 'AMBER', releasable_to: ['UN'] });
     expect(who.reached).not.toBe(3100);
   });
@@ -239,7 +272,10 @@ describe('importing 3W activity sheets (HXL)', () => {
 
   it('imports the good rows and reports the rest with --skip-invalid', async () => {
     const before = await count('activity');
-    const file = write('3w-mixed.hxl.csv', sheet3w('UNDP,,ER,PS0275,PS027502,Solar power restoration,Active,2026-05-12,,5', 'UNDP,,ER,PS0275,PS027502,Debris removal,Someday,2026-05-12,,5'));
+    const file = write(
+      '3w-mixed.hxl.csv',
+      sheet3w('UNDP,,ER,PS0275,PS027502,Solar power restoration,Active,2026-05-12,,5', 'UNDP,,ER,PS0275,PS027502,Debris removal,Someday,2026-05-12,,5'),
+    );
     const report = await importFile(subgraph.db, activities, file, { ...options, skipInvalid: true });
     expect(report).toMatchObject({ committed: true, created: 1, rejected: 1 });
     expect(report.problems).toEqual([{ row: 5, column: '#status', value: 'Someday', problem: expect.stringContaining('Unknown status') }]);
@@ -252,7 +288,11 @@ describe('importing 3W activity sheets (HXL)', () => {
 
     const implementerOnly = write(
       '3w-impl-only.hxl.csv',
-      ['Implementing partner,Cluster,Governorate P-code,Activity,Status,Start', '#org+impl+code,#sector+cluster,#adm2+code,#activity+name,#status,#date+start', 'PRCS,Health,PS0260,First aid posts,Ongoing,2026-05-01'].join('\n'),
+      [
+        'Implementing partner,Cluster,Governorate P-code,Activity,Status,Start',
+        '#org+impl+code,#sector+cluster,#adm2+code,#activity+name,#status,#date+start',
+        'PRCS,Health,PS0260,First aid posts,Ongoing,2026-05-01',
+      ].join('\n'),
     );
     const report = await importFile(subgraph.db, activities, implementerOnly, options);
     expect(report.committed).toBe(false);

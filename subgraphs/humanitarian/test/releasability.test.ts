@@ -217,19 +217,13 @@ describe('totals and aggregates count only released records', () => {
       return data._entities[0].aidDeliveries.bySource;
     };
     // US analyst: all three fixture convoys (RED for the USA, open, RESTRICTED NATO).
-    expect(await figures(US_ANALYST)).toEqual([
-      { source: 'CMCC', trucks: 3, tonnes: 36.5, pallets: 15, byCategory: [{ category: 'FOOD', trucks: 3, tonnes: 36.5 }] },
-    ]);
+    expect(await figures(US_ANALYST)).toEqual([{ source: 'CMCC', trucks: 3, tonnes: 36.5, pallets: 15, byCategory: [{ category: 'FOOD', trucks: 3, tonnes: 36.5 }] }]);
     // GBR member: not the TLP:RED convoy.
-    expect(await figures(GBR_MEMBER)).toEqual([
-      { source: 'CMCC', trucks: 2, tonnes: 11, pallets: 5, byCategory: [{ category: 'FOOD', trucks: 2, tonnes: 11 }] },
-    ]);
+    expect(await figures(GBR_MEMBER)).toEqual([{ source: 'CMCC', trucks: 2, tonnes: 11, pallets: 5, byCategory: [{ category: 'FOOD', trucks: 2, tonnes: 11 }] }]);
     // Partner NGO: neither the RED nor the RESTRICTED convoy.
     expect(await figures(PARTNER_NGO)).toEqual([{ source: 'CMCC', trucks: 1, tonnes: 4, pallets: 2, byCategory: [{ category: 'FOOD', trucks: 1, tonnes: 4 }] }]);
     // A US principal outside the CMCC: the US and NATO convoys, not the one released to CMCC participants.
-    expect(await figures(OUTSIDER)).toEqual([
-      { source: 'CMCC', trucks: 2, tonnes: 32.5, pallets: 13, byCategory: [{ category: 'FOOD', trucks: 2, tonnes: 32.5 }] },
-    ]);
+    expect(await figures(OUTSIDER)).toEqual([{ source: 'CMCC', trucks: 2, tonnes: 32.5, pallets: 13, byCategory: [{ category: 'FOOD', trucks: 2, tonnes: 32.5 }] }]);
     // A UN agency officer without a nation: only the open convoy.
     expect((await figures(WFP_OFFICER))[0]).toMatchObject({ trucks: 1, tonnes: 4 });
   });
@@ -254,7 +248,10 @@ describe('totals and aggregates count only released records', () => {
       for (const figure of bySource) {
         const mine = released.filter((row) => row.load_source === figure.source);
         expect(figure.trucks, name).toBe(mine.length);
-        expect(figure.tonnes, name).toBeCloseTo(mine.reduce((sum, row) => sum + Number(row.load_tonnes), 0), 1);
+        expect(figure.tonnes, name).toBeCloseTo(
+          mine.reduce((sum, row) => sum + Number(row.load_tonnes), 0),
+          1,
+        );
       }
       totals.add(released.length);
     }
@@ -361,7 +358,15 @@ describe('writes never reach what the editor may not see', () => {
       `mutation($input: RecordCrossingReportInput!) { recordCrossingReport(input: $input) { crossingDailyReport { id } userErrors { field code message } } }`,
       {
         input: {
-          crossingId: 'RAFAH', date: '2024-06-01', source: 'COGAT', version: 1, open: false, trucksOffloaded: 0, trucksCollected: 0, tonnes: 0, fuelLitres: 0,
+          crossingId: 'RAFAH',
+          date: '2024-06-01',
+          source: 'COGAT',
+          version: 1,
+          open: false,
+          trucksOffloaded: 0,
+          trucksCollected: 0,
+          tonnes: 0,
+          fuelLitres: 0,
           marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'GBR' },
         },
       },
@@ -370,28 +375,35 @@ describe('writes never reach what the editor may not see', () => {
     ],
   ];
 
-  it.each(WITHHELD_WRITES)('an editor cannot %s a record not released to them: answered exactly like a missing one, nothing written', async (_name, mutation, variables, withheld, missing) => {
-    const snapshot = `SELECT (SELECT json_agg(v ORDER BY id) FROM convoy v WHERE id LIKE 'CONVOY-RLS-%')::text AS convoys,
+  it.each(WITHHELD_WRITES)(
+    'an editor cannot %s a record not released to them: answered exactly like a missing one, nothing written',
+    async (_name, mutation, variables, withheld, missing) => {
+      const snapshot = `SELECT (SELECT json_agg(v ORDER BY id) FROM convoy v WHERE id LIKE 'CONVOY-RLS-%')::text AS convoys,
                              (SELECT json_agg(c ORDER BY id) FROM truck_consignment c WHERE convoy_id LIKE 'CONVOY-RLS-%')::text AS consignments,
                              (SELECT json_agg(r ORDER BY id) FROM crossing_daily_report r WHERE crossing_id = 'RAFAH')::text AS reports`;
-    const [before] = await subgraph.db.query(snapshot);
-    const refused = await subgraph.execute(mutation, variables, GBR_EDITOR);
-    const absent = await subgraph.execute(mutation, JSON.parse(JSON.stringify(variables).replaceAll(withheld, missing)), GBR_EDITOR);
-    expect(JSON.stringify(refused).replaceAll(withheld, missing)).toBe(JSON.stringify(absent));
-    expect(Object.values(absent.data)[0]).toMatchObject({ userErrors: [{ code: 'NOT_FOUND' }] });
-    // The refusal says nothing about the record's state (status, version, who changed it).
-    expect(JSON.stringify(refused)).not.toMatch(/FACILITATED|OFFLOADED|version \d|seed/);
-    const [after] = await subgraph.db.query(snapshot);
-    expect(after).toEqual(before);
-  });
+      const [before] = await subgraph.db.query(snapshot);
+      const refused = await subgraph.execute(mutation, variables, GBR_EDITOR);
+      const absent = await subgraph.execute(mutation, JSON.parse(JSON.stringify(variables).replaceAll(withheld, missing)), GBR_EDITOR);
+      expect(JSON.stringify(refused).replaceAll(withheld, missing)).toBe(JSON.stringify(absent));
+      expect(Object.values(absent.data)[0]).toMatchObject({ userErrors: [{ code: 'NOT_FOUND' }] });
+      // The refusal says nothing about the record's state (status, version, who changed it).
+      expect(JSON.stringify(refused)).not.toMatch(/FACILITATED|OFFLOADED|version \d|seed/);
+      const [after] = await subgraph.db.query(snapshot);
+      expect(after).toEqual(before);
+    },
+  );
 
   it('a GBR editor may not request a convoy with the USA as originator: FORBIDDEN by the writing rule, and nothing written', async () => {
     const { data, errors } = await subgraph.execute(
       `mutation($input: RequestConvoyInput!) { requestConvoy(input: $input) { convoy { id route } userErrors { code } } }`,
       {
         input: {
-          type: 'ASSESSMENT', requestingOrganizationIds: ['XM-DAC-41140'], destinationPcode: 'PS0255', plannedStart: '2026-03-01T06:00:00Z',
-          route: 'Salah al-Din road', source: 'CMCC',
+          type: 'ASSESSMENT',
+          requestingOrganizationIds: ['XM-DAC-41140'],
+          destinationPcode: 'PS0255',
+          plannedStart: '2026-03-01T06:00:00Z',
+          route: 'Salah al-Din road',
+          source: 'CMCC',
           marking: { classification: 'UNCLASSIFIED', releasableTo: ['USA'], tlp: 'AMBER_STRICT', originator: 'USA' },
         },
       },

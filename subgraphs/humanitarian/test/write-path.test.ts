@@ -227,9 +227,7 @@ describe('requestConvoy', () => {
   it('refuses unknown organisations and crossings as UNKNOWN_REFERENCE, and a cargo convoy through Rafah', async () => {
     const before = await counts('convoy', 'record_change');
     const organizations = await subgraph.execute(REQUEST_CONVOY, { input: { ...CONVOY, requestingOrganizationIds: [WFP, 'XM-DAC-00000'] } });
-    expect(organizations.data.requestConvoy.userErrors).toEqual([
-      expect.objectContaining({ field: ['input', 'requestingOrganizationIds', '1'], code: 'UNKNOWN_REFERENCE' }),
-    ]);
+    expect(organizations.data.requestConvoy.userErrors).toEqual([expect.objectContaining({ field: ['input', 'requestingOrganizationIds', '1'], code: 'UNKNOWN_REFERENCE' })]);
     const crossing = await subgraph.execute(REQUEST_CONVOY, { input: { ...CONVOY, crossingId: 'NOWHERE' } });
     expect(crossing.data.requestConvoy.userErrors).toEqual([expect.objectContaining({ field: ['input', 'crossingId'], code: 'UNKNOWN_REFERENCE' })]);
     const rafah = await subgraph.execute(REQUEST_CONVOY, { input: { ...CONVOY, crossingId: 'RAFAH' } });
@@ -243,7 +241,10 @@ describe('requestConvoy', () => {
     const first = await subgraph.execute(REQUEST_CONVOY, { input: CONVOY, key: 'convoy-retry-1' });
     const again = await subgraph.execute(REQUEST_CONVOY, { input: CONVOY, key: 'convoy-retry-1' });
     expect(again.data.requestConvoy.convoy.id).toBe(first.data.requestConvoy.convoy.id);
-    expect(await counts('convoy', 'convoy_requesting_organization')).toEqual({ convoy: before.convoy + 1, convoy_requesting_organization: before.convoy_requesting_organization + 2 });
+    expect(await counts('convoy', 'convoy_requesting_organization')).toEqual({
+      convoy: before.convoy + 1,
+      convoy_requesting_organization: before.convoy_requesting_organization + 2,
+    });
     const reused = await subgraph.execute(REQUEST_CONVOY, { input: { ...CONVOY, destinationPcode: 'PS0255' }, key: 'convoy-retry-1' });
     expect(reused.data.requestConvoy.userErrors).toEqual([expect.objectContaining({ field: ['idempotencyKey'], code: 'IDEMPOTENCY_KEY_REUSED' })]);
     expect(await count('convoy')).toBe(before.convoy + 1);

@@ -19,19 +19,55 @@ const US_SECRET = { sub: 'us-secret', nation: 'USA', org: 'CMCC', clearance: 'SE
 
 beforeAll(async () => {
   stack = await startStack();
-  const incident = (id: string, marking: unknown[]) => [id, '2025-11-01', 'STRATEGIC_DEVELOPMENTS', 'Test actor', 'PS029901', 'Test place', false, 'SYNTHETIC', 'UNVERIFIED', ...marking];
+  const incident = (id: string, marking: unknown[]) => [
+    id,
+    '2025-11-01',
+    'STRATEGIC_DEVELOPMENTS',
+    'Test actor',
+    'PS029901',
+    'Test place',
+    false,
+    'SYNTHETIC',
+    'UNVERIFIED',
+    ...marking,
+  ];
   await insertRows(
     stack.subgraphs.security.db,
     'security_incident',
     ['id', 'event_date', 'event_type', 'actor1', 'area_pcode', 'location_name', 'affects_aid', 'source', 'verification', ...MARKING_COLUMNS],
     [incident('INC-T-OPEN', mark('UNCLASSIFIED', 'GREEN', ['CMCC'], 'CMCC')), incident('INC-T-SECRET', mark('SECRET', 'AMBER', ['FVEY'], 'USA'))],
   );
-  const report = (id: string, incidents: string[], marking: unknown[]) =>
-    [id, `Test report ${id}`, `Assessment of ${id}`, '2025-11-02T08:00:00Z', 'HUMINT', 'B', 2, 'Test liaison contact', 'PS029901', incidents, 'SYNTHETIC', ...marking];
+  const report = (id: string, incidents: string[], marking: unknown[]) => [
+    id,
+    `Test report ${id}`,
+    `Assessment of ${id}`,
+    '2025-11-02T08:00:00Z',
+    'HUMINT',
+    'B',
+    2,
+    'Test liaison contact',
+    'PS029901',
+    incidents,
+    'SYNTHETIC',
+    ...marking,
+  ];
   await insertRows(
     stack.subgraphs.intelligence.db,
     'intelligence_report',
-    ['id', 'title', 'summary', 'reported_at', 'discipline', 'source_reliability', 'information_credibility', 'source_description', 'area_pcode', 'related_incident_ids', 'source', ...MARKING_COLUMNS],
+    [
+      'id',
+      'title',
+      'summary',
+      'reported_at',
+      'discipline',
+      'source_reliability',
+      'information_credibility',
+      'source_description',
+      'area_pcode',
+      'related_incident_ids',
+      'source',
+      ...MARKING_COLUMNS,
+    ],
     [
       report('IR-T-CMCC', ['INC-T-OPEN', 'INC-T-SECRET', 'INC-T-UNKNOWN'], mark('CONFIDENTIAL', 'AMBER', ['CMCC'], 'CMCC')),
       report('IR-T-FVEY', ['INC-T-OPEN'], mark('SECRET', 'AMBER', ['FVEY'], 'USA')),
@@ -79,7 +115,7 @@ describe('intelligence through the gateway', () => {
     expect(analyst.data.intelligenceReport).toMatchObject({ summary: 'Assessment of IR-T-CMCC', sourceDescription: 'Test liaison contact' });
   });
 
-  it("shows on an incident only the reports released to the caller, and nothing of the withheld one", async () => {
+  it('shows on an incident only the reports released to the caller, and nothing of the withheld one', async () => {
     const query = '{ incident(id: "INC-T-OPEN") { id intelligenceReports { id grading } } }';
     const deu = await stack.query(query, undefined, DEU_CONFIDENTIAL);
     expect(deu.errors).toBeUndefined();

@@ -50,9 +50,33 @@ beforeAll(async () => {
   await insertRows(
     subgraph.db,
     'intelligence_report',
-    ['id', 'title', 'summary', 'reported_at', 'discipline', 'source_reliability', 'information_credibility', 'source_description', 'area_pcode', 'related_incident_ids', 'source', ...MARKING_COLUMNS],
+    [
+      'id',
+      'title',
+      'summary',
+      'reported_at',
+      'discipline',
+      'source_reliability',
+      'information_credibility',
+      'source_description',
+      'area_pcode',
+      'related_incident_ids',
+      'source',
+      ...MARKING_COLUMNS,
+    ],
     FIXTURES.map(([id, reliability, credibility, incidents, marking], i) => [
-      id, `Test report ${id}`, `Summary of ${id}`, `2025-11-0${i + 1}T08:00:00Z`, 'HUMINT', reliability, credibility, 'Test source', `${AREA}01`, incidents, 'SYNTHETIC', ...marking,
+      id,
+      `Test report ${id}`,
+      `Summary of ${id}`,
+      `2025-11-0${i + 1}T08:00:00Z`,
+      'HUMINT',
+      reliability,
+      credibility,
+      'Test source',
+      `${AREA}01`,
+      incidents,
+      'SYNTHETIC',
+      ...marking,
     ]),
   );
 });
@@ -97,7 +121,10 @@ describe('intelligence releasability: who must not see what', () => {
     const rows = await subgraph.db.query<MarkingRow & { id: string }>('SELECT * FROM intelligence_report');
     for (const who of [US_SECRET, GBR_RESTRICTED, DEU_CONFIDENTIAL, PARTNER_NGO]) {
       const { data }: GraphQLResponse = await subgraph.execute('{ intelligenceReports(first: 500) { totalCount edges { node { id } } } }', undefined, who);
-      const released = rows.filter((row) => releasedToPrincipal(who, row as unknown as MarkingRow)).map((row) => row.id).sort();
+      const released = rows
+        .filter((row) => releasedToPrincipal(who, row as unknown as MarkingRow))
+        .map((row) => row.id)
+        .sort();
       expect(ids(data.intelligenceReports.edges.map((e: { node: { id: string } }) => e.node))).toEqual(released);
       expect(data.intelligenceReports.totalCount).toBe(released.length);
     }
@@ -111,7 +138,10 @@ describe('intelligence releasability: who must not see what', () => {
     expect(deu.data._entities.map((i: { intelligenceReports: { id: string }[] }) => ids(i.intelligenceReports))).toEqual([['IR-T-CMCC', 'IR-T-NATO'], ['IR-T-NATO']]);
     const ngo = await subgraph.execute(query, undefined, PARTNER_NGO);
     expect(ngo.errors).toBeUndefined();
-    expect(ngo.data._entities).toEqual([{ id: 'INC-T-1', intelligenceReports: [] }, { id: 'INC-T-2', intelligenceReports: [] }]);
+    expect(ngo.data._entities).toEqual([
+      { id: 'INC-T-1', intelligenceReports: [] },
+      { id: 'INC-T-2', intelligenceReports: [] },
+    ]);
   });
 
   it('a withheld report asked for by id or by reference is null with FORBIDDEN; an unknown id is NOT_FOUND', async () => {
@@ -141,7 +171,11 @@ describe('intelligence grading and filters', () => {
       US_SECRET,
     );
     expect(errors).toBeUndefined();
-    expect(data.all.edges.find((e: { node: { id: string } }) => e.node.id === 'IR-T-CMCC').node).toMatchObject({ grading: 'B2', sourceReliability: 'B', informationCredibility: 'PROBABLY_TRUE' });
+    expect(data.all.edges.find((e: { node: { id: string } }) => e.node.id === 'IR-T-CMCC').node).toMatchObject({
+      grading: 'B2',
+      sourceReliability: 'B',
+      informationCredibility: 'PROBABLY_TRUE',
+    });
     expect(ids(data.b.edges.map((e: { node: { id: string } }) => e.node))).toEqual(['IR-T-CMCC', 'IR-T-NATO']);
     expect(data.b.totalCount).toBe(2);
     expect(ids(data.f.edges.map((e: { node: { id: string } }) => e.node))).toEqual(['IR-T-RED']);
@@ -151,7 +185,11 @@ describe('intelligence grading and filters', () => {
   it('refuses a malformed area P-code and a page size out of range with BAD_USER_INPUT', async () => {
     const pcode = await subgraph.execute('{ intelligenceReports(filter: { areaPcode: "Khan Younis" }) { totalCount } }', undefined, US_SECRET);
     expect(pcode.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'areaPcode' });
-    const page = await subgraph.execute('{ _entities(representations: [{ __typename: "SecurityIncident", id: "INC-T-1" }]) { ... on SecurityIncident { intelligenceReports(first: 101) { id } } } }', undefined, US_SECRET);
+    const page = await subgraph.execute(
+      '{ _entities(representations: [{ __typename: "SecurityIncident", id: "INC-T-1" }]) { ... on SecurityIncident { intelligenceReports(first: 101) { id } } } }',
+      undefined,
+      US_SECRET,
+    );
     expect(page.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
@@ -160,7 +198,11 @@ describe('intelligence batching', () => {
   it('resolves many report references in one statement, in key order', async () => {
     const keys = ['IR-0003', 'IR-T-NATO', 'IR-0001', 'IR-T-CMCC'];
     const { result, statements } = await subgraph.statementsDuring(() =>
-      subgraph.execute('query($reps: [_Any!]!) { _entities(representations: $reps) { ... on IntelligenceReport { id } } }', { reps: keys.map((id) => ({ __typename: 'IntelligenceReport', id })) }, DEU_CONFIDENTIAL),
+      subgraph.execute(
+        'query($reps: [_Any!]!) { _entities(representations: $reps) { ... on IntelligenceReport { id } } }',
+        { reps: keys.map((id) => ({ __typename: 'IntelligenceReport', id })) },
+        DEU_CONFIDENTIAL,
+      ),
     );
     expect(statements.filter((sql) => sql.includes('intelligence_report'))).toHaveLength(1);
     const entities = result.data._entities as ({ id: string } | null)[];
@@ -168,17 +210,25 @@ describe('intelligence batching', () => {
     expect(entities[1]).toEqual({ id: 'IR-T-NATO' });
   });
 
-  it("reads the reports of many incidents, and of many areas, in one statement each", async () => {
+  it('reads the reports of many incidents, and of many areas, in one statement each', async () => {
     const incidents = Array.from({ length: 30 }, (_, i) => `INC-${String(i + 1).padStart(4, '0')}`);
     const byIncident = await subgraph.statementsDuring(() =>
-      subgraph.execute('query($reps: [_Any!]!) { _entities(representations: $reps) { ... on SecurityIncident { id intelligenceReports { id grading } } } }', { reps: incidents.map((id) => ({ __typename: 'SecurityIncident', id })) }, US_SECRET),
+      subgraph.execute(
+        'query($reps: [_Any!]!) { _entities(representations: $reps) { ... on SecurityIncident { id intelligenceReports { id grading } } } }',
+        { reps: incidents.map((id) => ({ __typename: 'SecurityIncident', id })) },
+        US_SECRET,
+      ),
     );
     expect(byIncident.result.errors).toBeUndefined();
     expect(byIncident.result.data._entities.map((i: { id: string }) => i.id)).toEqual(incidents);
     expect(byIncident.statements.filter((sql) => sql.includes('intelligence_report'))).toHaveLength(1);
     const pcodes = ['PS0255', 'PS0260', 'PS0265', 'PS0270', 'PS0275'];
     const byArea = await subgraph.statementsDuring(() =>
-      subgraph.execute('query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Area { pcode intelligenceReports(first: 5) { id } } } }', { reps: pcodes.map((pcode) => ({ __typename: 'Area', pcode })) }, US_SECRET),
+      subgraph.execute(
+        'query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Area { pcode intelligenceReports(first: 5) { id } } } }',
+        { reps: pcodes.map((pcode) => ({ __typename: 'Area', pcode })) },
+        US_SECRET,
+      ),
     );
     expect(byArea.result.errors).toBeUndefined();
     expect(byArea.statements.filter((sql) => sql.includes('intelligence_report'))).toHaveLength(1);
@@ -252,7 +302,13 @@ describe('intelligence writes', () => {
     const before = (await subgraph.db.query<{ n: number }>('SELECT count(*)::int AS n FROM intelligence_report'))[0].n;
     const { data } = await subgraph.execute(
       WRITE,
-      { input: input({ areaPcode: 'PS9999', relatedIncidentIds: ['not-an-incident'], marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'USA' } }) },
+      {
+        input: input({
+          areaPcode: 'PS9999',
+          relatedIncidentIds: ['not-an-incident'],
+          marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'USA' },
+        }),
+      },
       EDITOR,
     );
     expect(data.recordIntelligenceReport.intelligenceReport).toBeNull();

@@ -50,7 +50,18 @@ beforeAll(async () => {
     subgraph.db,
     'force_contribution',
     ['id', 'nation', 'unit', 'role', 'personnel', 'readiness', 'readiness_as_of', 'area_pcode', 'source', ...MARKING_COLUMNS],
-    FIXTURES.map(([id, nation, role, readiness, marking], i) => [id, nation, `Test unit ${id}`, role, 100 + i, readiness, `2025-11-0${i + 1}T08:00:00Z`, `${AREA}01`, 'SYNTHETIC', ...marking]),
+    FIXTURES.map(([id, nation, role, readiness, marking], i) => [
+      id,
+      nation,
+      `Test unit ${id}`,
+      role,
+      100 + i,
+      readiness,
+      `2025-11-0${i + 1}T08:00:00Z`,
+      `${AREA}01`,
+      'SYNTHETIC',
+      ...marking,
+    ]),
   );
 });
 afterAll(() => subgraph?.close());
@@ -85,7 +96,11 @@ describe("multinational-force releasability: a nation's contribution stays with 
   });
 
   it("filtering by another nation tells nothing: a TUR officer asking for EGY's contributions gets none and a total of 0", async () => {
-    const { data, errors } = await subgraph.execute(`{ forceContributions(filter: { nation: "EGY", areaPcode: "${AREA}" }) { totalCount edges { node { id } } } }`, undefined, TUR_OFFICER);
+    const { data, errors } = await subgraph.execute(
+      `{ forceContributions(filter: { nation: "EGY", areaPcode: "${AREA}" }) { totalCount edges { node { id } } } }`,
+      undefined,
+      TUR_OFFICER,
+    );
     expect(errors).toBeUndefined();
     expect(data.forceContributions).toEqual({ totalCount: 0, edges: [] });
   });
@@ -94,7 +109,10 @@ describe("multinational-force releasability: a nation's contribution stays with 
     const rows = await subgraph.db.query<MarkingRow & { id: string }>('SELECT * FROM force_contribution');
     for (const who of [US_SECRET, EGY_OFFICER, TUR_OFFICER, JOR_OFFICER, GBR_RESTRICTED, PARTNER_NGO]) {
       const { data }: GraphQLResponse = await subgraph.execute('{ forceContributions(first: 500) { totalCount edges { node { id } } } }', undefined, who);
-      const released = rows.filter((row) => releasedToPrincipal(who, row as unknown as MarkingRow)).map((row) => row.id).sort();
+      const released = rows
+        .filter((row) => releasedToPrincipal(who, row as unknown as MarkingRow))
+        .map((row) => row.id)
+        .sort();
       expect(ids(nodes(data.forceContributions))).toEqual(released);
       expect(data.forceContributions.totalCount).toBe(released.length);
     }
@@ -104,7 +122,11 @@ describe("multinational-force releasability: a nation's contribution stays with 
     const byId = await subgraph.execute('{ forceContribution(id: "FC-T-EGY") { id personnel } }', undefined, TUR_OFFICER);
     expect(byId.data?.forceContribution).toBeNull();
     expect(byId.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const byReference = await subgraph.execute('{ _entities(representations: [{ __typename: "ForceContribution", id: "FC-T-JOR" }]) { ... on ForceContribution { id } } }', undefined, US_SECRET);
+    const byReference = await subgraph.execute(
+      '{ _entities(representations: [{ __typename: "ForceContribution", id: "FC-T-JOR" }]) { ... on ForceContribution { id } } }',
+      undefined,
+      US_SECRET,
+    );
     expect(byReference.data?._entities).toEqual([null]);
     expect(byReference.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const unknown = await subgraph.execute('{ forceContribution(id: "FC-NONE") { id } }', undefined, US_SECRET);
@@ -138,7 +160,11 @@ describe('multinational-force filters', () => {
 
 describe('multinational-force strength by area', () => {
   const strength = async (who: Principal) => {
-    const { data, errors } = await subgraph.execute(`{ _entities(representations: [{ __typename: "Area", pcode: "${AREA}" }]) { ... on Area { forceStrength { readiness source contributions personnel } } } }`, undefined, who);
+    const { data, errors } = await subgraph.execute(
+      `{ _entities(representations: [{ __typename: "Area", pcode: "${AREA}" }]) { ... on Area { forceStrength { readiness source contributions personnel } } } }`,
+      undefined,
+      who,
+    );
     expect(errors).toBeUndefined();
     return data._entities[0].forceStrength;
   };
@@ -158,7 +184,11 @@ describe('multinational-force strength by area', () => {
   it('reads the strength of many areas in one statement', async () => {
     const pcodes = ['PS0255', 'PS0260', 'PS0265', 'PS0270', 'PS0275'];
     const { result, statements } = await subgraph.statementsDuring(() =>
-      subgraph.execute('query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Area { forceStrength { readiness personnel } } } }', { reps: pcodes.map((pcode) => ({ __typename: 'Area', pcode })) }, US_SECRET),
+      subgraph.execute(
+        'query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Area { forceStrength { readiness personnel } } } }',
+        { reps: pcodes.map((pcode) => ({ __typename: 'Area', pcode })) },
+        US_SECRET,
+      ),
     );
     expect(result.errors).toBeUndefined();
     expect(statements.filter((sql) => sql.includes('force_contribution'))).toHaveLength(1);
@@ -169,7 +199,11 @@ describe('multinational-force batching', () => {
   it('resolves many contribution references in one statement, in key order', async () => {
     const keys = ['FC-0004', 'FC-T-EGY', 'FC-0001', 'FC-T-CMCC'];
     const { result, statements } = await subgraph.statementsDuring(() =>
-      subgraph.execute('query($reps: [_Any!]!) { _entities(representations: $reps) { ... on ForceContribution { id } } }', { reps: keys.map((id) => ({ __typename: 'ForceContribution', id })) }, US_SECRET),
+      subgraph.execute(
+        'query($reps: [_Any!]!) { _entities(representations: $reps) { ... on ForceContribution { id } } }',
+        { reps: keys.map((id) => ({ __typename: 'ForceContribution', id })) },
+        US_SECRET,
+      ),
     );
     expect(statements.filter((sql) => sql.includes('force_contribution'))).toHaveLength(1);
     const entities = result.data._entities as ({ id: string } | null)[];
@@ -180,7 +214,11 @@ describe('multinational-force batching', () => {
   it('lists the contributions of many areas in one statement', async () => {
     const pcodes = ['PS0255', 'PS0260', 'PS0265', 'PS0270', 'PS0275'];
     const { result, statements } = await subgraph.statementsDuring(() =>
-      subgraph.execute('query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Area { pcode forceContributions { id } } } }', { reps: pcodes.map((pcode) => ({ __typename: 'Area', pcode })) }, US_SECRET),
+      subgraph.execute(
+        'query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Area { pcode forceContributions { id } } } }',
+        { reps: pcodes.map((pcode) => ({ __typename: 'Area', pcode })) },
+        US_SECRET,
+      ),
     );
     expect(result.errors).toBeUndefined();
     expect(result.data._entities.map((a: { pcode: string }) => a.pcode)).toEqual(pcodes);
@@ -245,7 +283,11 @@ describe('multinational-force writes', () => {
     const first = await update({}, 'ready-1');
     expect(first.data.updateForceReadiness.userErrors).toEqual([]);
     expect(first.data.updateForceReadiness.forceContribution).toMatchObject({ readiness: 'READY', provenance: { version: 2, updatedBy: 'egy-officer-editor' } });
-    expect(first.data.updateForceReadiness.forceContribution.history.at(-1).fields.find((f: { field: string }) => f.field === 'readiness')).toEqual({ field: 'readiness', previousValue: '"PREPARING"', newValue: '"READY"' });
+    expect(first.data.updateForceReadiness.forceContribution.history.at(-1).fields.find((f: { field: string }) => f.field === 'readiness')).toEqual({
+      field: 'readiness',
+      previousValue: '"PREPARING"',
+      newValue: '"READY"',
+    });
     const retry = await update({}, 'ready-1');
     expect(retry.data.updateForceReadiness.forceContribution.provenance.version).toBe(2);
     const stale = await update({ readiness: 'DEPLOYED', readinessAsOf: '2025-11-21T00:00:00Z' });

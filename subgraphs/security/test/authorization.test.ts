@@ -41,7 +41,10 @@ function principalOf(claims: Record<string, any>): Principal {
 async function releasedObservations(claims: Record<string, unknown>): Promise<string[]> {
   const rows = await stack.subgraphs.security.db.query<MarkingRow & { id: string }>('SELECT * FROM isr_observation');
   const reader = principalOf(claims);
-  return rows.filter((row) => releasedToPrincipal(reader, row as unknown as MarkingRow)).map((row) => row.id).sort();
+  return rows
+    .filter((row) => releasedToPrincipal(reader, row as unknown as MarkingRow))
+    .map((row) => row.id)
+    .sort();
 }
 
 describe('security through the gateway: ISR observations need isr:read', () => {
@@ -54,7 +57,11 @@ describe('security through the gateway: ISR observations need isr:read', () => {
   });
 
   it('a SECRET analyst without isr:read does not get ISR observations either, by list or by id', async () => {
-    const { data, errors } = await stack.query(`{ isrObservation(id: "${REAL_ISR_OBSERVATION_ID}") { id summary } isrObservations { totalCount } }`, undefined, US_ANALYST_WITHOUT_ISR);
+    const { data, errors } = await stack.query(
+      `{ isrObservation(id: "${REAL_ISR_OBSERVATION_ID}") { id summary } isrObservations { totalCount } }`,
+      undefined,
+      US_ANALYST_WITHOUT_ISR,
+    );
     expect(data).toMatchObject({ isrObservation: null, isrObservations: null });
     expect(errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHORIZED_FIELD_OR_TYPE', 'UNAUTHORIZED_FIELD_OR_TYPE']);
     expect(JSON.stringify(errors)).not.toContain('looted');

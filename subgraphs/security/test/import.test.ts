@@ -30,10 +30,12 @@ const write = (name: string, content: string | Buffer) => {
 const count = async (table: string) => (await subgraph.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
 const counts = async () => ({ incidents: await count('security_incident'), history: await count('record_change') });
 // The marking of rows that state none: an import states its marking, per row or for the whole file.
-const options = { subject: 'import:test', marking: { classification: 'UNCLASSIFIED' as const, releasableTo: ['CMCC'], tlp: 'GREEN' as const, originator: 'CMCC', recipients: [], caveats: [] } };
+const options = {
+  subject: 'import:test',
+  marking: { classification: 'UNCLASSIFIED' as const, releasableTo: ['CMCC'], tlp: 'GREEN' as const, originator: 'CMCC', recipients: [], caveats: [] },
+};
 const byRow = (problems: ImportProblem[]) => [...problems].sort((a, b) => a.row - b.row || String(a.column).localeCompare(String(b.column)));
-const incidentBy = async (eventId: string) =>
-  (await subgraph.db.query<Record<string, any>>('SELECT * FROM security_incident WHERE source_event_id = $1', [eventId]))[0];
+const incidentBy = async (eventId: string) => (await subgraph.db.query<Record<string, any>>('SELECT * FROM security_incident WHERE source_event_id = $1', [eventId]))[0];
 
 /** A small ACLED-style file: the header of ACLED's export (the columns this kind reads) and one line per event. */
 const HEADER = 'event_id_cnty,event_date,event_type,sub_event_type,actor1,actor2,admin1,admin2,admin3,location,latitude,longitude,source,notes,fatalities,cmcc_source';
@@ -56,7 +58,12 @@ const line = (id: string, overrides: Partial<Record<string, string>> = {}) => {
     cmcc_source: 'SYNTHETIC',
     ...overrides,
   };
-  return [id, ...HEADER.split(',').slice(1).map((column) => values[column])].join(',');
+  return [
+    id,
+    ...HEADER.split(',')
+      .slice(1)
+      .map((column) => values[column]),
+  ].join(',');
 };
 
 describe('importing ACLED-style incident exports', () => {
@@ -192,9 +199,19 @@ describe('bad incident exports', () => {
     const report = await importFile(subgraph.db, incidents, file, options);
     expect(report).toMatchObject({ committed: false, created: 0, updated: 0, rowsRead: 9, rejected: 8 });
     expect(byRow(report.problems)).toEqual([
-      { row: 3, column: 'admin2', value: 'Gaza Norte', problem: 'Unknown governorate; must be one of North Gaza, Gaza, Deir Al-Balah, Khan Younis, Rafah (or give a pcode column)' },
+      {
+        row: 3,
+        column: 'admin2',
+        value: 'Gaza Norte',
+        problem: 'Unknown governorate; must be one of North Gaza, Gaza, Deir Al-Balah, Khan Younis, Rafah (or give a pcode column)',
+      },
       { row: 4, column: 'event_date', value: '15/11/2025', problem: 'Must be a date written YYYY-MM-DD (e.g. 2025-10-31) or as ACLED writes it (31 October 2025)' },
-      { row: 5, column: 'event_type', value: 'Air strikes', problem: expect.stringContaining('Unknown event type; ACLED\'s event types are Battles, Explosions/Remote violence, Violence against civilians') },
+      {
+        row: 5,
+        column: 'event_type',
+        value: 'Air strikes',
+        problem: expect.stringContaining("Unknown event type; ACLED's event types are Battles, Explosions/Remote violence, Violence against civilians"),
+      },
       { row: 6, column: null, value: null, problem: 'Duplicate of row 2: same source_event_id' },
       { row: 7, column: 'sub_event_type', value: 'ARMED_CLASH', problem: expect.stringContaining('ARMED_CLASH is a sub-event type of BATTLES, not of PROTESTS') },
       { row: 8, column: 'latitude', value: '31.525, 34.596', problem: expect.stringContaining('lies outside the Gaza Strip') },
@@ -207,11 +224,14 @@ describe('bad incident exports', () => {
   });
 
   it('names an unknown P-code in a pcode column', async () => {
-    const file = write('pcodes.json', JSON.stringify([
-      { event_id: 'PRT-PC-1', event_date: '2025-11-01', event_type: 'Riots', actor1: 'Rioters (Palestine)', pcode: 'PS0299', location: 'Somewhere' },
-      { event_id: 'PRT-PC-2', event_date: '2025-11-01', event_type: 'Riots', actor1: 'Rioters (Palestine)', pcode: 'PS', location: 'Palestine' },
-      { event_id: 'PRT-PC-3', event_date: '2025-11-01', event_type: 'Riots', actor1: 'Rioters (Palestine)', pcode: 'Gaza', location: 'Gaza' },
-    ]));
+    const file = write(
+      'pcodes.json',
+      JSON.stringify([
+        { event_id: 'PRT-PC-1', event_date: '2025-11-01', event_type: 'Riots', actor1: 'Rioters (Palestine)', pcode: 'PS0299', location: 'Somewhere' },
+        { event_id: 'PRT-PC-2', event_date: '2025-11-01', event_type: 'Riots', actor1: 'Rioters (Palestine)', pcode: 'PS', location: 'Palestine' },
+        { event_id: 'PRT-PC-3', event_date: '2025-11-01', event_type: 'Riots', actor1: 'Rioters (Palestine)', pcode: 'Gaza', location: 'Gaza' },
+      ]),
+    );
     const report = await importFile(subgraph.db, incidents, file, options);
     expect(report.committed).toBe(false);
     expect(byRow(report.problems)).toEqual([
@@ -223,7 +243,10 @@ describe('bad incident exports', () => {
 
   it('imports the good rows and reports the rest with --skip-invalid', async () => {
     const before = await counts();
-    const file = write('mixed.csv', [HEADER, line('PSE-MIX-1'), line('PSE-MIX-2', { event_type: 'Skirmish' }), line('PSE-MIX-1'), line('PSE-MIX-3', { admin1: 'West Bank' })].join('\n'));
+    const file = write(
+      'mixed.csv',
+      [HEADER, line('PSE-MIX-1'), line('PSE-MIX-2', { event_type: 'Skirmish' }), line('PSE-MIX-1'), line('PSE-MIX-3', { admin1: 'West Bank' })].join('\n'),
+    );
     const report = await importFile(subgraph.db, incidents, file, { ...options, skipInvalid: true });
     expect(report).toMatchObject({ committed: true, created: 1, rejected: 3, problemCount: 3 });
     expect(byRow(report.problems).map((p) => [p.row, p.column])).toEqual([

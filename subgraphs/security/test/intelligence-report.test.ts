@@ -12,11 +12,31 @@ import { security } from '../src/server.ts';
 let subgraph: TestSubgraph;
 const mark = (classification: AccessMarking['classification'], tlp: AccessMarking['tlp'], releasableTo: string[], originator: string) =>
   Object.values(markingToRow({ classification, tlp, releasableTo, originator, recipients: [], caveats: [] }));
-const DEU_MEMBER: Principal = { subject: 'deu-member', nation: 'DEU', organization: 'CMCC', workingGroups: [], roles: ['member'], scopes: [], clearance: 'CONFIDENTIAL', participant: true };
+const DEU_MEMBER: Principal = {
+  subject: 'deu-member',
+  nation: 'DEU',
+  organization: 'CMCC',
+  workingGroups: [],
+  roles: ['member'],
+  scopes: [],
+  clearance: 'CONFIDENTIAL',
+  participant: true,
+};
 
 beforeAll(async () => {
   subgraph = await startTestSubgraph(security);
-  const incident = (id: string, marking: unknown[]) => [id, '2025-11-01', 'STRATEGIC_DEVELOPMENTS', 'Test actor', 'PS029901', 'Test place', false, 'SYNTHETIC', 'UNVERIFIED', ...marking];
+  const incident = (id: string, marking: unknown[]) => [
+    id,
+    '2025-11-01',
+    'STRATEGIC_DEVELOPMENTS',
+    'Test actor',
+    'PS029901',
+    'Test place',
+    false,
+    'SYNTHETIC',
+    'UNVERIFIED',
+    ...marking,
+  ];
   await insertRows(
     subgraph.db,
     'security_incident',

@@ -51,7 +51,10 @@ async function rowsOf(table: string, where = 'TRUE', values: unknown[] = []): Pr
 
 /** The ids of `rows` the rule, in code, releases to `principal`, sorted. */
 function releasedTo(principal: Principal, rows: Row[]): string[] {
-  return rows.filter((row) => releasedToPrincipal(principal, row as unknown as MarkingRow)).map((row) => row.id).sort();
+  return rows
+    .filter((row) => releasedToPrincipal(principal, row as unknown as MarkingRow))
+    .map((row) => row.id)
+    .sort();
 }
 
 function withheldFrom(principal: Principal, rows: Row[]): Row[] {
@@ -84,8 +87,9 @@ describe('security lists and totals hold only released records', () => {
 
   it('hides a TLP:RED incident from a GBR member who is not among its recipients, in lists, totals and by key', async () => {
     // Not one the GBR member's nation or org (CMCC) originated: an originator reads its own records (rule 1).
-    const red = (await rowsOf('security_incident', "tlp = 'RED' AND NOT ('gbr-member' = ANY(recipients)) AND originator NOT IN ('GBR', 'CMCC') AND classification = 'UNCLASSIFIED'"))[0]
-      ?? (await rowsOf('security_incident', "tlp = 'RED' AND NOT ('gbr-member' = ANY(recipients)) AND originator NOT IN ('GBR', 'CMCC')"))[0];
+    const red =
+      (await rowsOf('security_incident', "tlp = 'RED' AND NOT ('gbr-member' = ANY(recipients)) AND originator NOT IN ('GBR', 'CMCC') AND classification = 'UNCLASSIFIED'"))[0] ??
+      (await rowsOf('security_incident', "tlp = 'RED' AND NOT ('gbr-member' = ANY(recipients)) AND originator NOT IN ('GBR', 'CMCC')"))[0];
     expect(red).toBeDefined();
     const { data } = await subgraph.execute(
       `query($area: ID) { incidents(filter: { areaPcode: $area }, first: 500) { totalCount edges { node { id } } } }`,
@@ -181,7 +185,12 @@ describe("security relations of other subgraphs' entities hold only released rec
     expect(errors).toBeUndefined();
     const rows = await rowsOf('security_incident');
     for (const area of data._entities) {
-      expect(ids(area.incidents), area.pcode).toEqual(releasedTo(principal, rows.filter((row) => row.area_pcode.startsWith(area.pcode))));
+      expect(ids(area.incidents), area.pcode).toEqual(
+        releasedTo(
+          principal,
+          rows.filter((row) => row.area_pcode.startsWith(area.pcode)),
+        ),
+      );
     }
   });
 
@@ -213,7 +222,12 @@ describe("security relations of other subgraphs' entities hold only released rec
     expect(errors).toBeUndefined();
     const rows = await rowsOf('crossing_closure');
     for (const crossing of data._entities) {
-      expect(ids(crossing.closures), crossing.id).toEqual(releasedTo(principal, rows.filter((row) => row.crossing_id === crossing.id)));
+      expect(ids(crossing.closures), crossing.id).toEqual(
+        releasedTo(
+          principal,
+          rows.filter((row) => row.crossing_id === crossing.id),
+        ),
+      );
     }
     // The closures are the CMCC's own: a CMCC member reads them all as their originator, a partner NGO not all.
     if (principal.organization !== 'CMCC') expect(data._entities.flatMap((c: { closures: unknown[] }) => c.closures).length).toBeLessThan(rows.length);
@@ -241,8 +255,18 @@ describe("security relations of other subgraphs' entities hold only released rec
       const rows = (await rowsOf('threat_assessment')).map((row) => ({ ...row, as_of: String(row.as_of instanceof Date ? row.as_of.toISOString().slice(0, 10) : row.as_of) }));
       for (const entity of data._entities) {
         const expected = entity.pcode
-          ? expectedAssessment(principal, rows, (row) => row.area_pcode !== null && entity.pcode.startsWith(row.area_pcode), (row) => row.area_pcode.length)
-          : expectedAssessment(principal, rows, (row) => row.crossing_id === entity.id, () => 0);
+          ? expectedAssessment(
+              principal,
+              rows,
+              (row) => row.area_pcode !== null && entity.pcode.startsWith(row.area_pcode),
+              (row) => row.area_pcode.length,
+            )
+          : expectedAssessment(
+              principal,
+              rows,
+              (row) => row.crossing_id === entity.id,
+              () => 0,
+            );
         expect(entity.threatAssessment?.id ?? null, entity.pcode ?? entity.id).toBe(expected);
         expect(entity.threatLevel).toBe(entity.threatAssessment?.level ?? null);
       }
@@ -345,7 +369,13 @@ describe('security ISR observations', () => {
   it('an ISR observation is released only to principals cleared SECRET (and to the nation that flew it, its originator)', async () => {
     const rows = await rowsOf('isr_observation');
     for (const principal of PRINCIPALS.filter((p) => p.clearance !== 'SECRET')) {
-      expect(releasedTo(principal, rows.filter((row) => row.originator !== principal.nation)), principal.subject).toEqual([]);
+      expect(
+        releasedTo(
+          principal,
+          rows.filter((row) => row.originator !== principal.nation),
+        ),
+        principal.subject,
+      ).toEqual([]);
     }
     expect(releasedTo(TEST_PRINCIPAL, rows).length).toBeGreaterThan(0);
   });
@@ -360,9 +390,7 @@ describe('security writes respect releasability', () => {
     const { data } = await subgraph.execute(UPDATE, { input: { id: target.id, version: 1, verification: 'REFUTED', note: 'Probing.' } }, GBR_EDITOR);
     const unknown = await subgraph.execute(UPDATE, { input: { id: 'INC-NOPE', version: 1, verification: 'REFUTED', note: 'Probing.' } }, GBR_EDITOR);
     expect(data.updateIncidentVerification.incident).toBeNull();
-    expect(data.updateIncidentVerification.userErrors).toEqual([
-      { field: ['input', 'id'], code: 'NOT_FOUND', message: `No SecurityIncident has the id "${target.id}"` },
-    ]);
+    expect(data.updateIncidentVerification.userErrors).toEqual([{ field: ['input', 'id'], code: 'NOT_FOUND', message: `No SecurityIncident has the id "${target.id}"` }]);
     expect(unknown.data.updateIncidentVerification.userErrors[0].code).toBe('NOT_FOUND');
     expect((await rowsOf('security_incident', 'id = $1', [target.id]))[0]).toEqual(before);
   });

@@ -74,7 +74,7 @@ describe('security entities', () => {
     expect(unknownConvoy).toEqual({ id: 'CONVOY-9999', incidents: [] });
   });
 
-  it('lets a locality without its own assessment take its governorate\'s, and one with its own keep it', async () => {
+  it("lets a locality without its own assessment take its governorate's, and one with its own keep it", async () => {
     const { data } = await subgraph.execute(`{
       _entities(representations: [
         { __typename: "Area", pcode: "PS026001" },
@@ -119,7 +119,11 @@ describe('security seed', () => {
     expect(synthetic.length).toBeGreaterThanOrEqual(200);
     expect(synthetic.map((row) => row.id)).toContain(incidentId(200));
     const nodes = data.all.edges.map((e: { node: any }) => e.node);
-    const withheld = await withheldFrom(TEST_PRINCIPAL, 'security_incident', seeded.map((row) => row.id));
+    const withheld = await withheldFrom(
+      TEST_PRINCIPAL,
+      'security_incident',
+      seeded.map((row) => row.id),
+    );
     expect(data.all.totalCount).toBe(nodes.length);
     expect(nodes.length).toBe(seeded.length - withheld.size);
     for (const pcode of GOVERNORATE_PCODES) expect(nodes.some((n: any) => n.area.pcode.startsWith(pcode))).toBe(true);
@@ -185,12 +189,14 @@ describe('security batching', () => {
       }),
     );
     // The test principal (USA, SECRET) is not a recipient of every seeded incident: those come back null with FORBIDDEN.
-    const withheld = await withheldFrom(TEST_PRINCIPAL, 'security_incident', incidents.map((i) => i.id));
+    const withheld = await withheldFrom(
+      TEST_PRINCIPAL,
+      'security_incident',
+      incidents.map((i) => i.id),
+    );
     expect(withheld.size).toBeGreaterThan(0);
     expect(result.data._entities.map((i: { id: string } | null) => i?.id ?? null)).toEqual(incidents.map((i) => (withheld.has(i.id) ? null : i.id)));
-    expect(result.errors?.map((e) => [e.path, e.extensions?.code])).toEqual(
-      incidents.flatMap((i, index) => (withheld.has(i.id) ? [[['_entities', index], 'FORBIDDEN']] : [])),
-    );
+    expect(result.errors?.map((e) => [e.path, e.extensions?.code])).toEqual(incidents.flatMap((i, index) => (withheld.has(i.id) ? [[['_entities', index], 'FORBIDDEN']] : [])));
     expect(statements).toHaveLength(1);
     expect(statements[0]).toMatch(/FROM security_incident t WHERE t\.id = ANY/);
   });
@@ -232,9 +238,12 @@ describe('security input errors', () => {
   });
 
   it('rejects a malformed DateTime, a window that ends before it starts and a malformed P-code with BAD_USER_INPUT', async () => {
-    const malformed = await subgraph.execute(`query($since: DateTime!) { _entities(representations: [{ __typename: "Area", pcode: "PS0255" }]) { ... on Area { incidents(since: $since) { id } } } }`, {
-      since: '31/10/2025',
-    });
+    const malformed = await subgraph.execute(
+      `query($since: DateTime!) { _entities(representations: [{ __typename: "Area", pcode: "PS0255" }]) { ... on Area { incidents(since: $since) { id } } } }`,
+      {
+        since: '31/10/2025',
+      },
+    );
     expect(malformed.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
     expect(malformed.errors![0].message).toContain('ISO 8601');
 
@@ -262,7 +271,7 @@ describe('security input errors', () => {
 });
 
 describe('security filtering and paging', () => {
-  it('counts a governorate\'s localities in its incidents, newest first', async () => {
+  it("counts a governorate's localities in its incidents, newest first", async () => {
     const { data } = await subgraph.execute(`{ _entities(representations: [{ __typename: "Area", pcode: "PS0270" }]) {
       ... on Area { incidents(since: "${SINCE}", first: 500) { eventDate area { pcode } } } } }`);
     const incidents = data._entities[0].incidents as { eventDate: string; area: { pcode: string } }[];
@@ -300,7 +309,7 @@ describe('security filtering and paging', () => {
     expect(new Set(seen).size).toBe(total);
   });
 
-  it('pages an area\'s incidents with the id of the last one received, matching one large page', async () => {
+  it("pages an area's incidents with the id of the last one received, matching one large page", async () => {
     const query = `query($after: ID, $first: Int) { _entities(representations: [{ __typename: "Area", pcode: "PS0260" }]) {
       ... on Area { incidents(since: "${SINCE}", first: $first, after: $after) { id } } } }`;
     const whole = (await subgraph.execute(query, { first: 500 })).data._entities[0].incidents.map((i: { id: string }) => i.id);

@@ -156,7 +156,7 @@ describe('reportIncident', () => {
     expect(codes(verifiedWithoutNote.data.reportIncident.userErrors)).toEqual(['input.verificationNote:REQUIRED']);
   });
 
-  it("refuses a second incident with the same source event id as DUPLICATE, naming the incident that has it", async () => {
+  it('refuses a second incident with the same source event id as DUPLICATE, naming the incident that has it', async () => {
     const first = await reportIncident({ ...INCIDENT, sourceEventId: 'PSE-SYN-9001' });
     const before = await counts();
     const { data } = await subgraph.execute(REPORT_INCIDENT, { input: { ...INCIDENT, sourceEventId: ' PSE-SYN-9001 ', fatalities: 3 } });

@@ -60,7 +60,14 @@ function describeToken(token: string): string {
   if (!token) return 'No token: every operation, introspection included, is refused (401).';
   try {
     const payload = token.split('.')[1];
-    const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='))) as Record<string, unknown>;
+    const claims = JSON.parse(
+      atob(
+        payload
+          .replace(/-/g, '+')
+          .replace(/_/g, '/')
+          .padEnd(Math.ceil(payload.length / 4) * 4, '='),
+      ),
+    ) as Record<string, unknown>;
     const who = ['sub', 'nation', 'org', 'clearance'].map((claim) => claims[claim]).filter((value) => typeof value === 'string' && value);
     const exp = typeof claims.exp === 'number' ? new Date(claims.exp * 1000) : undefined;
     const expiry = exp ? (exp.getTime() < Date.now() ? `expired ${exp.toLocaleString()}` : `expires ${exp.toLocaleString()}`) : '';
@@ -77,7 +84,14 @@ function createFetcher(token: string): Fetcher {
     if (token && !headers.authorization) headers.authorization = `Bearer ${token}`;
     // Without a credential the gateway answers 401 anyway; say what to do instead (an API key in Headers also counts).
     if (!headers.authorization && !headers['x-api-key']) {
-      return { errors: [{ message: 'Paste a bearer token in the field above (npm run token), or set an x-api-key header: every operation, introspection included, needs a credential.', extensions: { code: 'UNAUTHENTICATED' } }] };
+      return {
+        errors: [
+          {
+            message: 'Paste a bearer token in the field above (npm run token), or set an x-api-key header: every operation, introspection included, needs a credential.',
+            extensions: { code: 'UNAUTHENTICATED' },
+          },
+        ],
+      };
     }
     const response = await fetch(GRAPHQL_PATH, { method: 'POST', headers, body: JSON.stringify(params), credentials: 'omit' });
     const text = await response.text();
@@ -163,7 +177,13 @@ function savedOperationsPlugin(operations: SavedOperation[], problem: string | u
             { key: operation.file },
             h(
               'button',
-              { type: 'button', className: 'graphiql-button cmcc-open', onClick: () => open(operation), title: `Open ${operation.file} in a new tab`, 'data-operation': operation.name },
+              {
+                type: 'button',
+                className: 'graphiql-button cmcc-open',
+                onClick: () => open(operation),
+                title: `Open ${operation.file} in a new tab`,
+                'data-operation': operation.name,
+              },
               `${operation.type} ${operation.name}`,
             ),
             operation.description ? h('p', null, operation.description) : null,

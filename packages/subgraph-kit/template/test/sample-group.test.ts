@@ -114,10 +114,9 @@ describe('sample-group batching', () => {
   it('lists the records of many areas in one statement', async () => {
     const pcodes = ['PS0255', 'PS0260', 'PS0265', 'PS0270', 'PS0275'];
     const { result, statements } = await subgraph.statementsDuring(() =>
-      subgraph.execute(
-        `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Area { pcode sampleGroupRecords(first: 5) { id } } } }`,
-        { reps: pcodes.map((pcode) => ({ __typename: 'Area', pcode })) },
-      ),
+      subgraph.execute(`query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Area { pcode sampleGroupRecords(first: 5) { id } } } }`, {
+        reps: pcodes.map((pcode) => ({ __typename: 'Area', pcode })),
+      }),
     );
     expect(result.errors).toBeUndefined();
     expect(result.data._entities.map((a: { pcode: string }) => a.pcode)).toEqual(pcodes);
@@ -139,7 +138,10 @@ describe('sample-group seed and pages', () => {
     const seen: string[] = [];
     let after: string | null = null;
     do {
-      const { data, errors }: GraphQLResponse = await subgraph.execute('query($after: String) { sampleGroupRecords(first: 10, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }', { after });
+      const { data, errors }: GraphQLResponse = await subgraph.execute(
+        'query($after: String) { sampleGroupRecords(first: 10, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }',
+        { after },
+      );
       expect(errors).toBeUndefined();
       seen.push(...data.sampleGroupRecords.edges.map((e: { node: { id: string } }) => e.node.id));
       after = data.sampleGroupRecords.pageInfo.hasNextPage ? data.sampleGroupRecords.pageInfo.endCursor : null;
@@ -175,7 +177,11 @@ describe('sample-group writes', () => {
     expect(record).toMatchObject({ title: 'Written by an editor', provenance: { version: 1, recordedBy: 'us-editor' } });
     const retry = await subgraph.execute(WRITE, { input: input(), key: 'k-1' }, EDITOR);
     expect(retry.data.recordSampleGroupRecord.sampleGroupRecord.id).toBe(record.id);
-    const bad = await subgraph.execute(WRITE, { input: input({ areaPcode: 'PS9999', marking: { classification: 'SECRET', releasableTo: ['FVEY'], tlp: 'CLEAR', originator: 'USA' } }) }, EDITOR);
+    const bad = await subgraph.execute(
+      WRITE,
+      { input: input({ areaPcode: 'PS9999', marking: { classification: 'SECRET', releasableTo: ['FVEY'], tlp: 'CLEAR', originator: 'USA' } }) },
+      EDITOR,
+    );
     expect(bad.data.recordSampleGroupRecord.sampleGroupRecord).toBeNull();
     expect(bad.data.recordSampleGroupRecord.userErrors.map((e: { field: string[] }) => e.field.join('.')).sort()).toEqual(['input.areaPcode', 'input.marking.tlp']);
   });

@@ -13,10 +13,7 @@ export const Query: Resolvers<Loaders>['Query'] = {
   async displacementSites(_root, args: { areaPcode?: string | null; type?: string | null; first?: number; after?: string | null }, { loaders }) {
     const page = parsePage(args, DEFAULT_PAGE, 'opaque');
     const filter = { areaPcode: args.areaPcode ? checkPcode(args.areaPcode, 'areaPcode') : null, type: args.type ?? null };
-    const [rows, total] = await Promise.all([
-      loaders.sitesByArea({ filter, page }).load(filter.areaPcode ?? ''),
-      loaders.repository.countSites(filter),
-    ]);
+    const [rows, total] = await Promise.all([loaders.sitesByArea({ filter, page }).load(filter.areaPcode ?? ''), loaders.repository.countSites(filter)]);
     return toConnection(rows, page, total);
   },
 

@@ -19,11 +19,7 @@ export const Area: Resolvers<Loaders>['Area'] = {
 
   debrisEstimate: (area: AreaRef, _args, { loaders }) => loaders.debrisEstimateByArea.load(area.pcode),
 
-  async explosiveHazardTasks(
-    area: AreaRef,
-    args: { status?: string | null; since?: Date | null; until?: Date | null; first?: number; after?: string | null },
-    { loaders },
-  ) {
+  async explosiveHazardTasks(area: AreaRef, args: { status?: string | null; since?: Date | null; until?: Date | null; first?: number; after?: string | null }, { loaders }) {
     const page = parsePage(args, TASK_PAGE, 'id');
     const filter = { status: args.status ?? null, since: args.since ?? null, until: args.until ?? null };
     const rows = await loaders.tasksByArea({ filter, page }).load(area.pcode);

@@ -10,6 +10,5 @@ export const Crossing: Resolvers<Loaders>['Crossing'] = {
 };
 
 export const AccessRoadStatus: Resolvers<Loaders>['AccessRoadStatus'] = {
-  roadSegment: (road: AccessRoad, _args, { loaders }) =>
-    road.roadSegmentFacilityId ? loaders.facilityById.load(road.roadSegmentFacilityId) : null,
+  roadSegment: (road: AccessRoad, _args, { loaders }) => (road.roadSegmentFacilityId ? loaders.facilityById.load(road.roadSegmentFacilityId) : null),
 };

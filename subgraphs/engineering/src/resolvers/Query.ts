@@ -4,8 +4,7 @@ import { ASSESSMENT_LIST_PAGE, DEBRIS_PAGE, FACILITY_PAGE, TASK_PAGE } from './l
 
 type ConnectionArgs<F> = { filter?: F | null; first?: number; after?: string | null };
 
-const areaOf = (filter: { areaPcode?: string | null } | null | undefined) =>
-  filter?.areaPcode ? checkPcode(filter.areaPcode, 'areaPcode') : null;
+const areaOf = (filter: { areaPcode?: string | null } | null | undefined) => (filter?.areaPcode ? checkPcode(filter.areaPcode, 'areaPcode') : null);
 
 export const Query: Resolvers<Loaders>['Query'] = {
   async facilities(_root, args: ConnectionArgs<{ type?: string | null; status?: string | null; areaPcode?: string | null }>, { loaders }) {
@@ -26,18 +25,11 @@ export const Query: Resolvers<Loaders>['Query'] = {
     return facility;
   },
 
-  async damageAssessments(
-    _root,
-    args: ConnectionArgs<{ areaPcode?: string | null; method?: string | null; damageClass?: string | null }>,
-    { loaders },
-  ) {
+  async damageAssessments(_root, args: ConnectionArgs<{ areaPcode?: string | null; method?: string | null; damageClass?: string | null }>, { loaders }) {
     const page = parsePage(args, ASSESSMENT_LIST_PAGE, 'opaque');
     const areaPcode = areaOf(args.filter);
     const filter = { method: args.filter?.method ?? null, damageClass: args.filter?.damageClass ?? null };
-    const [rows, total] = await Promise.all([
-      loaders.assessmentsByArea({ filter, page }).load(areaPcode ?? ''),
-      loaders.repository.countAssessments(areaPcode, filter),
-    ]);
+    const [rows, total] = await Promise.all([loaders.assessmentsByArea({ filter, page }).load(areaPcode ?? ''), loaders.repository.countAssessments(areaPcode, filter)]);
     return toConnection(rows, page, total);
   },
 
@@ -49,10 +41,7 @@ export const Query: Resolvers<Loaders>['Query'] = {
     const page = parsePage(args, TASK_PAGE, 'opaque');
     const areaPcode = areaOf(args.filter);
     const filter = { status: args.filter?.status ?? null, since: args.filter?.requestedSince ?? null, until: args.filter?.requestedUntil ?? null };
-    const [rows, total] = await Promise.all([
-      loaders.tasksByArea({ filter, page }).load(areaPcode ?? ''),
-      loaders.repository.countTasks(areaPcode, filter),
-    ]);
+    const [rows, total] = await Promise.all([loaders.tasksByArea({ filter, page }).load(areaPcode ?? ''), loaders.repository.countTasks(areaPcode, filter)]);
     return toConnection(rows, page, total);
   },
 
@@ -66,10 +55,7 @@ export const Query: Resolvers<Loaders>['Query'] = {
     const page = parsePage(args, DEBRIS_PAGE, 'opaque');
     const areaPcode = areaOf(args.filter);
     const filter = { source: args.filter?.source ?? null };
-    const [rows, total] = await Promise.all([
-      loaders.debrisByArea({ filter, page }).load(areaPcode ?? ''),
-      loaders.repository.countDebris(areaPcode, filter),
-    ]);
+    const [rows, total] = await Promise.all([loaders.debrisByArea({ filter, page }).load(areaPcode ?? ''), loaders.repository.countDebris(areaPcode, filter)]);
     return toConnection(rows, page, total);
   },
 };

@@ -32,10 +32,7 @@ export const Query: Resolvers<Loaders>['Query'] = {
       destinationPcode: given.destinationPcode ? checkPcode(given.destinationPcode, 'destinationPcode') : null,
       un2720Monitored: given.un2720Monitored ?? null,
     };
-    const [rows, total] = await Promise.all([
-      loaders.convoysByDestination({ filter, page }).load(filter.destinationPcode ?? ''),
-      loaders.repository.countConvoys(filter),
-    ]);
+    const [rows, total] = await Promise.all([loaders.convoysByDestination({ filter, page }).load(filter.destinationPcode ?? ''), loaders.repository.countConvoys(filter)]);
     return toConnection(rows, page, total);
   },
 
@@ -54,10 +51,7 @@ export const Query: Resolvers<Loaders>['Query'] = {
       status: given.status ?? null,
       areaPcode: given.areaPcode ? checkPcode(given.areaPcode, 'areaPcode') : null,
     };
-    const [rows, total] = await Promise.all([
-      loaders.activitiesFiltered({ filter, page }).load(filter.areaPcode ?? ''),
-      loaders.repository.countActivities(filter),
-    ]);
+    const [rows, total] = await Promise.all([loaders.activitiesFiltered({ filter, page }).load(filter.areaPcode ?? ''), loaders.repository.countActivities(filter)]);
     return toConnection(rows, page, total);
   },
 

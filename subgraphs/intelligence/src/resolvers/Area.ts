@@ -12,11 +12,7 @@ export const Area: Resolvers<Loaders>['Area'] = {
   // Any P-code is a valid reference: civil administration owns the area, this subgraph only adds to it.
   __resolveReference: (reference: AreaRef) => ({ pcode: reference.pcode }),
 
-  async intelligenceReports(
-    area: AreaRef,
-    args: { minimumReliability?: Reliability | null; since?: Date | null; first?: number; after?: string | null },
-    { loaders },
-  ) {
+  async intelligenceReports(area: AreaRef, args: { minimumReliability?: Reliability | null; since?: Date | null; first?: number; after?: string | null }, { loaders }) {
     const page = parsePage(args, RECORD_PAGE, 'id');
     const rows = await loaders.intelligenceReportsByArea({ filter: reportFilter(args), page }).load(area.pcode);
     return rows.slice(0, page.limit);

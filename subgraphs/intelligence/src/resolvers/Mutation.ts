@@ -1,14 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  CLASSIFICATIONS,
-  KNOWN_PCODES,
-  markingColumns,
-  mutateRecord,
-  type AccessMarking,
-  type Principal,
-  type Resolvers,
-  type UserError,
-} from '@cmcc/subgraph-kit';
+import { CLASSIFICATIONS, KNOWN_PCODES, markingColumns, mutateRecord, type AccessMarking, type Principal, type Resolvers, type UserError } from '@cmcc/subgraph-kit';
 import { credibilityDigit, type Credibility, type Reliability } from '../data/grading.ts';
 import type { Loaders } from '../data/loaders.ts';
 import { TABLE } from '../data/repository.ts';
@@ -53,7 +44,11 @@ function validateReport(input: ReportInput, marking: AccessMarking): UserError[]
   text(input.summary, 4000, 'summary', errors);
   text(input.sourceDescription, 500, 'sourceDescription', errors);
   if (!KNOWN_PCODES.has(input.areaPcode)) {
-    errors.push({ field: ['input', 'areaPcode'], code: 'UNKNOWN_REFERENCE', message: `No area has the P-code "${input.areaPcode}"; use a governorate or locality P-code such as PS0270` });
+    errors.push({
+      field: ['input', 'areaPcode'],
+      code: 'UNKNOWN_REFERENCE',
+      message: `No area has the P-code "${input.areaPcode}"; use a governorate or locality P-code such as PS0270`,
+    });
   }
   const incidents = input.relatedIncidentIds ?? [];
   if (incidents.length > 50) errors.push({ field: ['input', 'relatedIncidentIds'], code: 'INVALID', message: 'At most 50 related incidents' });
@@ -67,32 +62,36 @@ function validateReport(input: ReportInput, marking: AccessMarking): UserError[]
 export const Mutation: Resolvers<Loaders>['Mutation'] = {
   async recordIntelligenceReport(_root, { input, idempotencyKey }: { input: ReportInput; idempotencyKey?: string | null }, { db, principal, requestId, loaders }) {
     const marking = input.marking ?? defaultReportMarking(principal);
-    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
-      group: GROUP,
-      mutation: 'recordIntelligenceReport',
-      input,
-      idempotencyKey,
-      marking,
-      validate: () => validateReport(input, marking),
-      async write(writer) {
-        const row = await writer.create(TABLE, 'IntelligenceReport', {
-          id: `IR-${randomUUID()}`,
-          title: input.title.trim(),
-          summary: input.summary.trim(),
-          reported_at: input.reportedAt,
-          discipline: input.discipline,
-          source_reliability: input.sourceReliability,
-          information_credibility: credibilityDigit(input.informationCredibility),
-          source_description: input.sourceDescription.trim(),
-          area_pcode: input.areaPcode,
-          related_incident_ids: [...new Set(input.relatedIncidentIds ?? [])],
-          source: input.source,
-          ...markingColumns(marking),
-        });
-        return { id: String(row.id) };
+    const { record, userErrors } = await mutateRecord(
+      db,
+      { principal, requestId },
+      {
+        group: GROUP,
+        mutation: 'recordIntelligenceReport',
+        input,
+        idempotencyKey,
+        marking,
+        validate: () => validateReport(input, marking),
+        async write(writer) {
+          const row = await writer.create(TABLE, 'IntelligenceReport', {
+            id: `IR-${randomUUID()}`,
+            title: input.title.trim(),
+            summary: input.summary.trim(),
+            reported_at: input.reportedAt,
+            discipline: input.discipline,
+            source_reliability: input.sourceReliability,
+            information_credibility: credibilityDigit(input.informationCredibility),
+            source_description: input.sourceDescription.trim(),
+            area_pcode: input.areaPcode,
+            related_incident_ids: [...new Set(input.relatedIncidentIds ?? [])],
+            source: input.source,
+            ...markingColumns(marking),
+          });
+          return { id: String(row.id) };
+        },
+        readBack: (id) => loaders.intelligenceReportById.clear(id).load(id),
       },
-      readBack: (id) => loaders.intelligenceReportById.clear(id).load(id),
-    });
+    );
     return { intelligenceReport: record, userErrors };
   },
 };

@@ -1,13 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  KNOWN_PCODES,
-  markingColumns,
-  mutateRecord,
-  UserErrors,
-  type AccessMarking,
-  type Resolvers,
-  type UserError,
-} from '@cmcc/subgraph-kit';
+import { KNOWN_PCODES, markingColumns, mutateRecord, UserErrors, type AccessMarking, type Resolvers, type UserError } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import { TABLE } from '../data/repository.ts';
 import { NATION } from './validate.ts';
@@ -47,7 +39,11 @@ function validateContribution(input: ContributionInput): UserError[] {
     errors.push({ field: ['input', 'personnel'], code: 'INVALID', message: 'Personnel is a whole number from 1 to 20000' });
   }
   if (!KNOWN_PCODES.has(input.areaPcode)) {
-    errors.push({ field: ['input', 'areaPcode'], code: 'UNKNOWN_REFERENCE', message: `No area has the P-code "${input.areaPcode}"; use a governorate or locality P-code such as PS0275` });
+    errors.push({
+      field: ['input', 'areaPcode'],
+      code: 'UNKNOWN_REFERENCE',
+      message: `No area has the P-code "${input.areaPcode}"; use a governorate or locality P-code such as PS0275`,
+    });
   }
   notInFuture(input.readinessAsOf, 'readinessAsOf', errors);
   return errors;
@@ -55,60 +51,74 @@ function validateContribution(input: ContributionInput): UserError[] {
 
 export const Mutation: Resolvers<Loaders>['Mutation'] = {
   async recordForceContribution(_root, { input, idempotencyKey }: { input: ContributionInput; idempotencyKey?: string | null }, { db, principal, requestId, loaders }) {
-    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
-      group: GROUP,
-      mutation: 'recordForceContribution',
-      input,
-      idempotencyKey,
-      marking: input.marking,
-      validate: () => validateContribution(input),
-      async write(writer) {
-        const row = await writer.create(TABLE, 'ForceContribution', {
-          id: `FC-${randomUUID()}`,
-          nation: input.nation,
-          unit: input.unit.trim(),
-          role: input.role,
-          personnel: input.personnel,
-          readiness: input.readiness,
-          readiness_as_of: input.readinessAsOf,
-          area_pcode: input.areaPcode,
-          source: input.source,
-          ...markingColumns(input.marking),
-        });
-        return { id: String(row.id) };
+    const { record, userErrors } = await mutateRecord(
+      db,
+      { principal, requestId },
+      {
+        group: GROUP,
+        mutation: 'recordForceContribution',
+        input,
+        idempotencyKey,
+        marking: input.marking,
+        validate: () => validateContribution(input),
+        async write(writer) {
+          const row = await writer.create(TABLE, 'ForceContribution', {
+            id: `FC-${randomUUID()}`,
+            nation: input.nation,
+            unit: input.unit.trim(),
+            role: input.role,
+            personnel: input.personnel,
+            readiness: input.readiness,
+            readiness_as_of: input.readinessAsOf,
+            area_pcode: input.areaPcode,
+            source: input.source,
+            ...markingColumns(input.marking),
+          });
+          return { id: String(row.id) };
+        },
+        readBack: (id) => loaders.forceContributionById.clear(id).load(id),
       },
-      readBack: (id) => loaders.forceContributionById.clear(id).load(id),
-    });
+    );
     return { forceContribution: record, userErrors };
   },
 
   async updateForceReadiness(_root, { input, idempotencyKey }: { input: ReadinessInput; idempotencyKey?: string | null }, { db, principal, requestId, loaders }) {
-    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
-      group: GROUP,
-      mutation: 'updateForceReadiness',
-      input,
-      idempotencyKey,
-      marking: input.marking,
-      validate() {
-        const errors: UserError[] = [];
-        notInFuture(input.readinessAsOf, 'readinessAsOf', errors);
-        return errors;
+    const { record, userErrors } = await mutateRecord(
+      db,
+      { principal, requestId },
+      {
+        group: GROUP,
+        mutation: 'updateForceReadiness',
+        input,
+        idempotencyKey,
+        marking: input.marking,
+        validate() {
+          const errors: UserError[] = [];
+          notInFuture(input.readinessAsOf, 'readinessAsOf', errors);
+          return errors;
+        },
+        async write(writer) {
+          // A contribution not released to the editor is answered exactly like a missing one: the refusal reveals nothing.
+          const current = await writer.lock(TABLE, 'force contribution', input.id);
+          if (new Date(current.readiness_as_of).getTime() > input.readinessAsOf.getTime()) {
+            throw new UserErrors([
+              {
+                field: ['input', 'readinessAsOf'],
+                code: 'INVALID',
+                message: `A readiness of ${new Date(current.readiness_as_of).toISOString()} is recorded already; report a later one`,
+              },
+            ]);
+          }
+          const row = await writer.update(TABLE, 'ForceContribution', input.id, input.version, {
+            readiness: input.readiness,
+            readiness_as_of: input.readinessAsOf,
+            ...(input.marking ? markingColumns(input.marking) : {}),
+          });
+          return { id: String(row.id) };
+        },
+        readBack: (id) => loaders.forceContributionById.clear(id).load(id),
       },
-      async write(writer) {
-        // A contribution not released to the editor is answered exactly like a missing one: the refusal reveals nothing.
-        const current = await writer.lock(TABLE, 'force contribution', input.id);
-        if (new Date(current.readiness_as_of).getTime() > input.readinessAsOf.getTime()) {
-          throw new UserErrors([{ field: ['input', 'readinessAsOf'], code: 'INVALID', message: `A readiness of ${new Date(current.readiness_as_of).toISOString()} is recorded already; report a later one` }]);
-        }
-        const row = await writer.update(TABLE, 'ForceContribution', input.id, input.version, {
-          readiness: input.readiness,
-          readiness_as_of: input.readinessAsOf,
-          ...(input.marking ? markingColumns(input.marking) : {}),
-        });
-        return { id: String(row.id) };
-      },
-      readBack: (id) => loaders.forceContributionById.clear(id).load(id),
-    });
+    );
     return { forceContribution: record, userErrors };
   },
 };

@@ -1,12 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  markingColumns,
-  mutateRecord,
-  UserErrors,
-  type AccessMarking,
-  type Resolvers,
-  type UserError,
-} from '@cmcc/subgraph-kit';
+import { markingColumns, mutateRecord, UserErrors, type AccessMarking, type Resolvers, type UserError } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import { GAZA_PCODES } from '../data/geography.ts';
 import { CEASEFIRE_DATE, coordinatesProblem, eventDateProblem, occurredAtProblem, subEventTypeProblem } from '../data/rules.ts';
@@ -114,7 +107,8 @@ function validateIncident(input: ReportIncidentInput): UserError[] {
   if (!blank(input.convoyId) && !input.affectsAid) {
     errors.push({ field: at('affectsAid'), code: 'INVALID', message: 'An incident linked to a convoy affects aid: set affectsAid to true or leave out the convoy' });
   }
-  if (input.sourceEventId != null && blank(input.sourceEventId)) errors.push({ field: at('sourceEventId'), code: 'INVALID', message: "Give the source's event id or leave it out" });
+  if (input.sourceEventId != null && blank(input.sourceEventId))
+    errors.push({ field: at('sourceEventId'), code: 'INVALID', message: "Give the source's event id or leave it out" });
   checkVerificationNote(input.verification ?? 'UNVERIFIED', input.verificationNote, at('verificationNote'), errors);
   return errors;
 }
@@ -127,7 +121,11 @@ function validateViolation(input: ReportViolationInput): UserError[] {
   if (input.occurredAt.toISOString().slice(0, 10) < CEASEFIRE_DATE) {
     errors.push({ field: at('occurredAt'), code: 'INVALID', message: `The ceasefire took effect on ${CEASEFIRE_DATE}; an event before it cannot violate it` });
   } else if (input.occurredAt.getTime() > Date.now()) {
-    errors.push({ field: at('occurredAt'), code: 'INVALID', message: `${input.occurredAt.toISOString()} is in the future; a violation is reported once it is alleged to have happened` });
+    errors.push({
+      field: at('occurredAt'),
+      code: 'INVALID',
+      message: `${input.occurredAt.toISOString()} is in the future; a violation is reported once it is alleged to have happened`,
+    });
   }
   checkArea(input.areaPcode, errors);
   const distance = input.distanceToLineM;
@@ -145,112 +143,124 @@ function validateViolation(input: ReportViolationInput): UserError[] {
 
 export const Mutation: Resolvers<Loaders>['Mutation'] = {
   async reportIncident(_root, { input, idempotencyKey }: Args<ReportIncidentInput>, { db, principal, requestId, loaders }) {
-    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
-      group: GROUP,
-      mutation: 'reportIncident',
-      input,
-      idempotencyKey,
-      marking: input.marking,
-      validate: () => validateIncident(input),
-      async write(writer, tx) {
-        const sourceEventId = trimmed(input.sourceEventId);
-        if (sourceEventId) {
-          // The event id is unique across all incidents, released to the writer or not; a withheld one is not named.
-          const taken = await loaders.repository.incidentBySourceEventId(tx, sourceEventId);
-          if (taken) {
-            const which = taken.released ? `Incident ${taken.id}` : 'Another incident';
-            throw new UserErrors([{ field: ['input', 'sourceEventId'], code: 'DUPLICATE', message: `${which} already records the source's event ${sourceEventId}` }]);
+    const { record, userErrors } = await mutateRecord(
+      db,
+      { principal, requestId },
+      {
+        group: GROUP,
+        mutation: 'reportIncident',
+        input,
+        idempotencyKey,
+        marking: input.marking,
+        validate: () => validateIncident(input),
+        async write(writer, tx) {
+          const sourceEventId = trimmed(input.sourceEventId);
+          if (sourceEventId) {
+            // The event id is unique across all incidents, released to the writer or not; a withheld one is not named.
+            const taken = await loaders.repository.incidentBySourceEventId(tx, sourceEventId);
+            if (taken) {
+              const which = taken.released ? `Incident ${taken.id}` : 'Another incident';
+              throw new UserErrors([{ field: ['input', 'sourceEventId'], code: 'DUPLICATE', message: `${which} already records the source's event ${sourceEventId}` }]);
+            }
           }
-        }
-        const row = await writer.create('security_incident', 'SecurityIncident', {
-          id: `INC-${randomUUID()}`,
-          event_date: input.eventDate,
-          occurred_at: input.occurredAt ?? null,
-          event_type: input.eventType,
-          sub_event_type: input.subEventType ?? null,
-          actor1: input.actor1.trim(),
-          actor2: trimmed(input.actor2),
-          area_pcode: input.areaPcode,
-          location_name: input.locationName.trim(),
-          latitude: input.latitude ?? null,
-          longitude: input.longitude ?? null,
-          fatalities: input.fatalities ?? null,
-          injured: input.injured ?? null,
-          affects_aid: input.affectsAid,
-          convoy_id: trimmed(input.convoyId),
-          source: input.source,
-          source_event_id: sourceEventId,
-          cited_sources: trimmed(input.citedSources),
-          verification: input.verification ?? 'UNVERIFIED',
-          verification_note: trimmed(input.verificationNote),
-          notes: trimmed(input.notes),
-          ...markingColumns(input.marking),
-        });
-        return { id: String(row.id) };
+          const row = await writer.create('security_incident', 'SecurityIncident', {
+            id: `INC-${randomUUID()}`,
+            event_date: input.eventDate,
+            occurred_at: input.occurredAt ?? null,
+            event_type: input.eventType,
+            sub_event_type: input.subEventType ?? null,
+            actor1: input.actor1.trim(),
+            actor2: trimmed(input.actor2),
+            area_pcode: input.areaPcode,
+            location_name: input.locationName.trim(),
+            latitude: input.latitude ?? null,
+            longitude: input.longitude ?? null,
+            fatalities: input.fatalities ?? null,
+            injured: input.injured ?? null,
+            affects_aid: input.affectsAid,
+            convoy_id: trimmed(input.convoyId),
+            source: input.source,
+            source_event_id: sourceEventId,
+            cited_sources: trimmed(input.citedSources),
+            verification: input.verification ?? 'UNVERIFIED',
+            verification_note: trimmed(input.verificationNote),
+            notes: trimmed(input.notes),
+            ...markingColumns(input.marking),
+          });
+          return { id: String(row.id) };
+        },
+        readBack: (id) => loaders.incidentById.clear(id).load(id),
       },
-      readBack: (id) => loaders.incidentById.clear(id).load(id),
-    });
+    );
     return { incident: record, userErrors };
   },
 
   async updateIncidentVerification(_root, { input, idempotencyKey }: Args<UpdateVerificationInput>, { db, principal, requestId, loaders }) {
-    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
-      group: GROUP,
-      mutation: 'updateIncidentVerification',
-      input,
-      idempotencyKey,
-      validate() {
-        const errors: UserError[] = [];
-        requireText(input.note, ['input', 'note'], `Say why the incident is now ${input.verification} (the source, observation or investigation it rests on)`, errors);
-        if (input.version < 1) errors.push({ field: ['input', 'version'], code: 'INVALID', message: 'A version is 1 or more: give the version you last read' });
-        return errors;
+    const { record, userErrors } = await mutateRecord(
+      db,
+      { principal, requestId },
+      {
+        group: GROUP,
+        mutation: 'updateIncidentVerification',
+        input,
+        idempotencyKey,
+        validate() {
+          const errors: UserError[] = [];
+          requireText(input.note, ['input', 'note'], `Say why the incident is now ${input.verification} (the source, observation or investigation it rests on)`, errors);
+          if (input.version < 1) errors.push({ field: ['input', 'version'], code: 'INVALID', message: 'A version is 1 or more: give the version you last read' });
+          return errors;
+        },
+        async write(writer) {
+          // An incident not released to the editor is refused by the writer exactly like an unknown id.
+          const row = await writer.update('security_incident', 'SecurityIncident', input.id, input.version, {
+            verification: input.verification,
+            verification_note: input.note.trim(),
+          });
+          return { id: String(row.id) };
+        },
+        readBack: (id) => loaders.incidentById.clear(id).load(id),
       },
-      async write(writer) {
-        // An incident not released to the editor is refused by the writer exactly like an unknown id.
-        const row = await writer.update('security_incident', 'SecurityIncident', input.id, input.version, {
-          verification: input.verification,
-          verification_note: input.note.trim(),
-        });
-        return { id: String(row.id) };
-      },
-      readBack: (id) => loaders.incidentById.clear(id).load(id),
-    });
+    );
     return { incident: record, userErrors };
   },
 
   async reportCeasefireViolation(_root, { input, idempotencyKey }: Args<ReportViolationInput>, { db, principal, requestId, loaders }) {
-    const { record, userErrors } = await mutateRecord(db, { principal, requestId }, {
-      group: GROUP,
-      mutation: 'reportCeasefireViolation',
-      input,
-      idempotencyKey,
-      marking: input.marking,
-      validate: () => validateViolation(input),
-      async write(writer, tx) {
-        const incidentId = trimmed(input.incidentId);
-        // Only an incident released to the writer may be linked; a withheld one is refused like an unknown id.
-        if (incidentId && !(await loaders.repository.incidentReleased(tx, incidentId))) {
-          throw new UserErrors([{ field: ['input', 'incidentId'], code: 'UNKNOWN_REFERENCE', message: `No security incident has the id "${incidentId}"` }]);
-        }
-        const row = await writer.create('ceasefire_violation_report', 'CeasefireViolationReport', {
-          id: `CFV-${randomUUID()}`,
-          reported_by: input.reportedBy.trim(),
-          alleged_party: input.allegedParty.trim(),
-          violation_type: input.violationType,
-          occurred_at: input.occurredAt,
-          area_pcode: input.areaPcode,
-          yellow_line_side: input.yellowLineSide,
-          distance_to_line_m: input.distanceToLineM ?? null,
-          verification: input.verification ?? 'UNVERIFIED',
-          incident_id: incidentId,
-          notes: trimmed(input.notes),
-          source: input.source,
-          ...markingColumns(input.marking),
-        });
-        return { id: String(row.id) };
+    const { record, userErrors } = await mutateRecord(
+      db,
+      { principal, requestId },
+      {
+        group: GROUP,
+        mutation: 'reportCeasefireViolation',
+        input,
+        idempotencyKey,
+        marking: input.marking,
+        validate: () => validateViolation(input),
+        async write(writer, tx) {
+          const incidentId = trimmed(input.incidentId);
+          // Only an incident released to the writer may be linked; a withheld one is refused like an unknown id.
+          if (incidentId && !(await loaders.repository.incidentReleased(tx, incidentId))) {
+            throw new UserErrors([{ field: ['input', 'incidentId'], code: 'UNKNOWN_REFERENCE', message: `No security incident has the id "${incidentId}"` }]);
+          }
+          const row = await writer.create('ceasefire_violation_report', 'CeasefireViolationReport', {
+            id: `CFV-${randomUUID()}`,
+            reported_by: input.reportedBy.trim(),
+            alleged_party: input.allegedParty.trim(),
+            violation_type: input.violationType,
+            occurred_at: input.occurredAt,
+            area_pcode: input.areaPcode,
+            yellow_line_side: input.yellowLineSide,
+            distance_to_line_m: input.distanceToLineM ?? null,
+            verification: input.verification ?? 'UNVERIFIED',
+            incident_id: incidentId,
+            notes: trimmed(input.notes),
+            source: input.source,
+            ...markingColumns(input.marking),
+          });
+          return { id: String(row.id) };
+        },
+        readBack: (id) => loaders.violationReportById.clear(id).load(id),
       },
-      readBack: (id) => loaders.violationReportById.clear(id).load(id),
-    });
+    );
     return { ceasefireViolationReport: record, userErrors };
   },
 };

@@ -20,10 +20,7 @@ export const Query: Resolvers<Loaders>['Query'] = {
       affectsAid: input.affectsAid ?? null,
     };
     const { areaPcode, ...rest } = filter;
-    const [rows, total] = await Promise.all([
-      loaders.incidentsByArea({ filter: rest, page }).load(areaPcode ?? ''),
-      loaders.repository.countIncidents(filter),
-    ]);
+    const [rows, total] = await Promise.all([loaders.incidentsByArea({ filter: rest, page }).load(areaPcode ?? ''), loaders.repository.countIncidents(filter)]);
     return toConnection(rows, page, total);
   },
 
@@ -43,10 +40,7 @@ export const Query: Resolvers<Loaders>['Query'] = {
       violationType: input.violationType ?? null,
       yellowLineSide: input.yellowLineSide ?? null,
     };
-    const [rows, total] = await Promise.all([
-      loaders.violationReportsByArea({ filter, page }).load(filter.areaPcode ?? ''),
-      loaders.repository.countViolationReports(filter),
-    ]);
+    const [rows, total] = await Promise.all([loaders.violationReportsByArea({ filter, page }).load(filter.areaPcode ?? ''), loaders.repository.countViolationReports(filter)]);
     return toConnection(rows, page, total);
   },
 
@@ -64,10 +58,7 @@ export const Query: Resolvers<Loaders>['Query'] = {
       ...checkWindow(input.since, input.until),
       platform: input.platform ?? null,
     };
-    const [rows, total] = await Promise.all([
-      loaders.observationsByArea({ filter, page }).load(filter.areaPcode ?? ''),
-      loaders.repository.countObservations(filter),
-    ]);
+    const [rows, total] = await Promise.all([loaders.observationsByArea({ filter, page }).load(filter.areaPcode ?? ''), loaders.repository.countObservations(filter)]);
     return toConnection(rows, page, total);
   },
 

@@ -5,7 +5,15 @@ export default defineConfig({
   // Prints the ten slowest test files after the default summary, with or without `--reporter` on the command line.
   plugins: [slowestFiles()],
   test: {
-    include: ['test/**/*.test.ts', 'subgraphs/*/test/**/*.test.ts', 'gateway/test/**/*.test.ts', 'governance/test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+    include: [
+      'test/**/*.test.ts',
+      'subgraphs/*/test/**/*.test.ts',
+      'gateway/test/**/*.test.ts',
+      'governance/test/**/*.test.ts',
+      'packages/*/test/**/*.test.ts',
+      // The subgraph template's own test: what `npm run new-subgraph` copies must work as copied.
+      'packages/subgraph-kit/template/test/**/*.test.ts',
+    ],
     // A fresh folder per run for seeded PGlite templates (test/support/subgraph.ts opens each subgraph's database from one).
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertRows, MARKING_COLUMNS, markingToRow, type AccessMarking } from '@cmcc/subgraph-kit';
+import { REPORT_COLUMNS } from '../src/data/seed.ts';
 import { startStack, type TestStack } from '@cmcc/test-support/stack';
 
 /**
@@ -51,28 +52,10 @@ beforeAll(async () => {
     'SYNTHETIC',
     ...marking,
   ];
-  await insertRows(
-    stack.subgraphs.intelligence.db,
-    'intelligence_report',
-    [
-      'id',
-      'title',
-      'summary',
-      'reported_at',
-      'discipline',
-      'source_reliability',
-      'information_credibility',
-      'source_description',
-      'area_pcode',
-      'related_incident_ids',
-      'source',
-      ...MARKING_COLUMNS,
-    ],
-    [
-      report('IR-T-CMCC', ['INC-T-OPEN', 'INC-T-SECRET', 'INC-T-UNKNOWN'], mark('CONFIDENTIAL', 'AMBER', ['CMCC'], 'CMCC')),
-      report('IR-T-FVEY', ['INC-T-OPEN'], mark('SECRET', 'AMBER', ['FVEY'], 'USA')),
-    ],
-  );
+  await insertRows(stack.subgraphs.intelligence.db, 'intelligence_report', REPORT_COLUMNS, [
+    report('IR-T-CMCC', ['INC-T-OPEN', 'INC-T-SECRET', 'INC-T-UNKNOWN'], mark('CONFIDENTIAL', 'AMBER', ['CMCC'], 'CMCC')),
+    report('IR-T-FVEY', ['INC-T-OPEN'], mark('SECRET', 'AMBER', ['FVEY'], 'USA')),
+  ]);
 });
 afterAll(() => stack?.close());
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertRows, MARKING_COLUMNS, markingToRow, prepareDatabase, type AccessMarking, type MarkingRow, type Principal, type SubgraphDefinition } from '@cmcc/subgraph-kit';
+import { insertRows, markingToRow, prepareDatabase, type AccessMarking, type MarkingRow, type Principal, type SubgraphDefinition } from '@cmcc/subgraph-kit';
 import { releasedToPrincipal } from '@cmcc/test-support/releasability-oracle';
 import { startTestSubgraph, type GraphQLResponse, type TestSubgraph } from '@cmcc/test-support/subgraph';
-import { SEED_COUNT } from '../src/data/seed.ts';
+import { REPORT_COLUMNS, SEED_COUNT } from '../src/data/seed.ts';
 import { intelligence } from '../src/server.ts';
 
 /**
@@ -50,20 +50,7 @@ beforeAll(async () => {
   await insertRows(
     subgraph.db,
     'intelligence_report',
-    [
-      'id',
-      'title',
-      'summary',
-      'reported_at',
-      'discipline',
-      'source_reliability',
-      'information_credibility',
-      'source_description',
-      'area_pcode',
-      'related_incident_ids',
-      'source',
-      ...MARKING_COLUMNS,
-    ],
+    REPORT_COLUMNS,
     FIXTURES.map(([id, reliability, credibility, incidents, marking], i) => [
       id,
       `Test report ${id}`,

@@ -21,6 +21,9 @@ export const SEED_COUNT = 24;
 /** Security seeds synthetic incidents INC-0001 ... INC-0240; reports bear on some of them. */
 const INCIDENTS_SEEDED_BY_SECURITY = 240;
 
+/** The columns of an intelligence report row, in the order the seed and the tests insert them. */
+export const REPORT_COLUMNS = ['id', 'title', 'summary', 'reported_at', 'discipline', 'source_reliability', 'information_credibility', 'source_description', 'area_pcode', 'related_incident_ids', 'source', ...MARKING_COLUMNS];
+
 export function intelligenceReportId(n: number): string {
   return `IR-${String(n).padStart(4, '0')}`;
 }
@@ -83,7 +86,7 @@ export async function seed(db: Database): Promise<void> {
     await insertRows(
       tx,
       TABLE,
-      ['id', 'title', 'summary', 'reported_at', 'discipline', 'source_reliability', 'information_credibility', 'source_description', 'area_pcode', 'related_incident_ids', 'source', ...MARKING_COLUMNS],
+      REPORT_COLUMNS,
       rows,
     );
   });

@@ -15,3 +15,4 @@ export * from './history.ts';
 export * from './write-rule.ts';
 export * from './import.ts';
 export * from './validate.ts';
+export * from './geography.ts';

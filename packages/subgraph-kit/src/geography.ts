@@ -196,3 +196,15 @@ export function randomPointIn(pcode: string, random: () => number, options: { si
   }
   throw new Error(`Could not draw a point in ${pcode} on the ${options.side} side of the line`);
 }
+
+/** The ceasefire took effect on 10 Oct 2025; the Yellow Line as drawn then is the one synthetic points are placed against. */
+const CEASEFIRE = new Date('2025-10-10T00:00:00Z');
+
+/**
+ * A synthetic [latitude, longitude] for a record of an area (a governorate or one of its localities): drawn inside the
+ * area's governorate polygon and, unless another side is asked for, west of the Yellow Line in force at the ceasefire.
+ */
+export function syntheticPoint(areaPcode: string, random: () => number, side: YellowLineSide = 'WEST'): [number, number] {
+  const { latitude, longitude } = randomPointIn(areaPcode.slice(0, 6), random, { side, at: CEASEFIRE });
+  return [latitude, longitude];
+}

@@ -15,6 +15,8 @@ import {
   publicMarking,
   seedOnce,
   syntheticMarking,
+  syntheticPoint,
+  type AreaReference,
   type Database,
 } from '@cmcc/subgraph-kit';
 
@@ -30,6 +32,29 @@ const REAL_POPULATION: [pcode: string, value: number, source: string, asOf: stri
   ['PS0275', 281_755, 'MOI', '2020-12-31', 'Civil registry, end of 2020'],
   ['PS02', 2_100_000, 'PCBS', '2025-01-01', 'Estimated population of the Gaza Strip, 2024-25 (approximate)'],
 ];
+
+/**
+ * Synthetic current populations of the localities: the Strip's ~2.1 M [R] (PCBS, 2024-25) shared among the governorates in
+ * the proportions of the MoI civil registry at the end of 2020 [R], and within a governorate by the given weights.
+ */
+export function syntheticLocalityPopulations(weighted: readonly (readonly [AreaReference, number])[]): [string, string, number, string, string, string][] {
+  const strip = REAL_POPULATION.find(([pcode]) => pcode === GAZA_STRIP.pcode)![1];
+  const registry = REAL_POPULATION.filter(([pcode, , source]) => source === 'MOI' && pcode.length === 6);
+  const registryTotal = registry.reduce((sum, [, value]) => sum + value, 0);
+  const rows: [string, string, number, string, string, string][] = [];
+  for (const [governorate, registered] of registry) {
+    const share = Math.round((strip * registered) / registryTotal);
+    const localities = weighted.filter(([locality]) => locality.parent === governorate);
+    const weights = localities.reduce((sum, [, weight]) => sum + weight, 0);
+    let left = share;
+    localities.forEach(([locality, weight], index) => {
+      const value = index === localities.length - 1 ? left : Math.round((share * weight) / weights);
+      left -= value;
+      rows.push([`POP-${locality.pcode}-SYNTHETIC`, locality.pcode, value, 'SYNTHETIC', '2025-11-01', 'Illustrative current population']);
+    });
+  }
+  return rows;
+}
 
 const SITE_TYPES = [
   ['COLLECTIVE_CENTRE', 30],
@@ -49,6 +74,8 @@ const MONITORING_POINTS = [
 export async function seed(db: Database): Promise<void> {
   await seedOnce(db, 'civil-administration-v1', async (tx) => {
     const random = new SeededRandom(2025_10_10);
+    // Coordinates come from their own generator so that the rest of the seeded picture stays as it was.
+    const places = new SeededRandom(2025_10_11);
     await insertRows(tx, 'area', ['pcode', 'name', 'name_ar', 'admin_level', 'operational_level', 'iso3166_2', 'parent_pcode', 'source'], [
       [COUNTRY.pcode, COUNTRY.name, COUNTRY.nameAr, 0, 'COUNTRY', null, null, 'OCHA'],
       [GAZA_STRIP.pcode, GAZA_STRIP.name, GAZA_STRIP.nameAr, 1, 'TERRITORY', null, COUNTRY.pcode, 'OCHA'],
@@ -58,9 +85,7 @@ export async function seed(db: Database): Promise<void> {
     ]);
 
     const estimates = REAL_POPULATION.map(([pcode, value, source, asOf, description]) => [`POP-${pcode}-${source}-${asOf}`, pcode, value, source, asOf, description]);
-    for (const locality of LOCALITIES) {
-      estimates.push([`POP-${locality.pcode}-SYNTHETIC`, locality.pcode, random.int(20_000, 350_000), 'SYNTHETIC', '2025-11-01', 'Illustrative current population']);
-    }
+    estimates.push(...syntheticLocalityPopulations(LOCALITIES.map((locality) => [locality, random.int(20_000, 350_000)] as const)));
     await insertRows(tx, 'population_estimate', ['id', 'area_pcode', 'value', 'source', 'as_of', 'description'], estimates);
 
     await insertRows(
@@ -77,6 +102,11 @@ export async function seed(db: Database): Promise<void> {
       const households = random.int(20, type === 'COLLECTIVE_CENTRE' ? 900 : 2500);
       const manager = random.pick(SITE_MANAGERS);
       const risks = SITE_RISKS.filter(() => random.chance(0.25));
+      // Inside the locality's governorate and west of the Yellow Line. The main generator's two draws that used to place the
+      // site are kept, and discarded, so that the fields drawn after them stay as they were.
+      random.next();
+      random.next();
+      const [latitude, longitude] = syntheticPoint(locality.pcode, () => places.next());
       sites.push([
         `SITE-${String(n).padStart(4, '0')}`,
         `${locality.name} ${type === 'COLLECTIVE_CENTRE' ? 'School Shelter' : 'Site'} ${n}`,
@@ -86,8 +116,8 @@ export async function seed(db: Database): Promise<void> {
         households * random.int(5, 7),
         manager,
         risks,
-        31.22 + random.next() * 0.37,
-        34.22 + random.next() * 0.34,
+        latitude,
+        longitude,
         'SYNTHETIC',
         addDays(SYNTHETIC_EPOCH, random.int(0, SYNTHETIC_DAYS - 1)).toISOString().slice(0, 10),
         ...markingValues(syntheticMarking(random, manager ?? 'CMCC')),

@@ -1,4 +1,4 @@
-import type { Resolvers } from '@cmcc/subgraph-kit';
+import { yellowLineSide, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import type { DisplacementSite as Site, PopulationMovement as Movement } from '../data/repository.ts';
 
@@ -7,6 +7,11 @@ export const DisplacementSite: Resolvers<Loaders>['DisplacementSite'] = {
   area: (site: Site, _args, { loaders }) => loaders.areaByPcode.load(site.areaPcode),
   siteManager: (site: Site) => (site.siteManagerOrgId ? { id: site.siteManagerOrgId } : null),
   history: (site: Site, _args, { loaders }) => loaders.historyOf('DisplacementSite').load(site.id),
+  yellowLineSide(site: Site, args: { at?: Date | null }) {
+    if (site.latitude == null || site.longitude == null) return null;
+    const side = yellowLineSide(site.latitude, site.longitude, args.at ?? new Date());
+    return side === null ? null : side === 'EAST' ? 'HELD_SIDE' : 'WITHDRAWN_SIDE';
+  },
 };
 
 export const PopulationMovement: Resolvers<Loaders>['PopulationMovement'] = {

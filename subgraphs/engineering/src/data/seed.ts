@@ -18,6 +18,7 @@ import {
   publicMarking,
   seedOnce,
   syntheticMarking,
+  syntheticPoint,
   type Database,
 } from '@cmcc/subgraph-kit';
 
@@ -65,15 +66,6 @@ const DAMAGE_BY_STATUS: Record<string, readonly string[]> = {
   DAMAGED: ['SEVERE', 'MODERATE'],
   DESTROYED: ['DESTROYED'],
   UNKNOWN: ['POSSIBLE', 'MODERATE', 'SEVERE'],
-};
-
-/** Rough latitude and longitude bands of each governorate, for illustrative coordinates. */
-const BANDS: Record<string, { lat: [number, number]; lon: [number, number] }> = {
-  PS0255: { lat: [31.52, 31.59], lon: [34.47, 34.56] },
-  PS0260: { lat: [31.47, 31.53], lon: [34.4, 34.48] },
-  PS0265: { lat: [31.38, 31.46], lon: [34.3, 34.4] },
-  PS0270: { lat: [31.3, 31.38], lon: [34.24, 34.35] },
-  PS0275: { lat: [31.24, 31.3], lon: [34.22, 34.28] },
 };
 
 /** The locality each crossing's access road runs through. */
@@ -126,12 +118,14 @@ interface SeededFacility {
 export async function seed(db: Database): Promise<void> {
   await seedOnce(db, 'engineering-v1', async (tx) => {
     const random = new SeededRandom(2025_10_17);
-    const governorateOf = (pcode: string) => pcode.slice(0, 6);
     const dateWithinPicture = () => isoDay(addDays(SYNTHETIC_EPOCH, random.int(0, SYNTHETIC_DAYS - 1)));
+    // Illustrative coordinates: inside the area's governorate and west of the Yellow Line, from their own generator (the two
+    // draws of the main one are kept, and discarded, so that the rest of the seeded picture stays as it was).
+    const places = new SeededRandom(2025_10_18);
     const coordinates = (pcode: string) => {
-      const band = BANDS[governorateOf(pcode)];
-      const at = (range: [number, number]) => Math.round((range[0] + random.next() * (range[1] - range[0])) * 1e5) / 1e5;
-      return [at(band.lat), at(band.lon)];
+      random.next();
+      random.next();
+      return syntheticPoint(pcode, () => places.next());
     };
     // Most facilities lie in a locality; a few are recorded against their governorate only.
     const pickArea = () => (random.chance(0.1) ? random.pick(GOVERNORATE_PCODES) : random.pick(LOCALITIES).pcode);

@@ -1,54 +1,36 @@
-import { GAZA_STRIP, GOVERNORATES, KNOWN_PCODES, LOCALITIES } from '@cmcc/subgraph-kit';
+import { GAZA_STRIP, GOVERNORATES, KNOWN_PCODES, LOCALITIES, governorateAt, governoratePolygons } from '@cmcc/subgraph-kit';
 
 /** P-codes an incident may be placed in: the Gaza Strip and the areas below it (not the State of Palestine as a whole). */
 export const GAZA_PCODES: ReadonlySet<string> = new Set([...KNOWN_PCODES].filter((pcode) => pcode.startsWith(GAZA_STRIP.pcode)));
 
 /**
- * An approximate outline of the Gaza Strip (latitude, longitude; WGS 84), anticlockwise from the Egyptian border on
- * the coast: the coast, the border with Israel, the border with Egypt. It is accurate to about a kilometre, which is
- * enough to catch what it is for: swapped or mistyped coordinates, and places in Israel or Egypt.
+ * How far outside the governorates' polygons (in degrees of latitude, about 330 m) a point may still be accepted: the
+ * polygons follow the coast and the borders to within about 45 m (geoBoundaries, simplified), and reported positions on the
+ * beach or a jetty should not be refused. Enough to catch what the check is for: swapped or mistyped coordinates, and
+ * places in Israel or Egypt.
  */
-const OUTLINE: readonly (readonly [number, number])[] = [
-  [31.324, 34.218], // coast at the Egyptian border (Rafah)
-  [31.595, 34.49], // coast at the northern border (Zikim)
-  [31.56, 34.57], // north-eastern corner (Erez)
-  [31.47, 34.485], // east of Gaza City (Nahal Oz)
-  [31.375, 34.39], // Kissufim
-  [31.31, 34.378], // east of Khuza'a
-  [31.222, 34.268], // Kerem Shalom, where the borders with Israel and Egypt meet
-];
+const TOLERANCE = 0.003;
 
-/** How far outside the outline (in degrees of latitude, about 1.1 km) a point may still be accepted, for its inaccuracy. */
-const TOLERANCE = 0.01;
-
-function inside(lat: number, lon: number): boolean {
-  let result = false;
-  for (let i = 0, j = OUTLINE.length - 1; i < OUTLINE.length; j = i++) {
-    const [latI, lonI] = OUTLINE[i];
-    const [latJ, lonJ] = OUTLINE[j];
-    if (latI > lat !== latJ > lat && lon < ((lonJ - lonI) * (lat - latI)) / (latJ - latI) + lonI) result = !result;
-  }
-  return result;
-}
-
-/** Distance in degrees of latitude from a point to the outline, with longitude scaled to the same length. */
-function distanceToOutline(lat: number, lon: number): number {
+/** Distance in degrees of latitude from a point to the nearest governorate border, with longitude scaled to the same length. */
+function distanceToPolygons(lat: number, lon: number): number {
   const scale = Math.cos((31.4 * Math.PI) / 180);
   let best = Infinity;
-  for (let i = 0, j = OUTLINE.length - 1; i < OUTLINE.length; j = i++) {
-    const [ay, ax] = [OUTLINE[j][0], OUTLINE[j][1] * scale];
-    const [by, bx] = [OUTLINE[i][0], OUTLINE[i][1] * scale];
-    const [py, px] = [lat, lon * scale];
-    const length = (bx - ax) ** 2 + (by - ay) ** 2;
-    const t = Math.max(0, Math.min(1, ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / length));
-    best = Math.min(best, Math.hypot(px - (ax + t * (bx - ax)), py - (ay + t * (by - ay))));
+  for (const { ring } of governoratePolygons()) {
+    for (let i = 1; i < ring.length; i++) {
+      const [ax, ay] = [ring[i - 1][0] * scale, ring[i - 1][1]];
+      const [bx, by] = [ring[i][0] * scale, ring[i][1]];
+      const [px, py] = [lon * scale, lat];
+      const length = (bx - ax) ** 2 + (by - ay) ** 2;
+      const t = length ? Math.max(0, Math.min(1, ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / length)) : 0;
+      best = Math.min(best, Math.hypot(px - (ax + t * (bx - ax)), py - (ay + t * (by - ay))));
+    }
   }
   return best;
 }
 
-/** Whether a point lies in the Gaza Strip (within the outline's tolerance). */
+/** Whether a point lies in the Gaza Strip: inside one of the five governorates' polygons, or within the tolerance of them. */
 export function inGazaStrip(latitude: number, longitude: number): boolean {
-  return inside(latitude, longitude) || distanceToOutline(latitude, longitude) <= TOLERANCE;
+  return governorateAt(latitude, longitude) !== null || distanceToPolygons(latitude, longitude) <= TOLERANCE;
 }
 
 /** Why a pair of coordinates is refused, or null when it lies in the Gaza Strip. */

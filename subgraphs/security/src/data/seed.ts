@@ -16,6 +16,7 @@ import {
   publicMarking,
   seedOnce,
   syntheticMarking,
+  syntheticPoint,
   type AccessMarking,
   type Database,
   type Queryable,
@@ -30,32 +31,6 @@ export const SYNTHETIC_ISR_COUNT = 12;
 /** [R] 31 Oct 2025: a US MQ-9 observed an aid truck looted in northern Khan Younis (CENTCOM). */
 export const REAL_INCIDENT_ID = 'INC-CENTCOM-20251031';
 export const REAL_ISR_OBSERVATION_ID = 'ISR-CENTCOM-20251031';
-
-/** Approximate centres (WGS 84) used to place synthetic incidents; illustrative, not survey positions. */
-const CENTRES: Record<string, [number, number]> = {
-  PS0255: [31.54, 34.5],
-  PS0260: [31.5, 34.45],
-  PS0265: [31.42, 34.36],
-  PS0270: [31.34, 34.31],
-  PS0275: [31.29, 34.26],
-  PS025501: [31.54, 34.54],
-  PS025502: [31.55, 34.5],
-  PS025503: [31.53, 34.48],
-  PS026001: [31.5, 34.46],
-  PS026002: [31.53, 34.445],
-  PS026501: [31.45, 34.39],
-  PS026502: [31.44, 34.4],
-  PS026503: [31.42, 34.38],
-  PS026504: [31.42, 34.35],
-  PS026505: [31.435, 34.37],
-  PS027001: [31.345, 34.3],
-  PS027002: [31.34, 34.32],
-  PS027003: [31.31, 34.36],
-  PS027004: [31.35, 34.26],
-  PS027005: [31.32, 34.35],
-  PS027501: [31.29, 34.25],
-  PS027502: [31.3, 34.23],
-};
 
 const EVENT_TYPES = [
   ['STRATEGIC_DEVELOPMENTS', 30],
@@ -176,7 +151,6 @@ interface Incident {
 }
 
 const dayOf = (day: number) => addDays(SYNTHETIC_EPOCH, day).toISOString().slice(0, 10);
-const jitter = (random: SeededRandom) => (random.next() - 0.5) * 0.02;
 const label = (value: string) => value.toLowerCase().replace(/_/g, ' ');
 
 /** SECRET markings of ISR products, as their originators give them. */
@@ -211,6 +185,7 @@ const INCIDENT_COLUMNS = [
 ];
 
 async function seedIncidents(tx: Queryable, random: SeededRandom): Promise<Incident[]> {
+  const places = new SeededRandom(2025_10_30);
   const rows: unknown[][] = [
     // [R] CENTCOM, 31 Oct 2025. Time, coordinates and casualty figures were not released; the incident itself was made public.
     [
@@ -239,13 +214,19 @@ async function seedIncidents(tx: Queryable, random: SeededRandom): Promise<Incid
     // Most incidents under the ceasefire cause no deaths.
     const fatalities = reported ? (maxFatalities > 0 && random.chance(0.35) ? random.int(1, maxFatalities) : 0) : null;
     const injured = reported ? (random.chance(0.5) ? random.int(1, maxFatalities * 2 + 3) : 0) : null;
-    const [lat, lon] = CENTRES[area.pcode];
     const located = random.chance(0.9);
+    // Inside the area's governorate and west of the Yellow Line, from their own generator; the main generator's two draws
+    // are kept, and discarded, so that the rest of the seeded picture stays as it was.
+    if (located) {
+      random.next();
+      random.next();
+    }
+    const [lat, lon] = located ? syntheticPoint(area.pcode, () => places.next()) : [null, null];
     const id = incidentId(n);
     incidents.push({ id, day, occurredAt, eventType, subEventType, areaPcode: area.pcode, locationName, fatalities, affectsAid });
     rows.push([
       id, dayOf(day), occurredAt?.toISOString() ?? null, eventType, subEventType, actor1, actor2, area.pcode, locationName,
-      located ? lat + jitter(random) : null, located ? lon + jitter(random) : null, fatalities, injured, affectsAid, convoy, 'SYNTHETIC',
+      lat, lon, fatalities, injured, affectsAid, convoy, 'SYNTHETIC',
       random.weighted(VERIFICATIONS),
       `Illustrative record: ${label(subEventType)} reported in ${locationName}${affectsAid ? ', affecting a humanitarian movement' : ''}.`,
       ...markingValues(syntheticMarking(random, random.pick(INCIDENT_ORIGINATORS))),

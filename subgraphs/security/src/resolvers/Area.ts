@@ -1,4 +1,4 @@
-import { parsePage, type Resolvers } from '@cmcc/subgraph-kit';
+import { controlShare, parsePage, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import { checkWindow } from './validate.ts';
 
@@ -19,4 +19,6 @@ export const Area: Resolvers<Loaders>['Area'] = {
 
   threatLevel: async (area: AreaKey, _args, { loaders }) => (await loaders.threatAssessmentByArea.load(area.pcode))?.level ?? null,
   threatAssessment: (area: AreaKey, _args, { loaders }) => loaders.threatAssessmentByArea.load(area.pcode),
+  // By geometry, from the kit's governorate polygons and the (SYNTHETIC) Yellow Line in force at the instant.
+  controlShare: (area: AreaKey, args: { at?: Date | null }) => controlShare(area.pcode, args.at ?? new Date()),
 };

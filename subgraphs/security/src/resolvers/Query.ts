@@ -2,6 +2,7 @@ import { checkPcode, DEFAULT_PAGE, notFound, parsePage, toConnection, type Resol
 import type { Loaders } from '../data/loaders.ts';
 import type { IncidentFilter, ObservationFilter, ViolationReportFilter } from '../data/repository.ts';
 import { checkWindow } from './validate.ts';
+import { controlLineQueries } from './ControlLine.ts';
 
 type PageArgs = { first?: number; after?: string | null };
 type Input<T> = { [K in keyof T]?: T[K] | null };
@@ -9,6 +10,8 @@ type Input<T> = { [K in keyof T]?: T[K] | null };
 const areaOf = (pcode: string | null | undefined) => (pcode ? checkPcode(pcode, 'areaPcode') : null);
 
 export const Query: Resolvers<Loaders>['Query'] = {
+  ...controlLineQueries,
+
   async incidents(_root, args: PageArgs & { filter?: Input<IncidentFilter> | null }, { loaders }) {
     const page = parsePage(args, DEFAULT_PAGE, 'opaque');
     const input = args.filter ?? {};

@@ -1,6 +1,7 @@
-import type { Resolvers } from '@cmcc/subgraph-kit';
+import { yellowLineSide, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import type { SecurityIncident as Incident } from '../data/repository.ts';
+import { sideOfLine } from './ControlLine.ts';
 
 export const SecurityIncident: Resolvers<Loaders>['SecurityIncident'] = {
   __resolveReference: (reference: { id: string }, { loaders }) => loaders.incidentById.load(reference.id),
@@ -9,4 +10,9 @@ export const SecurityIncident: Resolvers<Loaders>['SecurityIncident'] = {
   area: (incident: Incident) => ({ pcode: incident.areaPcode }),
   hxlTags: (incident: Incident) => Object.entries(incident.hxlTags ?? {}).map(([field, hashtag]) => ({ field, hashtag })),
   history: (incident: Incident, _args, { loaders }) => loaders.historyOf('SecurityIncident').load(incident.id),
+  yellowLineSide(incident: Incident, args: { at?: Date | null }) {
+    if (incident.latitude == null || incident.longitude == null) return null;
+    const at = args.at ?? incident.occurredAt ?? new Date(`${incident.eventDate}T00:00:00Z`);
+    return sideOfLine(yellowLineSide(incident.latitude, incident.longitude, at));
+  },
 };

@@ -1,0 +1,28 @@
+import { controlLineAt, controlLines, type ControlLineVersion, type YellowLineSide } from '@cmcc/subgraph-kit';
+
+/** The schema's YellowLineSide for the kit's geometric side: east of the line is the held side. */
+export function sideOfLine(side: YellowLineSide | null): 'HELD_SIDE' | 'WITHDRAWN_SIDE' | null {
+  if (side === null) return null;
+  return side === 'EAST' ? 'HELD_SIDE' : 'WITHDRAWN_SIDE';
+}
+
+/** A version of the Yellow Line as the schema's ControlLine. */
+export function controlLine(version: ControlLineVersion) {
+  return {
+    id: version.id,
+    validFrom: version.validFrom,
+    validTo: version.validTo,
+    geometry: { type: version.geometry.type, coordinates: version.geometry.coordinates.map(([lon, lat]) => [lon, lat]) },
+    source: version.source,
+    description: version.description,
+  };
+}
+
+/** The Yellow Line's versions (kit data, not a table: the geometry is public and the same for everyone). */
+export const controlLineQueries = {
+  controlLines: () => controlLines().map(controlLine),
+  controlLine: (_root: unknown, args: { at?: Date | null }) => {
+    const version = controlLineAt(args.at ?? new Date());
+    return version ? controlLine(version) : null;
+  },
+};

@@ -4,7 +4,8 @@
 // - Each service entry point (gateway/src/index.ts, subgraphs/<group>/src/index.ts) and the command-line tools an
 //   operator runs inside a container (schema, token, apikey, audit-verify) is bundled with esbuild into
 //   `<out>/dist/<name>.js`: the workspace packages (@cmcc/*) inside it, npm packages left as imports of node_modules.
-// - The files they read at run time keep their repository paths under `<out>`: the shared SDL, the SQL migrations, each
+// - The files they read at run time keep their repository paths under `<out>`: the shared SDL, the SQL migrations, the
+//   kit's geography (governorate polygons, the Yellow Line), each
 //   group's schema.graphql, and schema/ (the supergraph, subgraphs.json, saved operations). Each bundled module's
 //   `import.meta.url` is rewritten to its source file's place under `<out>`, so every path relative to it still holds.
 // - The explorer's bundle (GraphiQL and its client) is prebuilt into `<out>/dist/explorer/`; a gateway without the
@@ -46,6 +47,7 @@ function runtimeFiles(): string[] {
     'schema',
     'packages/contracts/sdl',
     'packages/subgraph-kit/migrations',
+    'packages/subgraph-kit/geography',
     ...groups.flatMap((group) => [`subgraphs/${group}/schema.graphql`, `subgraphs/${group}/src/data/migrations`]),
   ];
 }

@@ -119,6 +119,8 @@ describe('the production build (npm run build), as the image runs it', () => {
     for (const file of [
       'packages/contracts/sdl/shared.graphql',
       'packages/subgraph-kit/migrations/001_write_support.sql',
+      'packages/subgraph-kit/geography/governorates.geojson',
+      'packages/subgraph-kit/geography/yellow-line.geojson',
       'subgraphs/security/schema.graphql',
       'subgraphs/security/src/data/migrations/001_init.sql',
       'schema/supergraph.graphql',

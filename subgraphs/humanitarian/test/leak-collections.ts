@@ -28,6 +28,19 @@ export const collections: LeakCollection[] = [
     ids: (d) => d.crossings.flatMap((c: { dailyReports: { id: string }[] }) => c.dailyReports.map((r) => r.id)),
   },
   {
+    // Stream reports are listed under their daily report (seeded under the report's own marking).
+    subgraph: 'humanitarian',
+    table: 'crossing_stream_report',
+    list: '{ crossings { dailyReports(first: 400) { byStream { id } } } }',
+    ids: (d) => d.crossings.flatMap((c: { dailyReports: { byStream: { id: string }[] }[] }) => c.dailyReports.flatMap((r) => r.byStream.map((s) => s.id))),
+  },
+  {
+    subgraph: 'humanitarian',
+    table: 'staging_area_observation',
+    list: '{ stagingAreas { observations(first: 400) { id } } }',
+    ids: (d) => d.stagingAreas.flatMap((a: { observations: { id: string }[] }) => a.observations.map((o) => o.id)),
+  },
+  {
     subgraph: 'humanitarian',
     table: 'activity',
     list: '{ activities(first: 500) { totalCount edges { node { id } } } }',

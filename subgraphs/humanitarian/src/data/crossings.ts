@@ -8,7 +8,8 @@
  * a null `validFrom` means "since before the first recorded event").
  */
 
-export const CROSSING_IDS = ['KEREM_SHALOM', 'KISSUFIM', 'ZIKIM', 'EREZ', 'RAFAH'] as const;
+import { CROSSING_IDS } from '@cmcc/subgraph-kit';
+export { CROSSING_IDS } from '@cmcc/subgraph-kit';
 export type CrossingId = (typeof CROSSING_IDS)[number];
 
 /** Ids no longer in use and the crossing each now is (Erez West is Zikim). */

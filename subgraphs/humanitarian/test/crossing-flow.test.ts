@@ -277,6 +277,13 @@ describe('throughput by stream', () => {
       expect(gap.statement).toContain('COGAT');
       expect(gap.statement).toContain('UN2720');
       expect(reverse.difference).toBe(-80);
+      // The records behind the figures: the RED stream is not listed for the British member.
+      const { data: listed } = await subgraph.execute(`{ crossing(id: "KEREM_SHALOM") { streamReports(since: "${DAY}", until: "${DAY}") { id } } }`, {}, GBR_MEMBER);
+      expect(listed.crossing.streamReports.map((r: { id: string }) => r.id).sort()).toEqual([
+        'CSR-FIXTURE-COGAT-BILATERAL',
+        'CSR-FIXTURE-COGAT-UN_2720',
+        'CSR-FIXTURE-UN2720-UN_2720',
+      ]);
     });
 
     it('counts only what the caller may see: the RED stream only for its originator, nothing GREEN for a non-participant', async () => {

@@ -28,11 +28,10 @@ export const collections: LeakCollection[] = [
     ids: (d) => d.crossings.flatMap((c: { dailyReports: { id: string }[] }) => c.dailyReports.map((r) => r.id)),
   },
   {
-    // Stream reports are listed under their daily report (seeded under the report's own marking).
     subgraph: 'humanitarian',
     table: 'crossing_stream_report',
-    list: '{ crossings { dailyReports(first: 400) { byStream { id } } } }',
-    ids: (d) => d.crossings.flatMap((c: { dailyReports: { byStream: { id: string }[] }[] }) => c.dailyReports.flatMap((r) => r.byStream.map((s) => s.id))),
+    list: '{ crossings { streamReports(first: 400) { id } } }',
+    ids: (d) => d.crossings.flatMap((c: { streamReports: { id: string }[] }) => c.streamReports.map((s) => s.id)),
   },
   {
     subgraph: 'humanitarian',

@@ -271,6 +271,24 @@ export function createFlowRepository(db: Queryable, viewer: Viewer) {
       return manyByKey(crossingIds, rows, (row) => row.crossing_id as string).map((group) => group.map(toStream));
     },
 
+    /** One page of stream reports per crossing, newest day first, released to the viewer. */
+    async streamPagesByCrossing(crossingIds: readonly string[], filter: { since: string | null; until: string | null }, page: Page): Promise<CrossingStreamReport[][]> {
+      const pages = await selectPagesByParent<Row>(db, {
+        table: 'crossing_stream_report',
+        parentColumn: 'crossing_id',
+        match: 'equal',
+        keys: crossingIds,
+        orderColumn: 'date',
+        page,
+        visibleTo: viewer,
+        where: (params) => [
+          ...(filter.since ? [`t.date >= ${params.add(filter.since)}::date`] : []),
+          ...(filter.until ? [`t.date <= ${params.add(filter.until)}::date`] : []),
+        ],
+      });
+      return pages.map((rows) => rows.map(toStream));
+    },
+
     async allStagingAreas(): Promise<StagingArea[]> {
       return (await db.query<Row>('SELECT * FROM staging_area ORDER BY position')).map(toStagingArea);
     },

@@ -17,6 +17,10 @@ export function createLoaders(db: Database, principal: Principal) {
     streamsInPeriod: loaderFamily(
       ({ since, until }: { since: string; until: string | null }) => new DataLoader((ids: readonly string[]) => flow.streamsInPeriod(ids, since, until)),
     ),
+    streamPagesByCrossing: loaderFamily(
+      ({ filter, page }: { filter: { since: string | null; until: string | null }; page: Page }) =>
+        new DataLoader((ids: readonly string[]) => flow.streamPagesByCrossing(ids, filter, page)),
+    ),
     stagingAreaById: new DataLoader((ids: readonly string[]) => flow.stagingAreasById(ids)),
     stagingAreasByCrossing: new DataLoader((ids: readonly string[]) => flow.stagingAreasByCrossing(ids)),
     observationsByArea: loaderFamily(

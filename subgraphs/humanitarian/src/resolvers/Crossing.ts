@@ -50,6 +50,13 @@ export const Crossing: Resolvers<Loaders>['Crossing'] = {
 
   stagingAreas: (crossing: CrossingRecord, _args, { loaders }: Context) => loaders.stagingAreasByCrossing.load(crossing.id),
 
+  async streamReports(crossing: CrossingRecord, args: PageArgs & { since?: string | null; until?: string | null }, { loaders }: Context) {
+    const page = parsePage(args, PAGES.dailyReports, 'id');
+    const filter = { since: args.since ?? null, until: args.until ?? null };
+    if (filter.since && filter.until && filter.until < filter.since) throw badUserInput(`"until" must not be before "since"`, 'until');
+    return (await loaders.streamPagesByCrossing({ filter, page }).load(crossing.id)).slice(0, page.limit);
+  },
+
   async dailyReports(crossing: CrossingRecord, args: PageArgs & { since?: Date | null; until?: Date | null }, { loaders }: Context) {
     const page = parsePage(args, PAGES.dailyReports, 'id');
     const filter = { since: args.since ?? null, until: args.until ?? null };

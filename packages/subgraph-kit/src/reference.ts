@@ -63,8 +63,8 @@ export const ORGANIZATIONS = [
 
 export const ORGANIZATION_IDS = ORGANIZATIONS.map((o) => o.id);
 
-/** Crossings into Gaza [R]. */
-export const CROSSING_IDS = ['KEREM_SHALOM', 'KISSUFIM', 'ZIKIM', 'EREZ', 'EREZ_WEST', 'RAFAH'] as const;
+/** Crossings into Gaza [R]: one crossing, one id (Zikim is also called "Erez West"; EREZ_WEST is no id). */
+export const CROSSING_IDS = ['KEREM_SHALOM', 'KISSUFIM', 'ZIKIM', 'EREZ', 'RAFAH'] as const;
 
 /** Synthetic convoy ids `CONVOY-0001` ... owned by humanitarian; security's incidents refer to them. */
 export const CONVOY_COUNT = 120;

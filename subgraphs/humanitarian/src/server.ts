@@ -5,7 +5,7 @@ import { importers } from './data/importers.ts';
 import { Activity, ReportedAidFigure } from './resolvers/Activity.ts';
 import { AidDeliverySummary, Area } from './resolvers/Area.ts';
 import { Convoy, TruckConsignment } from './resolvers/Convoy.ts';
-import { Crossing, CrossingDailyReport } from './resolvers/Crossing.ts';
+import { Crossing, CrossingDailyReport, CrossingStreamReport, CrossingThroughput, StagingArea, StagingAreaObservation } from './resolvers/Crossing.ts';
 import { Facility } from './resolvers/Facility.ts';
 import { Mutation } from './resolvers/Mutation.ts';
 import { Organization } from './resolvers/Organization.ts';
@@ -23,6 +23,10 @@ export const humanitarian: SubgraphDefinition<Loaders> = {
     Organization,
     Crossing,
     CrossingDailyReport,
+    CrossingStreamReport,
+    CrossingThroughput,
+    StagingArea,
+    StagingAreaObservation,
     Convoy,
     TruckConsignment,
     Activity,

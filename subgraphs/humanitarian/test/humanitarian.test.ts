@@ -86,19 +86,20 @@ describe('humanitarian entities', () => {
 });
 
 describe('humanitarian reference facts and real figures', () => {
-  it('seeds the six crossings with the reported facts, and marks the one illustrative status as SYNTHETIC', async () => {
+  it('seeds the five crossings with the status in force now, Erez West being Zikim', async () => {
     const { data } = await subgraph.execute(`{ crossings { id status allowedTraffic statusSince statusNote statusSource } }`);
     const byId = Object.fromEntries(data.crossings.map((c: { id: string }) => [c.id, c]));
-    expect(Object.keys(byId)).toEqual(['KEREM_SHALOM', 'KISSUFIM', 'ZIKIM', 'EREZ', 'EREZ_WEST', 'RAFAH']);
-    expect(byId.KEREM_SHALOM).toMatchObject({ status: 'OPEN', allowedTraffic: ['CARGO', 'FUEL'] });
+    expect(Object.keys(byId)).toEqual(['KEREM_SHALOM', 'KISSUFIM', 'ZIKIM', 'EREZ', 'RAFAH']);
+    // Rafah is closed, so medical evacuations leave through Kerem Shalom.
+    expect(byId.KEREM_SHALOM).toMatchObject({ status: 'OPEN', allowedTraffic: ['CARGO', 'FUEL', 'MEDICAL_EVACUATION'] });
     expect(byId.KEREM_SHALOM.statusNote).toMatch(/main cargo and fuel/i);
     expect(byId.KISSUFIM).toMatchObject({ status: 'OPEN', statusSince: '2025-10-20' });
     expect(byId.ZIKIM).toMatchObject({ status: 'OPEN', statusSince: '2025-11-12' });
-    expect(byId.ZIKIM.statusNote).toMatch(/only direct route/i);
+    expect(byId.ZIKIM.statusNote).toMatch(/only direct crossing into the north/i);
     expect(byId.EREZ).toMatchObject({ status: 'CLOSED', allowedTraffic: [] });
     expect(byId.EREZ.statusNote).toContain('22 October 2025');
-    expect(byId.RAFAH).toMatchObject({ status: 'RESTRICTED', allowedTraffic: ['PEOPLE', 'MEDICAL_EVACUATION'] });
-    expect(byId.EREZ_WEST.statusSource).toBe('SYNTHETIC');
+    // Closed again on 28 February 2026, and nothing recorded since.
+    expect(byId.RAFAH).toMatchObject({ status: 'CLOSED', allowedTraffic: [], statusSince: '2026-02-28' });
   });
 
   it('reports no day open before a crossing reopened, and no aid trucks at Rafah', async () => {
@@ -131,8 +132,9 @@ describe('humanitarian reference facts and real figures', () => {
       expect(figure.source).not.toBe('SYNTHETIC');
       expect(figure.marking).toEqual({ classification: 'UNCLASSIFIED', tlp: 'CLEAR' });
     }
+    // The UN 2720 dashboard's two figures, and the UN's count of trucks offloaded as AP reported it.
     const { data: filtered } = await subgraph.execute(`{ reportedAidFigures(source: UN2720) { totalCount } }`);
-    expect(filtered.reportedAidFigures.totalCount).toBe(2);
+    expect(filtered.reportedAidFigures.totalCount).toBe(3);
   });
 });
 
@@ -283,7 +285,7 @@ describe('humanitarian batching', () => {
 
   it('resolves every crossing and organisation with their reports and activities in one statement per relation', async () => {
     const representations = [
-      ...['KEREM_SHALOM', 'KISSUFIM', 'ZIKIM', 'EREZ', 'EREZ_WEST', 'RAFAH'].map((id) => ({ __typename: 'Crossing', id })),
+      ...['KEREM_SHALOM', 'KISSUFIM', 'ZIKIM', 'EREZ', 'RAFAH'].map((id) => ({ __typename: 'Crossing', id })),
       ...ORGANIZATION_IDS.map((id) => ({ __typename: 'Organization', id })),
     ];
     const { result, statements } = await subgraph.statementsDuring(() =>
@@ -295,7 +297,7 @@ describe('humanitarian batching', () => {
       ),
     );
     expect(result.errors).toBeUndefined();
-    expect(result.data._entities).toHaveLength(16);
+    expect(result.data._entities).toHaveLength(15);
     // crossings by id, organisations by id, reports, activities; the reports' crossings and activities' organisations are cached.
     expect(statements).toHaveLength(4);
   });

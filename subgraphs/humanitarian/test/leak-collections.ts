@@ -29,6 +29,18 @@ export const collections: LeakCollection[] = [
   },
   {
     subgraph: 'humanitarian',
+    table: 'crossing_stream_report',
+    list: '{ crossings { streamReports(first: 400) { id } } }',
+    ids: (d) => d.crossings.flatMap((c: { streamReports: { id: string }[] }) => c.streamReports.map((s) => s.id)),
+  },
+  {
+    subgraph: 'humanitarian',
+    table: 'staging_area_observation',
+    list: '{ stagingAreas { observations(first: 400) { id } } }',
+    ids: (d) => d.stagingAreas.flatMap((a: { observations: { id: string }[] }) => a.observations.map((o) => o.id)),
+  },
+  {
+    subgraph: 'humanitarian',
     table: 'activity',
     list: '{ activities(first: 500) { totalCount edges { node { id } } } }',
     ids: (d) => nodeIds(d.activities),

@@ -232,7 +232,7 @@ describe('requestConvoy', () => {
     expect(crossing.data.requestConvoy.userErrors).toEqual([expect.objectContaining({ field: ['input', 'crossingId'], code: 'UNKNOWN_REFERENCE' })]);
     const rafah = await subgraph.execute(REQUEST_CONVOY, { input: { ...CONVOY, crossingId: 'RAFAH' } });
     expect(rafah.data.requestConvoy.userErrors).toEqual([expect.objectContaining({ field: ['input', 'crossingId'], code: 'INVALID' })]);
-    expect(rafah.data.requestConvoy.userErrors[0].message).toMatch(/Rafah is RESTRICTED and lets through PEOPLE, MEDICAL_EVACUATION/);
+    expect(rafah.data.requestConvoy.userErrors[0].message).toMatch(/Rafah is CLOSED on 2026-12-01 and lets through no traffic/);
     expect(await counts('convoy', 'record_change')).toEqual(before);
   });
 

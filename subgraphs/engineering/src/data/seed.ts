@@ -74,7 +74,6 @@ const CROSSING_ROADS: Record<(typeof CROSSING_IDS)[number], { name: string; pcod
   KISSUFIM: { name: 'Kissufim', pcode: 'PS027001' },
   ZIKIM: { name: 'Zikim', pcode: 'PS025502' },
   EREZ: { name: 'Erez', pcode: 'PS025501' },
-  EREZ_WEST: { name: 'Erez West', pcode: 'PS025502' },
   RAFAH: { name: 'Rafah', pcode: 'PS027501' },
 };
 const ROAD_STATUS_BY_PASSABILITY: Record<string, string> = { OPEN: 'OPERATIONAL', RESTRICTED: 'PARTIAL', BLOCKED: 'DAMAGED' };

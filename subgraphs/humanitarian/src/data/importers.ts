@@ -3,7 +3,6 @@ import {
   CellProblem,
   cells,
   checkMarkings,
-  CROSSING_IDS,
   KNOWN_PCODES,
   markingFields,
   ORGANIZATIONS,
@@ -11,6 +10,8 @@ import {
   type Queryable,
 } from '@cmcc/subgraph-kit';
 import { crossingReportId } from './repository.ts';
+import { CROSSING_BY_NAME, CROSSING_IDS, crossingToken, type CrossingId } from './crossings.ts';
+import { STREAMS } from './flow-repository.ts';
 
 type Row = Record<string, unknown>;
 type Problem = { index: number; column: string; value: string; problem: string };
@@ -36,16 +37,6 @@ function vocabulary<T extends string>(values: readonly T[], aliases: Record<stri
     return value;
   };
 }
-
-const CROSSING_ALIASES: Record<string, (typeof CROSSING_IDS)[number]> = {
-  KAREM_ABU_SALEM: 'KEREM_SHALOM',
-  KEREM_SHALOM_KAREM_ABU_SALEM: 'KEREM_SHALOM',
-  KS: 'KEREM_SHALOM',
-  KISUFIM: 'KISSUFIM',
-  BEIT_HANOUN: 'EREZ',
-  EREZ_BEIT_HANOUN: 'EREZ',
-  EREZ_WEST_ZIKIM: 'EREZ_WEST',
-};
 
 const SECTOR_ALIASES: Record<string, (typeof SECTORS)[number]> = {
   FOOD: 'FOOD_SECURITY',
@@ -87,6 +78,39 @@ const STATUS_ALIASES: Record<string, (typeof ACTIVITY_STATUSES)[number]> = {
   HALTED: 'SUSPENDED',
 };
 
+/** A crossing by id, name or alias ("Karem Abu Salem", "Erez West" = ZIKIM): one crossing, one id. */
+function crossing(text: string): CrossingId {
+  const id = CROSSING_BY_NAME.get(crossingToken(text));
+  if (!id) throw new CellProblem(`Unknown crossing; must be one of ${CROSSING_IDS.join(', ')} (or a name they go by, e.g. Karem Abu Salem, Erez West)`);
+  return id;
+}
+
+/**
+ * Rows that report trucks through a crossing on a day its recorded status let no aid trucks through (e.g. Rafah in
+ * late 2025): a row error on each truck column that is not 0.
+ */
+async function trucksOnClosedDays(tx: Queryable, rows: Row[], columns: string[]): Promise<Problem[]> {
+  // A row reported closed is checked by the caller (every figure of a closed day must be 0).
+  const keys = rows.map((row) => (row.open === false ? [null, null] : [String(row.crossing_id), String(row.date)]));
+  const closed = await tx.query<{ i: number; note: string | null }>(
+    `SELECT k.i, p.note FROM jsonb_to_recordset($1::jsonb) AS k(i int, crossing_id text, date date)
+     LEFT JOIN crossing_status_period p ON p.crossing_id = k.crossing_id
+       AND (p.valid_from IS NULL OR p.valid_from <= k.date) AND (p.valid_to IS NULL OR k.date <= p.valid_to)
+     WHERE k.crossing_id IS NOT NULL AND (p.crossing_id IS NULL OR NOT ('CARGO' = ANY(p.allowed_traffic)))`,
+    [JSON.stringify(keys.map(([crossingId, date], i) => ({ i, crossing_id: crossingId, date })))],
+  );
+  return closed.flatMap(({ i, note }) =>
+    columns
+      .filter((column) => Number(rows[i][column]) > 0)
+      .map((column) => ({
+        index: i,
+        column,
+        value: String(rows[i][column]),
+        problem: `${rows[i].crossing_id} let no aid trucks through on ${rows[i].date} (${note ?? 'no status is recorded for that day'}), so this must be 0`,
+      })),
+  );
+}
+
 /** `open` may be written yes/no, true/false or OPEN/CLOSED. */
 function openOrClosed(text: string): boolean {
   const value = token(text);
@@ -115,7 +139,7 @@ export const crossingReports: ImportKind = {
   hxl: 'optional',
   hxlTagsColumn: 'hxl_tags',
   fields: [
-    { column: 'crossing_id', headers: ['crossing', 'crossing_id', 'crossing name', 'crossing point'], hxl: '#loc+crossing', required: true, parse: vocabulary(CROSSING_IDS, CROSSING_ALIASES, 'crossing') },
+    { column: 'crossing_id', headers: ['crossing', 'crossing_id', 'crossing name', 'crossing point'], hxl: '#loc+crossing', required: true, parse: crossing },
     { column: 'date', headers: ['date', 'report_date', 'day'], hxl: '#date', required: true, parse: cells.date },
     { column: 'source', headers: ['source', 'reported_by'], hxl: '#meta+source', required: true, parse: cells.oneOf(SOURCES) },
     { column: 'open', headers: ['open', 'crossing_open', 'crossing status'], hxl: '#status+crossing', parse: openOrClosed, default: true },
@@ -130,8 +154,8 @@ export const crossingReports: ImportKind = {
     id: crossingReportId(String(values.crossing_id), String(values.date), String(values.source)),
     ...values,
   }),
-  async checkBatch(_tx, rows) {
-    const problems = checkMarkings(rows);
+  async checkBatch(tx, rows) {
+    const problems = [...checkMarkings(rows), ...(await trucksOnClosedDays(tx, rows, ['trucks_offloaded', 'trucks_collected']))];
     const today = new Date().toISOString().slice(0, 10);
     rows.forEach((row, index) => {
       if (String(row.date) > today) problems.push({ index, column: 'date', value: String(row.date), problem: 'A daily report is for a day that has begun; this day is in the future' });
@@ -247,4 +271,76 @@ export const activities: ImportKind = {
   },
 };
 
-export const importers = [crossingReports, activities];
+const STREAM_ALIASES: Record<string, (typeof STREAMS)[number]> = {
+  UN2720: 'UN_2720',
+  UN: 'UN_2720',
+  UN_2720_MECHANISM: 'UN_2720',
+  HUMANITARIAN_UN_2720: 'UN_2720',
+  UN_AND_PARTNERS: 'UN_2720',
+  BILATERAL_DONATIONS: 'BILATERAL',
+  BILATERALS: 'BILATERAL',
+  DONOR_STATES: 'BILATERAL',
+  PRIVATE: 'PRIVATE_SECTOR',
+  PRIVATE_SECTOR_HUMANITARIAN: 'PRIVATE_SECTOR',
+  COMMERCIAL_GOODS: 'COMMERCIAL',
+  COMMERCIAL_SECTOR: 'COMMERCIAL',
+};
+
+/** The stream report id of a crossing, day, source and stream, the same whether seeded or imported. */
+export const streamReportId = (crossingId: string, date: string, source: string, stream: string) => `CSR-${crossingId}-${date}-${source}-${stream}`;
+
+/**
+ * The UN 2720 dashboard's throughput export (plain or HXL-tagged CSV, or JSON): one row per crossing, day, source and
+ * stream ("cargo category" on the dashboard), with trucks offloaded and collected, loads rejected and items denied,
+ * each with the reason given. Source defaults to UN2720 (the dashboard's own); a COGAT file states COGAT. Every row
+ * states its marking, or the file is imported with one: there is no default marking.
+ */
+export const crossingStreams: ImportKind = {
+  kind: 'crossing-streams',
+  description: 'UN 2720 dashboard throughput by stream: one row per crossing, day, source and stream, with rejections and denied items',
+  table: 'crossing_stream_report',
+  entityType: 'CrossingStreamReport',
+  naturalKey: ['crossing_id', 'date', 'source', 'stream'],
+  hxl: 'optional',
+  hxlTagsColumn: 'hxl_tags',
+  fields: [
+    { column: 'crossing_id', headers: ['crossing', 'crossing_id', 'crossing name', 'crossing point'], hxl: '#loc+crossing', required: true, parse: crossing },
+    { column: 'date', headers: ['date', 'report_date', 'day'], hxl: '#date', required: true, parse: cells.date },
+    { column: 'source', headers: ['source', 'reported_by'], hxl: '#meta+source', parse: cells.oneOf(SOURCES), default: 'UN2720' },
+    {
+      column: 'stream',
+      headers: ['stream', 'cargo category', 'cargo_category', 'category', 'modality'],
+      hxl: ['#indicator+stream', '#sector+stream'],
+      required: true,
+      parse: vocabulary(STREAMS, STREAM_ALIASES, 'stream'),
+    },
+    { column: 'trucks_offloaded', headers: ['trucks_offloaded', 'trucks offloaded', 'offloaded'], hxl: '#indicator+trucks+offloaded', required: true, parse: cells.integer(0, 10_000) },
+    { column: 'trucks_collected', headers: ['trucks_collected', 'trucks collected', 'collected'], hxl: '#indicator+trucks+collected', required: true, parse: cells.integer(0, 10_000) },
+    { column: 'rejected', headers: ['rejected', 'trucks rejected', 'rejected loads', 'loads rejected'], hxl: '#indicator+trucks+rejected', parse: cells.integer(0, 10_000), default: 0 },
+    { column: 'rejection_reason', headers: ['rejection_reason', 'rejection reason', 'reason rejected'], hxl: '#description+rejected' },
+    { column: 'denied_items', headers: ['denied_items', 'denied items', 'items denied'], hxl: '#item+denied', parse: cells.list, default: [] },
+    { column: 'denial_reason', headers: ['denial_reason', 'denial reason', 'reason denied'], hxl: '#description+denied' },
+    { column: 'note', headers: ['note', 'notes', 'remarks', 'comment'], hxl: ['#meta+note'] },
+    ...markingFields(),
+  ],
+  toRow: (values) => ({
+    id: streamReportId(String(values.crossing_id), String(values.date), String(values.source), String(values.stream)),
+    ...values,
+  }),
+  async checkBatch(tx, rows) {
+    const problems: Problem[] = [...checkMarkings(rows), ...(await trucksOnClosedDays(tx, rows, ['trucks_offloaded', 'trucks_collected', 'rejected']))];
+    const today = new Date().toISOString().slice(0, 10);
+    rows.forEach((row, index) => {
+      if (String(row.date) > today) problems.push({ index, column: 'date', value: String(row.date), problem: 'A daily figure is for a day that has begun; this day is in the future' });
+      if (Number(row.rejected) > 0 && !row.rejection_reason) {
+        problems.push({ index, column: 'rejection_reason', value: '', problem: 'Loads were rejected: give the reason the source gave (or "not given")' });
+      }
+      if ((row.denied_items as string[]).length > 0 && !row.denial_reason) {
+        problems.push({ index, column: 'denial_reason', value: '', problem: 'Items were denied: give the reason the source gave (e.g. dual-use), or "not given"' });
+      }
+    });
+    return problems;
+  },
+};
+
+export const importers = [crossingReports, crossingStreams, activities];

@@ -1,4 +1,5 @@
 import { DataLoader, historyLoaders, loaderFamily, viewerOf, type Database, type Page, type Principal } from '@cmcc/subgraph-kit';
+import { createFlowRepository } from './flow-repository.ts';
 import { createRepository, type ActivityFilter, type ConvoyFilter, type DeliveryPeriod, type ReportFilter } from './repository.ts';
 
 /**
@@ -8,7 +9,25 @@ import { createRepository, type ActivityFilter, type ConvoyFilter, type Delivery
 export function createLoaders(db: Database, principal: Principal) {
   const viewer = viewerOf(principal);
   const repository = createRepository(db, viewer);
+  const flow = createFlowRepository(db, viewer);
   return {
+    statusPeriodsByCrossing: new DataLoader((ids: readonly string[]) => flow.statusPeriodsByCrossing(ids)),
+    /** Stream reports of a daily report, by `reportKey(crossing, date, source)`. */
+    streamsByReport: new DataLoader((keys: readonly string[]) => flow.streamsByReport(keys)),
+    streamsInPeriod: loaderFamily(
+      ({ since, until }: { since: string; until: string | null }) => new DataLoader((ids: readonly string[]) => flow.streamsInPeriod(ids, since, until)),
+    ),
+    streamPagesByCrossing: loaderFamily(
+      ({ filter, page }: { filter: { since: string | null; until: string | null }; page: Page }) =>
+        new DataLoader((ids: readonly string[]) => flow.streamPagesByCrossing(ids, filter, page)),
+    ),
+    stagingAreaById: new DataLoader((ids: readonly string[]) => flow.stagingAreasById(ids)),
+    stagingAreasByCrossing: new DataLoader((ids: readonly string[]) => flow.stagingAreasByCrossing(ids)),
+    observationsByArea: loaderFamily(
+      ({ filter, page }: { filter: { since: string | null; until: string | null }; page: Page }) =>
+        new DataLoader((ids: readonly string[]) => flow.observationsByArea(ids, filter, page)),
+    ),
+    flow,
     organizationById: new DataLoader((ids: readonly string[]) => repository.organizationsById(ids)),
     organizationsByConvoy: new DataLoader((ids: readonly string[]) => repository.organizationsByConvoy(ids)),
     crossingById: new DataLoader((ids: readonly string[]) => repository.crossingsById(ids)),

@@ -35,6 +35,7 @@ export interface Organization {
 export interface Crossing {
   id: string;
   name: string;
+  aliases: string[];
   areaPcode: string;
   status: string;
   allowedTraffic: string[];
@@ -120,6 +121,7 @@ export interface ReportedAidFigure {
   source: string;
   asOf: string;
   statement: string;
+  citedIn: string | null;
   marking: AccessMarking;
 }
 
@@ -183,6 +185,7 @@ const toOrganization = (r: Row): Organization => ({ id: r.id, name: r.name, acro
 const toCrossing = (r: Row): Crossing => ({
   id: r.id,
   name: r.name,
+  aliases: r.aliases ?? [],
   areaPcode: r.area_pcode,
   status: r.status,
   allowedTraffic: r.allowed_traffic,
@@ -268,6 +271,7 @@ const toFigure = (r: Row): ReportedAidFigure => ({
   source: r.source,
   asOf: day(r.as_of),
   statement: r.statement,
+  citedIn: r.cited_in ?? null,
   marking: markingFromRow(r as MarkingRow),
 });
 

@@ -1,3 +1,5 @@
+import { seedCrossingFlow } from './seed-flow.ts';
+import { CROSSINGS, periodOn, type CrossingFact, type CrossingId } from './crossings.ts';
 import {
   CONVOY_COUNT,
   GOVERNORATES,
@@ -19,8 +21,6 @@ import {
   type Database,
 } from '@cmcc/subgraph-kit';
 
-const dayOf = (date: string) => Math.round((Date.parse(`${date}T00:00:00Z`) - SYNTHETIC_EPOCH.getTime()) / 86_400_000);
-
 const WFP = 'XM-DAC-41140';
 const UNICEF = 'XM-DAC-41122';
 const UNRWA = 'XM-DAC-41130';
@@ -31,88 +31,24 @@ const UNHCR = 'XM-DAC-41121';
 const ICRC = 'XI-CMCC-ICRC';
 const PRCS = 'XI-CMCC-PRCS';
 
-interface CrossingSeed {
-  id: string;
-  name: string;
-  areaPcode: string;
-  status: 'OPEN' | 'RESTRICTED' | 'CLOSED';
-  allowedTraffic: string[];
-  statusSince: string | null;
-  statusNote: string;
-  statusSource: string;
-  /** Synthetic daily traffic while open: trucks offloaded per day and fuel litres per day. */
-  traffic?: { openFrom: string; trucks: [number, number]; fuelLitres: [number, number] };
+/** Synthetic daily traffic of the crossings that carry cargo: trucks offloaded per day and fuel litres per day while open. */
+const TRAFFIC: Partial<Record<CrossingId, { trucks: [number, number]; fuelLitres: [number, number] }>> = {
+  KEREM_SHALOM: { trucks: [180, 420], fuelLitres: [60_000, 400_000] },
+  KISSUFIM: { trucks: [40, 130], fuelLitres: [0, 0] },
+  ZIKIM: { trucks: [30, 110], fuelLitres: [0, 0] },
+};
+
+/** Whether a crossing's recorded status let aid trucks through on a day (YYYY-MM-DD). */
+export function openForCargo(crossingId: CrossingId, date: string): boolean {
+  const fact = CROSSINGS.find((c) => c.id === crossingId)!;
+  return periodOn(fact.history, date)?.allowedTraffic.includes('CARGO') ?? false;
 }
 
-/**
- * The crossings and the dated facts about them [R]. No publisher is given for these facts, so they are
- * recorded as the CMCC's own crossing status; the one status it does not give (Erez West) is marked SYNTHETIC.
- */
-const CROSSINGS: CrossingSeed[] = [
-  {
-    id: 'KEREM_SHALOM',
-    name: 'Kerem Shalom',
-    areaPcode: 'PS0275',
-    status: 'OPEN',
-    allowedTraffic: ['CARGO', 'FUEL'],
-    statusSince: null,
-    statusNote: 'The main cargo and fuel gate into the Gaza Strip.',
-    statusSource: 'CMCC',
-    traffic: { openFrom: isoDay(SYNTHETIC_EPOCH), trucks: [180, 420], fuelLitres: [60_000, 400_000] },
-  },
-  {
-    id: 'KISSUFIM',
-    name: 'Kissufim',
-    areaPcode: 'PS0265',
-    status: 'OPEN',
-    allowedTraffic: ['CARGO'],
-    statusSince: '2025-10-20',
-    statusNote: 'Reopened on 20 October 2025.',
-    statusSource: 'CMCC',
-    traffic: { openFrom: '2025-10-20', trucks: [40, 130], fuelLitres: [0, 0] },
-  },
-  {
-    id: 'ZIKIM',
-    name: 'Zikim',
-    areaPcode: 'PS0255',
-    status: 'OPEN',
-    allowedTraffic: ['CARGO'],
-    statusSince: '2025-11-12',
-    statusNote: 'Reopened on 12 November 2025; the only direct route for aid into the north of the Strip.',
-    statusSource: 'CMCC',
-    traffic: { openFrom: '2025-11-12', trucks: [30, 110], fuelLitres: [0, 0] },
-  },
-  {
-    id: 'EREZ',
-    name: 'Erez (Beit Hanoun)',
-    areaPcode: 'PS0255',
-    status: 'CLOSED',
-    allowedTraffic: [],
-    statusSince: null,
-    statusNote: 'Closed as of 22 October 2025; the date it closed is not recorded.',
-    statusSource: 'CMCC',
-  },
-  {
-    id: 'EREZ_WEST',
-    name: 'Erez West',
-    areaPcode: 'PS0255',
-    status: 'CLOSED',
-    allowedTraffic: [],
-    statusSince: null,
-    statusNote: 'Illustrative status, not a reported fact: shown closed because Zikim is reported as the only direct route north.',
-    statusSource: 'SYNTHETIC',
-  },
-  {
-    id: 'RAFAH',
-    name: 'Rafah',
-    areaPcode: 'PS0275',
-    status: 'RESTRICTED',
-    allowedTraffic: ['PEOPLE', 'MEDICAL_EVACUATION'],
-    statusSince: null,
-    statusNote: 'People and medical evacuations only; no aid trucks.',
-    statusSource: 'CMCC',
-  },
-];
+/** The crossing medical evacuations left through on a day: Rafah only on days it served them, else Kerem Shalom. */
+export function evacuationCrossing(date: string): CrossingId {
+  const rafah = CROSSINGS.find((c) => c.id === 'RAFAH')!;
+  return periodOn(rafah.history, date)?.medicalEvacuationRoute ? 'RAFAH' : 'KEREM_SHALOM';
+}
 
 /** Figures [R] exactly as their sources published them; kept apart from every synthetic record. */
 const REPORTED_FIGURES = [
@@ -221,7 +157,10 @@ const HOURS = 3_600_000;
 const ACTIVITY_COUNT = 64;
 const HOSPITAL_ACTIVITY_COUNT = 16;
 
-/** Seeds organisations, crossings, real published figures and a deterministic synthetic picture; runs once per database. */
+/**
+ * Seeds organisations, crossings, real published figures and a deterministic synthetic picture; runs once per database.
+ * The crossings' dated history, throughput by stream and the staging areas are seeded by a second step (seed-flow.ts).
+ */
 export async function seed(db: Database): Promise<void> {
   await seedOnce(db, 'humanitarian-v1', async (tx) => {
     const random = new SeededRandom(2025_10_17);
@@ -232,17 +171,23 @@ export async function seed(db: Database): Promise<void> {
       tx,
       'crossing',
       ['id', 'name', 'position', 'area_pcode', 'status', 'allowed_traffic', 'status_since', 'status_note', 'status_source'],
-      CROSSINGS.map((c, index) => [c.id, c.name, index + 1, c.areaPcode, c.status, c.allowedTraffic, c.statusSince, c.statusNote, c.statusSource]),
+      CROSSINGS.map((c, index) => {
+        // The status columns hold the status in force when seeded; the schema reads the dated history (seedCrossingFlow).
+        const now = periodOn(c.history, isoDay(new Date()))!;
+        return [c.id, c.name, index + 1, c.areaPcode, now.status, now.allowedTraffic, now.validFrom, now.note, now.source];
+      }),
     );
 
-    // Synthetic daily reports for every day of the picture; before a crossing reopened, the day is reported closed.
+    // Synthetic daily reports for every day of the picture; a day the crossing's recorded status let no aid trucks
+    // through is reported closed, with no trucks.
     const reports: unknown[][] = [];
     for (const crossing of CROSSINGS) {
-      if (!crossing.traffic) continue;
-      const { openFrom, trucks, fuelLitres } = crossing.traffic;
+      const traffic = TRAFFIC[crossing.id];
+      if (!traffic) continue;
+      const { trucks, fuelLitres } = traffic;
       for (let day = 0; day < SYNTHETIC_DAYS; day++) {
         const date = isoDay(addDays(SYNTHETIC_EPOCH, day));
-        const open = date >= openFrom;
+        const open = openForCargo(crossing.id, date);
         const offloaded = open ? random.int(trucks[0], trucks[1]) : 0;
         const collected = Math.round(offloaded * (0.55 + random.next() * 0.4));
         const tonnes = Math.round(offloaded * (12 + random.next() * 6) * 100) / 100;
@@ -257,7 +202,7 @@ export async function seed(db: Database): Promise<void> {
           collected,
           tonnes,
           fuel,
-          open ? null : `Closed (before reopening on ${openFrom})`,
+          open ? null : `Closed: ${periodOn(crossing.history, date)?.note ?? 'no status recorded for the day'}`,
           ...markingValues(syntheticMarking(random, 'CMCC')),
         ]);
       }
@@ -299,7 +244,11 @@ export async function seed(db: Database): Promise<void> {
       const type = random.weighted([['COLLECTION', 45], ['DELIVERY', 35], ['ASSESSMENT', 10], ['EVACUATION', 10]] as const);
       const carriesCargo = type === 'COLLECTION' || type === 'DELIVERY';
       const destination = random.pick(AREAS);
-      const crossing = carriesCargo ? cargoCrossing(random, day, destination.pcode) : type === 'EVACUATION' ? CROSSINGS.find((c) => c.id === 'RAFAH')! : null;
+      const crossing = carriesCargo
+        ? cargoCrossing(random, day, destination.pcode)
+        : type === 'EVACUATION'
+          ? CROSSINGS.find((c) => c.id === evacuationCrossing(isoDay(plannedStart)))!
+          : null;
       const status =
         day >= SYNTHETIC_DAYS - 6
           ? 'REQUESTED'
@@ -402,11 +351,13 @@ export async function seed(db: Database): Promise<void> {
       activities,
     );
   });
+  await seedOnce(db, 'humanitarian-v2-crossing-flow', seedCrossingFlow);
 }
 
 /** A crossing open for cargo on that day, preferring the nearest one to the destination (Zikim for the north once reopened). */
-function cargoCrossing(random: SeededRandom, day: number, destinationPcode: string): CrossingSeed {
-  const open = CROSSINGS.filter((c) => c.traffic && day >= dayOf(c.traffic.openFrom));
+function cargoCrossing(random: SeededRandom, day: number, destinationPcode: string): CrossingFact {
+  const date = isoDay(addDays(SYNTHETIC_EPOCH, day));
+  const open = CROSSINGS.filter((c) => TRAFFIC[c.id] && openForCargo(c.id, date));
   const north = destinationPcode.startsWith('PS0255') || destinationPcode.startsWith('PS0260');
   const zikim = open.find((c) => c.id === 'ZIKIM');
   if (north && zikim && random.chance(0.7)) return zikim;

@@ -92,8 +92,15 @@ async function lockRecord(tx: Queryable, viewer: Viewer, table: 'convoy' | 'truc
   return row;
 }
 
-async function requireCrossing(tx: Queryable, id: string): Promise<Row> {
-  const [crossing] = await tx.query<Row>('SELECT id, name, status, allowed_traffic FROM crossing WHERE id = $1', [id]);
+/** A crossing with its recorded status on a day (`status` null and no traffic when none is recorded for the day). */
+async function requireCrossing(tx: Queryable, id: string, on: Date = new Date()): Promise<Row> {
+  const [crossing] = await tx.query<Row>(
+    `SELECT c.id, c.name, p.status, coalesce(p.allowed_traffic, '{}') AS allowed_traffic FROM crossing c
+     LEFT JOIN crossing_status_period p ON p.crossing_id = c.id
+       AND (p.valid_from IS NULL OR p.valid_from <= $2::date) AND (p.valid_to IS NULL OR $2::date <= p.valid_to)
+     WHERE c.id = $1`,
+    [id, on.toISOString().slice(0, 10)],
+  );
   if (!crossing) {
     throw new UserErrors([{ field: field('crossingId'), code: 'UNKNOWN_REFERENCE', message: `No crossing has the id "${id}"; list them with the crossings query` }]);
   }
@@ -128,7 +135,17 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
           return errors;
         },
         async write(writer, tx) {
-          await requireCrossing(tx, input.crossingId);
+          const crossing = await requireCrossing(tx, input.crossingId, new Date(`${input.date}T00:00:00Z`));
+          // No report may show aid trucks through a crossing on a day its recorded status let none through (e.g. Rafah in late 2025).
+          if ((input.trucksOffloaded > 0 || input.trucksCollected > 0) && !(crossing.allowed_traffic as string[]).includes('CARGO')) {
+            throw new UserErrors([
+              {
+                field: field('trucksOffloaded'),
+                code: 'INVALID',
+                message: `${crossing.name} let no aid trucks through on ${input.date} (${crossing.status ?? 'no status recorded'}), so no trucks can be reported`,
+              },
+            ]);
+          }
           const id = crossingReportId(input.crossingId, input.date, input.source);
           const values = {
             open: input.open,
@@ -245,14 +262,14 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
           );
           if (unknown.length > 0) throw new UserErrors(unknown);
           if (input.crossingId) {
-            const crossing = await requireCrossing(tx, input.crossingId);
+            const crossing = await requireCrossing(tx, input.crossingId, new Date(input.plannedStart));
             const traffic: string[] = crossing.allowed_traffic;
             if (CARGO_CONVOYS.has(input.type) && !traffic.some((kind) => CARGO_TRAFFIC.has(kind))) {
               throw new UserErrors([
                 {
                   field: field('crossingId'),
                   code: 'INVALID',
-                  message: `${crossing.name} is ${crossing.status} and lets through ${traffic.length > 0 ? traffic.join(', ') : 'no traffic'}; a ${input.type} convoy needs a crossing open to cargo`,
+                  message: `${crossing.name} is ${crossing.status ?? 'of no recorded status'} on ${new Date(input.plannedStart).toISOString().slice(0, 10)} and lets through ${traffic.length > 0 ? traffic.join(', ') : 'no traffic'}; a ${input.type} convoy needs a crossing open to cargo`,
                 },
               ]);
             }

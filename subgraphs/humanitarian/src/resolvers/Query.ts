@@ -1,6 +1,7 @@
 import { checkPcode, notFound, parsePage, toConnection, type PageArgs, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import type { ActivityFilter, ConvoyFilter } from '../data/repository.ts';
+import { RETIRED_CROSSING_IDS } from '../data/crossings.ts';
 import { PAGES } from './validate.ts';
 
 type Nullable<T> = { [K in keyof T]?: T[K] | null };
@@ -18,8 +19,19 @@ export const Query: Resolvers<Loaders>['Query'] = {
 
   async crossing(_root, args: { id: string }, { loaders }) {
     const crossing = await loaders.crossingById.load(args.id);
-    if (!crossing) throw notFound(`No crossing has the id "${args.id}"; list them with crossings`);
+    if (!crossing) {
+      const now = RETIRED_CROSSING_IDS[args.id];
+      throw notFound(now ? `"${args.id}" is no longer a crossing id: it is another name of ${now}` : `No crossing has the id "${args.id}"; list them with crossings`);
+    }
     return crossing;
+  },
+
+  stagingAreas: (_root, _args, { loaders }) => loaders.flow.allStagingAreas(),
+
+  async stagingArea(_root, args: { id: string }, { loaders }) {
+    const area = await loaders.stagingAreaById.load(args.id);
+    if (!area) throw notFound(`No staging area has the id "${args.id}"; list them with stagingAreas`);
+    return area;
   },
 
   async convoys(_root, args: PageArgs & { filter?: Nullable<ConvoyFilter> | null }, { loaders }) {

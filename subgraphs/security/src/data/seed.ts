@@ -97,7 +97,6 @@ const CROSSING_OPEN: Record<(typeof CROSSING_IDS)[number], { from: string; to: s
   KISSUFIM: { from: '2025-10-20', to: '2025-12-31', area: 'PS0265' },
   ZIKIM: { from: '2025-11-12', to: '2025-12-31', area: 'PS0255' },
   EREZ: { from: '2025-10-10', to: '2025-10-22', area: 'PS0255' },
-  EREZ_WEST: { from: '2025-10-10', to: '2025-12-31', area: 'PS0255' },
   RAFAH: { from: '2025-10-10', to: '2025-12-31', area: 'PS0275' },
 };
 
@@ -303,7 +302,7 @@ interface Closure {
   until: Date | null;
 }
 
-/** Closures walk forward through each crossing's open period without overlapping; EREZ_WEST's last one is still in force. */
+/** Closures walk forward through each crossing's open period without overlapping; EREZ's last one is still in force (closed as of 22 Oct 2025). */
 async function seedClosures(tx: Queryable, random: SeededRandom): Promise<Closure[]> {
   const closures: Closure[] = [];
   const rows: unknown[][] = [];
@@ -318,7 +317,7 @@ async function seedClosures(tx: Queryable, random: SeededRandom): Promise<Closur
       const hours = category === 'POLICY_DECISION' ? random.int(24, 72) : random.int(2, 14);
       let until: Date | null = addDays(at, hours / 24);
       const next = addDays(until, random.int(4, 14) + random.int(0, 23) / 24);
-      if (next >= end && crossingId === 'EREZ_WEST') until = null;
+      if (next >= end && crossingId === 'EREZ') until = null;
       else if (until > end) until = end;
       closures.push({ crossingId, from: at, until });
       rows.push([

@@ -1,5 +1,6 @@
 import { DataLoader, historyLoaders, loaderFamily, viewerOf, type Database, type Page, type Principal } from '@cmcc/subgraph-kit';
 import { createRepository, type ActivityFilter, type ConvoyFilter, type DeliveryPeriod, type ReportFilter } from './repository.ts';
+import { createMedevacRepository, type MedevacFilter } from './medevac.ts';
 
 /**
  * Per-request loaders, named by their key; each batch is one statement. Every statement on a marked table applies
@@ -8,6 +9,7 @@ import { createRepository, type ActivityFilter, type ConvoyFilter, type Delivery
 export function createLoaders(db: Database, principal: Principal) {
   const viewer = viewerOf(principal);
   const repository = createRepository(db, viewer);
+  const medevacs = createMedevacRepository(db, viewer);
   return {
     organizationById: new DataLoader((ids: readonly string[]) => repository.organizationsById(ids)),
     organizationsByConvoy: new DataLoader((ids: readonly string[]) => repository.organizationsByConvoy(ids)),
@@ -43,9 +45,16 @@ export function createLoaders(db: Database, principal: Principal) {
       ({ filter, page }: { filter: ActivityFilter; page: Page }) =>
         new DataLoader((pcodes: readonly string[]) => repository.activitiesFiltered(pcodes, filter, page)),
     ),
+    medevacById: new DataLoader((ids: readonly string[]) => medevacs.medevacsById(ids)),
+    medevacsByArea: loaderFamily(
+      ({ filter, page }: { filter: MedevacFilter; page: Page }) =>
+        new DataLoader((pcodes: readonly string[]) => medevacs.medevacsByArea(pcodes, filter, page)),
+    ),
+    medevacsByCrossing: loaderFamily((page: Page) => new DataLoader((ids: readonly string[]) => medevacs.medevacsByCrossing(ids, page))),
     /** Change history by record id, one loader per entity type (CrossingDailyReport, Convoy, TruckConsignment, Activity). */
     historyOf: historyLoaders(db, principal, new URL('../../schema.graphql', import.meta.url)),
     repository,
+    medevacs,
     viewer,
   };
 }

@@ -1,16 +1,29 @@
-import { subgraphRoot, type SubgraphDefinition } from '@cmcc/subgraph-kit';
+import { subgraphRoot, type Resolvers, type SubgraphDefinition } from '@cmcc/subgraph-kit';
 import { createLoaders, type Loaders } from './data/loaders.ts';
 import { seed } from './data/seed.ts';
 import { importers } from './data/importers.ts';
+import { medevacWaitingList, medicalEvacuations } from './data/medevac-import.ts';
+import { seedMedicalEvacuations } from './data/medevac-seed.ts';
 import { Activity, ReportedAidFigure } from './resolvers/Activity.ts';
 import { AidDeliverySummary, Area } from './resolvers/Area.ts';
 import { Convoy, TruckConsignment } from './resolvers/Convoy.ts';
 import { Crossing, CrossingDailyReport, CrossingStreamReport, CrossingThroughput, StagingArea, StagingAreaObservation } from './resolvers/Crossing.ts';
 import { Facility } from './resolvers/Facility.ts';
+import {
+  CrossingMedicalEvacuations,
+  MedicalEvacuation,
+  MedicalEvacuationConnection,
+  MedicalEvacuationMutation,
+  MedicalEvacuationQuery,
+  MedicalEvacuationWaitingFigure,
+} from './resolvers/MedicalEvacuation.ts';
 import { Mutation } from './resolvers/Mutation.ts';
 import { Organization } from './resolvers/Organization.ts';
 import { Query } from './resolvers/Query.ts';
 import { SecurityIncident } from './resolvers/SecurityIncident.ts';
+
+/** One type's resolvers, from the parts kept in separate files (e.g. the medical evacuation fields of `Query`). */
+const merged = (...parts: Resolvers<Loaders>[string][]): Resolvers<Loaders>[string] => Object.assign({}, ...parts);
 
 /** The humanitarian working group's subgraph: owner of `Organization`, `Crossing` and `Convoy`. */
 export const humanitarian: SubgraphDefinition<Loaders> = {
@@ -18,10 +31,10 @@ export const humanitarian: SubgraphDefinition<Loaders> = {
   defaultPort: 4002,
   root: subgraphRoot(import.meta.url),
   resolvers: {
-    Query,
-    Mutation,
+    Query: merged(Query, MedicalEvacuationQuery),
+    Mutation: merged(Mutation, MedicalEvacuationMutation),
     Organization,
-    Crossing,
+    Crossing: merged(Crossing, CrossingMedicalEvacuations),
     CrossingDailyReport,
     CrossingStreamReport,
     CrossingThroughput,
@@ -35,8 +48,14 @@ export const humanitarian: SubgraphDefinition<Loaders> = {
     AidDeliverySummary,
     Facility,
     SecurityIncident,
+    MedicalEvacuation,
+    MedicalEvacuationConnection,
+    MedicalEvacuationWaitingFigure,
   },
   createLoaders,
-  seed,
-  importers,
+  async seed(db) {
+    await seed(db);
+    await seedMedicalEvacuations(db);
+  },
+  importers: [...importers, medicalEvacuations, medevacWaitingList],
 };

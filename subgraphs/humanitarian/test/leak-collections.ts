@@ -7,7 +7,9 @@ import type { LeakCollection } from '@cmcc/test-support/leaks';
  * Activities are listed twice: by the root connection, and through the `Area` entity (the gateway asks this subgraph
  * for `Area.activities` of the Gaza Strip, PS02, which holds every seeded activity). Truck consignments have no
  * marking of their own (their convoy's covers them); the sums of `Area.aidDeliveries` have no ids to list, so the
- * subgraph's own tests check them per principal (test/releasability.test.ts).
+ * subgraph's own tests check them per principal (test/releasability.test.ts). Medical evacuations carry the caveat
+ * MEDICAL: only readers cleared for it (or their originator) see any; `Crossing.medicalEvacuations` lists only the
+ * evacuated ones, so test/medical-evacuation.test.ts checks it, and the counts by status, per principal.
  */
 type Connection = { totalCount: number; edges: { node: { id: string } }[] };
 const nodeIds = (connection: Connection) => connection.edges.map((edge) => edge.node.id);
@@ -58,5 +60,19 @@ export const collections: LeakCollection[] = [
     list: '{ reportedAidFigures(first: 500) { totalCount edges { node { id } } } }',
     ids: (d) => nodeIds(d.reportedAidFigures),
     total: (d) => d.reportedAidFigures.totalCount,
+  },
+  {
+    subgraph: 'humanitarian',
+    table: 'medical_evacuation',
+    list: '{ medicalEvacuations(first: 500) { totalCount edges { node { id } } } }',
+    ids: (d) => nodeIds(d.medicalEvacuations),
+    total: (d) => d.medicalEvacuations.totalCount,
+    byKey: { query: 'query($id: ID!) { medicalEvacuation(id: $id) { id status } }', pick: (d) => d?.medicalEvacuation, path: ['medicalEvacuation'] },
+  },
+  {
+    subgraph: 'humanitarian',
+    table: 'medical_evacuation_waiting_figure',
+    list: '{ medicalEvacuationWaitingFigures { id } }',
+    ids: (d) => d.medicalEvacuationWaitingFigures.map((f: { id: string }) => f.id),
   },
 ];

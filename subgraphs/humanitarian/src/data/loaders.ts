@@ -1,6 +1,7 @@
 import { DataLoader, historyLoaders, loaderFamily, viewerOf, type Database, type Page, type Principal } from '@cmcc/subgraph-kit';
 import { createFlowRepository } from './flow-repository.ts';
 import { createRepository, type ActivityFilter, type ConvoyFilter, type DeliveryPeriod, type ReportFilter } from './repository.ts';
+import { createMedevacRepository, type MedevacFilter } from './medevac.ts';
 
 /**
  * Per-request loaders, named by their key; each batch is one statement. Every statement on a marked table applies
@@ -10,6 +11,7 @@ export function createLoaders(db: Database, principal: Principal) {
   const viewer = viewerOf(principal);
   const repository = createRepository(db, viewer);
   const flow = createFlowRepository(db, viewer);
+  const medevacs = createMedevacRepository(db, viewer);
   return {
     statusPeriodsByCrossing: new DataLoader((ids: readonly string[]) => flow.statusPeriodsByCrossing(ids)),
     /** Stream reports of a daily report, by `reportKey(crossing, date, source)`. */
@@ -62,9 +64,16 @@ export function createLoaders(db: Database, principal: Principal) {
       ({ filter, page }: { filter: ActivityFilter; page: Page }) =>
         new DataLoader((pcodes: readonly string[]) => repository.activitiesFiltered(pcodes, filter, page)),
     ),
+    medevacById: new DataLoader((ids: readonly string[]) => medevacs.medevacsById(ids)),
+    medevacsByArea: loaderFamily(
+      ({ filter, page }: { filter: MedevacFilter; page: Page }) =>
+        new DataLoader((pcodes: readonly string[]) => medevacs.medevacsByArea(pcodes, filter, page)),
+    ),
+    medevacsByCrossing: loaderFamily((page: Page) => new DataLoader((ids: readonly string[]) => medevacs.medevacsByCrossing(ids, page))),
     /** Change history by record id, one loader per entity type (CrossingDailyReport, Convoy, TruckConsignment, Activity). */
     historyOf: historyLoaders(db, principal, new URL('../../schema.graphql', import.meta.url)),
     repository,
+    medevacs,
     viewer,
   };
 }

@@ -325,6 +325,17 @@ describe('security seed: ACLED alignment and the record of 31 Oct 2025', () => {
     expect(JSON.stringify(ngo.data ?? {})).not.toContain(REAL_ISR_OBSERVATION_ID);
   });
 
+  it('seeds security closures of a crossing only while it was open: Kissufim from 20 Oct, Zikim from 12 Nov, Erez until 22 Oct 2025, Rafah never', async () => {
+    const rows = await subgraph.db.query<{ crossing_id: string; starts_at: Date; ends_at: Date | null }>('SELECT crossing_id, starts_at, ends_at FROM crossing_closure');
+    const of = (id: string) => rows.filter((r) => r.crossing_id === id);
+    expect(of('RAFAH')).toEqual([]);
+    expect(of('EREZ_WEST')).toEqual([]); // Zikim's other name: one crossing, one id
+    for (const r of of('KISSUFIM')) expect(new Date(r.starts_at).toISOString() >= '2025-10-20').toBe(true);
+    for (const r of of('ZIKIM')) expect(new Date(r.starts_at).toISOString() >= '2025-11-12').toBe(true);
+    for (const r of of('EREZ')) expect(new Date(r.starts_at).toISOString() < '2025-10-23').toBe(true);
+    expect(of('ZIKIM').length).toBeGreaterThan(0);
+  });
+
   it('gives every seeded verification other than UNVERIFIED its note, and every seeded marking fits its originator', async () => {
     const unexplained = await subgraph.db.query("SELECT id FROM security_incident WHERE recorded_via = 'SEED' AND verification <> 'UNVERIFIED' AND verification_note IS NULL");
     expect(unexplained).toEqual([]);

@@ -124,14 +124,29 @@ const VERIFICATIONS = [
 const INCIDENT_ORIGINATORS = ['CMCC', 'CMCC', 'USA', 'GBR', 'XM-DAC-41127', 'XM-DAC-41140'];
 const PLACES = ['', ' – market area', ' – eastern outskirts', ' – near a distribution point', ' – Salah al-Din Road'];
 
-/** The open periods of each crossing [R dates]: synthetic closures fall only where it was open. */
-const CROSSING_OPEN: Record<(typeof CROSSING_IDS)[number], { from: string; to: string; area: string }> = {
-  KEREM_SHALOM: { from: '2025-10-10', to: '2025-12-31', area: 'PS0275' },
-  KISSUFIM: { from: '2025-10-20', to: '2025-12-31', area: 'PS0265' },
-  ZIKIM: { from: '2025-11-12', to: '2025-12-31', area: 'PS0255' },
-  EREZ: { from: '2025-10-10', to: '2025-10-22', area: 'PS0255' },
-  EREZ_WEST: { from: '2025-10-10', to: '2025-12-31', area: 'PS0255' },
-  RAFAH: { from: '2025-10-10', to: '2025-12-31', area: 'PS0275' },
+/**
+ * The open periods of each crossing within the synthetic window [R dates]: synthetic closures fall only where it was
+ * open. Zikim reopened 12 Nov 2025, Kissufim 20 Oct 2025, Erez closed as of 22 Oct 2025; Rafah stayed closed through the
+ * ceasefire's first months (no open period here, so no security closure); "Erez West" is Zikim's other name, one
+ * crossing with one id (ZIKIM), so nothing is seeded under EREZ_WEST.
+ */
+const CROSSING_OPEN: Record<(typeof CROSSING_IDS)[number], { from: string; to: string } | null> = {
+  KEREM_SHALOM: { from: '2025-10-10', to: '2025-12-31' },
+  KISSUFIM: { from: '2025-10-20', to: '2025-12-31' },
+  ZIKIM: { from: '2025-11-12', to: '2025-12-31' },
+  EREZ: { from: '2025-10-10', to: '2025-10-22' },
+  EREZ_WEST: null,
+  RAFAH: null,
+};
+
+/** The governorate each crossing lies on (its threat assessment starts from the governorate's); EREZ_WEST is ZIKIM. */
+const CROSSING_AREA: Record<(typeof CROSSING_IDS)[number], string | null> = {
+  KEREM_SHALOM: 'PS0275',
+  KISSUFIM: 'PS0265',
+  ZIKIM: 'PS0255',
+  EREZ: 'PS0255',
+  EREZ_WEST: null,
+  RAFAH: 'PS0275',
 };
 
 const CLOSURE_REASONS = {
@@ -349,12 +364,13 @@ interface Closure {
   until: Date | null;
 }
 
-/** Closures walk forward through each crossing's open period without overlapping; EREZ_WEST's last one is still in force. */
+/** Closures walk forward through each crossing's open period without overlapping; ZIKIM's last one is still in force. */
 async function seedClosures(tx: Queryable, random: SeededRandom): Promise<Closure[]> {
   const closures: Closure[] = [];
   const rows: unknown[][] = [];
   for (const crossingId of CROSSING_IDS) {
     const open = CROSSING_OPEN[crossingId];
+    if (!open) continue;
     const end = new Date(`${open.to}T23:59:59Z`);
     let at = addDays(new Date(`${open.from}T00:00:00Z`), random.int(1, 4) + random.int(6, 18) / 24);
     let n = 0;
@@ -364,7 +380,7 @@ async function seedClosures(tx: Queryable, random: SeededRandom): Promise<Closur
       const hours = category === 'POLICY_DECISION' ? random.int(24, 72) : random.int(2, 14);
       let until: Date | null = addDays(at, hours / 24);
       const next = addDays(until, random.int(4, 14) + random.int(0, 23) / 24);
-      if (next >= end && crossingId === 'EREZ_WEST') until = null;
+      if (next >= end && crossingId === 'ZIKIM') until = null;
       else if (until > end) until = end;
       closures.push({ crossingId, from: at, until });
       rows.push([
@@ -412,8 +428,9 @@ async function seedThreatAssessments(tx: Queryable, random: SeededRandom, incide
     const weekStart = addDays(SYNTHETIC_EPOCH, (week - 1) * 7);
     const weekEnd = addDays(SYNTHETIC_EPOCH, week * 7);
     for (const crossingId of CROSSING_IDS) {
+      const governorate = CROSSING_AREA[crossingId];
+      if (!governorate) continue;
       const closed = closures.filter((c) => c.crossingId === crossingId && c.from < weekEnd && (c.until === null || c.until > weekStart)).length;
-      const governorate = CROSSING_OPEN[crossingId].area;
       const base = byArea.get(governorate) ?? 'LOW';
       const level = closed > 0 ? raise(base) : base;
       rows.push([

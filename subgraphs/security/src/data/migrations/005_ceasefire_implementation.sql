@@ -89,3 +89,8 @@ UPDATE security_incident
          WHEN 'REFUTED' THEN 'Illustrative: a synthetic follow-up found that it did not happen as reported.'
        END
  WHERE source = 'SYNTHETIC' AND recorded_via = 'SEED' AND verification <> 'UNVERIFIED' AND verification_note IS NULL;
+
+-- Synthetic security closures fall only while a crossing was open: Rafah stayed closed through the ceasefire's first
+-- months, and "Erez West" is Zikim (one crossing, one id). Rows seeded under those before this migration go.
+DELETE FROM crossing_closure WHERE crossing_id IN ('RAFAH', 'EREZ_WEST') AND source = 'SYNTHETIC';
+DELETE FROM threat_assessment WHERE crossing_id = 'EREZ_WEST' AND source = 'SYNTHETIC';

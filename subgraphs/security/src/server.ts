@@ -6,6 +6,7 @@ import { Area } from './resolvers/Area.ts';
 import { CeasefireViolationReport } from './resolvers/CeasefireViolationReport.ts';
 import { Convoy } from './resolvers/Convoy.ts';
 import { Crossing } from './resolvers/Crossing.ts';
+import { HostageReturn } from './resolvers/HostageReturn.ts';
 import { IntelligenceReport } from './resolvers/IntelligenceReport.ts';
 import { IsrObservation } from './resolvers/IsrObservation.ts';
 import { Mutation } from './resolvers/Mutation.ts';
@@ -18,7 +19,20 @@ export const security: SubgraphDefinition<Loaders> = {
   name: 'security',
   defaultPort: 4003,
   root: subgraphRoot(import.meta.url),
-  resolvers: { Query, Mutation, SecurityIncident, CeasefireViolationReport, IsrObservation, ThreatAssessment, CrossingClosure, Area, Crossing, Convoy, IntelligenceReport },
+  resolvers: {
+    Query,
+    Mutation,
+    SecurityIncident,
+    CeasefireViolationReport,
+    IsrObservation,
+    ThreatAssessment,
+    CrossingClosure,
+    HostageReturn,
+    Area,
+    Crossing,
+    Convoy,
+    IntelligenceReport,
+  },
   createLoaders,
   seed,
   importers,

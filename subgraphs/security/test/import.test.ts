@@ -44,7 +44,7 @@ const line = (id: string, overrides: Partial<Record<string, string>> = {}) => {
     event_date: '2025-11-15',
     event_type: 'Explosions/Remote violence',
     sub_event_type: 'Air/drone strike',
-    actor1: 'Military Forces of Israel',
+    actor1: 'Military Forces of Israel (2022-)',
     actor2: '',
     admin1: 'Gaza Strip',
     admin2: 'Khan Yunis',

@@ -39,6 +39,24 @@ export const collections: LeakCollection[] = [
     },
   },
   {
+    subgraph: 'security',
+    table: 'ceasefire_phase',
+    list: '{ ceasefirePhases { id } }',
+    ids: (d) => d.ceasefirePhases.map((p: { id: string }) => p.id),
+  },
+  {
+    subgraph: 'security',
+    table: 'hostage_return',
+    list: '{ hostageReturns { id } }',
+    ids: (d) => d.hostageReturns.map((r: { id: string }) => r.id),
+  },
+  {
+    subgraph: 'security',
+    table: 'detainee_release',
+    list: '{ detaineeReleases { id } }',
+    ids: (d) => d.detaineeReleases.map((r: { id: string }) => r.id),
+  },
+  {
     // Crossings belong to humanitarian; security adds their closures.
     subgraph: 'security',
     table: 'crossing_closure',

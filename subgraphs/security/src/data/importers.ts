@@ -30,8 +30,15 @@ function eventType(text: string): string {
   return name;
 }
 
+/** ACLED's own spellings that differ from the enum names: its exports write "Arrests" and, in places, "protestors". */
+const ACLED_SUB_EVENT_SPELLINGS: Record<string, string> = {
+  ARRESTS: 'ARREST',
+  EXCESSIVE_FORCE_AGAINST_PROTESTORS: 'EXCESSIVE_FORCE_AGAINST_PROTESTERS',
+};
+
 function subEventType(text: string): string {
-  const name = taxonomyName(text);
+  const written = taxonomyName(text);
+  const name = ACLED_SUB_EVENT_SPELLINGS[written] ?? written;
   if (!(ALL_SUB_EVENT_TYPES as string[]).includes(name)) {
     throw new CellProblem('Unknown sub-event type; use one of ACLED\'s (e.g. Armed clash, Air/drone strike, Looting/property destruction)');
   }

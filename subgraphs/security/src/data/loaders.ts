@@ -27,6 +27,7 @@ export function createLoaders(db: Database, principal: Principal) {
       ({ filter, page }: { filter: ObservationFilter; page: Page }) =>
         new DataLoader((pcodes: readonly string[]) => repository.observationsByArea(pcodes, filter, page)),
     ),
+    hostageReturnById: new DataLoader((ids: readonly string[]) => repository.hostageReturnsById(ids)),
     threatAssessmentByArea: new DataLoader((pcodes: readonly string[]) => repository.latestAssessmentByArea(pcodes)),
     threatAssessmentByCrossing: new DataLoader((crossingIds: readonly string[]) => repository.latestAssessmentByCrossing(crossingIds)),
     closuresByCrossing: loaderFamily(

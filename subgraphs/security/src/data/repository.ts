@@ -93,6 +93,52 @@ export interface CrossingClosure {
   marking: AccessMarking;
 }
 
+/** A phase of the ceasefire: from when to when, on which conditions, as its source gave it. */
+export interface CeasefirePhase {
+  id: string;
+  name: string;
+  from: string;
+  to: string | null;
+  conditions: string[];
+  source: string;
+  asOf: string;
+  citedSources: string | null;
+  statement: string;
+  marking: AccessMarking;
+}
+
+/** A return of hostages (living, or the remains of deceased ones): one event, or one figure for a period. */
+export interface HostageReturn {
+  id: string;
+  living: boolean;
+  count: number;
+  periodStart: string | null;
+  date: string;
+  via: string | null;
+  countedInId: string | null;
+  source: string;
+  asOf: string;
+  citedSources: string | null;
+  statement: string;
+  marking: AccessMarking;
+}
+
+/** A release of Palestinian prisoners and detainees, or a return of remains, as one figure. */
+export interface DetaineeRelease {
+  id: string;
+  count: number;
+  approximate: boolean;
+  countBasis: string;
+  category: string;
+  periodStart: string | null;
+  date: string;
+  source: string;
+  asOf: string;
+  citedSources: string | null;
+  statement: string;
+  marking: AccessMarking;
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a database row: its columns are the table's
 type Row = Record<string, any>;
 
@@ -174,6 +220,49 @@ const toClosure = (r: Row): CrossingClosure => ({
   category: r.category,
   reason: r.reason,
   source: r.source,
+  marking: markingFromRow(r as MarkingRow),
+});
+
+const toPhase = (r: Row): CeasefirePhase => ({
+  id: r.id,
+  name: r.name,
+  from: r.starts_on,
+  to: r.ends_on,
+  conditions: r.conditions ?? [],
+  source: r.source,
+  asOf: r.as_of,
+  citedSources: r.cited_sources,
+  statement: r.statement,
+  marking: markingFromRow(r as MarkingRow),
+});
+
+const toHostageReturn = (r: Row): HostageReturn => ({
+  id: r.id,
+  living: r.living,
+  count: r.count,
+  periodStart: r.period_start,
+  date: r.event_date,
+  via: r.via,
+  countedInId: r.counted_in,
+  source: r.source,
+  asOf: r.as_of,
+  citedSources: r.cited_sources,
+  statement: r.statement,
+  marking: markingFromRow(r as MarkingRow),
+});
+
+const toDetaineeRelease = (r: Row): DetaineeRelease => ({
+  id: r.id,
+  count: r.count,
+  approximate: r.approximate,
+  countBasis: r.count_basis,
+  category: r.category,
+  periodStart: r.period_start,
+  date: r.event_date,
+  source: r.source,
+  asOf: r.as_of,
+  citedSources: r.cited_sources,
+  statement: r.statement,
   marking: markingFromRow(r as MarkingRow),
 });
 
@@ -259,6 +348,13 @@ export function createRepository(db: Queryable, viewer: Viewer) {
    */
   const afterReleased = (table: string, page: Page): Conditions => (params) =>
     page.afterId === null ? [] : [`EXISTS (SELECT 1 FROM ${table} a WHERE a.id = ${params.add(page.afterId)} AND ${visibleSql(viewer, params, 'a')})`];
+
+  /** The rows of `table` released to the viewer that meet `where`, in `order`. */
+  async function visibleRows(table: string, order: string, where: Conditions = () => []): Promise<Row[]> {
+    const params = new SqlParams();
+    const conditions = [...where(params), visibleSql(viewer, params)];
+    return db.query<Row>(`SELECT t.* FROM ${table} t WHERE ${conditions.join(' AND ')} ORDER BY ${order}`, params.values);
+  }
 
   return {
     /** By key: `null` for an unknown id, a FORBIDDEN error for an incident not released to the viewer. */
@@ -416,6 +512,27 @@ export function createRepository(db: Queryable, viewer: Viewer) {
         params.values,
       );
       return map(oneByKey(crossingIds, rows, (row) => row.crossing_id as string), toAssessment);
+    },
+
+    /**
+     * Every ceasefire-implementation record of one table released to the viewer, oldest first (by its day, then id);
+     * the tables are small reference sets, so they are not paged. Withheld rows are filtered in SQL.
+     */
+    async ceasefirePhases(): Promise<CeasefirePhase[]> {
+      return (await visibleRows('ceasefire_phase', 't.starts_on, t.id')).map(toPhase);
+    },
+
+    async hostageReturns(living: boolean | null): Promise<HostageReturn[]> {
+      return (await visibleRows('hostage_return', 't.event_date, t.id', equal('living', living))).map(toHostageReturn);
+    },
+
+    /** By key, for an event's aggregate: `null` for an unknown id, a FORBIDDEN error for one not released to the viewer. */
+    async hostageReturnsById(ids: readonly string[]): Promise<(HostageReturn | null | Error)[]> {
+      return map(await selectVisibleByIds<Row & { id: string }>(db, 'hostage_return', 'HostageReturn', ids, viewer), toHostageReturn);
+    },
+
+    async detaineeReleases(): Promise<DetaineeRelease[]> {
+      return (await visibleRows('detainee_release', 't.event_date, t.id')).map(toDetaineeRelease);
     },
 
     /** Closures overlapping the window: still in force at `since`, begun before `until`. */

@@ -21,6 +21,7 @@ import {
   type Database,
   type Queryable,
 } from '@cmcc/subgraph-kit';
+import { seedCeasefire } from './ceasefire.ts';
 import { SUB_EVENT_TYPES, THREAT_LEVELS, type EventType, type ThreatLevel } from './taxonomy.ts';
 
 
@@ -31,6 +32,9 @@ export const SYNTHETIC_ISR_COUNT = 12;
 /** [R] 31 Oct 2025: a US MQ-9 observed an aid truck looted in northern Khan Younis (CENTCOM). */
 export const REAL_INCIDENT_ID = 'INC-CENTCOM-20251031';
 export const REAL_ISR_OBSERVATION_ID = 'ISR-CENTCOM-20251031';
+
+/** ACLED's actor name for Israel's armed forces (its state forces are named with the year the current regime began). */
+export const ISRAEL_MILITARY = 'Military Forces of Israel (2022-)';
 
 const EVENT_TYPES = [
   ['STRATEGIC_DEVELOPMENTS', 30],
@@ -51,33 +55,37 @@ const SUB_EVENT_WEIGHTS: Record<EventType, readonly (readonly [string, number])[
   STRATEGIC_DEVELOPMENTS: [['LOOTING_PROPERTY_DESTRUCTION', 45], ['ARREST', 15], ['CHANGE_TO_GROUP_ACTIVITY', 15], ['DISRUPTED_WEAPONS_USE', 15], ['OTHER', 10]],
 };
 
-/** ACLED-style actor pairs (initiator, other party) by event type; generic on purpose, as the records are illustrative. */
+/**
+ * Actor pairs (actor1, actor2) by event type, each actor named as ACLED names it in its Palestine data (state forces
+ * with the year their regime began, unnamed groups and civilians with their country in brackets); generic on purpose,
+ * as the records are illustrative.
+ */
 const ACTORS: Record<EventType, readonly (readonly [string, string | null])[]> = {
   BATTLES: [
-    ['Military Forces of Israel', 'Unidentified Armed Group (Palestine)'],
-    ['Hamas Movement', 'Unidentified Clan Militia (Palestine)'],
-    ['Unidentified Clan Militia (Palestine)', 'Unidentified Clan Militia (Palestine)'],
+    [ISRAEL_MILITARY, 'Unidentified Armed Group (Palestine)'],
+    ['Hamas Movement', 'Unidentified Armed Group (Palestine)'],
+    ['Unidentified Armed Group (Palestine)', 'Unidentified Armed Group (Palestine)'],
   ],
   EXPLOSIONS_REMOTE_VIOLENCE: [
-    ['Military Forces of Israel', null],
-    ['Military Forces of Israel', 'Civilians (Palestine)'],
+    [ISRAEL_MILITARY, null],
+    [ISRAEL_MILITARY, 'Civilians (Palestine)'],
     ['Unidentified Armed Group (Palestine)', null],
   ],
   VIOLENCE_AGAINST_CIVILIANS: [
     ['Unidentified Armed Group (Palestine)', 'Civilians (Palestine)'],
-    ['Military Forces of Israel', 'Civilians (Palestine)'],
+    [ISRAEL_MILITARY, 'Civilians (Palestine)'],
     ['Hamas Movement', 'Civilians (Palestine)'],
   ],
   PROTESTS: [['Protesters (Palestine)', null]],
   RIOTS: [
     ['Rioters (Palestine)', 'Civilians (Palestine)'],
-    ['Rioters (Palestine)', 'Aid Workers'],
+    ['Rioters (Palestine)', 'Civilians (Palestine)'],
   ],
   STRATEGIC_DEVELOPMENTS: [
-    ['Unidentified Armed Group (Palestine)', 'Aid Workers'],
+    ['Unidentified Armed Group (Palestine)', 'Civilians (Palestine)'],
     ['Hamas Movement', null],
-    ['Military Forces of Israel', null],
-    ['Police Forces of Palestine (Gaza)', 'Civilians (Palestine)'],
+    [ISRAEL_MILITARY, null],
+    ['Police Forces of Palestine (2007-) Gaza Strip', 'Civilians (Palestine)'],
   ],
 };
 
@@ -91,13 +99,27 @@ const VERIFICATIONS = [
 const INCIDENT_ORIGINATORS = ['CMCC', 'CMCC', 'USA', 'GBR', 'XM-DAC-41127', 'XM-DAC-41140'];
 const PLACES = ['', ' – market area', ' – eastern outskirts', ' – near a distribution point', ' – Salah al-Din Road'];
 
-/** The open periods of each crossing [R dates]: synthetic closures fall only where it was open. */
-const CROSSING_OPEN: Record<(typeof CROSSING_IDS)[number], { from: string; to: string; area: string }> = {
-  KEREM_SHALOM: { from: '2025-10-10', to: '2025-12-31', area: 'PS0275' },
-  KISSUFIM: { from: '2025-10-20', to: '2025-12-31', area: 'PS0265' },
-  ZIKIM: { from: '2025-11-12', to: '2025-12-31', area: 'PS0255' },
-  EREZ: { from: '2025-10-10', to: '2025-10-22', area: 'PS0255' },
-  RAFAH: { from: '2025-10-10', to: '2025-12-31', area: 'PS0275' },
+/**
+ * The open periods of each crossing within the synthetic window [R dates]: synthetic closures fall only where it was
+ * open. Zikim reopened 12 Nov 2025, Kissufim 20 Oct 2025, Erez closed as of 22 Oct 2025; Rafah stayed closed through the
+ * ceasefire's first months (no open period here, so no security closure). "Erez West" is Zikim's other name: one
+ * crossing, one id (ZIKIM).
+ */
+const CROSSING_OPEN: Record<(typeof CROSSING_IDS)[number], { from: string; to: string } | null> = {
+  KEREM_SHALOM: { from: '2025-10-10', to: '2025-12-31' },
+  KISSUFIM: { from: '2025-10-20', to: '2025-12-31' },
+  ZIKIM: { from: '2025-11-12', to: '2025-12-31' },
+  EREZ: { from: '2025-10-10', to: '2025-10-22' },
+  RAFAH: null,
+};
+
+/** The governorate each crossing lies on (its threat assessment starts from the governorate's). */
+const CROSSING_AREA: Record<(typeof CROSSING_IDS)[number], string | null> = {
+  KEREM_SHALOM: 'PS0275',
+  KISSUFIM: 'PS0265',
+  ZIKIM: 'PS0255',
+  EREZ: 'PS0255',
+  RAFAH: 'PS0275',
 };
 
 const CLOSURE_REASONS = {
@@ -113,13 +135,13 @@ const VIOLATION_AREAS = ['PS025501', 'PS025503', 'PS026001', 'PS026502', 'PS0265
 /** Who alleges what about whom; originators are the reporting nation or body. */
 const ALLEGATIONS = [
   { reportedBy: 'Israel Defense Forces', originator: 'ISR', parties: ['Hamas Movement', 'Unidentified Armed Group (Palestine)'] },
-  { reportedBy: 'Hamas Movement (through mediators)', originator: 'QAT', parties: ['Military Forces of Israel'] },
-  { reportedBy: 'Egyptian mediators', originator: 'EGY', parties: ['Military Forces of Israel', 'Hamas Movement'] },
-  { reportedBy: 'CMCC liaison cell', originator: 'CMCC', parties: ['Military Forces of Israel', 'Hamas Movement', 'Unidentified Armed Group (Palestine)'] },
+  { reportedBy: 'Hamas Movement (through mediators)', originator: 'QAT', parties: [ISRAEL_MILITARY] },
+  { reportedBy: 'Egyptian mediators', originator: 'EGY', parties: [ISRAEL_MILITARY, 'Hamas Movement'] },
+  { reportedBy: 'CMCC liaison cell', originator: 'CMCC', parties: [ISRAEL_MILITARY, 'Hamas Movement', 'Unidentified Armed Group (Palestine)'] },
 ] as const;
 
 const VIOLATIONS_BY_PARTY: Record<string, readonly string[]> = {
-  'Military Forces of Israel': ['FIRE_AT_CIVILIANS', 'AIR_STRIKE', 'SHELLING', 'DEMOLITION', 'LINE_CROSSING', 'AID_OBSTRUCTION'],
+  [ISRAEL_MILITARY]: ['FIRE_AT_CIVILIANS', 'AIR_STRIKE', 'SHELLING', 'DEMOLITION', 'LINE_CROSSING', 'AID_OBSTRUCTION'],
   'Hamas Movement': ['FIRE_AT_FORCES', 'ARMED_APPROACH', 'LINE_CROSSING', 'TUNNEL_ACTIVITY', 'AID_OBSTRUCTION', 'OTHER'],
   'Unidentified Armed Group (Palestine)': ['FIRE_AT_FORCES', 'ARMED_APPROACH', 'LINE_CROSSING', 'OTHER'],
 };
@@ -166,7 +188,7 @@ function secretMarking(random: SeededRandom, originator: string, releasable: rea
   };
 }
 
-/** Seeds the real incident of 31 Oct 2025 and a deterministic synthetic security picture; runs once per database. */
+/** Seeds the real incident of 31 Oct 2025, the ceasefire's real, dated figures and a deterministic synthetic security picture; runs once per database. */
 export async function seed(db: Database): Promise<void> {
   await seedOnce(db, 'security-v1', async (tx) => {
     const random = new SeededRandom(2025_10_31);
@@ -176,6 +198,8 @@ export async function seed(db: Database): Promise<void> {
     const closures = await seedClosures(tx, random);
     await seedThreatAssessments(tx, random, incidents, closures);
   });
+  // Its own once-only step, so a database seeded before these records existed gains them too.
+  await seedOnce(db, 'security-ceasefire-v1', seedCeasefire);
 }
 
 const INCIDENT_COLUMNS = [
@@ -183,12 +207,25 @@ const INCIDENT_COLUMNS = [
   'fatalities', 'injured', 'affects_aid', 'convoy_id', 'source', 'verification', 'notes', ...MARKING_COLUMNS,
 ];
 
+/** Why the real incident of 31 Oct 2025 is CONFIRMED: CENTCOM's MQ-9 observed it; who did it stays an attribution. */
+export const REAL_VERIFICATION_NOTE = "Observed by a US MQ-9 (CENTCOM, 31 Oct 2025); the attribution to suspected Hamas operatives is CENTCOM's.";
+
+/** Why a synthetic incident's verification is what it is: every verification but UNVERIFIED carries a note (as on the write path). */
+export const SYNTHETIC_VERIFICATION_NOTES: Record<string, string | null> = {
+  UNVERIFIED: null,
+  CORROBORATED: 'Illustrative: supported by a second, independent synthetic report.',
+  CONFIRMED: 'Illustrative: established by a synthetic direct observation.',
+  REFUTED: 'Illustrative: a synthetic follow-up found that it did not happen as reported.',
+};
+
 async function seedIncidents(tx: Queryable, random: SeededRandom): Promise<Incident[]> {
   const places = new SeededRandom(2025_10_30);
   const rows: unknown[][] = [
-    // [R] CENTCOM, 31 Oct 2025. Time, coordinates and casualty figures were not released; the incident itself was made public.
+    // [R] CENTCOM, 31 Oct 2025, coded as ACLED would: Strategic developments / Looting/property destruction, actor1 the
+    // group CENTCOM attributed it to (ACLED's name for it; "suspected" stays in the notes: attribution is not verified).
+    // Time, coordinates and casualty figures were not released; the incident itself was made public, hence CLEAR.
     [
-      REAL_INCIDENT_ID, '2025-10-31', null, 'STRATEGIC_DEVELOPMENTS', 'LOOTING_PROPERTY_DESTRUCTION', 'Hamas Movement (suspected operatives)', null,
+      REAL_INCIDENT_ID, '2025-10-31', null, 'STRATEGIC_DEVELOPMENTS', 'LOOTING_PROPERTY_DESTRUCTION', 'Hamas Movement', null,
       'PS0270', 'Northern Khan Younis', null, null, null, null, true, null, 'CENTCOM', 'CONFIRMED',
       'A US MQ-9 observed an aid truck being looted in northern Khan Younis. CENTCOM attributed the looting to suspected Hamas operatives. The driver\'s status is unknown.',
       ...markingValues(publicMarking('USA')),
@@ -232,6 +269,10 @@ async function seedIncidents(tx: Queryable, random: SeededRandom): Promise<Incid
     ]);
   }
   await insertRows(tx, 'security_incident', INCIDENT_COLUMNS, rows);
+  await tx.query(`UPDATE security_incident SET verification_note = $1 WHERE id = $2`, [REAL_VERIFICATION_NOTE, REAL_INCIDENT_ID]);
+  for (const [verification, note] of Object.entries(SYNTHETIC_VERIFICATION_NOTES)) {
+    if (note) await tx.query(`UPDATE security_incident SET verification_note = $1 WHERE source = 'SYNTHETIC' AND verification = $2`, [note, verification]);
+  }
   return incidents;
 }
 
@@ -308,6 +349,7 @@ async function seedClosures(tx: Queryable, random: SeededRandom): Promise<Closur
   const rows: unknown[][] = [];
   for (const crossingId of CROSSING_IDS) {
     const open = CROSSING_OPEN[crossingId];
+    if (!open) continue;
     const end = new Date(`${open.to}T23:59:59Z`);
     let at = addDays(new Date(`${open.from}T00:00:00Z`), random.int(1, 4) + random.int(6, 18) / 24);
     let n = 0;
@@ -365,8 +407,9 @@ async function seedThreatAssessments(tx: Queryable, random: SeededRandom, incide
     const weekStart = addDays(SYNTHETIC_EPOCH, (week - 1) * 7);
     const weekEnd = addDays(SYNTHETIC_EPOCH, week * 7);
     for (const crossingId of CROSSING_IDS) {
+      const governorate = CROSSING_AREA[crossingId];
+      if (!governorate) continue;
       const closed = closures.filter((c) => c.crossingId === crossingId && c.from < weekEnd && (c.until === null || c.until > weekStart)).length;
-      const governorate = CROSSING_OPEN[crossingId].area;
       const base = byArea.get(governorate) ?? 'LOW';
       const level = closed > 0 ? raise(base) : base;
       rows.push([

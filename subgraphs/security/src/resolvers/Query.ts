@@ -65,6 +65,12 @@ export const Query: Resolvers<Loaders>['Query'] = {
     return toConnection(rows, page, total);
   },
 
+  ceasefirePhases: (_root, _args, { loaders }) => loaders.repository.ceasefirePhases(),
+
+  hostageReturns: (_root, args: { living?: boolean | null }, { loaders }) => loaders.repository.hostageReturns(args.living ?? null),
+
+  detaineeReleases: (_root, _args, { loaders }) => loaders.repository.detaineeReleases(),
+
   async isrObservation(_root, args: { id: string }, { loaders }) {
     const observation = await loaders.observationById.load(args.id);
     if (!observation) throw notFound(`No ISR observation has the id "${args.id}"; list them with isrObservations`);

@@ -1,0 +1,10 @@
+import type { Resolvers } from '@cmcc/subgraph-kit';
+import type { Loaders } from '../data/loaders.ts';
+import type { CoordinationRequest as CoordinationRequestRow } from '../data/repository.ts';
+
+export const CoordinationRequest: Resolvers<Loaders>['CoordinationRequest'] = {
+  // Another subgraph's reference to a withheld record is null with FORBIDDEN, as a lookup by id is.
+  __resolveReference: (reference: { id: string }, { loaders }) => loaders.coordinationRequestById.load(reference.id),
+  area: (record: CoordinationRequestRow) => ({ pcode: record.areaPcode }),
+  history: (record: CoordinationRequestRow, _args, { loaders }) => loaders.historyOf('CoordinationRequest').load(record.id),
+};

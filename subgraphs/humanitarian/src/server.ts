@@ -11,6 +11,7 @@ import { Mutation } from './resolvers/Mutation.ts';
 import { Organization } from './resolvers/Organization.ts';
 import { Query } from './resolvers/Query.ts';
 import { SecurityIncident } from './resolvers/SecurityIncident.ts';
+import { CoordinationRequest } from './resolvers/CoordinationRequest.ts';
 
 /** The humanitarian working group's subgraph: owner of `Organization`, `Crossing` and `Convoy`. */
 export const humanitarian: SubgraphDefinition<Loaders> = {
@@ -31,6 +32,7 @@ export const humanitarian: SubgraphDefinition<Loaders> = {
     AidDeliverySummary,
     Facility,
     SecurityIncident,
+    CoordinationRequest,
   },
   createLoaders,
   seed,

@@ -12,13 +12,27 @@ import { Mutation } from './resolvers/Mutation.ts';
 import { Query } from './resolvers/Query.ts';
 import { SecurityIncident } from './resolvers/SecurityIncident.ts';
 import { CrossingClosure, ThreatAssessment } from './resolvers/ThreatAssessment.ts';
+import { CoordinationRequest } from './resolvers/CoordinationRequest.ts';
 
 /** The security working group's subgraph: owner of `SecurityIncident`. */
 export const security: SubgraphDefinition<Loaders> = {
   name: 'security',
   defaultPort: 4003,
   root: subgraphRoot(import.meta.url),
-  resolvers: { Query, Mutation, SecurityIncident, CeasefireViolationReport, IsrObservation, ThreatAssessment, CrossingClosure, Area, Crossing, Convoy, IntelligenceReport },
+  resolvers: {
+    Query,
+    Mutation,
+    SecurityIncident,
+    CeasefireViolationReport,
+    IsrObservation,
+    ThreatAssessment,
+    CrossingClosure,
+    Area,
+    Crossing,
+    Convoy,
+    IntelligenceReport,
+    CoordinationRequest,
+  },
   createLoaders,
   seed,
   importers,

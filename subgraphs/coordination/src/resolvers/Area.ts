@@ -12,7 +12,7 @@ export const Area: Resolvers<Loaders>['Area'] = {
 
   async coordinationRequests(area: AreaRef, args: { first?: number; after?: string | null }, { loaders }) {
     const page = parsePage(args, RECORD_PAGE, 'id');
-    const rows = await loaders.coordinationRequestsByArea({ page }).load(area.pcode);
+    const rows = await loaders.coordinationRequestsByArea({ page, status: null }).load(area.pcode);
     return rows.slice(0, page.limit);
   },
 };

@@ -22,6 +22,7 @@ COPY subgraphs/humanitarian/package.json subgraphs/humanitarian/
 COPY subgraphs/intelligence/package.json subgraphs/intelligence/
 COPY subgraphs/multinational-force/package.json subgraphs/multinational-force/
 COPY subgraphs/security/package.json subgraphs/security/
+COPY subgraphs/coordination/package.json subgraphs/coordination/
 
 # Build stage: every dependency (tsx, esbuild, GraphiQL's sources), the sources, and `npm run build` into /out:
 # dist/ (the bundles and the prebuilt explorer) and the files they read at their repository paths.

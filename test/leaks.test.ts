@@ -46,6 +46,9 @@ const ENTITIES: Record<string, { subgraph: string; typename: string }> = {
   intelligence_report: { subgraph: 'intelligence', typename: 'IntelligenceReport' },
   force_contribution: { subgraph: 'multinational-force', typename: 'ForceContribution' },
   security_incident: { subgraph: 'security', typename: 'SecurityIncident' },
+  coordination_request: { subgraph: 'coordination', typename: 'CoordinationRequest' },
+  humanitarian_notification: { subgraph: 'coordination', typename: 'HumanitarianNotification' },
+  participant: { subgraph: 'coordination', typename: 'Participant' },
 };
 
 /** A root connection listing a whole table, e.g. `{ incidents(first: 500) { totalCount edges { node { id } } } }`. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { civilAdministration } from '@cmcc/subgraph-civil-administration/server';
+import { coordination } from '@cmcc/subgraph-coordination/server';
 import { engineering } from '@cmcc/subgraph-engineering/server';
 import { humanitarian } from '@cmcc/subgraph-humanitarian/server';
 import { intelligence } from '@cmcc/subgraph-intelligence/server';
@@ -20,7 +21,7 @@ type Row = Record<string, any>;
 /** A marking as these cases write it: `nationalMarking` only where a case gives one. */
 type Marking = Omit<AccessMarking, 'nationalMarking'> & { nationalMarking?: string };
 
-const SCOPES = ['civil-administration', 'engineering', 'humanitarian', 'intelligence', 'multinational-force', 'security'].map((group) => `write:${group}`);
+const SCOPES = ['civil-administration', 'coordination', 'engineering', 'humanitarian', 'intelligence', 'multinational-force', 'security'].map((group) => `write:${group}`);
 /** An editor of every group; the caveats claim lets it read the ORCON/PROPIN records these cases write. */
 const editor = (over: Partial<Principal> & { subject: string }): Principal =>
   ({
@@ -134,6 +135,37 @@ const CREATES: Record<string, Create> = {
       marking,
     }),
   },
+  'coordination raiseCoordinationRequest': {
+    mutation: 'raiseCoordinationRequest',
+    document: doc('raiseCoordinationRequest', 'RaiseCoordinationRequestInput', 'coordinationRequest'),
+    table: 'coordination_request',
+    input: (marking, n) => ({
+      title: `Write-rule request ${n}`,
+      description: 'A test request.',
+      subjectType: 'CROSSING',
+      areaPcode: 'PS0275',
+      crossingId: 'KEREM_SHALOM',
+      priority: 'ROUTINE',
+      source: 'SYNTHETIC',
+      marking,
+    }),
+  },
+  'coordination submitHumanitarianNotification': {
+    mutation: 'submitHumanitarianNotification',
+    document: doc('submitHumanitarianNotification', 'SubmitHumanitarianNotificationInput', 'humanitarianNotification'),
+    table: 'humanitarian_notification',
+    input: (marking, n) => ({
+      kind: 'SITE',
+      title: `Write-rule site ${n}`,
+      areaPcode: 'PS0265',
+      latitude: 31.42,
+      longitude: 34.35,
+      windowStart: `${day(n)}T06:00:00Z`,
+      windowEnd: `${day(n)}T18:00:00Z`,
+      source: 'SYNTHETIC',
+      marking,
+    }),
+  },
   'multinational-force recordForceContribution': {
     mutation: 'recordForceContribution',
     document: doc('recordForceContribution', 'RecordForceContributionInput', 'forceContribution'),
@@ -217,6 +249,7 @@ const UPDATES: Record<string, Update> = {
 
 const SUBGRAPHS: Record<string, SubgraphDefinition<any>> = {
   'civil-administration': civilAdministration,
+  coordination,
   engineering,
   humanitarian,
   intelligence,

@@ -10,13 +10,28 @@ import { DebrisEstimate, ExplosiveHazardTask } from './resolvers/ExplosiveHazard
 import { DamageAssessment, Facility } from './resolvers/Facility.ts';
 import { Mutation } from './resolvers/Mutation.ts';
 import { Query } from './resolvers/Query.ts';
+import { CoordinationRequest } from './resolvers/CoordinationRequest.ts';
 
 /** The engineering & infrastructure working group's subgraph: owner of `Facility`. */
 export const engineering: SubgraphDefinition<Loaders> = {
   name: 'engineering',
   defaultPort: 4004,
   root: subgraphRoot(import.meta.url),
-  resolvers: { Query, Mutation, Facility, DamageAssessment, ExplosiveHazardTask, DebrisEstimate, Area, Crossing, AccessRoadStatus, Convoy, RouteHazardStatus, Activity },
+  resolvers: {
+    Query,
+    Mutation,
+    Facility,
+    DamageAssessment,
+    ExplosiveHazardTask,
+    DebrisEstimate,
+    Area,
+    Crossing,
+    AccessRoadStatus,
+    Convoy,
+    RouteHazardStatus,
+    Activity,
+    CoordinationRequest,
+  },
   createLoaders,
   seed,
   importers,

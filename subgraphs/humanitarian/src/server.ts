@@ -21,6 +21,7 @@ import { Mutation } from './resolvers/Mutation.ts';
 import { Organization } from './resolvers/Organization.ts';
 import { Query } from './resolvers/Query.ts';
 import { SecurityIncident } from './resolvers/SecurityIncident.ts';
+import { CoordinationRequest } from './resolvers/CoordinationRequest.ts';
 
 /** One type's resolvers, from the parts kept in separate files (e.g. the medical evacuation fields of `Query`). */
 const merged = (...parts: Resolvers<Loaders>[string][]): Resolvers<Loaders>[string] => Object.assign({}, ...parts);
@@ -51,6 +52,7 @@ export const humanitarian: SubgraphDefinition<Loaders> = {
     MedicalEvacuation,
     MedicalEvacuationConnection,
     MedicalEvacuationWaitingFigure,
+    CoordinationRequest,
   },
   createLoaders,
   async seed(db) {

@@ -5,13 +5,14 @@ import { Area } from './resolvers/Area.ts';
 import { Mutation } from './resolvers/Mutation.ts';
 import { Query } from './resolvers/Query.ts';
 import { ForceContribution } from './resolvers/ForceContribution.ts';
+import { Participant } from './resolvers/Participant.ts';
 
 /** The multinational force working group's subgraph: owner of `ForceContribution`. */
 export const multinationalForce: SubgraphDefinition<Loaders> = {
   name: 'multinational-force',
   defaultPort: 4007,
   root: subgraphRoot(import.meta.url),
-  resolvers: { Query, Mutation, ForceContribution, Area },
+  resolvers: { Query, Mutation, ForceContribution, Area, Participant },
   createLoaders,
   seed,
 };

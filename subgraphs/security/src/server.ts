@@ -13,6 +13,7 @@ import { Mutation } from './resolvers/Mutation.ts';
 import { Query } from './resolvers/Query.ts';
 import { SecurityIncident } from './resolvers/SecurityIncident.ts';
 import { CrossingClosure, ThreatAssessment } from './resolvers/ThreatAssessment.ts';
+import { CoordinationRequest } from './resolvers/CoordinationRequest.ts';
 
 /** The security working group's subgraph: owner of `SecurityIncident`. */
 export const security: SubgraphDefinition<Loaders> = {
@@ -32,6 +33,7 @@ export const security: SubgraphDefinition<Loaders> = {
     Crossing,
     Convoy,
     IntelligenceReport,
+    CoordinationRequest,
   },
   createLoaders,
   seed,

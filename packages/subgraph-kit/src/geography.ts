@@ -208,3 +208,42 @@ export function syntheticPoint(areaPcode: string, random: () => number, side: Ye
   const { latitude, longitude } = randomPointIn(areaPcode.slice(0, 6), random, { side, at: CEASEFIRE });
   return [latitude, longitude];
 }
+
+/**
+ * How far outside the governorates' polygons (in degrees of latitude, about 330 m) a point may still be accepted: the
+ * polygons follow the coast and the borders to within about 45 m (geoBoundaries, simplified), and reported positions on the
+ * beach or a jetty should not be refused. Enough to catch what the check is for: swapped or mistyped coordinates, and
+ * places in Israel or Egypt.
+ */
+const TOLERANCE = 0.003;
+
+/** Distance in degrees of latitude from a point to the nearest governorate border, with longitude scaled to the same length. */
+function distanceToPolygons(lat: number, lon: number): number {
+  const scale = Math.cos((31.4 * Math.PI) / 180);
+  let best = Infinity;
+  for (const { ring } of governoratePolygons()) {
+    for (let i = 1; i < ring.length; i++) {
+      const [ax, ay] = [ring[i - 1][0] * scale, ring[i - 1][1]];
+      const [bx, by] = [ring[i][0] * scale, ring[i][1]];
+      const [px, py] = [lon * scale, lat];
+      const length = (bx - ax) ** 2 + (by - ay) ** 2;
+      const t = length ? Math.max(0, Math.min(1, ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / length)) : 0;
+      best = Math.min(best, Math.hypot(px - (ax + t * (bx - ax)), py - (ay + t * (by - ay))));
+    }
+  }
+  return best;
+}
+
+/** Whether a reported point is accepted as in the Gaza Strip: inside one of the five governorates' polygons, or within the tolerance of them. */
+function nearGazaStrip(latitude: number, longitude: number): boolean {
+  return governorateAt(latitude, longitude) !== null || distanceToPolygons(latitude, longitude) <= TOLERANCE;
+}
+
+/** Why a reported pair of coordinates is refused (a write or an import), or null when it lies in the Gaza Strip. */
+export function coordinateProblem(latitude: number, longitude: number): string | null {
+  if (nearGazaStrip(latitude, longitude)) return null;
+  if (nearGazaStrip(longitude, latitude)) {
+    return `The point (${latitude}, ${longitude}) lies outside the Gaza Strip; latitude and longitude look swapped (the Strip lies near latitude 31.4, longitude 34.4)`;
+  }
+  return `The point (${latitude}, ${longitude}) lies outside the Gaza Strip (about latitude 31.22 to 31.60, longitude 34.22 to 34.57); give WGS 84 decimal degrees of a place in the Strip`;
+}

@@ -13,7 +13,7 @@ import {
   type SubgraphDefinition,
 } from '@cmcc/subgraph-kit';
 import { startTestSubgraph, type GraphQLResponse, type TestSubgraph } from '@cmcc/test-support/subgraph';
-import { inGazaStrip, nearestGovernorate } from '../src/data/geography.ts';
+import { governorateAt, yellowLineSide } from '@cmcc/subgraph-kit';
 import { SEED_NOTIFICATION_COUNT, SEED_REQUEST_COUNT } from '../src/data/seed.ts';
 import { coordination } from '../src/server.ts';
 
@@ -196,7 +196,7 @@ describe('coordination seed', () => {
     expect(new Set(rows.map((r) => r.subject_type))).toEqual(new Set(['CONVOY', 'CROSSING', 'FACILITY', 'AREA', 'SECURITY_INCIDENT']));
   });
 
-  it('places every notified site and route point in the Gaza Strip, in the governorate its area names', async () => {
+  it('places every notified site and route point inside the governorate its area names and west of the Yellow Line', async () => {
     const rows = await subgraph.db.query<{
       id: string;
       area_pcode: string;
@@ -207,8 +207,8 @@ describe('coordination seed', () => {
     for (const row of rows) {
       const points = row.route ?? [{ latitude: row.latitude!, longitude: row.longitude! }];
       for (const point of points) {
-        expect(inGazaStrip(point.latitude, point.longitude), row.id).toBe(true);
-        expect(nearestGovernorate(point.latitude, point.longitude), row.id).toBe(row.area_pcode.slice(0, 6));
+        expect(governorateAt(point.latitude, point.longitude), row.id).toBe(row.area_pcode.slice(0, 6));
+        expect(yellowLineSide(point.latitude, point.longitude, new Date('2025-10-10T00:00:00Z')), row.id).toBe('WEST');
       }
     }
   });

@@ -17,9 +17,7 @@ import {
   SYNTHETIC_EPOCH,
   syntheticMarking,
   type AccessMarking,
-  type Database,
-} from '@cmcc/subgraph-kit';
-import { GOVERNORATE_CENTRES } from './geography.ts';
+  type Database, syntheticPoint } from '@cmcc/subgraph-kit';
 import { DECISION_TABLE, NOTIFICATION_TABLE, PARTICIPANT_TABLE, REQUEST_TABLE } from './repository.ts';
 
 /**
@@ -37,7 +35,7 @@ export const requestId = (n: number) => `CR-${String(n).padStart(4, '0')}`;
 export const notificationId = (n: number) => `HN-${String(n).padStart(4, '0')}`;
 
 /** The crossings [R] with the governorate each opens into (as the humanitarian subgraph seeds them). */
-const CROSSING_AREAS: Record<string, string> = { KEREM_SHALOM: 'PS0275', KISSUFIM: 'PS0265', ZIKIM: 'PS0255', EREZ: 'PS0255', EREZ_WEST: 'PS0255', RAFAH: 'PS0275' };
+const CROSSING_AREAS: Record<string, string> = { KEREM_SHALOM: 'PS0275', KISSUFIM: 'PS0265', ZIKIM: 'PS0255', EREZ: 'PS0255', RAFAH: 'PS0275' };
 
 /** The synthetic roster: nations of the development principals, and UN and Red Cross / Red Crescent organisations. */
 const NATIONS = ['USA', 'GBR', 'DEU', 'EGY', 'ISR', 'AUS'];
@@ -53,11 +51,10 @@ const markingCells = (marking: AccessMarking) => {
   return MARKING_COLUMNS.map((column) => row[column]);
 };
 
-/** A point near a governorate's centre (within about a kilometre), so it lies in that governorate. */
+/** A synthetic point inside the governorate's polygon, west of the Yellow Line in force at the ceasefire (the kit's geography). */
 function pointIn(random: SeededRandom, governorate: string): { latitude: number; longitude: number } {
-  const [lat, lon] = GOVERNORATE_CENTRES[governorate];
-  const jitter = () => Math.round((random.next() - 0.5) * 0.016 * 10_000) / 10_000;
-  return { latitude: lat + jitter(), longitude: lon + jitter() };
+  const [latitude, longitude] = syntheticPoint(governorate, () => random.next());
+  return { latitude, longitude };
 }
 
 /** `count` distinct items, in the list's order. */

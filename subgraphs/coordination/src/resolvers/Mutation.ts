@@ -11,9 +11,9 @@ import {
   type RecordWriter,
   type Resolvers,
   type UserError,
+  coordinateProblem,
 } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
-import { coordinateProblem } from '../data/geography.ts';
 import { DECISION_TABLE, NOTIFICATION_TABLE, REQUEST_TABLE, type RoutePoint } from '../data/repository.ts';
 import { requestTransitionProblem, type RequestStatus } from './transitions.ts';
 

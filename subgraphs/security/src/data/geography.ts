@@ -1,46 +1,9 @@
-import { GAZA_STRIP, GOVERNORATES, KNOWN_PCODES, LOCALITIES, governorateAt, governoratePolygons } from '@cmcc/subgraph-kit';
+import { GAZA_STRIP, GOVERNORATES, KNOWN_PCODES, LOCALITIES } from '@cmcc/subgraph-kit';
+
+export { coordinateProblem } from '@cmcc/subgraph-kit';
 
 /** P-codes an incident may be placed in: the Gaza Strip and the areas below it (not the State of Palestine as a whole). */
 export const GAZA_PCODES: ReadonlySet<string> = new Set([...KNOWN_PCODES].filter((pcode) => pcode.startsWith(GAZA_STRIP.pcode)));
-
-/**
- * How far outside the governorates' polygons (in degrees of latitude, about 330 m) a point may still be accepted: the
- * polygons follow the coast and the borders to within about 45 m (geoBoundaries, simplified), and reported positions on the
- * beach or a jetty should not be refused. Enough to catch what the check is for: swapped or mistyped coordinates, and
- * places in Israel or Egypt.
- */
-const TOLERANCE = 0.003;
-
-/** Distance in degrees of latitude from a point to the nearest governorate border, with longitude scaled to the same length. */
-function distanceToPolygons(lat: number, lon: number): number {
-  const scale = Math.cos((31.4 * Math.PI) / 180);
-  let best = Infinity;
-  for (const { ring } of governoratePolygons()) {
-    for (let i = 1; i < ring.length; i++) {
-      const [ax, ay] = [ring[i - 1][0] * scale, ring[i - 1][1]];
-      const [bx, by] = [ring[i][0] * scale, ring[i][1]];
-      const [px, py] = [lon * scale, lat];
-      const length = (bx - ax) ** 2 + (by - ay) ** 2;
-      const t = length ? Math.max(0, Math.min(1, ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / length)) : 0;
-      best = Math.min(best, Math.hypot(px - (ax + t * (bx - ax)), py - (ay + t * (by - ay))));
-    }
-  }
-  return best;
-}
-
-/** Whether a point lies in the Gaza Strip: inside one of the five governorates' polygons, or within the tolerance of them. */
-export function inGazaStrip(latitude: number, longitude: number): boolean {
-  return governorateAt(latitude, longitude) !== null || distanceToPolygons(latitude, longitude) <= TOLERANCE;
-}
-
-/** Why a pair of coordinates is refused, or null when it lies in the Gaza Strip. */
-export function coordinateProblem(latitude: number, longitude: number): string | null {
-  if (inGazaStrip(latitude, longitude)) return null;
-  if (inGazaStrip(longitude, latitude)) {
-    return `The point (${latitude}, ${longitude}) lies outside the Gaza Strip; latitude and longitude look swapped (the Strip lies near latitude 31.4, longitude 34.4)`;
-  }
-  return `The point (${latitude}, ${longitude}) lies outside the Gaza Strip (about latitude 31.22 to 31.60, longitude 34.22 to 34.57); give WGS 84 decimal degrees of a place in the Strip`;
-}
 
 /**
  * Place names as agencies spell them, reduced to a comparable form: no accents, apostrophes, articles (al, el, as,

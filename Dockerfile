@@ -17,12 +17,12 @@ COPY gateway/package.json gateway/
 COPY test/support/package.json test/support/
 COPY subgraphs/audit/package.json subgraphs/audit/
 COPY subgraphs/civil-administration/package.json subgraphs/civil-administration/
+COPY subgraphs/coordination/package.json subgraphs/coordination/
 COPY subgraphs/engineering/package.json subgraphs/engineering/
 COPY subgraphs/humanitarian/package.json subgraphs/humanitarian/
 COPY subgraphs/intelligence/package.json subgraphs/intelligence/
 COPY subgraphs/multinational-force/package.json subgraphs/multinational-force/
 COPY subgraphs/security/package.json subgraphs/security/
-COPY subgraphs/coordination/package.json subgraphs/coordination/
 
 # Build stage: every dependency (tsx, esbuild, GraphiQL's sources), the sources, and `npm run build` into /out:
 # dist/ (the bundles and the prebuilt explorer) and the files they read at their repository paths.

@@ -24,10 +24,9 @@ export const collections: LeakCollection[] = [
     byKey: { query: 'query($id: ID!) { governingBody(id: $id) { id name } }', pick: (d) => d?.governingBody, path: ['governingBody'] },
   },
   {
-    // Members are listed through their bodies; every seeded body is TLP:CLEAR, so every member is reached.
     subgraph: 'civil-administration',
     table: 'governing_body_member',
-    list: '{ governingBodies { members { id } } }',
-    ids: (d) => d.governingBodies.flatMap((b: { members: { id: string }[] }) => b.members.map((m) => m.id)),
+    list: '{ governingBodyMembers { id } }',
+    ids: (d) => d.governingBodyMembers.map((m: { id: string }) => m.id),
   },
 ];

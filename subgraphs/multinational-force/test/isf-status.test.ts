@@ -61,7 +61,7 @@ describe('ISF deployment as of Dec 2025', () => {
     expect(errors).toBeUndefined();
     expect(data.forceContributions.totalCount).toBe(1);
     const [turkey] = data.forceContributions.edges.map((e: { node: unknown }) => e.node);
-    expect(turkey).toMatchObject({ nation: 'TUR', status: 'OBJECTED_TO', troopsPledged: null, troopsDeployed: 0, unit: null, area: { pcode: 'PS02' } });
+    expect(turkey).toMatchObject({ nation: 'TUR', status: 'OBJECTED_TO', troopsPledged: null, troopsDeployed: 0, unit: 'No unit named', area: { pcode: 'PS02' } });
     expect(turkey.source).not.toBe('SYNTHETIC');
     expect(turkey.description).toMatch(/Israel objected to Turkish participation/);
   });

@@ -260,6 +260,13 @@ export function createRepository(db: Queryable, viewer: Viewer) {
       return manyByKey(ids, rows.map(toStep), (step) => step.bodyId);
     },
 
+    /** Every member of any body released to the viewer, by id: a member is listed whether or not its body is. */
+    async governingBodyMembers(): Promise<GoverningBodyMember[]> {
+      const params = new SqlParams();
+      const rows = await db.query<Row>(`SELECT t.* FROM governing_body_member t WHERE ${visibleSql(viewer, params)} ORDER BY t.id`, params.values);
+      return rows.map(toMember);
+    },
+
     /** The members of each body released to the viewer (each member carries its own marking). */
     async membersByBody(ids: readonly string[]): Promise<GoverningBodyMember[][]> {
       const params = new SqlParams();

@@ -9,4 +9,6 @@ export const GoverningBody: Resolvers<Loaders>['GoverningBody'] = {
 
 export const GoverningBodyMember: Resolvers<Loaders>['GoverningBodyMember'] = {
   organization: (member: Member) => (member.organization ? { id: member.organization } : null),
+  // The body is null with FORBIDDEN when it is not released to the caller, like any withheld record asked for by key.
+  body: (member: Member, _args, { loaders }) => loaders.governingBodyById.load(member.bodyId),
 };

@@ -36,7 +36,7 @@ export interface ForceContribution {
 
 /** Units and personnel at one readiness from one source, among released contributions. */
 export interface ForceStrength {
-  readiness: string | null;
+  readiness: string;
   source: string;
   contributions: number;
   personnel: number;
@@ -119,12 +119,12 @@ export function createRepository(db: Queryable, viewer: Viewer) {
       const params = new SqlParams();
       const keys = params.add(pcodes);
       const rows = await db.query<ForceStrength & { key: string }>(
-        `SELECT k.key, t.readiness, t.source, count(*)::int AS contributions, coalesce(sum(t.personnel), 0)::int AS personnel,
+        `SELECT k.key, coalesce(t.readiness, 'NOT_READY') AS readiness, t.source, count(*)::int AS contributions, coalesce(sum(t.personnel), 0)::int AS personnel,
                 coalesce(sum(t.troops_pledged), 0)::int AS "troopsPledged", coalesce(sum(t.troops_deployed), 0)::int AS "troopsDeployed"
            FROM unnest(${keys}::text[]) AS k(key) JOIN ${TABLE} t ON starts_with(t.area_pcode, k.key)
           WHERE ${visibleSql(viewer, params, 't')}
-          GROUP BY k.key, t.readiness, t.source
-          ORDER BY k.key, array_position(ARRAY['NOT_READY','PREPARING','READY','DEPLOYED']::text[], t.readiness) NULLS LAST, t.source`,
+          GROUP BY k.key, coalesce(t.readiness, 'NOT_READY'), t.source
+          ORDER BY k.key, array_position(ARRAY['NOT_READY','PREPARING','READY','DEPLOYED']::text[], coalesce(t.readiness, 'NOT_READY')), t.source`,
         params.values,
       );
       return manyByKey(pcodes, rows, (row) => row.key).map((list) => list.map(({ key: _key, ...strength }) => strength));

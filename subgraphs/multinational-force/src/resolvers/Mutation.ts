@@ -50,6 +50,8 @@ function validateContribution(input: ContributionInput): UserError[] {
     });
   }
   notInFuture(input.readinessAsOf, 'readinessAsOf', errors);
+  if (input.role === 'UNSPECIFIED')
+    errors.push({ field: ['input', 'role'], code: 'INVALID', message: 'A unit offered names its role (ENGINEERING, MEDICAL, SECURITY, LOGISTICS or EOD)' });
   const status = input.status ?? 'PLEDGED';
   const deployed = input.troopsDeployed ?? 0;
   for (const field of ['troopsPledged', 'troopsDeployed'] as const) {

@@ -15,7 +15,6 @@ import {
   type Queryable,
   type Viewer,
 } from '@cmcc/subgraph-kit';
-import { STREAMS as AID_STREAMS } from './flow-repository.ts';
 
 /** How a record entered the graph and who last changed it (the GraphQL `Provenance` type). */
 export type Provenance = ReturnType<typeof provenanceFromRow>;
@@ -133,6 +132,9 @@ export interface CargoCategoryFigures {
   tonnes: number;
   pallets: number;
 }
+
+/** The aid streams in the order figures list them (as `AidStream` declares them; the crossing figures use the same order). */
+const AID_STREAMS = ['UN_2720', 'BILATERAL', 'PRIVATE_SECTOR', 'COMMERCIAL'] as const;
 
 /** Deliveries of one aid stream within one source's figures. */
 export interface AidStreamFigures {

@@ -114,6 +114,22 @@ describe('FloorOverview', () => {
   });
 });
 
+describe('Convoy.stream', () => {
+  it('follows the documented SYNTHETIC rule: none without cargo, UN_2720 when monitored, else by the id', async () => {
+    const { data, errors } = await stack.query(`{ convoys(first: 120) { edges { node { id type un2720Monitored stream } } } }`, undefined, DASHBOARD);
+    expect(errors).toBeUndefined();
+    const convoys = data.convoys.edges.map((edge: any) => edge.node) as { id: string; type: string; un2720Monitored: boolean; stream: string | null }[];
+    expect(convoys.length).toBeGreaterThan(0);
+    // subgraphs/humanitarian/README.md: the sum of the id's character codes modulo 3 picks BILATERAL, PRIVATE_SECTOR, COMMERCIAL.
+    const byId = (id: string) => ['BILATERAL', 'PRIVATE_SECTOR', 'COMMERCIAL'][sum([...id].map((c) => c.charCodeAt(0))) % 3];
+    for (const convoy of convoys) {
+      const cargo = convoy.type === 'COLLECTION' || convoy.type === 'DELIVERY';
+      expect(convoy.stream, convoy.id).toBe(!cargo ? null : convoy.un2720Monitored ? 'UN_2720' : byId(convoy.id));
+    }
+    expect(new Set(convoys.map((convoy) => convoy.stream)).size).toBeGreaterThan(2);
+  });
+});
+
 describe('CrossingPipeline', () => {
   let crossings: any[];
   beforeAll(async () => {

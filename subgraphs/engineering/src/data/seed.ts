@@ -79,6 +79,10 @@ const CROSSING_ROADS: Record<(typeof CROSSING_IDS)[number], { name: string; pcod
   EREZ: { name: 'Erez', pcode: 'PS025501' },
   RAFAH: { name: 'Rafah', pcode: 'PS027501' },
 };
+/** The crossing slots of the first seed's access roads, in order; EREZ_WEST is no crossing id any more (it is Zikim). */
+const RETIRED_ROAD_SLOT = 'EREZ_WEST';
+const RETIRED_ROAD_AREA = 'PS025502';
+const ROAD_SLOTS = ['KEREM_SHALOM', 'KISSUFIM', 'ZIKIM', 'EREZ', RETIRED_ROAD_SLOT, 'RAFAH'] as const;
 const ROAD_STATUS_BY_PASSABILITY: Record<string, string> = { OPEN: 'OPERATIONAL', RESTRICTED: 'PARTIAL', BLOCKED: 'DAMAGED' };
 
 const ITEM_TYPES = ['AERIAL_BOMB', 'MORTAR', 'ROCKET', 'PROJECTILE', 'GRENADE', 'IED', 'DEEP_BURIED_BOMB'] as const;
@@ -142,10 +146,14 @@ export async function seed(db: Database): Promise<void> {
     // Most facilities lie in a locality; a few are recorded against their governorate only.
     const pickArea = () => (random.chance(0.1) ? random.pick(GOVERNORATE_PCODES) : random.pick(LOCALITIES).pcode);
 
-    const roads = CROSSING_IDS.map((crossingId) => ({
+    // One access road per crossing slot of the first seed, which also had a slot for "Erez West" (Zikim's other name: one
+    // crossing, one id). That slot's draws are still made and its road dropped, so the rest of the seeded picture stays put.
+    const roads = ROAD_SLOTS.map((crossingId) => ({
       crossingId,
       passability: random.weighted([['OPEN', 40], ['RESTRICTED', 40], ['BLOCKED', 20]] as const),
     }));
+    /** Facilities whose draws are made but that are not written (illustrative plants, the retired road): nothing may point at them. */
+    const dropped = new Set<string>();
 
     const facilities: SeededFacility[] = [];
     const facilityRows: unknown[][] = [];
@@ -162,7 +170,7 @@ export async function seed(db: Database): Promise<void> {
           continue;
         }
         const road = plan.type === 'ROAD_SEGMENT' ? roads[n - 1] : undefined;
-        const areaPcode = road ? CROSSING_ROADS[road.crossingId].pcode : pickArea();
+        const areaPcode = road ? (road.crossingId === RETIRED_ROAD_SLOT ? RETIRED_ROAD_AREA : CROSSING_ROADS[road.crossingId].pcode) : pickArea();
         const area = LOCALITIES.find((l) => l.pcode === areaPcode)?.name ?? areaPcode;
         let status: string = random.weighted(FACILITY_STATUSES);
         let statusAsOf = dateWithinPicture();
@@ -174,18 +182,25 @@ export async function seed(db: Database): Promise<void> {
           statusAsOf = '2025-10-08';
           description = HOSPITAL_DESCRIPTION;
         }
-        if (road) {
+        if (road && road.crossingId !== RETIRED_ROAD_SLOT) {
           status = ROAD_STATUS_BY_PASSABILITY[road.passability];
           name = `Access road to ${CROSSING_ROADS[road.crossingId].name} crossing`;
         }
         const operator = random.pick(plan.operators);
         const capacity = plan.unit === 'MEGAWATTS' || plan.unit === 'TONNES_FLOUR_PER_DAY' ? random.int(plan.capacity[0] * 10, plan.capacity[1] * 10) / 10 : random.int(...plan.capacity);
         facilities.push({ id, type: plan.type, status, areaPcode });
+        if (road?.crossingId === RETIRED_ROAD_SLOT) {
+          coordinates(areaPcode);
+          syntheticMarking(random, operator ?? 'CMCC');
+          dropped.add(id);
+          continue;
+        }
         if (plan.type === 'POWER_PLANT') {
           // The draws of an illustrative plant (above, and its coordinates and marking) are made and dropped: the one real
           // plant is written instead, and no other.
           coordinates(areaPcode);
           syntheticMarking(random, operator ?? 'CMCC');
+          dropped.add(id);
           if (n === 1) {
             const plant = GAZA_POWER_PLANT;
             facilityRows.push([
@@ -218,13 +233,13 @@ export async function seed(db: Database): Promise<void> {
         ]);
       }
     }
-    // No illustrative assessment of a power plant is kept: the real plant has none recorded, and there is no other.
-    const isPowerPlant = (facilityId: unknown) => facilities.some((f) => f.id === facilityId && f.type === 'POWER_PLANT');
+    // No illustrative assessment of a dropped facility is kept (the real power plant has none recorded, and there is no other).
+    const isDropped = (facilityId: unknown) => dropped.has(facilityId as string);
     await insertRows(
       tx,
       'damage_assessment',
       ['id', 'facility_id', 'area_pcode', 'method', 'damage_class', 'imagery_date', 'source', ...MARKING_COLUMNS],
-      assessments.filter((row) => !isPowerPlant(row[1])),
+      assessments.filter((row) => !isDropped(row[1])),
     );
 
     const pictureEnd = addDays(SYNTHETIC_EPOCH, SYNTHETIC_DAYS);
@@ -242,7 +257,7 @@ export async function seed(db: Database): Promise<void> {
       const counts = found.map((type) => (type === 'DEEP_BURIED_BOMB' || type === 'AERIAL_BOMB' ? random.int(1, 3) : random.int(1, 15)));
       tasks.push({ id, status });
       taskRows.push([
-        id, areaPcode, isPowerPlant(facility) ? null : facility, random.pick(ORGANIZATION_IDS), requestedAt, updatedAt, status, found, counts, ...coordinates(areaPcode),
+        id, areaPcode, isDropped(facility) ? null : facility, random.pick(ORGANIZATION_IDS), requestedAt, updatedAt, status, found, counts, ...coordinates(areaPcode),
         'SYNTHETIC', ...markingValues(syntheticMarking(random, 'UNMAS')),
       ]);
     }

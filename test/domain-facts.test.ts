@@ -139,7 +139,6 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
- 
 async function read(text: string, claims: Record<string, unknown> = DASHBOARD): Promise<any> {
   const { data, errors } = await stack.query(text, undefined, claims);
   expect(errors, JSON.stringify(errors)).toBeUndefined();
@@ -213,7 +212,6 @@ describe('governorates and localities [R]', () => {
 });
 
 describe('crossings [R]', () => {
-   
   let crossings: Record<string, any>;
   beforeAll(async () => {
     const data = await read(
@@ -315,6 +313,16 @@ describe('organisations and aid figures [R]', () => {
       marking: { tlp: 'CLEAR', classification: 'UNCLASSIFIED' },
     });
     expect(real[0].locationName).toMatch(/northern Khan Younis/i);
+    // Public (TLP:CLEAR): a UN agency's officer without a nation reads it as well.
+    const partner = await every('incidents', 'filter: { since: "2025-10-31T00:00:00Z", until: "2025-11-01T00:00:00Z", eventType: STRATEGIC_DEVELOPMENTS }', 'eventDate source', {
+      sub: 'wfp-logistics-officer',
+      org: 'XM-DAC-41140',
+      clearance: 'UNCLASSIFIED',
+      roles: ['member'],
+      wg: ['humanitarian'],
+      cmcc: true,
+    });
+    expect(partner.filter((n) => n.source === f.source)).toEqual([{ eventDate: f.asOf, source: f.source }]);
   });
 });
 

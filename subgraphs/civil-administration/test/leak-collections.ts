@@ -16,4 +16,17 @@ export const collections: LeakCollection[] = [
     list: '{ areas(level: TERRITORY) { populationMovements(first: 1000) { id } } }',
     ids: (d) => d.areas.flatMap((a: { populationMovements: { id: string }[] }) => a.populationMovements.map((m) => m.id)),
   },
+  {
+    subgraph: 'civil-administration',
+    table: 'governing_body',
+    list: '{ governingBodies { id } }',
+    ids: (d) => d.governingBodies.map((b: { id: string }) => b.id),
+    byKey: { query: 'query($id: ID!) { governingBody(id: $id) { id name } }', pick: (d) => d?.governingBody, path: ['governingBody'] },
+  },
+  {
+    subgraph: 'civil-administration',
+    table: 'governing_body_member',
+    list: '{ governingBodyMembers { id } }',
+    ids: (d) => d.governingBodyMembers.map((m: { id: string }) => m.id),
+  },
 ];

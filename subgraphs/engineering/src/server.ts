@@ -6,7 +6,7 @@ import { Activity } from './resolvers/Activity.ts';
 import { Area } from './resolvers/Area.ts';
 import { Convoy, RouteHazardStatus } from './resolvers/Convoy.ts';
 import { AccessRoadStatus, Crossing } from './resolvers/Crossing.ts';
-import { DebrisEstimate, ExplosiveHazardTask } from './resolvers/ExplosiveHazardTask.ts';
+import { DebrisEstimate, ExplosiveHazardTask, FuelAllocation, UtilityService } from './resolvers/ExplosiveHazardTask.ts';
 import { DamageAssessment, Facility } from './resolvers/Facility.ts';
 import { Mutation } from './resolvers/Mutation.ts';
 import { Query } from './resolvers/Query.ts';
@@ -24,6 +24,8 @@ export const engineering: SubgraphDefinition<Loaders> = {
     DamageAssessment,
     ExplosiveHazardTask,
     DebrisEstimate,
+    UtilityService,
+    FuelAllocation,
     Area,
     Crossing,
     AccessRoadStatus,

@@ -99,21 +99,50 @@ describe('engineering entities', () => {
 });
 
 describe('engineering real figures', () => {
-  it('gives the Gaza Strip the UN debris figure and the UNOSAT structure count, each with source and date', async () => {
+  it('gives the Gaza Strip the UNOSAT/UNEP debris figure and the UNOSAT structure count of 8 Jul 2025 imagery, each with source and date', async () => {
     const { data, errors } = await subgraph.execute(`{
       _entities(representations: [{ __typename: "Area", pcode: "PS02" }]) {
-        ... on Area { debrisEstimate { tonnes asbestosTonnes source asOf } structureDamage { damageClass structures source asOf } }
+        ... on Area { debrisEstimate { tonnes asbestosTonnes source asOf description } structureDamage { damageClass structures source asOf publishedOn } }
       }
     }`);
     expect(errors).toBeUndefined();
     const [gaza] = data._entities;
-    expect(gaza.debrisEstimate).toEqual({ tonnes: 61_000_000, asbestosTonnes: null, source: 'UNEP', asOf: '2025-11-01' });
+    // DOMAIN.md: ~61.5 Mt, UNOSAT/UNEP estimate of damage to July 2025, cited by UNRWA on 23 Oct 2025.
+    expect(gaza.debrisEstimate).toMatchObject({ tonnes: 61_500_000, asbestosTonnes: null, source: 'UNEP', asOf: '2025-07-08' });
+    expect(gaza.debrisEstimate.description).toMatch(/UNOSAT\/UNEP.*July 2025.*UNRWA on 23 October 2025/);
+    // DOMAIN.md: UNOSAT imagery of 8 Jul 2025 (published 8 Aug 2025; asOf = the imagery date).
     expect(gaza.structureDamage).toEqual([
-      { damageClass: 'DESTROYED', structures: 102_067, source: 'UNOSAT', asOf: '2025-08-01' },
-      { damageClass: 'SEVERE', structures: 17_421, source: 'UNOSAT', asOf: '2025-08-01' },
-      { damageClass: 'MODERATE', structures: 41_895, source: 'UNOSAT', asOf: '2025-08-01' },
-      { damageClass: 'POSSIBLE', structures: 31_429, source: 'UNOSAT', asOf: '2025-08-01' },
+      { damageClass: 'DESTROYED', structures: 102_067, source: 'UNOSAT', asOf: '2025-07-08', publishedOn: '2025-08-08' },
+      { damageClass: 'SEVERE', structures: 17_421, source: 'UNOSAT', asOf: '2025-07-08', publishedOn: '2025-08-08' },
+      { damageClass: 'MODERATE', structures: 41_895, source: 'UNOSAT', asOf: '2025-07-08', publishedOn: '2025-08-08' },
+      { damageClass: 'POSSIBLE', structures: 31_429, source: 'UNOSAT', asOf: '2025-07-08', publishedOn: '2025-08-08' },
     ]);
+  });
+
+  it('has exactly one power plant: the Gaza Power Plant in Deir Al-Balah (PS0265), shut since 11 Oct 2023, and says what is real', async () => {
+    const seeded = await subgraph.db.query<{ id: string; area_pcode: string }>("SELECT id, area_pcode FROM facility WHERE type = 'POWER_PLANT'");
+    expect(seeded).toEqual([{ id: 'FAC-POWER-PLANT-001', area_pcode: 'PS0265' }]);
+    const { data, errors } = await subgraph.execute(`{
+      facilities(filter: { type: POWER_PLANT }) { totalCount edges { node { name status statusAsOf area { pcode } source capacity { value } description damageAssessments { id } } } }
+    }`);
+    expect(errors).toBeUndefined();
+    expect(data.facilities.totalCount).toBe(1);
+    const [plant] = data.facilities.edges.map((e: any) => e.node);
+    expect(plant).toMatchObject({ name: 'Gaza Power Plant', status: 'SHUT_DOWN', statusAsOf: '2023-10-11', area: { pcode: 'PS0265' }, capacity: null, damageAssessments: [] });
+    expect(plant.source).not.toBe('SYNTHETIC');
+    expect(plant.description).toMatch(/only power plant.*shut since 11 October 2023.*Israeli feeder lines/);
+    // No power plant anywhere else, Rafah included.
+    const rafah = await subgraph.execute('{ facilities(filter: { type: POWER_PLANT, areaPcode: "PS0275" }) { totalCount } }');
+    expect(rafah.data.facilities.totalCount).toBe(0);
+  });
+
+  it('keeps the WHO count of 8 Oct 2025: 14 of the 36 hospitals partially functioning', async () => {
+    const rows = await subgraph.db.query<{ status: string; n: number }>(
+      "SELECT status, count(*)::int AS n FROM facility WHERE type = 'HOSPITAL' AND status_as_of = '2025-10-08' GROUP BY status",
+    );
+    const partial = rows.find((r) => r.status === 'PARTIAL')?.n;
+    expect(rows.reduce((sum, r) => sum + r.n, 0)).toBe(36);
+    expect(partial).toBe(14);
   });
 
   it('records the southern Gaza desalination plant with its published capacity range and says what is real', async () => {

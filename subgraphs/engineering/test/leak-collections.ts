@@ -50,6 +50,20 @@ export const collections: LeakCollection[] = [
     total: (d) => d.debrisEstimates.totalCount,
   },
   {
+    subgraph: 'engineering',
+    table: 'utility_service',
+    list: '{ utilityServices(first: 500) { totalCount edges { node { id } } } }',
+    ids: (d) => nodeIds(d.utilityServices),
+    total: (d) => d.utilityServices.totalCount,
+  },
+  {
+    subgraph: 'engineering',
+    table: 'fuel_allocation',
+    list: '{ fuelAllocations(first: 500) { totalCount edges { node { id } } } }',
+    ids: (d) => nodeIds(d.fuelAllocations),
+    total: (d) => d.fuelAllocations.totalCount,
+  },
+  {
     // Keyed by crossing (no id column of its own): the crossing id stands for the record's id. Crossings are unmarked
     // reference data, so every principal lists all of them and sees the access roads released to them.
     subgraph: 'engineering',

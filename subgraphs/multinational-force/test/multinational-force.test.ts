@@ -290,7 +290,7 @@ describe('multinational-force writes', () => {
     });
     const retry = await update({}, 'ready-1');
     expect(retry.data.updateForceReadiness.forceContribution.provenance.version).toBe(2);
-    const stale = await update({ readiness: 'DEPLOYED', readinessAsOf: '2025-11-21T00:00:00Z' });
+    const stale = await update({ readiness: 'PREPARING', readinessAsOf: '2025-11-21T00:00:00Z' });
     expect(stale.data.updateForceReadiness.userErrors.map((e: { code: string }) => e.code)).toEqual(['CONFLICT']);
     const older = await update({ version: 2, readinessAsOf: '2025-11-01T00:00:00Z' });
     expect(older.data.updateForceReadiness.userErrors).toMatchObject([{ field: ['input', 'readinessAsOf'], code: 'INVALID' }]);

@@ -19,6 +19,9 @@ export function createLoaders(db: Database, principal: Principal) {
         new DataLoader((pcodes: readonly string[]) => repository.movementsByArea(pcodes, filter, page)),
     ),
     serviceStatusByFacility: new DataLoader((ids: readonly string[]) => repository.serviceStatusByFacility(ids)),
+    governingBodyById: new DataLoader((ids: readonly string[]) => repository.governingBodiesById(ids)),
+    stepsByBody: new DataLoader((ids: readonly string[]) => repository.stepsByBody(ids)),
+    membersByBody: new DataLoader((ids: readonly string[]) => repository.membersByBody(ids)),
     movementById: new DataLoader((ids: readonly string[]) => repository.movementsById(ids)),
     /** Change history by record id, one loader per entity type. */
     historyOf: historyLoaders(db, principal, new URL('../../schema.graphql', import.meta.url)),

@@ -67,9 +67,47 @@ export interface PopulationMovement {
   date: string;
   direction: string;
   count: number;
+  countIsMinimum: boolean;
+  description: string | null;
   source: string;
   marking: AccessMarking;
   provenance: ReturnType<typeof provenanceFromRow>;
+}
+
+export interface GoverningBody {
+  id: string;
+  name: string;
+  kind: string;
+  mandate: string;
+  legalBasis: string;
+  establishedOn: string | null;
+  source: string;
+  asOf: string;
+  description: string | null;
+  marking: AccessMarking;
+}
+
+export interface GovernanceStep {
+  id: string;
+  bodyId: string;
+  step: string;
+  status: string;
+  decidedOn: string | null;
+  asOf: string;
+  decidedBy: string | null;
+  source: string;
+}
+
+export interface GoverningBodyMember {
+  id: string;
+  bodyId: string;
+  nation: string | null;
+  organization: string | null;
+  role: string;
+  status: string;
+  since: string | null;
+  source: string;
+  marking: AccessMarking;
 }
 
 export interface ServiceStatus {
@@ -122,9 +160,47 @@ const toMovement = (r: Row): PopulationMovement => ({
   date: r.date,
   direction: r.direction,
   count: r.count,
+  countIsMinimum: r.count_is_minimum,
+  description: r.description,
   source: r.source,
   marking: markingFromRow(r as MarkingRow),
   provenance: provenanceFromRow(r),
+});
+
+const toBody = (r: Row): GoverningBody => ({
+  id: r.id,
+  name: r.name,
+  kind: r.kind,
+  mandate: r.mandate,
+  legalBasis: r.legal_basis,
+  establishedOn: r.established_on,
+  source: r.source,
+  asOf: r.as_of,
+  description: r.description,
+  marking: markingFromRow(r as MarkingRow),
+});
+
+const toStep = (r: Row): GovernanceStep => ({
+  id: r.id,
+  bodyId: r.body_id,
+  step: r.step,
+  status: r.status,
+  decidedOn: r.decided_on,
+  asOf: r.as_of,
+  decidedBy: r.decided_by,
+  source: r.source,
+});
+
+const toMember = (r: Row): GoverningBodyMember => ({
+  id: r.id,
+  bodyId: r.body_id,
+  nation: r.nation,
+  organization: r.organization,
+  role: r.role,
+  status: r.status,
+  since: r.since,
+  source: r.source,
+  marking: markingFromRow(r as MarkingRow),
 });
 
 const toServiceStatus = (r: Row): ServiceStatus => ({
@@ -164,6 +240,41 @@ export function createRepository(db: Queryable, viewer: Viewer) {
   return {
     async areasByPcode(pcodes: readonly string[]): Promise<(Area | null)[]> {
       return map(await selectByIds<Row & { id: string }>(db, 'area', pcodes, 'pcode'), toArea);
+    },
+
+    /** Governing bodies released to the viewer, by id. */
+    async governingBodies(): Promise<GoverningBody[]> {
+      const params = new SqlParams();
+      const rows = await db.query<Row>(`SELECT t.* FROM governing_body t WHERE ${visibleSql(viewer, params)} ORDER BY t.id`, params.values);
+      return rows.map(toBody);
+    },
+
+    /** By key: `null` for an unknown id, a FORBIDDEN error for a body not released to the viewer. */
+    async governingBodiesById(ids: readonly string[]): Promise<(GoverningBody | null | Error)[]> {
+      return map(await selectVisibleByIds<Row & { id: string }>(db, 'governing_body', 'GoverningBody', ids, viewer), toBody);
+    },
+
+    /** The steps of each body (published facts, unmarked; reached only through a body released to the viewer), oldest first. */
+    async stepsByBody(ids: readonly string[]): Promise<GovernanceStep[][]> {
+      const rows = await db.query<Row>('SELECT * FROM governing_body_step WHERE body_id = ANY($1::text[]) ORDER BY as_of, decided_on NULLS LAST, id', [ids]);
+      return manyByKey(ids, rows.map(toStep), (step) => step.bodyId);
+    },
+
+    /** Every member of any body released to the viewer, by id: a member is listed whether or not its body is. */
+    async governingBodyMembers(): Promise<GoverningBodyMember[]> {
+      const params = new SqlParams();
+      const rows = await db.query<Row>(`SELECT t.* FROM governing_body_member t WHERE ${visibleSql(viewer, params)} ORDER BY t.id`, params.values);
+      return rows.map(toMember);
+    },
+
+    /** The members of each body released to the viewer (each member carries its own marking). */
+    async membersByBody(ids: readonly string[]): Promise<GoverningBodyMember[][]> {
+      const params = new SqlParams();
+      const rows = await db.query<Row>(
+        `SELECT t.* FROM governing_body_member t WHERE t.body_id = ANY(${params.add(ids)}::text[]) AND ${visibleSql(viewer, params)} ORDER BY t.id`,
+        params.values,
+      );
+      return manyByKey(ids, rows.map(toMember), (member) => member.bodyId);
     },
 
     async areasByLevel(level: string | null): Promise<Area[]> {

@@ -18,8 +18,8 @@ import {
   syntheticPoint,
   type AreaReference,
   type Database,
+  type Queryable,
 } from '@cmcc/subgraph-kit';
-
 
 /** Real figures [R], each with its source and date. */
 const REAL_POPULATION: [pcode: string, value: number, source: string, asOf: string, description: string][] = [
@@ -55,6 +55,10 @@ export function syntheticLocalityPopulations(weighted: readonly (readonly [AreaR
   }
   return rows;
 }
+
+const REAL_MOVEMENTS_DESCRIPTION =
+  'More than 425,000 south-to-north movements counted at flow-monitoring points in the first ~10 days of the ceasefire: ' +
+  'movements, not people (one person crossing twice counts twice).';
 
 const SITE_TYPES = [
   ['COLLECTIVE_CENTRE', 30],
@@ -130,10 +134,15 @@ export async function seed(db: Database): Promise<void> {
       sites,
     );
 
-    const movements: unknown[][] = [
-      // [R] More than 425,000 people moved south to north in the first ~10 days of the ceasefire.
-      ['MOVE-R-2025-10-19', 'All monitoring points, first ten days of the ceasefire', 'PS0260', '2025-10-19', 'S_TO_N', 425_000, 'OCHA', ...markingValues(publicMarking('XM-DAC-41127'))],
-    ];
+    // [R] More than 425,000 south-to-north *movements* (not people: one person crossing twice counts twice) counted at
+    // flow-monitoring points in the first ~10 days of the ceasefire, for the Gaza Strip as a whole.
+    await insertRows(
+      tx,
+      'population_movement',
+      ['id', 'monitoring_point', 'area_pcode', 'date', 'direction', 'count', 'count_is_minimum', 'description', 'source', ...MARKING_COLUMNS],
+      [['MOVE-R-2025-10-19', 'All monitoring points, first ten days of the ceasefire', 'PS02', '2025-10-19', 'S_TO_N', 425_000, true, REAL_MOVEMENTS_DESCRIPTION, 'OCHA', ...markingValues(publicMarking('XM-DAC-41127'))]],
+    );
+    const movements: unknown[][] = [];
     for (let day = 0; day < SYNTHETIC_DAYS; day++) {
       const date = addDays(SYNTHETIC_EPOCH, day).toISOString().slice(0, 10);
       for (const [index, point] of MONITORING_POINTS.entries()) {
@@ -167,5 +176,77 @@ export async function seed(db: Database): Promise<void> {
       ['id', 'functionality', 'building_condition', 'accessibility', 'disruption_causes', 'as_of', 'source', ...MARKING_COLUMNS],
       statuses,
     );
-  });
+  });  await seedOnce(db, 'civil-administration-governance-v1', (tx) => seedGovernance(tx));
+}
+
+const RESOLUTION_2803 = 'UN Security Council resolution 2803 (17 Nov 2025)';
+
+/** [R] The bodies resolution 2803 endorsed, welcomed or authorised: name, kind, mandate, legal basis; none known established. */
+const GOVERNING_BODIES = [
+  {
+    id: 'GB-BOARD-OF-PEACE',
+    name: 'Board of Peace',
+    kind: 'TRANSITIONAL_ADMINISTRATION',
+    mandate: 'Transitional administration of Gaza, welcomed as such by the Security Council when it endorsed the plan.',
+    legalBasis: RESOLUTION_2803,
+  },
+  {
+    id: 'GB-ISF',
+    name: 'International Stabilization Force (ISF)',
+    kind: 'STABILIZATION_FORCE',
+    mandate: 'A temporary international stabilization force in Gaza, authorised by the Security Council.',
+    legalBasis: RESOLUTION_2803,
+  },
+  {
+    id: 'GB-TECHNOCRATIC-COMMITTEE',
+    name: 'Palestinian technocratic committee',
+    kind: 'TECHNOCRATIC_COMMITTEE',
+    mandate: 'To run day-to-day services in Gaza.',
+    legalBasis: `The plan endorsed by ${RESOLUTION_2803}`,
+  },
+] as const;
+
+/** [R] What is decided (with the date of the decision) and what is pending (as of a date) about each body. */
+const GOVERNANCE_STEPS: [id: string, body: string, step: string, status: 'DECIDED' | 'PENDING', decidedOn: string | null, asOf: string, decidedBy: string | null, source: string][] = [
+  ['GBS-BOP-2803', 'GB-BOARD-OF-PEACE', 'Plan endorsed; the Board of Peace welcomed as a transitional administration', 'DECIDED', '2025-11-17', '2025-11-17', 'UN Security Council', 'UNSC'],
+  ['GBS-ISF-2803', 'GB-ISF', 'Temporary International Stabilization Force authorised', 'DECIDED', '2025-11-17', '2025-11-17', 'UN Security Council', 'UNSC'],
+  // As of Dec 2025 no ISF troops had deployed (the first of December stands for the month).
+  ['GBS-ISF-DEPLOYMENT', 'GB-ISF', 'Troops deployed in Gaza', 'PENDING', null, '2025-12-01', null, 'CMCC'],
+  ['GBS-TC-2803', 'GB-TECHNOCRATIC-COMMITTEE', 'To run day-to-day services under the plan endorsed by resolution 2803', 'DECIDED', '2025-11-17', '2025-11-17', 'UN Security Council', 'UNSC'],
+  ['GBS-TC-SERVICES', 'GB-TECHNOCRATIC-COMMITTEE', 'Committee running day-to-day services', 'PENDING', null, '2025-11-17', null, 'UNSC'],
+];
+
+/** Illustrative members (SYNTHETIC): DOMAIN.md names no member of any body. */
+const ILLUSTRATIVE_MEMBERS: [body: string, nation: string | null, organization: string | null, role: string][] = [
+  ['GB-BOARD-OF-PEACE', 'USA', null, 'Member (illustrative)'],
+  ['GB-BOARD-OF-PEACE', 'EGY', null, 'Member (illustrative)'],
+  ['GB-BOARD-OF-PEACE', 'QAT', null, 'Member (illustrative)'],
+  ['GB-BOARD-OF-PEACE', null, 'XM-DAC-41114', 'Observer (illustrative)'],
+  ['GB-TECHNOCRATIC-COMMITTEE', 'PSE', null, 'Water and electricity services (illustrative)'],
+  ['GB-TECHNOCRATIC-COMMITTEE', 'PSE', null, 'Health services (illustrative)'],
+];
+
+async function seedGovernance(tx: Queryable): Promise<void> {
+  const random = new SeededRandom(2025_11_17);
+  await insertRows(
+    tx,
+    'governing_body',
+    ['id', 'name', 'kind', 'mandate', 'legal_basis', 'established_on', 'source', 'as_of', 'description', ...MARKING_COLUMNS],
+    GOVERNING_BODIES.map((b) => [
+      b.id, b.name, b.kind, b.mandate, b.legalBasis, null, 'UNSC', '2025-11-17',
+      'Real: the body, its mandate and its legal basis as UN Security Council resolution 2803 (17 Nov 2025) states them. ' +
+        'Its members here are illustrative (SYNTHETIC).',
+      ...markingValues(publicMarking('CMCC')),
+    ]),
+  );
+  await insertRows(tx, 'governing_body_step', ['id', 'body_id', 'step', 'status', 'decided_on', 'as_of', 'decided_by', 'source'], GOVERNANCE_STEPS);
+  await insertRows(
+    tx,
+    'governing_body_member',
+    ['id', 'body_id', 'nation', 'organization', 'role', 'status', 'since', 'source', ...MARKING_COLUMNS],
+    ILLUSTRATIVE_MEMBERS.map(([body, nation, organization, role], n) => [
+      `GBM-${String(n + 1).padStart(3, '0')}`, body, nation, organization, role, 'PENDING', null, 'SYNTHETIC',
+      ...markingValues(syntheticMarking(random, nation && nation !== 'PSE' ? nation : (organization ?? 'CMCC'))),
+    ]),
+  );
 }

@@ -17,5 +17,15 @@ export const Query: Resolvers<Loaders>['Query'] = {
     return toConnection(rows, page, total);
   },
 
+  governingBodies: (_root, _args, { loaders }) => loaders.repository.governingBodies(),
+
+  governingBodyMembers: (_root, _args, { loaders }) => loaders.repository.governingBodyMembers(),
+
+  async governingBody(_root, args: { id: string }, { loaders }) {
+    const body = await loaders.governingBodyById.load(args.id);
+    if (!body) throw notFound(`No governing body has the id "${args.id}"; list them with governingBodies`);
+    return body;
+  },
+
   displacementSite: (_root, args: { id: string }, { loaders }) => loaders.siteById.load(args.id),
 };

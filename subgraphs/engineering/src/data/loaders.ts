@@ -10,7 +10,7 @@ import {
   type Principal,
 } from '@cmcc/subgraph-kit';
 import { GraphQLError } from 'graphql';
-import { createRepository, type AssessmentFilter, type DebrisFilter, type FacilityFilter, type TaskFilter } from './repository.ts';
+import { createRepository, type AssessmentFilter, type DebrisFilter, type FacilityFilter, type FuelFilter, type TaskFilter } from './repository.ts';
 
 /**
  * The records of a list of keys held by a visible record (a route's hazard tasks) that are released to the viewer:
@@ -53,6 +53,11 @@ export function createLoaders(db: Database, principal: Principal) {
     debrisByArea: loaderFamily(
       ({ filter, page }: { filter: DebrisFilter; page: Page }) =>
         new DataLoader((pcodes: readonly string[]) => repository.debrisByArea(pcodes, filter, page)),
+    ),
+    utilitiesByArea: loaderFamily(({ page }: { page: Page }) => new DataLoader((pcodes: readonly string[]) => repository.utilitiesByArea(pcodes, page))),
+    fuelByArea: loaderFamily(
+      ({ filter, page }: { filter: FuelFilter; page: Page }) =>
+        new DataLoader((pcodes: readonly string[]) => repository.fuelByArea(pcodes, filter, page)),
     ),
     structureDamageByArea: new DataLoader((pcodes: readonly string[]) => repository.structureDamageByArea(pcodes)),
     accessRoadByCrossing: new DataLoader((ids: readonly string[]) => repository.accessRoadsByCrossing(ids)),

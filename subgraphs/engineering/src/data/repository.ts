@@ -86,7 +86,36 @@ export interface StructureDamageSummary {
   structures: number;
   source: string;
   asOf: string;
+  publishedOn: string | null;
   description: string;
+}
+
+/** One electricity feeder line serving an area, and its state. */
+export interface FeederLine {
+  name: string;
+  origin: string;
+  status: string;
+}
+
+export interface UtilityService {
+  id: string;
+  areaPcode: string;
+  asOf: string;
+  feederLines: FeederLine[];
+  waterLitresPerPersonPerDay: number | null;
+  source: string;
+  description: string | null;
+  marking: AccessMarking;
+}
+
+export interface FuelAllocation {
+  id: string;
+  areaPcode: string;
+  allocatedOn: string;
+  consumer: string;
+  litres: number;
+  source: string;
+  marking: AccessMarking;
 }
 
 export interface AccessRoadStatus {
@@ -176,7 +205,29 @@ const toStructureDamage = (r: Row): StructureDamageSummary => ({
   structures: r.structures,
   source: r.source,
   asOf: r.as_of,
+  publishedOn: r.published_on,
   description: r.description,
+});
+
+const toUtility = (r: Row): UtilityService => ({
+  id: r.id,
+  areaPcode: r.area_pcode,
+  asOf: r.as_of,
+  feederLines: r.feeder_lines,
+  waterLitresPerPersonPerDay: r.water_litres_per_person_per_day,
+  source: r.source,
+  description: r.description,
+  marking: markingFromRow(r as MarkingRow),
+});
+
+const toFuel = (r: Row): FuelAllocation => ({
+  id: r.id,
+  areaPcode: r.area_pcode,
+  allocatedOn: r.allocated_on,
+  consumer: r.consumer,
+  litres: r.litres,
+  source: r.source,
+  marking: markingFromRow(r as MarkingRow),
 });
 
 const toAccessRoad = (r: Row): AccessRoadStatus => ({
@@ -217,6 +268,10 @@ export interface DebrisFilter {
   source: string | null;
 }
 
+export interface FuelFilter {
+  consumer: string | null;
+}
+
 export interface AssessmentFilter {
   method: string | null;
   damageClass: string | null;
@@ -243,6 +298,10 @@ const assessmentConditions =
     ...(filter.method ? [`t.method = ${params.add(filter.method)}`] : []),
     ...(filter.damageClass ? [`t.damage_class = ${params.add(filter.damageClass)}`] : []),
   ];
+
+const fuelConditions =
+  (filter: FuelFilter): Conditions =>
+  (params) => (filter.consumer ? [`t.consumer = ${params.add(filter.consumer)}`] : []);
 
 const debrisConditions =
   (filter: DebrisFilter): Conditions =>
@@ -413,6 +472,60 @@ export function createRepository(db: Queryable, viewer: Viewer) {
         keys: [areaPcode ?? ''],
         visibleTo: viewer,
         where: debrisConditions(filter),
+      });
+      return total;
+    },
+
+    /** One page of released utility service records under each area (prefix match; `''`: every area), newest first. */
+    async utilitiesByArea(pcodes: readonly string[], page: Page): Promise<UtilityService[][]> {
+      const pages = await selectPagesByParent<Row>(db, {
+        table: 'utility_service',
+        parentColumn: 'area_pcode',
+        match: 'prefix',
+        keys: pcodes,
+        orderColumn: 'as_of',
+        page,
+        visibleTo: viewer,
+      });
+      return pages.map((rows) => rows.map(toUtility));
+    },
+
+    /** How many released utility service records lie under the area (every area when `null`). */
+    async countUtilities(areaPcode: string | null): Promise<number> {
+      const [total] = await countByParent(db, {
+        table: 'utility_service',
+        parentColumn: 'area_pcode',
+        match: 'prefix',
+        keys: [areaPcode ?? ''],
+        visibleTo: viewer,
+      });
+      return total;
+    },
+
+    /** One page of released fuel allocations under each area (prefix match; `''`: every area), newest first. */
+    async fuelByArea(pcodes: readonly string[], filter: FuelFilter, page: Page): Promise<FuelAllocation[][]> {
+      const pages = await selectPagesByParent<Row>(db, {
+        table: 'fuel_allocation',
+        parentColumn: 'area_pcode',
+        match: 'prefix',
+        keys: pcodes,
+        orderColumn: 'allocated_on',
+        page,
+        visibleTo: viewer,
+        where: fuelConditions(filter),
+      });
+      return pages.map((rows) => rows.map(toFuel));
+    },
+
+    /** How many released fuel allocations lie under the area (every area when `null`) and match the filter. */
+    async countFuel(areaPcode: string | null, filter: FuelFilter): Promise<number> {
+      const [total] = await countByParent(db, {
+        table: 'fuel_allocation',
+        parentColumn: 'area_pcode',
+        match: 'prefix',
+        keys: [areaPcode ?? ''],
+        visibleTo: viewer,
+        where: fuelConditions(filter),
       });
       return total;
     },

@@ -20,6 +20,7 @@ import {
   syntheticMarking,
   syntheticPoint,
   type Database,
+  type Queryable,
 } from '@cmcc/subgraph-kit';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -42,6 +43,8 @@ const FACILITY_PLAN: { type: FacilityType; label: string; count: number; unit: s
   { type: 'WASTEWATER_PLANT', label: 'Wastewater Treatment Plant', count: 6, unit: 'CUBIC_METRES_PER_DAY', capacity: [5000, 60000], operators: [UNICEF, null] },
   { type: 'PUMPING_STATION', label: 'Pumping Station', count: 30, unit: 'CUBIC_METRES_PER_DAY', capacity: [1000, 20000], operators: [UNICEF, null] },
   { type: 'POWER_FEEDER', label: 'Power Feeder', count: 20, unit: 'MEGAWATTS', capacity: [2, 12], operators: [UNDP, null] },
+  // [R] Gaza has one power plant, and only one: seeded below as a real record, never a synthetic one. The count stays 2 so
+  // the random draws of the two illustrative plants seeded before are still made, and the rest of the picture stays put.
   { type: 'POWER_PLANT', label: 'Power Plant', count: 2, unit: 'MEGAWATTS', capacity: [20, 140], operators: [null] },
   { type: 'ROAD_SEGMENT', label: 'Road Segment', count: 40, unit: 'TRUCKS_PER_DAY', capacity: [50, 600], operators: [UNDP, null] },
   { type: 'HOSPITAL', label: 'Hospital', count: HOSPITAL_COUNT, unit: 'BEDS', capacity: [40, 700], operators: [null, null, null, PRCS, ICRC] },
@@ -87,11 +90,15 @@ const FACILITY_COLUMNS = [
 
 /** Real figures [R], each with its source and date. */
 const REAL_DEBRIS = [
-  'DEBRIS-PS02-UNEP-2025-11-01', 'PS02', 61_000_000, null, 'UNEP', '2025-11-01',
-  'About 61 million tonnes of debris across the Gaza Strip, as reported by the UN in November 2025. No asbestos figure is recorded here.',
+  'DEBRIS-PS02-UNEP-2025-07-08', 'PS02', 61_500_000, null, 'UNEP', '2025-07-08',
+  'About 61.5 million tonnes of debris across the Gaza Strip: the UNOSAT/UNEP estimate of damage up to July 2025 (UNOSAT imagery ' +
+    'of 8 July 2025), as cited by UNRWA on 23 October 2025. No asbestos figure is recorded here.',
   ...markingValues(publicMarking('UNEP')),
 ];
-const UNOSAT_AUGUST_2025 = [
+/** UNOSAT comprehensive damage assessment [R]: imagery of 8 Jul 2025 (the `asOf`), published 8 Aug 2025. */
+export const UNOSAT_IMAGERY_DATE = '2025-07-08';
+export const UNOSAT_PUBLISHED_ON = '2025-08-08';
+const UNOSAT_JULY_2025 = [
   ['DESTROYED', 102_067],
   ['SEVERE', 17_421],
   ['MODERATE', 41_895],
@@ -102,6 +109,12 @@ const SOUTHERN_DESALINATION_PLANT_DESCRIPTION =
   'Real: the Southern Gaza Seawater Desalination Plant near Deir al-Balah (built by UNICEF with EU funding, run with the Palestinian ' +
   'Water Authority and the Coastal Municipalities Water Utility) and its capacity of about 16,000-20,000 m³/day as publicly reported ' +
   'by partners; no single publisher is recorded, hence source PARTNER. Illustrative: its status and status date.';
+/** [R] Gaza's only power plant, shut since 11 Oct 2023; grid power came over Israeli feeder lines. */
+export const GAZA_POWER_PLANT = { id: 'FAC-POWER-PLANT-001', areaPcode: 'PS0265', status: 'SHUT_DOWN', statusAsOf: '2023-10-11' } as const;
+const GAZA_POWER_PLANT_DESCRIPTION =
+  'Real: Gaza\'s only power plant, in the middle governorate (Deir Al-Balah), shut since 11 October 2023; there is no other plant, ' +
+  'and grid power came over Israeli feeder lines. No single publisher is recorded, hence source PARTNER. No capacity, operator or ' +
+  'damage assessment is recorded.';
 const HOSPITAL_DESCRIPTION =
   'WHO lists 36 hospitals in Gaza and reported 14 of them partially functioning on 8 Oct 2025 (real counts). Which hospital is ' +
   'which, its name, capacity and status here are illustrative.';
@@ -168,6 +181,20 @@ export async function seed(db: Database): Promise<void> {
         const operator = random.pick(plan.operators);
         const capacity = plan.unit === 'MEGAWATTS' || plan.unit === 'TONNES_FLOUR_PER_DAY' ? random.int(plan.capacity[0] * 10, plan.capacity[1] * 10) / 10 : random.int(...plan.capacity);
         facilities.push({ id, type: plan.type, status, areaPcode });
+        if (plan.type === 'POWER_PLANT') {
+          // The draws of an illustrative plant (above, and its coordinates and marking) are made and dropped: the one real
+          // plant is written instead, and no other.
+          coordinates(areaPcode);
+          syntheticMarking(random, operator ?? 'CMCC');
+          if (n === 1) {
+            const plant = GAZA_POWER_PLANT;
+            facilityRows.push([
+              plant.id, 'Gaza Power Plant', plan.type, null, null, null, null, plant.status, plant.statusAsOf, plant.areaPcode, null, null,
+              GAZA_POWER_PLANT_DESCRIPTION, 'PARTNER', ...markingValues(publicMarking('CMCC')),
+            ]);
+          }
+          continue;
+        }
         facilityRows.push([
           id, name, plan.type, operator, capacity, null, plan.unit, status, statusAsOf, areaPcode, ...coordinates(areaPcode), description,
           'SYNTHETIC', ...markingValues(syntheticMarking(random, operator ?? 'CMCC')),
@@ -191,11 +218,13 @@ export async function seed(db: Database): Promise<void> {
         ]);
       }
     }
+    // No illustrative assessment of a power plant is kept: the real plant has none recorded, and there is no other.
+    const isPowerPlant = (facilityId: unknown) => facilities.some((f) => f.id === facilityId && f.type === 'POWER_PLANT');
     await insertRows(
       tx,
       'damage_assessment',
       ['id', 'facility_id', 'area_pcode', 'method', 'damage_class', 'imagery_date', 'source', ...MARKING_COLUMNS],
-      assessments,
+      assessments.filter((row) => !isPowerPlant(row[1])),
     );
 
     const pictureEnd = addDays(SYNTHETIC_EPOCH, SYNTHETIC_DAYS);
@@ -213,7 +242,7 @@ export async function seed(db: Database): Promise<void> {
       const counts = found.map((type) => (type === 'DEEP_BURIED_BOMB' || type === 'AERIAL_BOMB' ? random.int(1, 3) : random.int(1, 15)));
       tasks.push({ id, status });
       taskRows.push([
-        id, areaPcode, facility, random.pick(ORGANIZATION_IDS), requestedAt, updatedAt, status, found, counts, ...coordinates(areaPcode),
+        id, areaPcode, isPowerPlant(facility) ? null : facility, random.pick(ORGANIZATION_IDS), requestedAt, updatedAt, status, found, counts, ...coordinates(areaPcode),
         'SYNTHETIC', ...markingValues(syntheticMarking(random, 'UNMAS')),
       ]);
     }
@@ -243,14 +272,14 @@ export async function seed(db: Database): Promise<void> {
       debris,
     );
 
-    // UNOSAT comprehensive damage assessment of the Gaza Strip [R], reported August 2025.
+    // UNOSAT comprehensive damage assessment of the Gaza Strip [R]: imagery of 8 July 2025, published 8 August 2025.
     await insertRows(
       tx,
       'structure_damage_summary',
-      ['id', 'area_pcode', 'damage_class', 'structures', 'source', 'as_of', 'description'],
-      UNOSAT_AUGUST_2025.map(([damageClass, structures]) => [
-        `SDS-PS02-UNOSAT-2025-08-${damageClass}`, 'PS02', damageClass, structures, 'UNOSAT', '2025-08-01',
-        'UNOSAT count of structures in the Gaza Strip by damage class, reported August 2025; the date is the first of the reporting month.',
+      ['id', 'area_pcode', 'damage_class', 'structures', 'source', 'as_of', 'published_on', 'description'],
+      UNOSAT_JULY_2025.map(([damageClass, structures]) => [
+        `SDS-PS02-UNOSAT-2025-08-${damageClass}`, 'PS02', damageClass, structures, 'UNOSAT', UNOSAT_IMAGERY_DATE, UNOSAT_PUBLISHED_ON,
+        'UNOSAT count of structures in the Gaza Strip by damage class, from imagery of 8 July 2025 (published 8 August 2025).',
       ]),
     );
 
@@ -281,5 +310,59 @@ export async function seed(db: Database): Promise<void> {
       ]);
     }
     await insertRows(tx, 'convoy_route_hazard', ['convoy_id', 'level', 'hazard_task_ids', 'assessed_at', 'source', ...MARKING_COLUMNS], routes);
-  });
+  });  await seedOnce(db, 'engineering-utilities-v1', (tx) => seedUtilities(tx));
+}
+
+const FEEDER_STATUSES = [['ENERGISED', 15], ['DE_ENERGISED', 50], ['DAMAGED', 25], ['UNKNOWN', 10]] as const;
+const FUEL_CONSUMERS = [
+  ['HOSPITALS', [8_000, 40_000]],
+  ['WATER_SANITATION', [10_000, 60_000]],
+  ['BAKERIES', [3_000, 20_000]],
+  ['TELECOMS', [1_000, 8_000]],
+] as const;
+const UTILITY_DESCRIPTION =
+  'Illustrative: the feeder lines, their state and the water supplied are not published figures. Real context: Gaza\'s only power ' +
+  'plant has been shut since 11 October 2023, and grid power came over Israeli feeder lines.';
+
+/**
+ * Utility services per governorate and fuel allocations by consumer, all SYNTHETIC (DOMAIN.md gives no figure for
+ * them), with their own random sequence so the rest of the picture does not move. Seeded once per database.
+ */
+async function seedUtilities(tx: Queryable): Promise<void> {
+  const random = new SeededRandom(2025_12_01);
+  const utilityRows: unknown[][] = [];
+  for (const asOf of ['2025-11-15', '2025-12-15']) {
+    for (const [g, pcode] of GOVERNORATE_PCODES.entries()) {
+      const feederLines = Array.from({ length: random.int(1, 3) }, (_, k) => ({
+        name: `Feeder line ${g + 1}.${k + 1} (illustrative)`,
+        origin: 'Israeli grid',
+        status: random.weighted(FEEDER_STATUSES),
+      }));
+      const originator = random.pick(['CMCC', UNDP, UNICEF]);
+      utilityRows.push([
+        `UTIL-${pcode}-${asOf}`, pcode, asOf, JSON.stringify(feederLines), random.int(30, 150) / 10, 'SYNTHETIC', UTILITY_DESCRIPTION,
+        ...markingValues(syntheticMarking(random, originator)),
+      ]);
+    }
+  }
+  await insertRows(
+    tx,
+    'utility_service',
+    ['id', 'area_pcode', 'as_of', 'feeder_lines', 'water_litres_per_person_per_day', 'source', 'description', ...MARKING_COLUMNS],
+    utilityRows,
+  );
+
+  const fuelRows: unknown[][] = [];
+  for (let week = 0; week < 4; week++) {
+    const allocatedOn = isoDay(addDays(new Date('2025-11-03T00:00:00Z'), week * 7));
+    for (const pcode of GOVERNORATE_PCODES) {
+      for (const [consumer, [min, max]] of FUEL_CONSUMERS) {
+        fuelRows.push([
+          `FUEL-${pcode}-${allocatedOn}-${consumer}`, pcode, allocatedOn, consumer, random.int(min / 100, max / 100) * 100, 'SYNTHETIC',
+          ...markingValues(syntheticMarking(random, random.pick(['CMCC', WFP, UNICEF]))),
+        ]);
+      }
+    }
+  }
+  await insertRows(tx, 'fuel_allocation', ['id', 'area_pcode', 'allocated_on', 'consumer', 'litres', 'source', ...MARKING_COLUMNS], fuelRows);
 }

@@ -1,6 +1,6 @@
 import { parsePage, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
-import { FACILITY_PAGE, TASK_PAGE } from './limits.ts';
+import { FACILITY_PAGE, FUEL_PAGE, TASK_PAGE, UTILITY_PAGE } from './limits.ts';
 
 interface AreaRef {
   pcode: string;
@@ -23,6 +23,18 @@ export const Area: Resolvers<Loaders>['Area'] = {
     const page = parsePage(args, TASK_PAGE, 'id');
     const filter = { status: args.status ?? null, since: args.since ?? null, until: args.until ?? null };
     const rows = await loaders.tasksByArea({ filter, page }).load(area.pcode);
+    return rows.slice(0, page.limit);
+  },
+
+  async utilityServices(area: AreaRef, args: { first?: number; after?: string | null }, { loaders }) {
+    const page = parsePage(args, UTILITY_PAGE, 'id');
+    const rows = await loaders.utilitiesByArea({ page }).load(area.pcode);
+    return rows.slice(0, page.limit);
+  },
+
+  async fuelAllocations(area: AreaRef, args: { consumer?: string | null; first?: number; after?: string | null }, { loaders }) {
+    const page = parsePage(args, FUEL_PAGE, 'id');
+    const rows = await loaders.fuelByArea({ filter: { consumer: args.consumer ?? null }, page }).load(area.pcode);
     return rows.slice(0, page.limit);
   },
 

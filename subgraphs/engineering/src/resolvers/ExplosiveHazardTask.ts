@@ -1,6 +1,6 @@
 import type { Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
-import type { DebrisEstimate as Debris, ExplosiveHazardTask as Task } from '../data/repository.ts';
+import type { DebrisEstimate as Debris, ExplosiveHazardTask as Task, FuelAllocation as Fuel, UtilityService as Utility } from '../data/repository.ts';
 
 export const ExplosiveHazardTask: Resolvers<Loaders>['ExplosiveHazardTask'] = {
   area: (task: Task) => ({ pcode: task.areaPcode }),
@@ -11,4 +11,12 @@ export const ExplosiveHazardTask: Resolvers<Loaders>['ExplosiveHazardTask'] = {
 
 export const DebrisEstimate: Resolvers<Loaders>['DebrisEstimate'] = {
   area: (estimate: Debris) => ({ pcode: estimate.areaPcode }),
+};
+
+export const UtilityService: Resolvers<Loaders>['UtilityService'] = {
+  area: (service: Utility) => ({ pcode: service.areaPcode }),
+};
+
+export const FuelAllocation: Resolvers<Loaders>['FuelAllocation'] = {
+  area: (allocation: Fuel) => ({ pcode: allocation.areaPcode }),
 };

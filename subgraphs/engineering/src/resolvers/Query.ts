@@ -1,6 +1,6 @@
 import { checkPcode, notFound, parsePage, toConnection, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
-import { ASSESSMENT_LIST_PAGE, DEBRIS_PAGE, FACILITY_PAGE, TASK_PAGE } from './limits.ts';
+import { ASSESSMENT_LIST_PAGE, DEBRIS_PAGE, FACILITY_PAGE, FUEL_PAGE, TASK_PAGE, UTILITY_PAGE } from './limits.ts';
 
 type ConnectionArgs<F> = { filter?: F | null; first?: number; after?: string | null };
 
@@ -56,6 +56,21 @@ export const Query: Resolvers<Loaders>['Query'] = {
     const areaPcode = areaOf(args.filter);
     const filter = { source: args.filter?.source ?? null };
     const [rows, total] = await Promise.all([loaders.debrisByArea({ filter, page }).load(areaPcode ?? ''), loaders.repository.countDebris(areaPcode, filter)]);
+    return toConnection(rows, page, total);
+  },
+
+  async utilityServices(_root, args: ConnectionArgs<{ areaPcode?: string | null }>, { loaders }) {
+    const page = parsePage(args, UTILITY_PAGE, 'opaque');
+    const areaPcode = areaOf(args.filter);
+    const [rows, total] = await Promise.all([loaders.utilitiesByArea({ page }).load(areaPcode ?? ''), loaders.repository.countUtilities(areaPcode)]);
+    return toConnection(rows, page, total);
+  },
+
+  async fuelAllocations(_root, args: ConnectionArgs<{ areaPcode?: string | null; consumer?: string | null }>, { loaders }) {
+    const page = parsePage(args, FUEL_PAGE, 'opaque');
+    const areaPcode = areaOf(args.filter);
+    const filter = { consumer: args.filter?.consumer ?? null };
+    const [rows, total] = await Promise.all([loaders.fuelByArea({ filter, page }).load(areaPcode ?? ''), loaders.repository.countFuel(areaPcode, filter)]);
     return toConnection(rows, page, total);
   },
 };

@@ -12,6 +12,7 @@ export function createLoaders(db: Database, principal: Principal) {
         new DataLoader(async (pcodes: readonly string[]) => primeById(forceContributionById, await repository.forceContributionsByArea(pcodes, filter, page))),
     ),
     forceStrengthByArea: new DataLoader((pcodes: readonly string[]) => repository.forceStrengthByArea(pcodes)),
+    forceCommitmentsByArea: new DataLoader((pcodes: readonly string[]) => repository.forceCommitmentsByArea(pcodes)),
     /** Change history by contribution id; only reached through a contribution released to the viewer. */
     historyOf: historyLoaders(db, principal, new URL('../../schema.graphql', import.meta.url)),
     repository,

@@ -4,6 +4,7 @@ import {
   insertRows,
   MARKING_COLUMNS,
   markingToRow,
+  publicMarking,
   SeededRandom,
   seedOnce,
   SYNTHETIC_DAYS,
@@ -45,28 +46,62 @@ function nationMarking(random: SeededRandom, nation: string): AccessMarking {
   ]);
 }
 
-/** Synthetic contributions only (source SYNTHETIC): deterministic, so every machine gets the same data, and written once. */
+/**
+ * [R] As of Dec 2025 no ISF troops had deployed; some offers were publicly discussed, and Israel objected to Turkish
+ * participation. The objection is the one real record: no unit, role or size is known (its area is the Gaza Strip as a whole), no troops are pledged or
+ * deployed, and the day is not given (the first of December stands for "as of Dec 2025").
+ */
+const TURKEY_OBJECTED_TO = {
+  nation: 'TUR',
+  status: 'OBJECTED_TO',
+  troops_pledged: null,
+  troops_deployed: 0,
+  readiness_as_of: '2025-12-01T00:00:00Z',
+  area_pcode: 'PS02',
+  announced_at: null,
+  source: 'CMCC',
+  description:
+    'Real: as of December 2025 Israel objected to Turkish participation in the International Stabilization Force, and no ISF ' +
+    'troops had deployed. No troop figure is recorded and none is pledged or deployed here; the date stands for the month.',
+  ...markingToRow(publicMarking('CMCC')),
+};
+
+/** Synthetic contributions (source SYNTHETIC): deterministic, so every machine gets the same data, and written once. */
 export async function seed(db: Database): Promise<void> {
   await seedOnce(db, 'multinational-force-synthetic-v1', async (tx) => {
     const random = new SeededRandom(0xf0ce);
     const rows = Array.from({ length: SEED_COUNT }, (_, i) => {
       const nation = NATIONS[i % NATIONS.length];
       const role = random.pick(ROLES);
-      const readiness = random.weighted([['NOT_READY', 30], ['PREPARING', 45], ['READY', 20], ['DEPLOYED', 5]] as const);
+      // [R] As of Dec 2025 no ISF troops had deployed: no synthetic unit is DEPLOYED either.
+      const readiness = random.weighted([['NOT_READY', 30], ['PREPARING', 45], ['READY', 25]] as const);
       const marking = markingToRow(nationMarking(random, nation));
+      const personnel = random.int(4, 60) * 10;
       return [
         forceContributionId(i + 1),
         nation,
         `Synthetic ${UNIT_KINDS[role]} ${i + 1} (${nation})`,
         role,
-        random.int(4, 60) * 10,
+        personnel,
         readiness,
         addDays(SYNTHETIC_EPOCH, random.int(0, SYNTHETIC_DAYS - 1) + random.next()).toISOString(),
         random.pick(GOVERNORATES).pcode,
         'SYNTHETIC',
+        // A unit still "not ready" is one a nation is considering; the others are pledged. None has deployed troops.
+        readiness === 'NOT_READY' ? 'CONSIDERING' : 'PLEDGED',
+        personnel,
+        0,
         ...MARKING_COLUMNS.map((column) => marking[column]),
       ];
     });
-    await insertRows(tx, TABLE, ['id', 'nation', 'unit', 'role', 'personnel', 'readiness', 'readiness_as_of', 'area_pcode', 'source', ...MARKING_COLUMNS], rows);
+    await insertRows(
+      tx,
+      TABLE,
+      ['id', 'nation', 'unit', 'role', 'personnel', 'readiness', 'readiness_as_of', 'area_pcode', 'source', 'status', 'troops_pledged', 'troops_deployed', ...MARKING_COLUMNS],
+      rows,
+    );
+  });
+  await seedOnce(db, 'multinational-force-real-v1', async (tx) => {
+    await insertRows(tx, TABLE, ['id', ...Object.keys(TURKEY_OBJECTED_TO)], [['FC-R-TUR-2025-12', ...Object.values(TURKEY_OBJECTED_TO)]]);
   });
 }

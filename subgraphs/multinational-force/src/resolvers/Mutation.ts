@@ -16,6 +16,10 @@ interface ContributionInput {
   areaPcode: string;
   source: string;
   marking: AccessMarking;
+  status?: string | null;
+  troopsPledged?: number | null;
+  troopsDeployed?: number | null;
+  announcedAt?: string | null;
 }
 
 interface ReadinessInput {
@@ -46,6 +50,30 @@ function validateContribution(input: ContributionInput): UserError[] {
     });
   }
   notInFuture(input.readinessAsOf, 'readinessAsOf', errors);
+  if (input.role === 'UNSPECIFIED')
+    errors.push({ field: ['input', 'role'], code: 'INVALID', message: 'A unit offered names its role (ENGINEERING, MEDICAL, SECURITY, LOGISTICS or EOD)' });
+  const status = input.status ?? 'PLEDGED';
+  const deployed = input.troopsDeployed ?? 0;
+  for (const field of ['troopsPledged', 'troopsDeployed'] as const) {
+    const value = input[field];
+    if (value !== null && value !== undefined && (!Number.isInteger(value) || value < 0 || value > 20000)) {
+      errors.push({ field: ['input', field], code: 'INVALID', message: 'Troops are a whole number from 0 to 20000' });
+    }
+  }
+  // A pledge is never a deployment: troops are deployed only with the status DEPLOYED, and DEPLOYED needs troops on the ground.
+  if ((status === 'DEPLOYED') !== deployed > 0) {
+    errors.push({
+      field: ['input', 'troopsDeployed'],
+      code: 'INVALID',
+      message: 'Troops deployed are recorded only with status DEPLOYED, and a DEPLOYED contribution has at least one deployed',
+    });
+  }
+  if (input.readiness === 'DEPLOYED' && status !== 'DEPLOYED') {
+    errors.push({ field: ['input', 'readiness'], code: 'INVALID', message: 'Readiness DEPLOYED needs status DEPLOYED with troops deployed; a pledge is not a deployment' });
+  }
+  if (input.announcedAt && input.announcedAt > new Date().toISOString().slice(0, 10)) {
+    errors.push({ field: ['input', 'announcedAt'], code: 'INVALID', message: 'An announcement cannot be dated in the future' });
+  }
   return errors;
 }
 
@@ -72,6 +100,10 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
             readiness_as_of: input.readinessAsOf,
             area_pcode: input.areaPcode,
             source: input.source,
+            status: input.status ?? 'PLEDGED',
+            troops_pledged: input.troopsPledged ?? input.personnel,
+            troops_deployed: input.troopsDeployed ?? 0,
+            announced_at: input.announcedAt ?? null,
             ...markingColumns(input.marking),
           });
           return { id: String(row.id) };
@@ -100,6 +132,11 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
         async write(writer) {
           // A contribution not released to the editor is answered exactly like a missing one: the refusal reveals nothing.
           const current = await writer.lock(TABLE, 'force contribution', input.id);
+          if (input.readiness === 'DEPLOYED' && current.status !== 'DEPLOYED') {
+            throw new UserErrors([
+              { field: ['input', 'readiness'], code: 'INVALID', message: 'Readiness DEPLOYED needs status DEPLOYED with troops deployed; a pledge is not a deployment' },
+            ]);
+          }
           if (new Date(current.readiness_as_of).getTime() > input.readinessAsOf.getTime()) {
             throw new UserErrors([
               {

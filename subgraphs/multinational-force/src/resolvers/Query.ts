@@ -7,6 +7,7 @@ interface FilterArgs {
   nation?: string | null;
   role?: string | null;
   readiness?: string | null;
+  status?: string | null;
   areaPcode?: string | null;
 }
 
@@ -18,6 +19,7 @@ export const Query: Resolvers<Loaders>['Query'] = {
       nation: args.filter?.nation ? checkNation(args.filter.nation) : null,
       role: args.filter?.role ?? null,
       readiness: args.filter?.readiness ?? null,
+      status: args.filter?.status ?? null,
     };
     const [rows, total] = await Promise.all([
       // The empty P-code is a prefix of every P-code: no area filter.
@@ -26,6 +28,9 @@ export const Query: Resolvers<Loaders>['Query'] = {
     ]);
     return toConnection(rows, page, total);
   },
+
+  // The empty P-code is a prefix of every P-code: the whole graph's released contributions.
+  forceCommitments: (_root, _args, { loaders }) => loaders.forceCommitmentsByArea.load(''),
 
   async forceContribution(_root, args: { id: string }, { loaders }) {
     // A contribution not released to the principal rejects with FORBIDDEN (the loader's error for that key).

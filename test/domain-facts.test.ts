@@ -428,6 +428,11 @@ describe('ceasefire, Yellow Line and governance [R]', () => {
     const turkey = nodes.filter((n) => n.nation === 'TUR' && n.status === 'OBJECTED_TO');
     expect(turkey).toEqual([expect.objectContaining({ source: 'CMCC', troopsDeployed: 0 })]);
     expect(String(turkey[0].readinessAsOf).startsWith('2025-12')).toBe(true);
+    // The aggregate keeps pledged and deployed apart, and deploys no one.
+    const commitments = (await read('{ forceCommitments { status source troopsPledged troopsDeployed } }', ANALYST_CLAIMS)).forceCommitments;
+    expect(commitments.length).toBeGreaterThan(0);
+    for (const c of commitments) expect(c.troopsDeployed, `${c.status} ${c.source}`).toBe(0);
+    expect(commitments.filter((c: { status: string }) => c.status === 'DEPLOYED')).toEqual([]);
   });
 });
 
@@ -511,6 +516,8 @@ describe('no figure is shown merged across sources', () => {
     ['ceasefire violation reports', 'ceasefireViolationReports', 'occurredAt'],
     ['intelligence reports', 'intelligenceReports', 'reportedAt'],
     ['reported aid figures', 'reportedAidFigures', 'asOf'],
+    ['utility services', 'utilityServices', 'asOf'],
+    ['fuel allocations', 'fuelAllocations', 'allocatedOn'],
   ];
 
   it.each(LISTS)('%s: every record is SYNTHETIC or one of the real figures, with its source and date', async (_name, field, date) => {
@@ -523,7 +530,7 @@ describe('no figure is shown merged across sources', () => {
   it('the lists without paging: every record is SYNTHETIC or one of the real figures', async () => {
     const data = await read(
       `{ participants { id source } participantCounts { source } controlLines { id source } ceasefirePhases { id source }
-         hostageReturns { id source } detaineeReleases { id source } governingBodies { id source members { id source } steps { id source } }
+         hostageReturns { id source } detaineeReleases { id source } governingBodies { id source members { id source } steps { id source } } governingBodyMembers { id source }
          stagingAreas { id } medicalEvacuationWaitingFigures { id source }
          area(pcode: "PS02") { structureDamage { source } populationMovements(first: 100) { id source } } }`,
       ANALYST_CLAIMS,

@@ -12,7 +12,7 @@ export const Participant: Resolvers<Loaders>['Participant'] = {
 
   async forceContributions(participant: { id: string }, args: { first?: number; after?: string | null }, { loaders }) {
     const page = parsePage(args, RECORD_PAGE, 'id');
-    const filter = { nation: participant.id, role: null, readiness: null };
+    const filter = { nation: participant.id, role: null, readiness: null, status: null };
     // The empty P-code is a prefix of every P-code: the nation's contributions wherever they would deploy.
     const rows = await loaders.forceContributionsByArea({ filter, page }).load('');
     return rows.slice(0, page.limit);

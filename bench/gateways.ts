@@ -32,7 +32,8 @@ export interface GatewayBenchOptions {
   writeDocs: boolean;
 }
 
-const WORKING_GROUPS = ['civil-administration', 'humanitarian', 'security', 'engineering'];
+/** The subgraphs the dashboard operations read (coordination for FloorOverview's open requests). */
+const WORKING_GROUPS = ['civil-administration', 'humanitarian', 'security', 'engineering', 'coordination'];
 /** The dashboard principal every gateway acts for (ours from its token, the peers sign it as given). */
 const CLAIMS = { sub: 'bench-dashboard', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['dashboard'], scope: 'read:*', cmcc: true };
 const VARIABLES = { since: '2025-10-10T00:00:00Z' };
@@ -183,7 +184,7 @@ export async function benchGateways(options: GatewayBenchOptions): Promise<void>
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
   try {
     // Subgraphs: one process each, fixed seeded data, counting requests.
-    console.log('Gateways: starting the four working-group subgraphs (in-memory PGlite, seeded)...');
+    console.log(`Gateways: starting the ${WORKING_GROUPS.length} subgraphs the dashboard operations read (in-memory PGlite, seeded)...`);
     const subgraphs = await Promise.all(
       WORKING_GROUPS.map(async (name) => {
         const child = spawnChild(name, ['--import', 'tsx', 'bench/subgraph-host.ts', name], { BENCH_SHARED_SECRET: secretText }, { ipc: true });
@@ -199,7 +200,7 @@ export async function benchGateways(options: GatewayBenchOptions): Promise<void>
     const composed = composeSupergraph(
       loadSubgraphList().map((entry) => ({
         name: entry.name,
-        // The audit subgraph is not part of any dashboard operation; nothing answers at its URL.
+        // A subgraph no dashboard operation reads (audit, intelligence, multinational-force): nothing answers at its URL.
         routingUrl: urls[entry.name] ?? 'http://127.0.0.1:9/graphql',
         sdl: fs.readFileSync(path.join(PROJECT_ROOT, entry.schema), 'utf8'),
       })),

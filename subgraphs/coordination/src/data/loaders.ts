@@ -11,7 +11,7 @@ export function createLoaders(db: Database, principal: Principal) {
     viewer,
     coordinationRequestById,
     coordinationRequestsByArea: loaderFamily(
-      ({ page, status }: { page: Page; status: string | null }) =>
+      ({ page, status }: { page: Page; status: string | readonly string[] | null }) =>
         new DataLoader(async (pcodes: readonly string[]) => primeById(coordinationRequestById, await repository.coordinationRequestsByArea(pcodes, page, status))),
     ),
     /** Requests naming each entity, by the column that holds its key (convoy_id, crossing_id, facility_id, incident_id). */

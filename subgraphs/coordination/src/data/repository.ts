@@ -159,11 +159,11 @@ export const toNotification = (r: Row): HumanitarianNotification => ({
   provenance: provenanceFromRow(r),
 });
 
-/** Only requests with this status (a filter of the root list). */
+/** Only requests with this status, or one of these statuses (a filter of the root list and of `Area.coordinationRequests`). */
 const withStatus =
-  (status: string | null): Conditions =>
+  (status: string | readonly string[] | null): Conditions =>
   (params) =>
-    status ? [`t.status = ${params.add(status)}`] : [];
+    status === null ? [] : typeof status === 'string' ? [`t.status = ${params.add(status)}`] : [`t.status = ANY(${params.add([...status])}::text[])`];
 
 /** Every read of the subgraph, for one viewer: marked rows are filtered in SQL, so pages and totals hold only released ones. */
 export function createRepository(db: Queryable, viewer: Viewer) {
@@ -175,7 +175,7 @@ export function createRepository(db: Queryable, viewer: Viewer) {
     },
 
     /** One page of released requests under each area P-code (a prefix match; `''` is every area). */
-    async coordinationRequestsByArea(pcodes: readonly string[], page: Page, status: string | null = null): Promise<CoordinationRequest[][]> {
+    async coordinationRequestsByArea(pcodes: readonly string[], page: Page, status: string | readonly string[] | null = null): Promise<CoordinationRequest[][]> {
       const pages = await selectPagesByParent<Row>(db, {
         table: REQUEST_TABLE,
         parentColumn: 'area_pcode',

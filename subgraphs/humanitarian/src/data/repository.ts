@@ -69,6 +69,7 @@ export interface Convoy {
   status: string;
   statusReason: string | null;
   un2720Monitored: boolean;
+  stream: string | null;
   route: string | null;
   departedAt: Date | null;
   arrivedAt: Date | null;
@@ -132,6 +133,17 @@ export interface CargoCategoryFigures {
   pallets: number;
 }
 
+/** The aid streams in the order figures list them (as `AidStream` declares them; the crossing figures use the same order). */
+const AID_STREAMS = ['UN_2720', 'BILATERAL', 'PRIVATE_SECTOR', 'COMMERCIAL'] as const;
+
+/** Deliveries of one aid stream within one source's figures. */
+export interface AidStreamFigures {
+  stream: string;
+  trucks: number;
+  tonnes: number;
+  pallets: number;
+}
+
 /** Deliveries from one source; never combined with another source's. */
 export interface AidDeliveryFigures {
   source: string;
@@ -140,6 +152,7 @@ export interface AidDeliveryFigures {
   tonnes: number;
   pallets: number;
   byCategory: CargoCategoryFigures[];
+  byStream: AidStreamFigures[];
 }
 
 export interface AidDeliverySummary {
@@ -219,6 +232,7 @@ const toConvoy = (r: Row): Convoy => ({
   status: r.status,
   statusReason: r.status_reason ?? null,
   un2720Monitored: r.un2720_monitored,
+  stream: r.stream ?? null,
   route: r.route,
   departedAt: r.departed_at,
   arrivedAt: r.arrived_at,
@@ -464,32 +478,58 @@ export function createRepository(db: Queryable, viewer: Viewer) {
       params.add(period.since);
       params.add(period.until);
       const rows = await db.query<Row>(
-        `SELECT k.key AS area_key, c.source, c.cargo_category, count(*)::int AS trucks, sum(c.tonnes) AS tonnes,
+        `SELECT k.key AS area_key, c.source, c.cargo_category, v.stream, count(*)::int AS trucks, sum(c.tonnes) AS tonnes,
                 sum(c.pallets)::int AS pallets, max(c.stage_at) AS as_of
          FROM unnest($1::text[]) AS k(key)
          JOIN convoy v ON starts_with(v.destination_pcode, k.key)
          JOIN truck_consignment c ON c.convoy_id = v.id
          WHERE c.stage = 'DELIVERED' AND c.stage_at >= $2::timestamptz AND ($3::timestamptz IS NULL OR c.stage_at < $3::timestamptz)
            AND ${visibleSql(viewer, params, 'v')}
-         GROUP BY k.key, c.source, c.cargo_category
-         ORDER BY k.key, c.source, tonnes DESC, c.cargo_category`,
+         GROUP BY k.key, c.source, c.cargo_category, v.stream
+         ORDER BY k.key, c.source, c.cargo_category, v.stream`,
         params.values,
       );
       return manyByKey(pcodes, rows, (row) => row.area_key as string).map((areaRows, index) => {
-        const bySource = new Map<string, AidDeliveryFigures>();
+        // Rows are per source, category and stream: figures add up within one source only, never across sources.
+        const bySource = new Map<string, { figures: AidDeliveryFigures; categories: Map<string, CargoCategoryFigures>; streams: Map<string, AidStreamFigures> }>();
         for (const row of areaRows) {
-          let figures = bySource.get(row.source);
-          if (!figures) {
-            figures = { source: row.source, asOf: row.as_of, trucks: 0, tonnes: 0, pallets: 0, byCategory: [] };
-            bySource.set(row.source, figures);
+          let entry = bySource.get(row.source);
+          if (!entry) {
+            entry = { figures: { source: row.source, asOf: row.as_of, trucks: 0, tonnes: 0, pallets: 0, byCategory: [], byStream: [] }, categories: new Map(), streams: new Map() };
+            bySource.set(row.source, entry);
           }
+          const { figures } = entry;
+          const tonnes = num(row.tonnes);
           figures.trucks += row.trucks;
-          figures.tonnes = round2(figures.tonnes + num(row.tonnes));
+          figures.tonnes += tonnes;
           figures.pallets += row.pallets;
           if (row.as_of > figures.asOf) figures.asOf = row.as_of;
-          figures.byCategory.push({ category: row.cargo_category, trucks: row.trucks, tonnes: round2(num(row.tonnes)), pallets: row.pallets });
+          const category = entry.categories.get(row.cargo_category) ?? { category: row.cargo_category, trucks: 0, tonnes: 0, pallets: 0 };
+          category.trucks += row.trucks;
+          category.tonnes += tonnes;
+          category.pallets += row.pallets;
+          entry.categories.set(row.cargo_category, category);
+          // Consignments only travel on cargo convoys, which always have a stream; a null one would be left out.
+          if (row.stream) {
+            const stream = entry.streams.get(row.stream) ?? { stream: row.stream, trucks: 0, tonnes: 0, pallets: 0 };
+            stream.trucks += row.trucks;
+            stream.tonnes += tonnes;
+            stream.pallets += row.pallets;
+            entry.streams.set(row.stream, stream);
+          }
         }
-        return { areaPcode: pcodes[index], since: period.since, until: period.until, bySource: [...bySource.values()] };
+        const figures = [...bySource.values()].map(({ figures, categories, streams }) => ({
+          ...figures,
+          tonnes: round2(figures.tonnes),
+          byCategory: [...categories.values()]
+            .map((category) => ({ ...category, tonnes: round2(category.tonnes) }))
+            .sort((a, b) => b.tonnes - a.tonnes || a.category.localeCompare(b.category)),
+          byStream: AID_STREAMS.flatMap((name) => {
+            const stream = streams.get(name);
+            return stream ? [{ ...stream, tonnes: round2(stream.tonnes) }] : [];
+          }),
+        }));
+        return { areaPcode: pcodes[index], since: period.since, until: period.until, bySource: figures };
       });
     },
 

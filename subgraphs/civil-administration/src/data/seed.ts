@@ -31,6 +31,7 @@ const REAL_POPULATION: [pcode: string, value: number, source: string, asOf: stri
   ['PS0270', 439_729, 'MOI', '2020-12-31', 'Civil registry, end of 2020'],
   ['PS0275', 281_755, 'MOI', '2020-12-31', 'Civil registry, end of 2020'],
   ['PS02', 2_100_000, 'PCBS', '2025-01-01', 'Estimated population of the Gaza Strip, 2024-25 (approximate)'],
+  ['PS02', 1_030_000, 'PCBS', '2023-10-06', 'Pre-war population of the three southern governorates together (Deir Al-Balah, Khan Younis, Rafah) on the eve of 7 October 2023 (approximate): not the population of the whole Strip'],
 ];
 
 /**
@@ -38,7 +39,7 @@ const REAL_POPULATION: [pcode: string, value: number, source: string, asOf: stri
  * the proportions of the MoI civil registry at the end of 2020 [R], and within a governorate by the given weights.
  */
 export function syntheticLocalityPopulations(weighted: readonly (readonly [AreaReference, number])[]): [string, string, number, string, string, string][] {
-  const strip = REAL_POPULATION.find(([pcode]) => pcode === GAZA_STRIP.pcode)![1];
+  const strip = REAL_POPULATION.find(([pcode, , source, asOf]) => pcode === GAZA_STRIP.pcode && source === 'PCBS' && asOf === '2025-01-01')![1];
   const registry = REAL_POPULATION.filter(([pcode, , source]) => source === 'MOI' && pcode.length === 6);
   const registryTotal = registry.reduce((sum, [, value]) => sum + value, 0);
   const rows: [string, string, number, string, string, string][] = [];

@@ -302,11 +302,13 @@ export async function seed(db: Database): Promise<void> {
       tx,
       'crossing_access_road',
       ['crossing_id', 'road_segment_facility_id', 'passability', 'constraints', 'as_of', 'source', ...MARKING_COLUMNS],
-      roads.map(({ crossingId, passability }, index) => [
-        crossingId, `FAC-ROAD-SEGMENT-${pad(index + 1, 3)}`, passability,
-        passability === 'OPEN' ? [] : ['DEBRIS', 'CRATER', 'UXO', 'ONE_LANE', 'FLOODING'].filter(() => random.chance(0.4)),
-        dateWithinPicture(), 'SYNTHETIC', ...markingValues(syntheticMarking(random, 'CMCC')),
-      ]),
+      roads
+        .map(({ crossingId, passability }, index) => [
+          crossingId, `FAC-ROAD-SEGMENT-${pad(index + 1, 3)}`, passability,
+          passability === 'OPEN' ? [] : ['DEBRIS', 'CRATER', 'UXO', 'ONE_LANE', 'FLOODING'].filter(() => random.chance(0.4)),
+          dateWithinPicture(), 'SYNTHETIC', ...markingValues(syntheticMarking(random, 'CMCC')),
+        ])
+        .filter(([crossingId]) => crossingId !== RETIRED_ROAD_SLOT),
     );
 
     const routes: unknown[][] = [];

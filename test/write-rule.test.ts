@@ -236,7 +236,7 @@ const UPDATES: Record<string, Update> = {
     mutation: 'recordCrossingReport',
     document: doc('recordCrossingReport', 'RecordCrossingReportInput', 'crossingDailyReport'),
     input: (record, marking, n) => ({ ...CREATES['humanitarian recordCrossingReport'].input(marking, n), trucksOffloaded: 11, version: record.version }),
-    key: (_record, n) => [day(n), '2024-01-01'],
+    key: (_record, n) => [day(n), '2026-06-30'], // a day Kerem Shalom was open with nothing reported: missing, not refused as a closed day
   },
   'multinational-force updateForceReadiness': {
     create: CREATES['multinational-force recordForceContribution'],

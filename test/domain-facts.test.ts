@@ -28,14 +28,20 @@ const REAL: RealFigure[] = [
   { figure: 'Governorates: COD-AB P-codes, names, ISO 3166-2 codes', value: 5, source: 'OCHA', asOf: 'COD-AB', where: 'Area.pcode, Area.name, Area.iso3166_2' },
   { figure: 'North Gaza pre-war population', value: 448_000, source: 'PCBS', asOf: '2023-10-06', where: 'Area(PS0255).populationEstimates' },
   { figure: 'Gaza pre-war population', value: 754_000, source: 'PCBS', asOf: '2023-10-06', where: 'Area(PS0260).populationEstimates' },
-  { figure: 'The three southern governorates together, pre-war', value: 1_030_000, source: 'PCBS', asOf: '2023-10-06', where: 'PopulationEstimate (none)' },
+  {
+    figure: 'The three southern governorates together, pre-war',
+    value: 1_030_000,
+    source: 'PCBS',
+    asOf: '2023-10-06',
+    where: 'Area(PS02).populationEstimates (its description says it covers the three southern governorates only)',
+  },
   { figure: 'North Gaza, civil registry end-2020', value: 368_721, source: 'MOI', asOf: '2020-12-31', where: 'Area(PS0255).populationEstimates' },
   { figure: 'Gaza, civil registry end-2020', value: 847_712, source: 'MOI', asOf: '2020-12-31', where: 'Area(PS0260).populationEstimates' },
   { figure: 'Deir Al-Balah, civil registry end-2020', value: 316_144, source: 'MOI', asOf: '2020-12-31', where: 'Area(PS0265).populationEstimates' },
   { figure: 'Khan Younis, civil registry end-2020', value: 439_729, source: 'MOI', asOf: '2020-12-31', where: 'Area(PS0270).populationEstimates' },
   { figure: 'Rafah, civil registry end-2020', value: 281_755, source: 'MOI', asOf: '2020-12-31', where: 'Area(PS0275).populationEstimates' },
   { figure: 'Gaza Strip population (PCBS 2024-25)', value: 2_100_000, source: 'PCBS', asOf: '2024-25', where: 'Area(PS02).populationEstimates' },
-  { figure: 'Gaza Strip surface, km²', value: 365, source: '(not given)', asOf: '(not given)', where: 'none' },
+  { figure: 'Gaza Strip surface, km²', value: 365, source: '(not given)', asOf: '(not given)', where: 'Area.surfaceKm2 of PS02' },
   {
     figure: 'South-to-north movements, first ~10 days of the ceasefire (movements, not people)',
     value: 425_000,
@@ -79,7 +85,7 @@ const REAL: RealFigure[] = [
   { figure: 'Palestinian remains returned per deceased hostage', value: 15, source: 'CMCC', asOf: '2026-01-26', where: 'Query.detaineeReleases' },
   { figure: 'UNSC resolution 2803: Board of Peace, ISF, technocratic committee', value: '2803', source: 'UNSC', asOf: '2025-11-17', where: 'Query.governingBodies' },
   { figure: 'No ISF troops deployed; Israel objected to Turkish participation', value: 'OBJECTED_TO', source: 'CMCC', asOf: '2025-12', where: 'Query.forceContributions' },
-  { figure: 'CMCC opened, Kiryat Gat, ~200 US troops', value: 200, source: 'CENTCOM', asOf: '2025-10-17', where: 'none' },
+  { figure: 'CMCC opened, Kiryat Gat, ~200 US troops', value: 200, source: 'CENTCOM', asOf: '2025-10-17', where: 'Query.coordinationCenter' },
   { figure: 'Participants ~14 nations + 20 organisations', value: '14+20', source: 'CENTCOM', asOf: '2025-10-30', where: 'Query.participantCounts' },
   { figure: 'Participants nearly 40', value: 40, source: 'CENTCOM', asOf: '2025-11-01', where: 'Query.participantCounts' },
   { figure: 'Participants ~50 (late Nov)', value: 50, source: 'CENTCOM', asOf: '2025-11', where: 'Query.participantCounts' },
@@ -426,6 +432,19 @@ describe('ceasefire, Yellow Line and governance [R]', () => {
 });
 
 describe('the CMCC [R]', () => {
+  it('the CMCC opened on 17 Oct 2025 in Kiryat Gat under US CENTCOM, with about 200 US troops at its core', async () => {
+    const data = await read('{ coordinationCenter { location openedOn establishedBy usTroopsAtCore usTroopsQualifier source asOf } }');
+    expect(data.coordinationCenter).toEqual({
+      location: 'Kiryat Gat',
+      openedOn: '2025-10-17',
+      establishedBy: expect.stringMatching(/CENTCOM/),
+      usTroopsAtCore: 200,
+      usTroopsQualifier: 'ABOUT',
+      source: 'CENTCOM',
+      asOf: '2025-10-17',
+    });
+  });
+
   it('participant counts as CENTCOM published them, each dated, none summed', async () => {
     const data = await read('{ participantCounts { asOf asOfPrecision nations organizations participants qualifier source } }');
     expect(data.participantCounts).toEqual([

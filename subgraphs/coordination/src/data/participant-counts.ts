@@ -22,3 +22,18 @@ export const PARTICIPANT_COUNTS: readonly ParticipantCount[] = Object.freeze([
   { asOf: '2025-11-30', asOfPrecision: 'PART_OF_MONTH', asOfAsReported: 'late Nov 2025', nations: null, organizations: null, participants: 50, qualifier: 'ABOUT', source: 'CENTCOM' },
   { asOf: '2025-12-11', asOfPrecision: 'DAY', asOfAsReported: 'by 11 Dec 2025', nations: null, organizations: null, participants: 60, qualifier: 'ABOUT', source: 'CENTCOM' },
 ] satisfies ParticipantCount[]);
+
+/** The CMCC itself, as CENTCOM announced it [R]: where and when it opened, who runs it, and the US troops at its core. */
+export const COORDINATION_CENTER = Object.freeze({
+  name: 'Civil-Military Coordination Center (CMCC)',
+  location: 'Kiryat Gat',
+  openedOn: '2025-10-17',
+  establishedBy: 'US Central Command (CENTCOM)',
+  usTroopsAtCore: 200,
+  usTroopsQualifier: 'ABOUT',
+  source: 'CENTCOM',
+  asOf: '2025-10-17',
+  statement:
+    'The CMCC opened on 17 Oct 2025 in Kiryat Gat under US CENTCOM, with about 200 US troops at its core, to coordinate ' +
+    'stabilization and relief in the Gaza Strip after the 10 Oct 2025 ceasefire. No staff total is published.',
+} as const);

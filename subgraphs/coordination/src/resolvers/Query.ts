@@ -1,6 +1,6 @@
 import { checkPcode, notFound, parsePage, toConnection, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
-import { PARTICIPANT_COUNTS } from '../data/participant-counts.ts';
+import { PARTICIPANT_COUNTS, COORDINATION_CENTER } from '../data/participant-counts.ts';
 import { RECORD_PAGE } from './limits.ts';
 
 type ListArgs<F> = { filter?: F | null; first?: number; after?: string | null };
@@ -47,4 +47,5 @@ export const Query: Resolvers<Loaders>['Query'] = {
   },
 
   participantCounts: () => PARTICIPANT_COUNTS,
+  coordinationCenter: () => COORDINATION_CENTER,
 };

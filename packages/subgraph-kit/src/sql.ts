@@ -100,6 +100,23 @@ export async function countByParent(db: Queryable, query: ByParentQuery): Promis
   return query.keys.map((key) => totals.get(key) ?? 0);
 }
 
+/**
+ * How many records of `table` lie in an area or below it (`area_pcode` prefix match; `null`: every area) and meet `where`,
+ * counting only rows released to `visibleTo`: the one count behind every list's `totalCount`, so a withheld record is never
+ * counted.
+ */
+export async function countInArea(db: Queryable, query: { table: string; areaPcode: string | null | undefined; where?: Conditions; visibleTo?: Viewer }): Promise<number> {
+  const [total] = await countByParent(db, {
+    table: query.table,
+    parentColumn: 'area_pcode',
+    match: 'prefix',
+    keys: [query.areaPcode ?? ''],
+    where: query.where,
+    visibleTo: query.visibleTo,
+  });
+  return total;
+}
+
 /** One statement for the rows with the given ids, in key order (`null` for ids with no row). */
 export async function selectByIds<R extends { id: string }>(db: Queryable, table: string, ids: readonly string[], idColumn = 'id'): Promise<(R | null)[]> {
   const rows = await db.query<R>(`SELECT * FROM ${table} WHERE ${idColumn} = ANY($1::text[])`, [ids]);

@@ -1,5 +1,5 @@
 import {
-  countByParent,
+  countInArea,
   manyByKey,
   oneByKey,
   markingFromRow,
@@ -321,15 +321,7 @@ export function createRepository(db: Queryable, viewer: Viewer) {
     },
 
     async countSites(filter: SiteFilter): Promise<number> {
-      const [total] = await countByParent(db, {
-        table: 'displacement_site',
-        parentColumn: 'area_pcode',
-        match: 'prefix',
-        keys: [filter.areaPcode ?? ''],
-        visibleTo: viewer,
-        where: (params) => (filter.type ? [`t.type = ${params.add(filter.type)}`] : []),
-      });
-      return total;
+      return countInArea(db, { table: 'displacement_site', areaPcode: filter.areaPcode, where: (params) => (filter.type ? [`t.type = ${params.add(filter.type)}`] : []), visibleTo: viewer });
     },
 
     async movementsByArea(pcodes: readonly string[], filter: MovementFilter, page: Page): Promise<PopulationMovement[][]> {

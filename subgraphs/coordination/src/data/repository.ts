@@ -1,5 +1,6 @@
 import {
   countByParent,
+  countInArea,
   manyByKey,
   markingFromRow,
   provenanceFromRow,
@@ -259,8 +260,7 @@ export function createRepository(db: Queryable, viewer: Viewer) {
 
     /** How many released notifications lie under the area (every area when `null`). */
     async countNotifications(areaPcode: string | null): Promise<number> {
-      const [total] = await countByParent(db, { table: NOTIFICATION_TABLE, parentColumn: 'area_pcode', match: 'prefix', keys: [areaPcode ?? ''], visibleTo: viewer });
-      return total;
+      return countInArea(db, { table: NOTIFICATION_TABLE, areaPcode, visibleTo: viewer });
     },
   };
 }

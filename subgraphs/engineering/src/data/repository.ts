@@ -1,5 +1,5 @@
 import {
-  countByParent,
+  countInArea,
   manyByKey,
   markingFromRow,
   oneByKey,
@@ -347,15 +347,7 @@ export function createRepository(db: Queryable, viewer: Viewer) {
 
     /** How many released facilities match: withheld ones are not counted. */
     async countFacilities(areaPcode: string | null, filter: FacilityFilter): Promise<number> {
-      const [total] = await countByParent(db, {
-        table: 'facility',
-        parentColumn: 'area_pcode',
-        match: 'prefix',
-        keys: [areaPcode ?? ''],
-        visibleTo: viewer,
-        where: facilityConditions(filter),
-      });
-      return total;
+      return countInArea(db, { table: 'facility', areaPcode, where: facilityConditions(filter), visibleTo: viewer });
     },
 
     /** A page of each facility's released assessments (an assessment carries its own marking). */
@@ -388,15 +380,7 @@ export function createRepository(db: Queryable, viewer: Viewer) {
     },
 
     async countAssessments(areaPcode: string | null, filter: AssessmentFilter): Promise<number> {
-      const [total] = await countByParent(db, {
-        table: 'damage_assessment',
-        parentColumn: 'area_pcode',
-        match: 'prefix',
-        keys: [areaPcode ?? ''],
-        visibleTo: viewer,
-        where: assessmentConditions(filter),
-      });
-      return total;
+      return countInArea(db, { table: 'damage_assessment', areaPcode, where: assessmentConditions(filter), visibleTo: viewer });
     },
 
     async assessmentsById(ids: readonly string[]): Promise<(DamageAssessment | null | Error)[]> {
@@ -423,15 +407,7 @@ export function createRepository(db: Queryable, viewer: Viewer) {
     },
 
     async countTasks(areaPcode: string | null, filter: TaskFilter): Promise<number> {
-      const [total] = await countByParent(db, {
-        table: 'explosive_hazard_task',
-        parentColumn: 'area_pcode',
-        match: 'prefix',
-        keys: [areaPcode ?? ''],
-        visibleTo: viewer,
-        where: taskConditions(filter),
-      });
-      return total;
+      return countInArea(db, { table: 'explosive_hazard_task', areaPcode, where: taskConditions(filter), visibleTo: viewer });
     },
 
     /**
@@ -465,15 +441,7 @@ export function createRepository(db: Queryable, viewer: Viewer) {
     },
 
     async countDebris(areaPcode: string | null, filter: DebrisFilter): Promise<number> {
-      const [total] = await countByParent(db, {
-        table: 'debris_estimate',
-        parentColumn: 'area_pcode',
-        match: 'prefix',
-        keys: [areaPcode ?? ''],
-        visibleTo: viewer,
-        where: debrisConditions(filter),
-      });
-      return total;
+      return countInArea(db, { table: 'debris_estimate', areaPcode, where: debrisConditions(filter), visibleTo: viewer });
     },
 
     /** One page of released utility service records under each area (prefix match; `''`: every area), newest first. */
@@ -492,14 +460,7 @@ export function createRepository(db: Queryable, viewer: Viewer) {
 
     /** How many released utility service records lie under the area (every area when `null`). */
     async countUtilities(areaPcode: string | null): Promise<number> {
-      const [total] = await countByParent(db, {
-        table: 'utility_service',
-        parentColumn: 'area_pcode',
-        match: 'prefix',
-        keys: [areaPcode ?? ''],
-        visibleTo: viewer,
-      });
-      return total;
+      return countInArea(db, { table: 'utility_service', areaPcode, visibleTo: viewer });
     },
 
     /** One page of released fuel allocations under each area (prefix match; `''`: every area), newest first. */
@@ -519,15 +480,7 @@ export function createRepository(db: Queryable, viewer: Viewer) {
 
     /** How many released fuel allocations lie under the area (every area when `null`) and match the filter. */
     async countFuel(areaPcode: string | null, filter: FuelFilter): Promise<number> {
-      const [total] = await countByParent(db, {
-        table: 'fuel_allocation',
-        parentColumn: 'area_pcode',
-        match: 'prefix',
-        keys: [areaPcode ?? ''],
-        visibleTo: viewer,
-        where: fuelConditions(filter),
-      });
-      return total;
+      return countInArea(db, { table: 'fuel_allocation', areaPcode, where: fuelConditions(filter), visibleTo: viewer });
     },
 
     /** Published UNOSAT aggregates, not marked: the same for every authenticated principal. */

@@ -1,5 +1,5 @@
 import {
-  countByParent,
+  countInArea,
   markingFromRow,
   provenanceFromRow,
   selectPagesByParent,
@@ -147,15 +147,7 @@ export function createMedevacRepository(db: Queryable, viewer: Viewer) {
     },
 
     async countMedevacs(filter: MedevacFilter): Promise<number> {
-      const [total] = await countByParent(db, {
-        table: 'medical_evacuation',
-        parentColumn: 'area_pcode',
-        match: 'prefix',
-        keys: [filter.areaPcode ?? ''],
-        visibleTo: viewer,
-        where: medevacConditions(filter),
-      });
-      return total;
+      return countInArea(db, { table: 'medical_evacuation', areaPcode: filter.areaPcode, where: medevacConditions(filter), visibleTo: viewer });
     },
 
     /** How many cases the viewer may see are in each status, under the filter; every status listed, zeros included. */

@@ -1,5 +1,6 @@
 import {
   countByParent,
+  countInArea,
   forbidden,
   manyByKey,
   markingFromRow,
@@ -540,15 +541,7 @@ export function createRepository(db: Queryable, viewer: Viewer) {
     activitiesFiltered: (pcodes: readonly string[], filter: ActivityFilter, page: Page) => activityPages('area_pcode', 'prefix', pcodes, filter, page),
 
     async countActivities(filter: ActivityFilter): Promise<number> {
-      const [total] = await countByParent(db, {
-        table: 'activity',
-        parentColumn: 'area_pcode',
-        match: 'prefix',
-        keys: [filter.areaPcode ?? ''],
-        visibleTo: viewer,
-        where: activityConditions(filter),
-      });
-      return total;
+      return countInArea(db, { table: 'activity', areaPcode: filter.areaPcode, where: activityConditions(filter), visibleTo: viewer });
     },
 
     async reportedFigures(source: string | null, page: Page): Promise<ReportedAidFigure[]> {

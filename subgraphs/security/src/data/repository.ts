@@ -1,5 +1,5 @@
 import {
-  countByParent,
+  countInArea,
   markingFromRow,
   oneByKey,
   provenanceFromRow,
@@ -395,15 +395,7 @@ export function createRepository(db: Queryable, viewer: Viewer) {
     },
 
     async countIncidents(filter: IncidentFilter): Promise<number> {
-      const [total] = await countByParent(db, {
-        table: 'security_incident',
-        parentColumn: 'area_pcode',
-        match: 'prefix',
-        keys: [filter.areaPcode ?? ''],
-        visibleTo: viewer,
-        where: incidentConditions(filter),
-      });
-      return total;
+      return countInArea(db, { table: 'security_incident', areaPcode: filter.areaPcode, where: incidentConditions(filter), visibleTo: viewer });
     },
 
     async incidentsByConvoy(convoyIds: readonly string[], page: Page): Promise<SecurityIncident[][]> {
@@ -440,15 +432,7 @@ export function createRepository(db: Queryable, viewer: Viewer) {
     },
 
     async countViolationReports(filter: ViolationReportFilter): Promise<number> {
-      const [total] = await countByParent(db, {
-        table: 'ceasefire_violation_report',
-        parentColumn: 'area_pcode',
-        match: 'prefix',
-        keys: [filter.areaPcode ?? ''],
-        visibleTo: viewer,
-        where: reportConditions(filter),
-      });
-      return total;
+      return countInArea(db, { table: 'ceasefire_violation_report', areaPcode: filter.areaPcode, where: reportConditions(filter), visibleTo: viewer });
     },
 
     /** By key: `null` for an unknown id, a FORBIDDEN error for an observation not released to the viewer (SECRET, so never for one cleared lower). */
@@ -471,15 +455,7 @@ export function createRepository(db: Queryable, viewer: Viewer) {
     },
 
     async countObservations(filter: ObservationFilter): Promise<number> {
-      const [total] = await countByParent(db, {
-        table: 'isr_observation',
-        parentColumn: 'area_pcode',
-        match: 'prefix',
-        keys: [filter.areaPcode ?? ''],
-        visibleTo: viewer,
-        where: observationConditions(filter),
-      });
-      return total;
+      return countInArea(db, { table: 'isr_observation', areaPcode: filter.areaPcode, where: observationConditions(filter), visibleTo: viewer });
     },
 
     /**

@@ -51,7 +51,7 @@ beforeAll(async () => {
   subgraphTracing = startTracing({ tracesUrl: `${endpoint}/v1/traces`, serviceName: 'humanitarian', headers: {} });
   subgraph = await startTestSubgraph(await loadDefinition('humanitarian'), { tracing: subgraphTracing });
   stack = await startStack({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, SUBGRAPH_HUMANITARIAN_URL: `${subgraph.url}/graphql` } });
-}, 60_000);
+});
 
 afterAll(async () => {
   await stack?.close();

@@ -154,6 +154,15 @@ export interface AidDeliveryFigures {
   pallets: number;
   byCategory: CargoCategoryFigures[];
   byStream: AidStreamFigures[];
+  /** Deliveries by convoys with no stream (recorded without one): in the totals, in no `byStream` entry. */
+  withoutStream: AidDeliveryCounts;
+}
+
+/** Truck loads, tonnes and pallets delivered. */
+export interface AidDeliveryCounts {
+  trucks: number;
+  tonnes: number;
+  pallets: number;
 }
 
 export interface AidDeliverySummary {
@@ -470,8 +479,9 @@ export function createRepository(db: Queryable, viewer: Viewer) {
 
     /**
      * Consignments DELIVERED within [since, until) to each area or an area below it, as one statement grouped by
-     * area, source and cargo category. Totals are added up within a source only, never across sources. Only
-     * consignments of convoys released to the viewer are summed (the convoy's marking covers its consignments).
+     * area, source, cargo category and convoy stream. Totals are added up within a source only, never across sources.
+     * Loads of a convoy without a stream are counted in `withoutStream`, never under a stream. Only consignments of
+     * convoys released to the viewer are summed (the convoy's marking covers its consignments).
      */
     async deliveriesByArea(pcodes: readonly string[], period: DeliveryPeriod): Promise<AidDeliverySummary[]> {
       const params = new SqlParams();
@@ -496,7 +506,11 @@ export function createRepository(db: Queryable, viewer: Viewer) {
         for (const row of areaRows) {
           let entry = bySource.get(row.source);
           if (!entry) {
-            entry = { figures: { source: row.source, asOf: row.as_of, trucks: 0, tonnes: 0, pallets: 0, byCategory: [], byStream: [] }, categories: new Map(), streams: new Map() };
+            entry = {
+              figures: { source: row.source, asOf: row.as_of, trucks: 0, tonnes: 0, pallets: 0, byCategory: [], byStream: [], withoutStream: { trucks: 0, tonnes: 0, pallets: 0 } },
+              categories: new Map(),
+              streams: new Map(),
+            };
             bySource.set(row.source, entry);
           }
           const { figures } = entry;
@@ -510,18 +524,21 @@ export function createRepository(db: Queryable, viewer: Viewer) {
           category.tonnes += tonnes;
           category.pallets += row.pallets;
           entry.categories.set(row.cargo_category, category);
-          // Consignments only travel on cargo convoys, which always have a stream; a null one would be left out.
+          // A convoy recorded without a stream has none: its loads are counted apart (withoutStream), never given a stream.
+          let counts: AidDeliveryCounts = figures.withoutStream;
           if (row.stream) {
             const stream = entry.streams.get(row.stream) ?? { stream: row.stream, trucks: 0, tonnes: 0, pallets: 0 };
-            stream.trucks += row.trucks;
-            stream.tonnes += tonnes;
-            stream.pallets += row.pallets;
             entry.streams.set(row.stream, stream);
+            counts = stream;
           }
+          counts.trucks += row.trucks;
+          counts.tonnes += tonnes;
+          counts.pallets += row.pallets;
         }
         const figures = [...bySource.values()].map(({ figures, categories, streams }) => ({
           ...figures,
           tonnes: round2(figures.tonnes),
+          withoutStream: { ...figures.withoutStream, tonnes: round2(figures.withoutStream.tonnes) },
           byCategory: [...categories.values()]
             .map((category) => ({ ...category, tonnes: round2(category.tonnes) }))
             .sort((a, b) => b.tonnes - a.tonnes || a.category.localeCompare(b.category)),

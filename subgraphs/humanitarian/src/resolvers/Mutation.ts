@@ -39,6 +39,8 @@ interface RequestConvoyInput {
   destinationPcode: string;
   plannedStart: Date;
   un2720Monitored?: boolean | null;
+  /** The aid stream, stored as given; null when not given (never derived for a recorded convoy). */
+  stream?: string | null;
   route?: string | null;
   driverNames?: string[] | null;
   source: string;
@@ -240,6 +242,9 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
               message: `"${input.destinationPcode}" is not a governorate or locality of the Gaza Strip (e.g. PS0255 or PS025501)`,
             });
           }
+          if (input.stream != null && !CARGO_CONVOYS.has(input.type)) {
+            errors.push({ field: field('stream'), code: 'INVALID', message: `A ${input.type} convoy carries no cargo, so it has no aid stream: leave the stream out` });
+          }
           if (input.route != null && !input.route.trim()) errors.push({ field: field('route'), code: 'INVALID', message: 'Leave the route out, or describe it' });
           (input.driverNames ?? []).forEach((name, index) => {
             if (!name.trim()) errors.push({ field: field('driverNames', String(index)), code: 'INVALID', message: 'A driver name cannot be blank' });
@@ -282,6 +287,7 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
             planned_start: input.plannedStart,
             status: 'REQUESTED',
             un2720_monitored: input.un2720Monitored ?? false,
+            stream: input.stream ?? null,
             route: input.route?.trim() ?? null,
             driver_names: input.driverNames?.map((name) => name.trim()) ?? null,
             source: input.source,

@@ -34,6 +34,7 @@ import { parseSupergraphSource, SUPERGRAPH_ENV, type SupergraphSourceConfig } fr
 import { parseResilienceConfig, RESILIENCE_ENV, type ResilienceConfig } from './resilience/config.ts';
 import { parsePerformanceConfig, PERFORMANCE_ENV, type PerformanceConfig } from './performance-config.ts';
 import type { AdminAccess } from './admin-access.ts';
+import { CORS_ENV, parseCorsConfig, type CorsConfig } from './cors.ts';
 
 export type { AuthConfig } from './auth/config.ts';
 
@@ -77,6 +78,8 @@ export interface GatewayConfig {
   readonly performance: PerformanceConfig;
   /** Who may read /metrics and /explorer/operations.json (METRICS_TOKEN, GATEWAY_ADMIN_LOOPBACK, NODE_ENV). */
   readonly adminAccess: AdminAccess;
+  /** Which other origins' browser pages may call the gateway (GATEWAY_CORS_*); no origin: CORS off (gateway/src/cors.ts). */
+  readonly cors: CorsConfig;
 }
 
 export const EXPLORER_MODES = ['graphiql', 'sandbox', 'off'] as const;
@@ -200,6 +203,7 @@ function parseAuth(env: Env, dataDir: string, problems: string[]): AuthConfig {
  */
 export const ENV_REGISTRIES: readonly EnvSpecs[] = [
   GATEWAY_ENV,
+  CORS_ENV,
   SUPERGRAPH_ENV,
   SCHEMA_ENV,
   RESILIENCE_ENV,
@@ -245,6 +249,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     observability,
     performance: parsePerformanceConfig(env, problems),
     adminAccess: Object.freeze({ token: observability.metricsToken, openOnLoopback: values.GATEWAY_ADMIN_LOOPBACK ?? values.NODE_ENV !== 'production' }),
+    cors: parseCorsConfig(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

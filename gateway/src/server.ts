@@ -16,6 +16,7 @@ import { Resilience } from './resilience/index.ts';
 import { registerGatewayMetrics } from './observability/metrics.ts';
 import { createPerformance, type Performance } from './performance.ts';
 import { guardAdminRoutes } from './admin-access.ts';
+import { withCors } from './cors.ts';
 import { createPipeline, gatewayStages, type Pipeline } from './pipeline.ts';
 import type { GatewayContext } from './stages/stage.ts';
 
@@ -130,7 +131,9 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
       config.adminAccess,
     ),
   });
-  const handler = observeRequests(graphqlHandler, { logger, metrics, tracing, routes: ['/graphql', '/health', '/ready', '/metrics', '/'] });
+  // CORS for the origins of GATEWAY_CORS_ORIGINS, on every path of the handler (gateway/src/cors.ts): preflights are
+  // answered there, before authentication. Whatever else answers on the gateway's port (event streams) goes inside it.
+  const handler = observeRequests(withCors(graphqlHandler, config.cors), { logger, metrics, tracing, routes: ['/graphql', '/health', '/ready', '/metrics', '/'] });
   return {
     apollo,
     gateway,

@@ -54,3 +54,49 @@ export function parseChangeEvent(value: string | string[] | undefined): ChangeEv
   if (!ok) throw new Error(`${CHANGE_EVENT_HEADER} is not a change event (id, subgraph, entityType, entityId, version, operation, changedAt)`);
   return event as ChangeEvent;
 }
+
+/**
+ * Where a gateway reads change events from. Event ids are the decimal `record_change.id` of the owning subgraph's
+ * database, so they are durable, ordered within one subgraph's feed, and the same whichever replica relays them.
+ * Implementations: in memory (tests), each subgraph's own `/events` stream (embedded default), Redis Streams
+ * (`REDIS_URL`), all behind this interface.
+ */
+export interface EventFeed {
+  /**
+   * The events of one subgraph, in order, each once: those after `afterId` first (a resume), then new ones as they are
+   * written, until `signal` aborts. `afterId` null means "from now". The subscription is registered when the call
+   * returns (an event written after it is delivered). Iterating throws ResumeWindowExceededError when `afterId` is
+   * older than the feed retains.
+   */
+  subscribe(subgraph: string, afterId: string | null, signal: AbortSignal): AsyncIterable<ChangeEvent>;
+  /** Ends every iteration and releases connections. */
+  close(): Promise<void>;
+}
+
+/** A resume asked for events older than the feed keeps: the client must reload its view, then subscribe afresh. */
+export class ResumeWindowExceededError extends Error {
+  readonly code = 'RESUME_WINDOW_EXCEEDED';
+  constructor(
+    readonly subgraph: string,
+    readonly afterId: string,
+    readonly oldestRetainedId: string | null,
+  ) {
+    super(
+      `Cannot resume ${subgraph} events after ${afterId}: the feed keeps events from ${oldestRetainedId ?? 'now'} on. ` +
+        'Reload the current state with a query, then subscribe again without a last event id.',
+    );
+    this.name = 'ResumeWindowExceededError';
+  }
+}
+
+/** Orders two event ids of one subgraph's feed (negative when `a` came first). */
+export function compareEventIds(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Whether a string is an event id (a positive decimal integer), e.g. a Last-Event-ID a client sent back. */
+export function isEventId(value: unknown): value is string {
+  return typeof value === 'string' && /^[1-9][0-9]{0,18}$/.test(value);
+}

@@ -8,6 +8,7 @@ import {
   REDIS_ENV,
   SERVICE_ENV,
   SUBGRAPH_ENV,
+  DATABASE_PASSWORD_ENV,
   type EnvSpecs,
   jsonObject,
   list,
@@ -221,6 +222,7 @@ export const ENV_REGISTRIES: readonly EnvSpecs[] = [
   REDIS_ENV,
   AUDIT_ENV,
   SUBGRAPH_ENV,
+  DATABASE_PASSWORD_ENV,
   SERVICE_ENV,
   OBSERVABILITY_ENV,
 ];

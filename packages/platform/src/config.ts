@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ConfigError, defineEnv, oneOf, port, readEnv, text, url, type Env } from './env.ts';
 import { parseObservabilityConfig, type ObservabilityConfig } from './observability-config.ts';
+import { DATABASE_PASSWORD_ENV, withDatabasePassword } from './database-password.ts';
 
 /** Configuration shared by every subgraph service, parsed once from the environment and frozen. */
 export interface SubgraphConfig {
@@ -79,7 +80,7 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env =
     name,
     ...service,
     port: values.PORT ?? defaultPort,
-    databaseUrl: values.DATABASE_URL,
+    databaseUrl: withDatabasePassword(values.DATABASE_URL, readEnv(env, DATABASE_PASSWORD_ENV, problems).DATABASE_PASSWORD_FILE, problems),
     observability: parseObservabilityConfig(env, problems, name),
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -51,6 +51,7 @@ export function addComposeService(compose: string, name: NameForms, port: number
     '    environment:',
     `      PORT: "${port}"`,
     '      DATABASE_URL: postgres://cmcc:cmcc@postgres:5432/cmcc',
+    '      SEED: synthetic',
     '      LOG_LEVEL: info',
     '      SUBGRAPH_SHARED_SECRET: ${SUBGRAPH_SHARED_SECRET:?set SUBGRAPH_SHARED_SECRET (32+ characters) in .env}',
     '    healthcheck:',

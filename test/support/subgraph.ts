@@ -15,6 +15,7 @@ import {
   type Database,
   type Logger,
   type Principal,
+  type SeedMode,
   type SubgraphDefinition,
   type Tracing,
 } from '@cmcc/subgraph-kit';
@@ -65,6 +66,8 @@ export interface TestSubgraphOptions {
   logger?: Logger;
   /** Where its spans go; absent means no tracing. */
   tracing?: Tracing | null;
+  /** Whether the seed is written; as `SEED`'s default when absent (PGlite yes, Postgres no): a Postgres test that needs the seed says so. */
+  seed?: SeedMode;
 }
 
 /**
@@ -136,7 +139,7 @@ export async function startTestSubgraph<L>(definition: SubgraphDefinition<L>, op
   let db: Database;
   if (options.databaseUrl || options.dataDir) {
     db = await openDatabase({ schema, databaseUrl: options.databaseUrl, dataDir: options.dataDir });
-    await prepareDatabase(definition as SubgraphDefinition<unknown>, db);
+    await prepareDatabase(definition as SubgraphDefinition<unknown>, db, { seed: options.seed });
   } else {
     db = await openSeededPglite(definition as SubgraphDefinition<unknown>, schema);
   }

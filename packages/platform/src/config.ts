@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ConfigError, defineEnv, oneOf, port, readEnv, text, url, type Env } from './env.ts';
 import { parseObservabilityConfig, type ObservabilityConfig } from './observability-config.ts';
+import { DATABASE_ENV, parseDatabaseConfig, type PostgresSettings, type SeedMode } from './database-config.ts';
 
 /** Configuration shared by every subgraph service, parsed once from the environment and frozen. */
 export interface SubgraphConfig {
@@ -9,6 +10,10 @@ export interface SubgraphConfig {
   readonly port: number;
   /** Postgres connection string; when absent the subgraph uses embedded PGlite on disk. */
   readonly databaseUrl: string | undefined;
+  /** Pool size, statement timeout and TLS of the Postgres connection (DATABASE_POOL_MAX, _STATEMENT_TIMEOUT_MS, _SSL, _SSL_CA). */
+  readonly postgres: PostgresSettings;
+  /** Whether the synthetic seed runs on start (SEED; by default on the embedded database only). */
+  readonly seed: SeedMode;
   /** Root folder for embedded data; each subgraph keeps its database in `<dataDir>/<name>/`. */
   readonly dataDir: string;
   readonly logLevel: string;
@@ -48,6 +53,7 @@ export const SUBGRAPH_ENV = defineEnv({
     secret: true,
     ...url('postgres://user:password@postgres:5432/cmcc', ['postgres', 'postgresql']),
   },
+  ...DATABASE_ENV,
 });
 
 /** `REDIS_URL`, read by every part that can keep its state in Redis. */
@@ -69,7 +75,7 @@ export function parseServiceEnv(env: Env, problems: string[]) {
 
 /**
  * Reads the subgraph's settings. `PORT` overrides the group's default port; `DATABASE_URL` switches from the embedded
- * PGlite database to Postgres.
+ * PGlite database to Postgres, which the `DATABASE_*` settings tune; `SEED` says whether the synthetic data is written.
  */
 export function loadSubgraphConfig(name: string, defaultPort: number, env: Env = process.env): SubgraphConfig {
   const problems: string[] = [];
@@ -80,6 +86,7 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env =
     ...service,
     port: values.PORT ?? defaultPort,
     databaseUrl: values.DATABASE_URL,
+    ...parseDatabaseConfig(env, values, problems),
     observability: parseObservabilityConfig(env, problems, name),
   };
   if (problems.length > 0) throw new ConfigError(problems);

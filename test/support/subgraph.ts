@@ -16,6 +16,7 @@ import {
   type Logger,
   type Principal,
   type SeedMode,
+  type UsedTokenRegistry,
   type SubgraphDefinition,
   type Tracing,
 } from '@cmcc/subgraph-kit';
@@ -68,6 +69,8 @@ export interface TestSubgraphOptions {
   tracing?: Tracing | null;
   /** Whether the seed is written; as `SEED`'s default when absent (PGlite yes, Postgres no): a Postgres test that needs the seed says so. */
   seed?: SeedMode;
+  /** Where the subgraph records the principal headers it accepted; absent means its own memory. */
+  usedTokens?: UsedTokenRegistry;
 }
 
 /**
@@ -144,7 +147,7 @@ export async function startTestSubgraph<L>(definition: SubgraphDefinition<L>, op
     db = await openSeededPglite(definition as SubgraphDefinition<unknown>, schema);
   }
   const logger = options.logger ?? createLogger(definition.name, 'silent');
-  const { apollo, handler } = await buildSubgraph(definition, db, logger, TEST_SHARED_SECRET, { tracing: options.tracing });
+  const { apollo, handler } = await buildSubgraph(definition, db, logger, TEST_SHARED_SECRET, { tracing: options.tracing }, { usedTokens: options.usedTokens });
   const { server, url } = await listen(handler, 0);
   return {
     url,

@@ -14,6 +14,8 @@ export interface SubgraphConfig {
   readonly postgres: PostgresSettings;
   /** Whether the synthetic seed runs on start (SEED; by default on the embedded database only). */
   readonly seed: SeedMode;
+  /** Redis shared by the subgraph's replicas (REDIS_URL): the principal tokens already used are recorded there. */
+  readonly redisUrl: string | undefined;
   /** Root folder for embedded data; each subgraph keeps its database in `<dataDir>/<name>/`. */
   readonly dataDir: string;
   readonly logLevel: string;
@@ -60,8 +62,8 @@ export const SUBGRAPH_ENV = defineEnv({
 export const REDIS_ENV = defineEnv({
   REDIS_URL: {
     description:
-      '`redis://...`: the audit trail goes to a Redis stream instead of the JSONL file, the schema registry lives in Redis, and so do the response cache and persisted queries',
-    components: ['gateway', 'audit subgraph', '`npm run audit:verify`', '`npm run schema`', '`npm run import`'],
+      '`redis://...`: the audit trail goes to a Redis stream instead of the JSONL file, the schema registry lives in Redis, and so do the response cache and persisted queries; subgraphs record there the principal headers they accepted, so a replica refuses one another replica accepted',
+    components: ['gateway', 'subgraphs', '`npm run audit:verify`', '`npm run schema`', '`npm run import`'],
     secret: true,
     ...url('redis://redis:6379', ['redis', 'rediss']),
   },
@@ -87,6 +89,7 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env =
     port: values.PORT ?? defaultPort,
     databaseUrl: values.DATABASE_URL,
     ...parseDatabaseConfig(env, values, problems),
+    redisUrl: readEnv(env, REDIS_ENV, problems).REDIS_URL,
     observability: parseObservabilityConfig(env, problems, name),
   };
   if (problems.length > 0) throw new ConfigError(problems);

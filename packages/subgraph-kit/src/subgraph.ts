@@ -33,7 +33,8 @@ import {
   withSharedVocabulary,
   ApolloServerPluginRecordMarkings,
 } from '@cmcc/contracts';
-import type { Principal } from '@cmcc/contracts';
+import type { Principal, UsedTokenRegistry } from '@cmcc/contracts';
+import { RedisUsedTokens } from './used-tokens.ts';
 import type { ImportKind } from './import.ts';
 
 /** What every resolver of every subgraph receives. */
@@ -106,6 +107,12 @@ export interface SubgraphObservability {
   tracing?: Tracing | null;
 }
 
+/** How the subgraph checks the gateway's principal header. */
+export interface SubgraphSecurity {
+  /** Where used principal tokens are recorded: this process's memory unless given (Redis with `REDIS_URL`). */
+  usedTokens?: UsedTokenRegistry;
+}
+
 /** Builds the subgraph's Apollo Server and HTTP handler without listening (tests use it in-process). */
 export async function buildSubgraph<TLoaders>(
   definition: SubgraphDefinition<TLoaders>,
@@ -113,9 +120,10 @@ export async function buildSubgraph<TLoaders>(
   logger: Logger,
   sharedSecret: Uint8Array,
   observability: SubgraphObservability = {},
+  security: SubgraphSecurity = {},
 ): Promise<BuiltSubgraph> {
   const metrics = createMetrics({ service: definition.name, knownOperations: savedOperationNames(), token: observability.metricsToken });
-  const verifier = new PrincipalVerifier(sharedSecret, definition.name);
+  const verifier = new PrincipalVerifier(sharedSecret, definition.name, security.usedTokens);
   const schema = buildSubgraphSchema({
     typeDefs: readTypeDefs(definition.root, definition.name),
     resolvers: { DateTime: DateTimeScalar, Date: DateScalar, ...definition.resolvers } as GraphQLResolverMap<unknown>,
@@ -194,10 +202,16 @@ export async function startSubgraph<TLoaders>(
   const applied = await prepareDatabase(definition as SubgraphDefinition<unknown>, db, { seed: config.seed });
   logger.info({ database: db.kind, schema: db.schema, migrationsApplied: applied, seed: config.seed }, 'database ready');
   const tracing = startTracing(config.observability.tracing);
-  const { apollo, handler } = await buildSubgraph(definition, db, logger, loadOrCreateSharedSecret(config.sharedSecret, config.dataDir), {
-    metricsToken: config.observability.metricsToken,
-    tracing,
-  });
+  // With Redis, a principal header one replica accepted is refused by every other; without, by this process only.
+  const usedTokens = config.redisUrl ? new RedisUsedTokens(config.redisUrl) : undefined;
+  const { apollo, handler } = await buildSubgraph(
+    definition,
+    db,
+    logger,
+    loadOrCreateSharedSecret(config.sharedSecret, config.dataDir),
+    { metricsToken: config.observability.metricsToken, tracing },
+    { usedTokens },
+  );
   const drain = new RequestDrain();
   const { server, url } = await listen(drain.wrap(handler), config.port, config.host);
   logger.info({ url: `${url}/graphql` }, 'subgraph listening');
@@ -213,6 +227,7 @@ export async function startSubgraph<TLoaders>(
       );
       await apollo.stop();
       await tracing?.shutdown().catch(() => undefined);
+      await usedTokens?.close();
       await db.close();
     },
   };

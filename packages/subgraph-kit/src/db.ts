@@ -129,7 +129,12 @@ async function openPostgres(databaseUrl: string, schema: string, settings: Postg
     }
   };
   // Replicas starting at once on a new database would race to create the schema.
-  await exclusively(`schema:${schema}`, () => pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`));
+  try {
+    await exclusively(`schema:${schema}`, () => pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`));
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
   const listeners = new Listeners();
   const run = async <T>(client: pg.Pool | pg.PoolClient, sql: string, params: unknown[] = []): Promise<T[]> => {
     listeners.emit(sql, params);

@@ -29,7 +29,7 @@ describe('docker-compose.yml', () => {
     expect(compose.services.redis.healthcheck.test.join(' ')).toContain('ping');
   });
 
-  it.each(subgraphs.map((s) => [s.name, s] as const))('runs the %s subgraph on Postgres with its port and a readiness check', (name, subgraph) => {
+  it.each(subgraphs.map((s) => [s.name, s] as const))('runs the %s subgraph on Postgres with its port, a readiness check and the demonstration seed', (name, subgraph) => {
     const service = compose.services[name];
     expect(service, `service ${name} missing`).toBeDefined();
     // The bundle `npm run build` makes of the subgraph's entry point (test/build.test.ts runs one).
@@ -37,6 +37,8 @@ describe('docker-compose.yml', () => {
     expect(fs.existsSync(path.join(PROJECT_ROOT, 'subgraphs', name, 'src', 'index.ts'))).toBe(true);
     expect(service.environment.PORT).toBe(String(subgraph.port));
     expect(service.environment.DATABASE_URL).toMatch(/^postgres:\/\/.+@postgres:5432\//);
+    // On Postgres the seed is off unless asked: a fresh demonstration stack asks, so it has data to show.
+    expect(service.environment.SEED).toBe('synthetic');
     expect(service.healthcheck.test.join(' ')).toContain(`127.0.0.1:${subgraph.port}/ready`);
     expect(service.depends_on.postgres.condition).toBe('service_healthy');
     for (const gateway of GATEWAYS) expect(service.environment.SUBGRAPH_SHARED_SECRET).toBe(compose.services[gateway].environment.SUBGRAPH_SHARED_SECRET);

@@ -3,6 +3,7 @@
 export * from './cli-args.ts';
 export * from './config.ts';
 export * from './database-password.ts';
+export * from './database-config.ts';
 export * from './env.ts';
 export * from './graphql-errors.ts';
 export * from './http.ts';

@@ -12,8 +12,8 @@ import { buildOperationContext, executeQueryPlan, type ServiceMap } from '@apoll
 import type { ApolloGateway, GraphQLDataSource } from '@apollo/gateway';
 import type { FetchNode, QueryPlan } from '@apollo/query-planner';
 import { operationFromDocument } from '@apollo/federation-internals';
-import { getOperationAST, GraphQLError, Kind, parse, print, validate, type DocumentNode, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
-import { getVariableValues } from 'graphql/execution/values.js';
+import { createRequire } from 'node:module';
+import { getOperationAST, GraphQLError, Kind, parse, print, type DocumentNode, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
 import { CHANGE_EVENT_HEADER, ResumeWindowExceededError, type ChangeEvent, type EventFeed, type Principal, type Requirements } from '@cmcc/contracts';
 import type { Logger } from '@cmcc/platform';
 import { gatewayPlanning, subgraphServices } from '../apollo-internals.ts';
@@ -67,6 +67,12 @@ export interface EngineOptions {
   readonly authorizationMode: 'filter' | 'reject';
   readonly logger: Logger;
 }
+
+// The API schema is built by @apollo/gateway with the CommonJS copy of graphql-js, whose instanceof checks refuse the
+// ES module copy's schema: validation and variable coercion use that copy.
+const requireFromHere = createRequire(import.meta.url);
+const { validate } = requireFromHere('graphql') as typeof import('graphql');
+const { getVariableValues } = requireFromHere('graphql/execution/values') as typeof import('graphql/execution/values.js');
 
 const refusal = (message: string, code: string) => new GraphQLError(message, { extensions: { code } });
 

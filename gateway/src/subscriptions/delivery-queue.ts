@@ -35,7 +35,8 @@ export class DeliveryQueue implements SubscriptionSink, AsyncIterable<LiveResult
   next(delivery: Delivery): void {
     if (this.ended) return;
     const size = resultSize(delivery.result);
-    this.items.push({ result: { ...delivery.result, extensions: { eventId: delivery.eventId } }, size, delivery });
+    const { errors, ...rest } = delivery.result;
+    this.items.push({ result: { ...rest, ...(errors ? { errors: serializable(errors) } : {}), extensions: { eventId: delivery.eventId } }, size, delivery });
     this.bytes += size;
     this.wake?.();
     this.onQueued();
@@ -44,7 +45,7 @@ export class DeliveryQueue implements SubscriptionSink, AsyncIterable<LiveResult
   /** Ends the iteration after what is queued; an error is delivered as a last result carrying it. */
   end(error?: GraphQLError): void {
     if (this.ended) return;
-    if (error) this.items.push({ result: { errors: [error.toJSON()] }, size: 0 });
+    if (error) this.items.push({ result: { errors: serializable([error.toJSON()]) }, size: 0 });
     this.ended = true;
     this.wake?.();
   }
@@ -63,4 +64,9 @@ export class DeliveryQueue implements SubscriptionSink, AsyncIterable<LiveResult
       this.wake = null;
     }
   }
+}
+
+/** graphql-ws's server formats a result's errors with their `toJSON` (GraphQLError's): formatted errors get one. */
+function serializable(errors: GraphQLFormattedError[]): GraphQLFormattedError[] {
+  return errors.map((error) => ({ ...error, toJSON: () => error }));
 }

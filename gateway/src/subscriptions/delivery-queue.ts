@@ -28,7 +28,8 @@ export class DeliveryQueue implements SubscriptionSink, AsyncIterable<LiveResult
   bytes = 0;
 
   constructor(
-    private readonly onQueued: () => void,
+    /** Called after an event is queued, with its size (what waited before it is what the transport judges). */
+    private readonly onQueued: (size: number) => void,
     private readonly onDelivered: (delivery: Delivery) => void,
   ) {}
 
@@ -39,7 +40,7 @@ export class DeliveryQueue implements SubscriptionSink, AsyncIterable<LiveResult
     this.items.push({ result: { ...rest, ...(errors ? { errors: serializable(errors) } : {}), extensions: { eventId: delivery.eventId } }, size, delivery });
     this.bytes += size;
     this.wake?.();
-    this.onQueued();
+    this.onQueued(size);
   }
 
   /** Ends the iteration after what is queued; an error is delivered as a last result carrying it. */

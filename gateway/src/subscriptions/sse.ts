@@ -129,15 +129,16 @@ export function createSseTransport(options: SseTransportOptions) {
     const detach = options.engine.attach(prepared, afterId, {
       next(delivery) {
         if (ended) return;
-        live.delivered++;
-        response.write(`id: ${delivery.eventId}\nevent: next\ndata: ${JSON.stringify({ ...delivery.result, extensions: { eventId: delivery.eventId } })}\n\n`);
+        // What still waits from earlier events: a consumer that keeps up has none, however big one event is.
         if (response.writableLength > options.config.maxBufferedBytes) {
           options.logger.warn({ waiting: response.writableLength, limit: options.config.maxBufferedBytes }, 'dropped a slow subscription consumer (SSE)');
           const error = new GraphQLError('Dropped: this stream was not read fast enough (GATEWAY_SUBSCRIPTIONS_MAX_BUFFERED_BYTES). Reconnect with Last-Event-ID.', {
             extensions: { code: 'SLOW_CONSUMER' },
           });
-          finish('slow consumer', error);
+          return finish('slow consumer', error);
         }
+        live.delivered++;
+        response.write(`id: ${delivery.eventId}\nevent: next\ndata: ${JSON.stringify({ ...delivery.result, extensions: { eventId: delivery.eventId } })}\n\n`);
       },
       end(error) {
         finish(error ? String(error.extensions.code ?? 'error') : 'feed ended', error, completeWith(error));

@@ -129,9 +129,10 @@ export function createWebSocketTransport(options: WebSocketTransportOptions) {
         const { prepared, afterId, live } = state.pending.get(id)!;
         state.pending.delete(id);
         const queue: DeliveryQueue = new DeliveryQueue(
-          () => {
-            // Bytes waiting for this consumer: in its subscriptions' queues and in the socket.
-            let waiting = socket.bufferedAmount;
+          (size) => {
+            // Bytes that were already waiting for this consumer when this event came (in its subscriptions' queues and
+            // in the socket): a consumer that keeps up has none, however big one event is.
+            let waiting = socket.bufferedAmount - size;
             for (const other of state.running.values()) waiting += other.queue.bytes;
             if (waiting > options.config.maxBufferedBytes && !state.closing) {
               options.logger.warn({ waiting, limit: options.config.maxBufferedBytes }, 'dropped a slow subscription consumer (WebSocket)');

@@ -10,7 +10,11 @@ export interface Received {
 }
 
 /** A graphql-ws client authenticating with connection_init's payload (or, with `headers`, the upgrade request). */
-export function wsClient(url: string, token: string | null, options: { headers?: Record<string, string>; onClosed?: (event: { code: number; reason: string }) => void } = {}): Client {
+export function wsClient(
+  url: string,
+  token: string | null,
+  options: { headers?: Record<string, string>; onClosed?: (event: { code: number; reason: string }) => void } = {},
+): Client {
   return createClient({
     url,
     webSocketImpl: class extends WebSocket {

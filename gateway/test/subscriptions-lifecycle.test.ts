@@ -27,10 +27,7 @@ describe('subscription lifecycle', () => {
     );
     expect(last?.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect(last?.errors?.[0].message).toMatch(/token expired/);
-    await eventually(
-      () => state.completed || state.error !== undefined,
-      Boolean,
-    );
+    await eventually(() => state.completed || state.error !== undefined, Boolean);
     const audit = await live.subscriptionAudit();
     const ended = audit.find((event) => event.principal?.subject === 'short-lived' && event.subscription?.phase === 'end');
     expect(ended?.subscription?.reason).toBe('token expired or revoked');

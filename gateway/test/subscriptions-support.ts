@@ -47,8 +47,12 @@ export const CONVOY_SUBSCRIPTION = /* GraphQL */ `
     convoyUpdated(area: $area) {
       id
       status
-      crossing { name }
-      incidents { summary }
+      crossing {
+        name
+      }
+      incidents {
+        summary
+      }
     }
   }
 `;
@@ -86,7 +90,9 @@ export async function startLiveGateway(env: Record<string, string> = {}, feedOpt
 
   async function subgraph(name: 'convoys' | 'crossings' | 'incidents', typeDefs: string, resolvers: Record<string, Record<string, unknown>>) {
     const verifier = new PrincipalVerifier(TEST_SHARED_SECRET, name);
-    const server = new ApolloServer<{ principal: Principal; event: ChangeEvent | null }>({ schema: buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers: resolvers as never }) });
+    const server = new ApolloServer<{ principal: Principal; event: ChangeEvent | null }>({
+      schema: buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers: resolvers as never }),
+    });
     servers.push(server);
     const { url } = await startStandaloneServer(server, {
       listen: { port: 0, host: '127.0.0.1' },
@@ -143,7 +149,9 @@ export async function startLiveGateway(env: Record<string, string> = {}, feedOpt
               return convoy && (!area || convoy.area === area) ? convoy : null;
             },
           },
-          administeredConvoyUpdated: { resolve: (_: unknown, __: unknown, { principal, event }: { principal: Principal; event: ChangeEvent | null }) => (event ? convoyOf(event.entityId, principal) : null) },
+          administeredConvoyUpdated: {
+            resolve: (_: unknown, __: unknown, { principal, event }: { principal: Principal; event: ChangeEvent | null }) => (event ? convoyOf(event.entityId, principal) : null),
+          },
         },
         Convoy: { __resolveReference: ({ id }: { id: string }, { principal }: { principal: Principal }) => convoyOf(id, principal) },
       },

@@ -30,7 +30,8 @@ export const SUBSCRIPTIONS_ENV = defineEnv({
     ...positiveInt(10_000),
   },
   GATEWAY_SUBSCRIPTIONS_MAX_BUFFERED_BYTES: {
-    description: 'bytes of events queued for one slow subscriber (WebSocket connection or SSE stream); above it that subscriber is dropped with `SLOW_CONSUMER`, others are unaffected',
+    description:
+      'bytes of events queued for one slow subscriber (WebSocket connection or SSE stream); above it that subscriber is dropped with `SLOW_CONSUMER`, others are unaffected',
     components: GATEWAY,
     default: '1048576',
     ...positiveInt(),

@@ -8,8 +8,7 @@
 // Subscribers with the same principal, document, variables and resume point share one group: one feed subscription
 // and one execution per event, fanned out to every member.
 import { createHash } from 'node:crypto';
-import { buildOperationContext, executeQueryPlan, type ServiceMap } from '@apollo/gateway';
-import type { ApolloGateway, GraphQLDataSource } from '@apollo/gateway';
+import { buildOperationContext, executeQueryPlan, type ApolloGateway, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import type { FetchNode, QueryPlan } from '@apollo/query-planner';
 import { operationFromDocument } from '@apollo/federation-internals';
 import { createRequire } from 'node:module';
@@ -192,11 +191,16 @@ export function createSubscriptionEngine(options: EngineOptions): SubscriptionEn
     const data = (response.data ?? null) as Record<string, unknown> | null;
     if (!data || data[rootKey] === null || data[rootKey] === undefined) {
       if (response.errors?.length) {
-        options.logger.warn({ subgraph: event.subgraph, eventId: event.id, errors: response.errors.map((error) => error.message) }, 'subscription event not delivered: its root field failed');
+        options.logger.warn(
+          { subgraph: event.subgraph, eventId: event.id, errors: response.errors.map((error) => error.message) },
+          'subscription event not delivered: its root field failed',
+        );
       }
       return null;
     }
-    const errors: GraphQLFormattedError[] = (response.errors ?? []).map((error) => ('toJSON' in error && typeof error.toJSON === 'function' ? error.toJSON() : error) as GraphQLFormattedError);
+    const errors: GraphQLFormattedError[] = (response.errors ?? []).map(
+      (error) => ('toJSON' in error && typeof error.toJSON === 'function' ? error.toJSON() : error) as GraphQLFormattedError,
+    );
     for (const removal of prepared.removals) {
       if (removal.nullPath) setNull(data, removal.nullPath);
       errors.push({ message: `Unauthorized field or type (${removal.coordinate})`, path: removal.path, extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE' } });

@@ -54,10 +54,11 @@ export async function authenticateCredential(authenticate: Authenticate, credent
   return {
     principal,
     expiresAt,
-    recheck: () => authenticate(request).then(
-      () => expiresAt === null || expiresAt > Date.now(),
-      () => false,
-    ),
+    recheck: () =>
+      authenticate(request).then(
+        () => expiresAt === null || expiresAt > Date.now(),
+        () => false,
+      ),
   };
 }
 
@@ -108,7 +109,13 @@ export interface Live {
 
 export interface Registry {
   /** Starts a subscription for a principal (refused with TOO_MANY_SUBSCRIPTIONS past its limit, SERVICE_UNAVAILABLE when the audit trail is full). */
-  start(details: { prepared: PreparedSubscription; transport: 'ws' | 'sse'; afterId: string | null; requestId: string; onFinish?: (reason: string, error?: GraphQLError) => void }): Live;
+  start(details: {
+    prepared: PreparedSubscription;
+    transport: 'ws' | 'sse';
+    afterId: string | null;
+    requestId: string;
+    onFinish?: (reason: string, error?: GraphQLError) => void;
+  }): Live;
   /** Subscriptions open now. */
   readonly size: number;
 }

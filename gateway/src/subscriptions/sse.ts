@@ -72,7 +72,8 @@ export function createSseTransport(options: SseTransportOptions) {
       if (ticket !== null) {
         const entry = tickets.get(ticket);
         tickets.delete(ticket);
-        if (!entry || entry.expiresAt <= Date.now()) throw new HttpError(401, 'UNAUTHENTICATED', 'This stream ticket is unknown, used or expired: get a new one with POST /graphql/stream/ticket.');
+        if (!entry || entry.expiresAt <= Date.now())
+          throw new HttpError(401, 'UNAUTHENTICATED', 'This stream ticket is unknown, used or expired: get a new one with POST /graphql/stream/ticket.');
         authenticated = entry.authenticated;
       } else {
         authenticated = await authenticateCredential(options.authenticate, credentialOf(request.headers), request.socket);
@@ -87,7 +88,11 @@ export function createSseTransport(options: SseTransportOptions) {
     const header = request.headers['last-event-id'];
     const afterId = (typeof header === 'string' && header !== '' ? header : (extensions.lastEventId as string | undefined)) ?? null;
     if (afterId !== null && !isEventId(afterId)) {
-      return json(response, 400, errorBody(new GraphQLError('Last-Event-ID must be the id of an event you received (a decimal number).', { extensions: { code: 'BAD_USER_INPUT' } })));
+      return json(
+        response,
+        400,
+        errorBody(new GraphQLError('Last-Event-ID must be the id of an event you received (a decimal number).', { extensions: { code: 'BAD_USER_INPUT' } })),
+      );
     }
 
     let prepared;
@@ -173,7 +178,12 @@ function paramsOf(url: URL) {
       throw new HttpError(400, 'BAD_REQUEST', `The ${name} parameter is not JSON.`);
     }
   };
-  return { query: url.searchParams.get('query') ?? undefined, operationName: url.searchParams.get('operationName') ?? undefined, variables: parsed('variables'), extensions: parsed('extensions') };
+  return {
+    query: url.searchParams.get('query') ?? undefined,
+    operationName: url.searchParams.get('operationName') ?? undefined,
+    variables: parsed('variables'),
+    extensions: parsed('extensions'),
+  };
 }
 
 async function readJson(request: http.IncomingMessage): Promise<Record<string, unknown>> {

@@ -82,7 +82,10 @@ export function createWebSocketTransport(options: WebSocketTransportOptions) {
         const params = (ctx.connectionParams ?? {}) as Record<string, unknown>;
         const fromPayload = typeof params.authorization === 'string' || typeof params['x-api-key'] === 'string';
         const credential = fromPayload
-          ? { authorization: typeof params.authorization === 'string' ? params.authorization : undefined, apiKey: typeof params['x-api-key'] === 'string' ? params['x-api-key'] : undefined }
+          ? {
+              authorization: typeof params.authorization === 'string' ? params.authorization : undefined,
+              apiKey: typeof params['x-api-key'] === 'string' ? params['x-api-key'] : undefined,
+            }
           : credentialOf(ctx.extra.request.headers);
         try {
           state.authenticated = await authenticateCredential(options.authenticate, credential, ctx.extra.request.socket);
@@ -98,9 +101,12 @@ export function createWebSocketTransport(options: WebSocketTransportOptions) {
         if (!state || !principal) return [new GraphQLError('Not authenticated.', { extensions: { code: 'UNAUTHENTICATED' } })];
         if (state.running.size + state.pending.size >= options.config.maxPerConnection) {
           return [
-            new GraphQLError(`This connection already holds ${options.config.maxPerConnection} subscriptions (GATEWAY_SUBSCRIPTIONS_PER_CONNECTION): end one or open another connection.`, {
-              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
-            }),
+            new GraphQLError(
+              `This connection already holds ${options.config.maxPerConnection} subscriptions (GATEWAY_SUBSCRIPTIONS_PER_CONNECTION): end one or open another connection.`,
+              {
+                extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
+              },
+            ),
           ];
         }
         const lastEventId = (payload.extensions as Record<string, unknown> | undefined)?.lastEventId ?? null;
@@ -136,9 +142,12 @@ export function createWebSocketTransport(options: WebSocketTransportOptions) {
             for (const other of state.running.values()) waiting += other.queue.bytes;
             if (waiting > options.config.maxBufferedBytes && !state.closing) {
               options.logger.warn({ waiting, limit: options.config.maxBufferedBytes }, 'dropped a slow subscription consumer (WebSocket)');
-              const error = new GraphQLError('Dropped: this connection did not read its events fast enough (GATEWAY_SUBSCRIPTIONS_MAX_BUFFERED_BYTES). Reconnect and resume with the last event id you received.', {
-                extensions: { code: 'SLOW_CONSUMER' },
-              });
+              const error = new GraphQLError(
+                'Dropped: this connection did not read its events fast enough (GATEWAY_SUBSCRIPTIONS_MAX_BUFFERED_BYTES). Reconnect and resume with the last event id you received.',
+                {
+                  extensions: { code: 'SLOW_CONSUMER' },
+                },
+              );
               for (const running of state.running.values()) running.live.finish('slow consumer', error);
               closeWith(socket, CLOSE_SLOW_CONSUMER, 'slow consumer');
             }

@@ -24,3 +24,29 @@ export async function fetchForEvent<T = any>(
   if (event !== null) headers[CHANGE_EVENT_HEADER] = typeof event === 'string' ? event : JSON.stringify(event);
   return postGraphQL<T>(`${target.url}/graphql`, query, variables, headers);
 }
+
+/**
+ * Re-marks one row as a US record, SECRET, TLP:AMBER, released to GBR only (docs/security.md rule v2): a GBR principal
+ * cleared SECRET reads it (rules 2, 3, 5), a FRA one cleared SECRET does not (rule 3), whatever the seed said.
+ */
+export async function markSecretRelGbr(db: { query(sql: string, params?: unknown[]): Promise<unknown> }, table: string, id: string): Promise<void> {
+  await db.query(
+    `UPDATE ${table} SET classification = 'SECRET', national_marking = NULL, releasable_to = ARRAY['GBR'], tlp = 'AMBER', originator = 'USA', recipients = '{}', caveats = '{}' WHERE id = $1`,
+    [id],
+  );
+}
+
+/** A member of no working group with a nation and a clearance: who the releasability cases of subscription tests read as. */
+export function nationalOfficer(nation: string, clearance: Principal['clearance'] = 'SECRET'): Principal {
+  return {
+    subject: `${nation.toLowerCase()}-officer`,
+    nation,
+    organization: null,
+    workingGroups: [],
+    roles: ['member'],
+    scopes: [],
+    clearance,
+    participant: true,
+    caveats: [],
+  };
+}

@@ -32,7 +32,8 @@ import {
   withSharedVocabulary,
   ApolloServerPluginRecordMarkings,
 } from '@cmcc/contracts';
-import type { Principal } from '@cmcc/contracts';
+import type { ChangeEvent, Principal } from '@cmcc/contracts';
+import { ApolloServerPluginSubscriptionsUncached, changeEventOf } from './subscriptions.ts';
 import type { ImportKind } from './import.ts';
 
 /** What every resolver of every subgraph receives. */
@@ -44,6 +45,8 @@ export interface SubgraphContext<TLoaders> {
   readonly logger: Logger;
   /** The subgraph's database, for mutations (which run in a transaction); reads go through `loaders`. */
   readonly db: Database;
+  /** The change event a subscription fetch from the gateway answers (subscriptions.ts); null on any other request. */
+  readonly event: ChangeEvent | null;
 }
 
 export type Resolvers<TLoaders> = GraphQLResolverMap<SubgraphContext<TLoaders>>;
@@ -117,25 +120,27 @@ export async function buildSubgraph<TLoaders>(
     formatError: maskInternalErrors((error) => (isDatabaseUnavailable(error) ? databaseUnavailable(definition.name) : undefined)),
     // Inline traces serve Apollo's hosted usage reporting, which a closed coalition network does not use.
     // The markings of the records each operation returned, for the gateway's audit event (record-markings.ts).
-    plugins: [ApolloServerPluginInlineTraceDisabled(), logErrors(logger), metrics.plugin, ApolloServerPluginRecordMarkings()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), logErrors(logger), metrics.plugin, ApolloServerPluginRecordMarkings(), ApolloServerPluginSubscriptionsUncached()],
   });
   await apollo.start();
-  const graphqlHandler = createGraphQLHandler<SubgraphContext<TLoaders>, Principal>({
+  const graphqlHandler = createGraphQLHandler<SubgraphContext<TLoaders>, { principal: Principal; event: ChangeEvent | null }>({
     apollo,
     logger,
     async authenticate(request) {
       const header = request.headers[PRINCIPAL_HEADER];
       try {
-        return await verifier.verify(typeof header === 'string' ? header : undefined);
+        const principal = await verifier.verify(typeof header === 'string' ? header : undefined);
+        return { principal, event: changeEventOf(request) };
       } catch (error) {
         if (!(error instanceof PrincipalTokenError)) throw error;
         logger.warn({ requestId: requestIdOf(request), reason: error.message, remote: request.socket.remoteAddress }, 'refused a request not signed by the gateway');
         throw new HttpError(401, 'UNAUTHENTICATED', error.message);
       }
     },
-    context: async (_request, requestId, principal) => ({
+    context: async (_request, requestId, { principal, event }) => ({
       requestId,
       principal,
+      event,
       db,
       loaders: definition.createLoaders(db, principal),
       logger: logger.child({ requestId, subject: principal.subject }),

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { eventually } from '@cmcc/test-support/eventually';
-import { CLEARED, CONVOY_SUBSCRIPTION, startLiveGateway, type LiveGateway } from './subscriptions-support.ts';
-import { nexts, openSse, receivedAtLeast, subscribeWs, wsClient } from './subscriptions-clients.ts';
+import { CLEARED, CONVOY_SUBSCRIPTION, startLiveGateway, type LiveGateway } from '@cmcc/test-support/live-gateway';
+import { nexts, openSse, receivedAtLeast, subscribeWs, wsClient } from '@cmcc/test-support/live-clients';
 
 let live: LiveGateway;
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { eventually } from '@cmcc/test-support/eventually';
-import { CLEARED, startLiveGateway, type LiveGateway } from './subscriptions-support.ts';
-import { openSse, subscribeWs, wsClient } from './subscriptions-clients.ts';
+import { CLEARED, startLiveGateway, type LiveGateway } from '@cmcc/test-support/live-gateway';
+import { openSse, subscribeWs, wsClient } from '@cmcc/test-support/live-clients';
 
 const WITH_NOTES = 'subscription { convoyUpdated { id status notes } }';
 

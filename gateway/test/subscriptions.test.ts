@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@cmcc/test-support/eventually';
-import { CLEARED, CONVOY_SUBSCRIPTION, SECRET_MARKING, startLiveGateway, UNCLEARED, type LiveGateway } from './subscriptions-support.ts';
-import { receivedAtLeast, subscribeWs, wsClient } from './subscriptions-clients.ts';
+import { CLEARED, CONVOY_SUBSCRIPTION, SECRET_MARKING, startLiveGateway, UNCLEARED, type LiveGateway } from '@cmcc/test-support/live-gateway';
+import { receivedAtLeast, subscribeWs, wsClient } from '@cmcc/test-support/live-clients';
 
 let live: LiveGateway;
 

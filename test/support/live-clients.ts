@@ -1,7 +1,7 @@
 // The test's clients of live subscriptions: the real graphql-ws client over `ws`, and a raw SSE reader over fetch.
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
-import { eventually } from '@cmcc/test-support/eventually';
+import { eventually } from './eventually.ts';
 
 export interface Received {
   data?: Record<string, any> | null;

@@ -18,8 +18,8 @@ import { createGateway, type Gateway } from '@cmcc/gateway/server';
 import { createMemoryEventFeed, type MemoryEventFeed } from '@cmcc/gateway/subscriptions/index';
 import { FileAuditStore, loadEd25519Key, type AuditEventRecord } from '@cmcc/audit-trail';
 import { close, createLogger, listen } from '@cmcc/subgraph-kit';
-import { releasedToPrincipal, type MarkedRow } from '@cmcc/test-support/releasability-oracle';
-import { TEST_SHARED_SECRET } from '@cmcc/test-support/subgraph';
+import { releasedToPrincipal, type MarkedRow } from './releasability-oracle.ts';
+import { TEST_SHARED_SECRET } from './subgraph.ts';
 
 const FEDERATION = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@requiresScopes"])';
 

@@ -7,7 +7,10 @@ import { nexts, openSse, receivedAtLeast, subscribeWs, wsClient } from '@cmcc/te
 let live: LiveGateway;
 
 beforeAll(async () => {
-  live = await startLiveGateway({ GATEWAY_SUBSCRIPTIONS_PER_CONNECTION: '2', GATEWAY_CORS_ORIGINS: 'https://floor.cmcc.example' }, { retain: 5 });
+  live = await startLiveGateway(
+    { GATEWAY_SUBSCRIPTIONS_PER_CONNECTION: '2', GATEWAY_SUBSCRIPTIONS_PER_PRINCIPAL: '3', GATEWAY_CORS_ORIGINS: 'https://floor.cmcc.example' },
+    { retain: 5 },
+  );
 });
 afterAll(() => live?.close());
 
@@ -84,6 +87,26 @@ describe('subscription lifecycle', () => {
     expect(error?.[0].extensions?.code).toBe('TOO_MANY_SUBSCRIPTIONS');
     expect(first.state.error ?? second.state.error).toBeUndefined();
     await client.dispose();
+  });
+
+  it('limits subscriptions per principal across connections', async () => {
+    const token = await live.token({ ...CLEARED, sub: 'capped-analyst' });
+    const [one, two] = [wsClient(live.wsUrl, token), wsClient(live.wsUrl, token)];
+    const held = [
+      subscribeWs(one, CONVOY_SUBSCRIPTION, { area: 'B1' }),
+      subscribeWs(one, CONVOY_SUBSCRIPTION, { area: 'B2' }),
+      subscribeWs(two, CONVOY_SUBSCRIPTION, { area: 'B3' }),
+    ];
+    await openCount(3);
+    const refused = subscribeWs(two, CONVOY_SUBSCRIPTION, { area: 'B4' });
+    const error = await eventually(
+      () => refused.state.error as { extensions?: { code?: string } }[] | undefined,
+      (value) => value !== undefined,
+    );
+    expect(error?.[0].extensions?.code).toBe('TOO_MANY_SUBSCRIPTIONS');
+    expect(held.map(({ state }) => state.error)).toEqual([undefined, undefined, undefined]);
+    await Promise.all([one.dispose(), two.dispose()]);
+    await openCount(0);
   });
 
   it('audits the start and the end of a subscription with the events delivered', async () => {

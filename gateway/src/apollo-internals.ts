@@ -173,14 +173,16 @@ export interface GatewayPlanning {
   /** The supergraph schema executeQueryPlan reads entity types from. */
   readonly supergraphSchema: GraphQLSchema;
   readonly queryPlanner: QueryPlanner;
+  /** The supergraph's SDL as loaded (its cost directives, for the operation limits). */
+  readonly supergraphSdl: string;
 }
 
 /**
- * ApolloGateway's private `schema`, `apiSchema`, `supergraphSchema` and `queryPlanner` of the supergraph it serves now
+ * ApolloGateway's private `schema`, `apiSchema`, `supergraphSchema`, `queryPlanner` and `supergraphSdl` of the supergraph it serves now
  * (replaced together when the supergraph reloads); undefined before the first supergraph is loaded.
  */
 export function gatewayPlanning(gateway: ApolloGateway): GatewayPlanning | undefined {
-  const fields = gateway as unknown as Partial<Record<'schema' | 'apiSchema' | 'supergraphSchema' | 'queryPlanner', unknown>>;
-  if (!fields.schema || !fields.apiSchema || !fields.supergraphSchema || !fields.queryPlanner) return undefined;
+  const fields = gateway as unknown as Partial<Record<'schema' | 'apiSchema' | 'supergraphSchema' | 'queryPlanner' | 'supergraphSdl', unknown>>;
+  if (!fields.schema || !fields.apiSchema || !fields.supergraphSchema || !fields.queryPlanner || typeof fields.supergraphSdl !== 'string') return undefined;
   return fields as unknown as GatewayPlanning;
 }

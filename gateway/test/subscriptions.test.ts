@@ -6,7 +6,7 @@ import { receivedAtLeast, subscribeWs, wsClient } from '@cmcc/test-support/live-
 let live: LiveGateway;
 
 beforeAll(async () => {
-  live = await startLiveGateway({ GATEWAY_SUBSCRIPTIONS_PER_CONNECTION: '3' });
+  live = await startLiveGateway({ GATEWAY_SUBSCRIPTIONS_PER_CONNECTION: '3', GATEWAY_MAX_ALIASES: '3' });
 });
 afterAll(() => live?.close());
 
@@ -79,6 +79,17 @@ describe('federated subscriptions over graphql-ws', () => {
     );
     expect((forbidden.state.error as { extensions?: { code?: string } }[])[0].extensions?.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
     expect((unknown.state.error as { extensions?: { code?: string } }[])[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    await client.dispose();
+  });
+
+  it('refuses a subscription beyond the operation limits (GATEWAY_MAX_ALIASES), as a query would be', async () => {
+    const client = wsClient(live.wsUrl, await live.token(CLEARED));
+    const tooWide = subscribeWs(client, 'subscription { convoyUpdated { a: id b: id c: id d: id } }');
+    const error = await eventually(
+      () => tooWide.state.error as { extensions?: { code?: string; limit?: string } }[] | undefined,
+      (value) => value !== undefined,
+    );
+    expect(error?.[0].extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'aliases' });
     await client.dispose();
   });
 

@@ -15,10 +15,12 @@ import { createRequire } from 'node:module';
 import { getOperationAST, GraphQLError, Kind, parse, print, type DocumentNode, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
 import { CHANGE_EVENT_HEADER, ResumeWindowExceededError, type ChangeEvent, type EventFeed, type Principal, type Requirements } from '@cmcc/contracts';
 import type { Logger } from '@cmcc/platform';
-import { gatewayPlanning, subgraphServices } from '../apollo-internals.ts';
+import { gatewayPlanning, schemaOf, subgraphServices } from '../apollo-internals.ts';
 import { filterOperation, setNull, type Removal } from '../authorization/filter.ts';
 import { satisfies, type PolicyRule } from '../authorization/requirements.ts';
 import type { GatewayContext } from '../context.ts';
+import { checkLimits, type OperationLimits } from '../limits/check.ts';
+import { extractCostDirectives, measureOperation, type CostDirectives } from '../limits/measure.ts';
 
 /** What one subscriber receives for one event: the result, and the change event's id (what it resumes after). */
 export interface Delivery {
@@ -64,6 +66,8 @@ export interface EngineOptions {
   readonly requirements: () => Requirements;
   readonly policies: Readonly<Record<string, PolicyRule>>;
   readonly authorizationMode: 'filter' | 'reject';
+  /** The operation limits of queries (GATEWAY_MAX_*): a subscription runs its plan once per event, so they apply too. */
+  readonly limits: OperationLimits;
   readonly logger: Logger;
 }
 
@@ -92,6 +96,7 @@ export interface SubscriptionEngine {
 export function createSubscriptionEngine(options: EngineOptions): SubscriptionEngine {
   const groups = new Map<string, Group>();
   let executions = 0;
+  let costs: { sdl: string; directives: CostDirectives } | undefined;
 
   function prepare(principal: Principal, request: SubscriptionRequest): PreparedSubscription {
     const planning = gatewayPlanning(options.gateway);
@@ -111,6 +116,10 @@ export function createSubscriptionEngine(options: EngineOptions): SubscriptionEn
     }
     const coerced = getVariableValues(planning.schema, operation.variableDefinitions ?? [], request.variables ?? {});
     if (coerced.errors) throw refusal(coerced.errors.map((error) => error.message).join(' '), 'BAD_USER_INPUT');
+    if (costs?.sdl !== planning.supergraphSdl) costs = { sdl: planning.supergraphSdl, directives: extractCostDirectives(planning.supergraphSdl) };
+    const measure = measureOperation(schemaOf(planning), document, operation, request.variables ?? {}, costs.directives, options.limits.defaultListSize);
+    const overLimit = checkLimits(measure, options.limits);
+    if (overLimit) throw overLimit;
 
     // Authorization as for queries (gateway/src/stages/authorize.ts), decided once, at subscribe time: a refused root
     // field refuses the subscription; a refused nested field is null with an error in every event (filter mode).

@@ -23,7 +23,7 @@ export interface SubscriptionServerOptions {
   /** The authorization requirements of the supergraph being served. */
   readonly requirements: () => Requirements;
   readonly feed: EventFeed;
-  readonly config: Pick<GatewayConfig, 'subscriptions' | 'cors' | 'policies' | 'authorizationMode'>;
+  readonly config: Pick<GatewayConfig, 'subscriptions' | 'cors' | 'policies' | 'authorizationMode' | 'performance'>;
   readonly logger: Logger;
 }
 
@@ -49,6 +49,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
     requirements: options.requirements,
     policies: config.policies,
     authorizationMode: config.authorizationMode,
+    limits: config.performance.limits,
     logger,
   });
   const registry = createRegistry({ audit: options.audit, maxPerPrincipal: config.subscriptions.maxPerPrincipal, logger });

@@ -146,6 +146,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
   const subscriptions = options.feed
     ? createSubscriptionServer({ gateway, authenticate, audit, requirements: () => supergraph.requirements, feed: options.feed, config, logger })
     : undefined;
+  if (subscriptions) metrics.registerGauge('cmcc_subscriptions_open', 'Live subscriptions open on this gateway process (WebSocket and SSE)', () => subscriptions.open());
   const routed: http.RequestListener = subscriptions
     ? (request, response) => (subscriptions.serves(request) ? void subscriptions.handler(request, response) : graphqlHandler(request, response))
     : graphqlHandler;

@@ -18,6 +18,7 @@ describe('federated subscriptions over graphql-ws', () => {
       () => live.gateway.subscriptions!.open(),
       (open) => open === 1,
     );
+    expect(await (await fetch(`${live.url}/metrics`)).text()).toMatch(/^cmcc_subscriptions_open(\{[^}]*\})? 1$/m);
     const event = live.change('c1', { status: 'AT_CROSSING', area: 'PS0555', crossingId: 'kerem-shalom' });
     const [first] = await receivedAtLeast(received, 1);
     expect(first).toEqual({

@@ -22,6 +22,7 @@ export default defineConfig({
     maxWorkers: 2,
     // GraphQL Inspector is ESM importing graphql: Node would hand it graphql's CommonJS build while the code under test
     // gets the ESM one, and graphql-js refuses a schema from the other copy. Inlined, it shares the code's graphql.
-    server: { deps: { inline: ['@graphql-inspector/core'] } },
+    // graphql-ws likewise: its server checks the gateway's GraphQLErrors with instanceof.
+    server: { deps: { inline: ['@graphql-inspector/core', 'graphql-ws'] } },
   },
 });

@@ -4,7 +4,7 @@
 import { parseCli, readEnv, usageError } from '@cmcc/platform';
 import { BENCH_ENV } from './env.ts';
 
-const PARTS = ['import', 'shaping', 'abuse', 'gateways'];
+const PARTS = ['import', 'shaping', 'abuse', 'gateways', 'subscriptions'];
 const USAGE = `Usage: npm run bench [-- <part> ...]   prints the platform's performance figures
   <part>   ${PARTS.join(', ')} (default: all); settings are environment variables (BENCH_*, see bench/env.ts)`;
 const asked = parseCli({ usage: USAGE, allowPositionals: true }).positionals;
@@ -16,6 +16,7 @@ const { benchGateways } = await import('./gateways.ts');
 const { benchImport } = await import('./import.ts');
 const { benchShaping } = await import('./shaping.ts');
 const { benchAbuse } = await import('./abuse.ts');
+const { benchSubscriptions } = await import('./subscriptions.ts');
 const problems: string[] = [];
 const env = readEnv(process.env, BENCH_ENV, problems);
 if (problems.length > 0) {
@@ -39,5 +40,8 @@ if (parts.includes('gateways')) {
     cpuProfileDir: env.BENCH_CPU_PROFILE,
     writeDocs: env.BENCH_WRITE_DOCS,
   });
+}
+if (parts.includes('subscriptions')) {
+  await benchSubscriptions({ subscribers: env.BENCH_SUBSCRIBERS, principals: env.BENCH_SUBSCRIBER_PRINCIPALS, events: env.BENCH_SUBSCRIPTION_EVENTS });
 }
 process.exit(0);

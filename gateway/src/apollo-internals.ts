@@ -18,11 +18,14 @@
 //   copy of graphql-js; the gateway reads it through the structural SchemaLike of @cmcc/audit-trail (no instanceof).
 // - `asFetcherResponse`: a WHATWG Response handed to @apollo/gateway's data sources, which declare
 //   @apollo/utils.fetcher's own response type.
+// - `gatewayPlanning`: ApolloGateway's private schemas and query planner, so subscriptions are planned by the same
+//   planner and executed by the same executeQueryPlan as queries (gateway/src/subscriptions/engine.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { GraphQLRequestContext } from '@apollo/server';
-import type { ApolloGateway } from '@apollo/gateway';
+import type { ApolloGateway, executeQueryPlan } from '@apollo/gateway';
+import type { QueryPlanner } from '@apollo/query-planner';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import type { SchemaLike } from '@cmcc/audit-trail';
@@ -159,4 +162,27 @@ export function asFetcherResponse(response: Response): FetcherResponse {
 /** The API schema of a request (`requestContext.schema`), as the gateway's schema walkers read it. */
 export function schemaOf(requestContext: { readonly schema: GraphQLSchema }): SchemaLike {
   return requestContext.schema as unknown as SchemaLike;
+}
+
+/** What ApolloGateway plans and executes an operation with, for the gateway's subscriptions (gateway/src/subscriptions/). */
+export interface GatewayPlanning {
+  /** The API schema as a GraphQLSchema (what clients validate against). */
+  readonly schema: GraphQLSchema;
+  /** The API schema as @apollo/federation-internals' Schema (what the planner and executeQueryPlan read operations with). */
+  readonly apiSchema: Parameters<typeof executeQueryPlan>[5];
+  /** The supergraph schema executeQueryPlan reads entity types from. */
+  readonly supergraphSchema: GraphQLSchema;
+  readonly queryPlanner: QueryPlanner;
+  /** The supergraph's SDL as loaded (its cost directives, for the operation limits). */
+  readonly supergraphSdl: string;
+}
+
+/**
+ * ApolloGateway's private `schema`, `apiSchema`, `supergraphSchema`, `queryPlanner` and `supergraphSdl` of the supergraph it serves now
+ * (replaced together when the supergraph reloads); undefined before the first supergraph is loaded.
+ */
+export function gatewayPlanning(gateway: ApolloGateway): GatewayPlanning | undefined {
+  const fields = gateway as unknown as Partial<Record<'schema' | 'apiSchema' | 'supergraphSchema' | 'queryPlanner' | 'supergraphSdl', unknown>>;
+  if (!fields.schema || !fields.apiSchema || !fields.supergraphSchema || !fields.queryPlanner || typeof fields.supergraphSdl !== 'string') return undefined;
+  return fields as unknown as GatewayPlanning;
 }

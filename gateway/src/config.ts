@@ -37,6 +37,7 @@ import { parseResilienceConfig, RESILIENCE_ENV, type ResilienceConfig } from './
 import { parsePerformanceConfig, PERFORMANCE_ENV, type PerformanceConfig } from './performance-config.ts';
 import type { AdminAccess } from './admin-access.ts';
 import { CORS_ENV, parseCorsConfig, type CorsConfig } from './cors.ts';
+import { parseSubscriptionConfig, SUBSCRIPTIONS_ENV, type SubscriptionConfig } from './subscriptions/config.ts';
 
 export type { AuthConfig } from './auth/config.ts';
 
@@ -82,6 +83,8 @@ export interface GatewayConfig {
   readonly adminAccess: AdminAccess;
   /** Which other origins' browser pages may call the gateway (GATEWAY_CORS_*); no origin: CORS off (gateway/src/cors.ts). */
   readonly cors: CorsConfig;
+  /** Limits of live subscriptions over WebSocket and SSE (GATEWAY_SUBSCRIPTIONS_*: gateway/src/subscriptions/). */
+  readonly subscriptions: SubscriptionConfig;
 }
 
 export const EXPLORER_MODES = ['graphiql', 'sandbox', 'off'] as const;
@@ -214,6 +217,7 @@ function parseAuth(env: Env, dataDir: string, problems: string[]): AuthConfig {
 export const ENV_REGISTRIES: readonly EnvSpecs[] = [
   GATEWAY_ENV,
   CORS_ENV,
+  SUBSCRIPTIONS_ENV,
   SUPERGRAPH_ENV,
   SCHEMA_ENV,
   RESILIENCE_ENV,
@@ -261,6 +265,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     performance: parsePerformanceConfig(env, problems),
     adminAccess: Object.freeze({ token: observability.metricsToken, openOnLoopback: values.GATEWAY_ADMIN_LOOPBACK ?? values.NODE_ENV !== 'production' }),
     cors: parseCorsConfig(env, problems),
+    subscriptions: parseSubscriptionConfig(env, problems),
   };
   const { AUTH_ALLOW_DEVELOPMENT_KEYS } = readEnv(env, { AUTH_ALLOW_DEVELOPMENT_KEYS: AUTH_ENV.AUTH_ALLOW_DEVELOPMENT_KEYS }, problems);
   problems.push(

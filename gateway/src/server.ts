@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloGateway } from '@apollo/gateway';
 import { createGraphQLHandler, logErrors, maskInternalErrors, observeRequests, startTracing, createMetrics, savedOperationNames } from '@cmcc/platform';
-import { loadOrCreateSharedSecret, type Principal } from '@cmcc/contracts';
+import { loadOrCreateSharedSecret, type EventFeed, type Principal } from '@cmcc/contracts';
 import { checkApolloVersions, subgraphServices } from './apollo-internals.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { createAuditTrail, type AuditTrail } from './audit/index.ts';
@@ -19,6 +19,7 @@ import { guardAdminRoutes } from './admin-access.ts';
 import { withCors } from './cors.ts';
 import { createPipeline, gatewayStages, type Pipeline } from './pipeline.ts';
 import type { GatewayContext } from './stages/stage.ts';
+import { createSubscriptionServer, type SubscriptionServer } from './subscriptions/index.ts';
 
 export type { GatewayContext } from './stages/stage.ts';
 export { withFreshPrincipal } from './stages/execute.ts';
@@ -38,11 +39,20 @@ export interface Gateway {
   readonly performance: Performance;
   /** The request pipeline (gateway/src/pipeline.ts): its stages in order, and `observe` to watch them run. */
   readonly pipeline: Pipeline;
+  /** Live subscriptions (WebSocket at /graphql, SSE at /graphql/stream), when created with a change event feed. */
+  readonly subscriptions: SubscriptionServer | undefined;
+  /** For the http server's 'upgrade' event: WebSocket subscriptions at /graphql (refused without a feed). */
+  handleUpgrade(request: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void;
   stop(): Promise<void>;
 }
 
+export interface GatewayOptions {
+  /** Where change events come from; without one, the gateway serves no subscriptions. */
+  readonly feed?: EventFeed;
+}
+
 /** Builds the gateway (no listening), so tests can run it in-process or on port 0. */
-export async function createGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
+export async function createGateway(config: GatewayConfig, logger: Logger, options: GatewayOptions = {}): Promise<Gateway> {
   // @apollo/gateway 2.x sends usage metrics to Apollo's cloud (probing cloud metadata endpoints first) unless this is
   // set. A coalition network must never call out, so it is always off, whatever the environment says.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
@@ -133,7 +143,14 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   });
   // CORS for the origins of GATEWAY_CORS_ORIGINS, on every path of the handler (gateway/src/cors.ts): preflights are
   // answered there, before authentication. Whatever else answers on the gateway's port (event streams) goes inside it.
-  const handler = observeRequests(withCors(graphqlHandler, config.cors), { logger, metrics, tracing, routes: ['/graphql', '/health', '/ready', '/metrics', '/'] });
+  const subscriptions = options.feed
+    ? createSubscriptionServer({ gateway, authenticate, audit, requirements: () => supergraph.requirements, feed: options.feed, config, logger })
+    : undefined;
+  if (subscriptions) metrics.registerGauge('cmcc_subscriptions_open', 'Live subscriptions open on this gateway process (WebSocket and SSE)', () => subscriptions.open());
+  const routed: http.RequestListener = subscriptions
+    ? (request, response) => (subscriptions.serves(request) ? void subscriptions.handler(request, response) : graphqlHandler(request, response))
+    : graphqlHandler;
+  const handler = observeRequests(withCors(routed, config.cors), { logger, metrics, tracing, routes: ['/graphql', '/health', '/ready', '/metrics', '/'] });
   return {
     apollo,
     gateway,
@@ -144,8 +161,15 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     resilience,
     performance,
     pipeline,
-    // Operations in flight finish first; then the audit buffer is flushed with a final signed checkpoint.
+    subscriptions,
+    handleUpgrade: (request, socket, head) => {
+      if (subscriptions) subscriptions.handleUpgrade(request, socket, head);
+      else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    },
+    // Subscriptions end first (with a reconnect hint), operations in flight finish; then the audit buffer is flushed
+    // with a final signed checkpoint.
     stop: async () => {
+      await subscriptions?.stop();
       await apollo.stop();
       await audit.close();
       await tracing?.shutdown().catch(() => undefined);

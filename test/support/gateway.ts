@@ -5,7 +5,7 @@ import { loadSubgraphList, PROJECT_ROOT } from '@cmcc/governance/composition';
 import { signDevToken } from '@cmcc/gateway/auth/dev-keys';
 import { loadGatewayConfig } from '@cmcc/gateway/config';
 import { createGateway, type Gateway } from '@cmcc/gateway/server';
-import { close, createLogger, listen } from '@cmcc/subgraph-kit';
+import { close, createLogger, listen, type EventFeed } from '@cmcc/subgraph-kit';
 import { postGraphQL, TEST_SHARED_SECRET, type GraphQLResponse } from './subgraph.ts';
 import { ANALYST_CLAIMS, type TestStack } from './stack.ts';
 
@@ -22,7 +22,7 @@ export interface ExtraGateway {
  * Another gateway in front of a running stack's subgraphs, with its own settings (`env`) and data folder (its own
  * audit trail), accepting the stack's development tokens: one set of subgraphs serves several gateway configurations.
  */
-export async function startGateway(stack: TestStack, env: Record<string, string> = {}): Promise<ExtraGateway> {
+export async function startGateway(stack: TestStack, env: Record<string, string> = {}, options: { feed?: EventFeed } = {}): Promise<ExtraGateway> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-gateway-'));
   fs.mkdirSync(path.join(dir, 'auth'), { recursive: true });
   fs.copyFileSync(path.join(stack.dataDir, 'auth', 'dev-signing-key.json'), path.join(dir, 'auth', 'dev-signing-key.json'));
@@ -36,14 +36,21 @@ export async function startGateway(stack: TestStack, env: Record<string, string>
     GATEWAY_RESPONSE_CACHE: 'false',
     ...env,
   });
-  return serveGateway(config, dir, (claims) => stack.token(claims));
+  return serveGateway(config, dir, (claims) => stack.token(claims), options.feed);
 }
 
 /** Starts a gateway on port 0 with `config`, logging into memory; `close` also removes its data folder `dir`. */
-async function serveGateway(config: ReturnType<typeof loadGatewayConfig>, dir: string, token: (claims: Record<string, unknown>) => Promise<string>): Promise<ExtraGateway> {
+async function serveGateway(
+  config: ReturnType<typeof loadGatewayConfig>,
+  dir: string,
+  token: (claims: Record<string, unknown>) => Promise<string>,
+  feed?: EventFeed,
+): Promise<ExtraGateway> {
   const logs: string[] = [];
-  const gateway = await createGateway(config, createLogger('gateway', config.logLevel, { write: (line: string) => void logs.push(line) }));
+  const gateway = await createGateway(config, createLogger('gateway', config.logLevel, { write: (line: string) => void logs.push(line) }), { feed });
   const { server, url } = await listen(gateway.handler, 0);
+  // Live subscriptions over WebSocket, when the gateway has a change event feed.
+  server.on('upgrade', gateway.handleUpgrade);
   return {
     url,
     gateway,

@@ -106,6 +106,27 @@ export interface AuditEventContent {
     errorCount: number;
   };
   durationMs: number;
+  /**
+   * Live subscriptions only: one event when a subscription starts (`start`) and one when it ends (`end`, with why and
+   * how many events were delivered to the subscriber); `durationMs` of an end event is how long it was open.
+   */
+  subscription?: AuditSubscription;
+}
+
+/** The part of an audit event that describes a live subscription's start or end (gateway/src/subscriptions/). */
+export interface AuditSubscription {
+  phase: 'start' | 'end';
+  /** The gateway's id for the subscription (the same in its start and end events). */
+  id: string;
+  transport: 'ws' | 'sse';
+  /** The owning subgraph whose change events drive it. */
+  subgraph: string;
+  /** The event id the client resumed after; null when it subscribed from now. */
+  resumedAfter: string | null;
+  /** End only: events delivered to this subscriber. */
+  delivered?: number;
+  /** End only: why it ended (`complete` by the client, `closed`, `token expired`, `slow consumer`, `shutdown`, ...). */
+  reason?: string;
 }
 
 interface Chained {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError, defineEnv, oneOf, port, readEnv, text, url, type Env } from './env.ts';
+import { ConfigError, defineEnv, oneOf, port, positiveInt, readEnv, text, url, type Env } from './env.ts';
 import { parseObservabilityConfig, type ObservabilityConfig } from './observability-config.ts';
 import { DATABASE_PASSWORD_ENV, withDatabasePassword } from './database-password.ts';
 import { DATABASE_ENV, parseDatabaseConfig, type PostgresSettings, type SeedMode } from './database-config.ts';
@@ -24,6 +24,20 @@ export interface SubgraphConfig {
   readonly sharedSecret: string | undefined;
   /** /metrics token, OpenTelemetry export, shutdown grace period (METRICS_TOKEN, OTEL_*, SHUTDOWN_GRACE_MS). */
   readonly observability: ObservabilityConfig;
+  /** How the subgraph publishes its change events (docs/live-data.md). */
+  readonly events: ChangeEventsConfig;
+}
+
+/** Publishing change events: served at `GET /events`, and relayed to a Redis stream when REDIS_URL is set. */
+export interface ChangeEventsConfig {
+  /** How far back a gateway may resume (`EVENTS_RETENTION_HOURS`); the history itself is kept regardless. */
+  readonly retentionHours: number;
+  /** How often the history is read for writes made by another process, e.g. `npm run import` (`EVENTS_POLL_MS`). */
+  readonly pollMs: number;
+  /** When set, events are also relayed to the Redis stream `cmcc:{events:<subgraph>}`. */
+  readonly redisUrl: string | undefined;
+  /** About how many events the Redis stream keeps (`EVENTS_STREAM_MAX_LENGTH`). */
+  readonly streamMaxLength: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -57,13 +71,31 @@ export const SUBGRAPH_ENV = defineEnv({
     ...url('postgres://user:password@postgres:5432/cmcc', ['postgres', 'postgresql']),
   },
   ...DATABASE_ENV,
+  EVENTS_RETENTION_HOURS: {
+    description: 'how far back a gateway may resume change events (older resumes get `RESUME_WINDOW_EXCEEDED`); the change history itself is kept',
+    components: ['subgraphs'],
+    default: '24',
+    ...positiveInt(24 * 365),
+  },
+  EVENTS_POLL_MS: {
+    description: 'how often a subgraph reads its change history for writes another process made (`npm run import`); its own writes publish at once',
+    components: ['subgraphs'],
+    default: '1000',
+    ...positiveInt(60_000),
+  },
+  EVENTS_STREAM_MAX_LENGTH: {
+    description: "with `REDIS_URL`: about how many change events each subgraph's Redis stream keeps (trimmed with `MAXLEN ~`)",
+    components: ['subgraphs'],
+    default: '100000',
+    ...positiveInt(100_000_000),
+  },
 });
 
 /** `REDIS_URL`, read by every part that can keep its state in Redis. */
 export const REDIS_ENV = defineEnv({
   REDIS_URL: {
     description:
-      '`redis://...`: the audit trail goes to a Redis stream instead of the JSONL file, the schema registry lives in Redis, and so do the response cache and persisted queries; subgraphs record there the principal headers they accepted, so a replica refuses one another replica accepted',
+      '`redis://...`: the audit trail goes to a Redis stream instead of the JSONL file, the schema registry lives in Redis, and so do the response cache and persisted queries; subgraphs record there the principal headers they accepted, so a replica refuses one another replica accepted, and relay their change events to Redis streams, which gateways read',
     components: ['gateway', 'subgraphs', '`npm run audit:verify`', '`npm run schema`', '`npm run import`'],
     secret: true,
     ...url('redis://redis:6379', ['redis', 'rediss']),
@@ -84,14 +116,16 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env =
   const problems: string[] = [];
   const service = parseServiceEnv(env, problems);
   const values = readEnv(env, SUBGRAPH_ENV, problems);
+  const { REDIS_URL: redisUrl } = readEnv(env, REDIS_ENV, problems);
   const config: SubgraphConfig = {
     name,
     ...service,
     port: values.PORT ?? defaultPort,
     databaseUrl: withDatabasePassword(values.DATABASE_URL, readEnv(env, DATABASE_PASSWORD_ENV, problems).DATABASE_PASSWORD_FILE, problems),
     ...parseDatabaseConfig(env, values, problems),
-    redisUrl: readEnv(env, REDIS_ENV, problems).REDIS_URL,
+    redisUrl,
     observability: parseObservabilityConfig(env, problems, name),
+    events: { retentionHours: values.EVENTS_RETENTION_HOURS, pollMs: values.EVENTS_POLL_MS, redisUrl, streamMaxLength: values.EVENTS_STREAM_MAX_LENGTH },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -4,6 +4,7 @@ import { pipeline, Transform, type TransformCallback } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import type { Database, Queryable } from './db.ts';
 import { markingColumns, RecordWriter, UserErrors, validateMarking } from './write.ts';
+import { announceCommit } from './change-feed.ts';
 import { CLASSIFICATIONS, TLPS, type AccessMarking } from '@cmcc/contracts';
 
 /** One problem with one cell (or one row) of an import file, as a person fixing the file needs it. */
@@ -389,6 +390,7 @@ export async function importFile(db: Database, kind: ImportKind, file: string, o
       if (report.problemCount > 0 && !options.skipInvalid) throw new Abandon();
     });
     report.committed = true;
+    announceCommit(db);
   } catch (error) {
     if (!(error instanceof Abandon)) throw error;
     report.created = report.updated = report.unchanged = 0;

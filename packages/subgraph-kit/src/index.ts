@@ -12,6 +12,7 @@ export * from './definitions.ts';
 export * from './reference.ts';
 export * from './sql.ts';
 export * from './write.ts';
+export * from './subscriptions.ts';
 export * from './history.ts';
 export * from './write-rule.ts';
 export * from './import.ts';

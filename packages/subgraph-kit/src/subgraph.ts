@@ -33,8 +33,9 @@ import {
   withSharedVocabulary,
   ApolloServerPluginRecordMarkings,
 } from '@cmcc/contracts';
-import type { Principal, UsedTokenRegistry } from '@cmcc/contracts';
+import type { ChangeEvent, Principal, UsedTokenRegistry } from '@cmcc/contracts';
 import { RedisUsedTokens } from './used-tokens.ts';
+import { ApolloServerPluginSubscriptionsUncached, changeEventOf } from './subscriptions.ts';
 import type { ImportKind } from './import.ts';
 
 /** What every resolver of every subgraph receives. */
@@ -46,6 +47,8 @@ export interface SubgraphContext<TLoaders> {
   readonly logger: Logger;
   /** The subgraph's database, for mutations (which run in a transaction); reads go through `loaders`. */
   readonly db: Database;
+  /** The change event a subscription fetch from the gateway answers (subscriptions.ts); null on any other request. */
+  readonly event: ChangeEvent | null;
 }
 
 export type Resolvers<TLoaders> = GraphQLResolverMap<SubgraphContext<TLoaders>>;
@@ -140,25 +143,27 @@ export async function buildSubgraph<TLoaders>(
     }),
     // Inline traces serve Apollo's hosted usage reporting, which a closed coalition network does not use.
     // The markings of the records each operation returned, for the gateway's audit event (record-markings.ts).
-    plugins: [ApolloServerPluginInlineTraceDisabled(), logErrors(logger), metrics.plugin, ApolloServerPluginRecordMarkings()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), logErrors(logger), metrics.plugin, ApolloServerPluginRecordMarkings(), ApolloServerPluginSubscriptionsUncached()],
   });
   await apollo.start();
-  const graphqlHandler = createGraphQLHandler<SubgraphContext<TLoaders>, Principal>({
+  const graphqlHandler = createGraphQLHandler<SubgraphContext<TLoaders>, { principal: Principal; event: ChangeEvent | null }>({
     apollo,
     logger,
     async authenticate(request) {
       const header = request.headers[PRINCIPAL_HEADER];
       try {
-        return await verifier.verify(typeof header === 'string' ? header : undefined);
+        const principal = await verifier.verify(typeof header === 'string' ? header : undefined);
+        return { principal, event: changeEventOf(request) };
       } catch (error) {
         if (!(error instanceof PrincipalTokenError)) throw error;
         logger.warn({ requestId: requestIdOf(request), reason: error.message, remote: request.socket.remoteAddress }, 'refused a request not signed by the gateway');
         throw new HttpError(401, 'UNAUTHENTICATED', error.message);
       }
     },
-    context: async (_request, requestId, principal) => ({
+    context: async (_request, requestId, { principal, event }) => ({
       requestId,
       principal,
+      event,
       db,
       loaders: definition.createLoaders(db, principal),
       logger: logger.child({ requestId, subject: principal.subject }),

@@ -4,6 +4,7 @@ import type { Database, Queryable } from './db.ts';
 import { ErrorCode, CLASSIFICATIONS, MARKING_COLUMNS, markingFromRow, TLPS, type AccessMarking, type MarkingRow, canSee, viewerOf, type Principal } from '@cmcc/contracts';
 import { markingSnapshot } from './history.ts';
 import { checkCreateMarking, checkRemarking } from './write-rule.ts';
+import { announceCommit, lockChangeOrder } from './change-feed.ts';
 
 /** Why one input field was refused; returned in a mutation payload's `userErrors`. */
 export interface UserError {
@@ -327,6 +328,7 @@ export class RecordWriter {
     changes: { entityType: string; id: string; version: number; operation: string; previous: Row | null; changes: Row; marking: MarkingRow | null }[],
   ): Promise<void> {
     if (changes.length === 0) return;
+    await lockChangeOrder(this.tx, this.schema);
     await this.tx.query(
       `INSERT INTO record_change (entity_type, entity_id, version, operation, changed_by, request_id, via, previous, changes, marking)
        SELECT c.entity_type, c.entity_id, c.version, c.operation, $2, $3, $4, c.previous, c.changes, c.marking
@@ -395,7 +397,7 @@ export async function performMutation<TRef>(db: Database, context: { principal: 
     .update(JSON.stringify([request.mutation, request.input]))
     .digest('hex');
   try {
-    return await db.transaction(async (tx) => {
+    const outcome = await db.transaction(async (tx): Promise<MutationOutcome<TRef>> => {
       if (key !== null) {
         const claimed = await tx.query(`INSERT INTO idempotency_key (principal, key, mutation, request_hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING key`, [
           context.principal.subject,
@@ -432,6 +434,8 @@ export async function performMutation<TRef>(db: Database, context: { principal: 
       }
       return { ref, userErrors: [], replayed: false, written: writer.written };
     });
+    if (!outcome.replayed) announceCommit(db);
+    return outcome;
   } catch (error) {
     if (error instanceof UserErrors) return { ref: null, userErrors: error.errors, replayed: false };
     throw error;

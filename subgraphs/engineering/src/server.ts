@@ -9,6 +9,7 @@ import { AccessRoadStatus, Crossing } from './resolvers/Crossing.ts';
 import { DebrisEstimate, ExplosiveHazardTask, FuelAllocation, UtilityService } from './resolvers/ExplosiveHazardTask.ts';
 import { DamageAssessment, Facility } from './resolvers/Facility.ts';
 import { Mutation } from './resolvers/Mutation.ts';
+import { Subscription } from './resolvers/Subscription.ts';
 import { Query } from './resolvers/Query.ts';
 import { CoordinationRequest } from './resolvers/CoordinationRequest.ts';
 
@@ -20,6 +21,7 @@ export const engineering: SubgraphDefinition<Loaders> = {
   resolvers: {
     Query,
     Mutation,
+    Subscription,
     Facility,
     DamageAssessment,
     ExplosiveHazardTask,

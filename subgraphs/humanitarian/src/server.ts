@@ -18,6 +18,7 @@ import {
   MedicalEvacuationWaitingFigure,
 } from './resolvers/MedicalEvacuation.ts';
 import { Mutation } from './resolvers/Mutation.ts';
+import { Subscription } from './resolvers/Subscription.ts';
 import { Organization } from './resolvers/Organization.ts';
 import { Query } from './resolvers/Query.ts';
 import { SecurityIncident } from './resolvers/SecurityIncident.ts';
@@ -34,6 +35,7 @@ export const humanitarian: SubgraphDefinition<Loaders> = {
   resolvers: {
     Query: merged(Query, MedicalEvacuationQuery),
     Mutation: merged(Mutation, MedicalEvacuationMutation),
+    Subscription,
     Organization,
     Crossing: merged(Crossing, CrossingMedicalEvacuations),
     CrossingDailyReport,

@@ -10,6 +10,7 @@ import { HostageReturn } from './resolvers/HostageReturn.ts';
 import { IntelligenceReport } from './resolvers/IntelligenceReport.ts';
 import { IsrObservation } from './resolvers/IsrObservation.ts';
 import { Mutation } from './resolvers/Mutation.ts';
+import { Subscription } from './resolvers/Subscription.ts';
 import { Query } from './resolvers/Query.ts';
 import { SecurityIncident } from './resolvers/SecurityIncident.ts';
 import { CrossingClosure, ThreatAssessment } from './resolvers/ThreatAssessment.ts';
@@ -23,6 +24,7 @@ export const security: SubgraphDefinition<Loaders> = {
   resolvers: {
     Query,
     Mutation,
+    Subscription,
     SecurityIncident,
     CeasefireViolationReport,
     IsrObservation,

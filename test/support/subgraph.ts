@@ -16,6 +16,7 @@ import {
   type Logger,
   type Principal,
   type SubgraphDefinition,
+  type SubgraphEventOptions,
   type Tracing,
 } from '@cmcc/subgraph-kit';
 
@@ -65,6 +66,8 @@ export interface TestSubgraphOptions {
   logger?: Logger;
   /** Where its spans go; absent means no tracing. */
   tracing?: Tracing | null;
+  /** Change events: retention for resumes, poll interval (defaults as in production). */
+  events?: SubgraphEventOptions;
 }
 
 /**
@@ -141,7 +144,7 @@ export async function startTestSubgraph<L>(definition: SubgraphDefinition<L>, op
     db = await openSeededPglite(definition as SubgraphDefinition<unknown>, schema);
   }
   const logger = options.logger ?? createLogger(definition.name, 'silent');
-  const { apollo, handler } = await buildSubgraph(definition, db, logger, TEST_SHARED_SECRET, { tracing: options.tracing });
+  const { apollo, handler, events } = await buildSubgraph(definition, db, logger, TEST_SHARED_SECRET, { tracing: options.tracing }, options.events);
   const { server, url } = await listen(handler, 0);
   return {
     url,
@@ -158,6 +161,7 @@ export async function startTestSubgraph<L>(definition: SubgraphDefinition<L>, op
       }
     },
     async close() {
+      events.stop();
       await close(server as http.Server);
       await apollo.stop();
       await db.close();

@@ -31,9 +31,13 @@ import {
   DateTimeScalar,
   withSharedVocabulary,
   ApolloServerPluginRecordMarkings,
+  EVENT_STREAM_PATH,
 } from '@cmcc/contracts';
 import type { ChangeEvent, Principal } from '@cmcc/contracts';
 import { ApolloServerPluginSubscriptionsUncached, changeEventOf } from './subscriptions.ts';
+import { startChangeTailer, type ChangeTailer } from './change-feed.ts';
+import { createEventStream } from './event-stream.ts';
+import { startEventRelay, type EventRelay } from './event-relay.ts';
 import type { ImportKind } from './import.ts';
 
 /** What every resolver of every subgraph receives. */
@@ -89,6 +93,19 @@ export interface BuiltSubgraph {
   readonly apollo: ApolloServer<SubgraphContext<unknown>>;
   readonly handler: http.RequestListener;
   readonly metrics: ServiceMetrics;
+  /** The change events served at `GET /events`. */
+  readonly events: {
+    /** The tailer of `record_change` behind the stream (started on first use). */
+    tailer(): Promise<ChangeTailer>;
+    /** Ends open event streams and stops the tailer. */
+    stop(): void;
+  };
+}
+
+/** How the subgraph publishes change events (from its config's `events`). */
+export interface SubgraphEventOptions {
+  retentionHours?: number;
+  pollMs?: number;
 }
 
 /** Metrics and tracing of a subgraph (from its config's `observability`). */
@@ -104,6 +121,7 @@ export async function buildSubgraph<TLoaders>(
   logger: Logger,
   sharedSecret: Uint8Array,
   observability: SubgraphObservability = {},
+  eventOptions: SubgraphEventOptions = {},
 ): Promise<BuiltSubgraph> {
   const metrics = createMetrics({ service: definition.name, knownOperations: savedOperationNames(), token: observability.metricsToken });
   const verifier = new PrincipalVerifier(sharedSecret, definition.name);
@@ -123,6 +141,9 @@ export async function buildSubgraph<TLoaders>(
     plugins: [ApolloServerPluginInlineTraceDisabled(), logErrors(logger), metrics.plugin, ApolloServerPluginRecordMarkings(), ApolloServerPluginSubscriptionsUncached()],
   });
   await apollo.start();
+  let tailer: Promise<ChangeTailer> | null = null;
+  const startTailer = () => (tailer ??= startChangeTailer({ db, subgraph: definition.name, logger, pollMs: eventOptions.pollMs ?? 1000 }));
+  const eventStream = createEventStream({ db, subgraph: definition.name, verifier, tailer: startTailer, retentionHours: eventOptions.retentionHours ?? 24, logger });
   const graphqlHandler = createGraphQLHandler<SubgraphContext<TLoaders>, { principal: Principal; event: ChangeEvent | null }>({
     apollo,
     logger,
@@ -156,10 +177,17 @@ export async function buildSubgraph<TLoaders>(
         }
       },
     },
-    rawRoutes: { '/metrics': metrics.route },
+    rawRoutes: { '/metrics': metrics.route, [EVENT_STREAM_PATH]: eventStream.route },
   });
-  const handler = observeRequests(graphqlHandler, { logger, metrics, tracing: observability.tracing, routes: ['/graphql', '/health', '/ready', '/metrics'] });
-  return { apollo: apollo as ApolloServer<SubgraphContext<unknown>>, handler, metrics };
+  const handler = observeRequests(graphqlHandler, { logger, metrics, tracing: observability.tracing, routes: ['/graphql', '/health', '/ready', '/metrics', EVENT_STREAM_PATH] });
+  const events = {
+    tailer: startTailer,
+    stop() {
+      eventStream.closeAll();
+      void tailer?.then((started) => started.stop());
+    },
+  };
+  return { apollo: apollo as ApolloServer<SubgraphContext<unknown>>, handler, metrics, events };
 }
 
 export interface RunningSubgraph {
@@ -183,10 +211,17 @@ export async function startSubgraph<TLoaders>(
   const applied = await prepareDatabase(definition as SubgraphDefinition<unknown>, db);
   logger.info({ database: db.kind, schema: db.schema, migrationsApplied: applied }, 'database ready');
   const tracing = startTracing(config.observability.tracing);
-  const { apollo, handler } = await buildSubgraph(definition, db, logger, loadOrCreateSharedSecret(config.sharedSecret, config.dataDir), {
-    metricsToken: config.observability.metricsToken,
-    tracing,
-  });
+  const { apollo, handler, events } = await buildSubgraph(
+    definition,
+    db,
+    logger,
+    loadOrCreateSharedSecret(config.sharedSecret, config.dataDir),
+    { metricsToken: config.observability.metricsToken, tracing },
+    { retentionHours: config.events.retentionHours, pollMs: config.events.pollMs },
+  );
+  const relay: EventRelay | null = config.events.redisUrl
+    ? await startEventRelay({ db, subgraph: definition.name, redisUrl: config.events.redisUrl, logger, pollMs: config.events.pollMs, maxLength: config.events.streamMaxLength })
+    : null;
   const drain = new RequestDrain();
   const { server, url } = await listen(drain.wrap(handler), config.port, config.host);
   logger.info({ url: `${url}/graphql` }, 'subgraph listening');
@@ -194,6 +229,9 @@ export async function startSubgraph<TLoaders>(
     url,
     db,
     async stop() {
+      // Open event streams would hold the drain for its whole grace period; gateways reconnect with their last id.
+      events.stop();
+      await relay?.stop();
       const inFlight = drain.requestsInFlight;
       const finished = await drain.drain(server, config.observability.shutdownGraceMs);
       logger.info(

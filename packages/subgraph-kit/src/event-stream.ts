@@ -1,4 +1,4 @@
-// `GET /events?after=<id>`: a subgraph's change events as a text/event-stream, for gateways only (the embedded
+// `GET /events?after=<id>` (and `&until=<id>` for a closed range): a subgraph's change events as a text/event-stream, for gateways only (the embedded
 // default; with REDIS_URL gateways read the Redis stream instead). Authenticated like every subgraph request: a
 // principal header signed with the secret shared with the gateway.
 import type http from 'node:http';
@@ -36,6 +36,17 @@ const frame = (event: ChangeEvent) => `id: ${event.id}\ndata: ${JSON.stringify(e
 export function createEventStream(options: EventStreamOptions): EventStream {
   const { db, subgraph, logger } = options;
   const open = new Set<http.ServerResponse>();
+  /** `after` and `until`: the events of a range (a gateway's resume), then the end of the response. */
+  const sendRange = async (response: http.ServerResponse, after: string, until: string) => {
+    let cursor = after;
+    for (;;) {
+      const events = (await readChangeEvents(db, subgraph, cursor)).filter((event) => BigInt(event.id) <= BigInt(until));
+      for (const event of events) response.write(frame(event));
+      if (events.length < 500) break;
+      cursor = events[events.length - 1].id;
+    }
+    response.end();
+  };
   return {
     async route(request, response, url) {
       const header = request.headers[PRINCIPAL_HEADER];
@@ -51,6 +62,10 @@ export function createEventStream(options: EventStreamOptions): EventStream {
       if (after !== null && after !== '0' && !isEventId(after)) {
         return refuse(response, 400, 'BAD_REQUEST', `after (or Last-Event-ID) must be an event id, a positive whole number; got "${String(after).slice(0, 40)}"`);
       }
+      const until = url.searchParams.get('until');
+      if (until !== null && (after === null || !isEventId(until))) {
+        return refuse(response, 400, 'BAD_REQUEST', 'until (the last event id of a range) must be an event id, and needs after');
+      }
       const tailer = await options.tailer();
       if (after !== null) {
         const resume = await checkResume(db, after, options.retentionHours);
@@ -65,6 +80,7 @@ export function createEventStream(options: EventStreamOptions): EventStream {
         }
       }
       response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
+      if (until !== null) return sendRange(response, after!, until);
       open.add(response);
       // Registered before the backlog is read: whatever the tailer hands out meanwhile waits, and repeats are dropped by id.
       let cursor = after ?? tailer.lastId;

@@ -88,7 +88,6 @@ describe('GET /events', () => {
     const rows = await subgraph.db.query<{ id: string }>(`SELECT id::text AS id FROM record_change WHERE entity_id = ANY($1) ORDER BY id`, [ids]);
     // The first two were written two hours ago: the retention is one hour.
     await subgraph.db.query(`UPDATE record_change SET changed_at = now() - interval '2 hours' WHERE id <= $1::bigint`, [rows[1].id]);
-    console.log(rows, await subgraph.db.query(`SELECT id, changed_at FROM record_change WHERE id >= $1::bigint ORDER BY id`, [rows[0].id]));
     const tooOld = await openEventStream(target(), `?after=${rows[0].id}`);
     expect(tooOld.status).toBe(410);
     expect(tooOld.body.errors[0].extensions).toEqual({ code: 'RESUME_WINDOW_EXCEEDED', oldestRetainedId: rows[2].id });

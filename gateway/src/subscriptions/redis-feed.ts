@@ -103,10 +103,11 @@ export function createRedisEventFeed(options: RedisEventFeedOptions): RedisEvent
     const stream = key(subgraph);
     const info = (await redis.call('XINFO', 'STREAM', stream)) as unknown[];
     const field = (name: string) => info[info.indexOf(name) + 1];
-    const maxDeleted = eventIdOfEntry(String(field('max-deleted-entry-id') ?? '0-0'));
-    if (compareEventIds(maxDeleted, afterId) > 0) {
-      const first = field('first-entry') as Entry | null;
-      throw new ResumeWindowExceededError(subgraph, afterId, first ? eventIdOfEntry(first[0]) : null);
+    // Trimming (MAXLEN) leaves max-deleted-entry-id alone; entries added beyond those kept says the stream lost some.
+    const trimmed = Number(field('entries-added')) > Number(field('length')) || eventIdOfEntry(String(field('max-deleted-entry-id') ?? '0-0')) !== '0';
+    const first = field('first-entry') as Entry | null;
+    if (trimmed && first && BigInt(eventIdOfEntry(first[0])) > BigInt(afterId) + 1n) {
+      throw new ResumeWindowExceededError(subgraph, afterId, eventIdOfEntry(first[0]));
     }
     let cursor = `(${streamEntryId(afterId)}`;
     for (;;) {

@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changeEventStreamKey, createLogger, ResumeWindowExceededError, startEventRelay, type ChangeEvent, type EventFeed, type EventRelay } from '@cmcc/subgraph-kit';
+import { changeEventStreamKey, ResumeWindowExceededError, type ChangeEvent, type EventFeed } from '@cmcc/contracts';
+import { createLogger } from '@cmcc/platform';
+import { startEventRelay, type EventRelay } from '@cmcc/test-support/change-events';
 import { startTestSubgraph, TEST_SHARED_SECRET, type TestSubgraph } from '@cmcc/test-support/subgraph';
 import { loadDefinition } from '@cmcc/test-support/stack';
 import { redisAvailable, TEST_REDIS_URL } from '@cmcc/test-support/services';

@@ -104,3 +104,6 @@ export async function openEventStream(
     close: () => controller.abort(),
   };
 }
+
+/** A subgraph replica's relay of change events to Redis, for tests outside the kit (the gateway's feed tests). */
+export { startEventRelay, type EventRelay } from '@cmcc/subgraph-kit';

@@ -50,3 +50,60 @@ export function nationalOfficer(nation: string, clearance: Principal['clearance'
     caveats: [],
   };
 }
+
+export interface EventStreamReader {
+  readonly status: number;
+  /** The JSON body of a refused request (401, 410, ...). */
+  readonly body: any;
+  /** The next event, waiting at most `timeoutMs` for it (a deadline, not a measurement). */
+  next(timeoutMs?: number): Promise<ChangeEvent>;
+  close(): void;
+}
+
+/** Opens a subgraph's `GET /events` as the gateway does (signed with the test secret unless `principal` is null). */
+export async function openEventStream(
+  target: { url: string; name: string },
+  query = '',
+  principal: Principal | null = nationalOfficer('USA'),
+  headers: Record<string, string> = {},
+): Promise<EventStreamReader> {
+  const controller = new AbortController();
+  const sent: Record<string, string> = { ...headers };
+  if (principal) sent[PRINCIPAL_HEADER] = await signPrincipal(principal, TEST_SHARED_SECRET, target.name);
+  const response = await fetch(`${target.url}/events${query}`, { headers: sent, signal: controller.signal });
+  if (response.status !== 200) return { status: response.status, body: await response.json(), next: () => Promise.reject(new Error('refused')), close: () => undefined };
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const events: ChangeEvent[] = [];
+  let buffer = '';
+  const pump = async (deadline: number) => {
+    while (events.length === 0) {
+      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no event before the deadline')), Math.max(0, deadline - Date.now())).unref());
+      const { value, done } = await Promise.race([reader.read(), timeout]);
+      if (done) throw new Error('the event stream ended');
+      buffer += value;
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = frame
+          .split('\n')
+          .filter((line) => line.startsWith('data: '))
+          .map((line) => line.slice(6))
+          .join('\n');
+        if (data) events.push(JSON.parse(data) as ChangeEvent);
+      }
+    }
+  };
+  return {
+    status: 200,
+    body: null,
+    async next(timeoutMs = 10_000) {
+      await pump(Date.now() + timeoutMs);
+      return events.shift()!;
+    },
+    close: () => controller.abort(),
+  };
+}
+
+/** A subgraph replica's relay of change events to Redis, for tests outside the kit (the gateway's feed tests). */
+export { startEventRelay, type EventRelay } from '@cmcc/subgraph-kit';

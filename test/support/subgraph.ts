@@ -18,6 +18,7 @@ import {
   type SeedMode,
   type UsedTokenRegistry,
   type SubgraphDefinition,
+  type SubgraphEventOptions,
   type Tracing,
 } from '@cmcc/subgraph-kit';
 
@@ -71,6 +72,8 @@ export interface TestSubgraphOptions {
   seed?: SeedMode;
   /** Where the subgraph records the principal headers it accepted; absent means its own memory. */
   usedTokens?: UsedTokenRegistry;
+  /** Change events: retention for resumes, poll interval (defaults as in production). */
+  events?: SubgraphEventOptions;
 }
 
 /**
@@ -147,7 +150,15 @@ export async function startTestSubgraph<L>(definition: SubgraphDefinition<L>, op
     db = await openSeededPglite(definition as SubgraphDefinition<unknown>, schema);
   }
   const logger = options.logger ?? createLogger(definition.name, 'silent');
-  const { apollo, handler } = await buildSubgraph(definition, db, logger, TEST_SHARED_SECRET, { tracing: options.tracing }, { usedTokens: options.usedTokens });
+  const { apollo, handler, events } = await buildSubgraph(
+    definition,
+    db,
+    logger,
+    TEST_SHARED_SECRET,
+    { tracing: options.tracing },
+    { usedTokens: options.usedTokens },
+    options.events,
+  );
   const { server, url } = await listen(handler, 0);
   return {
     url,
@@ -164,6 +175,7 @@ export async function startTestSubgraph<L>(definition: SubgraphDefinition<L>, op
       }
     },
     async close() {
+      events.stop();
       await close(server as http.Server);
       await apollo.stop();
       await db.close();

@@ -1,6 +1,7 @@
 // The contracts every part of the platform shares: the marking, releasability rule v2, the principal and its signed
 // header, error codes, shared scalars and vocabulary. Depends on no other package of the workspace.
 export * from './change-events.ts';
+export * from './event-transport.ts';
 export * from './errors.ts';
 export * from './marking.ts';
 export * from './principal.ts';

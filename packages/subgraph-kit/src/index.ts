@@ -13,6 +13,8 @@ export * from './reference.ts';
 export * from './sql.ts';
 export * from './write.ts';
 export * from './subscriptions.ts';
+export * from './change-feed.ts';
+export { startEventRelay, type EventRelay, type EventRelayOptions } from './event-relay.ts';
 export * from './history.ts';
 export * from './write-rule.ts';
 export * from './import.ts';

@@ -32,10 +32,14 @@ import {
   DateTimeScalar,
   withSharedVocabulary,
   ApolloServerPluginRecordMarkings,
+  EVENT_STREAM_PATH,
 } from '@cmcc/contracts';
 import type { ChangeEvent, Principal, UsedTokenRegistry } from '@cmcc/contracts';
 import { RedisUsedTokens } from './used-tokens.ts';
 import { ApolloServerPluginSubscriptionsUncached, changeEventOf } from './subscriptions.ts';
+import { startChangeTailer, type ChangeTailer } from './change-feed.ts';
+import { createEventStream } from './event-stream.ts';
+import { startEventRelay, type EventRelay } from './event-relay.ts';
 import type { ImportKind } from './import.ts';
 
 /** What every resolver of every subgraph receives. */
@@ -102,6 +106,19 @@ export interface BuiltSubgraph {
   readonly apollo: ApolloServer<SubgraphContext<unknown>>;
   readonly handler: http.RequestListener;
   readonly metrics: ServiceMetrics;
+  /** The change events served at `GET /events`. */
+  readonly events: {
+    /** The tailer of `record_change` behind the stream (started on first use). */
+    tailer(): Promise<ChangeTailer>;
+    /** Ends open event streams and stops the tailer. */
+    stop(): void;
+  };
+}
+
+/** How the subgraph publishes change events (from its config's `events`). */
+export interface SubgraphEventOptions {
+  retentionHours?: number;
+  pollMs?: number;
 }
 
 /** Metrics and tracing of a subgraph (from its config's `observability`). */
@@ -124,6 +141,7 @@ export async function buildSubgraph<TLoaders>(
   sharedSecret: Uint8Array,
   observability: SubgraphObservability = {},
   security: SubgraphSecurity = {},
+  eventOptions: SubgraphEventOptions = {},
 ): Promise<BuiltSubgraph> {
   const metrics = createMetrics({ service: definition.name, knownOperations: savedOperationNames(), token: observability.metricsToken });
   const verifier = new PrincipalVerifier(sharedSecret, definition.name, security.usedTokens);
@@ -146,6 +164,9 @@ export async function buildSubgraph<TLoaders>(
     plugins: [ApolloServerPluginInlineTraceDisabled(), logErrors(logger), metrics.plugin, ApolloServerPluginRecordMarkings(), ApolloServerPluginSubscriptionsUncached()],
   });
   await apollo.start();
+  let tailer: Promise<ChangeTailer> | null = null;
+  const startTailer = () => (tailer ??= startChangeTailer({ db, subgraph: definition.name, logger, pollMs: eventOptions.pollMs ?? 1000 }));
+  const eventStream = createEventStream({ db, subgraph: definition.name, verifier, tailer: startTailer, retentionHours: eventOptions.retentionHours ?? 24, logger });
   const graphqlHandler = createGraphQLHandler<SubgraphContext<TLoaders>, { principal: Principal; event: ChangeEvent | null }>({
     apollo,
     logger,
@@ -179,10 +200,17 @@ export async function buildSubgraph<TLoaders>(
         }
       },
     },
-    rawRoutes: { '/metrics': metrics.route },
+    rawRoutes: { '/metrics': metrics.route, [EVENT_STREAM_PATH]: eventStream.route },
   });
-  const handler = observeRequests(graphqlHandler, { logger, metrics, tracing: observability.tracing, routes: ['/graphql', '/health', '/ready', '/metrics'] });
-  return { apollo: apollo as ApolloServer<SubgraphContext<unknown>>, handler, metrics };
+  const handler = observeRequests(graphqlHandler, { logger, metrics, tracing: observability.tracing, routes: ['/graphql', '/health', '/ready', '/metrics', EVENT_STREAM_PATH] });
+  const events = {
+    tailer: startTailer,
+    stop() {
+      eventStream.closeAll();
+      void tailer?.then((started) => started.stop());
+    },
+  };
+  return { apollo: apollo as ApolloServer<SubgraphContext<unknown>>, handler, metrics, events };
 }
 
 export interface RunningSubgraph {
@@ -209,14 +237,18 @@ export async function startSubgraph<TLoaders>(
   const tracing = startTracing(config.observability.tracing);
   // With Redis, a principal header one replica accepted is refused by every other; without, by this process only.
   const usedTokens = config.redisUrl ? new RedisUsedTokens(config.redisUrl) : undefined;
-  const { apollo, handler } = await buildSubgraph(
+  const { apollo, handler, events } = await buildSubgraph(
     definition,
     db,
     logger,
     loadOrCreateSharedSecret(config.sharedSecret, config.dataDir),
     { metricsToken: config.observability.metricsToken, tracing },
     { usedTokens },
+    { retentionHours: config.events.retentionHours, pollMs: config.events.pollMs },
   );
+  const relay: EventRelay | null = config.events.redisUrl
+    ? await startEventRelay({ db, subgraph: definition.name, redisUrl: config.events.redisUrl, logger, pollMs: config.events.pollMs, maxLength: config.events.streamMaxLength })
+    : null;
   const drain = new RequestDrain();
   const { server, url } = await listen(drain.wrap(handler), config.port, config.host);
   logger.info({ url: `${url}/graphql` }, 'subgraph listening');
@@ -224,6 +256,9 @@ export async function startSubgraph<TLoaders>(
     url,
     db,
     async stop() {
+      // Open event streams would hold the drain for its whole grace period; gateways reconnect with their last id.
+      events.stop();
+      await relay?.stop();
       const inFlight = drain.requestsInFlight;
       const finished = await drain.drain(server, config.observability.shutdownGraceMs);
       logger.info(

@@ -20,6 +20,8 @@ import { withCors } from './cors.ts';
 import { createPipeline, gatewayStages, type Pipeline } from './pipeline.ts';
 import type { GatewayContext } from './stages/stage.ts';
 import { createSubscriptionServer, type SubscriptionServer } from './subscriptions/index.ts';
+import { createEventFeed } from './subscriptions/event-feed.ts';
+import { currentSubgraphUrls } from './subscriptions/subgraph-urls.ts';
 
 export type { GatewayContext } from './stages/stage.ts';
 export { withFreshPrincipal } from './stages/execute.ts';
@@ -39,15 +41,15 @@ export interface Gateway {
   readonly performance: Performance;
   /** The request pipeline (gateway/src/pipeline.ts): its stages in order, and `observe` to watch them run. */
   readonly pipeline: Pipeline;
-  /** Live subscriptions (WebSocket at /graphql, SSE at /graphql/stream), when created with a change event feed. */
-  readonly subscriptions: SubscriptionServer | undefined;
-  /** For the http server's 'upgrade' event: WebSocket subscriptions at /graphql (refused without a feed). */
+  /** Live subscriptions (WebSocket at /graphql, SSE at /graphql/stream). */
+  readonly subscriptions: SubscriptionServer;
+  /** For the http server's 'upgrade' event: WebSocket subscriptions at /graphql. */
   handleUpgrade(request: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void;
   stop(): Promise<void>;
 }
 
 export interface GatewayOptions {
-  /** Where change events come from; without one, the gateway serves no subscriptions. */
+  /** Where change events come from (tests); by default Redis Streams with REDIS_URL, else each subgraph's /events. */
   readonly feed?: EventFeed;
 }
 
@@ -143,13 +145,13 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
   });
   // CORS for the origins of GATEWAY_CORS_ORIGINS, on every path of the handler (gateway/src/cors.ts): preflights are
   // answered there, before authentication. Whatever else answers on the gateway's port (event streams) goes inside it.
-  const subscriptions = options.feed
-    ? createSubscriptionServer({ gateway, authenticate, audit, requirements: () => supergraph.requirements, feed: options.feed, config, logger })
-    : undefined;
-  if (subscriptions) metrics.registerGauge('cmcc_subscriptions_open', 'Live subscriptions open on this gateway process (WebSocket and SSE)', () => subscriptions.open());
-  const routed: http.RequestListener = subscriptions
-    ? (request, response) => (subscriptions.serves(request) ? void subscriptions.handler(request, response) : graphqlHandler(request, response))
-    : graphqlHandler;
+  // Change events come from the feed a test injects, or else from Redis Streams (REDIS_URL: every gateway process sees
+  // every event) or each subgraph's own /events stream, opened on the first subscription to it.
+  const feed =
+    options.feed ?? createEventFeed({ subgraphUrls: currentSubgraphUrls(gateway, config.subgraphUrls), sharedSecret: secret, redisUrl: config.performance.redisUrl, logger });
+  const subscriptions = createSubscriptionServer({ gateway, authenticate, audit, requirements: () => supergraph.requirements, feed, config, logger });
+  metrics.registerGauge('cmcc_subscriptions_open', 'Live subscriptions open on this gateway process (WebSocket and SSE)', () => subscriptions.open());
+  const routed: http.RequestListener = (request, response) => (subscriptions.serves(request) ? void subscriptions.handler(request, response) : graphqlHandler(request, response));
   const handler = observeRequests(withCors(routed, config.cors), { logger, metrics, tracing, routes: ['/graphql', '/health', '/ready', '/metrics', '/'] });
   return {
     apollo,
@@ -162,14 +164,11 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
     performance,
     pipeline,
     subscriptions,
-    handleUpgrade: (request, socket, head) => {
-      if (subscriptions) subscriptions.handleUpgrade(request, socket, head);
-      else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-    },
+    handleUpgrade: (request, socket, head) => subscriptions.handleUpgrade(request, socket, head),
     // Subscriptions end first (with a reconnect hint), operations in flight finish; then the audit buffer is flushed
     // with a final signed checkpoint.
     stop: async () => {
-      await subscriptions?.stop();
+      await subscriptions.stop();
       await apollo.stop();
       await audit.close();
       await tracing?.shutdown().catch(() => undefined);

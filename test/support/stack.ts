@@ -84,6 +84,7 @@ export async function startStack(options: { env?: Record<string, string>; subgra
   const logger = createLogger('gateway', config.logLevel, { write: (line: string) => void logs.push(line) });
   const gateway = await createGateway(config, logger);
   const { server, url } = await listen(gateway.handler, 0);
+  server.on('upgrade', gateway.handleUpgrade);
   return {
     gatewayUrl: url,
     gateway,

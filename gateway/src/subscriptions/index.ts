@@ -14,6 +14,7 @@ import { createSseTransport, STREAM_PATH, TICKET_PATH } from './sse.ts';
 import { createWebSocketTransport } from './websocket.ts';
 
 export { createMemoryEventFeed, type MemoryEventFeed } from './memory-feed.ts';
+export { createEventFeed, type EventFeedOptions } from './event-feed.ts';
 export { STREAM_PATH, TICKET_PATH } from './sse.ts';
 
 export interface SubscriptionServerOptions {
@@ -43,6 +44,7 @@ export interface SubscriptionServer {
 
 export function createSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
   const { config, logger } = options;
+  let stopping: Promise<void> | undefined;
   const engine = createSubscriptionEngine({
     gateway: options.gateway,
     feed: options.feed,
@@ -64,10 +66,14 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
     },
     engine,
     open: () => registry.size,
-    async stop() {
-      sse.stop();
-      await ws.stop();
-      await options.feed.close();
+    // Once: the process's shutdown calls it before draining, the gateway's stop() again after.
+    stop() {
+      stopping ??= (async () => {
+        sse.stop();
+        await ws.stop();
+        await options.feed.close();
+      })();
+      return stopping;
     },
   };
 }

@@ -80,6 +80,11 @@ export interface GatewayConfig {
   readonly adminAccess: AdminAccess;
   /** Which other origins' browser pages may call the gateway (GATEWAY_CORS_*); no origin: CORS off (gateway/src/cors.ts). */
   readonly cors: CorsConfig;
+  /**
+   * Whether the browser apps' role picker may mint development tokens (`/auth/dev/*`, loopback callers only): when the
+   * gateway trusts the development key (no AUTH_JWKS_URL or AUTH_PUBLIC_KEY_FILE) and NODE_ENV is not `production`.
+   */
+  readonly devSignIn: boolean;
 }
 
 export const EXPLORER_MODES = ['graphiql', 'sandbox', 'off'] as const;
@@ -228,6 +233,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   const resilience = parseResilienceConfig(env, problems);
   const observability = parseObservabilityConfig(env, problems, 'gateway');
   const supergraph = readEnv(env, { SUPERGRAPH_PATH: SUPERGRAPH_ENV.SUPERGRAPH_PATH, SUPERGRAPH_POLL_MS: SUPERGRAPH_ENV.SUPERGRAPH_POLL_MS }, []);
+  const auth = parseAuth(env, dataDir, problems);
   const config: GatewayConfig = {
     host: service.host,
     port: values.GATEWAY_PORT,
@@ -239,7 +245,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     maxBodyBytes: values.GATEWAY_MAX_BODY_BYTES,
     logLevel: service.logLevel,
     dataDir,
-    auth: parseAuth(env, dataDir, problems),
+    auth,
     sharedSecret: service.sharedSecret,
     authorizationMode: values.GATEWAY_AUTHORIZATION_MODE,
     policies: parsePolicies(env, problems),
@@ -250,6 +256,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     performance: parsePerformanceConfig(env, problems),
     adminAccess: Object.freeze({ token: observability.metricsToken, openOnLoopback: values.GATEWAY_ADMIN_LOOPBACK ?? values.NODE_ENV !== 'production' }),
     cors: parseCorsConfig(env, problems),
+    devSignIn: !auth.jwksUrl && !auth.publicKeyFile && values.NODE_ENV !== 'production',
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

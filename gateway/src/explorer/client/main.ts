@@ -10,6 +10,7 @@ import { GraphiQL } from 'graphiql';
 import { useEditorContext, type GraphiQLPlugin } from '@graphiql/react';
 import 'graphiql/style.css';
 import './explorer.css';
+import { describeToken, normalizeToken, readToken, storeToken } from '../../web/client/sign-in.ts';
 
 type Fetcher = ComponentProps<typeof GraphiQL>['fetcher'];
 
@@ -26,56 +27,11 @@ interface SavedOperation {
 const root = document.getElementById('root')!;
 const GRAPHQL_PATH = root.dataset.graphql ?? '/graphql';
 const OPERATIONS_URL = root.dataset.operations ?? '/explorer/operations.json';
-const TOKEN_KEY = 'cmcc.explorer.token';
 
 // Libraries that add a <style> element at run time (the scroll lock of GraphiQL's dialogs and menus) take the page's
 // CSP nonce from here (get-nonce reads `__webpack_nonce__`); without it the browser would refuse their styles.
 const nonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce;
 if (nonce) (globalThis as { __webpack_nonce__?: string }).__webpack_nonce__ = nonce;
-
-function readToken(): string {
-  try {
-    return localStorage.getItem(TOKEN_KEY) ?? '';
-  } catch {
-    return '';
-  }
-}
-
-function storeToken(token: string): void {
-  try {
-    if (token) localStorage.setItem(TOKEN_KEY, token);
-    else localStorage.removeItem(TOKEN_KEY);
-  } catch {
-    // storage disabled: the token lives as long as the page
-  }
-}
-
-/** Accepts a pasted token with or without the `Bearer ` prefix. */
-function normalizeToken(value: string): string {
-  return value.trim().replace(/^bearer\s+/i, '');
-}
-
-/** What the token says about its holder (its claims are not secret; the gateway verifies the signature). */
-function describeToken(token: string): string {
-  if (!token) return 'No token: every operation, introspection included, is refused (401).';
-  try {
-    const payload = token.split('.')[1];
-    const claims = JSON.parse(
-      atob(
-        payload
-          .replace(/-/g, '+')
-          .replace(/_/g, '/')
-          .padEnd(Math.ceil(payload.length / 4) * 4, '='),
-      ),
-    ) as Record<string, unknown>;
-    const who = ['sub', 'nation', 'org', 'clearance'].map((claim) => claims[claim]).filter((value) => typeof value === 'string' && value);
-    const exp = typeof claims.exp === 'number' ? new Date(claims.exp * 1000) : undefined;
-    const expiry = exp ? (exp.getTime() < Date.now() ? `expired ${exp.toLocaleString()}` : `expires ${exp.toLocaleString()}`) : '';
-    return [who.join(' · '), expiry].filter(Boolean).join(' — ') || 'Token set.';
-  } catch {
-    return 'Token set (not a JWT the explorer can read; the gateway decides).';
-  }
-}
 
 function createFetcher(token: string): Fetcher {
   return async (params, options) => {

@@ -12,6 +12,8 @@ export interface StreamReport {
   trucksOffloaded: number;
 }
 
+/** The layout of floor.css where every panel has a fixed share of the screen. */
+const WALL = matchMedia('(min-width: 1600px)');
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 
 function days(reports: StreamReport[]): string[] {
@@ -45,11 +47,12 @@ export class ThroughputCharts {
     const streamTitle = el('h3', undefined, 'Trucks offloaded per day by stream, as reported by ');
     streamTitle.append(this.picker);
     container.append(el('h3', undefined, 'Trucks offloaded per day by source (each source on its own)'), this.bySource, streamTitle, this.byStream);
-    let width = 0;
-    // Redrawn only when the width changes, after layout (a resize in the callback would notify the observer again).
+    let size = '';
+    // Redrawn only when the panel's size changes, after layout (a resize in the callback would notify the observer again).
     new ResizeObserver(() => {
-      if (container.clientWidth === width) return;
-      width = container.clientWidth;
+      const next = `${container.clientWidth}x${WALL.matches ? container.clientHeight : 0}`;
+      if (next === size) return;
+      size = next;
       requestAnimationFrame(() => this.resize());
     }).observe(container);
   }
@@ -112,7 +115,10 @@ export class ThroughputCharts {
 
   private size(target: HTMLElement): { width: number; height: number } {
     const width = Math.max(240, (target.clientWidth || this.container.clientWidth) - 8);
-    return { width, height: Math.max(140, Math.min(300, Math.round(width * 0.38))) };
+    // On the wall screen the panel has a fixed height the two charts share (titles and legends take about 130 px);
+    // elsewhere the page scrolls and the charts take their height from their width.
+    const height = WALL.matches ? (this.container.clientHeight - 130) / 2 : width * 0.38;
+    return { width, height: Math.round(Math.max(110, Math.min(300, height))) };
   }
 
   private resize(): void {

@@ -42,16 +42,17 @@ export class FloorMap {
 
   constructor(container: HTMLElement) {
     this.map = L.map(container, { zoomSnap: 0.25, attributionControl: false, preferCanvas: false });
-    const areaLayer = L.geoJSON(governorates, {
+    // The shipped files are GeoJSON (RFC 7946); Leaflet reads them as they are.
+    const areaLayer = L.geoJSON(governorates as GeoJSON.FeatureCollection, {
       style: () => ({ className: 'floor-governorate', color: '#38557a', weight: 1.5, fillColor: '#9fb6cf', fillOpacity: 0.35 }),
       onEachFeature: (feature, layer) => {
-        const { pcode, name } = feature.properties;
+        const { pcode, name } = feature.properties as { pcode: string; name: string };
         this.areas.set(pcode, layer as L.Path);
         layer.bindTooltip(name, { permanent: true, direction: 'center', className: 'floor-area-label' });
         layer.on('add', () => (layer as L.Path).getElement()?.setAttribute('data-pcode', pcode));
       },
     }).addTo(this.map);
-    const line = L.geoJSON(yellowLine, { style: () => ({ className: 'floor-yellow-line', color: '#e0b000', weight: 3, dashArray: '8 5' }) })
+    const line = L.geoJSON(yellowLine as GeoJSON.FeatureCollection, { style: () => ({ className: 'floor-yellow-line', color: '#e0b000', weight: 3, dashArray: '8 5' }) })
       .bindTooltip(() => `Yellow Line — ${escapeHtml(yellowLine.features[0]?.properties.description ?? '')}`, { sticky: true, className: 'floor-tooltip' })
       .addTo(this.map);
     const crossingLayer = L.layerGroup().addTo(this.map);

@@ -1,10 +1,16 @@
 // The floor's virtual modules (gateway/src/floor/app.ts): shipped GeoJSON and saved operations, bundled by esbuild.
 declare module 'floor:governorates' {
-  const collection: import('geojson').FeatureCollection<import('geojson').Polygon | import('geojson').MultiPolygon, { pcode: string; name: string }>;
+  const collection: {
+    type: 'FeatureCollection';
+    features: { type: 'Feature'; properties: { pcode: string; name: string }; geometry: { type: string; coordinates: unknown } }[];
+  };
   export default collection;
 }
 declare module 'floor:yellow-line' {
-  const collection: import('geojson').FeatureCollection<import('geojson').LineString, { id: string; description: string; source: string }>;
+  const collection: {
+    type: 'FeatureCollection';
+    features: { type: 'Feature'; properties: { id: string; description: string; source: string }; geometry: { type: 'LineString'; coordinates: number[][] } }[];
+  };
   export default collection;
 }
 declare module 'floor:FloorOverview' {

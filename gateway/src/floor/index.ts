@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { HttpError, type Logger, type RawRoute } from '@cmcc/platform';
 import { DEV_SIGN_IN_PATHS } from '../auth/dev-sign-in.ts';
-import { webBundle } from '../web/bundle.ts';
+import { webBundle, writePrebuiltBundle } from '../web/bundle.ts';
 import { IMMUTABLE, NO_STORE, nonce, sameOriginCsp, send } from '../web/respond.ts';
 import { FLOOR_APP } from './app.ts';
 import { floorPage } from './page.ts';
@@ -45,4 +45,9 @@ export function createFloorRoutes(options: { dataDir: string; logger: Logger; gr
       send(request, response, { status: 200, type: asset.contentType, body: asset.body, gzip: asset.gzip, cache: IMMUTABLE, csp: fileCsp });
     },
   };
+}
+
+/** Prebuilds the floor's bundle into `outDir` (`npm run build`: `dist/floor/`) for gateways without its client sources. */
+export function writePrebuiltFloor(outDir: string): Promise<{ files: number; bytes: number }> {
+  return writePrebuiltBundle(FLOOR_APP, outDir, FLOOR_PATHS.assets);
 }

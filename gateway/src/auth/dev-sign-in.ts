@@ -9,7 +9,9 @@ import { ErrorCode } from '@cmcc/contracts';
 import type { RawRoute } from '@cmcc/platform';
 import { DEV_PRINCIPALS, signDevToken } from './dev-keys.ts';
 
-export const DEV_SIGN_IN_PATHS = Object.freeze({ principals: '/auth/dev/principals', token: '/auth/dev/token' });
+/** The routes' common base, which the apps' pages are told (their role pickers add `/principals` and `/token`). */
+export const DEV_SIGN_IN_BASE = '/auth/dev';
+export const DEV_SIGN_IN_PATHS = Object.freeze({ principals: `${DEV_SIGN_IN_BASE}/principals`, token: `${DEV_SIGN_IN_BASE}/token` });
 /** Long enough for a session at the wall screen, short enough that a copied token soon stops working. */
 const DEV_TOKEN_LIFETIME = '2h';
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);

@@ -8,6 +8,7 @@ import { HttpError, type RawRoute, type Logger } from '@cmcc/platform';
 import type { ExplorerMode } from '../config.ts';
 import { explorerBundle, type Asset } from './bundle.ts';
 import { loadSavedOperations, OPERATIONS_DIR } from './operations.ts';
+import { DEV_SIGN_IN_BASE } from '../auth/dev-sign-in.ts';
 import { IMMUTABLE, NO_STORE, nonce, REVALIDATE, send } from '../web/respond.ts';
 import { FAVICON_SVG, graphiqlCsp, graphiqlPage, SANDBOX_SCRIPT_BODY, SANDBOX_STYLE_BODY, sandboxCsp, sandboxPage, type ExplorerPaths } from './pages.ts';
 
@@ -18,6 +19,7 @@ export const EXPLORER_PATHS: ExplorerPaths = Object.freeze({
   favicon: '/explorer/favicon.svg',
   sandboxScript: '/explorer/sandbox.js',
   sandboxStyle: '/explorer/sandbox.css',
+  devSignIn: DEV_SIGN_IN_BASE,
 });
 
 export interface ExplorerOptions {

@@ -13,6 +13,8 @@ export interface ExplorerPaths {
   readonly favicon: string;
   readonly sandboxScript: string;
   readonly sandboxStyle: string;
+  /** Base of the development sign-in routes (gateway/src/auth/dev-sign-in.ts); the role picker hides itself where they do not answer. */
+  readonly devSignIn: string;
 }
 
 /** GraphiQL: everything from the gateway itself (../web/respond.ts). */
@@ -51,7 +53,7 @@ export function graphiqlPage(options: { nonce: string; script: string; styleshee
 <script type="module" src="${escapeAttribute(paths.assets + script)}"></script>
 </head>
 <body>
-<div id="root" data-graphql="${escapeAttribute(paths.graphql)}" data-operations="${escapeAttribute(paths.operations)}">
+<div id="root" data-graphql="${escapeAttribute(paths.graphql)}" data-operations="${escapeAttribute(paths.operations)}" data-dev-sign-in="${escapeAttribute(paths.devSignIn)}">
 <noscript>The explorer needs JavaScript. GraphQL itself is at ${escapeAttribute(paths.graphql)}.</noscript>
 </div>
 </body>

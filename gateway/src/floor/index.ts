@@ -6,15 +6,13 @@
  */
 import path from 'node:path';
 import { HttpError, type Logger, type RawRoute } from '@cmcc/platform';
-import { DEV_SIGN_IN_PATHS } from '../auth/dev-sign-in.ts';
+import { DEV_SIGN_IN_BASE } from '../auth/dev-sign-in.ts';
 import { webBundle, writePrebuiltBundle } from '../web/bundle.ts';
 import { IMMUTABLE, NO_STORE, nonce, sameOriginCsp, send } from '../web/respond.ts';
 import { FLOOR_APP } from './app.ts';
 import { floorPage } from './page.ts';
 
 export const FLOOR_PATHS = Object.freeze({ page: '/floor', assets: '/floor/assets/' });
-/** The base of the development sign-in routes, as the page is told it. */
-export const DEV_SIGN_IN_BASE = path.posix.dirname(DEV_SIGN_IN_PATHS.token);
 
 export function createFloorRoutes(options: { dataDir: string; logger: Logger; graphqlPath?: string }): Record<string, RawRoute> {
   const bundle = () => webBundle(FLOOR_APP, { cacheDir: path.join(options.dataDir, 'floor'), assetsPath: FLOOR_PATHS.assets, logger: options.logger });

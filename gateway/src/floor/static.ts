@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildWebBundle } from '../web/bundle.ts';
 import { FLOOR_APP } from './app.ts';
-import { DEV_SIGN_IN_BASE } from './index.ts';
+import { DEV_SIGN_IN_BASE } from '../auth/dev-sign-in.ts';
 import { floorPage } from './page.ts';
 
 /** The page's own policy: its files from its origin, requests (HTTP and WebSocket) to the gateway only. */

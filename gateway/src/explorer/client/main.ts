@@ -10,7 +10,7 @@ import { GraphiQL } from 'graphiql';
 import { useEditorContext, type GraphiQLPlugin } from '@graphiql/react';
 import 'graphiql/style.css';
 import './explorer.css';
-import { describeToken, normalizeToken, readToken, storeToken } from '../../web/client/sign-in.ts';
+import { describeToken, devPrincipals, mintDevToken, normalizeToken, readToken, storeToken, type DevPrincipal } from '../../web/client/sign-in.ts';
 
 type Fetcher = ComponentProps<typeof GraphiQL>['fetcher'];
 
@@ -27,6 +27,7 @@ interface SavedOperation {
 const root = document.getElementById('root')!;
 const GRAPHQL_PATH = root.dataset.graphql ?? '/graphql';
 const OPERATIONS_URL = root.dataset.operations ?? '/explorer/operations.json';
+const DEV_SIGN_IN = root.dataset.devSignIn ?? '';
 
 // Libraries that add a <style> element at run time (the scroll lock of GraphiQL's dialogs and menus) take the page's
 // CSP nonce from here (get-nonce reads `__webpack_nonce__`); without it the browser would refuse their styles.
@@ -65,15 +66,43 @@ function formatVariables(variables: Record<string, unknown>): string {
 
 function TokenBar(props: { token: string; onToken: (token: string) => void }): ReactNode {
   const [draft, setDraft] = useState(props.token);
+  const [principals, setPrincipals] = useState<DevPrincipal[]>([]);
+  const [refused, setRefused] = useState('');
+  // The role picker appears only where the gateway offers development sign-in (gateway/src/auth/dev-sign-in.ts).
+  useEffect(() => void devPrincipals(DEV_SIGN_IN).then(setPrincipals), []);
   const commit = (value: string) => {
     const token = normalizeToken(value);
     setDraft(token);
+    setRefused('');
     if (token !== props.token) props.onToken(token);
+  };
+  const signInAs = (name: string) => {
+    if (name) mintDevToken(DEV_SIGN_IN, name).then(commit, (error: unknown) => setRefused(`Sign-in refused: ${error instanceof Error ? error.message : String(error)}`));
   };
   return h(
     'header',
     { className: 'cmcc-bar' },
     h('span', { className: 'cmcc-title' }, 'CMCC Supergraph explorer'),
+    principals.length > 0
+      ? h(
+          'select',
+          {
+            id: 'cmcc-role',
+            className: 'cmcc-button',
+            'aria-label': 'Development principal',
+            value: '',
+            onChange: (event: { target: HTMLSelectElement }) => signInAs(event.target.value),
+          },
+          h('option', { value: '' }, 'Sign in as… (development)'),
+          principals.map((principal) =>
+            h(
+              'option',
+              { key: principal.name, value: principal.name },
+              `${principal.name} — ${[principal.claims.nation, principal.claims.org, principal.claims.clearance].filter(Boolean).join(' · ')}`,
+            ),
+          ),
+        )
+      : null,
     h('label', { htmlFor: 'cmcc-token' }, 'Bearer token'),
     h('input', {
       id: 'cmcc-token',
@@ -91,7 +120,7 @@ function TokenBar(props: { token: string; onToken: (token: string) => void }): R
     }),
     h('button', { type: 'button', className: 'cmcc-button', onClick: () => commit(draft) }, 'Use token'),
     h('button', { type: 'button', className: 'cmcc-button', onClick: () => commit(''), disabled: !props.token && !draft }, 'Forget'),
-    h('span', { className: 'cmcc-token-status', role: 'status', 'data-testid': 'token-status' }, describeToken(props.token)),
+    h('span', { className: 'cmcc-token-status', role: 'status', 'data-testid': 'token-status' }, refused || describeToken(props.token)),
   );
 }
 

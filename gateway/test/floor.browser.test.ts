@@ -4,7 +4,8 @@
  * shipped GeoJSON (SVG paths) and the throughput charts (canvases), shows a marking on every record, and shows a
  * partner NGO volunteer fewer records than the operations dashboard — as many as the graph itself returns to each of
  * them, counted here from FloorOverview and FloorMap sent straight to the gateway. Nothing is loaded from outside the
- * gateway and the page's policy is never breached. The screenshot is written to docs/floor.png. Without Chromium the
+ * gateway and the page's policy is never breached; a working group that is down is named, not shown as an empty
+ * panel. The screenshot is written to docs/floor.png. Without Chromium the
  * test skips, saying so; under REQUIRE_SERVICES=1 (CI) it fails.
  */
 import fs from 'node:fs';
@@ -166,5 +167,24 @@ describe('the floor dashboard in headless Chromium', () => {
       }
       expect(pageErrors).toEqual([]);
     }
+  });
+
+  // Last: it stops a subgraph of the shared stack.
+  it('names a working group that is down, from the errors the gateway returns, instead of showing an empty panel', { timeout: 180_000 }, async (test) => {
+    if (!available) return test.skip('Chromium is not installed');
+    const coordination = stack.subgraphs.coordination;
+    await coordination.close();
+    // The stack closes its subgraphs when it stops; this one is closed already.
+    Object.assign(stack.subgraphs, { coordination: { ...coordination, close: async () => undefined } });
+
+    const { page, pageErrors } = await openAs('operations-dashboard');
+    // Each governorate's open requests say which working group failed and how (serviceName, code), nothing is blank.
+    await expect.poll(() => page.locator('article.floor-area [data-problem="coordination"]').count(), POLL).toBe(GOVERNORATES.length);
+    expect(await page.locator('article.floor-area [data-problem="coordination"]').first().textContent()).toMatch(/^Unavailable — coordination working group · [A-Z_]+: /);
+    expect((await page.locator('.floor-problems .floor-unavailable').allTextContents()).join('\n')).toContain('coordination working group');
+    // The other working groups' parts are still there.
+    expect(await page.locator('[data-record^="facility:"]').count()).toBeGreaterThan(0);
+    expect(await page.locator('svg path.floor-governorate').count()).toBe(GOVERNORATES.length);
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -33,7 +33,7 @@ export async function runOperation<T>(url: string, token: string, query: string,
 }
 
 /** Codes that mean "not for you" (rule v2, policies, scopes) rather than "not available". */
-const WITHHELD = new Set(['FORBIDDEN', 'UNAUTHORIZED_FIELD_OR_TYPE', 'UNAUTHENTICATED']);
+const WITHHELD = new Set(['FORBIDDEN', 'UNAUTHORIZED_FIELD_OR_TYPE']);
 
 export function isWithheld(error: GraphQLError): boolean {
   return WITHHELD.has(error.extensions?.code ?? '');

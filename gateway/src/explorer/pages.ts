@@ -1,5 +1,5 @@
 /** The explorer's HTML pages and their Content-Security-Policies. */
-import { escapeAttribute, sameOriginCsp } from '../web/respond.ts';
+import { COMMON_DIRECTIVES, escapeAttribute, sameOriginCsp } from '../web/respond.ts';
 
 /** Where Apollo's embedded Sandbox comes from: its script, and the frame it draws in. */
 export const SANDBOX_SCRIPT_ORIGIN = 'https://embeddable-sandbox.cdn.apollographql.com';
@@ -31,10 +31,7 @@ export function sandboxCsp(): string {
     "connect-src 'self'",
     "worker-src 'none'",
     `frame-src ${SANDBOX_FRAME_ORIGIN}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
+    ...COMMON_DIRECTIVES,
   ].join('; ');
 }
 

@@ -8,7 +8,7 @@ export const REVALIDATE = 'no-cache';
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** Directives every app response shares: nothing from elsewhere, no plugins, no framing, no base or form tricks. */
-const COMMON = ["object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"];
+export const COMMON_DIRECTIVES: readonly string[] = ["object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"];
 
 /**
  * Everything from the gateway itself. Styles also take the page's nonce, for a library that adds a <style> element at
@@ -25,7 +25,7 @@ export function sameOriginCsp(nonce?: string): string {
     "connect-src 'self'",
     "worker-src 'none'",
     "frame-src 'none'",
-    ...COMMON,
+    ...COMMON_DIRECTIVES,
   ].join('; ');
 }
 

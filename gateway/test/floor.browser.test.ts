@@ -139,6 +139,16 @@ describe('the floor dashboard in headless Chromium', () => {
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     await page.screenshot({ path: path.join(PROJECT_ROOT, 'docs', 'floor.png'), fullPage: false });
 
+    // The wall screen shows everything without scrolling the page; a laptop scrolls down, never sideways.
+    const fits = () => page.evaluate(() => ({ wide: document.documentElement.scrollWidth <= innerWidth, tall: document.documentElement.scrollHeight <= innerHeight }));
+    expect(await fits()).toEqual({ wide: true, tall: true });
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await expect.poll(async () => (await fits()).wide, POLL).toBe(true);
+    const map = await page.locator('.floor-map-canvas').boundingBox();
+    expect(map?.width).toBeGreaterThan(300);
+    expect(map?.height).toBeGreaterThan(300);
+    expect(await page.locator('[data-chart="by-source"] canvas').count()).toBe(1);
+
     expect(foreign, 'requests outside the gateway').toEqual([]);
     expect(await violations(), 'Content-Security-Policy violations').toEqual([]);
     expect(pageErrors, 'errors thrown in the page').toEqual([]);

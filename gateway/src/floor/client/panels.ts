@@ -29,6 +29,22 @@ export interface OverviewArea {
 
 const words = (value: string) => value.replace(/_/g, ' ').toLowerCase();
 
+/**
+ * The working group (subgraph) that resolves each part of a panel, as FloorOverview's comment and the supergraph say.
+ * A failed fetch of a whole subgraph comes back as errors naming it (`serviceName`) but not always at the field's
+ * path, so a part without an error at its path takes its working group's.
+ */
+const OWNER: Readonly<Record<string, string>> = {
+  controlShare: 'security',
+  threatLevel: 'security',
+  incidents: 'security',
+  populationEstimates: 'civil-administration',
+  displacementSites: 'civil-administration',
+  aidDeliveries: 'humanitarian',
+  facilities: 'engineering',
+  coordinationRequests: 'coordination',
+};
+
 /** A section of a panel: its rows, or why there are none (the working group and code of the error at its path). */
 function section(title: string, rows: HTMLElement[] | null, error: GraphQLError | undefined, empty: string): HTMLElement {
   const block = el('section', 'floor-area-section');
@@ -65,7 +81,7 @@ function figure(label: string, value: string, error?: GraphQLError): HTMLElement
 export function renderPanels(container: HTMLElement, areas: OverviewArea[], errors: GraphQLError[] | undefined): void {
   container.replaceChildren(
     ...areas.map((area, index) => {
-      const at = (field: string) => errorAt(errors, ['areas', index, field]);
+      const at = (field: string) => errorAt(errors, ['areas', index, field]) ?? errors?.find((error) => error.extensions?.serviceName === OWNER[field]);
       const panel = el('article', 'floor-area');
       panel.dataset.pcode = area.pcode;
       panel.append(el('h3', undefined, `${area.name} (${area.pcode})`));

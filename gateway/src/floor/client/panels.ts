@@ -32,7 +32,8 @@ const words = (value: string) => value.replace(/_/g, ' ').toLowerCase();
 /**
  * The working group (subgraph) that resolves each part of a panel, as FloorOverview's comment and the supergraph say.
  * A failed fetch of a whole subgraph comes back as errors naming it (`serviceName`) but not always at the field's
- * path, so a part without an error at its path takes its working group's.
+ * path, so a part that is null without an error at its path takes its working group's (an unavailability, never a
+ * withholding meant for another record).
  */
 const OWNER: Readonly<Record<string, string>> = {
   controlShare: 'security',
@@ -81,7 +82,9 @@ function figure(label: string, value: string, error?: GraphQLError): HTMLElement
 export function renderPanels(container: HTMLElement, areas: OverviewArea[], errors: GraphQLError[] | undefined): void {
   container.replaceChildren(
     ...areas.map((area, index) => {
-      const at = (field: string) => errorAt(errors, ['areas', index, field]) ?? errors?.find((error) => error.extensions?.serviceName === OWNER[field]);
+      const at = (field: keyof OverviewArea) =>
+        errorAt(errors, ['areas', index, field]) ??
+        (area[field] === null ? errors?.find((error) => error.extensions?.serviceName === OWNER[field] && !isWithheld(error)) : undefined);
       const panel = el('article', 'floor-area');
       panel.dataset.pcode = area.pcode;
       panel.append(el('h3', undefined, `${area.name} (${area.pcode})`));

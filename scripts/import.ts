@@ -57,10 +57,15 @@ if (values.marking) {
 }
 
 const config = loadSubgraphConfig(definition.name, definition.defaultPort);
-const db = await openDatabase({ schema: schemaNameOf(definition.name), databaseUrl: config.databaseUrl, dataDir: path.join(config.dataDir, definition.name) });
+const db = await openDatabase({
+  schema: schemaNameOf(definition.name),
+  databaseUrl: config.databaseUrl,
+  dataDir: path.join(config.dataDir, definition.name),
+  postgres: config.postgres,
+});
 let exitCode = 0;
 try {
-  await prepareDatabase(definition, db);
+  await prepareDatabase(definition, db, { seed: config.seed });
   const report = await importFile(db, kind, path.resolve(file), {
     skipInvalid: values['skip-invalid'] ?? false,
     subject: values.as ?? `import:${os.userInfo().username}`,

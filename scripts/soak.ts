@@ -11,6 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadSubgraphList, PROJECT_ROOT, type SubgraphEntry } from '@cmcc/governance/composition';
+import { collateralLosses, fieldResolvers } from '@cmcc/governance/outage';
 import { signDevToken } from '@cmcc/gateway/auth/dev-keys';
 import { loadSavedOperations } from '@cmcc/gateway/explorer/operations';
 import { openDatabase } from '@cmcc/subgraph-kit';
@@ -228,6 +229,28 @@ async function write(token: string): Promise<void> {
   }
 }
 
+// While a subgraph is down, each dashboard answer is judged against a healthy one taken before: did it keep every other
+// subgraph's data (nothing lost outside the missing subgraph's own fields, every error naming that subgraph)?
+const resolvers = fieldResolvers(fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'supergraph.graphql'), 'utf8'));
+let healthyDashboard: unknown = null;
+let outage: string | null = null;
+const duringOutage = { answers: 0, keptOthers: 0, examples: [] as string[] };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the gateway's JSON answer
+function judgeDashboard(body: any): void {
+  if (outage === null) {
+    if (healthyDashboard === null && body?.data && !body.errors) healthyDashboard = body.data;
+    return;
+  }
+  if (healthyDashboard === null) return;
+  duringOutage.answers++;
+  const missing = outage;
+  const problems = body?.data ? collateralLosses(healthyDashboard, body.data, 'Query', missing, resolvers, { presenceOnly: true }) : ['no data at all'];
+  for (const error of body?.errors ?? []) if (error.extensions?.serviceName !== missing) problems.push(`an error not naming ${missing}: ${error.message}`);
+  if (problems.length === 0) duringOutage.keptOthers++;
+  else if (duringOutage.examples.length < 3) duringOutage.examples.push(problems.slice(0, 3).join('; '));
+}
+
 async function worker(reader: string, editor: string, dashboard: { document: string; variables: Record<string, unknown> }, deadline: number): Promise<void> {
   while (Date.now() < deadline && sent < maxRequests) {
     const pick = Math.random();
@@ -236,7 +259,8 @@ async function worker(reader: string, editor: string, dashboard: { document: str
     } else {
       const [kind, query, variables] =
         pick < 0.8 ? ['dashboard', dashboard.document, dashboard.variables] : ['incidents', '{ incidents(first: 20) { totalCount edges { node { id } } } crossings { id } }', {}];
-      const { cause } = await post(reader, query as string, variables as Record<string, unknown>);
+      const { cause, body } = await post(reader, query as string, variables as Record<string, unknown>);
+      if (kind === 'dashboard') judgeDashboard(body);
       if (cause) count(failed, `${kind}: ${cause}`);
       else count(served, kind as string);
     }
@@ -300,10 +324,12 @@ try {
   const faults: Promise<unknown> = (async () => {
     await at(0.2);
     log('fault: SIGKILL humanitarian');
+    outage = 'humanitarian';
     await stopChild('humanitarian', 'SIGKILL');
     await new Promise((resolve) => setTimeout(resolve, 5000));
     startSubgraph(humanitarian);
     await waitFor(`http://127.0.0.1:${ports.humanitarian}/ready`);
+    outage = null;
     log('fault over: humanitarian restarted and ready');
     if (redisBinary) {
       await at(0.45);
@@ -345,6 +371,9 @@ try {
   );
   console.log(`requests sent ${sent}; served ${total(served)} (${[...served].map(([k, v]) => `${k} ${v}`).join(', ')}); failed ${total(failed)}`);
   for (const [cause, n] of [...failed].sort((a, b) => b[1] - a[1])) console.log(`  failed ${String(n).padStart(6)}  ${cause}`);
+  const share = duringOutage.answers === 0 ? 'n/a' : `${((100 * duringOutage.keptOthers) / duringOutage.answers).toFixed(1)}%`;
+  console.log(`dashboard answers while humanitarian was down: ${duringOutage.answers}; kept every other subgraph's data: ${duringOutage.keptOthers} (${share}, goal 100%)`);
+  for (const example of duringOutage.examples) console.log(`  not kept: ${example}`);
   console.log(`mutations acknowledged ${ids.length}, found in the database ${found}, LOST ${lost}`);
   console.log(`gateway RSS (MB) over time: ${rss.map((s) => `${s.atS}s:${s.mb}`).join(' ')}`);
   console.log(

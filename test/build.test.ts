@@ -142,7 +142,7 @@ describe('the production build (npm run build), as the image runs it', () => {
         const subgraphHealth = await fetch(`${subgraph.url}/health`);
         expect(subgraphHealth.status).toBe(200);
 
-        gateway = await start('dist/gateway.js', { GATEWAY_PORT: '0', SUBGRAPH_SECURITY_URL: `${subgraph.url}/graphql` }, 'gateway listening');
+        gateway = await start('dist/gateway.js', { GATEWAY_PORT: '0', AUTH_ALLOW_DEVELOPMENT_KEYS: 'true', SUBGRAPH_SECURITY_URL: `${subgraph.url}/graphql` }, 'gateway listening');
         const health = await fetch(`${gateway.url}/health`);
         expect(health.status).toBe(200);
         expect(await health.json()).toMatchObject({ status: 'ok', service: 'gateway' });

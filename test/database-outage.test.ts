@@ -36,7 +36,7 @@ beforeAll(async () => {
   const proxied = new URL(TEST_DATABASE_URL);
   proxied.hostname = '127.0.0.1';
   proxied.port = String(proxy.port);
-  subgraph = await startTestSubgraph(humanitarian, { databaseUrl: proxied.toString(), schema });
+  subgraph = await startTestSubgraph(humanitarian, { databaseUrl: proxied.toString(), schema, seed: 'synthetic' });
 }, 60_000);
 
 afterAll(async () => {

@@ -103,10 +103,13 @@ describe('new-subgraph creates a working subgraph', () => {
     const compose = parseYaml(read('docker-compose.yml'), { merge: true });
     expect(compose.services[NAME]).toMatchObject({ command: [`dist/subgraphs/${NAME}.js`], environment: { PORT: String(port) } });
     expect(compose.services[NAME].healthcheck.test.join(' ')).toContain(`127.0.0.1:${port}/ready`);
-    expect(compose.services.gateway.environment.SUBGRAPH_LOGISTICS_CELL_URL).toBe(`http://${NAME}:${port}/graphql`);
-    expect(compose.services.gateway.depends_on[NAME].condition).toBe('service_healthy');
+    expect(compose.services[NAME].environment.DATABASE_PASSWORD_FILE).toBe('/run/secrets/postgres_password');
+    for (const gateway of ['gateway-1', 'gateway-2']) {
+      expect(compose.services[gateway].environment.SUBGRAPH_LOGISTICS_CELL_URL).toBe(`http://${NAME}:${port}/graphql`);
+      expect(compose.services[gateway].depends_on[NAME].condition).toBe('service_healthy');
+    }
     // The comments of the hand-written compose file survive the edit.
-    expect(read('docker-compose.yml')).toContain('# The whole stack on real Postgres and Redis');
+    expect(read('docker-compose.yml')).toContain('# A small deployment of the whole stack on one Docker host');
     // The image's `npm ci` needs every workspace's manifest: the new one is copied after the other subgraphs'.
     expect(read('Dockerfile')).toMatch(new RegExp(`^COPY subgraphs/security/package\\.json subgraphs/security/\nCOPY subgraphs/${NAME}/package\\.json subgraphs/${NAME}/$`, 'm'));
   });

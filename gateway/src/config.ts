@@ -8,6 +8,7 @@ import {
   REDIS_ENV,
   SERVICE_ENV,
   SUBGRAPH_ENV,
+  DATABASE_PASSWORD_ENV,
   type EnvSpecs,
   jsonObject,
   list,
@@ -27,6 +28,7 @@ import {
 } from '@cmcc/platform';
 import { DEFAULT_CLAIM_MAPPING, type ClaimMapping } from './auth/claims.ts';
 import type { AuthConfig } from './auth/config.ts';
+import { developmentKeyProblems } from './auth/production-guard.ts';
 import type { PolicyRule } from './authorization/requirements.ts';
 import { AUDIT_ENV, parseAuditConfig, type AuditConfig } from '@cmcc/audit-trail';
 import { SCHEMA_ENV } from '@cmcc/governance/config';
@@ -128,7 +130,8 @@ export const GATEWAY_ENV = defineEnv({
     ...oneOf(['filter', 'reject']),
   },
   NODE_ENV: {
-    description: '`production` closes `/metrics` and `/explorer/operations.json` to loopback callers without a token (see `GATEWAY_ADMIN_LOOPBACK`)',
+    description:
+      '`production` closes `/metrics` and `/explorer/operations.json` to loopback callers without a token (see `GATEWAY_ADMIN_LOOPBACK`) and refuses development keys (see `AUTH_ALLOW_DEVELOPMENT_KEYS`)',
     components: GATEWAY,
     ...text(),
   },
@@ -183,6 +186,13 @@ export const AUTH_ENV = defineEnv({
     formerNames: ['API_KEYS_FILE'],
     ...text(),
   },
+  AUTH_ALLOW_DEVELOPMENT_KEYS: {
+    description:
+      'under `NODE_ENV=production`, `true` lets the gateway start without an identity provider (trusting the development signing key) or without `SUBGRAPH_SHARED_SECRET` (a generated one); for a trial, never real data',
+    components: GATEWAY,
+    default: 'false',
+    ...boolean(),
+  },
 });
 
 function parseAuth(env: Env, dataDir: string, problems: string[]): AuthConfig {
@@ -217,6 +227,7 @@ export const ENV_REGISTRIES: readonly EnvSpecs[] = [
   REDIS_ENV,
   AUDIT_ENV,
   SUBGRAPH_ENV,
+  DATABASE_PASSWORD_ENV,
   SERVICE_ENV,
   OBSERVABILITY_ENV,
 ];
@@ -258,6 +269,15 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     cors: parseCorsConfig(env, problems),
     devSignIn: !auth.jwksUrl && !auth.publicKeyFile && values.NODE_ENV !== 'production',
   };
+  const { AUTH_ALLOW_DEVELOPMENT_KEYS } = readEnv(env, { AUTH_ALLOW_DEVELOPMENT_KEYS: AUTH_ENV.AUTH_ALLOW_DEVELOPMENT_KEYS }, problems);
+  problems.push(
+    ...developmentKeyProblems({
+      production: values.NODE_ENV === 'production',
+      allowDevelopmentKeys: AUTH_ALLOW_DEVELOPMENT_KEYS,
+      externalIdentityProvider: Boolean(config.auth.jwksUrl || config.auth.publicKeyFile),
+      sharedSecretSet: config.sharedSecret !== undefined,
+    }),
+  );
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }

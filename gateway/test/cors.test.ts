@@ -180,7 +180,7 @@ describe('CORS by default', () => {
   let gateway: LoneGateway;
 
   beforeAll(async () => {
-    gateway = await startLoneGateway({ NODE_ENV: 'production' });
+    gateway = await startLoneGateway({ NODE_ENV: 'production', AUTH_ALLOW_DEVELOPMENT_KEYS: 'true' });
   });
   afterAll(() => gateway?.close());
 
@@ -200,7 +200,7 @@ describe('CORS by default', () => {
 
   it('is off in development too unless origins are listed', () => {
     expect(loadGatewayConfig({}).cors.origins).toEqual([]);
-    expect(loadGatewayConfig({ NODE_ENV: 'production' }).cors.origins).toEqual([]);
+    expect(loadGatewayConfig({ NODE_ENV: 'production', AUTH_ALLOW_DEVELOPMENT_KEYS: 'true' }).cors.origins).toEqual([]);
     expect(loadGatewayConfig({ GATEWAY_CORS_ORIGINS: `${DASHBOARD},${DASHBOARD}` }).cors).toEqual({ origins: [DASHBOARD], credentials: true, maxAgeSeconds: 600 });
   });
 });

@@ -15,7 +15,10 @@ const METRICS_TOKEN = 'operator-token-for-the-surface-tests';
 let gateway: Awaited<ReturnType<typeof startLoneGateway>>;
 let production: Awaited<ReturnType<typeof startLoneGateway>>;
 beforeAll(async () => {
-  [gateway, production] = await Promise.all([startLoneGateway({ GATEWAY_AUTHORIZATION_MODE: 'reject' }), startLoneGateway({ NODE_ENV: 'production', METRICS_TOKEN })]);
+  [gateway, production] = await Promise.all([
+    startLoneGateway({ GATEWAY_AUTHORIZATION_MODE: 'reject' }),
+    startLoneGateway({ NODE_ENV: 'production', AUTH_ALLOW_DEVELOPMENT_KEYS: 'true', METRICS_TOKEN }),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([gateway?.close(), production?.close()]);
@@ -91,7 +94,7 @@ describe('operator routes', () => {
       return response;
     };
     const development = loadGatewayConfig({}).adminAccess;
-    const productionAccess = loadGatewayConfig({ NODE_ENV: 'production' }).adminAccess;
+    const productionAccess = loadGatewayConfig({ NODE_ENV: 'production', AUTH_ALLOW_DEVELOPMENT_KEYS: 'true' }).adminAccess;
     expect((await call(development, '127.0.0.1')).statusCode).toBe(200);
     expect((await call(development, '::1')).statusCode).toBe(200);
     const remote = await call(development, '10.20.30.40');

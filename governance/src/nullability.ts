@@ -8,6 +8,9 @@ import { Kind, parse, type ConstDirectiveNode, type ObjectTypeDefinitionNode, ty
  *   the civil-administration's `Area`): the owner's data must not be lost when the contributor is down;
  * - a field whose type is an entity owned by another subgraph (e.g. `SecurityIncident.area`): the entity is resolved
  *   through a reference to its owner, which may be down.
+ * - a root field of Query: one operation may ask root fields of several subgraphs (a dashboard's `areas` and
+ *   `crossings`), and a non-null root field whose subgraph is down nulls the whole `data`, the other subgraphs' root
+ *   fields with it.
  * List items may stay non-null (`[SecurityIncident!]` is fine): only the field itself must be nullable.
  *
  * An entity's owner is the subgraph that defines it (with `@key`) as its own: not with `@extends` or `extend type`,
@@ -19,7 +22,7 @@ export interface NonNullCrossSubgraphField {
   coordinate: string;
   /** The subgraph that defines (resolves) the field. */
   subgraph: string;
-  kind: 'CONTRIBUTED_FIELD' | 'ENTITY_REFERENCE';
+  kind: 'CONTRIBUTED_FIELD' | 'ENTITY_REFERENCE' | 'ROOT_FIELD';
   /** The subgraph whose absence would null the field: the entity's owner or the contributing subgraph. */
   dependsOn: string;
   /** Why it must be nullable, in one sentence. */
@@ -70,7 +73,15 @@ export function findNonNullCrossSubgraphFields(subgraphs: readonly { name: strin
         if (field.type.kind !== Kind.NON_NULL_TYPE || directives(field.directives, 'external').length > 0) continue;
         const coordinate = `${typeName}.${field.name.value}`;
         const fieldOwner = owners.get(namedType(field.type));
-        if (typeOwner && typeOwner !== subgraph.name && !keyFields.has(field.name.value)) {
+        if (typeName === 'Query') {
+          found.push({
+            coordinate,
+            subgraph: subgraph.name,
+            kind: 'ROOT_FIELD',
+            dependsOn: subgraph.name,
+            message: `${coordinate} is a root field of ${subgraph.name} and is non-null: when ${subgraph.name} is down the null would run up to \`data\` and take every other subgraph's root fields of the same operation with it. Make it nullable (list items may stay non-null).`,
+          });
+        } else if (typeOwner && typeOwner !== subgraph.name && !keyFields.has(field.name.value)) {
           found.push({
             coordinate,
             subgraph: subgraph.name,

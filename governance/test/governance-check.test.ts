@@ -352,6 +352,15 @@ describe('nullability rule: a field crossing a subgraph boundary is nullable', (
     expect(formatCheck(result, { against: 'the repository' })).toContain('when civil-administration is down');
   });
 
+  it("fails a non-null root field, since it would null the other subgraphs' root fields of the same operation", async () => {
+    const found = findNonNullCrossSubgraphFields([
+      { name: 'places', sdl: 'type Query { places: [Place!]! place(id: ID!): Place } type Place @key(fields: "id") { id: ID! }' },
+      { name: 'events', sdl: 'type Query { events: [Event!] } type Event @key(fields: "id") { id: ID! }' },
+    ]);
+    expect(found.map((f) => `${f.kind} ${f.coordinate} ${f.dependsOn}`)).toEqual(['ROOT_FIELD Query.places places']);
+    expect(found[0]!.message).toContain('null would run up to `data`');
+  });
+
   it("leaves the owner's own non-null fields, key fields and @external fields alone, and lets list items stay non-null", async () => {
     const found = findNonNullCrossSubgraphFields([
       { name: 'owner', sdl: 'type Query { place(id: ID!): Place } type Place @key(fields: "id") { id: ID! name: String! kind: String! tags: [String!]! }' },

@@ -40,8 +40,9 @@ export function addDockerManifest(dockerfile: string, name: string): string {
 }
 
 /**
- * Adds the subgraph's service (on Postgres, with a readiness check) before the gateway, its URL to the gateway's
- * environment and its health to the gateway's `depends_on`. The file is edited as text so its comments stay.
+ * Adds the subgraph's service (on Postgres, with a readiness check) after the other services, its URL to the gateways'
+ * shared environment (`x-gateway-environment`) and its health to their `depends_on` (`x-gateway`). The file is edited as
+ * text so its comments stay.
  */
 export function addComposeService(compose: string, name: NameForms, port: number): string {
   const service = [
@@ -49,10 +50,8 @@ export function addComposeService(compose: string, name: NameForms, port: number
     '    <<: *subgraph',
     `    command: ["dist/subgraphs/${name.kebab}.js"]`,
     '    environment:',
+    '      <<: *subgraph-environment',
     `      PORT: "${port}"`,
-    '      DATABASE_URL: postgres://cmcc:cmcc@postgres:5432/cmcc',
-    '      LOG_LEVEL: info',
-    '      SUBGRAPH_SHARED_SECRET: ${SUBGRAPH_SHARED_SECRET:?set SUBGRAPH_SHARED_SECRET (32+ characters) in .env}',
     '    healthcheck:',
     `      test: ["CMD", "node", "-e", "fetch('http://127.0.0.1:${port}/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]`,
     '      interval: 5s',
@@ -61,23 +60,31 @@ export function addComposeService(compose: string, name: NameForms, port: number
     '',
   ];
   const lines = compose.split('\n');
-  const gateway = lines.indexOf('  gateway:');
-  if (gateway < 0) throw new Error('docker-compose.yml has no "  gateway:" service; add the subgraph service by hand');
-  const lastUrl = lines.reduce((last, line, index) => (index > gateway && /^ {6}SUBGRAPH_[A-Z0-9_]+_URL: /.test(line) ? index : last), -1);
-  const dependsOn = lines.findIndex((line, index) => index > gateway && line === '    depends_on:');
-  if (lastUrl < 0 || dependsOn < 0) throw new Error('docker-compose.yml: the gateway has no SUBGRAPH_*_URL variables or no depends_on; wire the subgraph by hand');
+  const unknownLayout = 'docker-compose.yml has a layout the scaffold does not know; add the subgraph service and wire it to the gateways by hand';
+  const environment = lines.indexOf('x-gateway-environment: &gateway-environment');
+  const gateway = lines.indexOf('x-gateway: &gateway');
+  const endOfServices = lines.indexOf('secrets:');
+  if (environment < 0 || gateway < 0 || endOfServices < 0) throw new Error(unknownLayout);
+  const lastUrl = lines.reduce((last, line, index) => (index > environment && index < gateway && /^ {2}SUBGRAPH_[A-Z0-9_]+_URL: /.test(line) ? index : last), -1);
+  const dependsOn = lines.findIndex((line, index) => index > gateway && line === '  depends_on:');
+  if (lastUrl < 0 || dependsOn < 0) throw new Error(unknownLayout);
   let endOfDepends = dependsOn + 1;
-  while (endOfDepends < lines.length && lines[endOfDepends].startsWith('      ')) endOfDepends++;
+  while (endOfDepends < lines.length && lines[endOfDepends].startsWith('    ')) endOfDepends++;
   // Later positions first, so the earlier indexes stay valid.
-  lines.splice(endOfDepends, 0, `      ${name.kebab}:`, '        condition: service_healthy');
-  lines.splice(lastUrl + 1, 0, `      SUBGRAPH_${name.screaming}_URL: http://${name.kebab}:${port}/graphql`);
-  lines.splice(gateway, 0, ...service);
+  lines.splice(endOfServices, 0, ...service);
+  lines.splice(endOfDepends, 0, `    ${name.kebab}:`, '      condition: service_healthy');
+  lines.splice(lastUrl + 1, 0, `  SUBGRAPH_${name.screaming}_URL: http://${name.kebab}:${port}/graphql`);
   const result = lines.join('\n');
   const parsed = parse(result, { merge: true });
+  const gateways = Object.entries(parsed?.services ?? {}).filter(([service]) => /^gateway-\d+$/.test(service));
   const wired =
     parsed?.services?.[name.kebab]?.environment?.PORT === String(port) &&
-    parsed.services.gateway?.environment?.[`SUBGRAPH_${name.screaming}_URL`] === `http://${name.kebab}:${port}/graphql` &&
-    parsed.services.gateway?.depends_on?.[name.kebab]?.condition === 'service_healthy';
-  if (!wired) throw new Error('docker-compose.yml has a layout the scaffold does not know; add the subgraph service by hand');
+    gateways.length > 0 &&
+    gateways.every(
+      ([, gatewayService]) =>
+        (gatewayService as { environment?: Record<string, string> }).environment?.[`SUBGRAPH_${name.screaming}_URL`] === `http://${name.kebab}:${port}/graphql` &&
+        (gatewayService as { depends_on?: Record<string, { condition?: string }> }).depends_on?.[name.kebab]?.condition === 'service_healthy',
+    );
+  if (!wired) throw new Error(unknownLayout);
   return result;
 }

@@ -3,7 +3,13 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 /** How a faulty proxy treats the next requests. */
-export type FaultMode = { kind: 'pass' } | { kind: 'fail'; status: number } | { kind: 'delay'; ms: number } | { kind: 'reset' };
+export type FaultMode =
+  | { kind: 'pass' }
+  | { kind: 'fail'; status: number }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'reset' }
+  /** Answers 200 with a body that is not JSON, as a broken subgraph or a misconfigured reverse proxy does. */
+  | { kind: 'malformed' };
 
 /** An HTTP proxy in front of one subgraph that a test can make slow, failing or unreachable; it records every request body. */
 export interface FaultyProxy {
@@ -11,11 +17,15 @@ export interface FaultyProxy {
   target: string;
   mode: FaultMode;
   readonly bodies: string[];
+  /** Stops listening and drops every connection, so a new connection is refused (ECONNREFUSED), as when a service is down. */
+  refuse(): Promise<void>;
+  /** Listens again on the same port after `refuse()`. */
+  accept(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startFaultyProxy(target = ''): Promise<FaultyProxy> {
-  const proxy: Omit<FaultyProxy, 'url' | 'close'> = { target, mode: { kind: 'pass' }, bodies: [] };
+  const proxy: Omit<FaultyProxy, 'url' | 'close' | 'refuse' | 'accept'> = { target, mode: { kind: 'pass' }, bodies: [] };
   const server = http.createServer(async (request, response) => {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -26,6 +36,10 @@ export async function startFaultyProxy(target = ''): Promise<FaultyProxy> {
     if (mode.kind === 'fail') {
       response.statusCode = mode.status;
       return void response.end('subgraph failure injected by the test');
+    }
+    if (mode.kind === 'malformed') {
+      response.setHeader('content-type', 'application/json');
+      return void response.end('{"data": {"truncated');
     }
     if (mode.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, mode.ms));
     try {
@@ -40,9 +54,16 @@ export async function startFaultyProxy(target = ''): Promise<FaultyProxy> {
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
   return Object.assign(proxy, {
     url,
+    refuse: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+    accept: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

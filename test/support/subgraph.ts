@@ -15,6 +15,8 @@ import {
   type Database,
   type Logger,
   type Principal,
+  type SeedMode,
+  type UsedTokenRegistry,
   type SubgraphDefinition,
   type Tracing,
 } from '@cmcc/subgraph-kit';
@@ -65,6 +67,10 @@ export interface TestSubgraphOptions {
   logger?: Logger;
   /** Where its spans go; absent means no tracing. */
   tracing?: Tracing | null;
+  /** Whether the seed is written; as `SEED`'s default when absent (PGlite yes, Postgres no): a Postgres test that needs the seed says so. */
+  seed?: SeedMode;
+  /** Where the subgraph records the principal headers it accepted; absent means its own memory. */
+  usedTokens?: UsedTokenRegistry;
 }
 
 /**
@@ -136,12 +142,12 @@ export async function startTestSubgraph<L>(definition: SubgraphDefinition<L>, op
   let db: Database;
   if (options.databaseUrl || options.dataDir) {
     db = await openDatabase({ schema, databaseUrl: options.databaseUrl, dataDir: options.dataDir });
-    await prepareDatabase(definition as SubgraphDefinition<unknown>, db);
+    await prepareDatabase(definition as SubgraphDefinition<unknown>, db, { seed: options.seed });
   } else {
     db = await openSeededPglite(definition as SubgraphDefinition<unknown>, schema);
   }
   const logger = options.logger ?? createLogger(definition.name, 'silent');
-  const { apollo, handler } = await buildSubgraph(definition, db, logger, TEST_SHARED_SECRET, { tracing: options.tracing });
+  const { apollo, handler } = await buildSubgraph(definition, db, logger, TEST_SHARED_SECRET, { tracing: options.tracing }, { usedTokens: options.usedTokens });
   const { server, url } = await listen(handler, 0);
   return {
     url,

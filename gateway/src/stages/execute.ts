@@ -7,6 +7,7 @@ import { asFetcherResponse } from '../apollo-internals.ts';
 import { recordSubgraphCall } from '../audit/plugin.ts';
 import { recordSubgraphMarkings } from '../audit/markings.ts';
 import type { Resilience } from '../resilience/index.ts';
+import { downstreamError } from '../resilience/fetcher.ts';
 import { principalTokenClaims } from '../transport/fetcher.ts';
 import type { GatewayContext, Stage } from './stage.ts';
 
@@ -52,6 +53,29 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (request.http) injectTraceContext(request.http.headers);
     recordSubgraphCall(context, this.name);
     request.http?.headers.set(PRINCIPAL_HEADER, await signPrincipal(context?.principal ?? GATEWAY_PRINCIPAL, this.secret, this.name));
+  }
+
+  /**
+   * A body that is not a JSON object (a crashed subgraph's half-written answer, a proxy's HTML error page) costs that
+   * subgraph's fields like any other outage, with an error naming it; @apollo/gateway would otherwise throw a plain
+   * error that reaches the client as INTERNAL_SERVER_ERROR, naming no one.
+   */
+  override async parseBody(...args: Parameters<RemoteGraphQLDataSource<GatewayContext>['parseBody']>): Promise<object | string> {
+    let body: unknown;
+    try {
+      body = await super.parseBody(...args);
+    } catch {
+      body = undefined;
+    }
+    if (typeof body === 'object' && body !== null) return body;
+    throw downstreamError(
+      this.name,
+      `The ${this.name} service answered with a body that is not a GraphQL response. Its fields are missing from this response; the rest was served.`,
+      {
+        reason: 'invalid_response',
+        attempts: 1,
+      },
+    );
   }
 
   /** The markings of the records the subgraph returned, for the audit event (never forwarded to the client). */

@@ -46,15 +46,41 @@ export async function signPrincipal(principal: Principal, secret: Uint8Array, au
 
 export class PrincipalTokenError extends Error {}
 
+/**
+ * Where the ids (`jti`) of the principal tokens a subgraph has accepted are kept until they expire: this process's
+ * memory by default; a store every replica of the subgraph shares (Redis) so that a token accepted by one is refused
+ * by all the others.
+ */
+export interface UsedTokenRegistry {
+  /** Records `jti` for `audience` as used until `expiresAt` (epoch seconds); false when it was recorded already. */
+  claim(jti: string, audience: string, expiresAt: number): Promise<boolean>;
+}
+
+/** The ids of used tokens in this process's memory: enough for one replica. */
+export class InMemoryUsedTokens implements UsedTokenRegistry {
+  private readonly seen = new Map<string, number>();
+  async claim(jti: string, audience: string, expiresAt: number): Promise<boolean> {
+    const now = Date.now() / 1000;
+    for (const [id, expiry] of this.seen) if (expiry < now) this.seen.delete(id);
+    const id = `${audience}\0${jti}`;
+    if (this.seen.has(id)) return false;
+    this.seen.set(id, expiresAt);
+    return true;
+  }
+}
+
+/** How long after its `exp` a token id must still be remembered: a token is accepted until then. */
+export const USED_TOKEN_GRACE_SECONDS = CLOCK_TOLERANCE_SECONDS;
+
 /** Verifies gateway tokens for one subgraph: signature, issuer, audience, freshness, and that none is used twice. */
 export class PrincipalVerifier {
-  private readonly seen = new Map<string, number>();
   /** Imported once: given the raw bytes, jose would import the key again for every request. */
   private readonly key: KeyObject;
 
   constructor(
     secret: Uint8Array,
     private readonly audience: string,
+    private readonly used: UsedTokenRegistry = new InMemoryUsedTokens(),
   ) {
     this.key = createSecretKey(secret);
   }
@@ -75,10 +101,9 @@ export class PrincipalVerifier {
       const reason = error instanceof joseErrors.JWTExpired ? 'expired' : error instanceof joseErrors.JOSEError ? error.code : 'malformed';
       throw new PrincipalTokenError(`Invalid ${PRINCIPAL_HEADER} (${reason})`);
     }
-    const now = Date.now() / 1000;
-    for (const [jti, expiry] of this.seen) if (expiry + CLOCK_TOLERANCE_SECONDS < now) this.seen.delete(jti);
-    if (this.seen.has(payload.jti!)) throw new PrincipalTokenError(`Replayed ${PRINCIPAL_HEADER}: each token is good for one request`);
-    this.seen.set(payload.jti!, payload.exp!);
+    if (!(await this.used.claim(payload.jti!, this.audience, payload.exp! + USED_TOKEN_GRACE_SECONDS))) {
+      throw new PrincipalTokenError(`Replayed ${PRINCIPAL_HEADER}: each token is good for one request`);
+    }
     return toPrincipal(payload.principal);
   }
 }

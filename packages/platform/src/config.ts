@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { ConfigError, defineEnv, oneOf, port, readEnv, text, url, type Env } from './env.ts';
 import { parseObservabilityConfig, type ObservabilityConfig } from './observability-config.ts';
+import { DATABASE_PASSWORD_ENV, withDatabasePassword } from './database-password.ts';
+import { DATABASE_ENV, parseDatabaseConfig, type PostgresSettings, type SeedMode } from './database-config.ts';
 
 /** Configuration shared by every subgraph service, parsed once from the environment and frozen. */
 export interface SubgraphConfig {
@@ -9,6 +11,12 @@ export interface SubgraphConfig {
   readonly port: number;
   /** Postgres connection string; when absent the subgraph uses embedded PGlite on disk. */
   readonly databaseUrl: string | undefined;
+  /** Pool size, statement timeout and TLS of the Postgres connection (DATABASE_POOL_MAX, _STATEMENT_TIMEOUT_MS, _SSL, _SSL_CA). */
+  readonly postgres: PostgresSettings;
+  /** Whether the synthetic seed runs on start (SEED; by default on the embedded database only). */
+  readonly seed: SeedMode;
+  /** Redis shared by the subgraph's replicas (REDIS_URL): the principal tokens already used are recorded there. */
+  readonly redisUrl: string | undefined;
   /** Root folder for embedded data; each subgraph keeps its database in `<dataDir>/<name>/`. */
   readonly dataDir: string;
   readonly logLevel: string;
@@ -48,14 +56,15 @@ export const SUBGRAPH_ENV = defineEnv({
     secret: true,
     ...url('postgres://user:password@postgres:5432/cmcc', ['postgres', 'postgresql']),
   },
+  ...DATABASE_ENV,
 });
 
 /** `REDIS_URL`, read by every part that can keep its state in Redis. */
 export const REDIS_ENV = defineEnv({
   REDIS_URL: {
     description:
-      '`redis://...`: the audit trail goes to a Redis stream instead of the JSONL file, the schema registry lives in Redis, and so do the response cache and persisted queries',
-    components: ['gateway', 'audit subgraph', '`npm run audit:verify`', '`npm run schema`', '`npm run import`'],
+      '`redis://...`: the audit trail goes to a Redis stream instead of the JSONL file, the schema registry lives in Redis, and so do the response cache and persisted queries; subgraphs record there the principal headers they accepted, so a replica refuses one another replica accepted',
+    components: ['gateway', 'subgraphs', '`npm run audit:verify`', '`npm run schema`', '`npm run import`'],
     secret: true,
     ...url('redis://redis:6379', ['redis', 'rediss']),
   },
@@ -69,7 +78,7 @@ export function parseServiceEnv(env: Env, problems: string[]) {
 
 /**
  * Reads the subgraph's settings. `PORT` overrides the group's default port; `DATABASE_URL` switches from the embedded
- * PGlite database to Postgres.
+ * PGlite database to Postgres, which the `DATABASE_*` settings tune; `SEED` says whether the synthetic data is written.
  */
 export function loadSubgraphConfig(name: string, defaultPort: number, env: Env = process.env): SubgraphConfig {
   const problems: string[] = [];
@@ -79,7 +88,9 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env =
     name,
     ...service,
     port: values.PORT ?? defaultPort,
-    databaseUrl: values.DATABASE_URL,
+    databaseUrl: withDatabasePassword(values.DATABASE_URL, readEnv(env, DATABASE_PASSWORD_ENV, problems).DATABASE_PASSWORD_FILE, problems),
+    ...parseDatabaseConfig(env, values, problems),
+    redisUrl: readEnv(env, REDIS_ENV, problems).REDIS_URL,
     observability: parseObservabilityConfig(env, problems, name),
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -2,6 +2,8 @@
 // its request limits, graceful shutdown and command-line parsing. Depends only on @cmcc/contracts.
 export * from './cli-args.ts';
 export * from './config.ts';
+export * from './database-password.ts';
+export * from './database-config.ts';
 export * from './env.ts';
 export * from './graphql-errors.ts';
 export * from './http.ts';

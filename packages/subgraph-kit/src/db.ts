@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
+import { DEFAULT_POSTGRES_SETTINGS, type PostgresSettings } from '@cmcc/platform';
 
 /** Anything that can run a parameterised statement: the database itself or an open transaction. */
 export interface Queryable {
@@ -19,6 +21,12 @@ export interface Database extends Queryable {
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /**
+   * Runs `work` while holding a lock named `name` that no other process on the same database holds meanwhile (on
+   * Postgres a session advisory lock on its own connection, so it spans the transactions `work` runs and is released
+   * if the process dies; PGlite has one process already). Others asking for it wait.
+   */
+  exclusively<T>(name: string, work: () => Promise<T>): Promise<T>;
   /** Calls `listener` with every statement run; returns the function that stops listening. */
   onQuery(listener: (sql: string, params: readonly unknown[]) => void): () => void;
   /** PGlite only: a copy of the whole data folder (a tarball), to open another database from with `template`. */
@@ -38,6 +46,8 @@ export interface OpenDatabaseOptions {
    * open each subgraph's database from one already migrated and seeded, which skips PGlite's initdb.
    */
   template?: Blob;
+  /** Postgres only: pool size, statement timeout, TLS (defaults: `DEFAULT_POSTGRES_SETTINGS`, TLS as the URL says). */
+  postgres?: PostgresSettings;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -56,7 +66,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   if (!SCHEMA_NAME.test(options.schema)) {
     throw new Error(`Database schema name must match ${SCHEMA_NAME}, got "${options.schema}"`);
   }
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.schema) : openPglite(options.schema, options.dataDir, options.template);
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.schema, options.postgres ?? DEFAULT_POSTGRES_SETTINGS)
+    : openPglite(options.schema, options.dataDir, options.template);
 }
 
 class Listeners {
@@ -70,24 +82,68 @@ class Listeners {
   }
 }
 
-async function openPostgres(databaseUrl: string, schema: string): Promise<Database> {
-  const pool = new pg.Pool({
+/** A statement Postgres cancelled because it ran past `DATABASE_STATEMENT_TIMEOUT_MS`. */
+export class StatementTimeoutError extends Error {
+  /** Postgres's SQLSTATE for a cancelled statement, kept so callers can tell it apart like the original. */
+  readonly code = '57014';
+  constructor(
+    readonly timeoutMs: number,
+    options: ErrorOptions,
+  ) {
+    super(`Postgres cancelled a statement that ran longer than DATABASE_STATEMENT_TIMEOUT_MS (${timeoutMs} ms); its transaction was rolled back`, options);
+    this.name = 'StatementTimeoutError';
+  }
+}
+
+/** A stable 64-bit advisory lock key for a name, the same in every process and on every server. */
+export function advisoryLockKey(name: string): string {
+  return createHash('sha256').update(`cmcc:${name}`).digest().readBigInt64BE(0).toString();
+}
+
+async function openPostgres(databaseUrl: string, schema: string, settings: PostgresSettings): Promise<Database> {
+  const connection: pg.ClientConfig = {
     connectionString: databaseUrl,
-    max: 10,
     // A database that does not answer (not even with a refusal) must fail a request, not hold it until the gateway gives up.
     connectionTimeoutMillis: 5000,
+    // Names the subgraph in pg_stat_activity.
+    application_name: `cmcc-${schema}`,
     // Each subgraph sees only its own schema, so no statement qualifies table names; times are read in UTC.
     options: `-c search_path=${schema} -c TimeZone=UTC`,
     types: { getTypeParser: ((oid: number, format?: string) => parsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
-  });
+    ...(settings.tls === undefined ? {} : { ssl: settings.tls && { rejectUnauthorized: settings.tls.verify, ca: settings.tls.ca } }),
+  };
+  const pool = new pg.Pool({ ...connection, max: settings.poolMax, ...(settings.statementTimeoutMs > 0 ? { statement_timeout: settings.statementTimeoutMs } : {}) });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  // A lock on its own connection (outside the pool, without the statement timeout: waiting for it may take long).
+  const exclusively = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const client = new pg.Client(connection);
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1::bigint)', [advisoryLockKey(name)]);
+      return await work();
+    } finally {
+      // Ending the session releases the lock, also when unlocking fails because the connection was lost.
+      await client.end().catch(() => undefined);
+    }
+  };
+  // Replicas starting at once on a new database would race to create the schema.
+  try {
+    await exclusively(`schema:${schema}`, () => pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`));
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
   const listeners = new Listeners();
   const run = async <T>(client: pg.Pool | pg.PoolClient, sql: string, params: unknown[] = []): Promise<T[]> => {
     listeners.emit(sql, params);
-    const result = await client.query(sql, params);
-    return result.rows as T[];
+    try {
+      const result = await client.query(sql, params);
+      return result.rows as T[];
+    } catch (error) {
+      throw timedOut(error, settings) ?? error;
+    }
   };
   return {
     kind: 'postgres',
@@ -95,8 +151,11 @@ async function openPostgres(databaseUrl: string, schema: string): Promise<Databa
     query: (sql, params) => run(pool, sql, params),
     async exec(sql) {
       listeners.emit(sql, []);
-      await pool.query(sql);
+      await pool.query(sql).catch((error: unknown) => {
+        throw timedOut(error, settings) ?? error;
+      });
     },
+    exclusively,
     async transaction(work) {
       const client = await pool.connect();
       // A connection lost while checked out emits 'error' on the client, which would crash the process unheard; the
@@ -121,6 +180,12 @@ async function openPostgres(databaseUrl: string, schema: string): Promise<Databa
     onQuery: (listener) => listeners.add(listener),
     close: () => pool.end(),
   };
+}
+
+function timedOut(error: unknown, settings: PostgresSettings): StatementTimeoutError | undefined {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (code !== '57014' || typeof message !== 'string' || !message.includes('statement timeout')) return undefined;
+  return new StatementTimeoutError(settings.statementTimeoutMs, { cause: error });
 }
 
 /**
@@ -189,6 +254,7 @@ async function openPglite(schema: string, dataDir: string | undefined, template:
           },
         }),
       ),
+    exclusively: (_name, work) => work(),
     onQuery: (listener) => listeners.add(listener),
     dump: async () => db.dumpDataDir('none'),
     async close() {

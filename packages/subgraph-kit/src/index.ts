@@ -7,6 +7,7 @@ export { migrate, migrationSets, readMigrations, type MigrationSet } from './mig
 export * from './pagination.ts';
 export * from './seed.ts';
 export * from './subgraph.ts';
+export * from './used-tokens.ts';
 export * from './definitions.ts';
 export * from './reference.ts';
 export * from './sql.ts';

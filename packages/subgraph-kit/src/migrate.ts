@@ -87,7 +87,11 @@ class FolderPostgrator extends Postgrator {
 export async function migrate(db: Database, sets: MigrationSet[]): Promise<string[]> {
   const files = sets.map((set) => ({ set, migrations: readMigrations(set.folder) }));
   return db.transaction(async (tx) => {
-    if (db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`migrate:${db.schema}`]);
+    if (db.kind === 'postgres') {
+      // A migration may take longer than a request may (DATABASE_STATEMENT_TIMEOUT_MS), and so may waiting for the lock.
+      await tx.query('SET LOCAL statement_timeout = 0');
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`migrate:${db.schema}`]);
+    }
     await tx.query(`CREATE TABLE IF NOT EXISTS ${db.schema}.seed_state (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
     const applied: string[] = [];
     for (const { set, migrations } of files) {

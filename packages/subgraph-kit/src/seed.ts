@@ -161,7 +161,10 @@ export function addDays(start: Date, days: number): Date {
  */
 export async function seedOnce(db: Database, name: string, write: (tx: Queryable) => Promise<void>): Promise<boolean> {
   return db.transaction(async (tx) => {
-    if (db.kind === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`seed:${db.schema}`]);
+    if (db.kind === 'postgres') {
+      await tx.query('SET LOCAL statement_timeout = 0');
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`seed:${db.schema}`]);
+    }
     const done = await tx.query('SELECT 1 FROM seed_state WHERE name = $1', [name]);
     if (done.length > 0) return false;
     await write(tx);

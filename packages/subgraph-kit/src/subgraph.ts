@@ -20,8 +20,9 @@ import {
   loadSubgraphConfig,
   type Logger,
   type SubgraphConfig,
+  type SeedMode,
 } from '@cmcc/platform';
-import { databaseUnavailable, isDatabaseUnavailable } from './unavailable.ts';
+import { databaseUnavailable, isDatabaseUnavailable, isStatementTimeout, statementTimedOut } from './unavailable.ts';
 import {
   loadOrCreateSharedSecret,
   PRINCIPAL_HEADER,
@@ -32,7 +33,8 @@ import {
   withSharedVocabulary,
   ApolloServerPluginRecordMarkings,
 } from '@cmcc/contracts';
-import type { Principal } from '@cmcc/contracts';
+import type { Principal, UsedTokenRegistry } from '@cmcc/contracts';
+import { RedisUsedTokens } from './used-tokens.ts';
 import type { ImportKind } from './import.ts';
 
 /** What every resolver of every subgraph receives. */
@@ -75,11 +77,22 @@ export function readTypeDefs(root: string, name = path.basename(root)): Document
 
 const KIT_MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations');
 
-/** Creates the tables (the kit's migrations, then the subgraph's own) and the seed data. */
-export async function prepareDatabase(definition: SubgraphDefinition<unknown>, db: Database): Promise<string[]> {
-  const applied = await migrate(db, migrationSets(KIT_MIGRATIONS, path.join(definition.root, 'src', 'data', 'migrations')));
-  await definition.seed(db);
-  return applied;
+export interface PrepareOptions {
+  /** `synthetic` writes the seed (once per database); `none` leaves the tables empty. Default: as `SEED`'s default (`synthetic` on PGlite, `none` on Postgres). */
+  seed?: SeedMode;
+}
+
+/**
+ * Creates the tables (the kit's migrations, then the subgraph's own) and, when asked, the seed data. Replicas starting
+ * at once take turns (one lock per schema around both): the first migrates and seeds, the others then find nothing to do.
+ */
+export async function prepareDatabase(definition: SubgraphDefinition<unknown>, db: Database, options: PrepareOptions = {}): Promise<string[]> {
+  const seed = options.seed ?? (db.kind === 'pglite' ? 'synthetic' : 'none');
+  return db.exclusively(`prepare:${db.schema}`, async () => {
+    const applied = await migrate(db, migrationSets(KIT_MIGRATIONS, path.join(definition.root, 'src', 'data', 'migrations')));
+    if (seed === 'synthetic') await definition.seed(db);
+    return applied;
+  });
 }
 
 export interface BuiltSubgraph {
@@ -94,6 +107,12 @@ export interface SubgraphObservability {
   tracing?: Tracing | null;
 }
 
+/** How the subgraph checks the gateway's principal header. */
+export interface SubgraphSecurity {
+  /** Where used principal tokens are recorded: this process's memory unless given (Redis with `REDIS_URL`). */
+  usedTokens?: UsedTokenRegistry;
+}
+
 /** Builds the subgraph's Apollo Server and HTTP handler without listening (tests use it in-process). */
 export async function buildSubgraph<TLoaders>(
   definition: SubgraphDefinition<TLoaders>,
@@ -101,9 +120,10 @@ export async function buildSubgraph<TLoaders>(
   logger: Logger,
   sharedSecret: Uint8Array,
   observability: SubgraphObservability = {},
+  security: SubgraphSecurity = {},
 ): Promise<BuiltSubgraph> {
   const metrics = createMetrics({ service: definition.name, knownOperations: savedOperationNames(), token: observability.metricsToken });
-  const verifier = new PrincipalVerifier(sharedSecret, definition.name);
+  const verifier = new PrincipalVerifier(sharedSecret, definition.name, security.usedTokens);
   const schema = buildSubgraphSchema({
     typeDefs: readTypeDefs(definition.root, definition.name),
     resolvers: { DateTime: DateTimeScalar, Date: DateScalar, ...definition.resolvers } as GraphQLResolverMap<unknown>,
@@ -114,7 +134,10 @@ export async function buildSubgraph<TLoaders>(
     parseOptions: { maxTokens: MAX_TOKENS },
     // runSubgraph handles SIGINT/SIGTERM itself: stop taking requests, finish them, close the database, exit.
     stopOnTerminationSignals: false,
-    formatError: maskInternalErrors((error) => (isDatabaseUnavailable(error) ? databaseUnavailable(definition.name) : undefined)),
+    formatError: maskInternalErrors((error) => {
+      if (isStatementTimeout(error)) return statementTimedOut(definition.name);
+      return isDatabaseUnavailable(error) ? databaseUnavailable(definition.name) : undefined;
+    }),
     // Inline traces serve Apollo's hosted usage reporting, which a closed coalition network does not use.
     // The markings of the records each operation returned, for the gateway's audit event (record-markings.ts).
     plugins: [ApolloServerPluginInlineTraceDisabled(), logErrors(logger), metrics.plugin, ApolloServerPluginRecordMarkings()],
@@ -164,7 +187,7 @@ export interface RunningSubgraph {
   stop(): Promise<void>;
 }
 
-/** Opens the database, migrates, seeds and listens; the entry point of each subgraph's `src/index.ts`. */
+/** Opens the database, migrates, seeds (as `SEED` says) and listens; the entry point of each subgraph's `src/index.ts`. */
 export async function startSubgraph<TLoaders>(
   definition: SubgraphDefinition<TLoaders>,
   config: SubgraphConfig = loadSubgraphConfig(definition.name, definition.defaultPort),
@@ -174,14 +197,21 @@ export async function startSubgraph<TLoaders>(
     schema: schemaNameOf(definition.name),
     databaseUrl: config.databaseUrl,
     dataDir: path.join(config.dataDir, definition.name),
+    postgres: config.postgres,
   });
-  const applied = await prepareDatabase(definition as SubgraphDefinition<unknown>, db);
-  logger.info({ database: db.kind, schema: db.schema, migrationsApplied: applied }, 'database ready');
+  const applied = await prepareDatabase(definition as SubgraphDefinition<unknown>, db, { seed: config.seed });
+  logger.info({ database: db.kind, schema: db.schema, migrationsApplied: applied, seed: config.seed }, 'database ready');
   const tracing = startTracing(config.observability.tracing);
-  const { apollo, handler } = await buildSubgraph(definition, db, logger, loadOrCreateSharedSecret(config.sharedSecret, config.dataDir), {
-    metricsToken: config.observability.metricsToken,
-    tracing,
-  });
+  // With Redis, a principal header one replica accepted is refused by every other; without, by this process only.
+  const usedTokens = config.redisUrl ? new RedisUsedTokens(config.redisUrl) : undefined;
+  const { apollo, handler } = await buildSubgraph(
+    definition,
+    db,
+    logger,
+    loadOrCreateSharedSecret(config.sharedSecret, config.dataDir),
+    { metricsToken: config.observability.metricsToken, tracing },
+    { usedTokens },
+  );
   const drain = new RequestDrain();
   const { server, url } = await listen(drain.wrap(handler), config.port, config.host);
   logger.info({ url: `${url}/graphql` }, 'subgraph listening');
@@ -197,6 +227,7 @@ export async function startSubgraph<TLoaders>(
       );
       await apollo.stop();
       await tracing?.shutdown().catch(() => undefined);
+      await usedTokens?.close();
       await db.close();
     },
   };

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '@cmcc/contracts';
+import { StatementTimeoutError } from './db.ts';
 
 // Node socket errors and Postgres states that mean "the database is not reachable or is restarting", not a bug.
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNABORTED']);
@@ -23,5 +24,21 @@ export function databaseUnavailable(service: string): GraphQLError {
     {
       extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, serviceName: service },
     },
+  );
+}
+
+/** Whether an error (or its cause) is a statement Postgres cancelled at DATABASE_STATEMENT_TIMEOUT_MS. */
+export function isStatementTimeout(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 5) return false;
+  if (error instanceof StatementTimeoutError) return true;
+  const { cause, originalError } = error as { cause?: unknown; originalError?: unknown };
+  return isStatementTimeout(originalError, depth + 1) || isStatementTimeout(cause, depth + 1);
+}
+
+/** What a client sees when its request ran into the statement timeout. */
+export function statementTimedOut(service: string): GraphQLError {
+  return new GraphQLError(
+    `The ${service} database stopped this request's query because it ran past the time limit; nothing was written. Ask for less (a shorter period, fewer items) or try again later; if it persists, tell the operator (the limit is DATABASE_STATEMENT_TIMEOUT_MS).`,
+    { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, serviceName: service } },
   );
 }

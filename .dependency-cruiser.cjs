@@ -99,7 +99,8 @@ module.exports = {
       comment:
         'The import does not resolve. Across packages only what the package.json "exports" of the target lists resolves: a deep import into another package\'s files fails here.',
       from: {},
-      to: { couldNotResolve: true },
+      // `floor:*`: the floor's virtual modules, files esbuild bundles by name (gateway/src/floor/app.ts).
+      to: { couldNotResolve: true, pathNot: '^floor:' },
     },
     {
       name: 'not-to-undeclared',
@@ -115,9 +116,19 @@ module.exports = {
       from: {
         path: '^(packages|governance|gateway|subgraphs|scripts)/',
         // Development-only code by design: the build and the scaffold's formatter are tools run from a checkout; the
-        // explorer's client is bundled at build time (`npm run build`) and bundle.ts loads esbuild only when no prebuilt
-        // bundle exists (development). test/build.test.ts proves the built image runs without them.
-        pathNot: [TEST_CODE, '^scripts/build\\.ts$', '^scripts/scaffold/', '^gateway/src/explorer/client/', '^gateway/src/explorer/bundle\\.ts$'],
+        // browser apps' clients (explorer, floor) are bundled at build time (`npm run build`, `npm run floor:build`) and
+        // web/bundle.ts loads esbuild only when no prebuilt bundle exists (development). test/build.test.ts proves the
+        // built image runs without them.
+        pathNot: [
+          TEST_CODE,
+          '^scripts/build\\.ts$',
+          '^scripts/floor-build\\.ts$',
+          '^scripts/scaffold/',
+          '^gateway/src/explorer/client/',
+          '^gateway/src/floor/client/',
+          '^gateway/src/web/client/',
+          '^gateway/src/web/bundle\\.ts$',
+        ],
       },
       to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
     },

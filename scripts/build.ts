@@ -8,8 +8,8 @@
 //   kit's geography (governorate polygons, the Yellow Line), each
 //   group's schema.graphql, and schema/ (the supergraph, subgraphs.json, saved operations). Each bundled module's
 //   `import.meta.url` is rewritten to its source file's place under `<out>`, so every path relative to it still holds.
-// - The explorer's bundle (GraphiQL and its client) is prebuilt into `<out>/dist/explorer/`; a gateway without the
-//   client's sources serves it.
+// - The explorer's bundle (GraphiQL and its client) is prebuilt into `<out>/dist/explorer/`, the floor dashboard's into
+//   `<out>/dist/floor/`; a gateway without the clients' sources serves them.
 // `<out>` defaults to the repository itself (only dist/ is written). The image builds into a folder of its own, copies
 // it to /app beside `npm ci --omit=dev`'s node_modules and runs `node dist/gateway.js` (or dist/subgraphs/<group>.js).
 // Exit code: 0 built, 1 failed, 2 bad usage.
@@ -19,6 +19,7 @@ import * as esbuild from 'esbuild';
 import { PROJECT_ROOT } from '@cmcc/governance/composition';
 import { writePrebuiltBundle } from '@cmcc/gateway/explorer/bundle';
 import { EXPLORER_PATHS } from '@cmcc/gateway/explorer/index';
+import { writePrebuiltFloor } from '@cmcc/gateway/floor/index';
 import { parseCli } from '@cmcc/platform';
 
 const { values } = parseCli({
@@ -120,12 +121,13 @@ async function main(): Promise<void> {
     }
   }
   const explorer = await writePrebuiltBundle(path.join(dist, 'explorer'), EXPLORER_PATHS.assets);
+  const floor = await writePrebuiltFloor(path.join(dist, 'floor'));
   // The npm packages the bundles import: each static one must be a production dependency (the image installs no other);
   // a dynamic one only where it is reached (esbuild: the explorer built on demand where its sources are, in development).
   const dynamicOnly = [...imported.dynamic].filter((name) => !imported.static.has(name)).sort();
   fs.writeFileSync(path.join(dist, 'imports.json'), `${JSON.stringify({ static: [...imported.static].sort(), dynamicOnly }, null, 2)}\n`);
   console.log(
-    `Built ${entryPoints().length} bundles and the explorer (${explorer.files} files, ${Math.round(explorer.bytes / 1024)} KiB) into ${path.relative(process.cwd(), dist) || '.'} in ${Math.round(performance.now() - started)} ms; they import ${imported.static.size} npm packages (dist/imports.json).`,
+    `Built ${entryPoints().length} bundles the explorer (${explorer.files} files, ${Math.round(explorer.bytes / 1024)} KiB) and the floor (${floor.files} files, ${Math.round(floor.bytes / 1024)} KiB) into ${path.relative(process.cwd(), dist) || '.'} in ${Math.round(performance.now() - started)} ms; they import ${imported.static.size} npm packages (dist/imports.json).`,
   );
 }
 

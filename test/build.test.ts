@@ -130,31 +130,42 @@ describe('the production build (npm run build), as the image runs it', () => {
     expect(fs.existsSync(path.join(out, 'gateway', 'src'))).toBe(false);
   });
 
-  it('starts a built subgraph and the built gateway with plain node, both answer /health, and the explorer is served from the prebuilt bundle', { timeout: 120_000 }, async () => {
-    let subgraph: Service | undefined;
-    let gateway: Service | undefined;
-    try {
-      subgraph = await start('dist/subgraphs/security.js', { PORT: '0' }, 'subgraph listening');
-      expect(subgraph.logs.find((entry) => entry.msg === 'database ready')?.migrationsApplied).toContain('kit/001_write_support');
-      const subgraphHealth = await fetch(`${subgraph.url}/health`);
-      expect(subgraphHealth.status).toBe(200);
+  it(
+    'starts a built subgraph and the built gateway with plain node, both answer /health, and the explorer and the floor are served from their prebuilt bundles',
+    { timeout: 120_000 },
+    async () => {
+      let subgraph: Service | undefined;
+      let gateway: Service | undefined;
+      try {
+        subgraph = await start('dist/subgraphs/security.js', { PORT: '0' }, 'subgraph listening');
+        expect(subgraph.logs.find((entry) => entry.msg === 'database ready')?.migrationsApplied).toContain('kit/001_write_support');
+        const subgraphHealth = await fetch(`${subgraph.url}/health`);
+        expect(subgraphHealth.status).toBe(200);
 
-      gateway = await start('dist/gateway.js', { GATEWAY_PORT: '0', AUTH_ALLOW_DEVELOPMENT_KEYS: 'true', SUBGRAPH_SECURITY_URL: `${subgraph.url}/graphql` }, 'gateway listening');
-      const health = await fetch(`${gateway.url}/health`);
-      expect(health.status).toBe(200);
-      expect(await health.json()).toMatchObject({ status: 'ok', service: 'gateway' });
+        gateway = await start('dist/gateway.js', { GATEWAY_PORT: '0', AUTH_ALLOW_DEVELOPMENT_KEYS: 'true', SUBGRAPH_SECURITY_URL: `${subgraph.url}/graphql` }, 'gateway listening');
+        const health = await fetch(`${gateway.url}/health`);
+        expect(health.status).toBe(200);
+        expect(await health.json()).toMatchObject({ status: 'ok', service: 'gateway' });
 
-      const page = await (await fetch(`${gateway.url}/`)).text();
-      const script = /<script type="module" src="([^"]+)"/.exec(page)?.[1];
-      expect(script).toMatch(/^\/explorer\/assets\/explorer-[0-9a-f]+\.js$/);
-      const asset = await fetch(`${gateway.url}${script}`);
-      expect(asset.status).toBe(200);
-      expect(asset.headers.get('content-type')).toContain('text/javascript');
-      const logs = gateway.logs;
-      await vi.waitFor(() => expect(logs.find((entry) => entry.msg === 'explorer bundle ready')?.source).toBe('prebuilt'));
-    } finally {
-      await stop(gateway);
-      await stop(subgraph);
-    }
-  });
+        const page = await (await fetch(`${gateway.url}/`)).text();
+        const script = /<script type="module" src="([^"]+)"/.exec(page)?.[1];
+        expect(script).toMatch(/^\/explorer\/assets\/explorer-[0-9a-f]+\.js$/);
+        const asset = await fetch(`${gateway.url}${script}`);
+        expect(asset.status).toBe(200);
+        expect(asset.headers.get('content-type')).toContain('text/javascript');
+        const logs = gateway.logs;
+        await vi.waitFor(() => expect(logs.find((entry) => entry.msg === 'explorer bundle ready')?.source).toBe('prebuilt'));
+
+        // The floor dashboard, likewise from dist/floor/.
+        const floor = await (await fetch(`${gateway.url}/floor`)).text();
+        const floorScript = /<script type="module" src="([^"]+)"/.exec(floor)?.[1];
+        expect(floorScript).toMatch(/^\/floor\/assets\/floor-[0-9a-f]+\.js$/);
+        expect((await fetch(`${gateway.url}${floorScript}`)).status).toBe(200);
+        await vi.waitFor(() => expect(logs.find((entry) => entry.msg === 'floor bundle ready')?.source).toBe('prebuilt'));
+      } finally {
+        await stop(gateway);
+        await stop(subgraph);
+      }
+    },
+  );
 });

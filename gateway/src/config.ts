@@ -85,6 +85,11 @@ export interface GatewayConfig {
   readonly cors: CorsConfig;
   /** Limits of live subscriptions over WebSocket and SSE (GATEWAY_SUBSCRIPTIONS_*: gateway/src/subscriptions/). */
   readonly subscriptions: SubscriptionConfig;
+  /**
+   * Whether the browser apps' role picker may mint development tokens (`/auth/dev/*`, loopback callers only): when the
+   * gateway trusts the development key (no AUTH_JWKS_URL or AUTH_PUBLIC_KEY_FILE) and NODE_ENV is not `production`.
+   */
+  readonly devSignIn: boolean;
 }
 
 export const EXPLORER_MODES = ['graphiql', 'sandbox', 'off'] as const;
@@ -243,6 +248,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
   const resilience = parseResilienceConfig(env, problems);
   const observability = parseObservabilityConfig(env, problems, 'gateway');
   const supergraph = readEnv(env, { SUPERGRAPH_PATH: SUPERGRAPH_ENV.SUPERGRAPH_PATH, SUPERGRAPH_POLL_MS: SUPERGRAPH_ENV.SUPERGRAPH_POLL_MS }, []);
+  const auth = parseAuth(env, dataDir, problems);
   const config: GatewayConfig = {
     host: service.host,
     port: values.GATEWAY_PORT,
@@ -254,7 +260,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     maxBodyBytes: values.GATEWAY_MAX_BODY_BYTES,
     logLevel: service.logLevel,
     dataDir,
-    auth: parseAuth(env, dataDir, problems),
+    auth,
     sharedSecret: service.sharedSecret,
     authorizationMode: values.GATEWAY_AUTHORIZATION_MODE,
     policies: parsePolicies(env, problems),
@@ -266,6 +272,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     adminAccess: Object.freeze({ token: observability.metricsToken, openOnLoopback: values.GATEWAY_ADMIN_LOOPBACK ?? values.NODE_ENV !== 'production' }),
     cors: parseCorsConfig(env, problems),
     subscriptions: parseSubscriptionConfig(env, problems),
+    devSignIn: !auth.jwksUrl && !auth.publicKeyFile && values.NODE_ENV !== 'production',
   };
   const { AUTH_ALLOW_DEVELOPMENT_KEYS } = readEnv(env, { AUTH_ALLOW_DEVELOPMENT_KEYS: AUTH_ENV.AUTH_ALLOW_DEVELOPMENT_KEYS }, problems);
   problems.push(

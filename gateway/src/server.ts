@@ -12,6 +12,8 @@ import { FileSupergraphManager } from './supergraph.ts';
 import { RegistrySupergraphManager } from './registry-supergraph.ts';
 import { openRegistry } from '@cmcc/governance/registry/index';
 import { createExplorerRoutes, EXPLORER_PATHS } from './explorer/index.ts';
+import { createFloorRoutes } from './floor/index.ts';
+import { createDevSignInRoutes } from './auth/dev-sign-in.ts';
 import { Resilience } from './resilience/index.ts';
 import { registerGatewayMetrics } from './observability/metrics.ts';
 import { createPerformance, type Performance } from './performance.ts';
@@ -137,8 +139,15 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
     // The explorer at GET / (GraphiQL bundled into the gateway, or Apollo Sandbox by configuration): gateway/src/explorer/.
     // /metrics and the saved operations are for operators: METRICS_TOKEN, or loopback callers in development; the saved
     // operations also for any principal the gateway authenticates (the explorer's users).
+    // The floor dashboard at /floor (gateway/src/floor/), wherever an explorer is; the role picker's development sign-in
+    // (loopback callers, development key only).
     rawRoutes: guardAdminRoutes(
-      { ...createExplorerRoutes({ mode: config.explorer, dataDir: config.dataDir, logger }), '/metrics': metrics.route },
+      {
+        ...createExplorerRoutes({ mode: config.explorer, dataDir: config.dataDir, logger }),
+        ...(config.explorer === 'off' ? {} : createFloorRoutes({ dataDir: config.dataDir, logger })),
+        ...createDevSignInRoutes({ enabled: config.devSignIn, dataDir: config.dataDir }),
+        '/metrics': metrics.route,
+      },
       { '/metrics': null, [EXPLORER_PATHS.operations]: (request) => isAuthenticated(request, authenticate) },
       config.adminAccess,
     ),
@@ -152,7 +161,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
   const subscriptions = createSubscriptionServer({ gateway, authenticate, audit, requirements: () => supergraph.requirements, feed, config, logger });
   metrics.registerGauge('cmcc_subscriptions_open', 'Live subscriptions open on this gateway process (WebSocket and SSE)', () => subscriptions.open());
   const routed: http.RequestListener = (request, response) => (subscriptions.serves(request) ? void subscriptions.handler(request, response) : graphqlHandler(request, response));
-  const handler = observeRequests(withCors(routed, config.cors), { logger, metrics, tracing, routes: ['/graphql', '/health', '/ready', '/metrics', '/'] });
+  const handler = observeRequests(withCors(routed, config.cors), { logger, metrics, tracing, routes: ['/graphql', '/health', '/ready', '/metrics', '/', '/floor'] });
   return {
     apollo,
     gateway,

@@ -231,8 +231,8 @@ describe('known operations', () => {
   it('fails the removal of a field the dashboard operations use, naming each operation, even with --allow-breaking', async () => {
     const result = await check(edited([FATALITIES, '']), { approvals: { breaking: 'we think nobody uses it' } });
     expect(result.ok).toBe(false);
-    // The three dashboards read fatalities; each is named by its operation, not by a word of its comment.
-    expect(result.operations.failures.map((f) => f.operation.name)).toEqual(['FloorOverview', 'OperationsFloorDashboard', 'SituationByGovernorate']);
+    // The four dashboard operations read fatalities; each is named by its operation, not by a word of its comment.
+    expect(result.operations.failures.map((f) => f.operation.name)).toEqual(['FloorMap', 'FloorOverview', 'OperationsFloorDashboard', 'SituationByGovernorate']);
     const situation = result.operations.failures.find((f) => f.operation.name === 'SituationByGovernorate')!;
     expect(situation.operation.file).toBe(path.join('schema', 'operations', 'SituationByGovernorate.graphql'));
     expect(situation.errors.join(' ')).toContain('fatalities');

@@ -3,13 +3,13 @@
  * gateway's origin, or, by configuration (`GATEWAY_EXPLORER=sandbox`), Apollo's embedded Sandbox for networks with internet
  * access. The pages need no credential; introspection and operations do, like any request to /graphql.
  */
-import crypto from 'node:crypto';
-import type http from 'node:http';
 import path from 'node:path';
 import { HttpError, type RawRoute, type Logger } from '@cmcc/platform';
 import type { ExplorerMode } from '../config.ts';
 import { explorerBundle, type Asset } from './bundle.ts';
 import { loadSavedOperations, OPERATIONS_DIR } from './operations.ts';
+import { DEV_SIGN_IN_BASE } from '../auth/dev-sign-in.ts';
+import { IMMUTABLE, NO_STORE, nonce, REVALIDATE, send } from '../web/respond.ts';
 import { FAVICON_SVG, graphiqlCsp, graphiqlPage, SANDBOX_SCRIPT_BODY, SANDBOX_STYLE_BODY, sandboxCsp, sandboxPage, type ExplorerPaths } from './pages.ts';
 
 export const EXPLORER_PATHS: ExplorerPaths = Object.freeze({
@@ -19,6 +19,7 @@ export const EXPLORER_PATHS: ExplorerPaths = Object.freeze({
   favicon: '/explorer/favicon.svg',
   sandboxScript: '/explorer/sandbox.js',
   sandboxStyle: '/explorer/sandbox.css',
+  devSignIn: DEV_SIGN_IN_BASE,
 });
 
 export interface ExplorerOptions {
@@ -30,11 +31,6 @@ export interface ExplorerOptions {
   readonly operationsDir?: string;
   readonly graphqlPath?: string;
 }
-
-/** Pages change with the gateway (and carry a per-request nonce); hashed assets never change under their name. */
-const NO_STORE = 'no-store';
-const REVALIDATE = 'no-cache';
-const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** The explorer's routes for the kit's `rawRoutes`; none when the explorer is off. */
 export function createExplorerRoutes(options: ExplorerOptions): Record<string, RawRoute> {
@@ -85,39 +81,4 @@ export function createExplorerRoutes(options: ExplorerOptions): Record<string, R
     send(request, response, { status: 200, type: asset.contentType, body: asset.body, gzip: asset.gzip, cache: IMMUTABLE, csp: fileCsp });
   };
   return routes;
-}
-
-function nonce(): string {
-  return crypto.randomBytes(18).toString('base64');
-}
-
-interface Reply {
-  status: number;
-  type: string;
-  body: string | Buffer;
-  gzip?: Buffer;
-  cache: string;
-  csp: string;
-}
-
-function send(request: http.IncomingMessage, response: http.ServerResponse, reply: Reply): void {
-  response.statusCode = reply.status;
-  response.setHeader('content-type', reply.type);
-  response.setHeader('cache-control', reply.cache);
-  response.setHeader('content-security-policy', reply.csp);
-  response.setHeader('x-content-type-options', 'nosniff');
-  response.setHeader('x-frame-options', 'DENY');
-  response.setHeader('referrer-policy', 'no-referrer');
-  response.setHeader('cross-origin-opener-policy', 'same-origin');
-  response.setHeader('cross-origin-resource-policy', 'same-origin');
-  let body = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
-  if (reply.gzip) {
-    response.setHeader('vary', 'accept-encoding');
-    if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
-      response.setHeader('content-encoding', 'gzip');
-      body = reply.gzip;
-    }
-  }
-  response.setHeader('content-length', body.length);
-  response.end(request.method === 'HEAD' ? undefined : body);
 }

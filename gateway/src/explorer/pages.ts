@@ -1,4 +1,5 @@
 /** The explorer's HTML pages and their Content-Security-Policies. */
+import { COMMON_DIRECTIVES, escapeAttribute, sameOriginCsp } from '../web/respond.ts';
 
 /** Where Apollo's embedded Sandbox comes from: its script, and the frame it draws in. */
 export const SANDBOX_SCRIPT_ORIGIN = 'https://embeddable-sandbox.cdn.apollographql.com';
@@ -12,29 +13,12 @@ export interface ExplorerPaths {
   readonly favicon: string;
   readonly sandboxScript: string;
   readonly sandboxStyle: string;
+  /** Base of the development sign-in routes (gateway/src/auth/dev-sign-in.ts); the role picker hides itself where they do not answer. */
+  readonly devSignIn: string;
 }
 
-/** Directives every explorer response shares: nothing from elsewhere, no plugins, no framing, no base or form tricks. */
-const COMMON = ["object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"];
-
-/**
- * GraphiQL: everything from the gateway itself. Styles also take the page's nonce, for the one library that adds a
- * <style> element at run time (the scroll lock of dialogs and menus); no inline script at all, no `data:` fonts or
- * images (the bundle serves them as files), no workers or frames.
- */
-export function graphiqlCsp(nonce?: string): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    nonce ? `style-src 'self' 'nonce-${nonce}'` : "style-src 'self'",
-    "img-src 'self'",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "worker-src 'none'",
-    "frame-src 'none'",
-    ...COMMON,
-  ].join('; ');
-}
+/** GraphiQL: everything from the gateway itself (../web/respond.ts). */
+export const graphiqlCsp = sameOriginCsp;
 
 /** Apollo Sandbox: its script from Apollo's CDN and its frame from Apollo; requests still go only to the gateway. */
 export function sandboxCsp(): string {
@@ -47,12 +31,8 @@ export function sandboxCsp(): string {
     "connect-src 'self'",
     "worker-src 'none'",
     `frame-src ${SANDBOX_FRAME_ORIGIN}`,
-    ...COMMON,
+    ...COMMON_DIRECTIVES,
   ].join('; ');
-}
-
-function escapeAttribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 export function graphiqlPage(options: { nonce: string; script: string; stylesheet: string; paths: ExplorerPaths }): string {
@@ -70,7 +50,7 @@ export function graphiqlPage(options: { nonce: string; script: string; styleshee
 <script type="module" src="${escapeAttribute(paths.assets + script)}"></script>
 </head>
 <body>
-<div id="root" data-graphql="${escapeAttribute(paths.graphql)}" data-operations="${escapeAttribute(paths.operations)}">
+<div id="root" data-graphql="${escapeAttribute(paths.graphql)}" data-operations="${escapeAttribute(paths.operations)}" data-dev-sign-in="${escapeAttribute(paths.devSignIn)}">
 <noscript>The explorer needs JavaScript. GraphQL itself is at ${escapeAttribute(paths.graphql)}.</noscript>
 </div>
 </body>

@@ -10,6 +10,7 @@ import { GraphiQL } from 'graphiql';
 import { useEditorContext, type GraphiQLPlugin } from '@graphiql/react';
 import 'graphiql/style.css';
 import './explorer.css';
+import { describeToken, devPrincipals, mintDevToken, normalizeToken, readToken, storeToken, type DevPrincipal } from '../../web/client/sign-in.ts';
 
 type Fetcher = ComponentProps<typeof GraphiQL>['fetcher'];
 
@@ -26,56 +27,12 @@ interface SavedOperation {
 const root = document.getElementById('root')!;
 const GRAPHQL_PATH = root.dataset.graphql ?? '/graphql';
 const OPERATIONS_URL = root.dataset.operations ?? '/explorer/operations.json';
-const TOKEN_KEY = 'cmcc.explorer.token';
+const DEV_SIGN_IN = root.dataset.devSignIn ?? '';
 
 // Libraries that add a <style> element at run time (the scroll lock of GraphiQL's dialogs and menus) take the page's
 // CSP nonce from here (get-nonce reads `__webpack_nonce__`); without it the browser would refuse their styles.
 const nonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce;
 if (nonce) (globalThis as { __webpack_nonce__?: string }).__webpack_nonce__ = nonce;
-
-function readToken(): string {
-  try {
-    return localStorage.getItem(TOKEN_KEY) ?? '';
-  } catch {
-    return '';
-  }
-}
-
-function storeToken(token: string): void {
-  try {
-    if (token) localStorage.setItem(TOKEN_KEY, token);
-    else localStorage.removeItem(TOKEN_KEY);
-  } catch {
-    // storage disabled: the token lives as long as the page
-  }
-}
-
-/** Accepts a pasted token with or without the `Bearer ` prefix. */
-function normalizeToken(value: string): string {
-  return value.trim().replace(/^bearer\s+/i, '');
-}
-
-/** What the token says about its holder (its claims are not secret; the gateway verifies the signature). */
-function describeToken(token: string): string {
-  if (!token) return 'No token: every operation, introspection included, is refused (401).';
-  try {
-    const payload = token.split('.')[1];
-    const claims = JSON.parse(
-      atob(
-        payload
-          .replace(/-/g, '+')
-          .replace(/_/g, '/')
-          .padEnd(Math.ceil(payload.length / 4) * 4, '='),
-      ),
-    ) as Record<string, unknown>;
-    const who = ['sub', 'nation', 'org', 'clearance'].map((claim) => claims[claim]).filter((value) => typeof value === 'string' && value);
-    const exp = typeof claims.exp === 'number' ? new Date(claims.exp * 1000) : undefined;
-    const expiry = exp ? (exp.getTime() < Date.now() ? `expired ${exp.toLocaleString()}` : `expires ${exp.toLocaleString()}`) : '';
-    return [who.join(' · '), expiry].filter(Boolean).join(' — ') || 'Token set.';
-  } catch {
-    return 'Token set (not a JWT the explorer can read; the gateway decides).';
-  }
-}
 
 function createFetcher(token: string): Fetcher {
   return async (params, options) => {
@@ -109,15 +66,43 @@ function formatVariables(variables: Record<string, unknown>): string {
 
 function TokenBar(props: { token: string; onToken: (token: string) => void }): ReactNode {
   const [draft, setDraft] = useState(props.token);
+  const [principals, setPrincipals] = useState<DevPrincipal[]>([]);
+  const [refused, setRefused] = useState('');
+  // The role picker appears only where the gateway offers development sign-in (gateway/src/auth/dev-sign-in.ts).
+  useEffect(() => void devPrincipals(DEV_SIGN_IN).then(setPrincipals), []);
   const commit = (value: string) => {
     const token = normalizeToken(value);
     setDraft(token);
+    setRefused('');
     if (token !== props.token) props.onToken(token);
+  };
+  const signInAs = (name: string) => {
+    if (name) mintDevToken(DEV_SIGN_IN, name).then(commit, (error: unknown) => setRefused(`Sign-in refused: ${error instanceof Error ? error.message : String(error)}`));
   };
   return h(
     'header',
     { className: 'cmcc-bar' },
     h('span', { className: 'cmcc-title' }, 'CMCC Supergraph explorer'),
+    principals.length > 0
+      ? h(
+          'select',
+          {
+            id: 'cmcc-role',
+            className: 'cmcc-button',
+            'aria-label': 'Development principal',
+            value: '',
+            onChange: (event: { target: HTMLSelectElement }) => signInAs(event.target.value),
+          },
+          h('option', { value: '' }, 'Sign in as… (development)'),
+          principals.map((principal) =>
+            h(
+              'option',
+              { key: principal.name, value: principal.name },
+              `${principal.name} — ${[principal.claims.nation, principal.claims.org, principal.claims.clearance].filter(Boolean).join(' · ')}`,
+            ),
+          ),
+        )
+      : null,
     h('label', { htmlFor: 'cmcc-token' }, 'Bearer token'),
     h('input', {
       id: 'cmcc-token',
@@ -135,7 +120,7 @@ function TokenBar(props: { token: string; onToken: (token: string) => void }): R
     }),
     h('button', { type: 'button', className: 'cmcc-button', onClick: () => commit(draft) }, 'Use token'),
     h('button', { type: 'button', className: 'cmcc-button', onClick: () => commit(''), disabled: !props.token && !draft }, 'Forget'),
-    h('span', { className: 'cmcc-token-status', role: 'status', 'data-testid': 'token-status' }, describeToken(props.token)),
+    h('span', { className: 'cmcc-token-status', role: 'status', 'data-testid': 'token-status' }, refused || describeToken(props.token)),
   );
 }
 

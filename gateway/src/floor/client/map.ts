@@ -59,7 +59,7 @@ export class FloorMap {
     for (const feature of crossingPositions.features) {
       const [lon, lat] = feature.geometry.coordinates;
       const marker = L.circleMarker([lat, lon], { className: 'floor-crossing', radius: 7, color: '#1f3a5f', weight: 2, fillColor: '#cccccc', fillOpacity: 1 });
-      marker.bindTooltip(feature.properties.name, { className: 'floor-tooltip' }).addTo(crossingLayer);
+      marker.bindTooltip(`${feature.properties.name} (position illustrative: SYNTHETIC)`, { className: 'floor-tooltip' }).addTo(crossingLayer);
       this.crossings.set(feature.properties.id, marker);
     }
     this.sites.addTo(this.map);

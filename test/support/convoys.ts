@@ -1,4 +1,6 @@
 /** The requestConvoy mutation and a valid input for it, shared by the tests that need a real convoy write. */
+import { expect } from 'vitest';
+import type { TestSubgraph } from './subgraph.ts';
 
 export const REQUEST_CONVOY = `mutation($input: RequestConvoyInput!) { requestConvoy(input: $input) { convoy { id } userErrors { message } } }`;
 
@@ -15,4 +17,13 @@ export function convoyRequest(marking: Record<string, unknown>, overrides: Recor
     marking,
     ...overrides,
   };
+}
+
+/** Writes an UNCLASSIFIED, CMCC-released convoy straight into an in-process humanitarian subgraph; its id. */
+export async function requestConvoyIn(subgraph: TestSubgraph): Promise<string> {
+  const { data, errors } = await subgraph.execute(REQUEST_CONVOY, {
+    input: convoyRequest({ classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC' }, { route: 'Illustrative route', driverNames: [] }),
+  });
+  expect(errors).toBeUndefined();
+  return data.requestConvoy.convoy.id as string;
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { humanitarian } from '../src/server.ts';
 import { startTestSubgraph, type TestSubgraph } from '@cmcc/test-support/subgraph';
 import { openEventStream } from '@cmcc/test-support/change-events';
-import { convoyRequest, REQUEST_CONVOY } from '@cmcc/test-support/convoys';
+import { requestConvoyIn } from '@cmcc/test-support/convoys';
 
 /**
  * A subgraph publishes its writes as change events at GET /events (docs/live-data.md): one per record_change row, in
@@ -19,13 +19,7 @@ afterAll(async () => {
   await subgraph?.close();
 });
 
-async function requestConvoy(): Promise<string> {
-  const { data, errors } = await subgraph.execute(REQUEST_CONVOY, {
-    input: convoyRequest({ classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC' }, { route: 'Illustrative route', driverNames: [] }),
-  });
-  expect(errors).toBeUndefined();
-  return data.requestConvoy.convoy.id;
-}
+const requestConvoy = () => requestConvoyIn(subgraph);
 
 describe('GET /events', () => {
   it('streams each write as an event as it commits, with the history row id as event id', async () => {

@@ -10,6 +10,7 @@ import { openSse, subscribeWs, wsClient } from '@cmcc/test-support/live-clients'
 import { redisAvailable, TEST_REDIS_URL } from '@cmcc/test-support/services';
 import { TEST_SHARED_SECRET } from '@cmcc/test-support/subgraph';
 import { startStack, type TestStack } from '@cmcc/test-support/stack';
+import { convoyRequest, REQUEST_CONVOY } from '@cmcc/test-support/convoys';
 
 /**
  * Live data end to end, with nothing injected: a real mutation in the humanitarian subgraph is written to its change
@@ -38,22 +39,7 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 async function requestConvoy(marking: Record<string, unknown>): Promise<string> {
-  const { data, errors } = await stack.query(
-    `mutation($input: RequestConvoyInput!) { requestConvoy(input: $input) { convoy { id } userErrors { message } } }`,
-    {
-      input: {
-        type: 'COLLECTION',
-        requestingOrganizationIds: ['XM-DAC-41140'],
-        crossingId: 'KEREM_SHALOM',
-        destinationPcode: 'PS027001',
-        plannedStart: '2026-12-01T06:00:00Z',
-        un2720Monitored: true,
-        source: 'SYNTHETIC',
-        marking,
-      },
-    },
-    US_EDITOR,
-  );
+  const { data, errors } = await stack.query(REQUEST_CONVOY, { input: convoyRequest(marking) }, US_EDITOR);
   expect(errors).toBeUndefined();
   expect(data.requestConvoy.userErrors).toEqual([]);
   return data.requestConvoy.convoy.id as string;

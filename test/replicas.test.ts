@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { humanitarian } from '@cmcc/subgraph-humanitarian/server';
 import { dropSchema, postgresAvailable, TEST_DATABASE_URL, uniqueSchema } from '@cmcc/test-support/services';
 import { startTestSubgraph, type TestSubgraph } from '@cmcc/test-support/subgraph';
+import { convoyRequest } from '@cmcc/test-support/convoys';
 
 /**
  * Two replicas of one subgraph on one Postgres (issue 18, point 1): a retried mutation that lands on the other replica
@@ -27,16 +28,7 @@ afterAll(async () => {
 const REQUEST_CONVOY = `mutation($input: RequestConvoyInput!, $key: String) {
   requestConvoy(input: $input, idempotencyKey: $key) { convoy { id } userErrors { field code message } }
 }`;
-const CONVOY = {
-  type: 'COLLECTION',
-  requestingOrganizationIds: ['XM-DAC-41140'],
-  crossingId: 'KEREM_SHALOM',
-  destinationPcode: 'PS027001',
-  plannedStart: '2026-12-01T06:00:00Z',
-  un2720Monitored: true,
-  source: 'SYNTHETIC',
-  marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC' },
-};
+const CONVOY = convoyRequest({ classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC' });
 
 const convoyCount = async () => (await first.db.query<{ n: number }>('SELECT count(*)::int AS n FROM convoy'))[0].n;
 const requestAt = async (replica: TestSubgraph, key: string) => {

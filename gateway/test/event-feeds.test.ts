@@ -6,6 +6,7 @@ import { startEventRelay, type EventRelay } from '@cmcc/test-support/change-even
 import { startTestSubgraph, TEST_SHARED_SECRET, type TestSubgraph } from '@cmcc/test-support/subgraph';
 import { loadDefinition } from '@cmcc/test-support/stack';
 import { redisAvailable, TEST_REDIS_URL } from '@cmcc/test-support/services';
+import { requestConvoyIn } from '@cmcc/test-support/convoys';
 import { createEventFeed } from '../src/subscriptions/event-feed.ts';
 
 /**
@@ -23,25 +24,7 @@ afterAll(async () => {
   await subgraph?.close();
 });
 
-const REQUEST_CONVOY = `mutation($input: RequestConvoyInput!) { requestConvoy(input: $input) { convoy { id } } }`;
-async function requestConvoy(): Promise<string> {
-  const { data, errors } = await subgraph.execute(REQUEST_CONVOY, {
-    input: {
-      type: 'COLLECTION',
-      requestingOrganizationIds: ['XM-DAC-41140'],
-      crossingId: 'KEREM_SHALOM',
-      destinationPcode: 'PS027001',
-      plannedStart: '2026-12-01T06:00:00Z',
-      un2720Monitored: true,
-      route: 'Illustrative route',
-      driverNames: [],
-      source: 'SYNTHETIC',
-      marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC' },
-    },
-  });
-  expect(errors).toBeUndefined();
-  return data.requestConvoy.convoy.id;
-}
+const requestConvoy = () => requestConvoyIn(subgraph);
 const eventIdOf = async (convoyId: string) =>
   (await subgraph.db.query<{ id: string }>(`SELECT id::text AS id FROM record_change WHERE entity_type = 'Convoy' AND entity_id = $1`, [convoyId]))[0].id;
 

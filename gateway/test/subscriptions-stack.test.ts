@@ -8,6 +8,7 @@ import { startGateway, type ExtraGateway } from '@cmcc/test-support/gateway';
 import { createMemoryEventFeed } from '@cmcc/gateway/subscriptions/index';
 import { receivedAtLeast, subscribeWs, wsClient } from '@cmcc/test-support/live-clients';
 import { eventually } from '@cmcc/test-support/eventually';
+import { convoyRequest, REQUEST_CONVOY } from '@cmcc/test-support/convoys';
 
 const US_EDITOR = { sub: 'us-editor', nation: 'USA', org: 'CMCC', wg: ['humanitarian'], clearance: 'SECRET', roles: ['editor'], scope: 'write:humanitarian read:*', cmcc: true };
 /** Cleared SECRET, of a nation the secret convoy is released to (rule v2, 3: GBR is in releasableTo). */
@@ -25,22 +26,7 @@ const feed = createMemoryEventFeed();
 let nextId = 1;
 
 async function requestConvoy(marking: Record<string, unknown>): Promise<string> {
-  const { data, errors } = await stack.query(
-    `mutation($input: RequestConvoyInput!) { requestConvoy(input: $input) { convoy { id } userErrors { message } } }`,
-    {
-      input: {
-        type: 'COLLECTION',
-        requestingOrganizationIds: ['XM-DAC-41140'],
-        crossingId: 'KEREM_SHALOM',
-        destinationPcode: 'PS027001',
-        plannedStart: '2026-12-01T06:00:00Z',
-        un2720Monitored: true,
-        source: 'SYNTHETIC',
-        marking,
-      },
-    },
-    US_EDITOR,
-  );
+  const { data, errors } = await stack.query(REQUEST_CONVOY, { input: convoyRequest(marking) }, US_EDITOR);
   expect(errors).toBeUndefined();
   expect(data.requestConvoy.userErrors).toEqual([]);
   return data.requestConvoy.convoy.id as string;

@@ -57,3 +57,44 @@ export async function* eventsAfter(queue: FeedQueue, floor: string): AsyncGenera
 
 /** The later of two event ids. */
 export const laterId = (a: string, b: string) => (compareEventIds(a, b) >= 0 ? a : b);
+
+export interface SubscriberOptions {
+  queue: FeedQueue;
+  signal: AbortSignal;
+  /** The shared reader's position when the subscriber joined; null while it has none yet. */
+  position: string | null;
+  /** Resolves with the shared reader's starting position. */
+  started: Promise<string>;
+  afterId: string | null;
+  /** The events after a resume's id up to the reader's start, read on their own. */
+  backlog(afterId: string, until: string): AsyncIterable<ChangeEvent>;
+  /** Called once when the subscriber's iteration ends. */
+  leave(): void;
+  /** The feed is already closed: the subscriber gets nothing. */
+  closed: boolean;
+}
+
+/** One subscriber's events: a resume's backlog, then the queue's live events after it, until aborted or ended. */
+export function subscriberEvents(options: SubscriberOptions): AsyncIterable<ChangeEvent> {
+  const { queue, signal, position, started, afterId } = options;
+  if (options.closed || signal.aborted) queue.end();
+  const stop = () => queue.end();
+  signal.addEventListener('abort', stop, { once: true });
+  return {
+    async *[Symbol.asyncIterator]() {
+      try {
+        const start = position ?? (await Promise.race([started, new Promise<null>((resolve) => signal.addEventListener('abort', () => resolve(null)))]));
+        if (start === null) return;
+        let floor = start;
+        if (afterId !== null) {
+          if (compareEventIds(afterId, start) < 0) yield* options.backlog(afterId, start);
+          floor = laterId(afterId, start);
+        }
+        yield* eventsAfter(queue, floor);
+      } finally {
+        signal.removeEventListener('abort', stop);
+        options.leave();
+      }
+    },
+  };
+}

@@ -3,18 +3,9 @@
 // connection (XREAD BLOCK), started with the first local subscriber and stopped with the last; a resume reads the
 // missed range with XRANGE, refused with RESUME_WINDOW_EXCEEDED when the stream was trimmed past it.
 import { Redis } from 'ioredis';
-import {
-  CHANGE_EVENT_FIELD,
-  changeEventStreamKey,
-  compareEventIds,
-  eventIdOfEntry,
-  ResumeWindowExceededError,
-  streamEntryId,
-  type ChangeEvent,
-  type EventFeed,
-} from '@cmcc/contracts';
+import { CHANGE_EVENT_FIELD, changeEventStreamKey, eventIdOfEntry, ResumeWindowExceededError, streamEntryId, type ChangeEvent, type EventFeed } from '@cmcc/contracts';
 import type { Logger } from '@cmcc/platform';
-import { createFeedQueue, eventsAfter, laterId, type FeedQueue } from './feed-queue.ts';
+import { createFeedQueue, subscriberEvents, type FeedQueue } from './feed-queue.ts';
 
 export interface RedisEventFeedOptions {
   redisUrl: string;
@@ -128,26 +119,16 @@ export function createRedisEventFeed(options: RedisEventFeedOptions): RedisEvent
       if (first) {
         void run(reader);
       }
-      if (closed || signal.aborted) queue.end();
-      const stop = () => queue.end();
-      signal.addEventListener('abort', stop, { once: true });
-      return {
-        async *[Symbol.asyncIterator]() {
-          try {
-            const start = position ?? (await Promise.race([reader.started, new Promise<null>((resolve) => signal.addEventListener('abort', () => resolve(null)))]));
-            if (start === null) return;
-            let floor = start;
-            if (afterId !== null) {
-              if (compareEventIds(afterId, start) < 0) for await (const event of range(subgraph, afterId, start)) yield event;
-              floor = laterId(afterId, start);
-            }
-            yield* eventsAfter(queue, floor);
-          } finally {
-            signal.removeEventListener('abort', stop);
-            leave(reader, queue);
-          }
-        },
-      };
+      return subscriberEvents({
+        queue,
+        signal,
+        position,
+        started: reader.started,
+        afterId,
+        backlog: (afterId, until) => range(subgraph, afterId, until),
+        leave: () => leave(reader, queue),
+        closed,
+      });
     },
     connected: (subgraph) => readerOf(subgraph).started.then(() => undefined),
     async close() {

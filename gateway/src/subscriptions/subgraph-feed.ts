@@ -1,9 +1,9 @@
 // The embedded default EventFeed: each subgraph's own `GET /events` stream. One upstream connection per subgraph,
 // opened when its first local subscriber arrives, shared by all of them, reconnecting after its last event id, and
 // closed when the last one leaves. A resume fetches the missed range (`after`..`until`) on a connection of its own.
-import { compareEventIds, EVENT_STREAM_PATH, PRINCIPAL_HEADER, ResumeWindowExceededError, signPrincipal, type ChangeEvent, type EventFeed, type Principal } from '@cmcc/contracts';
+import { EVENT_STREAM_PATH, PRINCIPAL_HEADER, ResumeWindowExceededError, signPrincipal, type ChangeEvent, type EventFeed, type Principal } from '@cmcc/contracts';
 import type { Logger } from '@cmcc/platform';
-import { createFeedQueue, eventsAfter, laterId, type FeedQueue } from './feed-queue.ts';
+import { createFeedQueue, subscriberEvents, type FeedQueue } from './feed-queue.ts';
 import { readEventStream } from './event-stream-reader.ts';
 
 /** Who the gateway is when it reads event streams: events name records and carry none of their fields. */
@@ -141,26 +141,16 @@ export function createSubgraphEventFeed(options: SubgraphEventFeedOptions): Subg
       const first = upstream.listeners.size === 0;
       upstream.listeners.add(queue);
       if (first) void run(upstream);
-      if (closed || signal.aborted) queue.end();
-      const stop = () => queue.end();
-      signal.addEventListener('abort', stop, { once: true });
-      return {
-        async *[Symbol.asyncIterator]() {
-          try {
-            const start = position ?? (await Promise.race([upstream.started, new Promise<null>((resolve) => signal.addEventListener('abort', () => resolve(null)))]));
-            if (start === null) return;
-            let floor = start;
-            if (afterId !== null) {
-              if (compareEventIds(afterId, start) < 0) for await (const event of range(subgraph, afterId, start, signal)) yield event;
-              floor = laterId(afterId, start);
-            }
-            yield* eventsAfter(queue, floor);
-          } finally {
-            signal.removeEventListener('abort', stop);
-            leave(upstream, queue);
-          }
-        },
-      };
+      return subscriberEvents({
+        queue,
+        signal,
+        position,
+        started: upstream.started,
+        afterId,
+        backlog: (afterId, until) => range(subgraph, afterId, until, signal),
+        leave: () => leave(upstream, queue),
+        closed,
+      });
     },
     connected: (subgraph) => upstreamOf(subgraph).started.then(() => undefined),
     async close() {

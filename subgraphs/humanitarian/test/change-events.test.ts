@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { humanitarian } from '../src/server.ts';
 import { startTestSubgraph, type TestSubgraph } from '@cmcc/test-support/subgraph';
 import { openEventStream } from '@cmcc/test-support/change-events';
+import { requestConvoyIn } from '@cmcc/test-support/convoys';
 
 /**
  * A subgraph publishes its writes as change events at GET /events (docs/live-data.md): one per record_change row, in
@@ -18,25 +19,7 @@ afterAll(async () => {
   await subgraph?.close();
 });
 
-const REQUEST_CONVOY = `mutation($input: RequestConvoyInput!) { requestConvoy(input: $input) { convoy { id } userErrors { message } } }`;
-async function requestConvoy(): Promise<string> {
-  const { data, errors } = await subgraph.execute(REQUEST_CONVOY, {
-    input: {
-      type: 'COLLECTION',
-      requestingOrganizationIds: ['XM-DAC-41140'],
-      crossingId: 'KEREM_SHALOM',
-      destinationPcode: 'PS027001',
-      plannedStart: '2026-12-01T06:00:00Z',
-      un2720Monitored: true,
-      route: 'Illustrative route',
-      driverNames: [],
-      source: 'SYNTHETIC',
-      marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC' },
-    },
-  });
-  expect(errors).toBeUndefined();
-  return data.requestConvoy.convoy.id;
-}
+const requestConvoy = () => requestConvoyIn(subgraph);
 
 describe('GET /events', () => {
   it('streams each write as an event as it commits, with the history row id as event id', async () => {

@@ -3,6 +3,7 @@ import { CHANGE_EVENT_HEADER, PRINCIPAL_HEADER, signPrincipal, type Principal } 
 import { humanitarian } from '../src/server.ts';
 import { startTestSubgraph, TEST_PRINCIPAL, TEST_SHARED_SECRET, type TestSubgraph } from '@cmcc/test-support/subgraph';
 import { changeEvent, fetchForEvent } from '@cmcc/test-support/change-events';
+import { convoyRequest, REQUEST_CONVOY } from '@cmcc/test-support/convoys';
 
 /**
  * The subgraph half of live subscriptions: the gateway POSTs a subscription's root field with one change event, signed
@@ -45,24 +46,9 @@ const CONVOY_UPDATED = `subscription($area: ID, $crossing: ID) {
 let convoyId: string;
 beforeAll(async () => {
   // Written by a US editor (rule 1: USA is the originator): SECRET, TLP:AMBER, released to GBR only.
-  const { data, errors } = await subgraph.execute(
-    `mutation($input: RequestConvoyInput!) { requestConvoy(input: $input) { convoy { id } userErrors { message } } }`,
-    {
-      input: {
-        type: 'COLLECTION',
-        requestingOrganizationIds: ['XM-DAC-41140'],
-        crossingId: 'KEREM_SHALOM',
-        destinationPcode: 'PS027001',
-        plannedStart: '2026-12-01T06:00:00Z',
-        un2720Monitored: true,
-        route: 'Illustrative route: Kerem Shalom, Salah al-Din Road',
-        driverNames: ['Synthetic driver A'],
-        source: 'SYNTHETIC',
-        marking: { classification: 'SECRET', releasableTo: ['GBR'], tlp: 'AMBER', originator: 'USA' },
-      },
-    },
-    TEST_PRINCIPAL,
-  );
+  const marking = { classification: 'SECRET', releasableTo: ['GBR'], tlp: 'AMBER', originator: 'USA' };
+  const route = { route: 'Illustrative route: Kerem Shalom, Salah al-Din Road', driverNames: ['Synthetic driver A'] };
+  const { data, errors } = await subgraph.execute(REQUEST_CONVOY, { input: convoyRequest(marking, route) }, TEST_PRINCIPAL);
   expect(errors).toBeUndefined();
   expect(data.requestConvoy.userErrors).toEqual([]);
   convoyId = data.requestConvoy.convoy.id;

@@ -148,7 +148,7 @@ describe('the floor dashboard at /floor', () => {
 
 describe('development sign-in is not offered', () => {
   it('under NODE_ENV=production, nor with an identity provider configured', async () => {
-    const production = await startGateway({ NODE_ENV: 'production' });
+    const production = await startGateway({ NODE_ENV: 'production', AUTH_ALLOW_DEVELOPMENT_KEYS: 'true' });
     try {
       expect((await fetch(`${production.url}/auth/dev/principals`)).status).toBe(404);
       expect((await fetch(`${production.url}/auth/dev/token?as=operations-dashboard`)).status).toBe(404);

@@ -40,11 +40,21 @@ describe('where the gateway gets its supergraph', () => {
     }
   });
 
-  it("has the compose file's gateway follow the registry in Redis, the committed file serving until the first publish", () => {
-    const compose = parse(fs.readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'));
-    const env = Object.fromEntries(Object.entries(compose.services.gateway.environment as Record<string, string>).filter(([, v]) => !v.startsWith('${')));
-    const { supergraphSource, supergraphPath } = loadGatewayConfig({ ...env, SUBGRAPH_SHARED_SECRET: 'x'.repeat(32), AUDIT_SIGNING_KEY: 'y'.repeat(32) });
-    expect(supergraphSource).toMatchObject({ source: 'registry', registry: { kind: 'redis', redisUrl: 'redis://redis:6379' } });
+  it.each(['gateway-1', 'gateway-2'])("has the compose file's %s follow the registry in Redis, the committed file serving until the first publish", (name) => {
+    const compose = parse(fs.readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
+    const environment = compose.services[name]?.environment as Record<string, string> | undefined;
+    expect(environment, `docker-compose.yml has no ${name} service with an environment`).toBeDefined();
+    // Interpolated as `docker compose` does with this .env: required variables from it, the rest at their defaults.
+    const dotEnv: Record<string, string> = { REDIS_PASSWORD: 'a'.repeat(32), AUDIT_SIGNING_KEY: 'y'.repeat(32), SUBGRAPH_SHARED_SECRET: 'x'.repeat(32) };
+    const interpolate = (value: string) =>
+      value.replace(/\$\{(\w+)(?::([?-])([^}]*))?\}/g, (_, variable: string, kind?: string, rest?: string) => {
+        if (dotEnv[variable] !== undefined) return dotEnv[variable];
+        if (kind === '?') throw new Error(`${variable} has no value in the test's .env: ${rest}`);
+        return kind === '-' ? (rest ?? '') : '';
+      });
+    const env = Object.fromEntries(Object.entries(environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]));
+    const { supergraphSource, supergraphPath } = loadGatewayConfig(env);
+    expect(supergraphSource).toMatchObject({ source: 'registry', registry: { kind: 'redis', redisUrl: `redis://:${'a'.repeat(32)}@redis:6379` } });
     expect(supergraphPath).toBe(path.resolve('schema/supergraph.graphql'));
   });
 });

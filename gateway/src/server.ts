@@ -156,8 +156,11 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
   // answered there, before authentication. Whatever else answers on the gateway's port (event streams) goes inside it.
   // Change events come from the feed a test injects, or else from Redis Streams (REDIS_URL: every gateway process sees
   // every event) or each subgraph's own /events stream, opened on the first subscription to it.
-  const feed =
-    options.feed ?? createEventFeed({ subgraphUrls: currentSubgraphUrls(gateway, config.subgraphUrls), sharedSecret: secret, redisUrl: config.performance.redisUrl, logger });
+  // A feed the gateway makes is closed by its stop(); one handed in stays its owner's to close.
+  const ownFeed = options.feed
+    ? null
+    : createEventFeed({ subgraphUrls: currentSubgraphUrls(gateway, config.subgraphUrls), sharedSecret: secret, redisUrl: config.performance.redisUrl, logger });
+  const feed = options.feed ?? ownFeed!;
   const subscriptions = createSubscriptionServer({ gateway, authenticate, audit, requirements: () => supergraph.requirements, feed, config, logger });
   metrics.registerGauge('cmcc_subscriptions_open', 'Live subscriptions open on this gateway process (WebSocket and SSE)', () => subscriptions.open());
   const routed: http.RequestListener = (request, response) => (subscriptions.serves(request) ? void subscriptions.handler(request, response) : graphqlHandler(request, response));
@@ -178,6 +181,9 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
     // with a final signed checkpoint.
     stop: async () => {
       await subscriptions.stop();
+      // Its upstream event streams (each subgraph's /events, or Redis) end here, or a subgraph stopping after the
+      // gateway would wait on them.
+      await ownFeed?.close();
       await apollo.stop();
       await audit.close();
       await tracing?.shutdown().catch(() => undefined);

@@ -175,10 +175,22 @@ export async function listen(handler: http.RequestListener, port: number, host =
   return { server, url: `http://${shownHost}:${address.port}` };
 }
 
-/** Stops taking connections and resolves once open requests have finished. */
-export function close(server: http.Server): Promise<void> {
+/**
+ * Stops taking connections and resolves once open requests have finished, for tests and tools (a service's own
+ * shutdown drains with `ShutdownGate`). Connections left idle are closed as they appear, and after `graceMs` every
+ * connection still open is closed: a socket a client opened and never sent a request on (an aborted fetch) would
+ * otherwise hold the server until Node's `headersTimeout`, 60 s.
+ */
+export function close(server: http.Server, graceMs = 2000): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close((error) => {
+      clearInterval(sweep);
+      clearTimeout(deadline);
+      if (error) reject(error);
+      else resolve();
+    });
     server.closeIdleConnections();
   });
 }

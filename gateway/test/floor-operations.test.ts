@@ -3,6 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '@cmcc/governance/composition';
 import { startStack, type TestStack } from '@cmcc/test-support/stack';
+import { DEV_PRINCIPALS } from '../src/auth/dev-keys.ts';
+import { loadSavedOperations } from '../src/explorer/operations.ts';
 
 /**
  * The operations floor's two saved dashboard operations (schema/operations/FloorOverview.graphql and
@@ -183,5 +185,32 @@ describe('CrossingPipeline', () => {
     expect(data.crossings.map((crossing: any) => crossing.id).sort()).toEqual(CROSSINGS);
     const reports = (list: any[]) => sum(list.map((crossing) => crossing.streamReports.length));
     expect(reports(data.crossings)).toBeLessThanOrEqual(reports(crossings));
+  });
+});
+
+describe('every saved operation as the explorer offers it', () => {
+  const { operations } = loadSavedOperations();
+
+  // The first thing a new auditor did was run AuditEventsForOperation as shipped and get `"after" must be a cursor
+  // returned by auditEvents; got ""`: the explorer filled an optional cursor with "". Whoever runs an operation
+  // unchanged gets an answer, or a refusal where their rights do not reach (never a complaint about the variables).
+  it.each(Object.keys(DEV_PRINCIPALS))(
+    'runs unchanged for %s: no error but a refusal of rights (FORBIDDEN, UNAUTHORIZED_FIELD_OR_TYPE), and none at all for the auditor on the audit trail',
+    async (name) => {
+      const claims = DEV_PRINCIPALS[name] as unknown as Record<string, unknown>;
+      for (const operation of operations.filter((o) => o.type === 'query')) {
+        const { errors } = await stack.query(operation.document, { ...operation.variables }, claims);
+        const label = `${operation.name} as ${name}: ${JSON.stringify(errors)}`;
+        for (const error of errors ?? []) expect(['FORBIDDEN', 'UNAUTHORIZED_FIELD_OR_TYPE'], label).toContain(error.extensions?.code);
+        if (name === 'auditor' && operation.name.startsWith('Audit')) expect(errors, label).toBeUndefined();
+      }
+    },
+  );
+
+  it('leaves an optional variable without a default out, rather than filling it with an example', () => {
+    const audit = operations.find((o) => o.name === 'AuditEventsForOperation')!;
+    expect(audit.variableDefinitions).toContainEqual({ name: 'after', type: 'String' });
+    expect(audit.variables).not.toHaveProperty('after');
+    expect(audit.variables).toMatchObject({ operationName: 'SituationByGovernorate', first: 20 });
   });
 });

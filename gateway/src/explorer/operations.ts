@@ -39,7 +39,8 @@ const EXAMPLES: Readonly<Record<string, unknown>> = Object.freeze({
 
 /**
  * A file may give its own example variables in a comment line `# variables: {"since": "2025-11-01T00:00:00Z"}`;
- * otherwise each variable gets its default value, else an example for its type (`null` for input objects and enums).
+ * otherwise each variable gets its default value, else (when it is required) an example for its type (`null` for input
+ * objects and enums); an optional variable without a default is left out.
  */
 const VARIABLES_COMMENT = /^#\s*variables:\s*(\{.*\})\s*$/m;
 
@@ -73,7 +74,13 @@ export function describeOperation(file: string, text: string): SavedOperation {
   const variableDefinitions = (operation.variableDefinitions ?? []).map((definition) => ({
     name: definition.variable.name.value,
     type: print(definition.type),
-    example: definition.defaultValue ? valueFromASTUntyped(definition.defaultValue as ValueNode) : exampleFor(definition.type),
+    example: definition.defaultValue
+      ? valueFromASTUntyped(definition.defaultValue as ValueNode)
+      : // An optional variable without a default is left out: an example there ("" for a cursor) is a value the
+        // operation may refuse (auditEvents' `after` must be a cursor it returned), where absent means "none".
+        definition.type.kind === Kind.NON_NULL_TYPE
+        ? exampleFor(definition.type)
+        : undefined,
   }));
   const leading: string[] = [];
   for (const line of text.split('\n')) {
@@ -87,7 +94,9 @@ export function describeOperation(file: string, text: string): SavedOperation {
     description: leading.join(' ').trim(),
     document: text,
     variableDefinitions: variableDefinitions.map(({ name, type }) => ({ name, type })),
-    variables: Object.fromEntries(variableDefinitions.map(({ name, example }) => [name, name in explicit ? explicit[name] : example])),
+    variables: Object.fromEntries(
+      variableDefinitions.flatMap(({ name, example }) => (name in explicit ? [[name, explicit[name]]] : example === undefined ? [] : [[name, example]])),
+    ),
   };
 }
 

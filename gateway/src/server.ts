@@ -45,6 +45,8 @@ export interface Gateway {
   readonly pipeline: Pipeline;
   /** Live subscriptions (WebSocket at /graphql, SSE at /graphql/stream). */
   readonly subscriptions: SubscriptionServer;
+  /** The change events the subscriptions read (the feed handed in, or the one the gateway made); `stop()` closes it. */
+  readonly feed: EventFeed;
   /** For the http server's 'upgrade' event: WebSocket subscriptions at /graphql. */
   handleUpgrade(request: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void;
   stop(): Promise<void>;
@@ -176,14 +178,12 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
     performance,
     pipeline,
     subscriptions,
+    feed,
     handleUpgrade: (request, socket, head) => subscriptions.handleUpgrade(request, socket, head),
     // Subscriptions end first (with a reconnect hint), operations in flight finish; then the audit buffer is flushed
     // with a final signed checkpoint.
     stop: async () => {
       await subscriptions.stop();
-      // Its upstream event streams (each subgraph's /events, or Redis) end here, or a subgraph stopping after the
-      // gateway would wait on them.
-      await ownFeed?.close();
       await apollo.stop();
       await audit.close();
       await tracing?.shutdown().catch(() => undefined);

@@ -7,6 +7,8 @@ export interface FeedQueue {
   end(): void;
   /** The next event; null once ended; throws what `fail` was given. */
   next(): Promise<ChangeEvent | null>;
+  /** Settles when `end` is called (the feed closed, or the subscriber left). */
+  readonly ended: Promise<void>;
 }
 
 export function createFeedQueue(): FeedQueue {
@@ -14,6 +16,8 @@ export function createFeedQueue(): FeedQueue {
   let failure: Error | null = null;
   let ended = false;
   let wake: (() => void) | null = null;
+  let markEnded!: () => void;
+  const endedPromise = new Promise<void>((resolve) => (markEnded = resolve));
   const notify = () => {
     wake?.();
     wake = null;
@@ -29,8 +33,10 @@ export function createFeedQueue(): FeedQueue {
     },
     end() {
       ended = true;
+      markEnded();
       notify();
     },
+    ended: endedPromise,
     async next() {
       for (;;) {
         if (failure) throw failure;
@@ -83,7 +89,8 @@ export function subscriberEvents(options: SubscriberOptions): AsyncIterable<Chan
   return {
     async *[Symbol.asyncIterator]() {
       try {
-        const start = position ?? (await Promise.race([started, new Promise<null>((resolve) => signal.addEventListener('abort', () => resolve(null)))]));
+        // Until the shared reader has its starting position: a feed closed (or a subscriber leaving) meanwhile ends this.
+        const start = position ?? (await Promise.race([started, queue.ended.then(() => null)]));
         if (start === null) return;
         let floor = start;
         if (afterId !== null) {

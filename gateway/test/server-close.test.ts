@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { close, listen } from '../src/http.ts';
+import { close, listen } from '@cmcc/platform';
 
 /** A raw connection to `url`'s port, resolved once connected; `closed` settles when the server drops it. */
 async function connect(url: string): Promise<{ socket: net.Socket; closed: Promise<void> }> {

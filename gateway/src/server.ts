@@ -45,7 +45,7 @@ export interface Gateway {
   readonly pipeline: Pipeline;
   /** Live subscriptions (WebSocket at /graphql, SSE at /graphql/stream). */
   readonly subscriptions: SubscriptionServer;
-  /** The change events the subscriptions read (the feed handed in, or the one the gateway made); `stop()` closes it. */
+  /** The change events the subscriptions read (the feed handed in, or the one the gateway made); `stop()` closes it, through the subscription server. */
   readonly feed: EventFeed;
   /** For the http server's 'upgrade' event: WebSocket subscriptions at /graphql. */
   handleUpgrade(request: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void;
@@ -158,11 +158,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
   // answered there, before authentication. Whatever else answers on the gateway's port (event streams) goes inside it.
   // Change events come from the feed a test injects, or else from Redis Streams (REDIS_URL: every gateway process sees
   // every event) or each subgraph's own /events stream, opened on the first subscription to it.
-  // A feed the gateway makes is closed by its stop(); one handed in stays its owner's to close.
-  const ownFeed = options.feed
-    ? null
-    : createEventFeed({ subgraphUrls: currentSubgraphUrls(gateway, config.subgraphUrls), sharedSecret: secret, redisUrl: config.performance.redisUrl, logger });
-  const feed = options.feed ?? ownFeed!;
+  const feed =
+    options.feed ?? createEventFeed({ subgraphUrls: currentSubgraphUrls(gateway, config.subgraphUrls), sharedSecret: secret, redisUrl: config.performance.redisUrl, logger });
   const subscriptions = createSubscriptionServer({ gateway, authenticate, audit, requirements: () => supergraph.requirements, feed, config, logger });
   metrics.registerGauge('cmcc_subscriptions_open', 'Live subscriptions open on this gateway process (WebSocket and SSE)', () => subscriptions.open());
   const routed: http.RequestListener = (request, response) => (subscriptions.serves(request) ? void subscriptions.handler(request, response) : graphqlHandler(request, response));

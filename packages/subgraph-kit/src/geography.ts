@@ -247,3 +247,20 @@ export function coordinateProblem(latitude: number, longitude: number): string |
   }
   return `The point (${latitude}, ${longitude}) lies outside the Gaza Strip (about latitude 31.22 to 31.60, longitude 34.22 to 34.57); give WGS 84 decimal degrees of a place in the Strip`;
 }
+
+/**
+ * Coordinates come in pairs and lie in the Gaza Strip: why a reported pair (either half may be absent) is refused, with
+ * `missing` naming the absent half; null when both are absent or the point lies in the Strip.
+ */
+export function coordinatesProblem(
+  latitude: number | null | undefined,
+  longitude: number | null | undefined,
+): { missing?: 'latitude' | 'longitude'; message: string } | null {
+  const hasLatitude = latitude !== null && latitude !== undefined;
+  const hasLongitude = longitude !== null && longitude !== undefined;
+  if (!hasLatitude && !hasLongitude) return null;
+  if (!hasLatitude) return { missing: 'latitude', message: 'Give the latitude with the longitude, or neither' };
+  if (!hasLongitude) return { missing: 'longitude', message: 'Give the longitude with the latitude, or neither' };
+  const problem = coordinateProblem(latitude, longitude);
+  return problem ? { message: problem } : null;
+}

@@ -145,7 +145,8 @@ describe('bad damage assessment files', () => {
         'FAC-HOSPITAL-007,Severe Damage,20/10/2025,,,',
         'FAC-HOSPITAL-005,Severe Damage,2025-10-20,,,',
         'FAC-HOSPITAL-008,Flattened,2099-01-01,,,',
-        'FAC-HOSPITAL-009,Moderate Damage,2025-10-20,,48.85,2.35',
+        // Sderot, in Israel: inside the Strip's bounding box, outside its governorates.
+        'FAC-HOSPITAL-009,Moderate Damage,2025-10-20,,31.525,34.595',
         'FAC-HOSPITAL-001,Moderate Damage,2025-10-20,PS0275,,',
       ].join('\n'),
     );
@@ -164,8 +165,7 @@ describe('bad damage assessment files', () => {
         problem: expect.stringContaining('Destroyed, Severe Damage, Moderate Damage, Possible Damage or No Visible Damage'),
       },
       { row: 7, column: 'SensorDate', value: '2099-01-01', problem: 'The date is in the future' },
-      { row: 8, column: 'Latitude', value: '48.85', problem: expect.stringContaining('within the Gaza Strip') },
-      { row: 8, column: 'Longitude', value: '2.35', problem: expect.stringContaining('within the Gaza Strip') },
+      { row: 8, column: 'Latitude', value: '31.525, 34.595', problem: expect.stringContaining('lies outside the Gaza Strip') },
       { row: 9, column: 'Pcode', value: 'PS0275', problem: 'Facility FAC-HOSPITAL-001 lies in PS026502, not in PS0275' },
     ]);
     expect(report).toMatchObject({ rowsRead: 8, rejected: 7, created: 0 });

@@ -222,12 +222,22 @@ describe('recordDamageAssessment', () => {
   it('returns field-level user errors for invalid input and writes nothing', async () => {
     const before = await snapshot();
     const { data } = await subgraph.execute(RECORD_ASSESSMENT, {
-      input: { ...assessment, imageryDate: TOMORROW_EVERYWHERE, latitude: 48.85, longitude: null, marking: BAD_MARKING },
+      input: { ...assessment, imageryDate: TOMORROW_EVERYWHERE, latitude: 31.43, longitude: null, marking: BAD_MARKING },
     });
     expect(codes(data.recordDamageAssessment.userErrors)).toEqual(
-      expect.arrayContaining(['input.imageryDate:INVALID', 'input.latitude:INVALID', 'input.longitude:REQUIRED', 'input.marking.recipients:REQUIRED']),
+      expect.arrayContaining(['input.imageryDate:INVALID', 'input.longitude:REQUIRED', 'input.marking.recipients:REQUIRED']),
     );
     expect(data.recordDamageAssessment.damageAssessment).toBeNull();
+    // Sderot (in Israel, inside the Strip's bounding box) and Paris: outside the governorates, refused.
+    for (const [latitude, longitude] of [
+      [31.525, 34.595],
+      [48.85, 2.35],
+    ]) {
+      const refused = await subgraph.execute(RECORD_ASSESSMENT, { input: { ...assessment, latitude, longitude } });
+      expect(refused.data.recordDamageAssessment.userErrors).toEqual([
+        expect.objectContaining({ field: ['input', 'latitude'], code: 'INVALID', message: expect.stringContaining('lies outside the Gaza Strip') }),
+      ]);
+    }
     expect(await snapshot()).toEqual(before);
   });
 

@@ -98,6 +98,16 @@ describe('who sees medical evacuations', () => {
       expect(hidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const told = JSON.stringify(hidden.errors);
       for (const detail of ['MEDICAL', WHO, ICRC, some.status, 'AMBER']) expect(told).not.toContain(detail);
+
+      // By key, as another group's service refers to a case: the same answer.
+      const referred = await subgraph.execute(
+        `query($id: ID!) { _entities(representations: [{ __typename: "MedicalEvacuation", id: $id }]) { ... on MedicalEvacuation { id status } } }`,
+        { id: some.id },
+        reader,
+      );
+      expect(referred.data._entities).toEqual([null]);
+      expect(referred.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
+      for (const detail of ['MEDICAL', WHO, ICRC, some.status, 'AMBER']) expect(JSON.stringify(referred.errors)).not.toContain(detail);
     }
   });
 

@@ -1,4 +1,4 @@
-import { CellProblem, cells, checkMarkings, KNOWN_PCODES, markingFields, type ImportKind } from '@cmcc/subgraph-kit';
+import { CellProblem, cells, checkMarkings, coordinatesProblem, KNOWN_PCODES, markingFields, type ImportKind } from '@cmcc/subgraph-kit';
 import {
   assessmentId,
   ASSESSMENT_METHODS,
@@ -8,10 +8,7 @@ import {
   FACILITY_STATUSES,
   FACILITY_TYPES,
   latestPossibleDate,
-  LATITUDE,
-  LONGITUDE,
   SOURCES,
-  withinGaza,
 } from './rules.ts';
 
 type Problem = { index: number; column: string; value: string; problem: string };
@@ -48,12 +45,6 @@ const pastDate = (text: string) => {
     throw new CellProblem('Must be a date written YYYY-MM-DD (or an ISO date-time), e.g. 2025-07-08; 08/07/2025 is ambiguous');
   }
   if (value > latestPossibleDate()) throw new CellProblem('The date is in the future');
-  return value;
-};
-
-const coordinate = (range: readonly [number, number]) => (text: string) => {
-  const value = Number(text);
-  if (!withinGaza(value, range)) throw new CellProblem(`Must be a number within the Gaza Strip (${range[0]} to ${range[1]})`);
   return value;
 };
 
@@ -95,8 +86,8 @@ export const damageAssessments: ImportKind = {
     { column: 'method', headers: ['method', 'assessment_method'], hxl: '#meta+method', parse: method, default: 'UNOSAT_SATELLITE' },
     // The P-code the file gives; replaced by the facility's own area once checked (see checkBatch).
     { column: 'area_pcode', headers: ['pcode', 'area_pcode', 'admin_pcode', 'adm3_pcode', 'adm2_pcode'], hxl: ['#adm3+code', '#adm2+code'], parse: cells.pcode(KNOWN_PCODES) },
-    { column: 'latitude', headers: ['latitude', 'lat', 'y'], hxl: '#geo+lat', parse: coordinate(LATITUDE) },
-    { column: 'longitude', headers: ['longitude', 'lon', 'lng', 'long', 'x'], hxl: '#geo+lon', parse: coordinate(LONGITUDE) },
+    { column: 'latitude', headers: ['latitude', 'lat', 'y'], hxl: '#geo+lat', parse: cells.number(-90, 90) },
+    { column: 'longitude', headers: ['longitude', 'lon', 'lng', 'long', 'x'], hxl: '#geo+lon', parse: cells.number(-180, 180) },
     { column: 'source', headers: ['source'], hxl: '#meta+source', parse: cells.oneOf(SOURCES), default: 'UNOSAT' },
     ...markingFields(),
   ],
@@ -110,9 +101,10 @@ export const damageAssessments: ImportKind = {
     rows.forEach((row, index) => {
       const facilityArea = areaOf.get(String(row.facility_id));
       const given = row.area_pcode as string | null;
-      if ((row.latitude == null) !== (row.longitude == null)) {
-        const missing = row.latitude == null ? 'latitude' : 'longitude';
-        problems.push({ index, column: missing, value: '', problem: 'Give both latitude and longitude, or neither' });
+      const coordinates = coordinatesProblem(row.latitude as number | null, row.longitude as number | null);
+      if (coordinates) {
+        const value = coordinates.missing ? '' : `${row.latitude}, ${row.longitude}`;
+        problems.push({ index, column: coordinates.missing ?? 'latitude', value, problem: coordinates.message });
       }
       if (facilityArea === undefined) {
         problems.push({ index, column: 'facility_id', value: String(row.facility_id), problem: `Unknown facility; must be ${FACILITY_ID_HINT}` });
@@ -149,8 +141,8 @@ export const facilities: ImportKind = {
     { column: 'status', headers: ['status'], hxl: '#status', required: true, parse: cells.oneOf(FACILITY_STATUSES) },
     { column: 'status_as_of', headers: ['status_as_of', 'status as of', 'as_of', 'date'], hxl: '#date+status', required: true, parse: pastDate },
     { column: 'area_pcode', headers: ['pcode', 'area_pcode', 'admin_pcode'], hxl: ['#adm3+code', '#adm2+code'], required: true, parse: cells.pcode(KNOWN_PCODES) },
-    { column: 'latitude', headers: ['latitude', 'lat'], hxl: '#geo+lat', parse: coordinate(LATITUDE) },
-    { column: 'longitude', headers: ['longitude', 'lon', 'lng'], hxl: '#geo+lon', parse: coordinate(LONGITUDE) },
+    { column: 'latitude', headers: ['latitude', 'lat'], hxl: '#geo+lat', parse: cells.number(-90, 90) },
+    { column: 'longitude', headers: ['longitude', 'lon', 'lng'], hxl: '#geo+lon', parse: cells.number(-180, 180) },
     { column: 'description', headers: ['description', 'notes'], hxl: '#description' },
     { column: 'source', headers: ['source'], hxl: '#meta+source', parse: cells.oneOf(SOURCES), default: 'PARTNER' },
     ...markingFields(),
@@ -168,9 +160,10 @@ export const facilities: ImportKind = {
       } else if (max !== null && (value === null || max < value)) {
         problems.push({ index, column: 'capacity_max_value', value: String(max), problem: 'The upper end of a capacity range must be at least its value' });
       }
-      if ((row.latitude == null) !== (row.longitude == null)) {
-        const missing = row.latitude == null ? 'latitude' : 'longitude';
-        problems.push({ index, column: missing, value: '', problem: 'Give both latitude and longitude, or neither' });
+      const coordinates = coordinatesProblem(row.latitude as number | null, row.longitude as number | null);
+      if (coordinates) {
+        const value = coordinates.missing ? '' : `${row.latitude}, ${row.longitude}`;
+        problems.push({ index, column: coordinates.missing ?? 'latitude', value, problem: coordinates.message });
       }
     });
     return problems;

@@ -18,14 +18,6 @@ export const ITEM_TYPES = ['AERIAL_BOMB', 'MORTAR', 'ROCKET', 'PROJECTILE', 'GRE
 /** An explosive hazard task only ever moves forward through these states (steps may be skipped, never undone). */
 export const TASK_STATUS_ORDER = ['REQUESTED', 'ASSESSED', 'MARKED', 'CLEARED'] as const;
 
-// The Gaza Strip's bounding box: coordinates outside it are a typing error (or swapped latitude and longitude).
-export const LATITUDE = [31.2, 31.6] as const;
-export const LONGITUDE = [34.2, 34.6] as const;
-
-export function withinGaza(value: number, [min, max]: readonly [number, number]): boolean {
-  return Number.isFinite(value) && value >= min && value <= max;
-}
-
 /**
  * The latest calendar date that is already "today" somewhere (UTC+14): a status or an image dated after it is in
  * the future, whatever the time zone of the engineer who typed it.

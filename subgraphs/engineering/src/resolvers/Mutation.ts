@@ -1,6 +1,6 @@
-import { markingColumns, mutateRecord, UserErrors, type AccessMarking, type RecordWriter, type Resolvers, type UserError } from '@cmcc/subgraph-kit';
+import { coordinatesProblem, markingColumns, mutateRecord, UserErrors, type AccessMarking, type RecordWriter, type Resolvers, type UserError } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
-import { assessmentId, itemColumns, latestPossibleDate, LATITUDE, LONGITUDE, TASK_STATUS_ORDER, withinGaza } from '../data/rules.ts';
+import { assessmentId, itemColumns, latestPossibleDate, TASK_STATUS_ORDER } from '../data/rules.ts';
 
 const GROUP = 'engineering';
 
@@ -42,8 +42,10 @@ function checkNotFuture(date: string, field: string[], errors: UserError[]): voi
   if (date > latestPossibleDate()) errors.push({ field, code: 'INVALID', message: `${date} is in the future; give the date it refers to` });
 }
 
-function checkCoordinate(value: number | null | undefined, range: readonly [number, number], field: string[], errors: UserError[]): void {
-  if (value != null && !withinGaza(value, range)) errors.push({ field, code: 'INVALID', message: `Must lie within the Gaza Strip (${range[0]} to ${range[1]})` });
+/** A reported point: both halves or neither, and inside the Gaza Strip's governorates (the same check as imports and every other group's writes). */
+function checkCoordinates(latitude: number | null | undefined, longitude: number | null | undefined, errors: UserError[]): void {
+  const problem = coordinatesProblem(latitude, longitude);
+  if (problem) errors.push({ field: ['input', problem.missing ?? 'latitude'], code: problem.missing ? 'REQUIRED' : 'INVALID', message: problem.message });
 }
 
 function checkVersion(version: number, errors: UserError[]): void {
@@ -117,11 +119,7 @@ export const Mutation: Resolvers<Loaders>['Mutation'] = {
           const errors: UserError[] = [];
           if (input.version != null) checkVersion(input.version, errors);
           checkNotFuture(input.imageryDate, ['input', 'imageryDate'], errors);
-          checkCoordinate(input.latitude, LATITUDE, ['input', 'latitude'], errors);
-          checkCoordinate(input.longitude, LONGITUDE, ['input', 'longitude'], errors);
-          if ((input.latitude == null) !== (input.longitude == null)) {
-            errors.push({ field: ['input', input.latitude == null ? 'latitude' : 'longitude'], code: 'REQUIRED', message: 'Give both latitude and longitude, or neither' });
-          }
+          checkCoordinates(input.latitude, input.longitude, errors);
           return errors;
         },
         async write(writer) {

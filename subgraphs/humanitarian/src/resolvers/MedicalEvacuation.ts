@@ -205,6 +205,8 @@ export const MedicalEvacuationMutation: Resolvers<Loaders>['Mutation'] = {
 };
 
 export const MedicalEvacuation: Resolvers<Loaders>['MedicalEvacuation'] = {
+  /** A reference from another group's service: the same rule as `medicalEvacuation(id:)` (null with FORBIDDEN when withheld). */
+  __resolveReference: (reference: { id: string }, { loaders }) => loaders.medevacById.load(reference.id),
   area: (record: MedevacRecord) => ({ pcode: record.areaPcode }),
   async route(record: MedevacRecord, _args, { loaders }) {
     const crossings = await loaders.crossingById.loadMany(record.routeCrossingIds);

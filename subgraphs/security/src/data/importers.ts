@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { CellProblem, cells, checkMarkings, markingFields, type ImportKind } from '@cmcc/subgraph-kit';
+import { CellProblem, cells, checkMarkings, coordinatesProblem, markingFields, type ImportKind } from '@cmcc/subgraph-kit';
 import { GAZA_PCODES, GOVERNORATE_NAMES, governorateNamed, localityNamed, placeKey } from './geography.ts';
-import { coordinatesProblem, occurredAtProblem, subEventTypeProblem, today } from './rules.ts';
+import { occurredAtProblem, subEventTypeProblem, today } from './rules.ts';
 import { ACLED_EVENT_TYPE_LABELS, ALL_SUB_EVENT_TYPES, EVENT_TYPES, taxonomyName } from './taxonomy.ts';
 
 const SOURCES = ['UN2720', 'COGAT', 'OCHA', 'CMCC', 'CENTCOM', 'PCBS', 'MOI', 'UNOSAT', 'UNMAS', 'PARTNER', 'SYNTHETIC', 'WHO', 'UNEP'] as const;

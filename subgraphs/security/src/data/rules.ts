@@ -1,4 +1,3 @@
-import { coordinateProblem } from './geography.ts';
 import { eventTypeOf, SUB_EVENT_TYPES, type EventType } from './taxonomy.ts';
 
 // Checks an incident must pass however it is written (mutation or import); each returns what is wrong, or null.
@@ -12,20 +11,6 @@ export function subEventTypeProblem(eventType: string, subEventType: string | nu
   const allowed = SUB_EVENT_TYPES[eventType as EventType] as readonly string[] | undefined;
   if (!allowed || allowed.includes(subEventType)) return null;
   return `${subEventType} is a sub-event type of ${eventTypeOf(subEventType)}, not of ${eventType}; ${eventType} has ${allowed.join(', ')}`;
-}
-
-/** Coordinates come in pairs and lie in the Gaza Strip; `missing` names the half that is absent. */
-export function coordinatesProblem(
-  latitude: number | null | undefined,
-  longitude: number | null | undefined,
-): { missing?: 'latitude' | 'longitude'; message: string } | null {
-  const hasLatitude = latitude !== null && latitude !== undefined;
-  const hasLongitude = longitude !== null && longitude !== undefined;
-  if (!hasLatitude && !hasLongitude) return null;
-  if (!hasLatitude) return { missing: 'latitude', message: 'Give the latitude with the longitude, or neither' };
-  if (!hasLongitude) return { missing: 'longitude', message: 'Give the longitude with the latitude, or neither' };
-  const problem = coordinateProblem(latitude, longitude);
-  return problem ? { message: problem } : null;
 }
 
 /** Today's date (UTC), `YYYY-MM-DD`. */

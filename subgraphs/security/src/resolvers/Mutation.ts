@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { markingColumns, mutateRecord, UserErrors, type AccessMarking, type Resolvers, type UserError } from '@cmcc/subgraph-kit';
+import { coordinatesProblem, markingColumns, mutateRecord, UserErrors, type AccessMarking, type Resolvers, type UserError } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import { GAZA_PCODES } from '../data/geography.ts';
-import { CEASEFIRE_DATE, coordinatesProblem, eventDateProblem, occurredAtProblem, subEventTypeProblem } from '../data/rules.ts';
+import { CEASEFIRE_DATE, eventDateProblem, occurredAtProblem, subEventTypeProblem } from '../data/rules.ts';
 
 const GROUP = 'security';
 

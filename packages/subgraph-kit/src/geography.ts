@@ -140,6 +140,15 @@ export function yellowLineSide(lat: number, lon: number, at: Date): YellowLineSi
   return pointInRing(eastOf(version), lon, lat) ? 'EAST' : 'WEST';
 }
 
+/**
+ * The schema's `YellowLineSide` of a point at a moment: HELD_SIDE (east of the line, towards the perimeter, where Israeli
+ * forces remain) or WITHDRAWN_SIDE; null when no version of the line was in force then.
+ */
+export function yellowLineSideOf(lat: number, lon: number, at: Date): 'HELD_SIDE' | 'WITHDRAWN_SIDE' | null {
+  const side = yellowLineSide(lat, lon, at);
+  return side === null ? null : side === 'EAST' ? 'HELD_SIDE' : 'WITHDRAWN_SIDE';
+}
+
 /** Grid step (degrees) for area shares: about 110 m north-south, 95 m east-west. */
 const GRID_STEP = 0.001;
 
@@ -252,10 +261,7 @@ export function coordinateProblem(latitude: number, longitude: number): string |
  * Coordinates come in pairs and lie in the Gaza Strip: why a reported pair (either half may be absent) is refused, with
  * `missing` naming the absent half; null when both are absent or the point lies in the Strip.
  */
-export function coordinatesProblem(
-  latitude: number | null | undefined,
-  longitude: number | null | undefined,
-): { missing?: 'latitude' | 'longitude'; message: string } | null {
+export function coordinatesProblem(latitude: number | null | undefined, longitude: number | null | undefined): { missing?: 'latitude' | 'longitude'; message: string } | null {
   const hasLatitude = latitude !== null && latitude !== undefined;
   const hasLongitude = longitude !== null && longitude !== undefined;
   if (!hasLatitude && !hasLongitude) return null;

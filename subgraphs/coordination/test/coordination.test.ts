@@ -462,6 +462,36 @@ describe('humanitarian notifications', () => {
     expect(latitudeIn(await subgraph.execute(HISTORY, { id }, US_EDITOR_CLEARED_FOR_LOCATIONS))).toEqual({ field: 'latitude', newValue: '31.35', redacted: false });
   });
 
+  it('says which sides of the Yellow Line a site and a movement lie on at the instant asked (the window start by default)', async () => {
+    // Written from public maps of the line, not from the line's data: Jabalia (31.53, 34.48) lies on the side Israeli forces
+    // withdrew from at the ceasefire, Beit Hanoun (31.54, 34.535) on the side they held, both in North Gaza (PS0255).
+    const movement = await subgraph.execute(
+      SUBMIT,
+      {
+        input: site({
+          kind: 'MOVEMENT',
+          title: 'Team movement Jabalia to Beit Hanoun',
+          areaPcode: 'PS0255',
+          latitude: null,
+          longitude: null,
+          route: [
+            { latitude: 31.53, longitude: 34.48 },
+            { latitude: 31.54, longitude: 34.535 },
+          ],
+        }),
+      },
+      WFP_EDITOR,
+    );
+    expect(movement.data.submitHumanitarianNotification.userErrors).toEqual([]);
+    const sideQuery = `query($id: ID!, $at: DateTime) { humanitarianNotification(id: $id) { yellowLineSides(at: $at) } }`;
+    const sides = async (id: string, at?: string) => (await subgraph.execute(sideQuery, { id, at }, US_EDITOR)).data.humanitarianNotification.yellowLineSides;
+    expect(await sides(movement.data.submitHumanitarianNotification.humanitarianNotification.id)).toEqual(['WITHDRAWN_SIDE', 'HELD_SIDE']);
+    const clinic = await subgraph.execute(SUBMIT, { input: site() }, WFP_EDITOR);
+    expect(await sides(clinic.data.submitHumanitarianNotification.humanitarianNotification.id)).toEqual(['WITHDRAWN_SIDE']);
+    // Before the ceasefire (10 Oct 2025) no line was in force: no side.
+    expect(await sides(clinic.data.submitHumanitarianNotification.humanitarianNotification.id, '2025-01-01T00:00:00Z')).toBeNull();
+  });
+
   it('is withheld from a nation it is not released to, in lists, totals and by id', async () => {
     const submitted = await subgraph.execute(SUBMIT, { input: site({ title: 'Released to USA and ISR only' }) }, WFP_EDITOR);
     const id = submitted.data.submitHumanitarianNotification.humanitarianNotification.id;

@@ -199,18 +199,19 @@ describe('notified coordinates', () => {
     );
     expect(submitted.data.submitHumanitarianNotification.userErrors).toEqual([]);
     const id = submitted.data.submitHumanitarianNotification.humanitarianNotification.id;
-    const READ = `query($id: ID!) { humanitarianNotification(id: $id) { id latitude longitude history { fields { field newValue redacted } } } }`;
+    const READ = `query($id: ID!) { humanitarianNotification(id: $id) { id latitude longitude yellowLineSides history { fields { field newValue redacted } } } }`;
     const latitudeInHistory = (data: { humanitarianNotification: { history: { fields: { field: string }[] }[] } }) =>
       data.humanitarianNotification.history[0].fields.find((f) => f.field === 'latitude');
 
     const withoutScope = await stack.query(READ, { id }, ANALYST_CLAIMS);
-    expect(withoutScope.data.humanitarianNotification).toMatchObject({ id, latitude: null, longitude: null });
-    expect(withoutScope.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHORIZED_FIELD_OR_TYPE', 'UNAUTHORIZED_FIELD_OR_TYPE']);
+    // The side of the line is derived from the coordinates: withheld with them.
+    expect(withoutScope.data.humanitarianNotification).toMatchObject({ id, latitude: null, longitude: null, yellowLineSides: null });
+    expect(withoutScope.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHORIZED_FIELD_OR_TYPE', 'UNAUTHORIZED_FIELD_OR_TYPE', 'UNAUTHORIZED_FIELD_OR_TYPE']);
     expect(latitudeInHistory(withoutScope.data)).toEqual({ field: 'latitude', newValue: null, redacted: true });
 
     const withScope = await stack.query(READ, { id }, US_DECONFLICTION);
     expect(withScope.errors).toBeUndefined();
-    expect(withScope.data.humanitarianNotification).toMatchObject({ latitude: 31.42, longitude: 34.35 });
+    expect(withScope.data.humanitarianNotification).toMatchObject({ latitude: 31.42, longitude: 34.35, yellowLineSides: ['WITHDRAWN_SIDE'] });
     expect(latitudeInHistory(withScope.data)).toEqual({ field: 'latitude', newValue: '31.42', redacted: false });
 
     // Released to the USA only: a German member does not see it at all.

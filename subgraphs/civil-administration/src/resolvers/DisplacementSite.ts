@@ -1,4 +1,4 @@
-import { yellowLineSide, type Resolvers } from '@cmcc/subgraph-kit';
+import { yellowLineSideOf, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import type { DisplacementSite as Site, PopulationMovement as Movement } from '../data/repository.ts';
 
@@ -9,8 +9,7 @@ export const DisplacementSite: Resolvers<Loaders>['DisplacementSite'] = {
   history: (site: Site, _args, { loaders }) => loaders.historyOf('DisplacementSite').load(site.id),
   yellowLineSide(site: Site, args: { at?: Date | null }) {
     if (site.latitude == null || site.longitude == null) return null;
-    const side = yellowLineSide(site.latitude, site.longitude, args.at ?? new Date());
-    return side === null ? null : side === 'EAST' ? 'HELD_SIDE' : 'WITHDRAWN_SIDE';
+    return yellowLineSideOf(site.latitude, site.longitude, args.at ?? new Date());
   },
 };
 

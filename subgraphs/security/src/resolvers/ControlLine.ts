@@ -1,10 +1,4 @@
-import { controlLineAt, controlLines, type ControlLineVersion, type YellowLineSide } from '@cmcc/subgraph-kit';
-
-/** The schema's YellowLineSide for the kit's geometric side: east of the line is the held side. */
-export function sideOfLine(side: YellowLineSide | null): 'HELD_SIDE' | 'WITHDRAWN_SIDE' | null {
-  if (side === null) return null;
-  return side === 'EAST' ? 'HELD_SIDE' : 'WITHDRAWN_SIDE';
-}
+import { controlLineAt, controlLines, type ControlLineVersion } from '@cmcc/subgraph-kit';
 
 /** A version of the Yellow Line as the schema's ControlLine. */
 export function controlLine(version: ControlLineVersion) {

@@ -1,7 +1,6 @@
-import { yellowLineSide, type Resolvers } from '@cmcc/subgraph-kit';
+import { yellowLineSideOf, type Resolvers } from '@cmcc/subgraph-kit';
 import type { Loaders } from '../data/loaders.ts';
 import type { SecurityIncident as Incident } from '../data/repository.ts';
-import { sideOfLine } from './ControlLine.ts';
 
 export const SecurityIncident: Resolvers<Loaders>['SecurityIncident'] = {
   __resolveReference: (reference: { id: string }, { loaders }) => loaders.incidentById.load(reference.id),
@@ -13,6 +12,6 @@ export const SecurityIncident: Resolvers<Loaders>['SecurityIncident'] = {
   yellowLineSide(incident: Incident, args: { at?: Date | null }) {
     if (incident.latitude == null || incident.longitude == null) return null;
     const at = args.at ?? incident.occurredAt ?? new Date(`${incident.eventDate}T00:00:00Z`);
-    return sideOfLine(yellowLineSide(incident.latitude, incident.longitude, at));
+    return yellowLineSideOf(incident.latitude, incident.longitude, at);
   },
 };

@@ -76,7 +76,7 @@ const REAL: RealFigure[] = [
   { figure: 'UNOSAT possibly damaged structures', value: 31_429, source: 'UNOSAT', asOf: '2025-07-08', where: 'Area(PS02).structureDamage' },
   { figure: 'Debris across Gaza, tonnes (UNOSAT/UNEP, damage to July 2025)', value: 61_500_000, source: 'UNEP', asOf: '2025-07', where: 'Area(PS02).debrisEstimate' },
   { figure: "Gaza's only power plant, shut since", value: 'SHUT_DOWN', source: 'PARTNER', asOf: '2023-10-11', where: 'Query.facilities(type: POWER_PLANT)' },
-  { figure: 'WHO: 14 of 36 hospitals partially functioning', value: 14, source: 'WHO', asOf: '2025-10-08', where: 'Facility(HOSPITAL).serviceStatus' },
+  { figure: 'WHO: 14 of 36 hospitals partially functioning', value: 14, source: 'WHO', asOf: '2025-10-08', where: 'Area(PS02).hospitalFunctionality' },
   { figure: 'Southern Gaza desalination plant, m³/day', value: '16000-20000', source: 'PARTNER', asOf: '(not given)', where: 'Facility(DESALINATION_PLANT).capacity' },
   { figure: 'Share of the Strip east of the Yellow Line at the ceasefire', value: 0.53, source: '(not given)', asOf: '2025-10-10', where: 'Area(PS02).controlShare' },
   { figure: 'Living hostages returned', value: 20, source: 'CMCC', asOf: '2025-10-13', where: 'Query.hostageReturns' },
@@ -363,6 +363,12 @@ describe('engineering figures [R]', () => {
     const nodes = await every('facilities', 'filter: { type: POWER_PLANT }', 'name status statusAsOf statusSource source area { pcode }', ANALYST_CLAIMS);
     expect(nodes).toEqual([expect.objectContaining({ status: f.value, statusAsOf: f.asOf, source: f.source, area: { pcode: 'PS0265' } })]);
     expect(nodes[0].name).toMatch(/Gaza Power Plant/);
+  });
+
+  it('WHO, 8 Oct 2025: 14 of 36 hospitals partially functioning, as a published figure for the Strip with its source and date', async () => {
+    const f = figure('WHO: 14 of 36 hospitals partially functioning');
+    const data = await read('{ area(pcode: "PS02") { hospitalFunctionality { hospitals partiallyFunctioning source asOf } } }');
+    expect(data.area.hospitalFunctionality).toEqual([{ hospitals: 36, partiallyFunctioning: f.value, source: f.source, asOf: f.asOf }]);
   });
 
   it('WHO, 8 Oct 2025: 14 of 36 hospitals partially functioning: stated on every hospital, never more than 14 shown partial', async () => {

@@ -60,6 +60,7 @@ export function createLoaders(db: Database, principal: Principal) {
         new DataLoader((pcodes: readonly string[]) => repository.fuelByArea(pcodes, filter, page)),
     ),
     structureDamageByArea: new DataLoader((pcodes: readonly string[]) => repository.structureDamageByArea(pcodes)),
+    hospitalFunctionalityByArea: new DataLoader((pcodes: readonly string[]) => repository.hospitalFunctionalityByArea(pcodes)),
     accessRoadByCrossing: new DataLoader((ids: readonly string[]) => repository.accessRoadsByCrossing(ids)),
     routeHazardByConvoy: new DataLoader((ids: readonly string[]) => repository.routeHazardsByConvoy(ids)),
     /** Change history by record id, one loader per entity type (`Facility`, `DamageAssessment`, `ExplosiveHazardTask`). */

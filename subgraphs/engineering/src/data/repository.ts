@@ -90,6 +90,15 @@ export interface StructureDamageSummary {
   description: string;
 }
 
+export interface HospitalFunctionalitySummary {
+  areaPcode: string;
+  hospitals: number;
+  partiallyFunctioning: number;
+  source: string;
+  asOf: string;
+  description: string;
+}
+
 /** One electricity feeder line serving an area, and its state. */
 export interface FeederLine {
   name: string;
@@ -206,6 +215,15 @@ const toStructureDamage = (r: Row): StructureDamageSummary => ({
   source: r.source,
   asOf: r.as_of,
   publishedOn: r.published_on,
+  description: r.description,
+});
+
+const toHospitalFunctionality = (r: Row): HospitalFunctionalitySummary => ({
+  areaPcode: r.area_pcode,
+  hospitals: r.hospitals,
+  partiallyFunctioning: r.partially_functioning,
+  source: r.source,
+  asOf: r.as_of,
   description: r.description,
 });
 
@@ -491,6 +509,12 @@ export function createRepository(db: Queryable, viewer: Viewer) {
         [pcodes],
       );
       return manyByKey(pcodes, rows.map(toStructureDamage), (summary) => summary.areaPcode);
+    },
+
+    /** Published hospital counts (WHO), not marked: the same for every authenticated principal. */
+    async hospitalFunctionalityByArea(pcodes: readonly string[]): Promise<HospitalFunctionalitySummary[][]> {
+      const rows = await db.query<Row>('SELECT * FROM hospital_functionality_summary WHERE area_pcode = ANY($1::text[]) ORDER BY as_of DESC, source', [pcodes]);
+      return manyByKey(pcodes, rows.map(toHospitalFunctionality), (summary) => summary.areaPcode);
     },
 
     /** A crossing's access road status when it is released to the viewer; absent (null) otherwise. */

@@ -39,4 +39,5 @@ export const Area: Resolvers<Loaders>['Area'] = {
   },
 
   structureDamage: (area: AreaRef, _args, { loaders }) => loaders.structureDamageByArea.load(area.pcode),
+  hospitalFunctionality: (area: AreaRef, _args, { loaders }) => loaders.hospitalFunctionalityByArea.load(area.pcode),
 };

@@ -1,4 +1,4 @@
-// `npm run audit:verify [-- --dir <folder> | --redis <url> --stream <key>] [--json]`
+// `npm run audit:verify [-- --dir <folder> | --redis <url> [--stream <key> | --set <key>]] [--json]`
 // Checks the whole audit trail the gateway writes (the configured one by default: AUDIT_DIR / DATA_DIR, or the Redis
 // stream when REDIS_URL is set) and names the first record that was changed, removed, reordered or truncated.
 // Exit code: 0 intact, 1 broken, 2 bad usage or unreadable trail.
@@ -10,6 +10,7 @@ import {
   loadEd25519Key,
   type AuditKey,
   FileAuditStore,
+  MergedRedisAuditStore,
   RedisAuditStore,
   type AuditStore,
   describeResult,
@@ -19,7 +20,9 @@ const { values } = parseCli({
   usage: `Usage: npm run audit:verify [-- options]
   --dir <folder>     a JSONL trail folder (audit.jsonl, audit.head.json); default: the gateway's AUDIT_DIR
   --redis <url>      a Redis trail instead (default: REDIS_URL when set)
-  --stream <key>     its stream key (default: AUDIT_REDIS_STREAM or cmcc:audit)
+  --stream <key>     one stream only (default: AUDIT_REDIS_STREAM or cmcc:audit)
+  --set <key>        every replica's stream named in this set, each chain verified, and no event in two chains
+                     (default: AUDIT_REDIS_STREAM_SET when set and no --stream is given)
   --key <file>       an Ed25519 audit key file (the public part is enough); default: AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE
   --json             print the full result as JSON
 Exit code: 0 intact, 1 broken, 2 bad usage or unreadable trail.`,
@@ -27,6 +30,7 @@ Exit code: 0 intact, 1 broken, 2 bad usage or unreadable trail.`,
     dir: { type: 'string' },
     redis: { type: 'string' },
     stream: { type: 'string' },
+    set: { type: 'string' },
     key: { type: 'string' },
     json: { type: 'boolean' },
   },
@@ -46,7 +50,10 @@ try {
     }
   }
   const redisUrl = values.redis ?? (values.dir ? undefined : config.sink === 'redis' ? config.redisUrl : undefined);
-  store = redisUrl ? new RedisAuditStore(redisUrl, values.stream ?? config.redisStream, key) : new FileAuditStore(values.dir ?? config.dir, key);
+  const streamSet = values.set ?? (values.stream ? undefined : config.redisStreamSet);
+  if (!redisUrl) store = new FileAuditStore(values.dir ?? config.dir, key);
+  else if (streamSet) store = new MergedRedisAuditStore(redisUrl, streamSet, values.stream ?? config.redisStream, key);
+  else store = new RedisAuditStore(redisUrl, values.stream ?? config.redisStream, key);
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : `Cannot open the audit trail: ${(error as Error).message}`);
   process.exit(2);
@@ -60,6 +67,7 @@ try {
   } else {
     console.log(describeResult(result));
     console.log(`  trail: ${store.description}; key: ${key ? key.keyId : 'none (signatures not checked)'}`);
+    for (const chain of result.chains ?? []) console.log(`  chain ${chain.chain}: ${describeResult(chain)}`);
     for (const warning of result.warnings) console.log(`  warning: ${warning}`);
   }
   await store.close();

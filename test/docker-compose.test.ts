@@ -66,7 +66,9 @@ describe('docker-compose.yml', () => {
     expect(firstStream).not.toBe(secondStream);
     expect(first.volumes).toEqual(['gateway-data:/app/data']);
     expect(second.volumes).toEqual(first.volumes);
-    expect(compose.services.audit.environment.AUDIT_REDIS_STREAM).toBe(firstStream);
+    // The audit subgraph reads every replica's chain: the set both gateways add their stream to.
+    expect(firstRest.AUDIT_REDIS_STREAM_SET).toBeTruthy();
+    expect(compose.services.audit.environment.AUDIT_REDIS_STREAM_SET).toBe(firstRest.AUDIT_REDIS_STREAM_SET);
   });
 
   it('publishes only the load balancer, on 127.0.0.1 unless CMCC_PUBLISH_ADDRESS says otherwise', () => {

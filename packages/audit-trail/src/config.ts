@@ -17,6 +17,11 @@ export interface AuditConfig {
   readonly redisUrl: string | undefined;
   /** Redis stream key; the signed head lives at `<stream>:head`. One stream per gateway instance. */
   readonly redisStream: string;
+  /**
+   * A Redis set naming every gateway replica's stream: each gateway adds its own stream to it, and readers (the audit
+   * subgraph, `npm run audit:verify`) read every stream in it as one trail. Unset: only `redisStream` is read.
+   */
+  readonly redisStreamSet: string | undefined;
   /** HMAC-SHA256 key for checkpoints; unset means an Ed25519 key generated at `keyFile`. */
   readonly signingKey: string | undefined;
   readonly keyFile: string;
@@ -64,6 +69,12 @@ export const AUDIT_ENV = defineEnv({
     default: 'cmcc:audit',
     ...text({ noSpaces: true }),
   },
+  AUDIT_REDIS_STREAM_SET: {
+    description:
+      "Redis set of every replica's stream: each gateway adds its `AUDIT_REDIS_STREAM`, and the audit subgraph and `audit:verify` read all of them as one trail; unset: the one stream only",
+    components: AUDIT_COMPONENTS,
+    ...text({ noSpaces: true }),
+  },
   AUDIT_SIGNING_KEY: {
     description: 'HMAC-SHA256 key (32+ characters) for checkpoints; unset: an Ed25519 key generated in `AUDIT_SIGNING_KEY_FILE`',
     components: AUDIT_COMPONENTS,
@@ -105,6 +116,7 @@ export function parseAuditConfig(env: Env, dataDir: string, problems: string[]):
     dir: path.resolve(values.AUDIT_DIR || path.join(dataDir, 'audit')),
     redisUrl,
     redisStream: values.AUDIT_REDIS_STREAM,
+    redisStreamSet: values.AUDIT_REDIS_STREAM_SET,
     signingKey: values.AUDIT_SIGNING_KEY,
     keyFile: path.resolve(values.AUDIT_SIGNING_KEY_FILE || path.join(dataDir, 'auth', 'audit-signing-key.json')),
     checkpointEvery: values.AUDIT_CHECKPOINT_EVERY,

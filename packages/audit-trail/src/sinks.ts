@@ -150,8 +150,9 @@ async function lastValidRecord(handle: fs.promises.FileHandle, size: number): Pr
 /**
  * A Redis stream (XADD; never trimmed), one entry per record with the id `<seq>-0`, so a batch retried after a lost
  * reply is recognised instead of written twice; the signed head at `<stream>:head`. One writer per stream: give each
- * gateway instance its own `AUDIT_REDIS_STREAM`. ioredis reconnects by itself; while Redis is away writes fail fast
- * and the trail keeps its buffer.
+ * gateway instance its own `AUDIT_REDIS_STREAM`, and name one `AUDIT_REDIS_STREAM_SET` for all of them: each adds its
+ * stream there when it opens, so readers find every replica's chain. ioredis reconnects by itself; while Redis is away
+ * writes fail fast and the trail keeps its buffer.
  */
 export class RedisAuditSink implements AuditSink {
   readonly redis: Redis;
@@ -161,6 +162,7 @@ export class RedisAuditSink implements AuditSink {
     url: string,
     readonly stream: string,
     private readonly logger: Logger,
+    readonly streamSet?: string,
   ) {
     this.redis = new Redis(url, {
       enableOfflineQueue: false,
@@ -201,6 +203,8 @@ export class RedisAuditSink implements AuditSink {
 
   async open(): Promise<SinkState> {
     await this.ready();
+    // Registered before the first record is written, so a reader of the set never misses a chain that has records.
+    if (this.streamSet) await this.redis.sadd(this.streamSet, this.stream);
     const [entries, head] = await Promise.all([this.redis.xrevrange(this.stream, '+', '-', 'COUNT', 1), this.redis.get(this.headKey)]);
     const last = entries.length > 0 ? parseRecord(fieldOf(entries[0][1])) : null;
     return {

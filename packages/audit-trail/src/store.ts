@@ -34,8 +34,14 @@ export interface AuditEventFilter {
   payloadReleased?: (event: AuditEventRecord) => boolean;
 }
 
+/** An event as a store returns it: with the chain (one per gateway replica) it is recorded in. */
+export type ChainedAuditEvent = AuditEventRecord & {
+  /** The chain's name: its Redis stream (e.g. `cmcc:audit:gateway-1`) or `audit.jsonl`. `seq` is a position in it. */
+  chain: string;
+};
+
 export interface AuditEventPage {
-  events: AuditEventRecord[];
+  events: ChainedAuditEvent[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
@@ -51,13 +57,19 @@ export interface ChainStatus {
   problem: string | null;
   warnings: string[];
   checkedAt: string;
+  /** Where the chain is stored (each chain's own status, in `chains`). */
+  storage?: string;
+  /** Each chain of the trail (one per gateway replica) with its own status; one entry for a trail of one chain. */
+  chains: ChainStatus[];
 }
 
 export interface AuditStore {
   readonly description: string;
   /** Newest first. `after` is the `endCursor` of the previous page. */
   listEvents(filter?: AuditEventFilter, page?: { first?: number; after?: string | null }): Promise<AuditEventPage>;
-  getEvent(id: string): Promise<AuditEventRecord | null>;
+  getEvent(id: string): Promise<ChainedAuditEvent | null>;
+  /** The cursor that continues a page after this event (`listEvents`' `after`). */
+  cursorOf(event: ChainedAuditEvent): string;
   /** Every stored line or entry, in storage order, as text. */
   records(): AsyncIterable<{ position: string; text: string }>;
   head(): Promise<AuditHead | null>;
@@ -68,14 +80,20 @@ export interface AuditStore {
 
 const MAX_PAGE = 500;
 
-export function encodeCursor(seq: number): string {
-  return Buffer.from(`audit:${seq}`).toString('base64url');
+/** A position in a page of events: the seq in its chain and, in a trail of several chains, the event's time and chain. */
+export interface AuditCursor {
+  seq: number;
+  at?: { time: string; chain: string };
 }
 
-export function decodeCursor(cursor: string): number {
-  const match = /^audit:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+export function encodeCursor(seq: number, at?: { time: string; chain: string }): string {
+  return Buffer.from(at ? `audit:${seq}:${at.time}:${at.chain}` : `audit:${seq}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): AuditCursor {
+  const match = /^audit:(\d+)(?::(\d{4}-\d{2}-\d{2}T[\d:.]+Z):(\S+))?$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!match) throw new Error(`"${cursor}" is not a cursor of auditEvents`);
-  return Number(match[1]);
+  return { seq: Number(match[1]), ...(match[2] ? { at: { time: match[2], chain: match[3] } } : {}) };
 }
 
 /** Whether an event matches every filter given. */
@@ -102,6 +120,8 @@ function parse(text: string): AuditRecord | null {
 
 abstract class BaseStore implements AuditStore {
   abstract readonly description: string;
+  /** The chain's name, given with each event (`ChainedAuditEvent.chain`). */
+  abstract readonly chain: string;
   abstract records(): AsyncIterable<StoredRecord>;
   abstract head(): Promise<AuditHead | null>;
   abstract close(): Promise<void>;
@@ -119,8 +139,8 @@ abstract class BaseStore implements AuditStore {
 
   async listEvents(filter: AuditEventFilter = {}, page: { first?: number; after?: string | null } = {}): Promise<AuditEventPage> {
     const first = Math.min(Math.max(page.first ?? 50, 1), MAX_PAGE);
-    const beforeSeq = page.after ? decodeCursor(page.after) : Number.MAX_SAFE_INTEGER;
-    const events: AuditEventRecord[] = [];
+    const beforeSeq = page.after ? decodeCursor(page.after).seq : Number.MAX_SAFE_INTEGER;
+    const events: ChainedAuditEvent[] = [];
     let hasNextPage = false;
     for await (const record of this.newestFirst(beforeSeq)) {
       if (record.kind !== 'event' || !matchesFilter(record, filter)) continue;
@@ -128,16 +148,20 @@ abstract class BaseStore implements AuditStore {
         hasNextPage = true;
         break;
       }
-      events.push(record);
+      events.push({ ...record, chain: this.chain });
     }
-    return { events, pageInfo: { hasNextPage, endCursor: events.length > 0 ? encodeCursor(events[events.length - 1].seq) : null } };
+    return { events, pageInfo: { hasNextPage, endCursor: events.length > 0 ? this.cursorOf(events[events.length - 1]) : null } };
   }
 
-  async getEvent(id: string): Promise<AuditEventRecord | null> {
+  cursorOf(event: ChainedAuditEvent): string {
+    return encodeCursor(event.seq);
+  }
+
+  async getEvent(id: string): Promise<ChainedAuditEvent | null> {
     for await (const { text } of this.records()) {
       if (!text.includes(id)) continue;
       const record = parse(text);
-      if (record?.kind === 'event' && record.id === id) return record;
+      if (record?.kind === 'event' && record.id === id) return { ...record, chain: this.chain };
     }
     return null;
   }
@@ -149,19 +173,26 @@ abstract class BaseStore implements AuditStore {
   }
 
   async chainStatus(): Promise<ChainStatus> {
-    const result = await this.verify();
-    return {
-      ok: result.ok,
-      verifiedUpToSeq: result.verifiedUpToSeq,
-      lastSeq: result.lastSeq,
-      events: result.events,
-      lastCheckpoint: result.lastCheckpoint,
-      brokenAtSeq: result.problem ? (result.problem.seq ?? result.verifiedUpToSeq + 1) : null,
-      problem: result.problem?.message ?? null,
-      warnings: result.warnings,
-      checkedAt: new Date().toISOString(),
-    };
+    const status = statusOf(await this.verify(), this.description);
+    return { ...status, chains: [{ ...status, chains: [] }] };
   }
+}
+
+/** A chain's status from its verification. */
+function statusOf(result: VerifyResult, storage: string): ChainStatus {
+  return {
+    ok: result.ok,
+    verifiedUpToSeq: result.verifiedUpToSeq,
+    lastSeq: result.lastSeq,
+    events: result.events,
+    lastCheckpoint: result.lastCheckpoint,
+    brokenAtSeq: result.problem ? (result.problem.seq ?? result.verifiedUpToSeq + 1) : null,
+    problem: result.problem?.message ?? null,
+    warnings: result.warnings,
+    checkedAt: new Date().toISOString(),
+    storage,
+    chains: [],
+  };
 }
 
 /** The JSONL trail in `dir` (`audit.jsonl` and `audit.head.json`). */
@@ -178,6 +209,8 @@ export class FileAuditStore extends BaseStore {
   get description(): string {
     return `file ${this.file}`;
   }
+
+  readonly chain = TRAIL_FILE;
 
   async *records(): AsyncIterable<StoredRecord> {
     if (!fs.existsSync(this.file)) return;
@@ -220,6 +253,10 @@ export class RedisAuditStore extends BaseStore {
     return `redis stream ${this.stream}`;
   }
 
+  get chain(): string {
+    return this.stream;
+  }
+
   async *records(): AsyncIterable<StoredRecord> {
     let start = '-';
     for (;;) {
@@ -254,6 +291,151 @@ export class RedisAuditStore extends BaseStore {
   }
 }
 
+/** Newest first across chains: by time, then chain name, then seq (a total order, so cursors never skip or repeat). */
+function newerFirst(a: ChainedAuditEvent, b: ChainedAuditEvent): number {
+  if (a.time !== b.time) return a.time > b.time ? -1 : 1;
+  if (a.chain !== b.chain) return a.chain < b.chain ? -1 : 1;
+  return b.seq - a.seq;
+}
+
+/**
+ * The trail of several gateway replicas as one: every stream named in a Redis set (`AUDIT_REDIS_STREAM_SET`, where
+ * each gateway adds its own stream) and the configured stream. Each chain is verified on its own (a gap or fork in
+ * one names it); an event found in two chains is reported as replayed. Events are listed newest first across chains.
+ */
+export class MergedRedisAuditStore implements AuditStore {
+  private readonly redis: Redis;
+
+  constructor(
+    url: string,
+    readonly streamSet: string,
+    readonly ownStream: string,
+    private readonly key: AuditKey | null,
+  ) {
+    this.redis = new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 2000 });
+  }
+
+  get description(): string {
+    return `redis streams of set ${this.streamSet}`;
+  }
+
+  /** Every chain now: the set's members and the configured stream, by name. */
+  async chains(): Promise<RedisAuditStore[]> {
+    const names = new Set([...(await this.redis.smembers(this.streamSet)), this.ownStream]);
+    return [...names].sort().map((name) => new RedisAuditStore(this.redis, name, this.key));
+  }
+
+  async listEvents(filter: AuditEventFilter = {}, page: { first?: number; after?: string | null } = {}): Promise<AuditEventPage> {
+    const first = Math.min(Math.max(page.first ?? 50, 1), MAX_PAGE);
+    const cursor = page.after ? decodeCursor(page.after) : null;
+    if (cursor && !cursor.at) throw new Error('"after" is a cursor of a trail of one chain; this trail has several: start again without "after"');
+    const after = cursor?.at ? ({ seq: cursor.seq, time: cursor.at.time, chain: cursor.at.chain } as ChainedAuditEvent) : null;
+    // Each chain is read whole (as the single-chain stores do when filtering), then ordered across chains.
+    const matching: ChainedAuditEvent[] = [];
+    for (const chain of await this.chains()) {
+      for await (const { text } of chain.records()) {
+        const record = parse(text);
+        if (record?.kind !== 'event' || !matchesFilter(record, filter)) continue;
+        const event = { ...record, chain: chain.chain };
+        if (!after || newerFirst(after, event) < 0) matching.push(event);
+      }
+    }
+    matching.sort(newerFirst);
+    const events = matching.slice(0, first);
+    return { events, pageInfo: { hasNextPage: matching.length > first, endCursor: events.length > 0 ? this.cursorOf(events[events.length - 1]) : null } };
+  }
+
+  cursorOf(event: ChainedAuditEvent): string {
+    return encodeCursor(event.seq, { time: event.time, chain: event.chain });
+  }
+
+  async getEvent(id: string): Promise<ChainedAuditEvent | null> {
+    for (const chain of await this.chains()) {
+      const event = await chain.getEvent(id);
+      if (event) return event;
+    }
+    return null;
+  }
+
+  async *records(): AsyncIterable<StoredRecord> {
+    for (const chain of await this.chains()) {
+      for await (const { position, text } of chain.records()) yield { position: `${chain.chain} ${position}`, text };
+    }
+  }
+
+  async head(): Promise<AuditHead | null> {
+    return null;
+  }
+
+  /** Each chain verified on its own, then across chains: no event may be recorded in two of them. */
+  async verifyChains(): Promise<{ chain: string; result: VerifyResult }[]> {
+    const results: { chain: string; result: VerifyResult }[] = [];
+    const seenIn = new Map<string, string>();
+    for (const chain of await this.chains()) {
+      const result = await chain.verify();
+      if (result.ok) {
+        for await (const { position, text } of chain.records()) {
+          const record = parse(text);
+          if (record?.kind !== 'event') continue;
+          const other = seenIn.get(record.id);
+          if (other !== undefined) {
+            result.ok = false;
+            result.problem = {
+              kind: 'replayed',
+              seq: record.seq,
+              position,
+              message: `event ${record.id} at seq ${record.seq} is also recorded in ${other}: an event is recorded once, by the replica that served it; a copy in another chain is a replay`,
+            };
+            break;
+          }
+          seenIn.set(record.id, chain.chain);
+        }
+      }
+      results.push({ chain: chain.chain, result });
+    }
+    return results;
+  }
+
+  async verify(): Promise<VerifyResult> {
+    return combineResults(await this.verifyChains());
+  }
+
+  async chainStatus(): Promise<ChainStatus> {
+    const chains = await this.verifyChains();
+    const combined = combineResults(chains);
+    const statuses = chains.map(({ chain, result }) => statusOf(result, `redis stream ${chain}`));
+    return { ...statusOf(combined, this.description), chains: statuses };
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/**
+ * One result for several chains: intact only when every chain is; the counts summed; the seqs and problem of the
+ * first chain found broken (its message names the chain), else of the chain with the newest checkpoint.
+ */
+export function combineResults(chains: { chain: string; result: VerifyResult }[]): VerifyResult {
+  const broken = chains.find(({ result }) => !result.ok);
+  const newest = [...chains].sort((a, b) => (b.result.lastCheckpoint?.time ?? '').localeCompare(a.result.lastCheckpoint?.time ?? ''))[0];
+  const shown = broken ?? newest;
+  const sum = (pick: (result: VerifyResult) => number) => chains.reduce((total, { result }) => total + pick(result), 0);
+  return {
+    ok: !broken,
+    records: sum((result) => result.records),
+    events: sum((result) => result.events),
+    checkpoints: sum((result) => result.checkpoints),
+    verifiedUpToSeq: shown?.result.verifiedUpToSeq ?? 0,
+    lastSeq: shown?.result.lastSeq ?? null,
+    lastCheckpoint: newest?.result.lastCheckpoint ?? null,
+    head: shown?.result.head ?? null,
+    problem: broken ? { ...broken.result.problem!, message: `chain ${broken.chain}: ${broken.result.problem!.message}` } : null,
+    warnings: chains.flatMap(({ chain, result }) => result.warnings.map((warning) => `chain ${chain}: ${warning}`)),
+    chains: chains.map(({ chain, result }) => ({ chain, ...result })),
+  };
+}
+
 /** The store of the trail the configuration names, verifying with its key (when one exists). */
 export function openAuditStore(config: AuditConfig): AuditStore {
   let key: AuditKey | null = null;
@@ -262,5 +444,6 @@ export function openAuditStore(config: AuditConfig): AuditStore {
   } catch {
     key = null;
   }
+  if (config.sink === 'redis' && config.redisStreamSet) return new MergedRedisAuditStore(config.redisUrl!, config.redisStreamSet, config.redisStream, key);
   return config.sink === 'redis' ? new RedisAuditStore(config.redisUrl!, config.redisStream, key) : new FileAuditStore(config.dir, key);
 }

@@ -17,7 +17,7 @@ export interface StoredRecord {
   text: string;
 }
 
-export type ProblemKind = 'damaged' | 'changed' | 'removed' | 'reordered' | 'inserted' | 'truncated' | 'signature' | 'notice';
+export type ProblemKind = 'damaged' | 'changed' | 'removed' | 'reordered' | 'inserted' | 'truncated' | 'signature' | 'notice' | 'replayed';
 
 export interface Problem {
   kind: ProblemKind;
@@ -40,6 +40,8 @@ export interface VerifyResult {
   /** The first thing wrong, in trail order; null when the trail is intact. */
   problem: Problem | null;
   warnings: string[];
+  /** A trail of several chains (one per gateway replica): each chain's own result. */
+  chains?: (VerifyResult & { chain: string })[];
 }
 
 /**

@@ -23,6 +23,7 @@ export class AuditTrail {
   /** Where the trail is, without revealing file paths. */
   describe(): string {
     const config = this.settings();
+    if (config.sink === 'redis' && config.redisStreamSet) return `redis streams of set ${config.redisStreamSet} (one per gateway replica)`;
     return config.sink === 'redis' ? `redis stream ${config.redisStream}` : 'file audit.jsonl';
   }
 

@@ -1,5 +1,4 @@
 import { badUserInput, notFound } from '@cmcc/subgraph-kit';
-import { encodeCursor } from '@cmcc/audit-trail';
 import type { AuditContext } from '../context.ts';
 import { requireAuditRead } from './access.ts';
 import { payloadReleasedTo, viewOf, type AuditEventView } from './release.ts';
@@ -18,7 +17,7 @@ export const Query = {
     reportShown(context, views);
     // A record id typed as a filter that found nothing shown: the record's marking is not known.
     if (filter.entityKey && !views.some((view) => !view.redacted)) noteRecordMarkings(context, null);
-    return { edges: views.map((view) => ({ cursor: encodeCursor(view.seq), node: view })), pageInfo: result.pageInfo };
+    return { edges: views.map((view) => ({ cursor: store.cursorOf(view), node: view })), pageInfo: result.pageInfo };
   },
 
   async auditEvent(_: unknown, args: { id: string }, context: AuditContext) {

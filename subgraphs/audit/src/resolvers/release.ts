@@ -1,9 +1,9 @@
-import type { AuditEventRecord } from '@cmcc/audit-trail';
+import type { AuditEventRecord, ChainedAuditEvent } from '@cmcc/audit-trail';
 import { REDACTED } from '@cmcc/audit-trail';
 import { canSee, viewerOf, type Principal } from '@cmcc/subgraph-kit';
 
 /** An event as one auditor may see it: `redacted` says whether its payload was taken out. */
-export type AuditEventView = AuditEventRecord & { redacted: boolean };
+export type AuditEventView = ChainedAuditEvent & { redacted: boolean };
 
 /**
  * Whether the payload of an event (variables, document, entities, changes) is released to an auditor: only when the
@@ -23,7 +23,7 @@ export function payloadReleasedTo(principal: Principal): (event: AuditEventRecor
  * loses the variables, the document and its hash (either would show the record ids and inputs), the entities, the
  * changes, the markings and the response paths of removed or withheld fields.
  */
-export function viewOf(event: AuditEventRecord, released: (event: AuditEventRecord) => boolean): AuditEventView {
+export function viewOf(event: ChainedAuditEvent, released: (event: AuditEventRecord) => boolean): AuditEventView {
   if (released(event)) return { ...event, redacted: false };
   return {
     ...event,

@@ -26,6 +26,7 @@ import {
   parseObservabilityConfig,
   type ObservabilityConfig,
 } from '@cmcc/platform';
+import type { RateLimitConfig } from './limits/rate-limit.ts';
 import { DEFAULT_CLAIM_MAPPING, type ClaimMapping } from './auth/claims.ts';
 import type { AuthConfig } from './auth/config.ts';
 import { developmentKeyProblems } from './auth/production-guard.ts';
@@ -56,6 +57,8 @@ export interface GatewayConfig {
   /** Per-subgraph request timeout, in milliseconds. */
   readonly subgraphTimeoutMs: number;
   readonly maxBodyBytes: number;
+  /** GraphQL requests per principal per window (GATEWAY_RATE_LIMIT*), counted in Redis when REDIS_URL is set. */
+  readonly rateLimit: RateLimitConfig;
   readonly logLevel: string;
   /** Embedded data (development signing key, shared secret, API keys) lives under this folder. */
   readonly dataDir: string;
@@ -110,6 +113,14 @@ const GATEWAY = ['gateway'];
 /** The gateway's own variables (its HTTP side, explorer, admin access, authorization mode). */
 export const GATEWAY_ENV = defineEnv({
   GATEWAY_PORT: { description: 'HTTP port of the gateway', components: GATEWAY, default: '4000', ...port() },
+  GATEWAY_RATE_LIMIT: {
+    description:
+      'GraphQL requests (over HTTP) one principal may send per window, on all replicas together when `REDIS_URL` is set (each replica on its own while Redis is away); above it, HTTP 429 with Retry-After; 0: no limit',
+    components: GATEWAY,
+    default: '0',
+    ...wholeNumber(),
+  },
+  GATEWAY_RATE_LIMIT_WINDOW_SECONDS: { description: 'the window of `GATEWAY_RATE_LIMIT`, in seconds', components: GATEWAY, default: '60', ...positiveInt(86_400) },
   GATEWAY_MAX_BODY_BYTES: { description: 'largest accepted request body (413 above)', components: GATEWAY, default: '1000000', formerNames: ['MAX_BODY_BYTES'], ...positiveInt() },
   GATEWAY_EXPLORER: {
     description: "what `GET /` serves: `graphiql`, the bundled explorer that works offline; `sandbox`, Apollo Sandbox (loads from Apollo's CDN); `off`, nothing",
@@ -258,6 +269,11 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     subgraphUrls: Object.freeze(readEnvFamily(env, GATEWAY_ENV['SUBGRAPH_<NAME>_URL'], problems)),
     subgraphTimeoutMs: resilience.defaultTimeoutMs,
     maxBodyBytes: values.GATEWAY_MAX_BODY_BYTES,
+    rateLimit: Object.freeze({
+      requests: values.GATEWAY_RATE_LIMIT,
+      windowSeconds: values.GATEWAY_RATE_LIMIT_WINDOW_SECONDS,
+      redisUrl: readEnv(env, REDIS_ENV, []).REDIS_URL,
+    }),
     logLevel: service.logLevel,
     dataDir,
     auth,

@@ -3,7 +3,7 @@
 // what the gateway runs: the HTTP layer's options, Apollo Server's and ApolloGateway's options, and one Apollo Server
 // plugin that calls the stages' hooks in this order (gateway/test/pipeline.test.ts checks the order on real requests).
 //
-//   authenticate       HTTP: bearer token or API key, else 401 (before the body is read)    stages/authenticate.ts
+//   authenticate       HTTP: bearer token or API key, else 401; request rate, else 429      stages/authenticate.ts
 //   read               HTTP: the body, at most GATEWAY_MAX_BODY_BYTES, else 413                      stages/read.ts
 //   persisted-query    Apollo Server: the text of an operation sent by hash (APQ, manifest)  stages/persisted-query.ts
 //   parse              Apollo Server: parse (MAX_TOKENS) and validate                        stages/parse.ts
@@ -40,6 +40,7 @@ import type { AuditTrail } from './audit/index.ts';
 import type { GatewayConfig } from './config.ts';
 import type { Performance } from './performance.ts';
 import type { Resilience } from './resilience/index.ts';
+import type { RequestRateLimiter } from './limits/rate-limit.ts';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { auditStage } from './stages/audit.ts';
 import { authenticateStage } from './stages/authenticate.ts';
@@ -83,6 +84,8 @@ export interface StageParts {
   readonly performance: Performance;
   readonly resilience: Resilience;
   readonly audit: AuditTrail;
+  /** The principal's request rate, checked after authentication (gateway/src/limits/rate-limit.ts). */
+  readonly rateLimiter?: RequestRateLimiter;
   /** The shared secret principal tokens are signed with. */
   readonly secret: Uint8Array;
   /** The transport's fetcher (gateway/src/transport/), before the resilience wrapper. */
@@ -97,7 +100,7 @@ export function gatewayStages(parts: StageParts) {
   const persisted = config.performance.persistedQueries;
   const limits = limitsStage(config.performance.limits);
   const stages = [
-    authenticateStage(parts.authenticate),
+    authenticateStage(parts.authenticate, parts.rateLimiter),
     readStage(config.maxBodyBytes),
     persistedQueryStage(performance.persistedQueries),
     parseStage(),

@@ -1,3 +1,4 @@
+import { RequestRateLimiter } from './limits/rate-limit.ts';
 import type http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloGateway } from '@apollo/gateway';
@@ -47,6 +48,8 @@ export interface Gateway {
   readonly subscriptions: SubscriptionServer;
   /** The change events the subscriptions read (the feed handed in, or the one the gateway made); `stop()` closes it, through the subscription server. */
   readonly feed: EventFeed;
+  /** Requests per principal (GATEWAY_RATE_LIMIT): counted in Redis for every replica when REDIS_URL is set. */
+  readonly rateLimiter: RequestRateLimiter;
   /** For the http server's 'upgrade' event: WebSocket subscriptions at /graphql. */
   handleUpgrade(request: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void;
   stop(): Promise<void>;
@@ -76,6 +79,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
   const resilience = new Resilience(config.resilience, logger);
   const tracing = startTracing(config.observability.tracing, { global: true });
   const audit = createAuditTrail(config.audit, logger);
+  const rateLimiter = new RequestRateLimiter(config.rateLimit, logger);
   // No token here: the route is guarded below with /explorer/operations.json (gateway/src/admin-access.ts).
   const metrics = createMetrics({ service: 'gateway', knownOperations: savedOperationNames() });
   registerGatewayMetrics(metrics, { resilience, audit, performance });
@@ -87,6 +91,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
     performance,
     resilience,
     audit,
+    rateLimiter,
     secret,
     fetcher: performance.transport.fetcher,
     requirements: () => supergraph.requirements,
@@ -176,6 +181,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
     pipeline,
     subscriptions,
     feed,
+    rateLimiter,
     handleUpgrade: (request, socket, head) => subscriptions.handleUpgrade(request, socket, head),
     // Subscriptions end first (with a reconnect hint), operations in flight finish; then the audit buffer is flushed
     // with a final signed checkpoint.
@@ -185,6 +191,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
       await audit.close();
       await tracing?.shutdown().catch(() => undefined);
       await performance.close();
+      await rateLimiter.close();
     },
   };
 }

@@ -1,11 +1,24 @@
 import type { Authenticate } from '../auth/authenticator.ts';
+import type { RequestRateLimiter } from '../limits/rate-limit.ts';
 import type { Stage } from './stage.ts';
 
 /**
  * Who is calling (gateway/src/auth/): a bearer token or an API key, checked in the HTTP layer before the body is read,
  * so an unauthenticated caller gets HTTP 401 and costs the gateway no parsing. The principal it gives is the context
- * of every later stage.
+ * of every later stage. Then the principal's request rate (gateway/src/limits/rate-limit.ts): over GATEWAY_RATE_LIMIT
+ * in the window, HTTP 429 with Retry-After, before the body is read either.
  */
-export function authenticateStage(authenticate: Authenticate): Stage {
-  return { name: 'authenticate', does: 'verifies the bearer token or API key (HTTP 401 otherwise) and gives the principal', http: { authenticate } };
+export function authenticateStage(authenticate: Authenticate, rateLimiter?: RequestRateLimiter): Stage {
+  const limited: Authenticate = rateLimiter?.enabled
+    ? async (request) => {
+        const principal = await authenticate(request);
+        await rateLimiter.consume(principal.subject);
+        return principal;
+      }
+    : authenticate;
+  return {
+    name: 'authenticate',
+    does: 'verifies the bearer token or API key (HTTP 401 otherwise) and gives the principal; refuses a principal over its request rate (HTTP 429)',
+    http: { authenticate: limited },
+  };
 }

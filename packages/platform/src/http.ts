@@ -104,6 +104,7 @@ export function createGraphQLHandler<TContext extends BaseContext, TAuth = undef
     } catch (error) {
       if (error instanceof HttpError) {
         if (error.status === 401) response.setHeader('www-authenticate', 'Bearer');
+        for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
         return sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
       }
       options.logger.error({ err: error, requestId }, 'request failed');

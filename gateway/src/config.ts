@@ -25,6 +25,7 @@ import {
   type Env,
   parseObservabilityConfig,
   type ObservabilityConfig,
+  readRedisUrl,
 } from '@cmcc/platform';
 import type { RateLimitConfig } from './limits/rate-limit.ts';
 import { DEFAULT_CLAIM_MAPPING, type ClaimMapping } from './auth/claims.ts';
@@ -272,7 +273,7 @@ export function loadGatewayConfig(env: Env = process.env): GatewayConfig {
     rateLimit: Object.freeze({
       requests: values.GATEWAY_RATE_LIMIT,
       windowSeconds: values.GATEWAY_RATE_LIMIT_WINDOW_SECONDS,
-      redisUrl: readEnv(env, REDIS_ENV, []).REDIS_URL,
+      redisUrl: readRedisUrl(env, []),
     }),
     logLevel: service.logLevel,
     dataDir,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import v8 from 'node:v8';
-import { boolean, defineEnv, oneOf, positiveInt, readEnv, REDIS_ENV, text, type Env } from '@cmcc/platform';
+import { slotPrefix, boolean, defineEnv, oneOf, positiveInt, readEnv, text, type Env, readRedisUrl } from '@cmcc/platform';
 import type { OperationLimits } from './limits/check.ts';
 
 /** Response cache, persisted operations, operation limits, subgraph transport and plan cache (part of GatewayConfig). */
@@ -214,7 +214,7 @@ function store(variable: string, requested: 'memory' | 'redis' | undefined, redi
 
 /** Reads the performance variables in the gateway config's style: problems are collected, not thrown. */
 export function parsePerformanceConfig(env: Env, problems: string[]): PerformanceConfig {
-  const { REDIS_URL: redisUrl } = readEnv(env, REDIS_ENV, problems);
+  const redisUrl = readRedisUrl(env, problems);
   const values = readEnv(env, PERFORMANCE_ENV, problems);
   return Object.freeze({
     limits: Object.freeze({
@@ -251,6 +251,7 @@ export function parsePerformanceConfig(env: Env, problems: string[]): Performanc
     }),
     planCacheMiB: values.GATEWAY_QUERY_PLAN_CACHE_MIB,
     redisUrl,
-    cacheKeyPrefix: values.GATEWAY_CACHE_KEY_PREFIX,
+    // On a Redis Cluster the prefix carries a hash tag, so an entry and its tag sets share a slot.
+    cacheKeyPrefix: slotPrefix(values.GATEWAY_CACHE_KEY_PREFIX, redisUrl),
   });
 }

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, defineEnv, readEnv, REDIS_ENV, SERVICE_ENV, text, type Env } from '@cmcc/platform';
+import { slotPrefix, ConfigError, defineEnv, readEnv, SERVICE_ENV, text, type Env, readRedisUrl } from '@cmcc/platform';
 import { parseAuditConfig, type AuditConfig } from '@cmcc/audit-trail';
 
 /** Where the schema registry lives: Redis when `REDIS_URL` is set, otherwise files under `SCHEMA_REGISTRY_DIR`. */
@@ -37,12 +37,13 @@ export const SCHEMA_ENV = defineEnv({
 
 /** Reads the registry's variables in the config modules' style: problems are collected, not thrown. */
 export function parseRegistryConfig(env: Env, dataDir: string, problems: string[]): RegistryConfig {
-  const { REDIS_URL: redisUrl } = readEnv(env, REDIS_ENV, problems);
+  const redisUrl = readRedisUrl(env, problems);
   const values = readEnv(env, SCHEMA_ENV, problems);
   return Object.freeze({
     kind: redisUrl ? 'redis' : 'files',
     redisUrl,
-    prefix: values.SCHEMA_REGISTRY_PREFIX,
+    // On a Redis Cluster the prefix carries a hash tag: publishing is one script over the head, a version and the list.
+    prefix: slotPrefix(values.SCHEMA_REGISTRY_PREFIX, redisUrl),
     dir: path.resolve(values.SCHEMA_REGISTRY_DIR || path.join(dataDir, 'registry')),
   });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { redisPrimaries, createRedis } from '@cmcc/platform';
 import type { Logger } from '@cmcc/platform';
 import type { CacheStore, MemoryCacheStore } from './store.ts';
 
@@ -28,8 +29,8 @@ export class BroadcastingStore implements CacheStore {
   ) {
     this.channel = invalidationChannel(prefix);
     const options = { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000) };
-    this.publisher = new Redis(url, options);
-    this.subscriber = new Redis(url, { ...options, enableOfflineQueue: true });
+    this.publisher = createRedis(url, options);
+    this.subscriber = createRedis(url, { ...options, enableOfflineQueue: true });
     for (const connection of [this.publisher, this.subscriber]) connection.on('error', () => undefined);
     this.subscriber.on('message', (_channel: string, message: string) => void this.receive(message));
     this.listening = this.subscriber.subscribe(this.channel).then(
@@ -90,18 +91,21 @@ export class BroadcastingStore implements CacheStore {
  * Resolves with the Redis keys deleted.
  */
 export async function evictAllResponses(url: string, prefix: string): Promise<number> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: () => null, lazyConnect: true });
+  const redis = createRedis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: () => null, lazyConnect: true });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
     let deleted = 0;
-    for (const pattern of [`${prefix}response:*`, `${prefix}tag:*`]) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-        cursor = next;
-        if (keys.length > 0) deleted += await redis.del(...keys);
-      } while (cursor !== '0');
+    // SCAN walks one node: on a Cluster, every primary.
+    for (const node of redisPrimaries(redis)) {
+      for (const pattern of [`${prefix}response:*`, `${prefix}tag:*`]) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+          cursor = next;
+          if (keys.length > 0) deleted += await node.del(...keys);
+        } while (cursor !== '0');
+      }
     }
     await redis.publish(invalidationChannel(prefix), JSON.stringify({ from: 'evictAllResponses', all: true }));
     return deleted;

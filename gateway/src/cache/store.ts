@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedis } from '@cmcc/platform';
 import type { Logger } from '@cmcc/platform';
 
 /** A string store with lifetimes and tags, for the response cache and persisted queries. */
@@ -141,7 +142,7 @@ export class RedisCacheStore implements CacheStore {
     private readonly logger: Logger,
     private readonly what: string,
   ) {
-    this.redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: (attempt) => Math.min(attempt * 200, 2000) });
+    this.redis = createRedis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: (attempt) => Math.min(attempt * 200, 2000) });
     this.redis.on('error', (error: Error) => this.outage(error));
     // A connection that closes cleanly emits no error.
     this.redis.on('close', () => this.outage(new Error('connection closed')));

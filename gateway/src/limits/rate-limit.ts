@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { HttpError, type Logger } from '@cmcc/platform';
+import { createRedis, HttpError, type Logger } from '@cmcc/platform';
 
 /** How many GraphQL requests one principal may send per window (GATEWAY_RATE_LIMIT*). */
 export interface RateLimitConfig {
@@ -34,7 +34,7 @@ export class RequestRateLimiter {
       this.limiter = new RateLimiterMemory(options);
       return;
     }
-    this.redis = new Redis(config.redisUrl, {
+    this.redis = createRedis(config.redisUrl, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,

@@ -2,7 +2,8 @@
 // entry ids `0-<event id>`), so every gateway process sees every event. One reader per subgraph on a dedicated
 // connection (XREAD BLOCK), started with the first local subscriber and stopped with the last; a resume reads the
 // missed range with XRANGE, refused with RESUME_WINDOW_EXCEEDED when the stream was trimmed past it.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedis } from '@cmcc/platform';
 import { CHANGE_EVENT_FIELD, changeEventStreamKey, eventIdOfEntry, ResumeWindowExceededError, streamEntryId, type ChangeEvent, type EventFeed } from '@cmcc/contracts';
 import type { Logger } from '@cmcc/platform';
 import { createFeedQueue, subscriberEvents, type FeedQueue } from './feed-queue.ts';
@@ -38,7 +39,7 @@ const toEvent = ([, fields]: Entry): ChangeEvent => JSON.parse(fields[fields.ind
 export function createRedisEventFeed(options: RedisEventFeedOptions): RedisEventFeed {
   const { logger } = options;
   const key = (subgraph: string) => changeEventStreamKey(subgraph, options.keyPrefix);
-  const redis = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const redis = createRedis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'Redis connection problem reading change events'));
   const readers = new Map<string, Reader>();
   let closed = false;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedis } from '@cmcc/platform';
 import { RegistryUnavailableError, summaryOf, type SchemaRegistry, type SchemaVersion, type SchemaVersionSummary } from './types.ts';
 
 const LOCK_TTL_MS = 30_000;
@@ -121,7 +122,7 @@ export class RedisSchemaRegistry implements SchemaRegistry {
 }
 
 function connect(url: string): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: (attempt) => Math.min(attempt * 250, 2000) });
+  const redis = createRedis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: (attempt) => Math.min(attempt * 250, 2000) });
   // Failures surface as rejected commands (RegistryUnavailableError); the event itself must not crash the process.
   redis.on('error', () => undefined);
   return redis;

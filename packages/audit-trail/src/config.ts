@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { boolean, ConfigError, defineEnv, list, oneOf, positiveInt, readEnv, REDIS_ENV, SERVICE_ENV, text, type Env } from '@cmcc/platform';
+import { boolean, ConfigError, wholeNumber, defineEnv, list, oneOf, positiveInt, readEnv, SERVICE_ENV, text, type Env, readRedisUrl } from '@cmcc/platform';
 
 /**
  * Keys whose values never reach the audit trail, matched case-insensitively anywhere in a variable's, argument's or
@@ -22,6 +22,11 @@ export interface AuditConfig {
    * subgraph, `npm run audit:verify`) read every stream in it as one trail. Unset: only `redisStream` is read.
    */
   readonly redisStreamSet: string | undefined;
+  /**
+   * Replicas that must hold a batch before it counts as written (Redis WAIT): with a Sentinel-watched primary, 1 keeps
+   * every acknowledged event through a failover. 0: the primary's answer is enough.
+   */
+  readonly redisWaitReplicas: number;
   /** HMAC-SHA256 key for checkpoints; unset means an Ed25519 key generated at `keyFile`. */
   readonly signingKey: string | undefined;
   readonly keyFile: string;
@@ -75,6 +80,13 @@ export const AUDIT_ENV = defineEnv({
     components: AUDIT_COMPONENTS,
     ...text({ noSpaces: true }),
   },
+  AUDIT_REDIS_WAIT_REPLICAS: {
+    description:
+      'replicas that must have each batch of the Redis trail before it counts as written (WAIT); set 1 with Sentinel so a failover loses no event (the buffer holds events, then operations are refused, while no replica answers); 0: the primary alone',
+    components: ['gateway'],
+    default: '0',
+    ...wholeNumber({ max: 16 }),
+  },
   AUDIT_SIGNING_KEY: {
     description: 'HMAC-SHA256 key (32+ characters) for checkpoints; unset: an Ed25519 key generated in `AUDIT_SIGNING_KEY_FILE`',
     components: AUDIT_COMPONENTS,
@@ -106,7 +118,7 @@ export const AUDIT_ENV = defineEnv({
 
 /** Reads the AUDIT_* variables (and REDIS_URL) in the gateway config's style: problems are collected, not thrown. */
 export function parseAuditConfig(env: Env, dataDir: string, problems: string[]): AuditConfig {
-  const { REDIS_URL: redisUrl } = readEnv(env, REDIS_ENV, problems);
+  const redisUrl = readRedisUrl(env, problems);
   const values = readEnv(env, AUDIT_ENV, problems);
   const requested = values.AUDIT_SINK;
   if (requested === 'redis' && !redisUrl) problems.push('AUDIT_SINK=redis needs REDIS_URL');
@@ -117,6 +129,7 @@ export function parseAuditConfig(env: Env, dataDir: string, problems: string[]):
     redisUrl,
     redisStream: values.AUDIT_REDIS_STREAM,
     redisStreamSet: values.AUDIT_REDIS_STREAM_SET,
+    redisWaitReplicas: values.AUDIT_REDIS_WAIT_REPLICAS,
     signingKey: values.AUDIT_SIGNING_KEY,
     keyFile: path.resolve(values.AUDIT_SIGNING_KEY_FILE || path.join(dataDir, 'auth', 'audit-signing-key.json')),
     checkpointEvery: values.AUDIT_CHECKPOINT_EVERY,

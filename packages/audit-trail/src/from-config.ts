@@ -6,7 +6,9 @@ import { AuditTrail } from './trail.ts';
 
 /** The sink the configuration names: the Redis stream when `REDIS_URL` is set (or AUDIT_SINK=redis), else the JSONL file. */
 export function createAuditSink(config: AuditConfig, logger: Logger): AuditSink {
-  return config.sink === 'redis' ? new RedisAuditSink(config.redisUrl!, config.redisStream, logger, config.redisStreamSet) : new FileAuditSink(config.dir);
+  return config.sink === 'redis'
+    ? new RedisAuditSink(config.redisUrl!, config.redisStream, logger, config.redisStreamSet, config.redisWaitReplicas)
+    : new FileAuditSink(config.dir);
 }
 
 /** The gateway's audit trail: sink, signing key (created on first use when no AUDIT_SIGNING_KEY) and buffer from config. */

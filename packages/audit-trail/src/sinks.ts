@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedis } from '@cmcc/platform';
 import type { Logger } from '@cmcc/platform';
 import type { AuditHead, AuditRecord } from './records.ts';
 
@@ -163,8 +164,10 @@ export class RedisAuditSink implements AuditSink {
     readonly stream: string,
     private readonly logger: Logger,
     readonly streamSet?: string,
+    /** Replicas that must hold a batch before it counts as written (WAIT); 0: the primary's answer is enough. */
+    readonly waitReplicas = 0,
   ) {
-    this.redis = new Redis(url, {
+    this.redis = createRedis(url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
@@ -230,6 +233,14 @@ export class RedisAuditSink implements AuditSink {
         throw new Error(
           `audit stream ${this.stream} already holds a different record at seq ${records[i].seq}: is another gateway writing to it? Give each instance its own AUDIT_REDIS_STREAM`,
         );
+      }
+    }
+    if (this.waitReplicas > 0) {
+      // Written to the primary only, a batch could be lost with it in a failover: it counts once replicas hold it, and
+      // is otherwise retried (on the new primary after a failover; entries already there are recognised by their hash).
+      const acknowledged = await this.redis.wait(this.waitReplicas, 2000);
+      if (acknowledged < this.waitReplicas) {
+        throw new Error(`audit batch up to seq ${records[records.length - 1].seq} reached ${acknowledged} of ${this.waitReplicas} replica(s) of ${this.stream} in 2 s; retrying`);
       }
     }
   }

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedis } from '@cmcc/platform';
 import type { AuditConfig } from './config.ts';
 import type { AuditEventRecord, AuditHead, AuditRecord } from './records.ts';
 import { auditKeyFromConfig, type AuditKey } from './signing.ts';
@@ -246,7 +247,9 @@ export class RedisAuditStore extends BaseStore {
   ) {
     super(key);
     this.owned = typeof redis === 'string';
-    this.redis = typeof redis === 'string' ? new Redis(redis, { maxRetriesPerRequest: 2, connectTimeout: 2000 }) : redis;
+    this.redis = typeof redis === 'string' ? createRedis(redis, { maxRetriesPerRequest: 2, connectTimeout: 2000 }) : redis;
+    // A lost connection shows as the command that failed (ioredis reconnects by itself): no unhandled 'error' event.
+    if (this.owned) this.redis.on('error', () => undefined);
   }
 
   get description(): string {
@@ -312,7 +315,8 @@ export class MergedRedisAuditStore implements AuditStore {
     readonly ownStream: string,
     private readonly key: AuditKey | null,
   ) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 2000 });
+    this.redis = createRedis(url, { maxRetriesPerRequest: 2, connectTimeout: 2000 });
+    this.redis.on('error', () => undefined);
   }
 
   get description(): string {

@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import path from 'node:path';
 import { ConfigError, defineEnv, oneOf, port, positiveInt, readEnv, text, url, type Env } from './env.ts';
+import { isRedisUrl, parseRedisNodes, parseRedisUrl } from './redis.ts';
 import { parseObservabilityConfig, type ObservabilityConfig } from './observability-config.ts';
 import { DATABASE_PASSWORD_ENV, withDatabasePassword } from './database-password.ts';
 import { DATABASE_ENV, parseDatabaseConfig, type PostgresSettings, type SeedMode } from './database-config.ts';
@@ -98,9 +100,59 @@ export const REDIS_ENV = defineEnv({
       '`redis://...`: the audit trail goes to a Redis stream instead of the JSONL file, the schema registry lives in Redis, and so do the response cache and persisted queries; subgraphs record there the principal headers they accepted, so a replica refuses one another replica accepted, and relay their change events to Redis streams, which gateways read',
     components: ['gateway', 'subgraphs', '`npm run audit:verify`', '`npm run schema`', '`npm run import`'],
     secret: true,
-    ...url('redis://redis:6379', ['redis', 'rediss']),
+    schema: z.string().refine(isRedisUrl),
+    rule: 'must be a Redis URL: redis://[user:password@]host:6379 (rediss:// for TLS), redis+sentinel://[user:password@]host:26379,host:26379/<primary name>, or redis+cluster://[user:password@]host:6379,host:6379',
+  },
+  REDIS_SENTINELS: {
+    description:
+      'Redis Sentinels as `host:port,host:port` (with `REDIS_SENTINEL_NAME`): the services follow the primary through a failover; user, password and TLS (`rediss`) come from `REDIS_URL` when it is also set, its host is then not used',
+    components: ['gateway', 'subgraphs', '`npm run audit:verify`', '`npm run schema`', '`npm run import`'],
+    schema: z.string().refine(validNodes),
+    rule: 'must be host:port entries separated by commas, e.g. sentinel-1:26379,sentinel-2:26379',
+  },
+  REDIS_SENTINEL_NAME: {
+    description: 'the name of the primary the Sentinels of `REDIS_SENTINELS` watch',
+    components: ['gateway', 'subgraphs', '`npm run audit:verify`', '`npm run schema`', '`npm run import`'],
+    ...text({ noSpaces: true }),
+  },
+  REDIS_CLUSTER_NODES: {
+    description:
+      'Redis Cluster nodes to discover the cluster from, `host:port,host:port`; keys that go together share a hash tag; user, password and TLS come from `REDIS_URL` when it is also set, its host is then not used',
+    components: ['gateway', 'subgraphs', '`npm run audit:verify`', '`npm run schema`', '`npm run import`'],
+    schema: z.string().refine(validNodes),
+    rule: 'must be host:port entries separated by commas, e.g. redis-0:6379,redis-1:6379',
   },
 });
+
+function validNodes(list: string): boolean {
+  try {
+    return parseRedisNodes(list).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The Redis every part of a service uses, as one setting: `REDIS_URL`, or the Sentinels of `REDIS_SENTINELS` (and
+ * `REDIS_SENTINEL_NAME`) or the nodes of `REDIS_CLUSTER_NODES`, with `REDIS_URL`'s user, password and TLS. Undefined
+ * when none is set (the embedded defaults). Problems are collected, not thrown.
+ */
+export function readRedisUrl(env: Env, problems: string[]): string | undefined {
+  const values = readEnv(env, REDIS_ENV, problems);
+  const sentinels = values.REDIS_SENTINELS;
+  const cluster = values.REDIS_CLUSTER_NODES;
+  if (sentinels && cluster) problems.push('REDIS_SENTINELS and REDIS_CLUSTER_NODES name two different Redis deployments: set one of them');
+  if (sentinels && !values.REDIS_SENTINEL_NAME) problems.push('REDIS_SENTINELS needs REDIS_SENTINEL_NAME, the name of the primary they watch');
+  if (!sentinels && values.REDIS_SENTINEL_NAME) problems.push('REDIS_SENTINEL_NAME is set without REDIS_SENTINELS');
+  if (!sentinels && !cluster) return values.REDIS_URL;
+  const base = values.REDIS_URL ? parseRedisUrl(values.REDIS_URL) : undefined;
+  if (base && base.topology !== 'standalone') problems.push('REDIS_URL names a Sentinel or Cluster deployment itself: leave out REDIS_SENTINELS and REDIS_CLUSTER_NODES');
+  const credentials = base?.username || base?.password ? `${encodeURIComponent(base.username ?? '')}${base.password ? `:${encodeURIComponent(base.password)}` : ''}@` : '';
+  const scheme = base?.tls ? 'rediss' : 'redis';
+  return sentinels
+    ? `${scheme}+sentinel://${credentials}${sentinels.replace(/\s/g, '')}/${encodeURIComponent(values.REDIS_SENTINEL_NAME ?? '')}`
+    : `${scheme}+cluster://${credentials}${cluster!.replace(/\s/g, '')}`;
+}
 
 /** The shared service settings: listen address, log level, data folder, shared secret. */
 export function parseServiceEnv(env: Env, problems: string[]) {
@@ -116,7 +168,7 @@ export function loadSubgraphConfig(name: string, defaultPort: number, env: Env =
   const problems: string[] = [];
   const service = parseServiceEnv(env, problems);
   const values = readEnv(env, SUBGRAPH_ENV, problems);
-  const { REDIS_URL: redisUrl } = readEnv(env, REDIS_ENV, problems);
+  const redisUrl = readRedisUrl(env, problems);
   const config: SubgraphConfig = {
     name,
     ...service,

@@ -12,6 +12,7 @@ export * from './metrics.ts';
 export * from './observability-config.ts';
 export * from './observe-http.ts';
 export * from './operation-names.ts';
+export * from './redis.ts';
 export * from './request-limits.ts';
 export * from './shutdown.ts';
 export * from './tracing.ts';

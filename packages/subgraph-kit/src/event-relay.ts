@@ -1,7 +1,7 @@
 // With REDIS_URL a subgraph relays its change events to the Redis stream `cmcc:{events:<subgraph>}`, where every
 // gateway process reads them. Each entry's id is `0-<record_change id>`: Redis refuses an id not above the stream's
 // last, so when several replicas of the subgraph relay the same rows each event is added once, in order.
-import { Redis } from 'ioredis';
+import { createRedis } from '@cmcc/platform';
 import { CHANGE_EVENT_FIELD, changeEventStreamKey, eventIdOfEntry, streamEntryId } from '@cmcc/contracts';
 import type { Logger } from '@cmcc/platform';
 import type { Database } from './db.ts';
@@ -31,7 +31,7 @@ const isAlreadyRelayed = (error: unknown) => error instanceof Error && /equal or
 export async function startEventRelay(options: EventRelayOptions): Promise<EventRelay> {
   const { db, subgraph, logger } = options;
   const key = changeEventStreamKey(subgraph, options.keyPrefix);
-  const redis = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const redis = createRedis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'Redis connection problem while relaying change events'));
   await redis.connect();
   const [top] = (await redis.xrevrange(key, '+', '-', 'COUNT', 1)) as [string, string[]][];

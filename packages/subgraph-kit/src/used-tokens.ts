@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { UsedTokenRegistry } from '@cmcc/contracts';
-import { HttpError } from '@cmcc/platform';
+import { createRedis, HttpError } from '@cmcc/platform';
 
 /**
  * The ids of used principal tokens in Redis, shared by every replica of a subgraph: `SET key 1 NX PX ttl` succeeds for
@@ -12,7 +12,8 @@ export class RedisUsedTokens implements UsedTokenRegistry {
   private readonly redis: Redis;
 
   constructor(redis: string | Redis) {
-    this.redis = typeof redis === 'string' ? new Redis(redis, { maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: (attempt) => Math.min(attempt * 200, 2000) }) : redis;
+    this.redis =
+      typeof redis === 'string' ? createRedis(redis, { maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: (attempt) => Math.min(attempt * 200, 2000) }) : redis;
     // Connection errors surface on the command that needs the connection; the event alone must not crash the process.
     this.redis.on('error', () => undefined);
   }

@@ -1,0 +1,167 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { REQUIRE_SERVICES } from './services.ts';
+
+/**
+ * Throwaway Redis deployments for tests, made of `redis-server` processes on free ports (the binary the machine's Redis
+ * comes from): a primary with a replica watched by one Sentinel, or a three-node Cluster. Nothing is kept on disk
+ * beyond a temporary folder removed on stop.
+ */
+
+/** Whether `redis-server` can be run here; under REQUIRE_SERVICES=1 its absence fails the run. */
+export function redisServerAvailable(): boolean {
+  const found = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).status === 0;
+  if (!found && REQUIRE_SERVICES) throw new Error('REQUIRE_SERVICES=1 but redis-server is not installed (apt-get install redis-server)');
+  if (!found) console.warn('Skipping Redis Sentinel and Cluster tests: no redis-server binary');
+  return found;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Running {
+  readonly processes: ChildProcess[];
+  readonly dir: string;
+}
+
+function startServer(running: Running, args: string[]): void {
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: running.dir });
+  child.stderr?.resume();
+  running.processes.push(child);
+}
+
+/** Waits until a Redis on `port` answers `probe` truthfully (or throws after `timeoutMs`). */
+async function until(port: number, probe: (redis: Redis) => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    redis.on('error', () => undefined);
+    try {
+      await redis.connect();
+      if (await probe(redis)) return;
+    } catch {
+      // not up yet
+    } finally {
+      redis.disconnect();
+    }
+    if (Date.now() > deadline) throw new Error(`Redis on port ${port} did not get ready in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function stopAll(running: Running): Promise<void> {
+  await Promise.all(
+    running.processes.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
+  fs.rmSync(running.dir, { recursive: true, force: true });
+}
+
+const COMMON = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'];
+
+export interface SentinelSet {
+  /** `redis+sentinel://127.0.0.1:<sentinel>/<name>`. */
+  readonly url: string;
+  readonly name: string;
+  readonly sentinelPort: number;
+  readonly primaryPort: number;
+  readonly replicaPorts: readonly number[];
+  /** A connection to the Sentinel itself (SENTINEL commands). */
+  sentinel(): Redis;
+  /** Kills the primary's process outright (SIGKILL), as a crashed machine would go. */
+  killPrimary(): void;
+  stop(): Promise<void>;
+}
+
+/** A primary, two replicas, and one Sentinel watching them (quorum 1, failover after 1 s without the primary). */
+export async function startSentinelSet(name = 'cmcc-test'): Promise<SentinelSet> {
+  const running: Running = { processes: [], dir: fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-sentinel-')) };
+  const [primaryPort, sentinelPort] = [await freePort(), await freePort()];
+  const replicaPorts = [await freePort(), await freePort()];
+  try {
+    startServer(running, [...COMMON, '--port', String(primaryPort)]);
+    await until(primaryPort, async () => true);
+    for (const replicaPort of replicaPorts) {
+      startServer(running, [...COMMON, '--port', String(replicaPort), '--replicaof', '127.0.0.1', String(primaryPort)]);
+      await until(replicaPort, async (redis) => /master_link_status:up/.test(await redis.info('replication')));
+    }
+    const config = path.join(running.dir, 'sentinel.conf');
+    fs.writeFileSync(
+      config,
+      [
+        `port ${sentinelPort}`,
+        'bind 127.0.0.1',
+        `dir ${running.dir}`,
+        `sentinel monitor ${name} 127.0.0.1 ${primaryPort} 1`,
+        `sentinel down-after-milliseconds ${name} 1000`,
+        `sentinel failover-timeout ${name} 5000`,
+        `sentinel parallel-syncs ${name} 1`,
+        '',
+      ].join('\n'),
+    );
+    startServer(running, [config, '--sentinel']);
+    // Ready once the Sentinel has heard from both replicas themselves (a failover promotes only such a replica).
+    await until(sentinelPort, async (redis) => {
+      const replicas = (await redis.call('SENTINEL', 'REPLICAS', name)) as string[][];
+      const fields = replicas.map((flat) => Object.fromEntries(flat.flatMap((value, i) => (i % 2 === 0 ? [[value, flat[i + 1]]] : []))));
+      return fields.length === replicaPorts.length && fields.every((replica) => replica.flags === 'slave' && replica['master-link-status'] === 'ok');
+    });
+  } catch (error) {
+    await stopAll(running);
+    throw error;
+  }
+  return {
+    url: `redis+sentinel://127.0.0.1:${sentinelPort}/${name}`,
+    name,
+    sentinelPort,
+    primaryPort,
+    replicaPorts,
+    sentinel: () => new Redis({ port: sentinelPort, host: '127.0.0.1' }),
+    killPrimary: () => void running.processes[0].kill('SIGKILL'),
+    stop: () => stopAll(running),
+  };
+}
+
+export interface ClusterSet {
+  /** `redis+cluster://127.0.0.1:<port>,...`. */
+  readonly url: string;
+  readonly ports: readonly number[];
+  stop(): Promise<void>;
+}
+
+/** Three primaries sharing the 16,384 slots (no replicas), created with `redis-cli --cluster create`. */
+export async function startCluster(): Promise<ClusterSet> {
+  const running: Running = { processes: [], dir: fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-cluster-')) };
+  const ports = [await freePort(), await freePort(), await freePort()];
+  try {
+    for (const port of ports) {
+      startServer(running, [...COMMON, '--port', String(port), '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '2000']);
+    }
+    for (const port of ports) await until(port, async () => true);
+    const created = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-yes'], { encoding: 'utf8', timeout: 30_000 });
+    if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${created.stderr || created.stdout}`);
+    for (const port of ports) await until(port, async (redis) => /cluster_state:ok/.test(String(await redis.call('CLUSTER', 'INFO'))));
+  } catch (error) {
+    await stopAll(running);
+    throw error;
+  }
+  return { url: `redis+cluster://${ports.map((port) => `127.0.0.1:${port}`).join(',')}`, ports, stop: () => stopAll(running) };
+}

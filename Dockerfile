@@ -43,6 +43,6 @@ COPY --from=build /out ./
 # Embedded data (PGlite) lives under /app/data when no DATABASE_URL is set; the image runs as the unprivileged user.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
-EXPOSE 4000 4001 4002 4003 4004 4005 4006 4007
+EXPOSE 4000 4001 4002 4003 4004 4005 4006 4007 4008
 ENTRYPOINT ["node", "--enable-source-maps"]
 CMD ["dist/gateway.js"]

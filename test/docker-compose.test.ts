@@ -125,6 +125,12 @@ describe('docker-compose.yml', () => {
     expect(dockerIgnored).toEqual(expect.arrayContaining(['.env', 'secrets']));
   });
 
+  it('exposes in the image the gateway’s port and every subgraph’s, the new coordination subgraph’s included', () => {
+    const dockerfile = fs.readFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
+    const exposed = (dockerfile.match(/^EXPOSE (.+)$/m)?.[1] ?? '').split(/\s+/).map(Number);
+    expect(exposed.sort((a, b) => a - b)).toEqual([4000, ...subgraphs.map((s) => s.port)].sort((a, b) => a - b));
+  });
+
   it('leaves the refusal of development keys on: production image, no override unless .env sets one', () => {
     const dockerfile = fs.readFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^ENV NODE_ENV=production$/m);

@@ -112,6 +112,8 @@ describe('new-subgraph creates a working subgraph', () => {
     expect(read('docker-compose.yml')).toContain('# A small deployment of the whole stack on one Docker host');
     // The image's `npm ci` needs every workspace's manifest: the new one is copied after the other subgraphs'.
     expect(read('Dockerfile')).toMatch(new RegExp(`^COPY subgraphs/security/package\\.json subgraphs/security/\nCOPY subgraphs/${NAME}/package\\.json subgraphs/${NAME}/$`, 'm'));
+    // ...and its port is exposed with the others.
+    expect(read('Dockerfile')).toMatch(new RegExp(`^EXPOSE 4000 .*\\b${port}$`, 'm'));
   });
 
   it('recomposes the supergraph with the real subgraphs and the new one', () => {

@@ -269,11 +269,11 @@ describe('notifications', () => {
     }
   });
 
-  it('from the Redis registry (pub/sub) reach a gateway that polls only every ten minutes', async (context) => {
+  it('from the Redis registry (pub/sub) reach every replica, one that polls only every ten minutes and one started after the publish, which is never ready on an older version', async (context) => {
     if (!(await redisAvailable())) return context.skip();
     const prefix = `test:schema:${process.pid}:${Math.random().toString(36).slice(2, 8)}:`;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-gw-redis-'));
-    const config = loadGatewayConfig({
+    const configEnv = {
       SUPERGRAPH_SOURCE: 'registry',
       SUPERGRAPH_PATH: stack.supergraphPath,
       REDIS_URL: TEST_REDIS_URL,
@@ -282,7 +282,8 @@ describe('notifications', () => {
       AUDIT_SINK: 'file',
       DATA_DIR: dir,
       SUBGRAPH_SHARED_SECRET: new TextDecoder().decode(TEST_SHARED_SECRET),
-    });
+    };
+    const config = loadGatewayConfig(configEnv);
     const gateway = await createGateway(config, createLogger('gateway', 'silent'));
     const redisRegistry = new RedisSchemaRegistry(TEST_REDIS_URL, prefix);
     try {
@@ -306,6 +307,15 @@ describe('notifications', () => {
         (s) => s.phase === 'loaded' && s.source === 'registry',
       );
       expect(state).toMatchObject({ source: 'registry', version: (outcome as { version: SchemaVersion }).version.id });
+
+      // A replica started after the publish serves the published version from its first answer: built, it is loaded
+      // with the registry's head, not the file (so /ready, which says ready once loaded, never covers an older one).
+      const late = await createGateway(loadGatewayConfig({ ...configEnv, DATA_DIR: fs.mkdtempSync(path.join(dir, 'late-')) }), createLogger('gateway', 'silent'));
+      try {
+        expect((late.supergraph as RegistrySupergraphManager).state).toMatchObject({ phase: 'loaded', source: 'registry', version: (outcome as { version: SchemaVersion }).version.id });
+      } finally {
+        await late.stop();
+      }
     } finally {
       await gateway.stop();
       await redisRegistry.close();

@@ -86,7 +86,7 @@ export function planSubgraph(options: ScaffoldOptions): ScaffoldPlan {
     ['schema/subgraphs.json', () => addToSubgraphList(read('schema/subgraphs.json'), entry)],
     ['.github/CODEOWNERS', () => addCodeOwner(read('.github/CODEOWNERS'), name, owner)],
     ['docker-compose.yml', () => addComposeService(read('docker-compose.yml'), forms, port)],
-    ['Dockerfile', () => addDockerManifest(read('Dockerfile'), name)],
+    ['Dockerfile', () => addDockerManifest(read('Dockerfile'), name, port)],
   ];
   for (const [file, edit] of edits) {
     try {

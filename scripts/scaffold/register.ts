@@ -28,14 +28,20 @@ export function addCodeOwner(codeowners: string, name: string, owner: string): s
   return `${lines.join('\n')}\n`;
 }
 
-/** Adds the subgraph's manifest to the Dockerfile's list, after the last subgraph's: `npm ci` needs every workspace's. */
-export function addDockerManifest(dockerfile: string, name: string): string {
+/**
+ * Adds the subgraph's manifest to the Dockerfile's list, after the last subgraph's (`npm ci` needs every workspace's),
+ * and its port to the image's EXPOSE line.
+ */
+export function addDockerManifest(dockerfile: string, name: string, port: number): string {
   const line = `COPY subgraphs/${name}/package.json subgraphs/${name}/`;
   const lines = dockerfile.split('\n');
   if (lines.includes(line)) throw new Error(`Dockerfile already copies subgraphs/${name}/package.json`);
   const last = lines.reduce((found, text, index) => (/^COPY subgraphs\/[\w-]+\/package\.json /.test(text) ? index : found), -1);
   if (last < 0) throw new Error(`Dockerfile copies no subgraph's package.json; add "${line}" by hand`);
   lines.splice(last + 1, 0, line);
+  const expose = lines.findIndex((text) => /^EXPOSE /.test(text));
+  if (expose < 0) throw new Error(`Dockerfile has no EXPOSE line; add "EXPOSE ${port}" by hand`);
+  if (!lines[expose].split(/\s+/).includes(String(port))) lines[expose] = `${lines[expose]} ${port}`;
   return lines.join('\n');
 }
 

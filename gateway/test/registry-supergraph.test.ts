@@ -312,7 +312,11 @@ describe('notifications', () => {
       // with the registry's head, not the file (so /ready, which says ready once loaded, never covers an older one).
       const late = await createGateway(loadGatewayConfig({ ...configEnv, DATA_DIR: fs.mkdtempSync(path.join(dir, 'late-')) }), createLogger('gateway', 'silent'));
       try {
-        expect((late.supergraph as RegistrySupergraphManager).state).toMatchObject({ phase: 'loaded', source: 'registry', version: (outcome as { version: SchemaVersion }).version.id });
+        expect((late.supergraph as RegistrySupergraphManager).state).toMatchObject({
+          phase: 'loaded',
+          source: 'registry',
+          version: (outcome as { version: SchemaVersion }).version.id,
+        });
       } finally {
         await late.stop();
       }

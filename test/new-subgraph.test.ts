@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'graphql';
-import { parse as parseYaml } from 'yaml';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSubgraphList, PROJECT_ROOT } from '@cmcc/governance/composition';
 import { planSubgraph, ScaffoldError, writePlan } from '../scripts/scaffold/generate.ts';
@@ -16,11 +16,23 @@ import { sharedTypeNames } from '@cmcc/contracts';
  */
 
 const NAME = 'logistics-cell';
-const COPIED = ['package.json', 'schema/subgraphs.json', 'schema/supergraph.graphql', '.github/CODEOWNERS', 'docker-compose.yml', 'Dockerfile'];
+const COPIED = [
+  'package.json',
+  'schema/subgraphs.json',
+  'schema/supergraph.graphql',
+  '.github/CODEOWNERS',
+  'docker-compose.yml',
+  'Dockerfile',
+  'deploy/kubernetes/base/kustomization.yaml',
+  'deploy/kubernetes/base/gateway.yaml',
+  'deploy/kubernetes/overlays/dev/one-replica.yaml',
+];
 let root: string;
 
 function copyProject(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-scaffold-'));
+  // The whole Kubernetes tree, so the copy renders with kubectl as the real one does.
+  fs.cpSync(path.join(PROJECT_ROOT, 'deploy', 'kubernetes'), path.join(dir, 'deploy', 'kubernetes'), { recursive: true });
   for (const file of COPIED) {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.copyFileSync(path.join(PROJECT_ROOT, file), path.join(dir, file));
@@ -114,6 +126,40 @@ describe('new-subgraph creates a working subgraph', () => {
     expect(read('Dockerfile')).toMatch(new RegExp(`^COPY subgraphs/security/package\\.json subgraphs/security/\nCOPY subgraphs/${NAME}/package\\.json subgraphs/${NAME}/$`, 'm'));
     // ...and its port is exposed with the others.
     expect(read('Dockerfile')).toMatch(new RegExp(`^EXPOSE 4000 .*\\b${port}$`, 'm'));
+  });
+
+  it('adds its Kubernetes objects (Deployment, Service, disruption budget, gateway-only ingress) and its URL to the gateway, and the overlays render', (context) => {
+    const manifest = parseAllDocuments(read(`deploy/kubernetes/base/subgraphs/${NAME}.yaml`)).map((document) => document.toJS());
+    expect(manifest.map((object) => `${object.kind}/${object.metadata.name}`)).toEqual([
+      `Deployment/${NAME}`,
+      `Service/${NAME}`,
+      `PodDisruptionBudget/${NAME}`,
+      `NetworkPolicy/${NAME}-from-gateway`,
+    ]);
+    const [deployment, service, , policy] = manifest;
+    expect(deployment.spec.template.spec.containers[0]).toMatchObject({ name: NAME, args: [`dist/subgraphs/${NAME}.js`], ports: [{ name: 'http', containerPort: port }] });
+    expect(service.spec.ports).toEqual([{ name: 'http', port, targetPort: 'http' }]);
+    expect(policy.spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway' } } }], ports: [{ protocol: 'TCP', port }] }]);
+    expect(read('deploy/kubernetes/base/kustomization.yaml')).toMatch(new RegExp(`^ {2}- subgraphs/${NAME}\\.yaml$`, 'm'));
+    expect(read('deploy/kubernetes/base/gateway.yaml')).toContain(`- { name: SUBGRAPH_LOGISTICS_CELL_URL, value: "http://${NAME}:${port}/graphql" }`);
+    const kubectl = spawnSync(process.env.KUBECTL || 'kubectl', ['version', '--client'], { encoding: 'utf8' });
+    if (kubectl.status !== 0) {
+      if (process.env.REQUIRE_SERVICES === '1') throw new Error('REQUIRE_SERVICES=1 but kubectl is not installed');
+      return context.skip();
+    }
+    for (const [overlay, replicas] of [
+      ['dev', 1],
+      ['production', 2],
+    ] as const) {
+      const rendered = spawnSync(process.env.KUBECTL || 'kubectl', ['kustomize', path.join(root, 'deploy', 'kubernetes', 'overlays', overlay)], {
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      expect(rendered.status, rendered.stderr).toBe(0);
+      const objects = parseAllDocuments(rendered.stdout).map((document) => document.toJS());
+      const ours = objects.find((object) => object?.kind === 'Deployment' && object.metadata.name === NAME);
+      expect(ours?.spec.replicas, overlay).toBe(replicas);
+    }
   });
 
   it('recomposes the supergraph with the real subgraphs and the new one', () => {

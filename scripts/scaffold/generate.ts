@@ -3,7 +3,17 @@ import path from 'node:path';
 import { composeSupergraph, loadSubgraphList, PROJECT_ROOT, type SubgraphEntry } from '@cmcc/governance/composition';
 import { withGuide } from './guide.ts';
 import { entityForms, nameForms, replacements, applyReplacements, SUBGRAPH_NAME, TEMPLATE_NAME, TYPE_NAME, type EntityForms, type NameForms } from './names.ts';
-import { addCodeOwner, addComposeService, addDockerManifest, addToSubgraphList } from './register.ts';
+import {
+  addCodeOwner,
+  addComposeService,
+  addDevReplica,
+  addDockerManifest,
+  addGatewaySubgraphUrl,
+  addKustomizeResource,
+  addToSubgraphList,
+  KUBERNETES_TEMPLATE_SUBGRAPH,
+  kubernetesManifest,
+} from './register.ts';
 
 export const TEMPLATE_ROOT = path.join(PROJECT_ROOT, 'packages', 'subgraph-kit', 'template');
 /** Names that are folders of the platform, not working groups. */
@@ -87,6 +97,19 @@ export function planSubgraph(options: ScaffoldOptions): ScaffoldPlan {
     ['.github/CODEOWNERS', () => addCodeOwner(read('.github/CODEOWNERS'), name, owner)],
     ['docker-compose.yml', () => addComposeService(read('docker-compose.yml'), forms, port)],
     ['Dockerfile', () => addDockerManifest(read('Dockerfile'), name, port)],
+    ['deploy/kubernetes/base/kustomization.yaml', () => addKustomizeResource(read('deploy/kubernetes/base/kustomization.yaml'), name)],
+    ['deploy/kubernetes/base/gateway.yaml', () => addGatewaySubgraphUrl(read('deploy/kubernetes/base/gateway.yaml'), forms, port)],
+    ['deploy/kubernetes/overlays/dev/one-replica.yaml', () => addDevReplica(read('deploy/kubernetes/overlays/dev/one-replica.yaml'), name)],
+    [
+      `deploy/kubernetes/base/subgraphs/${name}.yaml`,
+      () => {
+        const template = entries.find((e) => e.name === KUBERNETES_TEMPLATE_SUBGRAPH);
+        if (!template)
+          throw new Error(`No ${KUBERNETES_TEMPLATE_SUBGRAPH} subgraph to make the Kubernetes manifest from; write deploy/kubernetes/base/subgraphs/${name}.yaml by hand`);
+        const source = read(`deploy/kubernetes/base/subgraphs/${KUBERNETES_TEMPLATE_SUBGRAPH}.yaml`);
+        return kubernetesManifest(source, { name: template.name, port: template.port }, { name, port });
+      },
+    ],
   ];
   for (const [file, edit] of edits) {
     try {

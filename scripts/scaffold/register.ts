@@ -94,3 +94,45 @@ export function addComposeService(compose: string, name: NameForms, port: number
   if (!wired) throw new Error(unknownLayout);
   return result;
 }
+
+/** The subgraph whose Kubernetes manifest a new one's is made from (a Postgres subgraph reached only by the gateway). */
+export const KUBERNETES_TEMPLATE_SUBGRAPH = 'coordination';
+
+/**
+ * A new subgraph's Kubernetes objects (Deployment with probes, limits and a non-root read-only container, Service,
+ * PodDisruptionBudget, NetworkPolicy admitting only the gateway), made from the template subgraph's manifest with its
+ * name and port replaced.
+ */
+export function kubernetesManifest(template: string, from: { name: string; port: number }, to: { name: string; port: number }): string {
+  const escaped = from.name.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&');
+  const text = template.replace(new RegExp(`(?<![\\w-])${escaped}(?![\\w])`, 'g'), to.name).replace(new RegExp(`\\b${from.port}\\b`, 'g'), String(to.port));
+  if (text.includes(from.name) || !text.includes(`containerPort: ${to.port}`))
+    throw new Error(`The Kubernetes manifest of ${from.name} could not be adapted; write deploy/kubernetes/base/subgraphs/${to.name}.yaml by hand`);
+  return text;
+}
+
+/** Adds the subgraph's manifest to the base kustomization's resources, after the last subgraph's. */
+export function addKustomizeResource(kustomization: string, name: string): string {
+  const line = `  - subgraphs/${name}.yaml`;
+  const lines = kustomization.split('\n');
+  if (lines.includes(line)) throw new Error(`deploy/kubernetes/base/kustomization.yaml already lists subgraphs/${name}.yaml`);
+  const last = lines.reduce((found, text, index) => (/^ {2}- subgraphs\/[\w-]+\.yaml$/.test(text) ? index : found), -1);
+  if (last < 0) throw new Error(`deploy/kubernetes/base/kustomization.yaml lists no subgraph; add "${line.trim()}" by hand`);
+  lines.splice(last + 1, 0, line);
+  return lines.join('\n');
+}
+
+/** Adds the subgraph's URL to the gateway Deployment's environment, after the other subgraphs'. */
+export function addGatewaySubgraphUrl(gateway: string, name: NameForms, port: number): string {
+  const lines = gateway.split('\n');
+  const last = lines.reduce((found, text, index) => (/- \{ name: SUBGRAPH_[A-Z_]+_URL, value: /.test(text) ? index : found), -1);
+  if (last < 0) throw new Error(`deploy/kubernetes/base/gateway.yaml names no SUBGRAPH_<NAME>_URL; add SUBGRAPH_${name.screaming}_URL by hand`);
+  const indent = lines[last].match(/^\s*/)![0];
+  lines.splice(last + 1, 0, `${indent}- { name: SUBGRAPH_${name.screaming}_URL, value: "http://${name.kebab}:${port}/graphql" }`);
+  return lines.join('\n');
+}
+
+/** The development overlay runs one replica of everything: the new subgraph too. */
+export function addDevReplica(overlay: string, name: string): string {
+  return `${overlay.replace(/\n*$/, '')}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  replicas: 1\n`;
+}

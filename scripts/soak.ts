@@ -3,7 +3,9 @@
 // killed and restarted, Redis is stopped and restarted, and a changed schema is published through the schema registry
 // (`npm run schema -- publish`, which the gateway follows). Reports what was served,
 // what failed and why, acknowledged writes versus writes found in the database, and the gateway's memory over time.
-// Exits 1 when an acknowledged write is missing.
+// With `--replicas <n>`, n gateway processes share the subgraphs and Redis, each request goes to the next one in turn,
+// and the report adds what each served and the one audit trail of all of them (each replica's chain verified).
+// Exits 1 when an acknowledged write is missing, or when the replicas' audit trail does not verify.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -15,21 +17,24 @@ import { collateralLosses, fieldResolvers } from '@cmcc/governance/outage';
 import { signDevToken } from '@cmcc/gateway/auth/dev-keys';
 import { loadSavedOperations } from '@cmcc/gateway/explorer/operations';
 import { openDatabase } from '@cmcc/subgraph-kit';
+import { hmacAuditKey, MergedRedisAuditStore } from '@cmcc/audit-trail';
 import { parseCli, usageError } from '@cmcc/platform';
 
-const USAGE = `Usage: npm run soak [-- --duration <seconds>] [--workers <n>] [--max-requests <n>] [--keep]
+const USAGE = `Usage: npm run soak [-- --duration <seconds>] [--workers <n>] [--replicas <n>] [--max-requests <n>] [--keep]
   runs the whole stack on free loopback ports under load while a subgraph, Redis and the schema change under it
   --duration <s>        how long, 10..3600 seconds (default 180)
   --workers <n>         concurrent clients, 1..32 (default 4)
+  --replicas <n>        gateway processes sharing the subgraphs and Redis, requests sent to each in turn, 1..4 (default 1)
   --max-requests <n>    stop after this many requests (default 200000)
   --keep                keep the temporary data folder and logs
-Exit code: 1 when an acknowledged write is missing.`;
+Exit code: 1 when an acknowledged write is missing, or the replicas' audit trail does not verify.`;
 
 const { values: args } = parseCli({
   usage: USAGE,
   options: {
     duration: { type: 'string', default: '180' },
     workers: { type: 'string', default: '4' },
+    replicas: { type: 'string', default: '1' },
     'max-requests': { type: 'string', default: '200000' },
     keep: { type: 'boolean', default: false },
   },
@@ -37,7 +42,13 @@ const { values: args } = parseCli({
 const durationMs = Number(args.duration) * 1000;
 const workers = Number(args.workers);
 const maxRequests = Number(args['max-requests']);
-if (!(durationMs >= 10_000 && durationMs <= 3_600_000) || !(workers >= 1 && workers <= 32) || !(maxRequests >= 1)) {
+const replicas = Number(args.replicas);
+if (
+  !(durationMs >= 10_000 && durationMs <= 3_600_000) ||
+  !(workers >= 1 && workers <= 32) ||
+  !(maxRequests >= 1) ||
+  !(Number.isInteger(replicas) && replicas >= 1 && replicas <= 4)
+) {
   usageError(USAGE, 'A value is out of range.');
 }
 
@@ -95,7 +106,11 @@ async function waitFor(url: string, timeoutMs = 120_000): Promise<void> {
 // --- Redis (its own, never the machine's) -------------------------------------------------------------------------
 const redisBinary = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 const redisPort = redisBinary ? await freePort() : 0;
-const redisEnv: Record<string, string> = redisBinary ? { REDIS_URL: `redis://127.0.0.1:${redisPort}`, AUDIT_REDIS_STREAM: 'cmcc:audit:soak' } : { REDIS_URL: '' };
+const AUDIT_STREAM_SET = 'cmcc:audit:soak:streams';
+// Each gateway replica writes its own chain and adds it to the set; the audit subgraph reads them all.
+const redisEnv: Record<string, string> = redisBinary
+  ? { REDIS_URL: `redis://127.0.0.1:${redisPort}`, AUDIT_REDIS_STREAM: 'cmcc:audit:soak:gateway-1', AUDIT_REDIS_STREAM_SET: AUDIT_STREAM_SET }
+  : { REDIS_URL: '' };
 function startRedis(): void {
   run('redis', 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir], {});
 }
@@ -103,8 +118,11 @@ function startRedis(): void {
 // --- Services ------------------------------------------------------------------------------------------------------
 const ports: Record<string, number> = {};
 for (const entry of entries) ports[entry.name] = await freePort();
-const gatewayPort = await freePort();
-const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+const gatewayPorts: number[] = [];
+for (let i = 0; i < replicas; i++) gatewayPorts.push(await freePort());
+const gatewayUrls = gatewayPorts.map((port) => `http://127.0.0.1:${port}`);
+/** The first replica: where memory is sampled and /ready read. */
+const gatewayUrl = gatewayUrls[0];
 const common = { DATA_DIR: dir, HOST: '127.0.0.1', SUBGRAPH_SHARED_SECRET: secret, AUDIT_SIGNING_KEY: auditKey, LOG_LEVEL: 'warn', DATABASE_URL: '', ...redisEnv };
 
 function startSubgraph(entry: SubgraphEntry): void {
@@ -152,17 +170,23 @@ async function publishSchemaChange(): Promise<string> {
 async function waitForVersion(version: string, timeoutMs = 30_000): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
-    const ready = await fetch(`${gatewayUrl}/ready`, { signal: AbortSignal.timeout(2000) })
-      .then((r) => r.json())
-      .catch(() => null);
-    if (ready?.supergraph?.version === version) return Date.now() - started;
+    const versions = await Promise.all(
+      gatewayUrls.map((url) =>
+        fetch(`${url}/ready`, { signal: AbortSignal.timeout(2000) })
+          .then((r) => r.json())
+          .then((ready) => ready?.supergraph?.version)
+          .catch(() => null),
+      ),
+    );
+    if (versions.every((served) => served === version)) return Date.now() - started;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`the gateway did not switch to schema version ${version} within ${timeoutMs / 1000} s`);
+  throw new Error(`not every gateway replica switched to schema version ${version} within ${timeoutMs / 1000} s`);
 }
 
 // --- Load ----------------------------------------------------------------------------------------------------------
 const served = new Map<string, number>();
+const servedByReplica = gatewayUrls.map(() => 0);
 const failed = new Map<string, number>();
 const acknowledged = new Set<string>();
 const rss: { atS: number; mb: number }[] = [];
@@ -172,9 +196,9 @@ const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(k
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the gateway's JSON answer, read by each scenario
 async function post(token: string, query: string, variables: Record<string, unknown> = {}): Promise<{ cause: string | null; body: any }> {
-  sent++;
+  const replica = sent++ % gatewayUrls.length;
   try {
-    const response = await fetch(`${gatewayUrl}/graphql`, {
+    const response = await fetch(`${gatewayUrls[replica]}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query, variables }),
@@ -184,6 +208,7 @@ async function post(token: string, query: string, variables: Record<string, unkn
     if (response.status !== 200) return { cause: `http ${response.status}${body?.errors?.[0]?.extensions?.code ? ` ${body.errors[0].extensions.code}` : ''}`, body };
     const error = body?.errors?.[0];
     if (error) return { cause: `${error.extensions?.code ?? 'error'}${error.extensions?.serviceName ? ` (${error.extensions.serviceName})` : ''}`, body };
+    servedByReplica[replica]++;
     return { cause: null, body };
   } catch (error) {
     return { cause: `network ${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name}`, body: null };
@@ -291,15 +316,19 @@ try {
   await Promise.all(entries.map((entry) => waitFor(`http://127.0.0.1:${ports[entry.name]}/ready`)));
   // The gateway follows the registry (empty at first: it serves the committed supergraph), routed to the soak's ports.
   const routes = Object.fromEntries(entries.map((entry) => [`SUBGRAPH_${entry.name.toUpperCase().replace(/-/g, '_')}_URL`, `http://127.0.0.1:${ports[entry.name]}/graphql`]));
-  run('gateway', process.execPath, ['--import', 'tsx', 'gateway/src/index.ts'], {
-    ...common,
-    ...routes,
-    GATEWAY_PORT: String(gatewayPort),
-    SUPERGRAPH_SOURCE: 'registry',
-    SCHEMA_REGISTRY_POLL_MS: '1000',
-  });
-  await waitFor(`${gatewayUrl}/ready`);
-  log(`stack up in ${dir}; load for ${durationMs / 1000} s with ${workers} workers`);
+  gatewayPorts.forEach((port, i) =>
+    run(`gateway-${i + 1}`, process.execPath, ['--import', 'tsx', 'gateway/src/index.ts'], {
+      ...common,
+      ...routes,
+      GATEWAY_PORT: String(port),
+      SUPERGRAPH_SOURCE: 'registry',
+      SCHEMA_REGISTRY_POLL_MS: '1000',
+      // One audit chain per replica: a stream of its own in Redis, or a folder of its own for the file sink.
+      ...(redisBinary ? { AUDIT_REDIS_STREAM: `cmcc:audit:soak:gateway-${i + 1}` } : { AUDIT_DIR: path.join(dir, `audit-gateway-${i + 1}`) }),
+    }),
+  );
+  await Promise.all(gatewayUrls.map((url) => waitFor(`${url}/ready`)));
+  log(`stack up in ${dir} (${replicas} gateway replica${replicas > 1 ? 's' : ''}); load for ${durationMs / 1000} s with ${workers} workers`);
 
   const reader = await signDevToken(dir, { sub: 'soak-dashboard', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['dashboard'], scope: 'read:*', cmcc: true });
   const editor = await signDevToken(dir, {
@@ -356,8 +385,12 @@ try {
     .catch(() => null);
 
   // Stop everything (graceful), then read the humanitarian database itself for the acknowledged writes.
-  await stopChild('gateway');
+  await Promise.all(gatewayUrls.map((_, i) => stopChild(`gateway-${i + 1}`)));
   await Promise.all(entries.map((entry) => stopChild(entry.name)));
+  // The replicas' one audit trail (Redis): every chain in the set, each verified, none holding another's event.
+  const trail = redisBinary ? new MergedRedisAuditStore(`redis://127.0.0.1:${redisPort}`, AUDIT_STREAM_SET, 'cmcc:audit:soak:gateway-1', hmacAuditKey(auditKey)) : null;
+  const trailStatus = trail ? await trail.chainStatus() : null;
+  await trail?.close();
   const db = await openDatabase({ schema: 'humanitarian', dataDir: path.join(dir, 'humanitarian') });
   const ids = [...acknowledged];
   const found = ids.length === 0 ? 0 : (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM crossing_daily_report WHERE id = ANY($1::text[])', [ids]))[0].n;
@@ -370,6 +403,12 @@ try {
     `duration ${(Date.now() - loadStart) / 1000} s, ${workers} workers, Redis step ${redisBinary ? 'run' : 'SKIPPED (no redis-server)'}, schema versions published ${revision}`,
   );
   console.log(`requests sent ${sent}; served ${total(served)} (${[...served].map(([k, v]) => `${k} ${v}`).join(', ')}); failed ${total(failed)}`);
+  if (replicas > 1) console.log(`served by replica: ${servedByReplica.map((n, i) => `gateway-${i + 1} ${n}`).join(', ')}`);
+  if (trailStatus) {
+    console.log(
+      `audit trail: ${trailStatus.chains.length} chain(s), ${trailStatus.events} events, ${trailStatus.ok ? 'intact' : `BROKEN: ${trailStatus.problem}`} (${trailStatus.chains.map((chain) => `${chain.storage} ${chain.events}`).join(', ')})`,
+    );
+  }
   for (const [cause, n] of [...failed].sort((a, b) => b[1] - a[1])) console.log(`  failed ${String(n).padStart(6)}  ${cause}`);
   const share = duringOutage.answers === 0 ? 'n/a' : `${((100 * duringOutage.keptOthers) / duringOutage.answers).toFixed(1)}%`;
   console.log(`dashboard answers while humanitarian was down: ${duringOutage.answers}; kept every other subgraph's data: ${duringOutage.keptOthers} (${share}, goal 100%)`);
@@ -381,6 +420,10 @@ try {
   );
   if (lost > 0) {
     console.error(`FAIL: ${lost} acknowledged writes are not in the database`);
+    exitCode = 1;
+  }
+  if (trailStatus && !trailStatus.ok) {
+    console.error(`FAIL: the audit trail does not verify: ${trailStatus.problem}`);
     exitCode = 1;
   }
 } catch (error) {

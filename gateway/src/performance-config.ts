@@ -1,6 +1,6 @@
 import path from 'node:path';
 import v8 from 'node:v8';
-import { slotPrefix, boolean, defineEnv, oneOf, positiveInt, readEnv, text, type Env, readRedisUrl } from '@cmcc/platform';
+import { boolean, defineEnv, oneOf, positiveInt, readEnv, readRedisUrl, slotPrefix, text, wholeNumber, type Env } from '@cmcc/platform';
 import type { OperationLimits } from './limits/check.ts';
 
 /** Response cache, persisted operations, operation limits, subgraph transport and plan cache (part of GatewayConfig). */
@@ -17,6 +17,8 @@ export interface PerformanceConfig {
     readonly maxBytes: number;
     /** Upper bound on any entry's lifetime, whatever the subgraphs declare, in seconds. */
     readonly maxAgeSeconds: number;
+    /** How long past its lifetime an entry may fill the fields of a subgraph that fails (stale-if-error); 0: never. */
+    readonly staleIfErrorSeconds: number;
   };
   readonly persistedQueries: {
     /** Automatic persisted queries (register by hash, then send only the hash). */
@@ -126,6 +128,13 @@ export const PERFORMANCE_ENV = defineEnv({
     formerNames: ['RESPONSE_CACHE_MAX_AGE_SECONDS'],
     ...positiveInt(),
   },
+  GATEWAY_RESPONSE_CACHE_STALE_IF_ERROR_SECONDS: {
+    description:
+      'how long past its lifetime a cached answer may stand in for the fields of a subgraph that fails (stale-if-error), marked `extensions.stale: { serviceName, asOf }`; 0: never',
+    components: GATEWAY,
+    default: '300',
+    ...wholeNumber({ max: 86_400 }),
+  },
   GATEWAY_CACHE_KEY_PREFIX: {
     description: 'prefix of the Redis keys of the response cache and persisted queries (one per deployment sharing a Redis)',
     components: [...GATEWAY, '`npm run import`'],
@@ -231,6 +240,7 @@ export function parsePerformanceConfig(env: Env, problems: string[]): Performanc
       maxEntries: values.GATEWAY_RESPONSE_CACHE_MAX_ENTRIES,
       maxBytes: values.GATEWAY_RESPONSE_CACHE_MAX_BYTES ?? heapShare(1 / 20),
       maxAgeSeconds: values.GATEWAY_RESPONSE_CACHE_MAX_AGE_SECONDS,
+      staleIfErrorSeconds: values.GATEWAY_RESPONSE_CACHE_STALE_IF_ERROR_SECONDS,
     }),
     persistedQueries: Object.freeze({
       enabled: values.GATEWAY_PERSISTED_QUERIES,

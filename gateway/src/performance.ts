@@ -88,6 +88,7 @@ export function createPerformance(config: GatewayConfig, logger: Logger, supergr
     responseCache = createResponseCache({
       store,
       maxAgeSeconds: settings.responseCache.maxAgeSeconds,
+      staleIfErrorSeconds: settings.responseCache.staleIfErrorSeconds,
       parsedMaxBytes: Math.floor(settings.responseCache.maxBytes / 4),
       generation: () => `${supergraph.state.hash}:${authorization}`,
       logger,

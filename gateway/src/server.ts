@@ -104,7 +104,10 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
     logger,
     ...pipeline.gateway,
   });
-  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => limits.useSupergraph(coreSupergraphSdl));
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    limits.useSupergraph(coreSupergraphSdl);
+    performance.responseCache?.useSupergraph(coreSupergraphSdl);
+  });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,

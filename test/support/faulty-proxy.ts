@@ -47,6 +47,9 @@ export async function startFaultyProxy(target = ''): Promise<FaultyProxy> {
       const answer = await fetch(`${proxy.target}${request.url}`, { method: request.method, headers, body: request.method === 'POST' ? body : undefined });
       response.statusCode = answer.status;
       response.setHeader('content-type', answer.headers.get('content-type') ?? 'application/json');
+      // The subgraph's lifetime for its answer, as a transparent proxy passes it (the response cache reads it).
+      const cacheControl = answer.headers.get('cache-control');
+      if (cacheControl) response.setHeader('cache-control', cacheControl);
       response.end(Buffer.from(await answer.arrayBuffer()));
     } catch {
       if (!response.headersSent) response.statusCode = 502;

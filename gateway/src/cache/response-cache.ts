@@ -7,6 +7,8 @@ import { entitiesReturned } from '@cmcc/audit-trail';
 import type { CacheStore } from './store.ts';
 import { entityTags, payloadTypes, typesSelected, typeTag, untypedTag } from './tags.ts';
 import { schemaOf } from '../apollo-internals.ts';
+import { fieldResolvers } from '@cmcc/governance/outage';
+import { fillFromStale, type FieldOwners } from './stale.ts';
 
 export interface ResponseCacheStats {
   hits: number;
@@ -17,6 +19,8 @@ export interface ResponseCacheStats {
   invalidations: number;
   /** Lookups and writes skipped because the store was unreachable. */
   bypasses: number;
+  /** Answers in which fields of a failed subgraph were filled from an expired entry (stale-if-error). */
+  staleServed: number;
 }
 
 export interface ResponseCacheOptions {
@@ -31,6 +35,11 @@ export interface ResponseCacheOptions {
   logger: Logger;
   /** Bytes the parsed copies of recent hits may take (see ParsedEntries); default 16 MiB. */
   parsedMaxBytes?: number;
+  /**
+   * How long after an entry expires it may still fill the fields of a subgraph that fails (stale-if-error), in seconds;
+   * 0: never. Entries are kept this much longer in the store, and are not served as hits once expired.
+   */
+  staleIfErrorSeconds?: number;
 }
 
 const hits = new WeakSet<object>();
@@ -140,6 +149,8 @@ interface Entry {
   result: FormattedExecutionResult;
   /** When the entry stops being fresh (epoch milliseconds), for the client's `cache-control: max-age` on a hit. */
   expiresAt: number;
+  /** When the answer was stored (epoch milliseconds): the `asOf` of what it fills when stale. Absent in older entries. */
+  storedAt?: number;
 }
 
 /**
@@ -152,6 +163,8 @@ export interface ResponseCache {
   /** Stores the response of a miss, or evicts the entries a mutation changed. Called when the response is complete. */
   store(requestContext: GraphQLRequestContextWillSendResponse<CacheContext>): Promise<void>;
   stats(): ResponseCacheStats;
+  /** The supergraph being served (its join directives say which subgraph resolves each field, for stale-if-error). */
+  useSupergraph(supergraphSdl: string): void;
 }
 
 /** A request's box for the stored answer bytes of a hit (GatewayContext.storedAnswer). */
@@ -193,7 +206,11 @@ export function completeBody(box: StoredAnswer | undefined, body: string): strin
  * operation reads that type (`type:Type`), since a record it created may belong in any list of its type.
  */
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
-  const counters = { hits: 0, misses: 0, stores: 0, invalidations: 0 };
+  const counters = { hits: 0, misses: 0, stores: 0, invalidations: 0, staleServed: 0 };
+  const staleWindowMs = (options.staleIfErrorSeconds ?? 0) * 1000;
+  /** The expired entry found for a request, while it may still fill a failed subgraph's fields. */
+  const staleOf = new WeakMap<object, Entry>();
+  let owners: FieldOwners = new Map();
   const keyOf = (requestContext: { queryHash?: string; request: { operationName?: string; variables?: Record<string, unknown> }; contextValue: { principal?: Principal } }) =>
     createHash('sha256')
       .update(
@@ -205,11 +222,17 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
 
   return {
     stats: () => ({ ...counters, bypasses: options.store.bypasses }),
+    useSupergraph(supergraphSdl) {
+      owners = fieldResolvers(supergraphSdl).owners;
+    },
     async lookup(requestContext) {
       if (requestContext.operation?.operation !== 'query') return null;
       const key = keyOf(requestContext);
       const cached = await options.store.get(`response:${key}`);
-      if (cached === undefined) {
+      const expired = cached !== undefined && staleWindowMs > 0 ? (JSON.parse(cached) as Entry) : undefined;
+      if (cached === undefined || (expired && expired.expiresAt <= Date.now())) {
+        // Kept past its lifetime only to stand in for a subgraph that fails: a miss, remembered for `store`.
+        if (expired) staleOf.set(requestContext.request, expired);
         counters.misses++;
         keys.set(requestContext.request, key);
         return null;
@@ -232,6 +255,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       if (response.body.kind !== 'single') return;
       const result = response.body.singleResult;
       if (operation?.operation === 'mutation') return invalidate(requestContext, result);
+      fillStale(requestContext, result);
       const key = keys.get(requestContext.request);
       if (!key || result.errors?.length || !result.data) return;
       const policy = requestContext.overallCachePolicy.policyIfCacheable();
@@ -239,10 +263,58 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       const schema = schemaOf(requestContext);
       const tags = [...entityTags(schema, requestContext.document!, operation!, result.data), ...typesSelected(schema, requestContext.document!, operation!).map(typeTag)];
       const ttl = Math.min(policy.maxAge, options.maxAgeSeconds);
-      await options.store.set(`response:${key}`, JSON.stringify({ result: { data: result.data }, expiresAt: Date.now() + ttl * 1000 } satisfies Entry), ttl, tags);
+      const now = Date.now();
+      const entry = { result: { data: result.data }, expiresAt: now + ttl * 1000, storedAt: now } satisfies Entry;
+      // Kept for the stale-if-error window past its lifetime; a lookup then treats it as a miss.
+      await options.store.set(`response:${key}`, JSON.stringify(entry), ttl + staleWindowMs / 1000, tags);
       counters.stores++;
     },
   };
+
+  /**
+   * A query that a subgraph failed (errors DOWNSTREAM_SERVICE_ERROR naming it) and whose expired entry is still within
+   * the window: the failed subgraph's fields, null now, take their last known values, and each error naming that
+   * subgraph, and the response's extensions, say so (`stale: { serviceName, asOf }`). Never a field another subgraph
+   * answered, never for another principal's view or variables (the entry is this request's own key), and an entry a
+   * mutation touched is gone (evicted by its tags). The filled answer has errors, so it is never stored.
+   */
+  function fillStale(requestContext: GraphQLRequestContextWillSendResponse<CacheContext>, result: FormattedExecutionResult): void {
+    const stale = staleOf.get(requestContext.request);
+    if (!stale || !result.errors?.length || !result.data || !stale.result.data || !requestContext.document || !requestContext.operation) return;
+    if (Date.now() > stale.expiresAt + staleWindowMs) return;
+    const failed = new Set(
+      result.errors
+        .filter((error) => error.extensions?.code === 'DOWNSTREAM_SERVICE_ERROR' && typeof error.extensions.serviceName === 'string')
+        .map((error) => error.extensions!.serviceName as string),
+    );
+    if (failed.size === 0) return;
+    const fills = fillFromStale({
+      schema: schemaOf(requestContext),
+      document: requestContext.document,
+      operation: requestContext.operation,
+      fresh: result.data as Record<string, unknown>,
+      stale: stale.result.data as Record<string, unknown>,
+      failed,
+      owners,
+    });
+    if (fills.length === 0) return;
+    const asOf = new Date(stale.storedAt ?? stale.expiresAt - options.maxAgeSeconds * 1000).toISOString();
+    const services = new Set(fills.map((fill) => fill.serviceName));
+    const mutable = result as { errors?: FormattedExecutionResult['errors']; extensions?: Record<string, unknown> };
+    mutable.errors = result.errors.map((error) => {
+      const serviceName = error.extensions?.serviceName;
+      return typeof serviceName === 'string' && services.has(serviceName) ? { ...error, extensions: { ...error.extensions, stale: { serviceName, asOf } } } : error;
+    });
+    mutable.extensions = {
+      ...result.extensions,
+      stale: [...services].map((serviceName) => ({ serviceName, asOf, fields: fills.filter((fill) => fill.serviceName === serviceName).length })),
+    };
+    counters.staleServed++;
+    options.logger.info(
+      { requestId: requestContext.contextValue.requestId, services: [...services], asOf, fields: fills.length },
+      "response cache: a failed subgraph's fields served from the last known answer (stale)",
+    );
+  }
 
   async function invalidate(requestContext: GraphQLRequestContextWillSendResponse<CacheContext>, result: FormattedExecutionResult): Promise<void> {
     if (!result.data || !requestContext.document || !requestContext.operation) return;

@@ -45,6 +45,8 @@ export interface GraphQLResponse<T = any> {
   status: number;
   data?: T;
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  /** The response's own extensions (e.g. `stale` when the gateway filled a failed subgraph's fields). */
+  extensions?: Record<string, unknown>;
 }
 
 export interface TestSubgraph {

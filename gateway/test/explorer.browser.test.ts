@@ -171,4 +171,27 @@ describe('the explorer in headless Chromium', () => {
     expect(requested.length).toBeGreaterThan(3);
     console.info(`explorer: page loaded in ${loaded} ms (first request builds or reads the bundle), ${requested.length} requests, all to ${stack.gatewayUrl}`);
   });
+
+  // Last: it stops a subgraph of the shared stack (the page and its token from the test above).
+  it('says above the answer which working group’s service is unavailable, naming only that one', { timeout: 120_000 }, async (test) => {
+    if (!available) return test.skip('Chromium is not installed');
+    const status = page.locator('#cmcc-service-status');
+    expect(await status.isHidden()).toBe(true);
+    const security = stack.subgraphs.security;
+    await security.close();
+    // The stack closes its subgraphs when it stops; this one is closed already.
+    Object.assign(stack.subgraphs, { security: { ...security, close: async () => undefined } });
+
+    await page.locator('button[aria-label="Show Saved operations"]').click();
+    await page.locator('[data-operation="SituationByGovernorate"]').click();
+    await expect.poll(() => page.locator('.graphiql-query-editor').innerText(), POLL).toContain('query SituationByGovernorate($since: DateTime!)');
+    const run = page.waitForResponse((candidate) => candidate.url().endsWith('/graphql') && (candidate.request().postData() ?? '').includes('query SituationByGovernorate('));
+    await page.locator('.graphiql-execute-button').click();
+    const result = await (await run).json();
+    expect(result.errors.map((error: { extensions: { serviceName: string } }) => error.extensions.serviceName)).toContain('security');
+    await expect.poll(() => status.isVisible(), POLL).toBe(true);
+    expect(await status.innerText()).toMatch(/The security working group's service is unavailable.*its fields are empty \(null\) in this answer/);
+    expect(await status.innerText()).not.toMatch(/humanitarian|engineering|civil-administration/);
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -11,6 +11,7 @@ import { useEditorContext, type GraphiQLPlugin } from '@graphiql/react';
 import 'graphiql/style.css';
 import './explorer.css';
 import { describeToken, devPrincipals, mintDevToken, normalizeToken, readToken, storeToken, type DevPrincipal } from '../../web/client/sign-in.ts';
+import { describeServiceStatus, serviceStatusOf } from '../../web/client/service-status.ts';
 
 type Fetcher = ComponentProps<typeof GraphiQL>['fetcher'];
 
@@ -34,7 +35,8 @@ const DEV_SIGN_IN = root.dataset.devSignIn ?? '';
 const nonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce;
 if (nonce) (globalThis as { __webpack_nonce__?: string }).__webpack_nonce__ = nonce;
 
-function createFetcher(token: string): Fetcher {
+/** `onAnswer` hears every answer to an operation (not the schema's introspection), for the service status above it. */
+function createFetcher(token: string, onAnswer: (result: unknown) => void): Fetcher {
   return async (params, options) => {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     for (const [name, value] of Object.entries(options?.headers ?? {})) headers[name.toLowerCase()] = String(value);
@@ -53,7 +55,9 @@ function createFetcher(token: string): Fetcher {
     const response = await fetch(GRAPHQL_PATH, { method: 'POST', headers, body: JSON.stringify(params), credentials: 'omit' });
     const text = await response.text();
     try {
-      return JSON.parse(text);
+      const result = JSON.parse(text);
+      if (params.operationName !== 'IntrospectionQuery') onAnswer(result);
+      return result;
     } catch {
       return { errors: [{ message: `HTTP ${response.status} ${response.statusText}: ${text.slice(0, 500)}` }] };
     }
@@ -208,14 +212,21 @@ function firstVisitTabs(operations: SavedOperation[]): { defaultTabs?: { query: 
 function Explorer(props: { operations: SavedOperation[]; problem?: string }): ReactNode {
   const [token, setToken] = useState(readToken);
   useEffect(() => storeToken(token), [token]);
+  // Which working groups the last answer lacks, or gives from an earlier answer (stale): said above the editor.
+  const [serviceLines, setServiceLines] = useState<string[]>([]);
   // A new fetcher makes GraphiQL introspect again, so the docs and autocomplete follow the token's rights.
-  const fetcher = useMemo(() => createFetcher(token), [token]);
+  const fetcher = useMemo(() => createFetcher(token, (result) => setServiceLines(describeServiceStatus(serviceStatusOf(result)))), [token]);
   const plugin = useMemo(() => savedOperationsPlugin(props.operations, props.problem), [props.operations, props.problem]);
   const firstVisit = useMemo(() => firstVisitTabs(props.operations), [props.operations]);
   return h(
     'div',
     { className: 'cmcc-app' },
     h(TokenBar, { token, onToken: setToken }),
+    h(
+      'div',
+      { id: 'cmcc-service-status', className: 'cmcc-service-status', role: 'status', hidden: serviceLines.length === 0 },
+      serviceLines.map((line) => h('p', { key: line }, line)),
+    ),
     h(
       'main',
       { className: 'cmcc-main' },

@@ -105,8 +105,10 @@ export const KUBERNETES_TEMPLATE_SUBGRAPH = 'coordination';
  */
 export function kubernetesManifest(template: string, from: { name: string; port: number }, to: { name: string; port: number }): string {
   const escaped = from.name.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&');
-  const text = template.replace(new RegExp(`(?<![\\w-])${escaped}(?![\\w])`, 'g'), to.name).replace(new RegExp(`\\b${from.port}\\b`, 'g'), String(to.port));
-  if (text.includes(from.name) || !text.includes(`containerPort: ${to.port}`))
+  const word = new RegExp(`(?<![\\w-])${escaped}(?![\\w])`, 'g');
+  const text = template.replace(word, to.name).replace(new RegExp(`\\b${from.port}\\b`, 'g'), String(to.port));
+  // Nothing of the template's name left (the new name may contain it, e.g. logistics-coordination-cell), and its port in.
+  if (text.replace(new RegExp(`(?<![\\w-])${to.name.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&')}(?![\\w])`, 'g'), '').match(word) || !text.includes(`containerPort: ${to.port}`))
     throw new Error(`The Kubernetes manifest of ${from.name} could not be adapted; write deploy/kubernetes/base/subgraphs/${to.name}.yaml by hand`);
   return text;
 }

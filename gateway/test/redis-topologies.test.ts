@@ -4,7 +4,15 @@ import { AuditTrail, hmacAuditKey, MergedRedisAuditStore, RedisAuditSink, RedisA
 import { RedisCacheStore } from '@cmcc/gateway/cache/store';
 import { RequestRateLimiter } from '@cmcc/gateway/limits/rate-limit';
 import { openRegistry } from '@cmcc/governance/registry/index';
-import { redisServerAvailable, startCluster, startSentinelSet, type ClusterSet, type SentinelSet } from '@cmcc/test-support/redis-topologies';
+import {
+  redisServerAvailable,
+  startCluster,
+  startSecuredServer,
+  startSentinelSet,
+  type ClusterSet,
+  type SecuredServer,
+  type SentinelSet,
+} from '@cmcc/test-support/redis-topologies';
 import { eventually } from '@cmcc/test-support/eventually';
 import { sampleEvent } from './audit-support.ts';
 
@@ -214,6 +222,41 @@ describe.skipIf(!available)('Redis Cluster', () => {
       await expect(limiter.consume(subject)).rejects.toMatchObject({ status: 429 });
     } finally {
       await limiter.close();
+    }
+  });
+});
+
+describe.skipIf(!available)('Redis over TLS with an ACL user', () => {
+  let server: SecuredServer;
+  beforeAll(async () => {
+    server = await startSecuredServer();
+  }, 60_000);
+  afterAll(async () => server?.stop());
+
+  it('connects with rediss:// and the user and password in the URL, and not without them', async () => {
+    const redis = createRedis(server.url, { tls: { ca: server.ca } });
+    try {
+      await redis.set('cmcc:tls:probe', 'ok');
+      expect(await redis.get('cmcc:tls:probe')).toBe('ok');
+      expect(await redis.call('ACL', 'WHOAMI')).toBe(server.user);
+    } finally {
+      redis.disconnect();
+    }
+    // A wrong password is refused by the ACL; plain redis:// gets no answer from a TLS port.
+    for (const url of [server.url.replace(server.password, 'wrong-password'), `redis://${server.user}:${server.password}@127.0.0.1:${server.port}`]) {
+      const refused = createRedis(url, {
+        tls: url.startsWith('rediss') ? { ca: server.ca } : undefined,
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        connectTimeout: 1000,
+      });
+      refused.on('error', () => undefined);
+      try {
+        await expect(refused.connect().then(() => refused.ping())).rejects.toThrow();
+      } finally {
+        refused.disconnect();
+      }
     }
   });
 });

@@ -165,3 +165,79 @@ export async function startCluster(): Promise<ClusterSet> {
   }
   return { url: `redis+cluster://${ports.map((port) => `127.0.0.1:${port}`).join(',')}`, ports, stop: () => stopAll(running) };
 }
+
+export interface SecuredServer {
+  /** `rediss://<user>:<password>@127.0.0.1:<port>`. */
+  readonly url: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  /** The certificate authority that signed the server's certificate (PEM), for the client to trust. */
+  readonly ca: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * One Redis that speaks only TLS (a certificate made here with `openssl`, for 127.0.0.1) and knows one ACL user; the
+ * default user is off, so nothing connects without that user's password.
+ */
+export async function startSecuredServer(): Promise<SecuredServer> {
+  const running: Running = { processes: [], dir: fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-redis-tls-')) };
+  const file = (name: string) => path.join(running.dir, name);
+  const openssl = (args: string[]) => {
+    const run = spawnSync('openssl', args, { cwd: running.dir, encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`openssl ${args[0]} failed: ${run.stderr}`);
+  };
+  const [port, user, password] = [await freePort(), 'cmcc-app', `pw-${Math.random().toString(36).slice(2)}`];
+  try {
+    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=cmcc-test-ca']);
+    openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1']);
+    fs.writeFileSync(file('san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+    openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '1', '-extfile', 'san.ext']);
+    startServer(running, [
+      ...COMMON,
+      '--port',
+      '0',
+      '--tls-port',
+      String(port),
+      '--tls-cert-file',
+      file('server.crt'),
+      '--tls-key-file',
+      file('server.key'),
+      '--tls-ca-cert-file',
+      file('ca.crt'),
+      '--tls-auth-clients',
+      'no',
+      '--user',
+      'default',
+      'off',
+      '--user',
+      user,
+      'on',
+      `>${password}`,
+      '~*',
+      '&*',
+      '+@all',
+    ]);
+    const ca = fs.readFileSync(file('ca.crt'), 'utf8');
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const probe = new Redis({ port, host: '127.0.0.1', username: user, password, tls: { ca }, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      probe.on('error', () => undefined);
+      try {
+        await probe.connect();
+        if ((await probe.ping()) === 'PONG') break;
+      } catch {
+        // not up yet
+      } finally {
+        probe.disconnect();
+      }
+      if (Date.now() > deadline) throw new Error(`the TLS Redis on port ${port} did not get ready`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return { url: `rediss://${user}:${password}@127.0.0.1:${port}`, port, user, password, ca, stop: () => stopAll(running) };
+  } catch (error) {
+    await stopAll(running);
+    throw error;
+  }
+}

@@ -30,3 +30,14 @@ describe('the service status of an answer', () => {
     }
   });
 });
+
+describe('the floor’s line for an error', () => {
+  it('says a working group’s figures are its last known answer, and as of when, when the gateway marked them stale', async () => {
+    const { describeError } = await import('../src/floor/client/graphql.ts');
+    const failed = { message: 'security unavailable', extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: 'security' } };
+    expect(describeError(failed)).toBe('security working group · DOWNSTREAM_SERVICE_ERROR: security unavailable');
+    expect(describeError({ ...failed, extensions: { ...failed.extensions, stale: { serviceName: 'security', asOf: '2026-12-07T10:00:00.000Z' } } })).toBe(
+      'security working group · DOWNSTREAM_SERVICE_ERROR: security unavailable (its figures shown are its last known answer, as of 2026-12-07T10:00:00.000Z)',
+    );
+  });
+});

@@ -39,11 +39,16 @@ export function isWithheld(error: GraphQLError): boolean {
   return WITHHELD.has(error.extensions?.code ?? '');
 }
 
-/** One line for an error: the working group (serviceName) and code when the gateway gave them, then the message. */
+/**
+ * One line for an error: the working group (serviceName) and code when the gateway gave them, then the message; and, when
+ * the gateway filled the group's fields from its last known answer (`extensions.stale`), that they are stale and as of when.
+ */
 export function describeError(error: GraphQLError): string {
   const who = error.extensions?.serviceName ? `${error.extensions.serviceName} working group` : undefined;
   const code = error.extensions?.code;
-  return [who, code].filter(Boolean).join(' · ') + (who || code ? ': ' : '') + error.message;
+  const stale = error.extensions?.stale as { asOf?: unknown } | undefined;
+  const staleNote = typeof stale?.asOf === 'string' ? ` (its figures shown are its last known answer, as of ${stale.asOf})` : '';
+  return [who, code].filter(Boolean).join(' · ') + (who || code ? ': ' : '') + error.message + staleNote;
 }
 
 /** The first error at `path` or below it (errors name the path of the field that failed). */

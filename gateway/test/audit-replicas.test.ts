@@ -68,7 +68,8 @@ describe.skipIf(!available)('a trail of several replicas read as one', () => {
       set,
       events.filter((_, i) => i % 2 === 1),
     );
-    store = new MergedRedisAuditStore(TEST_REDIS_URL, set, first, KEY);
+    // Read as the audit subgraph does with the default AUDIT_REDIS_STREAM, which names no gateway's chain.
+    store = new MergedRedisAuditStore(TEST_REDIS_URL, set, `${prefix}:no-such-stream`, KEY);
   });
   afterAll(async () => store?.close());
 

@@ -323,9 +323,11 @@ export class MergedRedisAuditStore implements AuditStore {
     return `redis streams of set ${this.streamSet}`;
   }
 
-  /** Every chain now: the set's members and the configured stream, by name. */
+  /** Every chain now: the set's members and the configured stream when it holds a trail, by name. */
   async chains(): Promise<RedisAuditStore[]> {
-    const names = new Set([...(await this.redis.smembers(this.streamSet)), this.ownStream]);
+    const names = new Set(await this.redis.smembers(this.streamSet));
+    // The configured stream is a chain only if a gateway wrote one there (a reader's default, cmcc:audit, may name none).
+    if (!names.has(this.ownStream) && (await this.redis.exists(this.ownStream)) > 0) names.add(this.ownStream);
     return [...names].sort().map((name) => new RedisAuditStore(this.redis, name, this.key));
   }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, createRedis, readRedisUrl, slotPrefix } from '@cmcc/platform';
+import { createLogger, createRedis, parseRedisUrl, readRedisUrl, slotPrefix } from '@cmcc/platform';
 import { AuditTrail, hmacAuditKey, MergedRedisAuditStore, RedisAuditSink, RedisAuditStore } from '@cmcc/audit-trail';
 import { RedisCacheStore } from '@cmcc/gateway/cache/store';
 import { RequestRateLimiter } from '@cmcc/gateway/limits/rate-limit';
@@ -35,6 +35,10 @@ describe('the Redis setting', () => {
     );
     expect(readRedisUrl({ REDIS_CLUSTER_NODES: 'r0:6379,r1:6379' }, problems)).toBe('redis+cluster://r0:6379,r1:6379');
     expect(readRedisUrl({ REDIS_URL: 'redis://redis:6379' }, problems)).toBe('redis://redis:6379');
+    expect(readRedisUrl({ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'cmcc', REDIS_SENTINEL_PASSWORD: 's&cret' }, problems)).toBe(
+      'redis+sentinel://s1:26379/cmcc?sentinelPassword=s%26cret',
+    );
+    expect(parseRedisUrl('redis+sentinel://:data@s1:26379/cmcc?sentinelPassword=s%26cret')).toMatchObject({ password: 'data', sentinelPassword: 's&cret' });
     expect(problems).toEqual([]);
   });
 
@@ -44,11 +48,14 @@ describe('the Redis setting', () => {
     readRedisUrl({ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'x', REDIS_CLUSTER_NODES: 'r0:6379' }, problems);
     readRedisUrl({ REDIS_CLUSTER_NODES: 'r0' }, problems);
     readRedisUrl({ REDIS_URL: 'redis+sentinel://s1:26379' }, problems);
+    readRedisUrl({ REDIS_URL: 'redis://r:6379', REDIS_SENTINEL_PASSWORD: 'x' }, problems);
+    expect(() => parseRedisUrl('redis+cluster://r0:6379?sentinelPassword=x')).toThrow(/takes no parameter "sentinelPassword"/);
     expect(problems).toEqual([
       expect.stringContaining('REDIS_SENTINELS needs REDIS_SENTINEL_NAME'),
       expect.stringContaining('set one of them'),
       expect.stringMatching(/REDIS_CLUSTER_NODES.*host:port/),
       expect.stringMatching(/REDIS_URL.*must be a Redis URL/),
+      expect.stringContaining('REDIS_SENTINEL_PASSWORD are set without REDIS_SENTINELS'),
     ]);
   });
 
@@ -61,20 +68,52 @@ describe('the Redis setting', () => {
 });
 
 describe.skipIf(!available)('Redis behind Sentinel', () => {
+  // Both the data nodes and the Sentinel ask for a password, as a production Sentinel set does.
+  const DATA_PASSWORD = 'data-nodes-secret';
+  const SENTINEL_PASSWORD = 'sentinel-own-secret';
   let set: SentinelSet;
   beforeAll(async () => {
-    set = await startSentinelSet();
+    set = await startSentinelSet('cmcc-test', { password: DATA_PASSWORD, sentinelPassword: SENTINEL_PASSWORD });
   }, 60_000);
   afterAll(async () => set?.stop());
 
-  it('connects to the primary the Sentinel names', async () => {
-    const redis = createRedis(set.url);
+  it('connects to the primary the Sentinel names, with the Sentinel’s password and the data nodes’ from the settings', async () => {
+    const problems: string[] = [];
+    const url = readRedisUrl(
+      {
+        REDIS_SENTINELS: `127.0.0.1:${set.sentinelPort}`,
+        REDIS_SENTINEL_NAME: set.name,
+        REDIS_SENTINEL_PASSWORD: SENTINEL_PASSWORD,
+        REDIS_URL: `redis://:${DATA_PASSWORD}@ignored:6379`,
+      },
+      problems,
+    );
+    expect(problems).toEqual([]);
+    const redis = createRedis(url!);
     try {
       await redis.set('cmcc:topology:probe', 'ok');
       expect(await redis.get('cmcc:topology:probe')).toBe('ok');
       expect(await redis.info('server')).toContain(`tcp_port:${set.primaryPort}`);
     } finally {
       redis.disconnect();
+    }
+  });
+
+  it('does not reach the primary without the Sentinel’s password, nor without the data nodes’', async () => {
+    const failFast = { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, sentinelRetryStrategy: () => null } as const;
+    const withoutSentinelPassword = createRedis(`redis+sentinel://:${DATA_PASSWORD}@127.0.0.1:${set.sentinelPort}/${set.name}`, failFast);
+    const withoutDataPassword = createRedis(`redis+sentinel://127.0.0.1:${set.sentinelPort}/${set.name}?sentinelPassword=${SENTINEL_PASSWORD}`, failFast);
+    const dataErrors: string[] = [];
+    withoutSentinelPassword.on('error', () => undefined);
+    withoutDataPassword.on('error', (error: Error) => dataErrors.push(error.message));
+    try {
+      await expect(withoutSentinelPassword.connect()).rejects.toThrow(/sentinel|NOAUTH|unreachable/i);
+      // The Sentinel answers; the primary it names refuses the connection until it authenticates.
+      await expect(withoutDataPassword.connect().then(() => withoutDataPassword.get('cmcc:topology:probe'))).rejects.toThrow();
+      expect(dataErrors.join('\n')).toMatch(/NOAUTH|Authentication required/i);
+    } finally {
+      withoutSentinelPassword.disconnect();
+      withoutDataPassword.disconnect();
     }
   });
 

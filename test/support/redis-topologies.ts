@@ -43,10 +43,10 @@ function startServer(running: Running, args: string[]): void {
 }
 
 /** Waits until a Redis on `port` answers `probe` truthfully (or throws after `timeoutMs`). */
-async function until(port: number, probe: (redis: Redis) => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+async function until(port: number, probe: (redis: Redis) => Promise<boolean>, timeoutMs = 20_000, password?: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const redis = new Redis({ port, host: '127.0.0.1', password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     redis.on('error', () => undefined);
     try {
       await redis.connect();
@@ -78,7 +78,7 @@ async function stopAll(running: Running): Promise<void> {
 const COMMON = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'];
 
 export interface SentinelSet {
-  /** `redis+sentinel://127.0.0.1:<sentinel>/<name>`. */
+  /** `redis+sentinel://[:<password>@]127.0.0.1:<sentinel>/<name>[?sentinelPassword=...]`: with every password the set asks for. */
   readonly url: string;
   readonly name: string;
   readonly sentinelPort: number;
@@ -91,17 +91,26 @@ export interface SentinelSet {
   stop(): Promise<void>;
 }
 
+export interface SentinelSetOptions {
+  /** The data nodes' password (`requirepass`, and `masterauth` for the replicas; the Sentinel's `auth-pass`). */
+  readonly password?: string;
+  /** The Sentinel's own password (`requirepass` in sentinel.conf). */
+  readonly sentinelPassword?: string;
+}
+
 /** A primary, two replicas, and one Sentinel watching them (quorum 1, failover after 1 s without the primary). */
-export async function startSentinelSet(name = 'cmcc-test'): Promise<SentinelSet> {
+export async function startSentinelSet(name = 'cmcc-test', options: SentinelSetOptions = {}): Promise<SentinelSet> {
   const running: Running = { processes: [], dir: fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-sentinel-')) };
   const [primaryPort, sentinelPort] = [await freePort(), await freePort()];
   const replicaPorts = [await freePort(), await freePort()];
+  const { password, sentinelPassword } = options;
+  const auth = password ? ['--requirepass', password, '--masterauth', password] : [];
   try {
-    startServer(running, [...COMMON, '--port', String(primaryPort)]);
-    await until(primaryPort, async () => true);
+    startServer(running, [...COMMON, ...auth, '--port', String(primaryPort)]);
+    await until(primaryPort, async () => true, undefined, password);
     for (const replicaPort of replicaPorts) {
-      startServer(running, [...COMMON, '--port', String(replicaPort), '--replicaof', '127.0.0.1', String(primaryPort)]);
-      await until(replicaPort, async (redis) => /master_link_status:up/.test(await redis.info('replication')));
+      startServer(running, [...COMMON, ...auth, '--port', String(replicaPort), '--replicaof', '127.0.0.1', String(primaryPort)]);
+      await until(replicaPort, async (redis) => /master_link_status:up/.test(await redis.info('replication')), undefined, password);
     }
     const config = path.join(running.dir, 'sentinel.conf');
     fs.writeFileSync(
@@ -114,6 +123,8 @@ export async function startSentinelSet(name = 'cmcc-test'): Promise<SentinelSet>
         `sentinel down-after-milliseconds ${name} 1000`,
         `sentinel failover-timeout ${name} 5000`,
         `sentinel parallel-syncs ${name} 1`,
+        ...(password ? [`sentinel auth-pass ${name} ${password}`] : []),
+        ...(sentinelPassword ? [`requirepass ${sentinelPassword}`] : []),
         '',
       ].join('\n'),
     );
@@ -123,18 +134,18 @@ export async function startSentinelSet(name = 'cmcc-test'): Promise<SentinelSet>
       const replicas = (await redis.call('SENTINEL', 'REPLICAS', name)) as string[][];
       const fields = replicas.map((flat) => Object.fromEntries(flat.flatMap((value, i) => (i % 2 === 0 ? [[value, flat[i + 1]]] : []))));
       return fields.length === replicaPorts.length && fields.every((replica) => replica.flags === 'slave' && replica['master-link-status'] === 'ok');
-    });
+    }, undefined, sentinelPassword);
   } catch (error) {
     await stopAll(running);
     throw error;
   }
   return {
-    url: `redis+sentinel://127.0.0.1:${sentinelPort}/${name}`,
+    url: `redis+sentinel://${password ? `:${encodeURIComponent(password)}@` : ''}127.0.0.1:${sentinelPort}/${name}${sentinelPassword ? `?sentinelPassword=${encodeURIComponent(sentinelPassword)}` : ''}`,
     name,
     sentinelPort,
     primaryPort,
     replicaPorts,
-    sentinel: () => new Redis({ port: sentinelPort, host: '127.0.0.1' }),
+    sentinel: () => new Redis({ port: sentinelPort, host: '127.0.0.1', password: sentinelPassword }),
     killPrimary: () => void running.processes[0].kill('SIGKILL'),
     stop: () => stopAll(running),
   };

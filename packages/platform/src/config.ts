@@ -115,6 +115,18 @@ export const REDIS_ENV = defineEnv({
     components: ['gateway', 'subgraphs', '`npm run audit:verify`', '`npm run schema`', '`npm run import`'],
     ...text({ noSpaces: true }),
   },
+  REDIS_SENTINEL_USERNAME: {
+    description: 'the ACL user the Sentinels of `REDIS_SENTINELS` ask for (with `REDIS_SENTINEL_PASSWORD`); unset: the default user',
+    components: ['gateway', 'subgraphs', '`npm run audit:verify`', '`npm run schema`', '`npm run import`'],
+    ...text({ noSpaces: true }),
+  },
+  REDIS_SENTINEL_PASSWORD: {
+    description:
+      'the password of the Sentinels themselves (`requirepass` in sentinel.conf), when they ask for one; the data nodes’ password is `REDIS_URL`’s',
+    components: ['gateway', 'subgraphs', '`npm run audit:verify`', '`npm run schema`', '`npm run import`'],
+    secret: true,
+    ...text({}),
+  },
   REDIS_CLUSTER_NODES: {
     description:
       'Redis Cluster nodes to discover the cluster from, `host:port,host:port`; keys that go together share a hash tag; user, password and TLS come from `REDIS_URL` when it is also set, its host is then not used',
@@ -144,13 +156,20 @@ export function readRedisUrl(env: Env, problems: string[]): string | undefined {
   if (sentinels && cluster) problems.push('REDIS_SENTINELS and REDIS_CLUSTER_NODES name two different Redis deployments: set one of them');
   if (sentinels && !values.REDIS_SENTINEL_NAME) problems.push('REDIS_SENTINELS needs REDIS_SENTINEL_NAME, the name of the primary they watch');
   if (!sentinels && values.REDIS_SENTINEL_NAME) problems.push('REDIS_SENTINEL_NAME is set without REDIS_SENTINELS');
+  if (!sentinels && (values.REDIS_SENTINEL_PASSWORD || values.REDIS_SENTINEL_USERNAME)) {
+    problems.push('REDIS_SENTINEL_USERNAME / REDIS_SENTINEL_PASSWORD are set without REDIS_SENTINELS (in a redis+sentinel:// REDIS_URL, write ?sentinelPassword=...)');
+  }
   if (!sentinels && !cluster) return values.REDIS_URL;
   const base = values.REDIS_URL ? parseRedisUrl(values.REDIS_URL) : undefined;
   if (base && base.topology !== 'standalone') problems.push('REDIS_URL names a Sentinel or Cluster deployment itself: leave out REDIS_SENTINELS and REDIS_CLUSTER_NODES');
   const credentials = base?.username || base?.password ? `${encodeURIComponent(base.username ?? '')}${base.password ? `:${encodeURIComponent(base.password)}` : ''}@` : '';
   const scheme = base?.tls ? 'rediss' : 'redis';
+  const sentinelAuth = new URLSearchParams();
+  if (values.REDIS_SENTINEL_USERNAME) sentinelAuth.set('sentinelUsername', values.REDIS_SENTINEL_USERNAME);
+  if (values.REDIS_SENTINEL_PASSWORD) sentinelAuth.set('sentinelPassword', values.REDIS_SENTINEL_PASSWORD);
+  const query = sentinelAuth.toString() ? `?${sentinelAuth.toString()}` : '';
   return sentinels
-    ? `${scheme}+sentinel://${credentials}${sentinels.replace(/\s/g, '')}/${encodeURIComponent(values.REDIS_SENTINEL_NAME ?? '')}`
+    ? `${scheme}+sentinel://${credentials}${sentinels.replace(/\s/g, '')}/${encodeURIComponent(values.REDIS_SENTINEL_NAME ?? '')}${query}`
     : `${scheme}+cluster://${credentials}${cluster!.replace(/\s/g, '')}`;
 }
 

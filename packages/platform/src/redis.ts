@@ -14,10 +14,14 @@ export interface RedisTarget {
   readonly nodes: readonly { host: string; port: number }[];
   /** Sentinel: the name of the primary the Sentinels watch. */
   readonly name: string | undefined;
+  /** Sentinel: the Sentinels' own ACL user and password (`requirepass` in sentinel.conf), when they ask for one. */
+  readonly sentinelUsername?: string;
+  readonly sentinelPassword?: string;
 }
 
-// <scheme>+<topology>://[user[:password]@]host:port[,host:port...][/name]
-const TOPOLOGY_URL = /^(rediss?)\+(sentinel|cluster):\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/?#@]+)(?:\/([^/?#]*))?$/;
+// <scheme>+<topology>://[user[:password]@]host:port[,host:port...][/name][?sentinelUsername=...&sentinelPassword=...]
+const TOPOLOGY_URL = /^(rediss?)\+(sentinel|cluster):\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/?#@]+)(?:\/([^/?#]*))?(?:\?([^#]*))?$/;
+const SENTINEL_PARAMETERS = new Set(['sentinelUsername', 'sentinelPassword']);
 const NODE = /^\[?([^\]]+?)\]?:(\d{1,5})$/;
 
 /** Reads `host:port,host:port` (IPv6 in brackets); throws naming the entry that is not one. */
@@ -37,13 +41,18 @@ export function parseRedisNodes(list: string): { host: string; port: number }[] 
 /**
  * Takes a Redis setting apart: `redis://` or `rediss://` (one server; TLS with `rediss`; an ACL user and password in
  * the URL), `redis+sentinel://[user:password@]host:port,host:port/<primary name>` (Sentinels; the user and password are
- * the data nodes'), `redis+cluster://[user:password@]host:port,host:port` (Cluster); `rediss+...` for TLS.
+ * the data nodes'; the Sentinels' own, when they ask for one, as `?sentinelUsername=...&sentinelPassword=...`),
+ * `redis+cluster://[user:password@]host:port,host:port` (Cluster); `rediss+...` for TLS.
  */
 export function parseRedisUrl(url: string): RedisTarget {
   const topology = TOPOLOGY_URL.exec(url);
   if (topology) {
-    const [, scheme, kind, user, password, nodes, name] = topology;
+    const [, scheme, kind, user, password, nodes, name, query] = topology;
     const decoded = (value: string | undefined) => (value ? decodeURIComponent(value) : undefined);
+    const parameters = new URLSearchParams(query ?? '');
+    for (const key of parameters.keys()) {
+      if (kind !== 'sentinel' || !SENTINEL_PARAMETERS.has(key)) throw new Error(`${scheme}+${kind}:// takes no parameter "${key}"${kind === 'sentinel' ? ' (only sentinelUsername and sentinelPassword)' : ''}`);
+    }
     const target: RedisTarget = {
       topology: kind as 'sentinel' | 'cluster',
       tls: scheme === 'rediss',
@@ -51,6 +60,8 @@ export function parseRedisUrl(url: string): RedisTarget {
       password: decoded(password),
       nodes: parseRedisNodes(nodes),
       name: decoded(name),
+      sentinelUsername: parameters.get('sentinelUsername') || undefined,
+      sentinelPassword: parameters.get('sentinelPassword') || undefined,
     };
     if (target.nodes.length === 0) throw new Error(`${scheme}+${kind}:// needs at least one host:port`);
     if (kind === 'sentinel' && !target.name) throw new Error(`${scheme}+sentinel:// needs the primary's name after the hosts, e.g. ${scheme}+sentinel://sentinel-1:26379/cmcc`);
@@ -95,6 +106,8 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
       ...auth,
       sentinels: [...target.nodes],
       name: target.name,
+      sentinelUsername: target.sentinelUsername,
+      sentinelPassword: target.sentinelPassword,
       tls,
       enableTLSForSentinelMode: target.tls,
       // Follow a failover as soon as the Sentinels announce it, and treat a write refused by a demoted primary

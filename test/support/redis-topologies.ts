@@ -77,6 +77,27 @@ async function stopAll(running: Running): Promise<void> {
 
 const COMMON = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'];
 
+export interface RedisServer {
+  /** `redis://127.0.0.1:<port>`. */
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** One standalone Redis of the test's own (nothing another test file writes can reach it). */
+export async function startRedisServer(): Promise<RedisServer> {
+  const running: Running = { processes: [], dir: fs.mkdtempSync(path.join(os.tmpdir(), 'cmcc-redis-')) };
+  const port = await freePort();
+  try {
+    startServer(running, [...COMMON, '--port', String(port)]);
+    await until(port, async () => true);
+  } catch (error) {
+    await stopAll(running);
+    throw error;
+  }
+  return { url: `redis://127.0.0.1:${port}`, port, stop: () => stopAll(running) };
+}
+
 export interface SentinelSet {
   /** `redis+sentinel://[:<password>@]127.0.0.1:<sentinel>/<name>[?sentinelPassword=...]`: with every password the set asks for. */
   readonly url: string;
@@ -130,11 +151,16 @@ export async function startSentinelSet(name = 'cmcc-test', options: SentinelSetO
     );
     startServer(running, [config, '--sentinel']);
     // Ready once the Sentinel has heard from both replicas themselves (a failover promotes only such a replica).
-    await until(sentinelPort, async (redis) => {
-      const replicas = (await redis.call('SENTINEL', 'REPLICAS', name)) as string[][];
-      const fields = replicas.map((flat) => Object.fromEntries(flat.flatMap((value, i) => (i % 2 === 0 ? [[value, flat[i + 1]]] : []))));
-      return fields.length === replicaPorts.length && fields.every((replica) => replica.flags === 'slave' && replica['master-link-status'] === 'ok');
-    }, undefined, sentinelPassword);
+    await until(
+      sentinelPort,
+      async (redis) => {
+        const replicas = (await redis.call('SENTINEL', 'REPLICAS', name)) as string[][];
+        const fields = replicas.map((flat) => Object.fromEntries(flat.flatMap((value, i) => (i % 2 === 0 ? [[value, flat[i + 1]]] : []))));
+        return fields.length === replicaPorts.length && fields.every((replica) => replica.flags === 'slave' && replica['master-link-status'] === 'ok');
+      },
+      undefined,
+      sentinelPassword,
+    );
   } catch (error) {
     await stopAll(running);
     throw error;

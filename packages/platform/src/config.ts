@@ -121,8 +121,7 @@ export const REDIS_ENV = defineEnv({
     ...text({ noSpaces: true }),
   },
   REDIS_SENTINEL_PASSWORD: {
-    description:
-      'the password of the Sentinels themselves (`requirepass` in sentinel.conf), when they ask for one; the data nodes’ password is `REDIS_URL`’s',
+    description: 'the password of the Sentinels themselves (`requirepass` in sentinel.conf), when they ask for one; the data nodes’ password is `REDIS_URL`’s',
     components: ['gateway', 'subgraphs', '`npm run audit:verify`', '`npm run schema`', '`npm run import`'],
     secret: true,
     ...text({}),

@@ -51,7 +51,8 @@ export function parseRedisUrl(url: string): RedisTarget {
     const decoded = (value: string | undefined) => (value ? decodeURIComponent(value) : undefined);
     const parameters = new URLSearchParams(query ?? '');
     for (const key of parameters.keys()) {
-      if (kind !== 'sentinel' || !SENTINEL_PARAMETERS.has(key)) throw new Error(`${scheme}+${kind}:// takes no parameter "${key}"${kind === 'sentinel' ? ' (only sentinelUsername and sentinelPassword)' : ''}`);
+      if (kind !== 'sentinel' || !SENTINEL_PARAMETERS.has(key))
+        throw new Error(`${scheme}+${kind}:// takes no parameter "${key}"${kind === 'sentinel' ? ' (only sentinelUsername and sentinelPassword)' : ''}`);
     }
     const target: RedisTarget = {
       topology: kind as 'sentinel' | 'cluster',

@@ -81,12 +81,12 @@ beforeAll(async () => {
   const common = { DATA_DIR: dir, SUBGRAPH_SHARED_SECRET: secret, REDIS_URL: redis.url };
   const subgraphEnv = { ...common, DATABASE_URL: databaseUrl, SEED: 'synthetic' };
   // Both replicas of a group start at once on the same empty database: migrations and seed run once (advisory lock).
-  const started = await Promise.all([
-    ...[1, 2].map((n) => startServiceProcess(`humanitarian-${n}`, 'subgraphs/humanitarian/src/index.ts', subgraphEnv)),
-    ...[1, 2].map((n) => startServiceProcess(`security-${n}`, 'subgraphs/security/src/index.ts', subgraphEnv)),
+  // Each process is kept as soon as it listens, so that afterAll stops it even when another fails to start.
+  const keep = (into: ServiceProcess[]) => (service: ServiceProcess) => (into.push(service), service);
+  await Promise.all([
+    ...[1, 2].map((n) => startServiceProcess(`humanitarian-${n}`, 'subgraphs/humanitarian/src/index.ts', subgraphEnv).then(keep(humanitarian))),
+    ...[1, 2].map((n) => startServiceProcess(`security-${n}`, 'subgraphs/security/src/index.ts', subgraphEnv).then(keep(security))),
   ]);
-  humanitarian.push(...started.slice(0, 2));
-  security.push(...started.slice(2));
   humanitarianProxy = await startRoundRobinProxy(humanitarian.map((replica) => replica.url));
   securityProxy = await startRoundRobinProxy(security.map((replica) => replica.url));
   const auditEnv = { REDIS_URL: redis.url, AUDIT_SIGNING_KEY, AUDIT_REDIS_STREAM_SET: STREAM_SET, DATA_DIR: dir };
@@ -104,7 +104,7 @@ beforeAll(async () => {
     AUDIT_REDIS_STREAM_SET: STREAM_SET,
     GATEWAY_RESPONSE_CACHE: 'true',
   });
-  gateways.push(...(await Promise.all([1, 2, 3].map((n) => startServiceProcess(`gateway-${n}`, 'gateway/src/index.ts', gatewayEnv(n))))));
+  await Promise.all([1, 2, 3].map((n) => startServiceProcess(`gateway-${n}`, 'gateway/src/index.ts', gatewayEnv(n)).then(keep(gateways))));
   gatewayProxy = await startRoundRobinProxy(gateways.map((gateway) => gateway.url));
 }, 240_000);
 
@@ -215,7 +215,9 @@ describe.skipIf(!available)('three gateways and two replicas of two subgraphs be
     // The balancers sent the requests that met a dead replica on to a live one.
     expect(gatewayProxy.retriedElsewhere + humanitarianProxy.retriedElsewhere).toBeGreaterThan(retriedBefore);
 
-    const restarted = await startServiceProcess('gateway-2 (restarted)', 'gateway/src/index.ts', gatewayEnv(2));
+    // The same replica again (its own audit chain): as a Deployment restarts a pod, with a new address.
+    const replica = Number(killedGateway.name.split('-')[1]);
+    const restarted = await startServiceProcess(`gateway-${replica} (restarted)`, 'gateway/src/index.ts', gatewayEnv(replica));
     gateways.push(restarted);
     gatewayProxy.upstreams = gateways.map((gateway) => gateway.url);
     const after = await Promise.all(Array.from({ length: 6 }, () => viaBalancer(READ)));

@@ -1,7 +1,7 @@
 # One image for the gateway and every subgraph; the command picks which one runs:
 #   docker run cmcc-supergraph                                   # gateway (dist/gateway.js)
 #   docker run cmcc-supergraph dist/subgraphs/security.js        # a subgraph
-#   docker run cmcc-supergraph dist/scripts/schema.js history    # a tool: schema, token, apikey, audit-verify
+#   docker run cmcc-supergraph dist/scripts/schema.js history    # a tool: schema, token, apikey, audit-verify, audit-export
 # The image runs JavaScript built by `npm run build` (esbuild, in the build stage): no TypeScript loader, no esbuild and
 # no development dependency at run time.
 FROM node:24-bookworm-slim AS manifests

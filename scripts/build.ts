@@ -2,7 +2,7 @@
 // neither tsx nor esbuild at run time.
 //
 // - Each service entry point (gateway/src/index.ts, subgraphs/<group>/src/index.ts) and the command-line tools an
-//   operator runs inside a container (schema, token, apikey, audit-verify) is bundled with esbuild into
+//   operator runs inside a container (schema, token, apikey, audit-verify, audit-export) is bundled with esbuild into
 //   `<out>/dist/<name>.js`: the workspace packages (@cmcc/*) inside it, npm packages left as imports of node_modules.
 // - The files they read at run time keep their repository paths under `<out>`: the shared SDL, the SQL migrations, the
 //   kit's geography (governorate polygons, the Yellow Line), each
@@ -36,7 +36,7 @@ function entryPoints(): { name: string; source: string }[] {
   return [
     { name: 'gateway', source: 'gateway/src/index.ts' },
     ...subgraphs.map((group) => ({ name: `subgraphs/${group}`, source: `subgraphs/${group}/src/index.ts` })),
-    ...['schema', 'token', 'apikey', 'audit-verify'].map((tool) => ({ name: `scripts/${tool}`, source: `scripts/${tool}.ts` })),
+    ...['schema', 'token', 'apikey', 'audit-verify', 'audit-export'].map((tool) => ({ name: `scripts/${tool}`, source: `scripts/${tool}.ts` })),
   ];
 }
 

@@ -32,7 +32,7 @@ import { DEFAULT_CLAIM_MAPPING, type ClaimMapping } from './auth/claims.ts';
 import type { AuthConfig } from './auth/config.ts';
 import { developmentKeyProblems } from './auth/production-guard.ts';
 import type { PolicyRule } from './authorization/requirements.ts';
-import { AUDIT_ENV, parseAuditConfig, type AuditConfig } from '@cmcc/audit-trail';
+import { AUDIT_ALERT_ENV, AUDIT_ENV, parseAuditConfig, type AuditConfig } from '@cmcc/audit-trail';
 import { SCHEMA_ENV } from '@cmcc/governance/config';
 import { parseSupergraphSource, SUPERGRAPH_ENV, type SupergraphSourceConfig } from './registry-config.ts';
 import { parseResilienceConfig, RESILIENCE_ENV, type ResilienceConfig } from './resilience/config.ts';
@@ -229,7 +229,7 @@ function parseAuth(env: Env, dataDir: string, problems: string[]): AuthConfig {
 
 /**
  * Every variable of the platform, in the README's order: the gateway's, then those every service shares, the
- * subgraphs', the audit trail's and the schema registry's. `npm run env-table` writes the README table from it.
+ * subgraphs', the audit trail's (and its alert rules', read by the audit subgraph) and the schema registry's. `npm run env-table` writes the README table from it.
  */
 export const ENV_REGISTRIES: readonly EnvSpecs[] = [
   GATEWAY_ENV,
@@ -242,6 +242,7 @@ export const ENV_REGISTRIES: readonly EnvSpecs[] = [
   AUTH_ENV,
   REDIS_ENV,
   AUDIT_ENV,
+  AUDIT_ALERT_ENV,
   SUBGRAPH_ENV,
   DATABASE_PASSWORD_ENV,
   SERVICE_ENV,

@@ -43,6 +43,7 @@ import type { Resilience } from './resilience/index.ts';
 import type { RequestRateLimiter } from './limits/rate-limit.ts';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { auditStage } from './stages/audit.ts';
+import { RefusalAuditor } from './audit/refusals.ts';
 import { authenticateStage } from './stages/authenticate.ts';
 import { authorizeStage } from './stages/authorize.ts';
 import { cacheLookupStage } from './stages/cache-lookup.ts';
@@ -100,7 +101,7 @@ export function gatewayStages(parts: StageParts) {
   const persisted = config.performance.persistedQueries;
   const limits = limitsStage(config.performance.limits);
   const stages = [
-    authenticateStage(parts.authenticate, parts.rateLimiter),
+    authenticateStage(parts.authenticate, parts.rateLimiter, new RefusalAuditor(parts.audit, config.rateLimit.windowSeconds * 1000, parts.logger)),
     readStage(config.maxBodyBytes),
     persistedQueryStage(performance.persistedQueries),
     parseStage(),

@@ -6,7 +6,7 @@ import { ErrorCode, type Principal } from '@cmcc/contracts';
 import type { Logger } from '@cmcc/platform';
 import { removalsOf } from '../stages/authorize.ts';
 import { isCacheHit } from '../cache/response-cache.ts';
-import { entitiesReturned, fieldsRead, mutationChanges, normalizeDocument, redactVariables, createRedactor, sha256 } from '@cmcc/audit-trail';
+import { entitiesReturned, fieldsRead, mutationChanges, normalizeDocument, redactVariables, requestedRecord, createRedactor, sha256 } from '@cmcc/audit-trail';
 import { eventMarkings } from './markings.ts';
 import type { Admission, AuditTrail, AuditEventContent } from '@cmcc/audit-trail';
 import { schemaOf } from '../apollo-internals.ts';
@@ -132,7 +132,8 @@ export function ApolloServerPluginAudit(options: AuditPluginOptions): ApolloServ
       let fields = operationFields.get(executed);
       if (!fields) operationFields.set(executed, (fields = fieldsRead(schemaLike, executedDocument, executed as OperationDefinitionNode)));
       event.fields = [...fields];
-      const { entities, truncated } = entitiesReturned(schemaLike, executedDocument, executed, result.data);
+      // At any depth (a related record, another subgraph's entity reference), each with how it was reached; a hit's too.
+      const { entities, truncated } = entitiesReturned(schemaLike, executedDocument, executed, result.data, { nested: true });
       event.entities = entities;
       if (truncated) event.entitiesTruncated = true;
       if (attempted && original && attempted.operation === 'mutation') {
@@ -141,6 +142,14 @@ export function ApolloServerPluginAudit(options: AuditPluginOptions): ApolloServ
       }
     }
     event.authorization.removed = removals.map((removal) => ({ path: removal.path.join('.'), coordinate: removal.coordinate }));
+    // A record withheld at a root field that named it by key: which record (the key the request gave, and its type).
+    if (attempted && original) {
+      const schemaLike = schemaOf({ schema });
+      for (const withheld of event.authorization.withheld) {
+        if (withheld.path === '' || withheld.path.includes('.')) continue;
+        Object.assign(withheld, requestedRecord(schemaLike, original, attempted, request.variables, withheld.path, redactor));
+      }
+    }
     // Last: whether the markings are complete depends on the errors, removals and changes worked out above.
     event.markings = eventMarkings(requestContext.contextValue, event, Boolean(executed && executedDocument && result.data !== undefined));
     return event;

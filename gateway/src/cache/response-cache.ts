@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import type { GraphQLRequestContextResponseForOperation, GraphQLRequestContextWillSendResponse, GraphQLResponse } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
 import type { Logger } from '@cmcc/platform';
-import type { Principal } from '@cmcc/contracts';
+import type { AccessMarking, Principal } from '@cmcc/contracts';
 import { entitiesReturned } from '@cmcc/audit-trail';
 import type { CacheStore } from './store.ts';
 import { entityTags, payloadTypes, typesSelected, typeTag, untypedTag } from './tags.ts';
 import { schemaOf } from '../apollo-internals.ts';
 import { fieldResolvers } from '@cmcc/governance/outage';
 import { fillFromStale, type FieldOwners } from './stale.ts';
+import { cacheableMarkings, recordCachedMarkings } from '../audit/markings.ts';
 
 export interface ResponseCacheStats {
   hits: number;
@@ -151,6 +152,12 @@ interface Entry {
   expiresAt: number;
   /** When the answer was stored (epoch milliseconds): the `asOf` of what it fills when stale. Absent in older entries. */
   storedAt?: number;
+  /**
+   * The markings of the records the answer holds, as the subgraphs reported them when it was built, so a hit's audit
+   * event carries them (gateway/src/audit/markings.ts). Absent when a report was incomplete, and in older entries: a
+   * hit on such an entry is audited with its markings unknown.
+   */
+  markings?: AccessMarking[];
 }
 
 /**
@@ -199,7 +206,8 @@ export function completeBody(box: StoredAnswer | undefined, body: string): strin
  * after the operation limits, the safelist, authorization, which rewrote the operation and its hash for this principal,
  * and the audit trail's admission (gateway/src/pipeline.ts). The key is that rewritten hash, the principal's whole
  * view, the variables, the operation name and the generation; so a hit is always a response built for this principal with these rights. The
- * audit plugin still writes the event of a hit (fields, entities, `cacheHit: true`).
+ * audit plugin still writes the event of a hit (fields, entities at any depth, `cacheHit: true`), with the markings
+ * stored beside the answer (the subgraphs' report when it was built), so auditors are released a hit's payload as a miss's.
  *
  * Never cached: mutations, responses with any error, responses a subgraph gave no lifetime. A mutation evicts, before
  * its response is sent, every entry that contains a record it returned (`Type:key` tags) and every entry whose
@@ -240,6 +248,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       counters.hits++;
       hits.add(requestContext.request);
       const { entry, answer } = parsed.get(key, cached);
+      recordCachedMarkings(requestContext.contextValue, entry.markings);
       requestContext.overallCachePolicy.restrict({ maxAge: Math.max(0, Math.floor((entry.expiresAt - Date.now()) / 1000)), scope: 'PRIVATE' });
       const box = requestContext.contextValue.storedAnswer;
       if (!answer || (box && !box.bytes)) {
@@ -264,7 +273,8 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       const tags = [...entityTags(schema, requestContext.document!, operation!, result.data), ...typesSelected(schema, requestContext.document!, operation!).map(typeTag)];
       const ttl = Math.min(policy.maxAge, options.maxAgeSeconds);
       const now = Date.now();
-      const entry = { result: { data: result.data }, expiresAt: now + ttl * 1000, storedAt: now } satisfies Entry;
+      const markings = cacheableMarkings(requestContext.contextValue);
+      const entry = { result: { data: result.data }, expiresAt: now + ttl * 1000, storedAt: now, ...(markings ? { markings } : {}) } satisfies Entry;
       // Kept for the stale-if-error window past its lifetime; a lookup then treats it as a miss.
       await options.store.set(`response:${key}`, JSON.stringify(entry), ttl + staleWindowMs / 1000, tags);
       counters.stores++;

@@ -52,7 +52,7 @@ function validPattern(pattern: string): boolean {
   }
 }
 
-const AUDIT_COMPONENTS = ['gateway', 'audit subgraph', '`npm run audit:verify`', '`npm run schema`'];
+const AUDIT_COMPONENTS = ['gateway', 'audit subgraph', '`npm run audit:verify`', '`npm run audit:export`', '`npm run schema`'];
 
 /** The audit trail's variables. */
 export const AUDIT_ENV = defineEnv({

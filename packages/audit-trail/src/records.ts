@@ -18,7 +18,11 @@ export interface AuditPrincipal {
   clearance: string;
 }
 
-/** An entity found in the result: at the top level of a query (including connections' `edges.node`), or returned by a mutation. */
+/**
+ * An entity found in the result: at the top level of a root field (the value itself, a connection's `edges.node` or
+ * `nodes`, a mutation payload's records), or nested at any depth below one (a related record, another subgraph's entity
+ * reference), when it carries `id`/`pcode` and its type is known (`__typename`, or a field whose type is an object type).
+ */
 export interface AuditEntity {
   /** The root field's response key (its alias, if any). */
   field: string;
@@ -27,6 +31,30 @@ export interface AuditEntity {
   key: string;
   /** The record's version, when the result included `version` or `provenance.version`. */
   version?: number;
+  /**
+   * Nested entities only (absent for one at the top of its root field): where in the answer it was first found, as a
+   * response path from the root (`areas.0.incidents.2.convoy`; aliases as the client wrote them).
+   */
+  path?: string;
+  /**
+   * Nested entities only: the fields walked from the root to it, as schema coordinates without the connection plumbing
+   * (`Query.areas > Area.incidents > SecurityIncident.convoy`): how the record was reached, e.g. through an entity
+   * reference another subgraph resolved.
+   */
+  via?: string;
+}
+
+/** A record a subgraph withheld (FORBIDDEN), by response path, and, when the request named it by key, which record. */
+export interface AuditWithheld {
+  path: string;
+  service?: string;
+  /**
+   * The key the request named the withheld record by (the root field's `id`/`pcode` argument, or `input.id`/`input.pcode`
+   * of a mutation), when the withheld path is a root field; absent when the gateway cannot tell which record it was.
+   */
+  key?: string;
+  /** The type of that record, when the schema says it (the root field's type, or the record type of a mutation payload). */
+  type?: string;
 }
 
 export interface AuditChange {
@@ -91,7 +119,7 @@ export interface AuditEventContent {
     /** Fields the gateway's authorization removed (schema level): response path and coordinate. */
     removed: { path: string; coordinate: string }[];
     /** Records a subgraph withheld (record level, `FORBIDDEN`), by response path. */
-    withheld: { path: string; service?: string }[];
+    withheld: AuditWithheld[];
   };
   /** Mutations only: what the operation changed. */
   changes?: AuditChange[];
@@ -155,7 +183,10 @@ export interface AuditCheckpointRecord extends Chained {
 export interface AuditNoticeRecord extends Chained {
   kind: 'notice';
   time: string;
-  /** `error`: the trail was damaged or tampered with; `warning`: a crash left traces (the verifier reports both). */
+  /**
+   * `error`: the trail was damaged or tampered with; `warning`: a crash left traces, or the sink failed for a while
+   * (`sink-unavailable`: when, how long, operations refused and events dropped meanwhile); the verifier reports both.
+   */
   severity: 'warning' | 'error';
   notice: string;
   details: Record<string, unknown>;

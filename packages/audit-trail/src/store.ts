@@ -8,6 +8,7 @@ import type { AuditEventRecord, AuditHead, AuditRecord } from './records.ts';
 import { auditKeyFromConfig, type AuditKey } from './signing.ts';
 import { fieldOf, HEAD_FILE, TRAIL_FILE } from './sinks.ts';
 import { verifyTrail, type StoredRecord, type VerifyResult } from './verify.ts';
+import { describesMarking, failureKinds, recordAccesses, type AuditAccess, type AuditFailureKind, type AuditMarkingCriteria } from './investigate.ts';
 
 /**
  * Read access to the audit trail, for the `audit` subgraph and `npm run audit:verify`: events by filter with cursor
@@ -23,16 +24,38 @@ export interface AuditEventFilter {
   operationName?: string;
   /** A `Type.field` the operation read (or a mutation field it called, e.g. `Mutation.upsertDisplacementSite`). */
   field?: string;
-  /** The key (`id`/`pcode`) of an entity returned or changed. */
+  /** The key (`id`/`pcode`) of an entity returned or changed (at any depth), or named by a request that was refused it. */
   entityKey?: string;
+  /** The type of that entity, e.g. `SecurityIncident`: with `entityKey`, one record; alone, every record of the type. */
+  entityType?: string;
+  /**
+   * With `entityKey`/`entityType`: how the operation touched the record (investigate.ts `recordAccesses`). Alone: READ
+   * is every query and subscription, WRITE every mutation.
+   */
+  access?: AuditAccess;
+  /** Events describing at least one record whose marking (`markings.records`) matches every criterion given. */
+  marking?: AuditMarkingCriteria;
+  /** True: only operations that ended with an error (outcome PARTIAL or FAILED, or an HTTP error status); false: only those that did not. */
+  failed?: boolean;
+  /** Only events failing in one of these ways (investigate.ts `failureKinds`). */
+  failureKinds?: AuditFailureKind[];
+  /** Only events that returned an error with this `extensions.code`. */
+  errorCode?: string;
+  /** Only events answered with this HTTP status. */
+  httpStatus?: number;
   /** ISO 8601 times, inclusive. */
   from?: string;
   to?: string;
   /**
-   * Whose view the filter runs for: a filter on the payload (`entityKey`) matches only events whose payload this
-   * releases, so a redacted event cannot be found by the record ids it hides.
+   * Whose view the filter runs for: a filter on the payload (`entityKey`, `entityType`, `marking`) matches only events
+   * whose payload this releases, so a redacted event cannot be found by the record ids or markings it hides.
    */
   payloadReleased?: (event: AuditEventRecord) => boolean;
+}
+
+/** Whether a filter looks into the payload (records and markings), which only an auditor released the payload may search. */
+export function filterReadsPayload(filter: AuditEventFilter): boolean {
+  return filter.entityKey !== undefined || filter.entityType !== undefined || (filter.marking !== undefined && Object.values(filter.marking).some((value) => value !== undefined));
 }
 
 /** An event as a store returns it: with the chain (one per gateway replica) it is recorded in. */
@@ -40,6 +63,9 @@ export type ChainedAuditEvent = AuditEventRecord & {
   /** The chain's name: its Redis stream (e.g. `cmcc:audit:gateway-1`) or `audit.jsonl`. `seq` is a position in it. */
   chain: string;
 };
+
+/** Any record of the trail (event, checkpoint, notice) with the chain it is in. */
+export type ChainedAuditRecord = AuditRecord & { chain: string };
 
 export interface AuditEventPage {
   events: ChainedAuditEvent[];
@@ -60,6 +86,8 @@ export interface ChainStatus {
   checkedAt: string;
   /** Where the chain is stored (each chain's own status, in `chains`). */
   storage?: string;
+  /** Each chain's own status: its name, as events give it (`ChainedAuditEvent.chain`). Absent on the whole trail's. */
+  chain?: string;
   /** Each chain of the trail (one per gateway replica) with its own status; one entry for a trail of one chain. */
   chains: ChainStatus[];
 }
@@ -73,6 +101,8 @@ export interface AuditStore {
   cursorOf(event: ChainedAuditEvent): string;
   /** Every stored line or entry, in storage order, as text. */
   records(): AsyncIterable<{ position: string; text: string }>;
+  /** Every readable record (events, checkpoints, notices) with its chain, chain by chain in storage order. */
+  scan(): AsyncIterable<ChainedAuditRecord>;
   head(): Promise<AuditHead | null>;
   verify(): Promise<VerifyResult>;
   chainStatus(): Promise<ChainStatus>;
@@ -97,18 +127,44 @@ export function decodeCursor(cursor: string): AuditCursor {
   return { seq: Number(match[1]), ...(match[2] ? { at: { time: match[2], chain: match[3] } } : {}) };
 }
 
-/** Whether an event matches every filter given. */
-export function matchesFilter(event: AuditEventRecord, filter: AuditEventFilter): boolean {
+/**
+ * Whether an event matches every filter given that a redacted event still shows: who, when, which operation and
+ * fields, how it ended (everything but the payload criteria).
+ */
+export function matchesVisibleFilter(event: AuditEventRecord, filter: AuditEventFilter): boolean {
   if (filter.principal && event.principal?.subject !== filter.principal) return false;
   if (filter.organization && event.principal?.organization !== filter.organization) return false;
   if (filter.nation && event.principal?.nation !== filter.nation) return false;
   if (filter.operationName && event.operation.name !== filter.operationName) return false;
   if (filter.field && !event.fields.includes(filter.field)) return false;
-  if (filter.entityKey && !event.entities.some((entity) => entity.key === filter.entityKey)) return false;
-  if (filter.entityKey && filter.payloadReleased && !filter.payloadReleased(event)) return false;
   if (filter.from && event.time < new Date(filter.from).toISOString()) return false;
   if (filter.to && event.time > new Date(filter.to).toISOString()) return false;
+  if (filter.access && filter.entityKey === undefined && filter.entityType === undefined) {
+    if ((filter.access === 'WRITE') !== (event.operation.type === 'mutation')) return false;
+  }
+  if (filter.failed !== undefined && filter.failed !== failureKinds(event).length > 0) return false;
+  if (filter.failureKinds && filter.failureKinds.length > 0 && !failureKinds(event).some((kind) => filter.failureKinds!.includes(kind))) return false;
+  if (filter.errorCode && !event.outcome.errorCodes.includes(filter.errorCode)) return false;
+  if (filter.httpStatus !== undefined && event.outcome.httpStatus !== filter.httpStatus) return false;
   return true;
+}
+
+/** Whether an event's payload matches the payload criteria (`entityKey`, `entityType` with `access`, `marking`), whoever may see it. */
+export function matchesPayloadFilter(event: AuditEventRecord, filter: AuditEventFilter): boolean {
+  if (filter.entityKey !== undefined || filter.entityType !== undefined) {
+    const accesses = recordAccesses(event, { key: filter.entityKey, type: filter.entityType });
+    if (accesses.length === 0 || (filter.access && !accesses.includes(filter.access))) return false;
+  }
+  if (filter.marking && !describesMarking(event, filter.marking)) return false;
+  return true;
+}
+
+/** Whether an event matches every filter given (payload criteria only where `payloadReleased` releases the payload). */
+export function matchesFilter(event: AuditEventRecord, filter: AuditEventFilter): boolean {
+  if (!matchesVisibleFilter(event, filter)) return false;
+  if (!filterReadsPayload(filter)) return true;
+  if (filter.payloadReleased && !filter.payloadReleased(event)) return false;
+  return matchesPayloadFilter(event, filter);
 }
 
 function parse(text: string): AuditRecord | null {
@@ -158,6 +214,13 @@ abstract class BaseStore implements AuditStore {
     return encodeCursor(event.seq);
   }
 
+  async *scan(): AsyncIterable<ChainedAuditRecord> {
+    for await (const { text } of this.records()) {
+      const record = parse(text);
+      if (record) yield { ...record, chain: this.chain };
+    }
+  }
+
   async getEvent(id: string): Promise<ChainedAuditEvent | null> {
     for await (const { text } of this.records()) {
       if (!text.includes(id)) continue;
@@ -175,7 +238,7 @@ abstract class BaseStore implements AuditStore {
 
   async chainStatus(): Promise<ChainStatus> {
     const status = statusOf(await this.verify(), this.description);
-    return { ...status, chains: [{ ...status, chains: [] }] };
+    return { ...status, chains: [{ ...status, chain: this.chain, chains: [] }] };
   }
 }
 
@@ -295,7 +358,7 @@ export class RedisAuditStore extends BaseStore {
 }
 
 /** Newest first across chains: by time, then chain name, then seq (a total order, so cursors never skip or repeat). */
-function newerFirst(a: ChainedAuditEvent, b: ChainedAuditEvent): number {
+export function newerFirst(a: ChainedAuditEvent, b: ChainedAuditEvent): number {
   if (a.time !== b.time) return a.time > b.time ? -1 : 1;
   if (a.chain !== b.chain) return a.chain < b.chain ? -1 : 1;
   return b.seq - a.seq;
@@ -369,6 +432,10 @@ export class MergedRedisAuditStore implements AuditStore {
     }
   }
 
+  async *scan(): AsyncIterable<ChainedAuditRecord> {
+    for (const chain of await this.chains()) yield* chain.scan();
+  }
+
   async head(): Promise<AuditHead | null> {
     return null;
   }
@@ -409,7 +476,7 @@ export class MergedRedisAuditStore implements AuditStore {
   async chainStatus(): Promise<ChainStatus> {
     const chains = await this.verifyChains();
     const combined = combineResults(chains);
-    const statuses = chains.map(({ chain, result }) => statusOf(result, `redis stream ${chain}`));
+    const statuses = chains.map(({ chain, result }) => ({ ...statusOf(result, `redis stream ${chain}`), chain }));
     return { ...statusOf(combined, this.description), chains: statuses };
   }
 

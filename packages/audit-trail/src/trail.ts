@@ -79,6 +79,8 @@ export class AuditTrail {
   private readonly timer: NodeJS.Timeout;
   private closed = false;
   private failingSince: number | null = null;
+  /** The counters when the sink started failing: the outage's notice says how many operations it cost. */
+  private countersAtFailure = { refused: 0, dropped: 0, writeFailures: 0 };
   private lastFailureLog = 0;
   private counters = { written: 0, refused: 0, dropped: 0, writeFailures: 0 };
 
@@ -238,13 +240,30 @@ export class AuditTrail {
         }
       }
       if (this.failingSince !== null) {
-        this.logger.info({ sink: this.options.sink.description, downForMs: Date.now() - this.failingSince }, 'audit: sink writable again; buffered events written');
+        const downForMs = Date.now() - this.failingSince;
+        this.logger.info({ sink: this.options.sink.description, downForMs }, 'audit: sink writable again; buffered events written');
+        // Into the chain, so the outage stays on record where auditors look (the audit subgraph's sink-failure alert).
+        this.notices.push({
+          notice: 'sink-unavailable',
+          severity: 'warning',
+          details: {
+            since: new Date(this.failingSince).toISOString(),
+            until: new Date().toISOString(),
+            downForMs,
+            writeFailures: this.counters.writeFailures - this.countersAtFailure.writeFailures,
+            refusedOperations: this.counters.refused - this.countersAtFailure.refused,
+            droppedEvents: this.counters.dropped - this.countersAtFailure.dropped,
+          },
+        });
         this.failingSince = null;
       }
       this.backoffMs = 0;
     } catch (error) {
+      if (this.failingSince === null) {
+        this.failingSince = Date.now();
+        this.countersAtFailure = { refused: this.counters.refused, dropped: this.counters.dropped, writeFailures: this.counters.writeFailures };
+      }
       this.counters.writeFailures++;
-      this.failingSince ??= Date.now();
       if (Date.now() - this.lastFailureLog > 10_000) {
         this.lastFailureLog = Date.now();
         this.logger.error(
@@ -263,7 +282,7 @@ export class AuditTrail {
     } finally {
       this.pumping = false;
     }
-    if (!this.retryTimer && (this.pending.length > 0 || this.pendingHead)) this.schedule();
+    if (!this.retryTimer && (this.pending.length > 0 || this.pendingHead || this.notices.length > 0)) this.schedule();
   }
 
   /** Reads where the trail ends; compares it with the signed head and puts what is wrong into the chain as notices. */

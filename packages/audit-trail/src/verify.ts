@@ -215,6 +215,12 @@ function describeNotice(record: AuditNoticeRecord): { kind: ProblemKind; seq: nu
         seq: null,
         message: `seq ${details.fromSeq} to ${details.toSeq} were written but not yet anchored by the head when the gateway stopped (notice seq ${record.seq})`,
       };
+    case 'sink-unavailable':
+      return {
+        kind: 'notice',
+        seq: null,
+        message: `the audit sink was unavailable from ${details.since} to ${details.until}: ${details.refusedOperations} operations refused and ${details.droppedEvents} events dropped (logged) meanwhile (notice seq ${record.seq})`,
+      };
     default:
       return { kind: 'notice', seq: null, message: `notice ${record.notice} (seq ${record.seq}): ${JSON.stringify(details)}` };
   }

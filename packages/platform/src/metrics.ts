@@ -17,8 +17,9 @@ export interface ServiceMetrics {
   /**
    * The hook for other modules: a gauge read when /metrics is scraped, e.g.
    * `metrics.registerGauge('cmcc_cache_hit_ratio', 'Hits / lookups per cache', () => caches.map(...), ['cache'])`.
+   * `collect` may be async (the scrape waits for it).
    */
-  registerGauge(name: string, help: string, collect: () => CollectedValue, labelNames?: string[]): void;
+  registerGauge(name: string, help: string, collect: () => CollectedValue | Promise<CollectedValue>, labelNames?: string[]): void;
   /** Operations, their latency and their errors by code, labelled by operation name when it is a known one. */
   readonly plugin: ApolloServerPlugin;
   /** Counts an HTTP request when its response is finished. */
@@ -154,8 +155,8 @@ export function createMetrics(options: MetricsOptions): ServiceMetrics {
         help,
         labelNames,
         registers: [registry],
-        collect() {
-          const value = collect();
+        async collect() {
+          const value = await collect();
           this.reset();
           if (typeof value === 'number') this.set(value);
           else for (const entry of value) this.set(entry.labels, entry.value);

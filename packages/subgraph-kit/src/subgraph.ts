@@ -70,6 +70,8 @@ export interface SubgraphDefinition<TLoaders> {
   seed(db: Database): Promise<void>;
   /** The agency files this group imports with `npm run import -- <group> <kind> <file>`. */
   readonly importers?: readonly ImportKind[];
+  /** Adds the subgraph's own metrics to its `/metrics` (e.g. gauges with `metrics.registerGauge`), once when it is built. */
+  registerMetrics?(metrics: ServiceMetrics): void;
 }
 
 /** The Postgres schema of a subgraph: its name with `-` as `_`. */
@@ -144,6 +146,7 @@ export async function buildSubgraph<TLoaders>(
   eventOptions: SubgraphEventOptions = {},
 ): Promise<BuiltSubgraph> {
   const metrics = createMetrics({ service: definition.name, knownOperations: savedOperationNames(), token: observability.metricsToken });
+  definition.registerMetrics?.(metrics);
   const verifier = new PrincipalVerifier(sharedSecret, definition.name, security.usedTokens);
   const schema = buildSubgraphSchema({
     typeDefs: readTypeDefs(definition.root, definition.name),

@@ -1,4 +1,4 @@
-import { loadAuditConfig, type AuditConfig, openAuditStore, type AuditStore, auditKeyFromConfig } from '@cmcc/audit-trail';
+import { loadAlertConfig, loadAuditConfig, type AlertConfig, type AuditConfig, openAuditStore, type AuditStore, auditKeyFromConfig } from '@cmcc/audit-trail';
 import type { Env } from '@cmcc/subgraph-kit';
 
 /**
@@ -9,6 +9,7 @@ import type { Env } from '@cmcc/subgraph-kit';
  */
 export class AuditTrail {
   private config: AuditConfig | null = null;
+  private alerts: AlertConfig | null = null;
   private store: AuditStore | null = null;
   private keyed = false;
 
@@ -18,6 +19,12 @@ export class AuditTrail {
   settings(): AuditConfig {
     this.config ??= loadAuditConfig(this.env);
     return this.config;
+  }
+
+  /** The alert rules (AUDIT_ALERT_*); throws a ConfigError naming every bad variable. */
+  alertSettings(): AlertConfig {
+    this.alerts ??= loadAlertConfig(this.env);
+    return this.alerts;
   }
 
   /** Where the trail is, without revealing file paths. */

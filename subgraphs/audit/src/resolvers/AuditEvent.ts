@@ -4,6 +4,7 @@ import type { AuditChange as AuditChangeRecord, AuditEventRecord } from '@cmcc/a
 export const AuditEvent = {
   variables: (event: AuditEventRecord) => (event.variables === null || event.variables === undefined ? null : JSON.stringify(event.variables)),
   entitiesTruncated: (event: AuditEventRecord) => event.entitiesTruncated === true,
+  cacheHit: (event: AuditEventRecord) => event.cacheHit === true,
   changes: (event: AuditEventRecord) => event.changes ?? [],
   client: (event: AuditEventRecord) => event.client ?? { name: null, version: null },
   claimedRequestId: (event: AuditEventRecord) => event.claimedRequestId ?? null,

@@ -14,6 +14,8 @@ import {
   type SentinelSet,
 } from '@cmcc/test-support/redis-topologies';
 import { eventually } from '@cmcc/test-support/eventually';
+import { runToEnd } from '@cmcc/test-support/process';
+import { PROJECT_ROOT } from '@cmcc/governance/composition';
 import { sampleEvent } from './audit-support.ts';
 
 /**
@@ -98,6 +100,19 @@ describe.skipIf(!available)('Redis behind Sentinel', () => {
       redis.disconnect();
     }
   });
+
+  it('lets a command-line tool that used it exit (the failover watch’s Sentinel connections close with it)', async () => {
+    // `npm run schema -- history` opens the registry in Redis, reads it, quits: before the fix it never exited.
+    const started = Date.now();
+    const run = await runToEnd(process.execPath, ['--import', 'tsx', 'scripts/schema.ts', 'history', '--json'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, REDIS_URL: set.url, SCHEMA_REGISTRY_PREFIX: `cmcc:test-exit:${process.pid}:` },
+      timeoutMs: 60_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(60_000);
+  }, 90_000);
 
   it('does not reach the primary without the Sentinel’s password, nor without the data nodes’', async () => {
     const failFast = { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, sentinelRetryStrategy: () => null } as const;

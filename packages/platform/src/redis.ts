@@ -102,20 +102,22 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
   const auth = { username: target.username, password: target.password };
   const tls = target.tls ? {} : undefined;
   if (target.topology === 'sentinel') {
-    return new Redis({
-      ...options,
-      ...auth,
-      sentinels: [...target.nodes],
-      name: target.name,
-      sentinelUsername: target.sentinelUsername,
-      sentinelPassword: target.sentinelPassword,
-      tls,
-      enableTLSForSentinelMode: target.tls,
-      // Follow a failover as soon as the Sentinels announce it, and treat a write refused by a demoted primary
-      // (READONLY) as a reason to reconnect to the new one and send the command again (2: resend it).
-      failoverDetector: true,
-      reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
-    });
+    return closingFailoverWatch(
+      new Redis({
+        ...options,
+        ...auth,
+        sentinels: [...target.nodes],
+        name: target.name,
+        sentinelUsername: target.sentinelUsername,
+        sentinelPassword: target.sentinelPassword,
+        tls,
+        enableTLSForSentinelMode: target.tls,
+        // Follow a failover as soon as the Sentinels announce it, and treat a write refused by a demoted primary
+        // (READONLY) as a reason to reconnect to the new one and send the command again (2: resend it).
+        failoverDetector: true,
+        reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
+      }),
+    );
   }
   const { enableOfflineQueue, lazyConnect, retryStrategy, ...nodeOptions } = options;
   const cluster = new Cluster([...target.nodes], {
@@ -125,6 +127,22 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
     redisOptions: { ...nodeOptions, ...auth, tls },
   });
   return cluster as unknown as Redis;
+}
+
+/**
+ * ioredis (5.x) leaves the Sentinel connections of its failover detector open after `quit()`, so a command-line tool
+ * that quits would never exit: after `quit`, `disconnect` closes them too (harmless on a connection already ended).
+ */
+function closingFailoverWatch(redis: Redis): Redis {
+  const quit = redis.quit.bind(redis);
+  redis.quit = (async (...args: Parameters<typeof quit>) => {
+    try {
+      return await quit(...args);
+    } finally {
+      redis.disconnect();
+    }
+  }) as typeof redis.quit;
+  return redis;
 }
 
 /** The primaries of a connection: each node of a Cluster (for commands that work node by node, such as SCAN), else the connection itself. */

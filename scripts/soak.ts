@@ -1,11 +1,14 @@
-// `npm run soak [-- --duration 180 --workers 4]`: the stack as child processes on free loopback ports with its own data
-// (a temporary folder) and its own redis-server when the binary exists, under sustained mixed load while a subgraph is
-// killed and restarted, Redis is stopped and restarted, and a changed schema is published through the schema registry
-// (`npm run schema -- publish`, which the gateway follows). Reports what was served,
-// what failed and why, acknowledged writes versus writes found in the database, and the gateway's memory over time.
-// With `--replicas <n>`, n gateway processes share the subgraphs and Redis, each request goes to the next one in turn,
-// and the report adds what each served and the one audit trail of all of them (each replica's chain verified).
-// Exits 1 when an acknowledged write is missing, or when the replicas' audit trail does not verify.
+// `npm run soak [-- --duration 180 --workers 4 --replicas 3]`: the stack as child processes on free loopback ports with
+// its own data (a temporary folder) and, when the redis-server binary exists, its own Redis run as people run it: a
+// primary, two replicas and a Sentinel. Under sustained mixed load (reads, writes, live subscriptions) a subgraph is
+// killed and restarted, the Redis primary is killed (the Sentinel fails over to a replica; the old primary comes back as
+// a replica), a gateway replica is killed and restarted (with --replicas 2 or more), and a changed schema is published
+// through the schema registry (`npm run schema -- publish`, which every gateway follows). Requests go to the gateway
+// replicas in turn, through a load balancer that skips a replica refusing connections (as nginx does). Reports what was
+// served, what failed and why (apart: requests in flight on the killed replica, and partial answers while a subgraph
+// was down), acknowledged writes versus writes found in the database and changes applied per key (duplicates), what
+// the subscribers received, the one audit trail of all replicas (each chain verified), and the gateways' memory.
+// Exits 1 when an acknowledged write is missing, a write was applied twice, or the audit trail does not verify.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -19,6 +22,8 @@ import { loadSavedOperations } from '@cmcc/gateway/explorer/operations';
 import { openDatabase } from '@cmcc/subgraph-kit';
 import { hmacAuditKey, MergedRedisAuditStore } from '@cmcc/audit-trail';
 import { parseCli, usageError } from '@cmcc/platform';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
 
 const USAGE = `Usage: npm run soak [-- --duration <seconds>] [--workers <n>] [--replicas <n>] [--max-requests <n>] [--keep]
   runs the whole stack on free loopback ports under load while a subgraph, Redis and the schema change under it
@@ -103,17 +108,55 @@ async function waitFor(url: string, timeoutMs = 120_000): Promise<void> {
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s; logs are in ${dir}`);
 }
 
-// --- Redis (its own, never the machine's) -------------------------------------------------------------------------
+// --- Redis (its own, never the machine's): a primary, two replicas and a Sentinel --------------------------------
 const redisBinary = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
-const redisPort = redisBinary ? await freePort() : 0;
+const redisPorts = redisBinary ? [await freePort(), await freePort(), await freePort()] : [];
+const sentinelPort = redisBinary ? await freePort() : 0;
+const SENTINEL_NAME = 'cmcc-soak';
 const AUDIT_STREAM_SET = 'cmcc:audit:soak:streams';
+const redisUrl = `redis+sentinel://127.0.0.1:${sentinelPort}/${SENTINEL_NAME}`;
 // Each gateway replica writes its own chain and adds it to the set; the audit subgraph reads them all.
 const redisEnv: Record<string, string> = redisBinary
-  ? { REDIS_URL: `redis://127.0.0.1:${redisPort}`, AUDIT_REDIS_STREAM: 'cmcc:audit:soak:gateway-1', AUDIT_REDIS_STREAM_SET: AUDIT_STREAM_SET }
+  ? { REDIS_URL: redisUrl, AUDIT_REDIS_STREAM: 'cmcc:audit:soak:gateway-1', AUDIT_REDIS_STREAM_SET: AUDIT_STREAM_SET }
   : { REDIS_URL: '' };
-function startRedis(): void {
-  run('redis', 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir], {});
+/** Redis node `n` (0: the first primary); the others replicate whichever node is primary when they start. */
+function startRedisNode(n: number, primaryPort = redisPorts[0]): void {
+  const replicaOf = redisPorts[n] === primaryPort ? [] : ['--replicaof', '127.0.0.1', String(primaryPort)];
+  const folder = path.join(dir, `redis-${n}`);
+  fs.mkdirSync(folder, { recursive: true });
+  run(
+    `redis-${n}`,
+    'redis-server',
+    ['--port', String(redisPorts[n]), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', folder, ...replicaOf],
+    {},
+  );
 }
+function startSentinel(): void {
+  const config = path.join(dir, 'sentinel.conf');
+  const lines = [
+    `port ${sentinelPort}`,
+    'bind 127.0.0.1',
+    `dir ${dir}`,
+    `sentinel monitor ${SENTINEL_NAME} 127.0.0.1 ${redisPorts[0]} 1`,
+    `sentinel down-after-milliseconds ${SENTINEL_NAME} 1000`,
+    `sentinel failover-timeout ${SENTINEL_NAME} 5000`,
+  ];
+  fs.writeFileSync(config, `${lines.join('\n')}\n`);
+  run('redis-sentinel', 'redis-server', [config, '--sentinel'], {});
+}
+/** Asks a Redis on `port` one command with redis-cli (null when it does not answer). */
+function redisCli(port: number, ...command: string[]): string | null {
+  const result = spawnSync('redis-cli', ['-p', String(port), ...command], { encoding: 'utf8', timeout: 5000 });
+  return result.status === 0 ? result.stdout.trim() : null;
+}
+async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+const primaryPort = () => Number(redisCli(sentinelPort, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', SENTINEL_NAME)?.split('\n')[1] ?? 0);
 
 // --- Services ------------------------------------------------------------------------------------------------------
 const ports: Record<string, number> = {};
@@ -166,7 +209,7 @@ async function publishSchemaChange(): Promise<string> {
   return output.trim().split('\n').pop() ?? '';
 }
 
-/** Waits until the gateway's /ready names the published version (it follows the registry without a restart). */
+/** Waits until every gateway's /ready names the published version (they follow the registry without a restart). */
 async function waitForVersion(version: string, timeoutMs = 30_000): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
@@ -188,7 +231,13 @@ async function waitForVersion(version: string, timeoutMs = 30_000): Promise<numb
 const served = new Map<string, number>();
 const servedByReplica = gatewayUrls.map(() => 0);
 const failed = new Map<string, number>();
+/** Answers that were partial by design: a subgraph was down and its fields are missing, every error naming it. */
+const partial = new Map<string, number>();
 const acknowledged = new Set<string>();
+const acknowledgedKeys = new Set<string>();
+/** The gateway replica being killed (index), while it is down: requests it had accepted fail with it. */
+let killedReplica: number | null = null;
+const balancer = { retriedElsewhere: 0, inFlightOnKilled: 0 };
 const rss: { atS: number; mb: number }[] = [];
 let sent = 0;
 let mutationSeq = 0;
@@ -196,41 +245,85 @@ const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(k
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the gateway's JSON answer, read by each scenario
 async function post(token: string, query: string, variables: Record<string, unknown> = {}): Promise<{ cause: string | null; body: any }> {
-  const replica = sent++ % gatewayUrls.length;
-  try {
-    const response = await fetch(`${gatewayUrls[replica]}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(30_000),
-    });
-    const body = await response.json().catch(() => null);
-    if (response.status !== 200) return { cause: `http ${response.status}${body?.errors?.[0]?.extensions?.code ? ` ${body.errors[0].extensions.code}` : ''}`, body };
-    const error = body?.errors?.[0];
-    if (error) return { cause: `${error.extensions?.code ?? 'error'}${error.extensions?.serviceName ? ` (${error.extensions.serviceName})` : ''}`, body };
-    servedByReplica[replica]++;
-    return { cause: null, body };
-  } catch (error) {
-    return { cause: `network ${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name}`, body: null };
+  // The load balancer: this request's turn, and the next replica when one refuses the connection (it is down, so the
+  // request never reached it), as nginx's `proxy_next_upstream error`.
+  const first = sent++;
+  for (let attempt = 0; attempt < gatewayUrls.length; attempt++) {
+    const replica = (first + attempt) % gatewayUrls.length;
+    try {
+      const response = await fetch(`${gatewayUrls[replica]}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      const body = await response.json().catch(() => null);
+      if (response.status !== 200) return { cause: `http ${response.status}${body?.errors?.[0]?.extensions?.code ? ` ${body.errors[0].extensions.code}` : ''}`, body };
+      const error = body?.errors?.[0];
+      if (error) return { cause: `${error.extensions?.code ?? 'error'}${error.extensions?.serviceName ? ` (${error.extensions.serviceName})` : ''}`, body };
+      servedByReplica[replica]++;
+      return { cause: null, body };
+    } catch (error) {
+      const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+      if (code === 'ECONNREFUSED' && gatewayUrls.length > 1) {
+        balancer.retriedElsewhere++;
+        continue;
+      }
+      if (replica === killedReplica) {
+        balancer.inFlightOnKilled++;
+        return { cause: 'in flight on the killed replica', body: null };
+      }
+      return { cause: `network ${code}`, body: null };
+    }
   }
+  return { cause: 'no gateway replica accepted the connection', body: null };
+}
+
+/** Counts a failed request: apart when it was in flight on the killed replica or partial because a subgraph was down. */
+function countFailure(kind: string, cause: string): void {
+  if (cause === 'in flight on the killed replica') return;
+  if (outage && cause.includes(`(${outage})`)) count(partial, `${kind}: ${cause}`);
+  else count(failed, `${kind}: ${cause}`);
 }
 
 const RECORD = `mutation SoakRecord($input: RecordCrossingReportInput!, $key: String) {
   recordCrossingReport(input: $input, idempotencyKey: $key) { crossingDailyReport { id } userErrors { code message } }
 }`;
-const CROSSINGS = ['KEREM_SHALOM', 'ZIKIM', 'RAFAH', 'KISSUFIM'];
+/**
+ * The (crossing, day) pairs a report with trucks may be written for: days that have begun on which the crossing's
+ * recorded status let cargo through (the subgraph refuses trucks on any other day, by design), newest first, each
+ * once: a run writes each pair at most once, so a report's changes count its applications. Read before the load.
+ */
+let slots: { crossingId: string; date: string }[] = [];
+async function loadSlots(token: string): Promise<void> {
+  const { body } = await post(token, '{ crossings { id statusHistory { validFrom validTo allowedTraffic } } }');
+  const today = new Date().toISOString().slice(0, 10);
+  const byDay = new Map<string, string[]>();
+  for (const crossing of body?.data?.crossings ?? []) {
+    for (const period of crossing.statusHistory as { validFrom: string | null; validTo: string | null; allowedTraffic: string[] }[]) {
+      if (!period.allowedTraffic.includes('CARGO') || !period.validFrom) continue;
+      const end = period.validTo && period.validTo < today ? period.validTo : today;
+      for (let day = new Date(`${period.validFrom}T00:00:00Z`); day.toISOString().slice(0, 10) <= end; day = new Date(day.getTime() + 86_400_000)) {
+        const date = day.toISOString().slice(0, 10);
+        byDay.set(date, [...(byDay.get(date) ?? []), crossing.id]);
+      }
+    }
+  }
+  slots = [...byDay.keys()]
+    .sort()
+    .reverse()
+    .flatMap((date) => byDay.get(date)!.map((crossingId) => ({ crossingId, date })));
+  if (slots.length === 0) throw new Error('no crossing let cargo through on any recorded day: nothing to write');
+}
 
 /** One write, resent with the same idempotency key until it is acknowledged (at most 5 attempts), as a client would. */
 async function write(token: string): Promise<void> {
   const n = mutationSeq++;
-  // One report per crossing and day, on days that have begun (the subgraph refuses future days): from 1 January 2000,
-  // wrapping round (a repeated day updates its report) after about 100,000 writes.
-  const days = Math.floor((Date.now() - Date.UTC(2000, 0, 1)) / 86_400_000);
-  const day = new Date(Date.UTC(2000, 0, 1) + (Math.floor(n / CROSSINGS.length) % days) * 86_400_000).toISOString().slice(0, 10);
+  if (n >= slots.length) return; // every open (crossing, day) written once already
   const input = {
-    crossingId: CROSSINGS[n % CROSSINGS.length],
-    date: day,
-    source: 'UN2720',
+    ...slots[n],
+    // A source no seed or import uses, so every report the run writes is its own.
+    source: 'PARTNER',
     open: true,
     trucksOffloaded: n % 300,
     trucksCollected: n % 200,
@@ -245,10 +338,11 @@ async function write(token: string): Promise<void> {
     const id = body?.data?.recordCrossingReport?.crossingDailyReport?.id;
     if (!cause && id) {
       acknowledged.add(id);
+      acknowledgedKeys.add(key);
       count(served, 'mutation');
       return;
     }
-    count(failed, `mutation: ${cause ?? `userErrors ${JSON.stringify(body?.data?.recordCrossingReport?.userErrors ?? [])}`}`);
+    countFailure('mutation', cause ?? `userErrors ${JSON.stringify(body?.data?.recordCrossingReport?.userErrors ?? [])}`);
     if (!cause) return;
     await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
   }
@@ -286,7 +380,7 @@ async function worker(reader: string, editor: string, dashboard: { document: str
         pick < 0.8 ? ['dashboard', dashboard.document, dashboard.variables] : ['incidents', '{ incidents(first: 20) { totalCount edges { node { id } } } crossings { id } }', {}];
       const { cause, body } = await post(reader, query as string, variables as Record<string, unknown>);
       if (kind === 'dashboard') judgeDashboard(body);
-      if (cause) count(failed, `${kind}: ${cause}`);
+      if (cause) countFailure(kind as string, cause);
       else count(served, kind as string);
     }
   }
@@ -304,29 +398,38 @@ async function sampleMemory(): Promise<void> {
 
 // --- The run -------------------------------------------------------------------------------------------------------
 let exitCode = 0;
+let failover: { ms: number; from: number; to: number } | null = null;
 try {
   startedAt = Date.now();
   if (redisBinary) {
-    startRedis();
-    log(`own redis-server on 127.0.0.1:${redisPort} (the audit trail's sink)`);
+    startRedisNode(0);
+    await until('the Redis primary to answer', () => redisCli(redisPorts[0], 'PING') === 'PONG');
+    startRedisNode(1);
+    startRedisNode(2);
+    await until('both Redis replicas to follow the primary', () => [1, 2].every((n) => /master_link_status:up/.test(redisCli(redisPorts[n], 'INFO', 'replication') ?? '')));
+    startSentinel();
+    await until('the Sentinel to see both replicas', () => (redisCli(sentinelPort, 'SENTINEL', 'REPLICAS', SENTINEL_NAME)?.match(/master-link-status\s+ok/g) ?? []).length === 2);
+    log(`own Redis: primary 127.0.0.1:${redisPorts[0]}, replicas ${redisPorts.slice(1).join(', ')}, Sentinel ${sentinelPort} (services use ${redisUrl})`);
   } else {
-    log('REDIS STEP SKIPPED: no redis-server binary on PATH; the audit trail uses its file sink and Redis is not stopped');
+    log('REDIS STEP SKIPPED: no redis-server binary on PATH; the audit trail uses its file sink and no failover happens');
   }
   for (const entry of entries) startSubgraph(entry);
-  await Promise.all(entries.map((entry) => waitFor(`http://127.0.0.1:${ports[entry.name]}/ready`)));
+  // The first start seeds every embedded database: minutes on a busy machine.
+  await Promise.all(entries.map((entry) => waitFor(`http://127.0.0.1:${ports[entry.name]}/ready`, 300_000)));
   // The gateway follows the registry (empty at first: it serves the committed supergraph), routed to the soak's ports.
   const routes = Object.fromEntries(entries.map((entry) => [`SUBGRAPH_${entry.name.toUpperCase().replace(/-/g, '_')}_URL`, `http://127.0.0.1:${ports[entry.name]}/graphql`]));
-  gatewayPorts.forEach((port, i) =>
+  const startGateway = (i: number) =>
     run(`gateway-${i + 1}`, process.execPath, ['--import', 'tsx', 'gateway/src/index.ts'], {
       ...common,
       ...routes,
-      GATEWAY_PORT: String(port),
+      GATEWAY_PORT: String(gatewayPorts[i]),
       SUPERGRAPH_SOURCE: 'registry',
       SCHEMA_REGISTRY_POLL_MS: '1000',
-      // One audit chain per replica: a stream of its own in Redis, or a folder of its own for the file sink.
-      ...(redisBinary ? { AUDIT_REDIS_STREAM: `cmcc:audit:soak:gateway-${i + 1}` } : { AUDIT_DIR: path.join(dir, `audit-gateway-${i + 1}`) }),
-    }),
-  );
+      // One audit chain per replica: a stream of its own in Redis, or a folder of its own for the file sink. A batch of
+      // events counts as written once a Redis replica holds it too, so a failover loses none.
+      ...(redisBinary ? { AUDIT_REDIS_STREAM: `cmcc:audit:soak:gateway-${i + 1}`, AUDIT_REDIS_WAIT_REPLICAS: '1' } : { AUDIT_DIR: path.join(dir, `audit-gateway-${i + 1}`) }),
+    });
+  gatewayPorts.forEach((_, i) => startGateway(i));
   await Promise.all(gatewayUrls.map((url) => waitFor(`${url}/ready`)));
   log(`stack up in ${dir} (${replicas} gateway replica${replicas > 1 ? 's' : ''}); load for ${durationMs / 1000} s with ${workers} workers`);
 
@@ -341,9 +444,45 @@ try {
     scope: 'read:* write:humanitarian',
     cmcc: true,
   });
+  await loadSlots(reader);
   const saved = loadSavedOperations().operations.find((operation) => operation.name === 'SituationByGovernorate');
   if (!saved) throw new Error('schema/operations/SituationByGovernorate.graphql is missing');
   const dashboard = { document: saved.document, variables: { ...saved.variables } };
+
+  // Live subscribers (one per replica), each reconnecting through the balancer to a live replica when its own goes.
+  const subscriptionStats = { delivered: [] as number[], connections: [] as number[], errors: 0 };
+  const subscribers: Client[] = gatewayUrls.map((_, n) => {
+    subscriptionStats.delivered.push(0);
+    subscriptionStats.connections.push(0);
+    let turn = n;
+    const client = createClient({
+      url: async () => {
+        for (let attempt = 0; attempt < gatewayUrls.length; attempt++) {
+          const url = gatewayUrls[turn++ % gatewayUrls.length];
+          if (
+            await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) }).then(
+              (r) => r.ok,
+              () => false,
+            )
+          )
+            return `${url.replace(/^http/, 'ws')}/graphql`;
+        }
+        return `${gatewayUrls[turn++ % gatewayUrls.length].replace(/^http/, 'ws')}/graphql`;
+      },
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${reader}` },
+      retryAttempts: 1000,
+      retryWait: async () => new Promise((resolve) => setTimeout(resolve, 500)),
+      shouldRetry: () => true,
+      on: { connected: () => void subscriptionStats.connections[n]++ },
+    });
+    client.subscribe(
+      { query: 'subscription SoakLive { crossingReportRecorded { id } }' },
+      { next: () => void subscriptionStats.delivered[n]++, error: () => void subscriptionStats.errors++, complete: () => undefined },
+    );
+    return client;
+  });
+  await until('every subscriber to connect', () => subscriptionStats.connections.every((n) => n > 0));
 
   const loadStart = Date.now();
   const deadline = loadStart + durationMs;
@@ -358,15 +497,45 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 5000));
     startSubgraph(humanitarian);
     await waitFor(`http://127.0.0.1:${ports.humanitarian}/ready`);
+    // Its outage lasts, for clients, until every gateway calls it again (each one's circuit to it closed).
+    const closed = async () =>
+      (
+        await Promise.all(
+          gatewayUrls.map((url) =>
+            fetch(`${url}/ready`, { signal: AbortSignal.timeout(2000) })
+              .then((r) => r.json())
+              .then((ready) => ready?.circuits?.find((c: { subgraph: string }) => c.subgraph === 'humanitarian')?.state === 'closed')
+              .catch(() => false),
+          ),
+        )
+      ).every(Boolean);
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline && !(await closed());) await new Promise((resolve) => setTimeout(resolve, 250));
     outage = null;
-    log('fault over: humanitarian restarted and ready');
+    log('fault over: humanitarian restarted and ready, every gateway calling it again');
     if (redisBinary) {
-      await at(0.45);
-      log('fault: stopping Redis');
-      await stopChild('redis');
-      await new Promise((resolve) => setTimeout(resolve, 5000));
-      startRedis();
-      log('fault over: Redis restarted');
+      await at(0.4);
+      const old = primaryPort();
+      const n = redisPorts.indexOf(old);
+      log(`fault: SIGKILL the Redis primary (127.0.0.1:${old})`);
+      const failoverStart = Date.now();
+      await stopChild(`redis-${n}`, 'SIGKILL');
+      await until('the Sentinel to promote a replica', () => ![0, old].includes(primaryPort()));
+      failover = { ms: Date.now() - failoverStart, from: old, to: primaryPort() };
+      log(`fault: the Sentinel promoted 127.0.0.1:${failover.to} after ${failover.ms} ms; the old primary restarts as its replica`);
+      startRedisNode(n, failover.to);
+      await until('the old primary to follow the new one', () => /master_link_status:up/.test(redisCli(old, 'INFO', 'replication') ?? ''), 60_000);
+      log('fault over: Redis has a primary and two replicas again');
+    }
+    if (replicas > 1) {
+      await at(0.55);
+      killedReplica = 1;
+      log('fault: SIGKILL gateway-2');
+      await stopChild('gateway-2', 'SIGKILL');
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      startGateway(1);
+      await waitFor(`${gatewayUrls[1]}/ready`);
+      killedReplica = null;
+      log('fault over: gateway-2 restarted and ready');
     }
     await at(0.7);
     const version = await publishSchemaChange();
@@ -380,6 +549,13 @@ try {
   await faults;
   clearInterval(memory);
   await sampleMemory();
+  // Deliveries still on their way: wait until the subscribers' counts stop changing (at most 10 s).
+  for (let last = -1, settled = Date.now() + 10_000; Date.now() < settled; await new Promise((resolve) => setTimeout(resolve, 500))) {
+    const now = subscriptionStats.delivered.reduce((a, b) => a + b, 0);
+    if (now === last) break;
+    last = now;
+  }
+  await Promise.all(subscribers.map((client) => client.dispose()));
   const ready = await fetch(`${gatewayUrl}/ready`)
     .then((r) => r.json())
     .catch(() => null);
@@ -388,22 +564,50 @@ try {
   await Promise.all(gatewayUrls.map((_, i) => stopChild(`gateway-${i + 1}`)));
   await Promise.all(entries.map((entry) => stopChild(entry.name)));
   // The replicas' one audit trail (Redis): every chain in the set, each verified, none holding another's event.
-  const trail = redisBinary ? new MergedRedisAuditStore(`redis://127.0.0.1:${redisPort}`, AUDIT_STREAM_SET, 'cmcc:audit:soak:gateway-1', hmacAuditKey(auditKey)) : null;
+  const trail = redisBinary ? new MergedRedisAuditStore(redisUrl, AUDIT_STREAM_SET, 'cmcc:audit:soak:gateway-1', hmacAuditKey(auditKey)) : null;
   const trailStatus = trail ? await trail.chainStatus() : null;
+  // Every acknowledged write is in the trail: one SoakRecord event per request, and the writes' records among them.
+  const auditedWrites = [];
+  for (let after: string | null = null, more = Boolean(trail); more;) {
+    const page = await trail!.listEvents({ operationName: 'SoakRecord' }, { first: 500, after });
+    auditedWrites.push(...page.events);
+    [more, after] = [page.pageInfo.hasNextPage, page.pageInfo.endCursor];
+  }
+  const auditedIds = new Set(auditedWrites.flatMap((event) => (event.changes ?? []).flatMap((change) => change.records.map((record) => record.key))));
   await trail?.close();
   const db = await openDatabase({ schema: 'humanitarian', dataDir: path.join(dir, 'humanitarian') });
   const ids = [...acknowledged];
   const found = ids.length === 0 ? 0 : (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM crossing_daily_report WHERE id = ANY($1::text[])', [ids]))[0].n;
+  // Applications: each write of a report is one change row; each key the subgraph applied is one idempotency record.
+  const [{ applications }] = await db.query<{ applications: number }>(
+    "SELECT count(*)::int AS applications FROM record_change WHERE changed_by = 'soak-editor' AND entity_id = ANY($1::text[])",
+    [ids],
+  );
+  const [{ keys }] = await db.query<{ keys: number }>("SELECT count(*)::int AS keys FROM idempotency_key WHERE principal = 'soak-editor' AND mutation = 'recordCrossingReport'");
   await db.close();
   const lost = ids.length - found;
+  const duplicates = Math.max(0, applications - ids.length);
+  const notAudited = trail ? ids.filter((id) => !auditedIds.has(id)).length : 0;
 
   const total = (map: Map<string, number>) => [...map.values()].reduce((a, b) => a + b, 0);
   console.log('\n=== soak report ===');
   console.log(
     `duration ${(Date.now() - loadStart) / 1000} s, ${workers} workers, Redis step ${redisBinary ? 'run' : 'SKIPPED (no redis-server)'}, schema versions published ${revision}`,
   );
-  console.log(`requests sent ${sent}; served ${total(served)} (${[...served].map(([k, v]) => `${k} ${v}`).join(', ')}); failed ${total(failed)}`);
-  if (replicas > 1) console.log(`served by replica: ${servedByReplica.map((n, i) => `gateway-${i + 1} ${n}`).join(', ')}`);
+  console.log(
+    `requests sent ${sent}; served ${total(served)} (${[...served].map(([k, v]) => `${k} ${v}`).join(', ')}); without the killed subgraph’s part while it was down ${total(partial)}; FAILED ${total(failed)}`,
+  );
+  if (replicas > 1) {
+    console.log(`served by replica: ${servedByReplica.map((n, i) => `gateway-${i + 1} ${n}`).join(', ')}`);
+    console.log(
+      `gateway-2 killed and restarted: requests in flight on it when it died ${balancer.inFlightOnKilled}; sent on to another replica while it was down ${balancer.retriedElsewhere}`,
+    );
+  }
+  const promoted = failover as { ms: number; from: number; to: number } | null; // set by the fault step
+  if (promoted) console.log(`Redis failover: primary ${promoted.from} killed, replica ${promoted.to} promoted by the Sentinel after ${promoted.ms} ms`);
+  console.log(
+    `subscribers (one per replica): events received ${subscriptionStats.delivered.join(' / ')} for ${ids.length} acknowledged writes; connections ${subscriptionStats.connections.join(' / ')} (a reconnection after its replica went); errors ${subscriptionStats.errors}`,
+  );
   if (trailStatus) {
     console.log(
       `audit trail: ${trailStatus.chains.length} chain(s), ${trailStatus.events} events, ${trailStatus.ok ? 'intact' : `BROKEN: ${trailStatus.problem}`} (${trailStatus.chains.map((chain) => `${chain.storage} ${chain.events}`).join(', ')})`,
@@ -414,12 +618,22 @@ try {
   console.log(`dashboard answers while humanitarian was down: ${duringOutage.answers}; kept every other subgraph's data: ${duringOutage.keptOthers} (${share}, goal 100%)`);
   for (const example of duringOutage.examples) console.log(`  not kept: ${example}`);
   console.log(`mutations acknowledged ${ids.length}, found in the database ${found}, LOST ${lost}`);
+  console.log(`writes applied (change rows) ${applications} for ${ids.length} acknowledged (${keys} keys the subgraph recorded): DUPLICATE applications ${duplicates}`);
+  if (trail) console.log(`acknowledged writes whose record is in the audit trail: ${ids.length - notAudited} of ${ids.length}`);
   console.log(`gateway RSS (MB) over time: ${rss.map((s) => `${s.atS}s:${s.mb}`).join(' ')}`);
   console.log(
     `gateway /ready at the end: ${ready ? `${ready.status}; circuits ${JSON.stringify(ready.circuits?.map((c: { subgraph: string; state: string }) => `${c.subgraph}:${c.state}`))}; audit ${JSON.stringify(ready.auditBuffer)}` : 'no answer'}`,
   );
   if (lost > 0) {
     console.error(`FAIL: ${lost} acknowledged writes are not in the database`);
+    exitCode = 1;
+  }
+  if (duplicates > 0) {
+    console.error(`FAIL: ${duplicates} writes were applied more than once`);
+    exitCode = 1;
+  }
+  if (notAudited > 0) {
+    console.error(`FAIL: ${notAudited} acknowledged writes are not in the audit trail`);
     exitCode = 1;
   }
   if (trailStatus && !trailStatus.ok) {

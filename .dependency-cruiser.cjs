@@ -99,8 +99,9 @@ module.exports = {
       comment:
         'The import does not resolve. Across packages only what the package.json "exports" of the target lists resolves: a deep import into another package\'s files fails here.',
       from: {},
-      // `floor:*`: the floor's virtual modules, files esbuild bundles by name (gateway/src/floor/app.ts).
-      to: { couldNotResolve: true, pathNot: '^floor:' },
+      // `floor:*` and `explorer:*`: the browser apps' virtual modules, files esbuild bundles by name
+      // (gateway/src/floor/app.ts, gateway/src/explorer/bundle.ts).
+      to: { couldNotResolve: true, pathNot: '^(floor|explorer):' },
     },
     {
       name: 'not-to-undeclared',

@@ -29,6 +29,8 @@ const OPERATIONS = fs
 const VARIABLES: Record<string, Record<string, unknown>> = {
   // The audit events of an operation this file sends once (beforeAll), not of one the matrix runs alongside it.
   AuditEventsForOperation: { operationName: 'OutageMatrixAuditProbe' },
+  // The audit view's timeline, likewise: without a filter it would list the matrix's own requests as they happen.
+  AuditTimeline: { filter: { operationName: 'OutageMatrixAuditProbe' } },
   FloorOverview: { since: '2025-10-10T00:00:00Z', at: '2025-12-01T00:00:00Z' },
   OperationsFloorDashboard: { since: '2025-10-10T00:00:00Z' },
   SituationByGovernorate: { since: '2025-10-10T00:00:00Z' },

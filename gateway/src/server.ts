@@ -13,6 +13,7 @@ import { FileSupergraphManager } from './supergraph.ts';
 import { RegistrySupergraphManager } from './registry-supergraph.ts';
 import { openRegistry } from '@cmcc/governance/registry/index';
 import { createExplorerRoutes, EXPLORER_PATHS } from './explorer/index.ts';
+import { createOperationAssessor } from './explorer/access.ts';
 import { createFloorRoutes } from './floor/index.ts';
 import { createDevSignInRoutes } from './auth/dev-sign-in.ts';
 import { Resilience } from './resilience/index.ts';
@@ -146,14 +147,26 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
         return { status: up > 0 ? 200 : 503, body: { status, supergraph: state, subgraphs, auditBuffer, circuits } };
       },
     },
-    // The explorer at GET / (GraphiQL bundled into the gateway, or Apollo Sandbox by configuration): gateway/src/explorer/.
-    // /metrics and the saved operations are for operators: METRICS_TOKEN, or loopback callers in development; the saved
-    // operations also for any principal the gateway authenticates (the explorer's users).
+    // The explorer at GET / (GraphiQL bundled into the gateway, or Apollo Sandbox by configuration) and its audit view at
+    // /explorer/audit: gateway/src/explorer/. /metrics and the saved operations are for operators: METRICS_TOKEN, or
+    // loopback callers in development; the saved operations also for any principal the gateway authenticates (the
+    // explorer's users), each told which of them its rights refuse (gateway/src/explorer/access.ts).
     // The floor dashboard at /floor (gateway/src/floor/), wherever an explorer is; the role picker's development sign-in
     // (loopback callers, development key only).
     rawRoutes: guardAdminRoutes(
       {
-        ...createExplorerRoutes({ mode: config.explorer, dataDir: config.dataDir, logger }),
+        ...createExplorerRoutes({
+          mode: config.explorer,
+          dataDir: config.dataDir,
+          logger,
+          assess: createOperationAssessor({
+            authenticate,
+            schema: () => gateway.schema,
+            requirements: () => supergraph.requirements,
+            policies: config.policies,
+            mode: config.authorizationMode,
+          }),
+        }),
         ...(config.explorer === 'off' ? {} : createFloorRoutes({ dataDir: config.dataDir, logger })),
         ...createDevSignInRoutes({ enabled: config.devSignIn, dataDir: config.dataDir }),
         '/metrics': metrics.route,
@@ -171,7 +184,12 @@ export async function createGateway(config: GatewayConfig, logger: Logger, optio
   const subscriptions = createSubscriptionServer({ gateway, authenticate, audit, requirements: () => supergraph.requirements, feed, config, logger });
   metrics.registerGauge('cmcc_subscriptions_open', 'Live subscriptions open on this gateway process (WebSocket and SSE)', () => subscriptions.open());
   const routed: http.RequestListener = (request, response) => (subscriptions.serves(request) ? void subscriptions.handler(request, response) : graphqlHandler(request, response));
-  const handler = observeRequests(withCors(routed, config.cors), { logger, metrics, tracing, routes: ['/graphql', '/health', '/ready', '/metrics', '/', '/floor'] });
+  const handler = observeRequests(withCors(routed, config.cors), {
+    logger,
+    metrics,
+    tracing,
+    routes: ['/graphql', '/health', '/ready', '/metrics', '/', '/floor', EXPLORER_PATHS.audit],
+  });
   return {
     apollo,
     gateway,

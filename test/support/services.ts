@@ -39,6 +39,12 @@ export async function dropSchema(schema: string): Promise<void> {
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
 
+/** A connection to the test Redis (TEST_REDIS_URL), for tests of packages that do not use Redis themselves; quit it after. */
+export async function testRedis() {
+  const { Redis } = await import('ioredis');
+  return new Redis(TEST_REDIS_URL);
+}
+
 /** Whether Redis answers at TEST_REDIS_URL; like postgresAvailable, it skips with a message or fails under REQUIRE_SERVICES=1. */
 export async function redisAvailable(): Promise<boolean> {
   const { Redis } = await import('ioredis');

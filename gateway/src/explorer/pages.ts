@@ -9,6 +9,9 @@ const SANDBOX_SCRIPT = `${SANDBOX_SCRIPT_ORIGIN}/_latest/embeddable-sandbox.umd.
 export interface ExplorerPaths {
   readonly graphql: string;
   readonly operations: string;
+  /** The query editor (GraphiQL, or the Sandbox) and the audit view beside it: the two tabs of the explorer's bar. */
+  readonly editor: string;
+  readonly audit: string;
   readonly assets: string;
   readonly favicon: string;
   readonly sandboxScript: string;
@@ -35,8 +38,14 @@ export function sandboxCsp(): string {
   ].join('; ');
 }
 
-export function graphiqlPage(options: { nonce: string; script: string; stylesheet: string; paths: ExplorerPaths }): string {
+/** What a page of the explorer's bundle shows: the query editor (GraphiQL) or the audit view. */
+export type ExplorerView = 'editor' | 'audit';
+
+const TITLES: Readonly<Record<ExplorerView, string>> = { editor: 'CMCC Supergraph explorer', audit: 'Audit trail — CMCC Supergraph explorer' };
+
+export function graphiqlPage(options: { nonce: string; script: string; stylesheet: string; paths: ExplorerPaths; view?: ExplorerView }): string {
   const { nonce, script, stylesheet, paths } = options;
+  const view = options.view ?? 'editor';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -44,13 +53,13 @@ export function graphiqlPage(options: { nonce: string; script: string; styleshee
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta property="csp-nonce" nonce="${escapeAttribute(nonce)}">
-<title>CMCC Supergraph explorer</title>
+<title>${TITLES[view]}</title>
 <link rel="icon" href="${escapeAttribute(paths.favicon)}" type="image/svg+xml">
 <link rel="stylesheet" href="${escapeAttribute(paths.assets + stylesheet)}">
 <script type="module" src="${escapeAttribute(paths.assets + script)}"></script>
 </head>
 <body>
-<div id="root" data-graphql="${escapeAttribute(paths.graphql)}" data-operations="${escapeAttribute(paths.operations)}" data-dev-sign-in="${escapeAttribute(paths.devSignIn)}">
+<div id="root" data-view="${view}" data-graphql="${escapeAttribute(paths.graphql)}" data-operations="${escapeAttribute(paths.operations)}" data-dev-sign-in="${escapeAttribute(paths.devSignIn)}" data-editor="${escapeAttribute(paths.editor)}" data-audit="${escapeAttribute(paths.audit)}">
 <noscript>The explorer needs JavaScript. GraphQL itself is at ${escapeAttribute(paths.graphql)}.</noscript>
 </div>
 </body>

@@ -1,8 +1,7 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditTrail, hmacAuditKey, RedisAuditSink, type AuditEventContent } from '@cmcc/audit-trail';
 import { createLogger, type Principal } from '@cmcc/subgraph-kit';
-import { redisAvailable, TEST_REDIS_URL } from '@cmcc/test-support/services';
+import { redisAvailable, testRedis, TEST_REDIS_URL } from '@cmcc/test-support/services';
 import { TEST_PRINCIPAL, type TestSubgraph } from '@cmcc/test-support/subgraph';
 import { startAuditSubgraphOver, TEST_AUDIT_SIGNING_KEY } from './trail.ts';
 
@@ -54,12 +53,12 @@ async function writeChain(stream: string, events: AuditEventContent[]): Promise<
 }
 
 describe.skipIf(!available)('investigations over several replicas’ chains', () => {
-  let admin: Redis;
+  let admin: Awaited<ReturnType<typeof testRedis>>;
   let subgraph: TestSubgraph;
   let audit: Awaited<ReturnType<typeof startAuditSubgraphOver>>;
 
   beforeAll(async () => {
-    admin = new Redis(TEST_REDIS_URL);
+    admin = await testRedis();
     audit = await startAuditSubgraphOver([], {
       env: { REDIS_URL: TEST_REDIS_URL, AUDIT_SINK: 'redis', AUDIT_REDIS_STREAM: `${prefix}:none`, AUDIT_REDIS_STREAM_SET: SET },
       write: async () => {

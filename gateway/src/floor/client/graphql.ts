@@ -1,36 +1,8 @@
 /** Operations to the gateway over HTTP, and what their errors say about each working group's part of the answer. */
 
-export interface GraphQLError {
-  message: string;
-  path?: (string | number)[];
-  extensions?: { code?: string; serviceName?: string; [key: string]: unknown };
-}
+import type { GraphQLError } from '../../web/client/graphql.ts';
 
-export interface GraphQLResult<T> {
-  data?: T | null;
-  errors?: GraphQLError[];
-  /** The HTTP status, when the gateway answered at all. */
-  status?: number;
-}
-
-export async function runOperation<T>(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<GraphQLResult<T>> {
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
-      credentials: 'omit',
-    });
-    const text = await response.text();
-    try {
-      return { ...(JSON.parse(text) as GraphQLResult<T>), status: response.status };
-    } catch {
-      return { status: response.status, errors: [{ message: `HTTP ${response.status}: ${text.slice(0, 300)}`, extensions: { code: `HTTP_${response.status}` } }] };
-    }
-  } catch (error) {
-    return { errors: [{ message: `The gateway did not answer (${error instanceof Error ? error.message : String(error)})`, extensions: { code: 'NETWORK_ERROR' } }] };
-  }
-}
+export { runOperation, type GraphQLError, type GraphQLResult } from '../../web/client/graphql.ts';
 
 /** Codes that mean "not for you" (rule v2, policies, scopes) rather than "not available". */
 const WITHHELD = new Set(['FORBIDDEN', 'UNAUTHORIZED_FIELD_OR_TYPE']);

@@ -73,7 +73,7 @@ describe('replicas that do not share Redis (the embedded default)', () => {
 
 describe('a subgraph whose Redis does not answer', () => {
   it('refuses the request with 503 and a message saying why, rather than skip the replay check', async () => {
-    const unreachable = new RedisUsedTokens('redis://127.0.0.1:1');
+    const unreachable = new RedisUsedTokens('redis://127.0.0.1:1', 500);
     registries.push(unreachable);
     const lonely = await startTestSubgraph(security, { usedTokens: unreachable });
     replicas.push(lonely);

@@ -107,8 +107,8 @@ export interface SentinelSet {
   readonly replicaPorts: readonly number[];
   /** A connection to the Sentinel itself (SENTINEL commands). */
   sentinel(): Redis;
-  /** Kills the primary's process outright (SIGKILL), as a crashed machine would go. */
-  killPrimary(): void;
+  /** Kills the process of the node that is primary now (SIGKILL), as a crashed machine would go. */
+  killPrimary(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -172,7 +172,16 @@ export async function startSentinelSet(name = 'cmcc-test', options: SentinelSetO
     primaryPort,
     replicaPorts,
     sentinel: () => new Redis({ port: sentinelPort, host: '127.0.0.1', password: sentinelPassword }),
-    killPrimary: () => void running.processes[0].kill('SIGKILL'),
+    killPrimary: async () => {
+      // Whichever node is the primary now (a failover may have moved it): processes 0, 1, 2 are the primary's and replicas' ports.
+      const sentinel = new Redis({ port: sentinelPort, host: '127.0.0.1', password: sentinelPassword });
+      try {
+        const [, port] = (await sentinel.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name)) as string[];
+        running.processes[[primaryPort, ...replicaPorts].indexOf(Number(port))].kill('SIGKILL');
+      } finally {
+        sentinel.disconnect();
+      }
+    },
     stop: () => stopAll(running),
   };
 }

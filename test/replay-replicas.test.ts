@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRINCIPAL_HEADER, RedisUsedTokens, signPrincipal } from '@cmcc/subgraph-kit';
 import { security } from '@cmcc/subgraph-security/server';
 import { redisAvailable, TEST_REDIS_URL } from '@cmcc/test-support/services';
+import { redisServerAvailable, startSentinelSet } from '@cmcc/test-support/redis-topologies';
 import { postGraphQL, startTestSubgraph, TEST_PRINCIPAL, TEST_SHARED_SECRET, type TestSubgraph } from '@cmcc/test-support/subgraph';
 
 /**
@@ -83,5 +84,29 @@ describe('a subgraph whose Redis does not answer', () => {
       message: expect.stringMatching(/cannot check the request against replays.*Try again shortly/),
       extensions: { code: 'SERVICE_UNAVAILABLE' },
     });
+  }, 60_000);
+});
+
+describe.skipIf(!redisServerAvailable())('a subgraph whose Redis fails over (Sentinel)', () => {
+  it('checks principal headers against replays through a failover: the check waits for the new primary instead of refusing', async () => {
+    const fresh = await startSentinelSet('cmcc-replay');
+    const tokens = new RedisUsedTokens(fresh.url);
+    const sentinel = fresh.sentinel();
+    try {
+      expect(await tokens.claim('before-failover', 'humanitarian', Date.now() / 1000 + 60)).toBe(true);
+      const before = (await sentinel.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', fresh.name)) as string[];
+      await fresh.killPrimary();
+      // Claimed while there is no primary: answered once the Sentinel has promoted the replica, not refused.
+      const claims = await Promise.all(['during-1', 'during-2', 'during-3'].map((jti) => tokens.claim(jti, 'humanitarian', Date.now() / 1000 + 60)));
+      expect(claims).toEqual([true, true, true]);
+      const after = (await sentinel.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', fresh.name)) as string[];
+      expect(after[1]).not.toBe(before[1]);
+      // And a replay is still a replay on the new primary.
+      expect(await tokens.claim('during-1', 'humanitarian', Date.now() / 1000 + 60)).toBe(false);
+    } finally {
+      sentinel.disconnect();
+      await tokens.close();
+      await fresh.stop();
+    }
   }, 60_000);
 });

@@ -55,6 +55,8 @@ beforeAll(async () => {
   for (const name of SUBGRAPHS) proxies[name] = await startFaultyProxy();
   const env: Record<string, string> = {
     SUBGRAPH_TIMEOUT_MS: String(TIMEOUT_MS),
+    // The audit subgraph verifies every chain of a trail this file keeps growing: seconds on a busy machine, not a fault.
+    SUBGRAPH_AUDIT_TIMEOUT_MS: String(TIMEOUT_MS * 6),
     SUBGRAPH_RETRIES: '0',
     // Every subgraph fails many times in this file; a circuit left open would fail the next subgraph's healthy answer.
     SUBGRAPH_CIRCUIT_FAILURE_THRESHOLD: '100000',

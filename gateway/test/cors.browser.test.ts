@@ -5,36 +5,16 @@
  * from an origin the gateway does not allow cannot read anything (the browser's preflight is refused). Without Chromium
  * the test skips, saying so; under REQUIRE_SERVICES=1 (CI) it fails.
  */
-import fs from 'node:fs';
 import type http from 'node:http';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { close, listen } from '@cmcc/platform';
-import { REQUIRE_SERVICES } from '@cmcc/test-support/services';
 import { startStack, type TestStack } from '@cmcc/test-support/stack';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '@cmcc/test-support/browser';
 
-/** Debian's package; CHROMIUM_PATH points elsewhere (another distribution's Chromium). */
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** The page works in the browser while other test files load the machine: wait generously for what it shows. */
 const POLL = { timeout: 20_000 };
 const DASHBOARD_CLAIMS = { sub: 'ops-dashboard', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['dashboard'], scope: 'read:*', cmcc: true };
-
-function chromiumAvailable(): boolean {
-  if (fs.existsSync(CHROMIUM)) return true;
-  if (REQUIRE_SERVICES) throw new Error(`REQUIRE_SERVICES=1 but Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`);
-  console.warn(`Skipping the CORS browser test: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-  return false;
-}
 
 /**
  * A dashboard page: its script takes the gateway's URL and a token from the page's query string, asks the gateway for
@@ -81,7 +61,7 @@ describe('a dashboard from another origin in headless Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    available = chromiumAvailable();
+    available = chromiumAvailable('the CORS browser test');
     if (!available) return;
     [allowed, stranger] = await Promise.all([servePage(), servePage()]);
     [stack, browser] = await Promise.all([

@@ -23,20 +23,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLASSIFICATIONS, type Classification } from '@cmcc/contracts';
 import { PROJECT_ROOT } from '@cmcc/governance/composition';
 import { DEV_PRINCIPALS } from '@cmcc/gateway/auth/dev-keys';
-import { REQUIRE_SERVICES } from '@cmcc/test-support/services';
 import { startStack, type TestStack } from '@cmcc/test-support/stack';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '@cmcc/test-support/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** The page works in the browser while other test files load the machine: wait generously for what it shows. */
 const POLL = { timeout: 30_000 };
 const OPERATIONS_DIR = path.join(PROJECT_ROOT, 'schema', 'operations');
@@ -78,13 +67,6 @@ const REFUSALS: readonly { operations: string[]; coordinates: string[]; refusedT
   },
 ];
 
-function chromiumAvailable(): boolean {
-  if (fs.existsSync(CHROMIUM)) return true;
-  if (REQUIRE_SERVICES) throw new Error(`REQUIRE_SERVICES=1 but Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`);
-  console.warn(`Skipping the explorer access browser tests: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-  return false;
-}
-
 interface Opened {
   context: BrowserContext;
   page: Page;
@@ -100,7 +82,7 @@ describe('the explorer for every kind of principal, and its audit view', () => {
   const opened: Opened[] = [];
 
   beforeAll(async () => {
-    available = chromiumAvailable();
+    available = chromiumAvailable('the explorer access browser tests');
     if (!available) return;
     [stack, browser] = await Promise.all([
       // A signed checkpoint every ten events, so the audit view has one to show.

@@ -9,31 +9,12 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '@cmcc/governance/composition';
-import { REQUIRE_SERVICES } from '@cmcc/test-support/services';
 import { startStack, type TestStack } from '@cmcc/test-support/stack';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '@cmcc/test-support/browser';
 
-/** Debian's package; CHROMIUM_PATH points elsewhere (another distribution's Chromium). */
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** The page works in the browser while other test files load the machine: wait generously for what it shows. */
 const POLL = { timeout: 20_000 };
 const DASHBOARD_CLAIMS = { sub: 'ops-dashboard', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['dashboard'], scope: 'read:*', cmcc: true };
-
-function chromiumAvailable(): boolean {
-  if (fs.existsSync(CHROMIUM)) return true;
-  if (REQUIRE_SERVICES) throw new Error(`REQUIRE_SERVICES=1 but Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`);
-  console.warn(`Skipping the explorer browser test: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-  return false;
-}
 
 describe('the explorer in headless Chromium', () => {
   let available = false;
@@ -48,7 +29,7 @@ describe('the explorer in headless Chromium', () => {
   const requested: string[] = [];
 
   beforeAll(async () => {
-    available = chromiumAvailable();
+    available = chromiumAvailable('the explorer browser test');
     if (!available) return;
     [stack, browser] = await Promise.all([startStack(), chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })]);
     const origin = new URL(stack.gatewayUrl).origin;

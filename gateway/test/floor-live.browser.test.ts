@@ -11,33 +11,15 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '@cmcc/governance/composition';
-import { REQUIRE_SERVICES } from '@cmcc/test-support/services';
 import { startStack, type TestStack } from '@cmcc/test-support/stack';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '@cmcc/test-support/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** "Within seconds": the event must be on the map well inside this, even on a loaded machine. */
 const LIVE = { timeout: 15_000 };
 const POLL = { timeout: 30_000 };
 const SUBSCRIPTIONS = /\bincidentUpdated\b/.test(fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'supergraph.graphql'), 'utf8'));
 /** A security editor of the CMCC (nation-cleared, so the incident's exact location is released to the floor's principal too). */
 const EDITOR = { sub: 'floor-live-editor', nation: 'USA', org: 'CMCC', clearance: 'SECRET', roles: ['editor'], scope: 'read:* write:security', wg: ['security'], cmcc: true };
-
-function chromiumAvailable(): boolean {
-  if (fs.existsSync(CHROMIUM)) return true;
-  if (REQUIRE_SERVICES) throw new Error(`REQUIRE_SERVICES=1 but Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`);
-  console.warn(`Skipping the floor live browser test: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-  return false;
-}
 
 if (!SUBSCRIPTIONS) console.warn('Skipping the floor live browser test: the supergraph has no Subscription.incidentUpdated yet (issue 17, points 2-3)');
 
@@ -47,7 +29,7 @@ describe.skipIf(!SUBSCRIPTIONS)('the floor live feed in headless Chromium', () =
   let browser: Browser;
 
   beforeAll(async () => {
-    available = chromiumAvailable();
+    available = chromiumAvailable('the floor live browser test');
     if (!available) return;
     [stack, browser] = await Promise.all([startStack(), chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })]);
   }, 240_000);

@@ -14,33 +14,15 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '@cmcc/governance/composition';
 import { DEV_PRINCIPALS } from '@cmcc/gateway/auth/dev-keys';
-import { REQUIRE_SERVICES } from '@cmcc/test-support/services';
 import { startStack, type TestStack } from '@cmcc/test-support/stack';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable } from '@cmcc/test-support/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const POLL = { timeout: 30_000 };
 const read = (name: string) => fs.readFileSync(path.join(PROJECT_ROOT, 'schema', 'operations', `${name}.graphql`), 'utf8');
 /** What the floor asks for: everything since the ceasefire of 10 October 2025. */
 const SINCE = '2025-10-10T00:00:00Z';
 /** The five governorates of the Gaza Strip (docs/domain.md). */
 const GOVERNORATES = ['PS0255', 'PS0260', 'PS0265', 'PS0270', 'PS0275'];
-
-function chromiumAvailable(): boolean {
-  if (fs.existsSync(CHROMIUM)) return true;
-  if (REQUIRE_SERVICES) throw new Error(`REQUIRE_SERVICES=1 but Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`);
-  console.warn(`Skipping the floor browser test: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-  return false;
-}
 
 interface Opened {
   context: BrowserContext;
@@ -57,7 +39,7 @@ describe('the floor dashboard in headless Chromium', () => {
   const opened: Opened[] = [];
 
   beforeAll(async () => {
-    available = chromiumAvailable();
+    available = chromiumAvailable('the floor browser test');
     if (!available) return;
     [stack, browser] = await Promise.all([startStack(), chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })]);
   }, 240_000);

@@ -50,6 +50,17 @@ async function writeStream(stream: string, events: number): Promise<void> {
   await trail.close();
 }
 
+async function readRecords(stream: string): Promise<AuditRecord[]> {
+  return (await admin.xrange(stream, '-', '+')).map(([, fields]) => JSON.parse(fields[1]) as AuditRecord);
+}
+
+/** Leaves the stream as a replica that received only its first `count` entries would have it: the rest never written. */
+async function keepOnly(stream: string, count: number): Promise<void> {
+  const entries = (await admin.xrange(stream, '-', '+')).slice(0, count);
+  await admin.del(stream);
+  for (const [id, fields] of entries) await admin.xadd(stream, id, ...fields);
+}
+
 describe.skipIf(!available)('Redis Streams sink', () => {
   it('appends every record as a stream entry <seq>-0, with the signed head beside it, and continues after a restart', async () => {
     const stream = uniqueStream();
@@ -80,6 +91,52 @@ describe.skipIf(!available)('Redis Streams sink', () => {
     expect(await admin.xlen(stream)).toBe(2);
     await expect(sink.write([{ ...records[1], hash: 'f'.repeat(64) }])).rejects.toThrow(/another gateway/);
     await trail.close();
+  });
+
+  it('writes again, from memory, records Redis acknowledged and then lost, so the chain stays whole, and says so in the chain', async () => {
+    const stream = uniqueStream();
+    const trail = new AuditTrail({
+      sink: new RedisAuditSink(TEST_REDIS_URL, stream, logger),
+      key: KEY,
+      logger,
+      bufferSize: 100,
+      batchSize: 3,
+      checkpointEvery: 100,
+      checkpointSeconds: 3600,
+      failOpen: false,
+    });
+    for (let n = 1; n <= 8; n++) trail.append(sampleEvent(n), trail.admit());
+    expect(await trail.flush()).toBe(true);
+    // As a failover to a replica that had received only the first three records leaves the stream.
+    await keepOnly(stream, 3);
+    for (let n = 9; n <= 10; n++) trail.append(sampleEvent(n), trail.admit());
+    await trail.close();
+    const records = await readRecords(stream);
+    expect(records.map((r) => r.seq)).toEqual(Array.from({ length: records.length }, (_, i) => i + 1));
+    expect(records.filter((r) => r.kind === 'event')).toHaveLength(10);
+    expect(records.find((r) => r.kind === 'notice' && r.notice === 'records-written-again')).toMatchObject({ details: { fromSeq: 4, toSeq: 8 } });
+    const store = new RedisAuditStore(TEST_REDIS_URL, stream, KEY);
+    expect(await store.verify()).toMatchObject({ ok: true, events: 10, problem: null });
+    await store.close();
+  });
+
+  it('reports records lost beyond what it keeps in memory: written after the gap, a notice in the chain, and verification names the gap', async () => {
+    const stream = uniqueStream();
+    // Keeps only its last two records in memory.
+    const sink = new RedisAuditSink(TEST_REDIS_URL, stream, logger, undefined, 0, 2);
+    const trail = new AuditTrail({ sink, key: KEY, logger, bufferSize: 100, batchSize: 2, checkpointEvery: 100, checkpointSeconds: 3600, failOpen: false });
+    for (let n = 1; n <= 6; n++) trail.append(sampleEvent(n), trail.admit());
+    expect(await trail.flush()).toBe(true);
+    await keepOnly(stream, 2);
+    trail.append(sampleEvent(7), trail.admit());
+    await trail.close();
+    const records = await readRecords(stream);
+    // Records 3 and 4 are gone for good; 5 and 6 were still in memory and are back; then the next batch and the notice.
+    expect(records.map((r) => r.seq).slice(0, 4)).toEqual([1, 2, 5, 6]);
+    expect(records.find((r) => r.kind === 'notice' && r.notice === 'records-lost-in-store')).toMatchObject({ severity: 'error', details: { fromSeq: 3, toSeq: 4 } });
+    const store = new RedisAuditStore(TEST_REDIS_URL, stream, KEY);
+    expect(await store.verify()).toMatchObject({ ok: false, problem: { seq: 3 } });
+    await store.close();
   });
 
   it('reads events with filters and cursor pagination, newest first, and one by id', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, createRedis, parseRedisUrl, readRedisUrl, slotPrefix } from '@cmcc/platform';
+import { Redis } from 'ioredis';
 import { AuditTrail, hmacAuditKey, MergedRedisAuditStore, RedisAuditSink, RedisAuditStore } from '@cmcc/audit-trail';
 import { RedisCacheStore } from '@cmcc/gateway/cache/store';
 import { RequestRateLimiter } from '@cmcc/gateway/limits/rate-limit';
@@ -173,6 +174,67 @@ describe.skipIf(!available)('Redis behind Sentinel', () => {
       await store.close();
     }
   }, 60_000);
+});
+
+describe.skipIf(!available)('a Sentinel failover to a replica that lagged behind', () => {
+  // Replica 0 is promoted first (priority 10 against 100), so the set can be made to promote the replica that did not
+  // receive the last batches while the other replica (the one WAIT heard from) did.
+  let set: SentinelSet;
+  beforeAll(async () => {
+    set = await startSentinelSet('cmcc-lag', { replicaPriorities: [10, 100] });
+  }, 60_000);
+  afterAll(async () => set?.stop());
+
+  it('keeps every acknowledged audit record: those the promoted replica never received are written again, and the chain verifies', async () => {
+    const stream = `cmcc:audit:lagging:${process.pid}`;
+    const logLines: string[] = [];
+    const recording = createLogger('redis-topologies-test', 'warn', { write: (line: string) => void logLines.push(line) });
+    const trail = new AuditTrail({
+      sink: new RedisAuditSink(set.url, stream, recording, undefined, 1),
+      key: KEY,
+      logger: recording,
+      bufferSize: 10_000,
+      batchSize: 10,
+      checkpointEvery: 40,
+      checkpointSeconds: 3600,
+      failOpen: false,
+    });
+    const events = Array.from({ length: 150 }, (_, i) => sampleEvent(i + 1));
+    const [lagging] = set.replicaPorts;
+    const sentinel = set.sentinel();
+    const laggingNode = new Redis({ port: lagging, host: '127.0.0.1' });
+    try {
+      for (const event of events.slice(0, 50)) trail.append(event, trail.admit());
+      expect(await trail.flush(20_000)).toBe(true);
+      // Replica 0 stops receiving (it follows a primary that is not there); WAIT is answered by replica 1 alone.
+      await laggingNode.call('REPLICAOF', '127.0.0.1', '1');
+      for (const event of events.slice(50, 100)) trail.append(event, trail.admit());
+      expect(await trail.flush(20_000)).toBe(true);
+      await set.killPrimary();
+      await eventually(
+        async () => (await sentinel.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', set.name)) as string[],
+        (address) => Number(address[1]) === lagging,
+        20_000,
+      );
+      for (const event of events.slice(100)) trail.append(event, trail.admit());
+      await trail.close(30_000);
+    } finally {
+      sentinel.disconnect();
+      laggingNode.disconnect();
+    }
+    const store = new RedisAuditStore(set.url, stream, KEY);
+    try {
+      const result = await store.verify();
+      expect(result.problem).toBeNull();
+      expect(result).toMatchObject({ ok: true, events: 150 });
+      const stored = await store.listEvents({}, { first: 500 });
+      expect(stored.events.map((event) => event.id).sort()).toEqual(events.map((event) => event.id).sort());
+    } finally {
+      await store.close();
+    }
+    // The scenario happened: the promoted replica lacked acknowledged records, and the sink wrote them again.
+    expect(logLines.join('\n')).toMatch(/written again from memory/);
+  }, 90_000);
 });
 
 describe.skipIf(!available)('Redis Cluster', () => {

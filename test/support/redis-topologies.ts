@@ -117,6 +117,8 @@ export interface SentinelSetOptions {
   readonly password?: string;
   /** The Sentinel's own password (`requirepass` in sentinel.conf). */
   readonly sentinelPassword?: string;
+  /** Each replica's `replica-priority` (lower is promoted first; Redis's default is 100). */
+  readonly replicaPriorities?: readonly [number, number];
 }
 
 /** A primary, two replicas, and one Sentinel watching them (quorum 1, failover after 1 s without the primary). */
@@ -129,8 +131,9 @@ export async function startSentinelSet(name = 'cmcc-test', options: SentinelSetO
   try {
     startServer(running, [...COMMON, ...auth, '--port', String(primaryPort)]);
     await until(primaryPort, async () => true, undefined, password);
-    for (const replicaPort of replicaPorts) {
-      startServer(running, [...COMMON, ...auth, '--port', String(replicaPort), '--replicaof', '127.0.0.1', String(primaryPort)]);
+    for (const [n, replicaPort] of replicaPorts.entries()) {
+      const priority = options.replicaPriorities ? ['--replica-priority', String(options.replicaPriorities[n])] : [];
+      startServer(running, [...COMMON, ...auth, ...priority, '--port', String(replicaPort), '--replicaof', '127.0.0.1', String(primaryPort)]);
       await until(replicaPort, async (redis) => /master_link_status:up/.test(await redis.info('replication')), undefined, password);
     }
     const config = path.join(running.dir, 'sentinel.conf');

@@ -10,7 +10,11 @@ export interface AuditSink {
   readonly description: string;
   /** Prepares the sink and returns what the writer needs to continue the chain. */
   open(): Promise<SinkState>;
-  write(records: AuditRecord[]): Promise<void>;
+  /**
+   * Writes a batch (the records follow the last one written, without a gap). May return records the store had lost and
+   * the sink could not write again, so the trail puts a notice of the loss into its chain.
+   */
+  write(records: AuditRecord[]): Promise<WriteOutcome | void>;
   writeHead(head: AuditHead): Promise<void>;
   close(): Promise<void>;
 }
@@ -21,6 +25,15 @@ export interface SinkState {
   head: AuditHead | null;
   /** Damage found and repaired while opening (e.g. an incomplete last line from a crash), for a notice in the chain. */
   repaired?: { notice: string; severity: 'warning' | 'error'; details: Record<string, unknown> }[];
+}
+
+/** What a write found beyond its own batch. */
+export interface WriteOutcome {
+  /** Records the sink had written and acknowledged, gone from the store (e.g. a failover promoted a replica that never
+   * received them), that it no longer held to write again: seq `fromSeq` to `toSeq`. */
+  lost?: { fromSeq: number; toSeq: number };
+  /** Records gone from the store that the sink wrote again from memory (same bytes, so the chain stays intact). */
+  rewritten?: { fromSeq: number; toSeq: number };
 }
 
 export const TRAIL_FILE = 'audit.jsonl';
@@ -158,6 +171,8 @@ async function lastValidRecord(handle: fs.promises.FileHandle, size: number): Pr
 export class RedisAuditSink implements AuditSink {
   readonly redis: Redis;
   private lastErrorLog = 0;
+  /** The last records written (seq → stored form), oldest first. */
+  private readonly recent = new Map<number, string>();
 
   constructor(
     url: string,
@@ -166,6 +181,8 @@ export class RedisAuditSink implements AuditSink {
     readonly streamSet?: string,
     /** Replicas that must hold a batch before it counts as written (WAIT); 0: the primary's answer is enough. */
     readonly waitReplicas = 0,
+    /** How many of the last records are kept to write again if Redis loses them. */
+    private readonly keepRecent = RECENT_RECORDS,
   ) {
     this.redis = createRedis(url, {
       enableOfflineQueue: false,
@@ -173,6 +190,7 @@ export class RedisAuditSink implements AuditSink {
       connectTimeout: 2000,
       retryStrategy: (times) => Math.min(times * 100, 2000),
     });
+    this.redis.defineCommand('cmccAuditAppend', { numberOfKeys: 1, lua: APPEND_SCRIPT });
     this.redis.on('error', (error: Error) => {
       if (Date.now() - this.lastErrorLog < 30_000) return;
       this.lastErrorLog = Date.now();
@@ -217,32 +235,89 @@ export class RedisAuditSink implements AuditSink {
     };
   }
 
-  async write(records: AuditRecord[]): Promise<void> {
+  async write(records: AuditRecord[]): Promise<WriteOutcome | void> {
     await this.ready();
-    const transaction = this.redis.multi();
-    for (const record of records) transaction.xadd(this.stream, `${record.seq}-0`, 'r', JSON.stringify(record));
-    const results = (await transaction.exec()) ?? [];
-    for (let i = 0; i < records.length; i++) {
-      const error = results[i]?.[0];
-      if (!error) continue;
-      if (!/equal or smaller/i.test(error.message)) throw error;
-      // Written before (the reply was lost): accept it only if it is the same record.
-      const existing = await this.redis.xrange(this.stream, `${records[i].seq}-0`, `${records[i].seq}-0`);
-      const stored = existing.length > 0 ? parseRecord(fieldOf(existing[0][1])) : null;
-      if (stored?.hash !== records[i].hash) {
-        throw new Error(
-          `audit stream ${this.stream} already holds a different record at seq ${records[i].seq}: is another gateway writing to it? Give each instance its own AUDIT_REDIS_STREAM`,
-        );
+    const outcome: WriteOutcome = {};
+    let batch: StreamEntry[] = records.map((record) => ({ seq: record.seq, hash: record.hash, payload: JSON.stringify(record) }));
+    // Where the stream must end for the batch to follow it.
+    let endsAt = batch[0].seq - 1;
+    for (let attempt = 0; batch.length > 0; attempt++) {
+      if (attempt > 8) {
+        throw new Error(`audit stream ${this.stream} keeps changing under this writer: is another gateway writing to it? Give each instance its own AUDIT_REDIS_STREAM`);
       }
+      const tail = await this.append(endsAt, batch);
+      if (tail === endsAt) break;
+      endsAt = tail;
+      if (tail >= batch[0].seq) {
+        // Written before (the reply was lost): what is there must be the same records.
+        const upTo = Math.min(tail, batch[batch.length - 1].seq);
+        const stored = await this.redis.xrange(this.stream, `${batch[0].seq}-0`, `${upTo}-0`);
+        const hashes = new Map(stored.map(([id, fields]) => [id, parseRecord(fieldOf(fields))?.hash]));
+        for (const entry of batch) {
+          if (entry.seq <= upTo && hashes.get(`${entry.seq}-0`) !== entry.hash) {
+            throw new Error(
+              `audit stream ${this.stream} already holds a different record at seq ${entry.seq}: is another gateway writing to it? Give each instance its own AUDIT_REDIS_STREAM`,
+            );
+          }
+        }
+        batch = batch.filter((entry) => entry.seq > upTo);
+        if (batch.length === 0) break;
+      }
+      if (tail < batch[0].seq - 1) batch = this.fillGap(tail, batch, outcome);
     }
+    for (const record of records) this.remember(record.seq, JSON.stringify(record));
     if (this.waitReplicas > 0) {
       // Written to the primary only, a batch could be lost with it in a failover: it counts once replicas hold it, and
-      // is otherwise retried (on the new primary after a failover; entries already there are recognised by their hash).
+      // is otherwise retried (on the new primary after a failover; entries already there are recognised by their hash,
+      // entries the new primary never received are written again from memory).
       const acknowledged = await this.redis.wait(this.waitReplicas, 2000);
       if (acknowledged < this.waitReplicas) {
         throw new Error(`audit batch up to seq ${records[records.length - 1].seq} reached ${acknowledged} of ${this.waitReplicas} replica(s) of ${this.stream} in 2 s; retrying`);
       }
     }
+    return outcome.lost || outcome.rewritten ? outcome : undefined;
+  }
+
+  /** Appends `batch` if the stream ends at seq `endsAt`; answers where the stream ended (before writing). */
+  private async append(endsAt: number, batch: StreamEntry[]): Promise<number> {
+    const args = [String(endsAt), ...batch.flatMap((entry) => [`${entry.seq}-0`, entry.payload])];
+    return Number(await (this.redis as unknown as AppendCommand).cmccAuditAppend(this.stream, ...args));
+  }
+
+  /**
+   * The stream ends at `tail`, before records this sink wrote and Redis acknowledged: a failover promoted a replica
+   * that had not received them, or Redis restarted without them. Those still in memory are put before the batch (the
+   * same bytes, so the chain stays whole); those no longer in memory are reported lost.
+   */
+  private fillGap(tail: number, batch: StreamEntry[], outcome: WriteOutcome): StreamEntry[] {
+    const kept: StreamEntry[] = [];
+    for (let seq = batch[0].seq - 1; seq > tail; seq--) {
+      const payload = this.recent.get(seq);
+      if (payload === undefined) break;
+      kept.unshift({ seq, hash: '', payload });
+    }
+    const firstKept = kept[0]?.seq ?? batch[0].seq;
+    if (firstKept > tail + 1) {
+      outcome.lost = { fromSeq: tail + 1, toSeq: firstKept - 1 };
+      this.logger.error(
+        { stream: this.stream, ...outcome.lost },
+        'AUDIT RECORDS LOST: Redis no longer holds records it acknowledged (a failover or a restart without them) and this gateway no longer has them in memory; a notice goes into the chain, and its verification shows the gap',
+      );
+    }
+    if (kept.length > 0) {
+      outcome.rewritten = { fromSeq: firstKept, toSeq: batch[0].seq - 1 };
+      this.logger.warn(
+        { stream: this.stream, ...outcome.rewritten },
+        'audit: Redis no longer held records it had acknowledged (a failover promoted a replica without them); written again from memory',
+      );
+    }
+    return [...kept, ...batch];
+  }
+
+  /** Keeps the last records written, to write them again if a failover loses them. */
+  private remember(seq: number, payload: string): void {
+    this.recent.set(seq, payload);
+    if (this.recent.size > this.keepRecent) this.recent.delete(this.recent.keys().next().value as number);
   }
 
   async writeHead(head: AuditHead): Promise<void> {
@@ -254,6 +329,44 @@ export class RedisAuditSink implements AuditSink {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }
+
+/**
+ * How many of its last records a Redis sink keeps in memory to write again when Redis loses them. Redis replicates
+ * asynchronously: a failover can promote a replica that had not yet received the last records the primary
+ * acknowledged (even with WAIT, when another replica was the one that answered). Those are the last few hundred
+ * milliseconds of writes; 4,096 records cover them at any load this gateway takes, whatever the time since.
+ */
+export const RECENT_RECORDS = 4096;
+
+interface StreamEntry {
+  seq: number;
+  hash: string;
+  payload: string;
+}
+
+interface AppendCommand {
+  cmccAuditAppend(stream: string, ...args: string[]): Promise<number>;
+}
+
+/**
+ * KEYS[1]: the stream; ARGV[1]: the seq the stream must end at; then id, record pairs. Appends the records only when the
+ * stream ends at that seq (its last id ever generated, so entries trimmed away still count), and answers where the
+ * stream ended before. Atomic, so a batch is never written with a gap before it nor over records already there.
+ */
+const APPEND_SCRIPT = `
+local last = 0
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local info = redis.call('XINFO', 'STREAM', KEYS[1])
+  for i = 1, #info, 2 do
+    if info[i] == 'last-generated-id' then last = tonumber(string.match(info[i + 1], '^(%d+)')) end
+  end
+end
+if last ~= tonumber(ARGV[1]) then return last end
+for i = 2, #ARGV, 2 do
+  redis.call('XADD', KEYS[1], ARGV[i], 'r', ARGV[i + 1])
+end
+return last
+`;
 
 /** The value of the `r` field of a stream entry. */
 export function fieldOf(fields: string[]): string {

@@ -230,8 +230,11 @@ export class AuditTrail {
         }
         this.inflight ??= this.nextBatch();
         if (!this.inflight) break;
-        await this.options.sink.write(this.inflight.records);
+        const outcome = await this.options.sink.write(this.inflight.records);
         const records = this.inflight.records;
+        // Into the chain, so what the store lost, or lost and got back, stays on record where auditors look.
+        if (outcome?.lost) this.notices.push({ notice: 'records-lost-in-store', severity: 'error', details: { ...outcome.lost, sink: this.options.sink.description } });
+        if (outcome?.rewritten) this.notices.push({ notice: 'records-written-again', severity: 'warning', details: { ...outcome.rewritten, sink: this.options.sink.description } });
         this.counters.written += this.inflight.events.length;
         this.inflight = null;
         this.pendingHead = this.head(records[records.length - 1]);

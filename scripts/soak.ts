@@ -449,11 +449,15 @@ try {
   if (!saved) throw new Error('schema/operations/SituationByGovernorate.graphql is missing');
   const dashboard = { document: saved.document, variables: { ...saved.variables } };
 
-  // Live subscribers (one per replica), each reconnecting through the balancer to a live replica when its own goes.
-  const subscriptionStats = { delivered: [] as number[], connections: [] as number[], errors: 0 };
+  // Live subscribers (one per replica), each reconnecting through the balancer to a live replica when its own goes, and
+  // resuming after the last event it received (extensions.lastEventId), as a client that must miss nothing does.
+  const subscriptionStats = { delivered: [] as number[], received: [] as Set<string>[], connections: [] as number[], errors: 0 };
   const subscribers: Client[] = gatewayUrls.map((_, n) => {
     subscriptionStats.delivered.push(0);
+    subscriptionStats.received.push(new Set());
     subscriptionStats.connections.push(0);
+    // graphql-ws sends this same object again when it re-subscribes after a reconnection: it carries the last id seen.
+    const payload = { query: 'subscription SoakLive { crossingReportRecorded { id } }', extensions: {} as { lastEventId?: string } };
     let turn = n;
     const client = createClient({
       url: async () => {
@@ -476,10 +480,17 @@ try {
       shouldRetry: () => true,
       on: { connected: () => void subscriptionStats.connections[n]++ },
     });
-    client.subscribe(
-      { query: 'subscription SoakLive { crossingReportRecorded { id } }' },
-      { next: () => void subscriptionStats.delivered[n]++, error: () => void subscriptionStats.errors++, complete: () => undefined },
-    );
+    client.subscribe<{ crossingReportRecorded: { id: string } }>(payload, {
+      next: (result) => {
+        subscriptionStats.delivered[n]++;
+        const report = result.data?.crossingReportRecorded?.id;
+        if (report) subscriptionStats.received[n].add(report);
+        const eventId = (result.extensions as { eventId?: unknown } | undefined)?.eventId;
+        if (typeof eventId === 'string') payload.extensions.lastEventId = eventId;
+      },
+      error: () => void subscriptionStats.errors++,
+      complete: () => undefined,
+    });
     return client;
   });
   await until('every subscriber to connect', () => subscriptionStats.connections.every((n) => n > 0));
@@ -606,7 +617,7 @@ try {
   const promoted = failover as { ms: number; from: number; to: number } | null; // set by the fault step
   if (promoted) console.log(`Redis failover: primary ${promoted.from} killed, replica ${promoted.to} promoted by the Sentinel after ${promoted.ms} ms`);
   console.log(
-    `subscribers (one per replica): events received ${subscriptionStats.delivered.join(' / ')} for ${ids.length} acknowledged writes; connections ${subscriptionStats.connections.join(' / ')} (a reconnection after its replica went); errors ${subscriptionStats.errors}`,
+    `subscribers (one per replica, resuming after the last event id): acknowledged writes received ${subscriptionStats.received.map((set) => ids.filter((id) => set.has(id)).length).join(' / ')} of ${ids.length} (events delivered ${subscriptionStats.delivered.join(' / ')}); connections ${subscriptionStats.connections.join(' / ')} (a reconnection after its replica went); errors ${subscriptionStats.errors}`,
   );
   if (trailStatus) {
     console.log(

@@ -1,6 +1,7 @@
 // Peers (c) and (d): Hive Gateway (`hive-gateway supergraph <file> -c bench/peers/hive-gateway.config.ts`, plus
-// `--hive-router-runtime` for its Rust planner). Its only addition is what the subgraphs require of any caller: the
-// signed single-use principal header, added in an onFetch hook.
+// `--hive-router-runtime` for its Rust planner). Its only addition is what our subgraphs require of any caller: the
+// signed single-use principal header, added in an onFetch hook for the subgraphs listed in BENCH_SUBGRAPHS (none in the
+// foreign workload).
 // Env: BENCH_SHARED_SECRET, BENCH_PRINCIPAL (JSON), BENCH_SUBGRAPHS (JSON: subgraph URL → name, the token's audience).
 import { PRINCIPAL_HEADER, signPrincipal } from '@cmcc/contracts';
 

@@ -142,6 +142,29 @@ describe.skipIf(!withRedis)('Redis streams', () => {
     }
   });
 
+  it('relays again, from the database, events the stream lost after acknowledging them (a failover), so a resume misses none', async () => {
+    const feed = createEventFeed({ subgraphUrls: {}, sharedSecret: TEST_SHARED_SECRET, redisUrl: TEST_REDIS_URL, logger, keyPrefix });
+    try {
+      const first = await requestConvoy();
+      const lost = [await requestConvoy(), await requestConvoy()];
+      await flush();
+      // As a Sentinel failover to a replica that had not yet received the last two entries leaves the stream.
+      const kept = (await redis.xrange(stream, '-', '+')).slice(0, -2);
+      expect(kept.at(-1)?.[0]).toBe(`0-${await eventIdOf(first)}`);
+      await redis.del(stream);
+      for (const [id, fields] of kept) await redis.xadd(stream, id, ...fields);
+      const later = [await requestConvoy(), await requestConvoy()];
+      await flush();
+      const ids = (await redis.xrange(stream, '-', '+')).map(([id]) => id).slice(-5);
+      expect(ids).toEqual(await Promise.all([first, ...lost, ...later].map(async (convoyId) => `0-${await eventIdOf(convoyId)}`)));
+      const resumed = reader(feed, await eventIdOf(first));
+      expect((await resumed.take(4)).map((event) => event.entityId)).toEqual([...lost, ...later]);
+      resumed.stop();
+    } finally {
+      await feed.close();
+    }
+  });
+
   it('resumes after an id from the stream with exactly the missed events, and refuses one the stream was trimmed past', async () => {
     const feed = createEventFeed({ subgraphUrls: {}, sharedSecret: TEST_SHARED_SECRET, redisUrl: TEST_REDIS_URL, logger, keyPrefix });
     try {

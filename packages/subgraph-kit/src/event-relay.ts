@@ -25,13 +25,41 @@ export interface EventRelay {
   stop(): Promise<void>;
 }
 
-const isAlreadyRelayed = (error: unknown) => error instanceof Error && /equal or smaller than the target stream top item/.test(error.message);
+interface RelayCommand {
+  cmccRelayEvents(key: string, ...args: string[]): Promise<unknown>;
+}
+
+/**
+ * KEYS[1]: the stream; ARGV: the event id the stream must have reached, MAXLEN, the field, then entry id and event
+ * pairs. Answers {1, last id} after appending the entries above the stream's end, or {0, where the stream ends} without
+ * writing when it ends before the given id. Ids compare as numbers (`0-<event id>`); the last generated id counts, so
+ * entries trimmed away still do.
+ */
+const RELAY_SCRIPT = `
+local last = 0
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local info = redis.call('XINFO', 'STREAM', KEYS[1])
+  for i = 1, #info, 2 do
+    if info[i] == 'last-generated-id' then last = tonumber(string.match(info[i + 1], '%-(%d+)$')) end
+  end
+end
+if last < tonumber(ARGV[1]) then return {0, tostring(last)} end
+for i = 4, #ARGV, 2 do
+  local id = tonumber(string.match(ARGV[i], '%-(%d+)$'))
+  if id > last then
+    redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], ARGV[i], ARGV[3], ARGV[i + 1])
+    last = id
+  end
+end
+return {1, tostring(last)}
+`;
 
 /** Starts relaying after the stream's last entry (a fresh stream: after the last event written when the relay starts). */
 export async function startEventRelay(options: EventRelayOptions): Promise<EventRelay> {
   const { db, subgraph, logger } = options;
   const key = changeEventStreamKey(subgraph, options.keyPrefix);
   const redis = createRedis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  redis.defineCommand('cmccRelayEvents', { numberOfKeys: 1, lua: RELAY_SCRIPT });
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'Redis connection problem while relaying change events'));
   await redis.connect();
   const [top] = (await redis.xrevrange(key, '+', '-', 'COUNT', 1)) as [string, string[]][];
@@ -39,17 +67,42 @@ export async function startEventRelay(options: EventRelayOptions): Promise<Event
   // Redis refused (connection lost) is sent again on the next wake-up rather than lost.
   const tailer: ChangeTailer = await startChangeTailer({ db, subgraph, logger, pollMs: options.pollMs, afterId: top ? eventIdOfEntry(top[0]) : undefined });
   let relayed = tailer.lastId;
+  // After every (re)connection, e.g. to the replica a Sentinel failover promoted: Redis replicates asynchronously, so
+  // the new primary may lack the last entries the old one acknowledged. The database holds every event, so the relay
+  // goes back to where the stream now ends (at most `maxLength` events back: the stream keeps no more) and sends them again.
+  let checkTail = true;
+  // The event the stream must have reached for the next batch to follow without a gap (normally `relayed`).
+  let mustReach = relayed;
+  redis.on('ready', () => void (checkTail = true));
+  const rewindToStreamEnd = async () => {
+    const ended = await streamLastEventId(redis, key);
+    checkTail = false;
+    if (BigInt(ended) >= BigInt(relayed)) return;
+    const floor = BigInt(relayed) - BigInt(options.maxLength);
+    const from = (BigInt(ended) > floor ? BigInt(ended) : floor > 0n ? floor : 0n).toString();
+    logger.warn(
+      { stream: key, streamEndsAt: ended, relayedUpTo: relayed, relayingAgainAfter: from },
+      'the change-event stream lost entries it had acknowledged (a Redis failover or restart); relaying them again from the database',
+    );
+    relayed = from;
+    mustReach = ended;
+  };
   const pump = async () => {
-    for (;;) {
+    if (checkTail) await rewindToStreamEnd();
+    for (let gaps = 0; ; ) {
       const events = await readChangeEvents(db, subgraph, relayed);
-      for (const event of events) {
-        try {
-          await redis.xadd(key, 'MAXLEN', '~', options.maxLength, streamEntryId(event.id), CHANGE_EVENT_FIELD, JSON.stringify(event));
-        } catch (error) {
-          if (!isAlreadyRelayed(error)) throw error;
-        }
-        relayed = event.id;
+      if (events.length === 0) return;
+      // One script per batch: appends the events the stream does not have yet, but only if it has every event up to
+      // where this relay is; otherwise (entries lost in a failover after this relay sent them) it writes nothing and
+      // answers where the stream ends, and the relay goes back there.
+      const args = [mustReach, String(options.maxLength), CHANGE_EVENT_FIELD, ...events.flatMap((event) => [streamEntryId(event.id), JSON.stringify(event)])];
+      const [appended] = (await (redis as unknown as RelayCommand).cmccRelayEvents(key, ...args)) as [number, string];
+      if (appended === 0) {
+        if (++gaps > 3) throw new Error(`the change-event stream ${key} keeps ending before event ${mustReach}`);
+        await rewindToStreamEnd();
+        continue;
       }
+      relayed = mustReach = events[events.length - 1].id;
       if (events.length < 500) return;
     }
   };
@@ -82,4 +135,12 @@ export async function startEventRelay(options: EventRelayOptions): Promise<Event
       redis.disconnect();
     },
   };
+}
+
+/** The event id of the last entry ever added to the stream (`last-generated-id`, so trimmed entries still count); '0' when there is no stream. */
+async function streamLastEventId(redis: ReturnType<typeof createRedis>, key: string): Promise<string> {
+  if ((await redis.exists(key)) === 0) return '0';
+  const info = (await redis.call('XINFO', 'STREAM', key)) as unknown[];
+  const at = info.indexOf('last-generated-id');
+  return at >= 0 ? eventIdOfEntry(String(info[at + 1])) : '0';
 }

@@ -238,7 +238,7 @@ const acknowledgedKeys = new Set<string>();
 /** The gateway replica being killed (index), while it is down: requests it had accepted fail with it. */
 let killedReplica: number | null = null;
 const balancer = { retriedElsewhere: 0, inFlightOnKilled: 0 };
-const rss: { atS: number; mb: number }[] = [];
+const rss: { atS: number; mb: number; heapMb: number }[] = [];
 let sent = 0;
 let mutationSeq = 0;
 const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
@@ -389,8 +389,12 @@ async function worker(reader: string, editor: string, dashboard: { document: str
 async function sampleMemory(): Promise<void> {
   try {
     const text = await (await fetch(`${gatewayUrl}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
-    const line = text.split('\n').find((l) => l.startsWith('process_resident_memory_bytes'));
-    if (line) rss.push({ atS: Math.round((Date.now() - startedAt) / 1000), mb: Math.round(Number(line.split(' ').pop()) / 1048576) });
+    const megabytes = (metric: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(`${metric} `) || l.startsWith(`${metric}{`));
+      return line ? Math.round(Number(line.split(' ').pop()) / 1048576) : NaN;
+    };
+    const mb = megabytes('process_resident_memory_bytes');
+    if (!Number.isNaN(mb)) rss.push({ atS: Math.round((Date.now() - startedAt) / 1000), mb, heapMb: megabytes('nodejs_heap_size_used_bytes') });
   } catch {
     // a sample missed while the gateway is busy is not an error of the run
   }
@@ -631,7 +635,7 @@ try {
   console.log(`mutations acknowledged ${ids.length}, found in the database ${found}, LOST ${lost}`);
   console.log(`writes applied (change rows) ${applications} for ${ids.length} acknowledged (${keys} keys the subgraph recorded): DUPLICATE applications ${duplicates}`);
   if (trail) console.log(`acknowledged writes whose record is in the audit trail: ${ids.length - notAudited} of ${ids.length}`);
-  console.log(`gateway RSS (MB) over time: ${rss.map((s) => `${s.atS}s:${s.mb}`).join(' ')}`);
+  console.log(`gateway-1 RSS / heap used (MB) over time: ${rss.map((s) => `${s.atS}s:${s.mb}/${s.heapMb}`).join(' ')}`);
   console.log(
     `gateway /ready at the end: ${ready ? `${ready.status}; circuits ${JSON.stringify(ready.circuits?.map((c: { subgraph: string; state: string }) => `${c.subgraph}:${c.state}`))}; audit ${JSON.stringify(ready.auditBuffer)}` : 'no answer'}`,
   );

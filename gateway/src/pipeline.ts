@@ -114,7 +114,7 @@ export function gatewayStages(parts: StageParts) {
     executeStage({ secret: parts.secret, subgraphUrls: config.subgraphUrls, fetcher: parts.fetcher, resilience: parts.resilience }),
     shapeStage(),
     cacheStoreStage(performance.responseCache),
-    auditStage({ trail: parts.audit, redact: config.audit.redact, logger: parts.logger }),
+    auditStage({ trail: parts.audit, redact: config.audit.redact, logger: parts.logger, writeWaitMs: config.audit.writeWaitMs }),
   ];
   return { stages, limits };
 }

@@ -105,3 +105,56 @@ describe('fail-open (AUDIT_FAIL_OPEN=true)', () => {
     expect(await stack.gateway.audit.flush()).toBe(true);
   });
 });
+
+describe('a write is acknowledged once its audit event is written (AUDIT_WRITE_WAIT_MS)', () => {
+  const CA_EDITOR = { sub: 'ca-editor', nation: 'GBR', org: 'CMCC', clearance: 'RESTRICTED', roles: ['editor'], scope: 'write:civil-administration', cmcc: true };
+  const UPSERT = `mutation Upsert($input: UpsertDisplacementSiteInput!, $idempotencyKey: String) {
+    upsertDisplacementSite(input: $input, idempotencyKey: $idempotencyKey) { displacementSite { id } userErrors { code } }
+  }`;
+  const SITE = {
+    name: 'Write-wait probe site',
+    type: 'MAKESHIFT_SITE',
+    areaPcode: 'PS027004',
+    households: 3,
+    individuals: 11,
+    latitude: 31.3456,
+    longitude: 34.3012,
+    source: 'PARTNER',
+    asOf: '2025-11-22',
+    marking: { classification: 'UNCLASSIFIED', releasableTo: ['CMCC'], tlp: 'GREEN', originator: 'CMCC' },
+  };
+  let stack: TestStack;
+  const { blocker, dir } = blockedAuditDir();
+  beforeAll(async () => {
+    stack = await startStack({ env: { AUDIT_DIR: dir, AUDIT_SIGNING_KEY: SIGNING_KEY, AUDIT_WRITE_WAIT_MS: '30000' } });
+  });
+  afterAll(async () => {
+    if (fs.existsSync(blocker) && fs.statSync(blocker).isFile()) fs.rmSync(blocker);
+    await stack?.close();
+    fs.rmSync(path.dirname(blocker), { recursive: true, force: true });
+  });
+
+  it('holds a mutation’s answer while the sink cannot take its event (a query is answered), and answers once the event is in the trail', async () => {
+    // A read is answered at once, its event buffered.
+    const read = await stack.query(QUERY);
+    expect(read.status).toBe(200);
+    let answered = false;
+    const write = stack.query(UPSERT, { input: SITE, idempotencyKey: 'write-wait-1' }, CA_EDITOR).then((response) => {
+      answered = true;
+      return response;
+    });
+    // The mutation was executed and its event appended (two events buffered), yet no answer has gone out.
+    await eventually(
+      () => stack.gateway.audit.depth,
+      (depth) => depth === 2,
+    );
+    const store = new FileAuditStore(dir, hmacAuditKey(SIGNING_KEY));
+    expect(answered).toBe(false);
+    fs.rmSync(blocker);
+    const response = await write;
+    expect(response.errors).toBeUndefined();
+    // By the time the client has the answer, the write's event is in the trail.
+    const { events } = await store.listEvents({ operationName: 'Upsert' }, { first: 10 });
+    expect(events.map((event) => event.changes?.[0]?.records[0]?.key)).toEqual([response.data.upsertDisplacementSite.displacementSite.id]);
+  });
+});

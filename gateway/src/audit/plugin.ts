@@ -16,6 +16,8 @@ export interface AuditPluginOptions {
   /** Case-insensitive patterns of sensitive key names (`AuditConfig.redact`). */
   redact: readonly string[];
   logger: Logger;
+  /** How long a mutation's answer waits for its event to be written (`AuditConfig.writeWaitMs`; 0: not at all). */
+  writeWaitMs?: number;
 }
 
 interface AuditContext {
@@ -84,7 +86,16 @@ export function ApolloServerPluginAudit(options: AuditPluginOptions): ApolloServ
             options.logger.error({ err: error, requestId: contextValue.requestId }, 'audit: could not analyse the operation; recording a minimal event');
             event = minimalEvent(requestContext, startedAt, performance.now() - start);
           }
-          options.trail.append(event, admission);
+          const appended = options.trail.append(event, admission);
+          // A write is acknowledged only once its event is in the sink (or after writeWaitMs, still buffered).
+          if (appended && options.writeWaitMs && requestContext.operation?.operation === 'mutation') {
+            if (!(await options.trail.whenWritten(options.writeWaitMs))) {
+              options.logger.warn(
+                { requestId: contextValue.requestId, waitedMs: options.writeWaitMs, depth: options.trail.depth },
+                'audit: a mutation is answered before its audit event is written (the sink is slow or away); the event stays buffered',
+              );
+            }
+          }
         },
       };
     },

@@ -39,6 +39,11 @@ export interface AuditConfig {
   /** Largest batch written to the sink at once. */
   readonly batchSize: number;
   readonly failOpen: boolean;
+  /**
+   * How long a mutation's answer waits for its audit event to be in the sink (ms; 0: not at all). A gateway killed
+   * after acknowledging a write then cannot take the write's event with it: the client, unanswered, retries.
+   */
+  readonly writeWaitMs: number;
   /** Case-insensitive regular expressions of sensitive key names (defaults plus `AUDIT_REDACT`). */
   readonly redact: readonly string[];
 }
@@ -109,6 +114,13 @@ export const AUDIT_ENV = defineEnv({
     default: 'false',
     ...boolean(),
   },
+  AUDIT_WRITE_WAIT_MS: {
+    description:
+      "how long a mutation's answer waits for its audit event to be written to the sink (so a gateway killed after answering cannot lose a write's event; answered anyway after this, the event still buffered); 0: answer at once",
+    components: ['gateway'],
+    default: '10000',
+    ...wholeNumber({ max: 120_000 }),
+  },
   AUDIT_REDACT: {
     description: 'extra comma-separated key patterns (case-insensitive regular expressions) whose values are redacted, added to the defaults',
     components: ['gateway'],
@@ -137,6 +149,7 @@ export function parseAuditConfig(env: Env, dataDir: string, problems: string[]):
     bufferSize: values.AUDIT_BUFFER_SIZE,
     batchSize: Math.min(values.AUDIT_BATCH_SIZE, values.AUDIT_BUFFER_SIZE),
     failOpen: values.AUDIT_FAIL_OPEN,
+    writeWaitMs: values.AUDIT_WRITE_WAIT_MS,
     redact: Object.freeze([...DEFAULT_REDACT_PATTERNS, ...(values.AUDIT_REDACT ?? [])]),
   });
 }

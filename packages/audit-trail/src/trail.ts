@@ -53,6 +53,11 @@ export interface AuditTrailStats {
 }
 
 type Notice = Pick<AuditNoticeRecord, 'notice' | 'details'> & { severity: 'warning' | 'error' };
+interface Waiter {
+  ticket: number;
+  resolve: (written: boolean) => void;
+  timer: NodeJS.Timeout;
+}
 
 /**
  * The writer of the trail. Operations add events to a bounded in-memory buffer and go on; a background loop chains
@@ -65,6 +70,9 @@ type Notice = Pick<AuditNoticeRecord, 'notice' | 'details'> & { severity: 'warni
 export class AuditTrail {
   private readonly logger: Logger;
   private readonly pending: AuditEventContent[] = [];
+  /** Events appended since start (`counters.written` catches up with it as batches are written). */
+  private appended = 0;
+  private readonly waiters: Waiter[] = [];
   private inflight: { records: AuditRecord[]; events: AuditEventContent[] } | null = null;
   private pendingHead: AuditHead | null = null;
   private notices: Notice[] = [];
@@ -155,8 +163,32 @@ export class AuditTrail {
     }
     if (admission) admission.used = true;
     this.pending.push(event);
+    this.appended++;
     this.schedule();
     return true;
+  }
+
+  /**
+   * Resolves true once every event appended so far is in the sink (a batch is written after the answer by default),
+   * false after `timeoutMs`. A gateway awaits it before acknowledging a write, so a gateway killed after its answer
+   * cannot take the write's event with it.
+   */
+  whenWritten(timeoutMs = 10_000): Promise<boolean> {
+    const ticket = this.appended;
+    if (this.counters.written >= ticket) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const waiter = { ticket, resolve, timer: setTimeout(() => this.answer(waiter, false), timeoutMs) };
+      waiter.timer.unref();
+      this.waiters.push(waiter);
+    });
+  }
+
+  private answer(waiter: Waiter, written: boolean): void {
+    const at = this.waiters.indexOf(waiter);
+    if (at < 0) return;
+    this.waiters.splice(at, 1);
+    clearTimeout(waiter.timer);
+    waiter.resolve(written);
   }
 
   /** Asks for a signed checkpoint with the next batch (if any event is not yet covered by one). */
@@ -237,6 +269,7 @@ export class AuditTrail {
         if (outcome?.rewritten) this.notices.push({ notice: 'records-written-again', severity: 'warning', details: { ...outcome.rewritten, sink: this.options.sink.description } });
         this.counters.written += this.inflight.events.length;
         this.inflight = null;
+        for (const waiter of this.waiters.filter((candidate) => candidate.ticket <= this.counters.written)) this.answer(waiter, true);
         this.pendingHead = this.head(records[records.length - 1]);
         for (const record of records) {
           if (record.kind === 'checkpoint') this.logger.info({ seq: record.seq, hash: record.hash, prevHash: record.prevHash, keyId: record.keyId }, 'audit checkpoint');

@@ -234,6 +234,8 @@ const failed = new Map<string, number>();
 /** Answers that were partial by design: a subgraph was down and its fields are missing, every error naming it. */
 const partial = new Map<string, number>();
 const acknowledged = new Set<string>();
+/** When each write was acknowledged (seconds since the start), to place what a subscriber missed among the faults. */
+const acknowledgedAt = new Map<string, number>();
 const acknowledgedKeys = new Set<string>();
 /** The gateway replica being killed (index), while it is down: requests it had accepted fail with it. */
 let killedReplica: number | null = null;
@@ -338,6 +340,7 @@ async function write(token: string): Promise<void> {
     const id = body?.data?.recordCrossingReport?.crossingDailyReport?.id;
     if (!cause && id) {
       acknowledged.add(id);
+      acknowledgedAt.set(id, Math.round((Date.now() - startedAt) / 100) / 10);
       acknowledgedKeys.add(key);
       count(served, 'mutation');
       return;
@@ -623,6 +626,10 @@ try {
   console.log(
     `subscribers (one per replica, resuming after the last event id): acknowledged writes received ${subscriptionStats.received.map((set) => ids.filter((id) => set.has(id)).length).join(' / ')} of ${ids.length} (events delivered ${subscriptionStats.delivered.join(' / ')}); connections ${subscriptionStats.connections.join(' / ')} (a reconnection after its replica went); errors ${subscriptionStats.errors}`,
   );
+  for (const [n, received] of subscriptionStats.received.entries()) {
+    const missed = ids.filter((id) => !received.has(id)).map((id) => acknowledgedAt.get(id));
+    if (missed.length > 0) console.log(`  subscriber ${n + 1} missed writes acknowledged at (s): ${missed.join(' ')}`);
+  }
   if (trailStatus) {
     console.log(
       `audit trail: ${trailStatus.chains.length} chain(s), ${trailStatus.events} events, ${trailStatus.ok ? 'intact' : `BROKEN: ${trailStatus.problem}`} (${trailStatus.chains.map((chain) => `${chain.storage} ${chain.events}`).join(', ')})`,

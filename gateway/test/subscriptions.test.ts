@@ -30,6 +30,25 @@ describe('federated subscriptions over graphql-ws', () => {
     await client.dispose();
   });
 
+  it('tries an event again while the working group fails to answer, and delivers it, in order, once it does', async () => {
+    const client = wsClient(live.wsUrl, await live.token(CLEARED));
+    const { received, dispose } = subscribeWs(client, CONVOY_SUBSCRIPTION, { area: 'PS0777' });
+    await eventually(
+      () => live.gateway.subscriptions!.open(),
+      (open) => open === 1,
+    );
+    const primaryBefore = live.fetches.primary;
+    live.failNextPrimaryFetches(2);
+    const failing = live.change('f1', { status: 'MOVING', area: 'PS0777' });
+    const next = live.change('f2', { status: 'MOVING', area: 'PS0777' });
+    await receivedAtLeast(received, 2);
+    expect(received.map((r) => r.extensions?.eventId)).toEqual([failing.id, next.id]);
+    // Two failed fetches of the first event, its third try, and the second event's one.
+    expect(live.fetches.primary - primaryBefore).toBe(4);
+    dispose();
+    await client.dispose();
+  });
+
   it('withholds a SECRET record from a subscriber cleared RESTRICTED (no event at all) while a SECRET-cleared one gets it', async () => {
     const cleared = wsClient(live.wsUrl, await live.token(CLEARED));
     const uncleared = wsClient(live.wsUrl, await live.token(UNCLEARED));

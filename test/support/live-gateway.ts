@@ -69,6 +69,8 @@ export interface LiveGateway {
   readonly primaryPrincipals: string[];
   readonly logs: string[];
   token(claims: Record<string, unknown>, expiresIn?: string): Promise<string>;
+  /** Makes the next `n` fetches of a subscription's root field fail (the convoys subgraph answers with an error). */
+  failNextPrimaryFetches(n: number): void;
   /** Changes a convoy and publishes its change event; returns the event. */
   change(id: string, update: Partial<ConvoyRecord>): ChangeEvent;
   /** Every subscription audit event written so far. */
@@ -86,6 +88,7 @@ export async function startLiveGateway(env: Record<string, string> = {}, feedOpt
   const incidents = new Map<string, string[]>([['c1', ['Road damage near the crossing']]]);
   const fetches = { convoys: 0, primary: 0, crossings: 0, incidents: 0 };
   const primaryPrincipals: string[] = [];
+  let failingPrimaryFetches = 0;
   const servers: ApolloServer<{ principal: Principal; event: ChangeEvent | null }>[] = [];
 
   async function subgraph(name: 'convoys' | 'crossings' | 'incidents', typeDefs: string, resolvers: Record<string, Record<string, unknown>>) {
@@ -144,6 +147,10 @@ export async function startLiveGateway(env: Record<string, string> = {}, feedOpt
         Subscription: {
           convoyUpdated: {
             resolve: (_: unknown, { area }: { area?: string }, { principal, event }: { principal: Principal; event: ChangeEvent | null }) => {
+              if (event && failingPrimaryFetches > 0) {
+                failingPrimaryFetches--;
+                throw new Error('the convoys subgraph is failing (injected by the test)');
+              }
               if (!event || event.entityType !== 'Convoy') return null;
               const convoy = convoyOf(event.entityId, principal);
               return convoy && (!area || convoy.area === area) ? convoy : null;
@@ -243,6 +250,9 @@ export async function startLiveGateway(env: Record<string, string> = {}, feedOpt
     primaryPrincipals,
     logs,
     token: (claims, expiresIn) => signDevToken(dir, claims, expiresIn),
+    failNextPrimaryFetches(n) {
+      failingPrimaryFetches = n;
+    },
     change(id, update) {
       const before = convoys.get(id);
       convoys.set(id, { ...(before ?? { id, status: 'PLANNED', area: 'PS0555', crossingId: 'kerem-shalom', marking: OPEN_MARKING }), ...update, id });

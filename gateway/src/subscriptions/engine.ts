@@ -23,6 +23,20 @@ import { checkLimits, type OperationLimits } from '../limits/check.ts';
 import { extractCostDirectives, measureOperation, type CostDirectives } from '../limits/measure.ts';
 
 /** What one subscriber receives for one event: the result, and the change event's id (what it resumes after). */
+
+/**
+ * How many times an event whose fetch failed is tried again (after 0.25, 0.5, 1, 2, 4, 4, 4 s: about 16 s, longer than
+ * a Redis failover or a working group's restart) before the subscriber is told, or, for a failed root field, not sent it.
+ */
+const EXECUTION_RETRIES = 7;
+
+/** The event's root field came back null with errors: the working group failed to answer (not a refusal). */
+class RootFieldFailed extends Error {
+  constructor(readonly messages: string[]) {
+    super(`the root field failed: ${messages.join('; ')}`);
+  }
+}
+
 export interface Delivery {
   readonly eventId: string;
   readonly result: { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[] };
@@ -199,12 +213,8 @@ export function createSubscriptionEngine(options: EngineOptions): SubscriptionEn
     const rootKey = rootResponseKey(prepared.operation);
     const data = (response.data ?? null) as Record<string, unknown> | null;
     if (!data || data[rootKey] === null || data[rootKey] === undefined) {
-      if (response.errors?.length) {
-        options.logger.warn(
-          { subgraph: event.subgraph, eventId: event.id, errors: response.errors.map((error) => error.message) },
-          'subscription event not delivered: its root field failed',
-        );
-      }
+      // No errors: nothing of the event is released to this principal. Errors: a working group failed to answer.
+      if (response.errors?.length) throw new RootFieldFailed(response.errors.map((error) => error.message));
       return null;
     }
     const errors: GraphQLFormattedError[] = (response.errors ?? []).map(
@@ -223,13 +233,31 @@ export function createSubscriptionEngine(options: EngineOptions): SubscriptionEn
       for await (const event of options.feed.subscribe(prepared.subgraph, afterId, group.abort.signal)) {
         if (group.members.size === 0) break;
         const receivedAt = performance.now();
-        let result: Delivery['result'] | null;
-        try {
-          result = await execute(prepared, event);
-        } catch (error) {
-          options.logger.error({ err: error, subgraph: event.subgraph, eventId: event.id }, 'subscription event could not be executed');
-          result = { errors: [{ message: 'This event could not be fetched from the working groups; later events still come.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] };
+        let result: Delivery['result'] | null = null;
+        // A working group down or failing over (its process restarting, Redis promoting a replica) is retried for a
+        // while, in order, so a subscriber does not lose the event; the events after it wait behind it.
+        for (let attempt = 0, delay = 250; ; attempt++, delay = Math.min(delay * 2, 4000)) {
+          try {
+            result = await execute(prepared, event);
+            break;
+          } catch (error) {
+            if (attempt < EXECUTION_RETRIES && !group.abort.signal.aborted) {
+              await new Promise((resolve) => setTimeout(resolve, delay).unref());
+              continue;
+            }
+            if (error instanceof RootFieldFailed) {
+              options.logger.warn({ subgraph: event.subgraph, eventId: event.id, errors: error.messages }, 'subscription event not delivered: its root field failed');
+              result = null;
+            } else {
+              options.logger.error({ err: error, subgraph: event.subgraph, eventId: event.id }, 'subscription event could not be executed');
+              result = {
+                errors: [{ message: 'This event could not be fetched from the working groups; later events still come.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+              };
+            }
+            break;
+          }
         }
+        if (group.members.size === 0) break;
         if (result === null) continue;
         for (const member of [...group.members]) member.next({ eventId: event.id, result, receivedAt });
       }

@@ -89,7 +89,7 @@ export async function startEventRelay(options: EventRelayOptions): Promise<Event
   };
   const pump = async () => {
     if (checkTail) await rewindToStreamEnd();
-    for (let gaps = 0; ; ) {
+    for (let gaps = 0; ;) {
       const events = await readChangeEvents(db, subgraph, relayed);
       if (events.length === 0) return;
       // One script per batch: appends the events the stream does not have yet, but only if it has every event up to

@@ -35,7 +35,12 @@ export const BENCH_ENV = defineEnv({
   },
   BENCH_ROUNDS: { description: 'interleaved rounds; the report gives medians', components: BENCH, default: '1', ...wholeNumber({ min: 1 }) },
   BENCH_GATEWAYS: { description: 'which gateways', components: BENCH, default: 'cmcc,apollo,hive,hive-rust', ...names },
-  BENCH_OPERATIONS: { description: 'saved operations to drive', components: BENCH, default: 'SituationByGovernorate,FloorOverview,OperationsFloorDashboard', ...names },
+  BENCH_OPERATIONS: {
+    description: 'saved operations to drive; `foreign` adds The Guild benchmark’s four subgraphs and query (bench/foreign/) to the gateways part',
+    components: BENCH,
+    default: 'SituationByGovernorate,FloorOverview,OperationsFloorDashboard',
+    ...names,
+  },
   BENCH_CPU_PROFILE: { description: 'write CPU profiles of this gateway (node --cpu-prof) into this folder', components: BENCH, ...text() },
   BENCH_WRITE_DOCS: { description: 'write the gateway results into docs/benchmarks.md', components: BENCH, default: 'true', ...boolean() },
 });

@@ -6,11 +6,11 @@
 // `record` it keeps the interval ([start, end], epoch milliseconds) of each request it serves, and `intervals` hands
 // them over and stops recording.
 import http from 'node:http';
-import { performance } from 'node:perf_hooks';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { FOREIGN_SUBGRAPHS } from './foreign/index.ts';
+import { recordRequests } from './host-ipc.ts';
 
 const subgraph = FOREIGN_SUBGRAPHS.find((each) => each.name === process.argv[2]);
 if (!subgraph) throw new Error(`No foreign subgraph ${process.argv[2]}; there are ${FOREIGN_SUBGRAPHS.map((each) => each.name).join(', ')}`);
@@ -47,16 +47,9 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
   response.end();
 }
 
-const now = () => performance.timeOrigin + performance.now();
-let requests = 0;
-let intervals: [number, number][] | null = null;
+const record = recordRequests();
 const httpServer = http.createServer((request, response) => {
-  if (request.method === 'POST') {
-    requests++;
-    const start = now();
-    const recording = intervals;
-    if (recording) response.once('finish', () => recording.push([start, now()]));
-  }
+  if (request.method === 'POST') record(response);
   handle(request, response).catch(() => {
     if (!response.headersSent) response.writeHead(500);
     response.end();
@@ -66,15 +59,4 @@ httpServer.keepAliveTimeout = 65_000;
 httpServer.listen(0, '127.0.0.1', () => {
   const { port } = httpServer.address() as { port: number };
   process.send!({ url: `http://127.0.0.1:${port}` });
-});
-process.on('message', (message) => {
-  if (message === 'counts') process.send!({ requests });
-  if (message === 'record') {
-    intervals = [];
-    process.send!({ recording: true });
-  }
-  if (message === 'intervals') {
-    process.send!({ intervals: intervals ?? [] });
-    intervals = null;
-  }
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
-import { createRedis } from '@cmcc/platform';
+import { createRedis, streamLastIdLua } from '@cmcc/platform';
 import type { Logger } from '@cmcc/platform';
 import type { AuditHead, AuditRecord } from './records.ts';
 
@@ -238,7 +238,8 @@ export class RedisAuditSink implements AuditSink {
   async write(records: AuditRecord[]): Promise<WriteOutcome | void> {
     await this.ready();
     const outcome: WriteOutcome = {};
-    let batch: StreamEntry[] = records.map((record) => ({ seq: record.seq, hash: record.hash, payload: JSON.stringify(record) }));
+    const written: StreamEntry[] = records.map((record) => ({ seq: record.seq, hash: record.hash, payload: JSON.stringify(record) }));
+    let batch = written;
     // Where the stream must end for the batch to follow it.
     let endsAt = batch[0].seq - 1;
     for (let attempt = 0; batch.length > 0; attempt++) {
@@ -265,7 +266,7 @@ export class RedisAuditSink implements AuditSink {
       }
       if (tail < batch[0].seq - 1) batch = this.fillGap(tail, batch, outcome);
     }
-    for (const record of records) this.remember(record.seq, JSON.stringify(record));
+    for (const entry of written) this.remember(entry.seq, entry.payload);
     if (this.waitReplicas > 0) {
       // Written to the primary only, a batch could be lost with it in a failover: it counts once replicas hold it, and
       // is otherwise retried (on the new primary after a failover; entries already there are recognised by their hash,
@@ -353,15 +354,7 @@ interface AppendCommand {
  * stream ends at that seq (its last id ever generated, so entries trimmed away still count), and answers where the
  * stream ended before. Atomic, so a batch is never written with a gap before it nor over records already there.
  */
-const APPEND_SCRIPT = `
-local last = 0
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  local info = redis.call('XINFO', 'STREAM', KEYS[1])
-  for i = 1, #info, 2 do
-    if info[i] == 'last-generated-id' then last = tonumber(string.match(info[i + 1], '^(%d+)')) end
-  end
-end
-if last ~= tonumber(ARGV[1]) then return last end
+const APPEND_SCRIPT = `${streamLastIdLua('first')}if last ~= tonumber(ARGV[1]) then return last end
 for i = 2, #ARGV, 2 do
   redis.call('XADD', KEYS[1], ARGV[i], 'r', ARGV[i + 1])
 end

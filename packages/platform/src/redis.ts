@@ -161,3 +161,22 @@ export function slotPrefix(prefix: string, url: string | undefined): string {
   const trimmed = prefix.replace(/:$/, '');
   return `{${trimmed}}${prefix.slice(trimmed.length)}`;
 }
+
+/**
+ * A Lua fragment for scripts over one stream (KEYS[1]): sets `last` to the number in one part of the stream's last
+ * generated id (`<first>-<second>`; that id, not the last entry's, so entries trimmed away still count), 0 when there is
+ * no stream. The audit trail numbers its entries in the first part (`<seq>-0`), the change-event streams in the second
+ * (`0-<event id>`).
+ */
+export function streamLastIdLua(part: 'first' | 'second'): string {
+  const pattern = part === 'first' ? '^(%d+)' : '%-(%d+)$';
+  return `
+local last = 0
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local info = redis.call('XINFO', 'STREAM', KEYS[1])
+  for i = 1, #info, 2 do
+    if info[i] == 'last-generated-id' then last = tonumber(string.match(info[i + 1], '${pattern}')) end
+  end
+end
+`;
+}

@@ -1,7 +1,7 @@
 // With REDIS_URL a subgraph relays its change events to the Redis stream `cmcc:{events:<subgraph>}`, where every
 // gateway process reads them. Each entry's id is `0-<record_change id>`: Redis refuses an id not above the stream's
 // last, so when several replicas of the subgraph relay the same rows each event is added once, in order.
-import { createRedis } from '@cmcc/platform';
+import { createRedis, streamLastIdLua } from '@cmcc/platform';
 import { CHANGE_EVENT_FIELD, changeEventStreamKey, eventIdOfEntry, streamEntryId } from '@cmcc/contracts';
 import type { Logger } from '@cmcc/platform';
 import type { Database } from './db.ts';
@@ -35,15 +35,7 @@ interface RelayCommand {
  * writing when it ends before the given id. Ids compare as numbers (`0-<event id>`); the last generated id counts, so
  * entries trimmed away still do.
  */
-const RELAY_SCRIPT = `
-local last = 0
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  local info = redis.call('XINFO', 'STREAM', KEYS[1])
-  for i = 1, #info, 2 do
-    if info[i] == 'last-generated-id' then last = tonumber(string.match(info[i + 1], '%-(%d+)$')) end
-  end
-end
-if last < tonumber(ARGV[1]) then return {0, tostring(last)} end
+const RELAY_SCRIPT = `${streamLastIdLua('second')}if last < tonumber(ARGV[1]) then return {0, tostring(last)} end
 for i = 4, #ARGV, 2 do
   local id = tonumber(string.match(ARGV[i], '%-(%d+)$'))
   if id > last then
